@@ -1,0 +1,85 @@
+"""Load and validate the questionnaire data files."""
+
+from __future__ import annotations
+
+from functools import cache
+from pathlib import Path
+
+import msgspec
+
+from questionnaires.indicators import ALL_INDICATORS
+from questionnaires.schema import Questionnaire
+
+DATA_DIR = Path(__file__).parent / "data"
+
+
+class QuestionnaireError(Exception):
+    """A questionnaire file is malformed; the message names the file and the field."""
+
+
+def load_file(path: Path) -> Questionnaire:
+    """Decode one TOML file into a ``Questionnaire``, checking the rules msgspec cannot."""
+    try:
+        questionnaire = msgspec.toml.decode(path.read_bytes(), type=Questionnaire)
+    except msgspec.ValidationError as error:
+        raise QuestionnaireError(f"{path.name}: {error}") from None
+    except msgspec.DecodeError as error:
+        raise QuestionnaireError(f"{path.name}: not valid TOML ({error})") from None
+    problems = _rule_problems(questionnaire)
+    if problems:
+        raise QuestionnaireError(f"{path.name}: " + "; ".join(problems))
+    return questionnaire
+
+
+def _rule_problems(questionnaire: Questionnaire) -> list[str]:
+    problems = []
+    seen: set[str] = set()
+    for index, question in enumerate(questionnaire.questions):
+        where = f"questions[{index}] ({question.id})"
+        if question.id in seen:
+            problems.append(f"{where}: the id is used twice")
+        seen.add(question.id)
+        if question.indicator is not None and question.indicator not in ALL_INDICATORS:
+            problems.append(f"{where}.indicator: unknown indicator {question.indicator!r}")
+        if question.kind == "choice":
+            values = [option.value for option in question.options]
+            if len(values) < 2:
+                problems.append(f"{where}.options: a choice question needs at least two options")
+            if len(set(values)) != len(values):
+                problems.append(f"{where}.options: two options share a value")
+            if "dont_know" not in values:
+                problems.append(f"{where}.options: every closed question needs 'I don't know'")
+        elif question.options:
+            problems.append(f"{where}.options: a text question has no options")
+    return problems
+
+
+def load_directory(directory: Path = DATA_DIR) -> dict[tuple[str, int], Questionnaire]:
+    """Every questionnaire version in a directory, keyed by (id, version)."""
+    loaded: dict[tuple[str, int], Questionnaire] = {}
+    for path in sorted(directory.glob("*.toml")):
+        questionnaire = load_file(path)
+        key = (questionnaire.id, questionnaire.version)
+        if key in loaded:
+            raise QuestionnaireError(f"{path.name}: {key[0]} version {key[1]} is defined twice")
+        loaded[key] = questionnaire
+    return loaded
+
+
+@cache
+def all_versions() -> dict[tuple[str, int], Questionnaire]:
+    """The shipped questionnaires, loaded once."""
+    return load_directory(DATA_DIR)
+
+
+def current(questionnaire_id: str) -> Questionnaire:
+    """The newest version of a questionnaire."""
+    versions = [q for (qid, _), q in all_versions().items() if qid == questionnaire_id]
+    if not versions:
+        raise KeyError(f"no questionnaire called {questionnaire_id!r}")
+    return max(versions, key=lambda q: q.version)
+
+
+def version(questionnaire_id: str, number: int) -> Questionnaire:
+    """One specific version, as recorded on a response."""
+    return all_versions()[(questionnaire_id, number)]

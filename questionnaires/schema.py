@@ -1,0 +1,60 @@
+"""The shape of a questionnaire data file, validated by msgspec on load."""
+
+from __future__ import annotations
+
+from typing import Annotated, Literal
+
+import msgspec
+
+Polarity = Literal["positive", "neutral", "negative", "not_known"]
+Band = Literal["years_4_6", "years_7_9", "years_10_11"]
+Identifier = Annotated[str, msgspec.Meta(pattern=r"^[a-z][a-z0-9_]*$", max_length=40)]
+
+
+class Option(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
+    """One answer a pupil can choose; its polarity is what reports count."""
+
+    value: Identifier
+    label: Annotated[str, msgspec.Meta(min_length=1, max_length=80)]
+    polarity: Polarity
+    #: A face shown beside the words for the youngest band (never instead of them).
+    face: Literal["happy", "middle", "sad"] | None = None
+    #: Choosing this option raises a safeguarding alert at once.
+    safeguarding: bool = False
+
+
+class Question(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
+    """A closed ``choice`` question with options, or a free ``text`` question."""
+
+    id: Identifier
+    kind: Literal["choice", "text"]
+    text: Annotated[str, msgspec.Meta(min_length=1, max_length=200)]
+    hint: str = ""
+    #: The indicator this question measures; the same key in every band.
+    indicator: Identifier | None = None
+    options: list[Option] = []
+    max_length: Annotated[int, msgspec.Meta(ge=1, le=2000)] = 500
+
+
+class Page(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
+    """The opening or closing page a pupil reads."""
+
+    title: str
+    paragraphs: list[str]
+
+
+class Questionnaire(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
+    """One version of one band's questionnaire, in one language."""
+
+    id: Identifier
+    version: Annotated[int, msgspec.Meta(ge=1)]
+    band: Band
+    title: str
+    opening: Page
+    closing: Page
+    questions: list[Question]
+    language: str = "en-GB"
+
+    def question(self, question_id: str) -> Question | None:
+        """The question with this id, if there is one."""
+        return next((q for q in self.questions if q.id == question_id), None)

@@ -1,0 +1,136 @@
+"""Turning grouped counts (already summed in SQL) into report figures."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable
+
+import msgspec
+
+from questionnaires.indicators import ALL_INDICATORS
+from questionnaires.schema import Questionnaire
+from reports.disclosure import is_suppressed
+
+POLARITIES = ("positive", "neutral", "negative")
+
+
+class IndicatorCount(msgspec.Struct, frozen=True):
+    """One row of ``GROUP BY indicator, polarity``."""
+
+    indicator: str
+    polarity: str
+    count: int
+
+
+class OptionCount(msgspec.Struct, frozen=True):
+    """One row of ``GROUP BY questionnaire, question, value``."""
+
+    questionnaire_id: str
+    question_id: str
+    value: str
+    count: int
+
+
+class IndicatorResult(msgspec.Struct, frozen=True):
+    """An indicator's figures; the counts are None when suppressed."""
+
+    key: str
+    label: str
+    #: Pupils who gave an answer other than "I don't know".
+    answered: int | None
+    positive: int | None
+    neutral: int | None
+    negative: int | None
+    dont_know: int | None
+    share_positive: float | None
+    share_neutral: float | None
+    share_negative: float | None
+    suppressed: bool = False
+
+
+class OptionResult(msgspec.Struct, frozen=True):
+    value: str
+    label: str
+    count: int | None
+
+
+class QuestionResult(msgspec.Struct, frozen=True):
+    questionnaire_id: str
+    question_id: str
+    text: str
+    answered: int | None
+    options: list[OptionResult]
+    suppressed: bool = False
+
+
+def _share(part: int, whole: int) -> float | None:
+    return round(part / whole, 4) if whole else None
+
+
+def indicator_results(
+    counts: Iterable[IndicatorCount], *, threshold: int | None
+) -> list[IndicatorResult]:
+    """Figures per indicator, in catalogue order; ``threshold`` None means show everything."""
+    table: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
+    for row in counts:
+        table[row.indicator][row.polarity] += row.count
+    results = []
+    for key, label in ALL_INDICATORS.items():
+        if key not in table:
+            continue
+        by_polarity = table[key]
+        answered = sum(by_polarity[p] for p in POLARITIES)
+        if threshold is not None and is_suppressed(answered + by_polarity["not_known"], threshold):
+            results.append(
+                IndicatorResult(key, label, None, None, None, None, None, None, None, None, True)
+            )
+            continue
+        results.append(
+            IndicatorResult(
+                key=key,
+                label=label,
+                answered=answered,
+                positive=by_polarity["positive"],
+                neutral=by_polarity["neutral"],
+                negative=by_polarity["negative"],
+                dont_know=by_polarity["not_known"],
+                share_positive=_share(by_polarity["positive"], answered),
+                share_neutral=_share(by_polarity["neutral"], answered),
+                share_negative=_share(by_polarity["negative"], answered),
+            )
+        )
+    return results
+
+
+def question_results(
+    counts: Iterable[OptionCount],
+    questionnaires: dict[str, Questionnaire],
+    *,
+    threshold: int | None,
+) -> list[QuestionResult]:
+    """Figures per closed question of each questionnaire answered, in questionnaire order."""
+    table: dict[tuple[str, str], dict[str, int]] = defaultdict(lambda: defaultdict(int))
+    for row in counts:
+        table[(row.questionnaire_id, row.question_id)][row.value] += row.count
+    results = []
+    for questionnaire_id, questionnaire in sorted(questionnaires.items()):
+        for question in questionnaire.questions:
+            if question.kind != "choice" or (questionnaire_id, question.id) not in table:
+                continue
+            values = table[(questionnaire_id, question.id)]
+            answered = sum(values.values())
+            hidden = threshold is not None and is_suppressed(answered, threshold)
+            results.append(
+                QuestionResult(
+                    questionnaire_id=questionnaire_id,
+                    question_id=question.id,
+                    text=question.text,
+                    answered=None if hidden else answered,
+                    options=[
+                        OptionResult(o.value, o.label, None if hidden else values.get(o.value, 0))
+                        for o in question.options
+                    ],
+                    suppressed=hidden,
+                )
+            )
+    return results

@@ -1,0 +1,115 @@
+"""The application factory: wires settings, database, sessions, templates and routes together."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from litestar import Litestar, Request, Response
+from litestar.config.csrf import CSRFConfig
+from litestar.datastructures import State
+from litestar.di import Provide
+from litestar.exceptions import HTTPException, NotFoundException
+from litestar.middleware.session.server_side import ServerSideSessionConfig
+from litestar.openapi.config import OpenAPIConfig
+from litestar.plugins.htmx import HTMXPlugin
+from litestar.plugins.jinja import JinjaTemplateEngine
+from litestar.response import Template
+from litestar.static_files import create_static_files_router
+from litestar.template.config import TemplateConfig
+from piccolo.engine.postgres import PostgresEngine
+
+from survey_app import database
+from survey_app.display import register_filters
+from survey_app.headers import security_headers
+from survey_app.routes.api import api_router
+from survey_app.routes.pages import pages_router
+from survey_app.routes.staff import staff_router
+from survey_app.routes.survey import survey_router
+from survey_app.session_store import DatabaseSessionStore
+from survey_app.settings import Settings, load_settings
+
+HERE = Path(__file__).parent
+Clock = Callable[[], dt.datetime]
+
+
+def system_clock() -> dt.datetime:
+    """The current time in UTC."""
+    return dt.datetime.now(dt.UTC)
+
+
+def _html_error(request: Request, exc: Exception) -> Response[Any]:
+    status = exc.status_code if isinstance(exc, HTTPException) else 500
+    template = "errors/404.html" if status == 404 else "errors/error.html"
+    return Template(template_name=template, context={"status": status}, status_code=status)
+
+
+def create_app(settings: Settings | None = None, clock: Clock = system_clock) -> Litestar:
+    """Build the web application for these settings (read from the environment by default)."""
+    settings = settings or load_settings()
+    engine = database.engine_for(settings)
+    for table in database.all_tables():
+        table._meta.db = engine
+    secure = settings.base_url.startswith("https://")
+
+    async def open_pool() -> None:
+        if isinstance(engine, PostgresEngine):
+            await engine.start_connection_pool()
+
+    async def close_pool() -> None:
+        if isinstance(engine, PostgresEngine):
+            await engine.close_connection_pool()
+
+    def templates_callback(engine_: JinjaTemplateEngine) -> None:
+        register_filters(engine_.engine)
+
+    return Litestar(
+        route_handlers=[
+            pages_router,
+            survey_router,
+            staff_router,
+            api_router,
+            create_static_files_router(path="/static", directories=[HERE / "static"]),
+        ],
+        dependencies={
+            "settings": Provide(lambda: settings, sync_to_thread=False, use_cache=True),
+            "now": Provide(clock, sync_to_thread=False),
+        },
+        state=State({"settings": settings}),
+        stores={"sessions": DatabaseSessionStore()},
+        middleware=[
+            ServerSideSessionConfig(
+                store="sessions",
+                key="lv_session",
+                max_age=settings.session_idle_minutes * 60,
+                renew_on_access=True,
+                secure=secure,
+                httponly=True,
+                samesite="lax",
+            ).middleware
+        ],
+        csrf_config=CSRFConfig(
+            secret=settings.secret_key,
+            cookie_name="lv_csrf",
+            cookie_secure=secure,
+            exclude=["/api/"],
+        ),
+        template_config=TemplateConfig(
+            directory=HERE / "templates",
+            engine=JinjaTemplateEngine,
+            engine_callback=templates_callback,
+        ),
+        plugins=[HTMXPlugin()],
+        openapi_config=OpenAPIConfig(
+            title="Learner voice API",
+            version="1",
+            description="Placements, invitations and learner-voice reports for non-school AP.",
+        ),
+        exception_handlers={NotFoundException: _html_error},
+        after_request=security_headers,
+        on_startup=[open_pool],
+        on_shutdown=[close_pool],
+        request_max_body_size=1024 * 1024,
+    )

@@ -1,0 +1,172 @@
+"""The ``survey-app`` command line: serve, migrate, demo, dispatch, user and token management."""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+import sys
+from collections.abc import Coroutine
+from typing import Any, TypeVar
+
+import click
+
+from survey_app.scoping import Role
+from survey_app.settings import Settings, SettingsError, load_settings
+
+T = TypeVar("T")
+
+
+def _settings() -> Settings:
+    try:
+        return load_settings()
+    except SettingsError as error:
+        raise click.ClickException(str(error)) from None
+
+
+def _run(coroutine: Coroutine[Any, Any, T]) -> T:
+    return asyncio.run(coroutine)
+
+
+def _now() -> dt.datetime:
+    return dt.datetime.now(dt.UTC)
+
+
+@click.group()
+def main() -> None:
+    """Learner voice for children in non-school alternative provision."""
+
+
+@main.command()
+@click.option("--host", default=None, help="Address to listen on (default SURVEY_HOST).")
+@click.option("--port", default=None, type=int, help="Port to listen on (default SURVEY_PORT).")
+@click.option("--workers", default=1, show_default=True, help="Worker processes.")
+def serve(host: str | None, port: int | None, workers: int) -> None:
+    """Serve the web application."""
+    import uvicorn
+
+    settings = _settings()
+    uvicorn.run(
+        "survey_app.asgi:app",
+        host=host or settings.host,
+        port=port or settings.port,
+        workers=workers,
+        proxy_headers=False,
+        server_header=False,
+    )
+
+
+async def _migrate() -> None:
+    from piccolo.apps.migrations.commands.forwards import run_forwards
+
+    result = await run_forwards(app_name="survey_app")
+    if not result.success:
+        raise click.ClickException(f"migration failed: {result.message}")
+
+
+@main.command()
+def migrate() -> None:
+    """Apply database migrations (safe to run again)."""
+    _settings()
+    _run(_migrate())
+    click.echo("database is up to date")
+
+
+@main.command()
+def demo() -> None:
+    """Load demonstration data once, and print the demo sign-ins."""
+    from survey_app.demo import DEMO_LOGINS, load_demo
+
+    settings = _settings()
+    loaded = _run(load_demo(settings, _now()))
+    click.echo("demo data loaded" if loaded else "demo data already loaded; nothing added")
+    click.echo("Demo sign-ins (at /staff/sign-in):")
+    for login in DEMO_LOGINS:
+        click.echo(f"  {login.role:15} {login.email:32} {login.password}")
+
+
+@main.command()
+def dispatch() -> None:
+    """Issue every invitation that is due now; running it again issues nothing new."""
+    from survey_app.invitations import dispatch as run_dispatch
+
+    issued = _run(run_dispatch(_settings(), _now()))
+    click.echo(f"issued {issued} invitation{'s' if issued != 1 else ''}")
+
+
+@main.group()
+def user() -> None:
+    """Manage staff users."""
+
+
+@user.command("add")
+@click.option("--email", required=True, help="The user's email address; they sign in with it.")
+@click.option(
+    "--role", required=True, type=click.Choice([r.value for r in Role]), help="What they may see."
+)
+@click.option("--la", "la_code", required=True, help="ONS code of their local authority.")
+@click.option("--school-id", type=int, default=None, help="Their school (school contacts).")
+@click.option("--provider-id", type=int, default=None, help="Their provider (provider staff).")
+def user_add(
+    email: str, role: str, la_code: str, school_id: int | None, provider_id: int | None
+) -> None:
+    """Create a staff user; the password is read from standard input, never an argument."""
+    from survey_app.accounts import AccountError, create_user
+    from survey_app.tables import LocalAuthority
+
+    _settings()
+    password = sys.stdin.readline().rstrip("\n")
+
+    async def add() -> int:
+        la = (
+            await LocalAuthority.select(LocalAuthority.id)
+            .where(LocalAuthority.code == la_code)
+            .first()
+        )
+        if la is None:
+            raise click.ClickException(f"there is no local authority with code {la_code}")
+        return await create_user(
+            email=email,
+            password=password,
+            role=Role(role),
+            local_authority_id=la["id"],
+            school_id=school_id,
+            provider_id=provider_id,
+            now=_now(),
+        )
+
+    try:
+        user_id = _run(add())
+    except AccountError as error:
+        raise click.ClickException(str(error)) from None
+    click.echo(f"created user {user_id} ({email})", err=True)
+
+
+@main.group()
+def token() -> None:
+    """Manage API tokens."""
+
+
+@token.command("add")
+@click.option("--email", required=True, help="The user the token acts for.")
+@click.option("--label", default="", help="A note of what the token is for.")
+def token_add(email: str, label: str) -> None:
+    """Create an API token and print it, alone, on standard output (shown only this once)."""
+    from survey_app.accounts import AccountError, create_api_token
+    from survey_app.tables import StaffUser
+
+    _settings()
+
+    async def add() -> str:
+        row = (
+            await StaffUser.select(StaffUser.id)
+            .where(StaffUser.email == email.strip().lower())
+            .first()
+        )
+        if row is None:
+            raise click.ClickException(f"there is no user with email {email}")
+        return await create_api_token(row["id"], label, _now())
+
+    try:
+        click.echo(_run(add()))
+    except AccountError as error:
+        raise click.ClickException(str(error)) from None

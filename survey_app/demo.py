@@ -1,0 +1,204 @@
+"""Demonstration data: one LA, its schools and providers, placements in every year group."""
+
+from __future__ import annotations
+
+import datetime as dt
+import random
+
+import msgspec
+
+from questionnaires.loader import current
+from survey_app.accounts import create_api_token, create_user
+from survey_app.database import transaction
+from survey_app.invitations import dispatch
+from survey_app.responses import AnswerIn, save_response
+from survey_app.scoping import Role
+from survey_app.settings import Settings
+from survey_app.tables import (
+    Invitation,
+    LocalAuthority,
+    Placement,
+    Provider,
+    QAVisit,
+    School,
+)
+
+DEMO_LA_CODE = "E99999999"
+
+
+class DemoLogin(msgspec.Struct, frozen=True):
+    role: str
+    email: str
+    password: str
+
+
+#: Shown by `make run` and in the README; only ever created by `survey-app demo`.
+DEMO_LOGINS = [
+    DemoLogin("LA officer", "officer@northshire.example", "demo-officer-pass"),
+    DemoLogin("School contact", "contact@fernhill.example", "demo-school-pass"),
+    DemoLogin("Provider staff", "staff@greenshoots.example", "demo-provider-pass"),
+]
+
+SCHOOLS = [
+    ("Fernhill Academy", "199001", "contact@fernhill.example"),
+    ("St Aidan's Primary School", "199002", "office@staidans.example"),
+    ("Riverside High School", "199003", "inclusion@riverside.example"),
+]
+
+PROVIDERS = [
+    ("Green Shoots Farm", "unregistered", "vocational", "approved", "green", 40),
+    ("Bright Steps Tutoring", "unregistered", "tutoring", "visited", "amber", 95),
+    (
+        "Harbour Wellbeing Centre",
+        "unregistered",
+        "therapeutic",
+        "documents_checked",
+        "not_rated",
+        None,
+    ),
+    ("Northshire Motor Skills", "under_review", "vocational", "visited", "red", 20),
+]
+
+
+async def load_demo(settings: Settings, now: dt.datetime) -> bool:
+    """Load the demonstration data once; returns False if it was already there."""
+    if await LocalAuthority.exists().where(LocalAuthority.code == DEMO_LA_CODE):
+        return False
+    today = now.date()
+    rng = random.Random(2026)  # noqa: S311 - demo data, not security
+    async with transaction():
+        la = await LocalAuthority.insert(
+            LocalAuthority(
+                name="Northshire Council",
+                code=DEMO_LA_CODE,
+                safeguarding_email="safeguarding@northshire.example",
+            )
+        ).returning(LocalAuthority.id)
+        la_id = la[0]["id"]
+        school_ids = []
+        for name, urn, email in SCHOOLS:
+            row = await School.insert(
+                School(local_authority=la_id, name=name, urn=urn, contact_email=email)
+            ).returning(School.id)
+            school_ids.append(row[0]["id"])
+        provider_ids = []
+        for name, registration, offer, stage, rag, visited_days_ago in PROVIDERS:
+            visited = today - dt.timedelta(days=visited_days_ago) if visited_days_ago else None
+            row = await Provider.insert(
+                Provider(
+                    local_authority=la_id,
+                    name=name,
+                    contact_email=f"office@{name.split()[0].lower()}.example",
+                    registration_status=registration,
+                    offer_type=offer,
+                    qa_stage=stage,
+                    rag_rating=rag,
+                    rag_rated_on=visited,
+                    last_visit_on=visited,
+                )
+            ).returning(Provider.id)
+            provider_ids.append(row[0]["id"])
+            if visited:
+                await QAVisit.insert(
+                    QAVisit(
+                        provider=row[0]["id"],
+                        visited_on=visited,
+                        kind="routine",
+                        summary="Routine QA visit: documents, safeguarding and learning walk.",
+                    )
+                )
+        placements = []
+        # 40 placements, every year group, Green Shoots (the demo provider login) with the most,
+        # so its staff see figures above the small-number threshold.
+        provider_order = [0, 0, 1, 2, 3]
+        for index in range(40):
+            year = 4 + index % 8
+            start = today - dt.timedelta(days=120 - index * 2)
+            status = index % 3  # 0: ended, 1: ends soon, 2: running
+            placements.append(
+                Placement(
+                    local_authority=la_id,
+                    school=school_ids[index % len(school_ids)] if index % 4 else None,
+                    la_team=None if index % 4 else "SEN team",
+                    provider=provider_ids[provider_order[index % len(provider_order)]],
+                    pupil_reference=f"NS-{today.year}-{index + 1:03d}",
+                    year_group=year,
+                    start_date=start,
+                    planned_end_date=today + dt.timedelta(days=(-5, 3, 60)[status]),
+                    ended_on=today - dt.timedelta(days=5) if status == 0 else None,
+                    hours_per_week=rng.choice([6.0, 9.0, 12.5, 15.0]),
+                    purpose="Re-engage with learning and build confidence before returning.",
+                    simplest_version=year >= 7 and index % 7 == 0,
+                    created_at=now,
+                )
+            )
+        await Placement.insert(*placements)
+    for login, (role, org) in zip(
+        DEMO_LOGINS,
+        [
+            (Role.LA_OFFICER, {}),
+            (Role.SCHOOL_CONTACT, {"school_id": school_ids[0]}),
+            (Role.PROVIDER_STAFF, {"provider_id": provider_ids[0]}),
+        ],
+        strict=True,
+    ):
+        await create_user(
+            email=login.email,
+            password=login.password,
+            role=role,
+            local_authority_id=la_id,
+            now=now,
+            **org,
+        )
+    await dispatch(settings, now)
+    await _answer_some(rng, now)
+    return True
+
+
+async def _answer_some(rng: random.Random, now: dt.datetime) -> None:
+    """Complete about four in five open invitations with plausible answers."""
+    invitations = await Invitation.select(Invitation.id, Invitation.questionnaire_id).order_by(
+        Invitation.opened_at
+    )
+    for invitation in invitations:
+        if rng.random() > 0.8:
+            continue
+        questionnaire = current(invitation["questionnaire_id"])
+        answers = []
+        for question in questionnaire.questions:
+            if question.kind == "text":
+                if question.id == "best_thing" and rng.random() < 0.6:
+                    answers.append(
+                        AnswerIn(question.id, None, None, None, "Working with the animals.")
+                    )
+                continue
+            if question.id == "talk_to_someone":
+                continue
+            weights = [
+                {"positive": 6, "neutral": 2, "negative": 1, "not_known": 1}[o.polarity]
+                for o in question.options
+            ]
+            option = rng.choices(question.options, weights=weights)[0]
+            answers.append(
+                AnswerIn(
+                    question.id,
+                    question.indicator,
+                    option.value,
+                    option.polarity,
+                    None,
+                    option.safeguarding,
+                )
+            )
+        await save_response(invitation["id"], questionnaire, answers, now)
+
+
+async def demo_api_token(now: dt.datetime) -> str:
+    """An API token for the demo LA officer, for trying the JSON API."""
+    from survey_app.tables import StaffUser
+
+    user = (
+        await StaffUser.select(StaffUser.id).where(StaffUser.email == DEMO_LOGINS[0].email).first()
+    )
+    if user is None:
+        raise LookupError("load the demo data first")
+    return await create_api_token(user["id"], "demo", now)

@@ -1,0 +1,63 @@
+"""How values are shown to people: dates in Europe/London, labels for stored codes."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+from zoneinfo import ZoneInfo
+
+LONDON = ZoneInfo("Europe/London")
+
+REGISTRATION_STATUS = {
+    "unregistered": "Unregistered (non-school AP)",
+    "registered_independent_school": "Registered independent school",
+    "ofsted_registered_other": "Registered with Ofsted (other register)",
+    "under_review": "Registration under review",
+}
+OFFER_TYPE = {
+    "tutoring": "Tutoring",
+    "vocational": "Vocational",
+    "therapeutic": "Therapeutic",
+    "mixed": "Mixed offer",
+}
+QA_STAGE = {
+    "referred": "Referred, checks not started",
+    "documents_checked": "Documents checked",
+    "visited": "Visited",
+    "approved": "Approved",
+    "suspended": "Suspended",
+}
+RAG = {"red": "Red", "amber": "Amber", "green": "Green", "not_rated": "Not yet rated"}
+LABELS = {
+    "registration_status": REGISTRATION_STATUS,
+    "offer_type": OFFER_TYPE,
+    "qa_stage": QA_STAGE,
+    "rag": RAG,
+}
+
+
+def london(value: dt.datetime | None) -> str:
+    """A UTC instant as a date and time in England, e.g. ``30 Nov 2026, 23:59``."""
+    if value is None:
+        return ""
+    return value.astimezone(LONDON).strftime("%-d %b %Y, %H:%M")
+
+
+def long_date(value: dt.date | None) -> str:
+    """A date as people write it, e.g. ``30 November 2026``."""
+    return value.strftime("%-d %B %Y") if value else ""
+
+
+def label(value: str | None, kind: str) -> str:
+    """The readable label of a stored code."""
+    return LABELS[kind].get(value or "", value or "")
+
+
+def percent(value: float | None) -> str:
+    """A share as a whole percentage."""
+    return "" if value is None else f"{round(value * 100)}%"
+
+
+def register_filters(environment: Any) -> None:
+    """Make these available in every template."""
+    environment.filters.update(london=london, long_date=long_date, label=label, percent=percent)

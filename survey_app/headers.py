@@ -1,0 +1,26 @@
+"""Response headers: security headers on everything, no caching on private pages."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from litestar import Response
+
+CONTENT_SECURITY_POLICY = (
+    "default-src 'self'; img-src 'self' data:; object-src 'none'; base-uri 'none'; "
+    "frame-ancestors 'none'; form-action 'self'"
+)
+
+
+def security_headers(response: Response[Any]) -> Response[Any]:
+    """Headers every response carries."""
+    response.headers.setdefault("X-Content-Type-Options", "nosniff")
+    response.headers.setdefault("Referrer-Policy", "no-referrer")
+    response.headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
+    return response
+
+
+def private_page(response: Response[Any]) -> Response[Any]:
+    """Survey and signed-in pages: as above, and never stored by a browser or proxy."""
+    response.headers["Cache-Control"] = "no-store"
+    return security_headers(response)

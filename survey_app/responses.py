@@ -1,0 +1,128 @@
+"""Checking a pupil's answers against their questionnaire and saving them exactly once."""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+from collections.abc import Mapping
+from enum import StrEnum
+
+import msgspec
+
+from questionnaires.schema import Questionnaire
+from survey_app.database import transaction
+from survey_app.tables import Answer, Invitation, Response
+
+
+class AnswerIn(msgspec.Struct, frozen=True):
+    """One checked answer, ready to store."""
+
+    question_id: str
+    indicator: str | None
+    value: str | None
+    polarity: str | None
+    text: str | None
+    safeguarding: bool = False
+
+
+class AnswerProblem(msgspec.Struct, frozen=True):
+    question_id: str
+    message: str
+
+
+def check_answers(
+    questionnaire: Questionnaire, form: Mapping[str, str]
+) -> tuple[list[AnswerIn], list[AnswerProblem]]:
+    """Turn posted fields into answers; every question may be skipped, nothing else is allowed."""
+    answers: list[AnswerIn] = []
+    problems: list[AnswerProblem] = []
+    known = {question.id for question in questionnaire.questions}
+    for name in form:
+        if name.startswith("q_") and name[2:] not in known:
+            problems.append(AnswerProblem(name[2:], "This question is not in your survey."))
+    for question in questionnaire.questions:
+        raw = (form.get(f"q_{question.id}") or "").strip()
+        if not raw:
+            continue
+        if question.kind == "text":
+            if len(raw) > question.max_length:
+                problems.append(
+                    AnswerProblem(
+                        question.id,
+                        f"Your answer is too long. Use {question.max_length} characters or fewer.",
+                    )
+                )
+                continue
+            answers.append(AnswerIn(question.id, None, None, None, raw))
+            continue
+        option = next((o for o in question.options if o.value == raw), None)
+        if option is None:
+            problems.append(AnswerProblem(question.id, "Choose one of the answers shown."))
+            continue
+        answers.append(
+            AnswerIn(
+                question.id,
+                question.indicator,
+                option.value,
+                option.polarity,
+                None,
+                option.safeguarding,
+            )
+        )
+    return answers, problems
+
+
+class SaveOutcome(StrEnum):
+    SAVED = "saved"
+    ALREADY_DONE = "already_done"
+
+
+async def save_response(
+    invitation_id: uuid.UUID,
+    questionnaire: Questionnaire,
+    answers: list[AnswerIn],
+    now: dt.datetime,
+) -> SaveOutcome:
+    """Store a response and all its answers in one transaction, once per invitation.
+
+    A double tap or a retried post finds the invitation already completed and stores nothing.
+    """
+    async with transaction():
+        invitation = (
+            await Invitation.select(Invitation.status).where(Invitation.id == invitation_id).first()
+        )
+        if invitation is None or invitation["status"] != "open":
+            return SaveOutcome.ALREADY_DONE
+        claimed = (
+            await Invitation.update({Invitation.status: "completed", Invitation.completed_at: now})
+            .where(Invitation.id == invitation_id, Invitation.status == "open")
+            .returning(Invitation.id)
+        )
+        if not claimed:
+            return SaveOutcome.ALREADY_DONE
+        response = await Response.insert(
+            Response(
+                invitation=invitation_id,
+                questionnaire_id=questionnaire.id,
+                questionnaire_version=questionnaire.version,
+                band=questionnaire.band,
+                submitted_at=now,
+                needs_follow_up=any(answer.safeguarding for answer in answers),
+            )
+        ).returning(Response.id)
+        response_id = response[0]["id"]
+        if answers:
+            await Answer.insert(
+                *[
+                    Answer(
+                        response=response_id,
+                        question_id=answer.question_id,
+                        indicator=answer.indicator,
+                        value=answer.value,
+                        polarity=answer.polarity,
+                        text=answer.text,
+                    )
+                    for answer in answers
+                ]
+            )
+    return SaveOutcome.SAVED

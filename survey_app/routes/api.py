@@ -1,0 +1,232 @@
+"""The JSON API under /api/v1, for management systems and LA dashboards (bearer tokens)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import msgspec
+from litestar import Request, Response, Router, get, post
+from litestar.di import NamedDependency, Provide
+from litestar.exceptions import (
+    HTTPException,
+    NotFoundException,
+    PermissionDeniedException,
+    ValidationException,
+)
+from litestar.params import FromPath, JSONBody
+
+from reports.provider import ProviderReport
+from survey_app.auth import current_actor
+from survey_app.headers import private_page
+from survey_app.placement_records import (
+    InvitationView,
+    NotAllowed,
+    PlacementView,
+    create_placement,
+    end_placement,
+    get_placement,
+    list_placements,
+)
+from survey_app.placements import FieldError, PlacementEnd, PlacementIn
+from survey_app.report_queries import provider_report
+from survey_app.scoping import Actor, scope
+from survey_app.settings import Settings
+from survey_app.tables import Provider, School
+
+
+class ProviderOut(msgspec.Struct, frozen=True):
+    id: int
+    name: str
+    registration_status: str
+    offer_type: str
+    qa_stage: str
+    rag_rating: str
+    rag_rated_on: dt.date | None
+    last_visit_on: dt.date | None
+
+
+class SchoolOut(msgspec.Struct, frozen=True):
+    id: int
+    name: str
+    urn: str
+
+
+class InvitationOut(msgspec.Struct, frozen=True):
+    placement_id: int
+    pupil_reference: str
+    provider_id: int
+    invitation: InvitationView
+
+
+PROVIDER_FIELDS = (
+    Provider.id,
+    Provider.name,
+    Provider.registration_status,
+    Provider.offer_type,
+    Provider.qa_stage,
+    Provider.rag_rating,
+    Provider.rag_rated_on,
+    Provider.last_visit_on,
+)
+
+
+def _invalid(errors: list[FieldError]) -> ValidationException:
+    return ValidationException(
+        detail="; ".join(f"{e.field}: {e.message}" for e in errors),
+        extra=[{"key": e.field, "message": e.message} for e in errors],
+    )
+
+
+def _json_error(request: Request, exc: Exception) -> Response[Any]:
+    status = exc.status_code if isinstance(exc, HTTPException) else 500
+    body: dict[str, Any] = {"status_code": status, "detail": getattr(exc, "detail", "Error")}
+    extra = getattr(exc, "extra", None)
+    if extra:
+        body["errors"] = extra
+    return Response(body, status_code=status)
+
+
+@get("/providers")
+async def api_providers(actor: NamedDependency[Actor]) -> list[ProviderOut]:
+    """Providers in your area, with their QA record."""
+    rows = (
+        await Provider.select(*PROVIDER_FIELDS).where(scope(actor, Provider)).order_by(Provider.id)
+    )
+    return [ProviderOut(**row) for row in rows]
+
+
+@get("/providers/{provider_id:int}")
+async def api_provider(actor: NamedDependency[Actor], provider_id: FromPath[int]) -> ProviderOut:
+    """One provider and its QA record."""
+    row = (
+        await Provider.select(*PROVIDER_FIELDS)
+        .where(Provider.id == provider_id, scope(actor, Provider))
+        .first()
+    )
+    if row is None:
+        raise NotFoundException("No provider with that id")
+    return ProviderOut(**row)
+
+
+@get("/providers/{provider_id:int}/report")
+async def api_provider_report(
+    actor: NamedDependency[Actor], settings: NamedDependency[Settings], provider_id: FromPath[int]
+) -> ProviderReport:
+    """Learner-voice figures for one provider: per indicator, per question, response rate."""
+    report = await provider_report(settings, actor, provider_id)
+    if report is None:
+        raise NotFoundException("No provider with that id")
+    return report
+
+
+@get("/schools")
+async def api_schools(actor: NamedDependency[Actor]) -> list[SchoolOut]:
+    """Schools in your area (or your own school)."""
+    rows = await School.select(School.id, School.name, School.urn).where(scope(actor, School))
+    return [SchoolOut(**row) for row in rows]
+
+
+@get("/placements")
+async def api_placements(
+    actor: NamedDependency[Actor], settings: NamedDependency[Settings]
+) -> list[PlacementView]:
+    """Placements you may see, newest first."""
+    return await list_placements(settings, actor)
+
+
+@post("/placements")
+async def api_create_placement(
+    actor: NamedDependency[Actor],
+    settings: NamedDependency[Settings],
+    now: NamedDependency[dt.datetime],
+    data: JSONBody[PlacementIn],
+) -> PlacementView:
+    """Record a placement (a school's management system posts its off-site placements here)."""
+    try:
+        placement_id, errors = await create_placement(actor, data, now)
+    except NotAllowed as error:
+        raise PermissionDeniedException(str(error)) from None
+    if errors or placement_id is None:
+        raise _invalid(errors)
+    view = await get_placement(settings, actor, placement_id)
+    assert view is not None
+    return view
+
+
+@get("/placements/{placement_id:int}")
+async def api_placement(
+    actor: NamedDependency[Actor], settings: NamedDependency[Settings], placement_id: FromPath[int]
+) -> PlacementView:
+    """One placement with its invitation."""
+    view = await get_placement(settings, actor, placement_id)
+    if view is None:
+        raise NotFoundException("No placement with that id")
+    return view
+
+
+@post("/placements/{placement_id:int}/end", status_code=200)
+async def api_end_placement(
+    actor: NamedDependency[Actor],
+    settings: NamedDependency[Settings],
+    now: NamedDependency[dt.datetime],
+    placement_id: FromPath[int],
+    data: JSONBody[PlacementEnd],
+) -> PlacementView:
+    """End a placement; its end-of-placement invitation opens at once."""
+    try:
+        found, errors = await end_placement(settings, actor, placement_id, data.ended_on, now)
+    except NotAllowed as error:
+        raise PermissionDeniedException(str(error)) from None
+    if not found:
+        raise NotFoundException("No placement with that id")
+    if errors:
+        raise _invalid(errors)
+    view = await get_placement(settings, actor, placement_id)
+    assert view is not None
+    return view
+
+
+@get("/invitations")
+async def api_invitations(
+    actor: NamedDependency[Actor], settings: NamedDependency[Settings]
+) -> list[InvitationOut]:
+    """Invitations you may see, each with its link, QR image URLs and short code."""
+    base = settings.base_url.rstrip("/")
+    out = []
+    for placement in await list_placements(settings, actor, limit=5000):
+        invitation = placement.invitation
+        if invitation is None:
+            continue
+        if invitation.link is not None:
+            link = msgspec.structs.replace(
+                invitation.link,
+                qr_png_path=base + invitation.link.qr_png_path,
+                qr_svg_path=base + invitation.link.qr_svg_path,
+            )
+            invitation = msgspec.structs.replace(invitation, link=link)
+        out.append(
+            InvitationOut(
+                placement.id, placement.pupil_reference, placement.provider_id, invitation
+            )
+        )
+    return out
+
+
+api_router = Router(
+    path="/api/v1",
+    route_handlers=[
+        api_providers,
+        api_provider,
+        api_provider_report,
+        api_schools,
+        api_placements,
+        api_create_placement,
+        api_placement,
+        api_end_placement,
+        api_invitations,
+    ],
+    dependencies={"actor": Provide(current_actor)},
+    exception_handlers={HTTPException: _json_error},
+    after_request=private_page,
+)

@@ -1,0 +1,21 @@
+"""Public pages that belong to nobody in particular: the front door and a health check."""
+
+from __future__ import annotations
+
+from litestar import Router, get
+from litestar.response import Template
+
+
+@get("/", sync_to_thread=False)
+def home() -> Template:
+    """Where a pupil without a link, or a member of staff, starts."""
+    return Template(template_name="home.html")
+
+
+@get("/healthz", sync_to_thread=False, include_in_schema=False)
+def health() -> dict[str, str]:
+    """A no-op endpoint: load balancers poll it and benchmarks compare against it."""
+    return {"status": "ok"}
+
+
+pages_router = Router(path="/", route_handlers=[home, health])

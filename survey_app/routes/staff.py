@@ -1,0 +1,255 @@
+"""Staff pages: sign in, the provider register, placements, invitations and reports."""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+from typing import Any
+
+import msgspec
+from litestar import Request, Response, Router, get, post
+from litestar.di import NamedDependency, Provide
+from litestar.exceptions import NotAuthorizedException, NotFoundException
+from litestar.params import FromPath
+from litestar.response import Redirect, Template
+
+from survey_app import qr
+from survey_app.accounts import authenticate
+from survey_app.auth import current_actor
+from survey_app.headers import private_page
+from survey_app.invitations import link_for
+from survey_app.placement_records import (
+    NotAllowed,
+    create_placement,
+    end_placement,
+    get_placement,
+    list_placements,
+)
+from survey_app.placements import FieldError, placement_from_form
+from survey_app.report_queries import provider_report
+from survey_app.scoping import Actor, Role, scope
+from survey_app.settings import Settings
+from survey_app.tables import Invitation, Provider, School
+
+
+def _to_sign_in(request: Request, exc: Exception) -> Response[Any]:
+    return Redirect(path="/staff/sign-in")
+
+
+def _page(name: str, actor: Actor | None, status: int = 200, **context: Any) -> Template:
+    return Template(
+        template_name=f"staff/{name}.html",
+        context={"actor": actor, **context},
+        status_code=status,
+    )
+
+
+@get("/sign-in")
+async def sign_in_form() -> Template:
+    """The staff sign-in page."""
+    return _page("sign_in", None, error=None, email="")
+
+
+@post("/sign-in")
+async def sign_in(request: Request) -> Response[Any]:
+    """Check the email and password; on success start a fresh session."""
+    form = await request.form()
+    email = str(form.get("email") or "")
+    actor = await authenticate(email, str(form.get("password") or ""))
+    if actor is None:
+        return _page("sign_in", None, 400, error="The email or password is not right", email=email)
+    request.clear_session()
+    request.set_session({"user_id": actor.user_id})
+    return Redirect(path="/staff")
+
+
+@post("/sign-out")
+async def sign_out(request: Request) -> Response[Any]:
+    """End this session."""
+    request.clear_session()
+    return Redirect(path="/staff/sign-in")
+
+
+@get("/")
+async def dashboard(actor: NamedDependency[Actor]) -> Response[Any]:
+    """Where staff land: the placements they can see."""
+    return Redirect(path="/staff/placements")
+
+
+@get("/providers")
+async def providers(actor: NamedDependency[Actor]) -> Template:
+    """The register of providers with their QA record."""
+    rows = await Provider.select().where(scope(actor, Provider)).order_by(Provider.name)
+    return _page("providers", actor, providers=rows)
+
+
+@get("/providers/{provider_id:int}")
+async def provider_detail(
+    actor: NamedDependency[Actor], settings: NamedDependency[Settings], provider_id: FromPath[int]
+) -> Template:
+    """One provider's QA record and learner-voice report."""
+    report = await provider_report(settings, actor, provider_id)
+    if report is None:
+        raise NotFoundException()
+    placements = await list_placements(settings, actor, provider_id=provider_id, limit=200)
+    return _page("provider", actor, report=report, placements=placements)
+
+
+@get("/schools")
+async def schools(actor: NamedDependency[Actor]) -> Template:
+    """Schools in the actor's area."""
+    rows = await School.select().where(scope(actor, School)).order_by(School.name)
+    return _page("schools", actor, schools=rows)
+
+
+@get("/placements")
+async def placements(
+    actor: NamedDependency[Actor], settings: NamedDependency[Settings]
+) -> Template:
+    """Placements the actor may see, with each survey's status."""
+    return _page("placements", actor, placements=await list_placements(settings, actor))
+
+
+async def _form_choices(actor: Actor) -> dict[str, Any]:
+    return {
+        "providers": await Provider.select(Provider.id, Provider.name)
+        .where(scope(actor, Provider))
+        .order_by(Provider.name),
+        "schools": await School.select(School.id, School.name)
+        .where(scope(actor, School))
+        .order_by(School.name),
+    }
+
+
+@get("/placements/new")
+async def new_placement_form(actor: NamedDependency[Actor]) -> Template:
+    """The form to record a placement."""
+    if actor.role == Role.PROVIDER_STAFF:
+        raise NotFoundException()
+    return _page("placement_new", actor, errors=[], values={}, **await _form_choices(actor))
+
+
+@post("/placements/new")
+async def new_placement(
+    request: Request, actor: NamedDependency[Actor], now: NamedDependency[dt.datetime]
+) -> Response[Any]:
+    """Record a placement; on any problem show the form again with every field kept."""
+    if actor.role == Role.PROVIDER_STAFF:
+        raise NotFoundException()
+    form = {key: str(value) for key, value in (await request.form()).items()}
+    if actor.role == Role.SCHOOL_CONTACT:
+        form["school_id"] = str(actor.school_id)
+    placement, errors = placement_from_form(form)
+    placement_id = None
+    if placement is not None:
+        placement_id, errors = await create_placement(actor, placement, now)
+    if errors or placement_id is None:
+        return _page(
+            "placement_new", actor, 400, errors=errors, values=form, **await _form_choices(actor)
+        )
+    return Redirect(path=f"/staff/placements/{placement_id}")
+
+
+@get("/placements/{placement_id:int}")
+async def placement_detail(
+    actor: NamedDependency[Actor], settings: NamedDependency[Settings], placement_id: FromPath[int]
+) -> Template:
+    """One placement with its invitation: link, QR code and short code."""
+    placement = await get_placement(settings, actor, placement_id)
+    if placement is None:
+        raise NotFoundException()
+    return _page("placement", actor, placement=placement, errors=[])
+
+
+@post("/placements/{placement_id:int}/end")
+async def end(
+    request: Request,
+    actor: NamedDependency[Actor],
+    settings: NamedDependency[Settings],
+    now: NamedDependency[dt.datetime],
+    placement_id: FromPath[int],
+) -> Response[Any]:
+    """End a placement, which opens its survey at once."""
+    form = await request.form()
+    raw = str(form.get("ended_on") or "").strip()
+    ended_on: dt.date | None = None
+    errors: list[FieldError] = []
+    if raw:
+        try:
+            ended_on = msgspec.convert(raw, dt.date, strict=False)
+        except msgspec.ValidationError:
+            errors = [FieldError("ended_on", "End date must be a date like 2026-11-23")]
+    if not errors:
+        try:
+            found, errors = await end_placement(settings, actor, placement_id, ended_on, now)
+        except NotAllowed:
+            raise NotFoundException() from None
+        if not found:
+            raise NotFoundException()
+    if errors:
+        placement = await get_placement(settings, actor, placement_id)
+        if placement is None:
+            raise NotFoundException()
+        return _page("placement", actor, 400, placement=placement, errors=errors)
+    return Redirect(path=f"/staff/placements/{placement_id}")
+
+
+async def _open_invitation_link(actor: Actor, settings: Settings, invitation_id: uuid.UUID) -> str:
+    row = (
+        await Invitation.select(Invitation.id, Invitation.revocation_counter, Invitation.status)
+        .where(Invitation.id == invitation_id, scope(actor, Invitation))
+        .first()
+    )
+    if row is None or row["status"] != "open":
+        raise NotFoundException()
+    return link_for(settings, row["id"], row["revocation_counter"]).url
+
+
+@get("/invitations/{invitation_id:uuid}/qr.png", media_type="image/png")
+async def qr_png(
+    actor: NamedDependency[Actor],
+    settings: NamedDependency[Settings],
+    invitation_id: FromPath[uuid.UUID],
+) -> bytes:
+    """The invitation's QR code as a PNG, for printing."""
+    return qr.png(await _open_invitation_link(actor, settings, invitation_id))
+
+
+@get("/invitations/{invitation_id:uuid}/qr.svg", media_type="image/svg+xml")
+async def qr_svg(
+    actor: NamedDependency[Actor],
+    settings: NamedDependency[Settings],
+    invitation_id: FromPath[uuid.UUID],
+) -> bytes:
+    """The invitation's QR code as an SVG, for screens."""
+    return qr.svg(await _open_invitation_link(actor, settings, invitation_id))
+
+
+PUBLIC = [sign_in_form, sign_in, sign_out]
+
+staff_router = Router(
+    path="/staff",
+    route_handlers=[
+        Router(path="/", route_handlers=PUBLIC),
+        Router(
+            path="/",
+            route_handlers=[
+                dashboard,
+                providers,
+                provider_detail,
+                schools,
+                placements,
+                new_placement_form,
+                new_placement,
+                placement_detail,
+                end,
+                qr_png,
+                qr_svg,
+            ],
+            dependencies={"actor": Provide(current_actor)},
+        ),
+    ],
+    after_request=private_page,
+    exception_handlers={NotAuthorizedException: _to_sign_in},
+    include_in_schema=False,
+)

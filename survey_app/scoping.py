@@ -1,0 +1,79 @@
+"""The one scoping function: which rows of organisation data a staff member may see."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from typing import Any
+
+import msgspec
+from piccolo.table import Table
+
+from survey_app.tables import Answer, Invitation, Placement, Provider, Response, School
+
+
+class Role(StrEnum):
+    LA_OFFICER = "la_officer"
+    SCHOOL_CONTACT = "school_contact"
+    PROVIDER_STAFF = "provider_staff"
+
+
+ROLE_LABELS = {
+    Role.LA_OFFICER: "LA officer",
+    Role.SCHOOL_CONTACT: "School contact",
+    Role.PROVIDER_STAFF: "Provider staff",
+}
+
+
+class Actor(msgspec.Struct, frozen=True, kw_only=True):
+    """The signed-in staff member (or API token holder) a request acts for."""
+
+    user_id: int
+    email: str
+    role: Role
+    local_authority_id: int
+    school_id: int | None = None
+    provider_id: int | None = None
+
+    @property
+    def is_la(self) -> bool:
+        """LA staff see named figures and small numbers; others see suppressed totals."""
+        return self.role == Role.LA_OFFICER
+
+    @property
+    def role_label(self) -> str:
+        return ROLE_LABELS[self.role]
+
+
+class OutOfScope(Exception):
+    """Raised for a table the scoping layer does not know: fail closed, never open."""
+
+
+def placement_path(table: type[Table]) -> Any:
+    """The join from a table to its placement, e.g. ``Response.invitation.placement``."""
+    if table is Placement:
+        return Placement
+    if table is Invitation:
+        return Invitation.placement
+    if table is Response:
+        return Response.invitation.placement  # type: ignore[union-attr]
+    if table is Answer:
+        return Answer.response.invitation.placement  # type: ignore[union-attr]
+    raise OutOfScope(table.__name__)
+
+
+def scope(actor: Actor, table: type[Table]) -> Any:
+    """A where-clause limiting ``table`` to what ``actor`` may see; every staff query uses it."""
+    if table is Provider:
+        if actor.role == Role.PROVIDER_STAFF:
+            return Provider.id == actor.provider_id
+        return Provider.local_authority == actor.local_authority_id
+    if table is School:
+        if actor.role == Role.SCHOOL_CONTACT:
+            return School.id == actor.school_id
+        return School.local_authority == actor.local_authority_id
+    path = placement_path(table)
+    if actor.role == Role.SCHOOL_CONTACT:
+        return path.school == actor.school_id
+    if actor.role == Role.PROVIDER_STAFF:
+        return path.provider == actor.provider_id
+    return path.local_authority == actor.local_authority_id

@@ -1,0 +1,98 @@
+"""The one settings object, read from environment variables prefixed ``SURVEY_``."""
+
+from __future__ import annotations
+
+import os
+import secrets
+from collections.abc import Mapping
+from pathlib import Path
+
+import msgspec
+
+PREFIX = "SURVEY_"
+
+
+class SettingsError(Exception):
+    """A setting is missing or malformed; the message names the variable."""
+
+
+class Settings(msgspec.Struct, frozen=True, kw_only=True):
+    """Everything the service can be told, one field per ``SURVEY_<NAME>`` variable."""
+
+    #: Where the service keeps its SQLite file and generated secret.
+    var_dir: str = "var"
+    #: ``sqlite:///path`` or ``postgresql://user:pass@host:port/db``; empty means ``var/survey.db``.
+    database_url: str = ""
+    #: The address pupils and staff reach the service on; used in links and QR codes.
+    base_url: str = "http://127.0.0.1:8000"
+    #: Signs invitation tokens and sessions. Generated into ``var/secret_key`` when empty.
+    secret_key: str = ""
+    host: str = "127.0.0.1"
+    port: int = 8000
+    #: How many days before the planned end date an invitation opens.
+    invitation_open_days_before: int = 7
+    #: How many days an invitation stays usable after it opens.
+    invitation_expiry_days: int = 28
+    #: Minimum number of respondents behind any figure shown to a non-LA user.
+    disclosure_threshold: int = 5
+    #: Demo mode shows outgoing messages in the staff area instead of sending them.
+    demo_mode: bool = False
+    #: Staff sessions end after this many idle minutes.
+    session_idle_minutes: int = 30
+
+    @property
+    def resolved_database_url(self) -> str:
+        """The database URL, defaulting to a SQLite file under ``var_dir``."""
+        return self.database_url or f"sqlite:///{Path(self.var_dir) / 'survey.db'}"
+
+    @property
+    def is_postgres(self) -> bool:
+        """True when the database URL points at PostgreSQL."""
+        return self.resolved_database_url.startswith(("postgresql://", "postgres://"))
+
+
+def setting_names() -> list[str]:
+    """Every environment variable the service reads."""
+    return [PREFIX + name.upper() for name in Settings.__struct_fields__]
+
+
+def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
+    """Build settings from the environment; a bad value raises ``SettingsError`` naming it."""
+    environ = os.environ if environ is None else environ
+    raw = {
+        name: environ[PREFIX + name.upper()]
+        for name in Settings.__struct_fields__
+        if PREFIX + name.upper() in environ
+    }
+    try:
+        settings = msgspec.convert(raw, Settings, strict=False)
+    except msgspec.ValidationError as error:
+        field = str(error).rsplit("$.", 1)[-1].rstrip("`")
+        raise SettingsError(f"{PREFIX}{field.upper()} is not valid: {error}") from None
+    if settings.database_url and not settings.database_url.startswith(
+        ("sqlite:///", "postgresql://", "postgres://")
+    ):
+        raise SettingsError(
+            f"{PREFIX}DATABASE_URL must start with sqlite:/// or postgresql:// "
+            f"(got {settings.database_url.split(':', 1)[0]}:…)"
+        )
+    if not settings.secret_key:
+        settings = msgspec.structs.replace(settings, secret_key=_stored_secret(settings.var_dir))
+    return settings
+
+
+def _stored_secret(var_dir: str) -> str:
+    """Read the generated secret, creating it (owner-only) on first run."""
+    path = Path(var_dir) / "secret_key"
+    if path.exists():
+        return path.read_text().strip()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    secret = secrets.token_urlsafe(48)
+    # O_EXCL so two processes starting together agree on one secret.
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:
+        return path.read_text().strip()
+    with os.fdopen(fd, "w") as handle:
+        handle.write(secret)
+    return secret

@@ -1,0 +1,171 @@
+"""Piccolo tables: the storage edge. No pupil names, dates of birth or addresses, by design."""
+
+from __future__ import annotations
+
+from piccolo.columns import (
+    UUID,
+    Boolean,
+    Date,
+    ForeignKey,
+    Integer,
+    Real,
+    Serial,
+    Text,
+    Timestamptz,
+    Varchar,
+)
+from piccolo.columns.indexes import IndexMethod
+from piccolo.table import Table
+
+
+class LocalAuthority(Table, tablename="local_authority"):
+    id = Serial(primary_key=True)
+    name = Varchar(length=120, unique=True)
+    #: ONS code, e.g. E06000036.
+    code = Varchar(length=12, unique=True)
+    safeguarding_email = Varchar(length=254, default="")
+
+
+class School(Table):
+    id = Serial(primary_key=True)
+    local_authority = ForeignKey(LocalAuthority, null=False, index=True)
+    name = Varchar(length=200)
+    #: The school's public Unique Reference Number (an establishment, not a pupil).
+    urn = Varchar(length=12, default="")
+    contact_email = Varchar(length=254, default="")
+
+
+class Provider(Table):
+    """A non-school AP provider and its quality-assurance record."""
+
+    id = Serial(primary_key=True)
+    #: The lead LA that keeps this provider's QA record.
+    local_authority = ForeignKey(LocalAuthority, null=False, index=True)
+    name = Varchar(length=200)
+    contact_email = Varchar(length=254, default="")
+    registration_status = Varchar(length=40)
+    offer_type = Varchar(length=40)
+    qa_stage = Varchar(length=40)
+    rag_rating = Varchar(length=12, default="not_rated")
+    rag_rated_on = Date(null=True, default=None)
+    last_visit_on = Date(null=True, default=None)
+
+
+class QAVisit(Table, tablename="qa_visit"):
+    id = Serial(primary_key=True)
+    provider = ForeignKey(Provider, null=False, index=True)
+    visited_on = Date()
+    kind = Varchar(length=20, default="routine")
+    summary = Text(default="")
+
+
+class Placement(Table):
+    """A pupil's time with a provider, commissioned by a school or an LA team."""
+
+    id = Serial(primary_key=True)
+    local_authority = ForeignKey(LocalAuthority, null=False, index=True)
+    #: The home school; null when an LA team commissioned the placement.
+    school = ForeignKey(School, null=True, index=True)
+    la_team = Varchar(length=80, null=True, default=None)
+    provider = ForeignKey(Provider, null=False, index=True)
+    #: A pseudonymous reference the commissioner can recognise: never a name.
+    pupil_reference = Varchar(length=40)
+    year_group = Integer()
+    start_date = Date()
+    planned_end_date = Date(null=True, default=None)
+    ended_on = Date(null=True, default=None)
+    hours_per_week = Real()
+    purpose = Text(default="")
+    #: Give the years 4-6 wording whatever the year group.
+    simplest_version = Boolean(default=False)
+    created_at = Timestamptz()
+
+
+class Invitation(Table):
+    """A single-use survey link for one placement; the token itself is never stored.
+
+    At most one per placement and kind (unique index ``invitation_one_per_kind``).
+    """
+
+    id = UUID(primary_key=True)
+    placement = ForeignKey(Placement, null=False, index=True)
+    kind = Varchar(length=10, default="end")
+    questionnaire_id = Varchar(length=40)
+    #: Keyed hashes of the link token and of the short code, for look-up only.
+    token_hash = Varchar(length=64, unique=True)
+    short_code_hash = Varchar(length=64, unique=True)
+    #: Bumped to revoke: the token is derived from id and this counter.
+    revocation_counter = Integer(default=0)
+    opened_at = Timestamptz()
+    expires_at = Timestamptz()
+    status = Varchar(length=12, default="open", index=True)
+    completed_at = Timestamptz(null=True, default=None)
+
+
+class Response(Table):
+    id = Serial(primary_key=True)
+    invitation = ForeignKey(Invitation, null=False, unique=True)
+    questionnaire_id = Varchar(length=40)
+    questionnaire_version = Integer()
+    band = Varchar(length=12)
+    submitted_at = Timestamptz()
+    #: The pupil said they did not feel safe or asked to talk to someone: never silently dropped.
+    needs_follow_up = Boolean(default=False, index=True)
+
+
+class Answer(Table):
+    """One answer; at most one per response and question (index ``answer_one_per_question``)."""
+
+    id = Serial(primary_key=True)
+    response = ForeignKey(Response, null=False, index=True, index_method=IndexMethod.btree)
+    question_id = Varchar(length=40)
+    indicator = Varchar(length=40, null=True, default=None, index=True)
+    #: The chosen option's value, or null for free text and skipped questions.
+    value = Varchar(length=40, null=True, default=None)
+    polarity = Varchar(length=10, null=True, default=None)
+    text = Text(null=True, default=None)
+
+
+class StaffUser(Table, tablename="staff_user"):
+    id = Serial(primary_key=True)
+    email = Varchar(length=254, unique=True)
+    password_hash = Varchar(length=200)
+    role = Varchar(length=30)
+    local_authority = ForeignKey(LocalAuthority, null=False, index=True)
+    school = ForeignKey(School, null=True, default=None)
+    provider = ForeignKey(Provider, null=True, default=None)
+    active = Boolean(default=True)
+    created_at = Timestamptz()
+
+
+class ApiToken(Table, tablename="api_token"):
+    id = Serial(primary_key=True)
+    user = ForeignKey(StaffUser, null=False, index=True)
+    token_hash = Varchar(length=64, unique=True)
+    label = Varchar(length=80, default="")
+    created_at = Timestamptz()
+    revoked_at = Timestamptz(null=True, default=None)
+
+
+class StaffSession(Table, tablename="staff_session"):
+    """Server-side session data, shared by every server instance through the database."""
+
+    id = Serial(primary_key=True)
+    key_hash = Varchar(length=64, unique=True)
+    data = Text()
+    expires_at = Timestamptz(index=True)
+
+
+ALL_TABLES: list[type[Table]] = [
+    LocalAuthority,
+    School,
+    Provider,
+    QAVisit,
+    Placement,
+    Invitation,
+    Response,
+    Answer,
+    StaffUser,
+    ApiToken,
+    StaffSession,
+]

@@ -1,0 +1,227 @@
+"""Shared fixtures: a real database per run (SQLite, or PostgreSQL with SURVEY_TEST_POSTGRES=1),
+emptied before each test, an injectable clock, and a small world of two local authorities."""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+import os
+import tempfile
+from collections.abc import Coroutine, Iterator
+from typing import Any, TypeVar
+
+import msgspec
+import pytest
+
+T = TypeVar("T")
+_cluster: Any = None
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """Point the service at a fresh database before anything imports it."""
+    global _cluster
+    var_dir = tempfile.mkdtemp(prefix="lv-test-")
+    os.environ["SURVEY_VAR_DIR"] = var_dir
+    os.environ["SURVEY_SECRET_KEY"] = "test-secret-not-for-production"
+    os.environ["SURVEY_BASE_URL"] = "http://testserver.local"
+    os.environ.pop("SURVEY_DATABASE_URL", None)
+    if os.environ.get("SURVEY_TEST_POSTGRES") == "1":
+        from tests.postgres_cluster import Cluster, find_bindir
+
+        bindir = find_bindir()
+        if bindir is None:
+            raise pytest.UsageError("SURVEY_TEST_POSTGRES=1 but no PostgreSQL server is installed")
+        _cluster = Cluster(bindir)
+        _cluster.start()
+        os.environ["SURVEY_DATABASE_URL"] = _cluster.url
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    if _cluster is not None:
+        _cluster.stop()
+
+
+def pytest_report_header(config: pytest.Config) -> str:
+    engine = "PostgreSQL" if os.environ.get("SURVEY_TEST_POSTGRES") == "1" else "SQLite"
+    return f"database under test: {engine}"
+
+
+def run(coroutine: Coroutine[Any, Any, T]) -> T:
+    """Run a coroutine from a synchronous test or fixture."""
+    return asyncio.run(coroutine)
+
+
+@pytest.fixture(scope="session")
+def settings() -> Any:
+    from survey_app.settings import load_settings
+
+    return load_settings()
+
+
+@pytest.fixture(scope="session")
+def migrated(settings: Any) -> None:
+    from piccolo.apps.migrations.commands.forwards import run_forwards
+
+    result = run(run_forwards(app_name="survey_app"))
+    assert result.success, result.message
+
+
+@pytest.fixture(autouse=True)
+def empty_database(request: pytest.FixtureRequest) -> None:
+    """Every test that touches the database starts from empty tables."""
+    if "no_database" in request.keywords:
+        return
+    request.getfixturevalue("migrated")
+    from survey_app.database import all_tables
+
+    async def clear() -> None:
+        for table in reversed(all_tables()):
+            await table.delete(force=True)
+
+    run(clear())
+
+
+class Clock:
+    """A clock tests can move, so nothing waits on real time."""
+
+    def __init__(self, now: dt.datetime) -> None:
+        self.now = now
+
+    def __call__(self) -> dt.datetime:
+        return self.now
+
+    def advance(self, **delta: float) -> None:
+        self.now += dt.timedelta(**delta)
+
+
+@pytest.fixture
+def clock() -> Clock:
+    return Clock(dt.datetime(2026, 11, 23, 10, 0, tzinfo=dt.UTC))
+
+
+@pytest.fixture
+def app(settings: Any, clock: Clock) -> Any:
+    from survey_app.app import create_app
+
+    return create_app(settings, clock)
+
+
+@pytest.fixture
+def client(app: Any) -> Iterator[Any]:
+    from litestar.testing import TestClient
+
+    with TestClient(app, base_url="http://testserver.local") as test_client:
+        yield test_client
+
+
+class World(msgspec.Struct):
+    """Two local authorities, each with schools, providers and one user per role."""
+
+    la: int
+    other_la: int
+    school: int
+    second_school: int
+    other_school: int
+    provider: int
+    second_provider: int
+    other_provider: int
+    logins: dict[str, tuple[str, str]]
+
+
+PASSWORD = "correct horse battery"
+
+
+@pytest.fixture
+def world(clock: Clock) -> World:
+    from survey_app.accounts import create_user
+    from survey_app.scoping import Role
+    from survey_app.tables import LocalAuthority, Provider, School
+
+    async def build() -> World:
+        async def la(name: str, code: str) -> int:
+            rows = await LocalAuthority.insert(LocalAuthority(name=name, code=code)).returning(
+                LocalAuthority.id
+            )
+            return int(rows[0]["id"])
+
+        async def school(la_id: int, name: str) -> int:
+            rows = await School.insert(School(local_authority=la_id, name=name)).returning(
+                School.id
+            )
+            return int(rows[0]["id"])
+
+        async def provider(la_id: int, name: str) -> int:
+            rows = await Provider.insert(
+                Provider(
+                    local_authority=la_id,
+                    name=name,
+                    registration_status="unregistered",
+                    offer_type="vocational",
+                    qa_stage="approved",
+                    rag_rating="green",
+                )
+            ).returning(Provider.id)
+            return int(rows[0]["id"])
+
+        la_id, other_la = await la("Westshire", "E90000001"), await la("Eastshire", "E90000002")
+        w = World(
+            la=la_id,
+            other_la=other_la,
+            school=await school(la_id, "Oak School"),
+            second_school=await school(la_id, "Elm School"),
+            other_school=await school(other_la, "Far School"),
+            provider=await provider(la_id, "Meadow Farm"),
+            second_provider=await provider(la_id, "Quay Tutors"),
+            other_provider=await provider(other_la, "Far Provider"),
+            logins={},
+        )
+        users = {
+            "la_officer": (Role.LA_OFFICER, w.la, {}),
+            "school_contact": (Role.SCHOOL_CONTACT, w.la, {"school_id": w.school}),
+            "provider_staff": (Role.PROVIDER_STAFF, w.la, {"provider_id": w.provider}),
+            "other_la_officer": (Role.LA_OFFICER, w.other_la, {}),
+        }
+        for name, (role, la_of, org) in users.items():
+            email = f"{name}@example.test"
+            await create_user(
+                email=email,
+                password=PASSWORD,
+                role=role,
+                local_authority_id=la_of,
+                now=clock.now,
+                **org,
+            )
+            w.logins[name] = (email, PASSWORD)
+        return w
+
+    return run(build())
+
+
+def csrf_token(client: Any) -> str:
+    """The CSRF token the site set in its cookie (fetching a page first if needed)."""
+    token = client.cookies.get("lv_csrf")
+    if token is None:
+        client.get("/")
+        token = client.cookies.get("lv_csrf")
+    return str(token)
+
+
+def post_form(client: Any, url: str, data: dict[str, Any], **kwargs: Any) -> Any:
+    """Post a form as a browser would, with the CSRF token."""
+    return client.post(url, data={**data, "_csrf_token": csrf_token(client)}, **kwargs)
+
+
+def sign_in(client: Any, world: World, who: str) -> None:
+    """Sign the client in as one of the world's users."""
+    email, password = world.logins[who]
+    response = post_form(
+        client, "/staff/sign-in", {"email": email, "password": password}, follow_redirects=False
+    )
+    assert response.status_code == 302, response.text
+
+
+@pytest.fixture
+def signed_in(client: Any, world: World) -> Any:
+    """A client signed in as an LA officer of the world's first LA."""
+    sign_in(client, world, "la_officer")
+    return client
