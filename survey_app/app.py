@@ -55,11 +55,11 @@ def create_app(settings: Settings | None = None, clock: Clock = system_clock) ->
     secure = settings.base_url.startswith("https://")
 
     async def open_pool() -> None:
-        if isinstance(engine, PostgresEngine):
-            await engine.start_connection_pool()
+        if isinstance(engine, PostgresEngine) and settings.database_pool_size > 0:
+            await engine.start_connection_pool(max_size=settings.database_pool_size)
 
     async def close_pool() -> None:
-        if isinstance(engine, PostgresEngine):
+        if isinstance(engine, PostgresEngine) and settings.database_pool_size > 0:
             await engine.close_connection_pool()
 
     def templates_callback(engine_: JinjaTemplateEngine) -> None:

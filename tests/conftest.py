@@ -5,9 +5,10 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
+import functools
 import os
 import tempfile
-from collections.abc import Coroutine, Iterator
+from collections.abc import Awaitable, Iterator
 from typing import Any, TypeVar
 
 import msgspec
@@ -24,6 +25,9 @@ def pytest_configure(config: pytest.Config) -> None:
     os.environ["SURVEY_VAR_DIR"] = var_dir
     os.environ["SURVEY_SECRET_KEY"] = "test-secret-not-for-production"
     os.environ["SURVEY_BASE_URL"] = "http://testserver.local"
+    # The test client runs the app on its own event loop while fixtures use asyncio.run: a pool
+    # would be shared across loops, so tests open a connection per query.
+    os.environ["SURVEY_DATABASE_POOL_SIZE"] = "0"
     os.environ.pop("SURVEY_DATABASE_URL", None)
     if os.environ.get("SURVEY_TEST_POSTGRES") == "1":
         from tests.postgres_cluster import Cluster, find_bindir
@@ -46,9 +50,13 @@ def pytest_report_header(config: pytest.Config) -> str:
     return f"database under test: {engine}"
 
 
-def run(coroutine: Coroutine[Any, Any, T]) -> T:
-    """Run a coroutine from a synchronous test or fixture."""
-    return asyncio.run(coroutine)
+def run(awaitable: Awaitable[T]) -> T:
+    """Run a coroutine or Piccolo query from a synchronous test or fixture."""
+
+    async def wait() -> T:
+        return await awaitable
+
+    return asyncio.run(wait())
 
 
 @pytest.fixture(scope="session")
@@ -94,16 +102,23 @@ class Clock:
         self.now += dt.timedelta(**delta)
 
 
+START = dt.datetime(2026, 11, 23, 10, 0, tzinfo=dt.UTC)
+_clock = Clock(START)
+
+
 @pytest.fixture
 def clock() -> Clock:
-    return Clock(dt.datetime(2026, 11, 23, 10, 0, tzinfo=dt.UTC))
+    """The app's clock, back at the same Monday morning for every test."""
+    _clock.now = START
+    return _clock
 
 
-@pytest.fixture
-def app(settings: Any, clock: Clock) -> Any:
+@pytest.fixture(scope="session")
+def app(settings: Any) -> Any:
+    """One application for the run (building it is slow); its clock is the ``clock`` fixture's."""
     from survey_app.app import create_app
 
-    return create_app(settings, clock)
+    return create_app(settings, _clock)
 
 
 @pytest.fixture
@@ -131,11 +146,17 @@ class World(msgspec.Struct):
 PASSWORD = "correct horse battery"
 
 
+@functools.cache
+def _password_hash() -> str:
+    from argon2 import PasswordHasher
+
+    return PasswordHasher().hash(PASSWORD)
+
+
 @pytest.fixture
 def world(clock: Clock) -> World:
-    from survey_app.accounts import create_user
     from survey_app.scoping import Role
-    from survey_app.tables import LocalAuthority, Provider, School
+    from survey_app.tables import LocalAuthority, Provider, School, StaffUser
 
     async def build() -> World:
         async def la(name: str, code: str) -> int:
@@ -181,15 +202,20 @@ def world(clock: Clock) -> World:
             "provider_staff": (Role.PROVIDER_STAFF, w.la, {"provider_id": w.provider}),
             "other_la_officer": (Role.LA_OFFICER, w.other_la, {}),
         }
+        # Rows are inserted with one precomputed hash: Argon2 is deliberately slow, and
+        # create_user itself is tested through the CLI.
         for name, (role, la_of, org) in users.items():
             email = f"{name}@example.test"
-            await create_user(
-                email=email,
-                password=PASSWORD,
-                role=role,
-                local_authority_id=la_of,
-                now=clock.now,
-                **org,
+            await StaffUser.insert(
+                StaffUser(
+                    email=email,
+                    password_hash=_password_hash(),
+                    role=role.value,
+                    local_authority=la_of,
+                    school=org.get("school_id"),
+                    provider=org.get("provider_id"),
+                    created_at=clock.now,
+                )
             )
             w.logins[name] = (email, PASSWORD)
         return w
