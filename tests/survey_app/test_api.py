@@ -36,6 +36,12 @@ def placement_body(world: World, **overrides: Any) -> dict[str, Any]:
     }
 
 
+def create(client: Any, world: World, headers: dict[str, str], **overrides: Any) -> Any:
+    return client.post(
+        "/api/v1/placements", json=placement_body(world, **overrides), headers=headers
+    )
+
+
 def test_api_needs_a_token(client: Any) -> None:
     response = client.get("/api/v1/placements")
     assert response.status_code == 401
