@@ -140,6 +140,8 @@ async def submit(
         return Template(template_name="survey/already_done.html")
     request.set_session(
         {
+            # Kept so a retried post or a double tap lands on "already answered".
+            "invitation_id": str(invitation["id"]),
             "finished": questionnaire.id,
             "needs_help": any(answer.safeguarding for answer in answers),
         }

@@ -1,0 +1,132 @@
+"""The survey-app command line, as an operator or a cron job would use it."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from click.testing import CliRunner
+
+from survey_app.accounts import actor_for_api_token, authenticate
+from survey_app.cli import main
+from survey_app.tables import Invitation, LocalAuthority, Placement, Response, StaffUser
+from tests.conftest import World, run
+
+
+def invoke(*args: str, stdin: str | None = None) -> Any:
+    return CliRunner().invoke(main, list(args), input=stdin, catch_exceptions=False)
+
+
+def test_migrate_is_safe_to_repeat() -> None:
+    for _ in range(2):
+        result = invoke("migrate")
+        assert result.exit_code == 0
+        assert "database is up to date" in result.output
+
+
+def test_demo_loads_once_with_every_year_group() -> None:
+    first = invoke("demo")
+    assert first.exit_code == 0 and "demo data loaded" in first.output
+    assert "officer@northshire.example" in first.output
+    counts = (run(Placement.count()), run(Invitation.count()), run(Response.count()))
+    years = {row["year_group"] for row in run(Placement.select(Placement.year_group))}
+    assert years == set(range(4, 12))
+    assert counts[1] > 0 and counts[2] > 0
+    assert run(Placement.count().where(Placement.ended_on.is_not_null())) > 0
+    second = invoke("demo")
+    assert "already loaded" in second.output
+    assert (run(Placement.count()), run(Invitation.count()), run(Response.count())) == counts
+    assert run(LocalAuthority.count()) == 1
+
+
+def test_demo_provider_login_sees_unsuppressed_figures(settings: Any) -> None:
+    from survey_app.demo import DEMO_LOGINS
+    from survey_app.report_queries import provider_report
+
+    invoke("demo")
+    provider_login = DEMO_LOGINS[2]
+    actor = run(authenticate(provider_login.email, provider_login.password))
+    assert actor is not None and actor.provider_id is not None
+    report = run(provider_report(settings, actor, actor.provider_id))
+    assert report is not None and report.disclosure_controlled
+    assert any(not indicator.suppressed for indicator in report.indicators)
+
+
+def test_dispatch_issues_due_invitations_once(world: World, clock: Any) -> None:
+    run(
+        Placement.insert(
+            Placement(
+                local_authority=world.la,
+                school=world.school,
+                provider=world.provider,
+                pupil_reference="OAK-1",
+                year_group=9,
+                start_date=dt.date(2026, 9, 1),
+                planned_end_date=dt.datetime.now(dt.UTC).date() + dt.timedelta(days=3),
+                hours_per_week=5.0,
+                created_at=clock.now,
+            ),
+            Placement(
+                local_authority=world.la,
+                school=world.school,
+                provider=world.provider,
+                pupil_reference="OAK-2",
+                year_group=9,
+                start_date=dt.date(2026, 9, 1),
+                planned_end_date=dt.datetime.now(dt.UTC).date() + dt.timedelta(days=90),
+                hours_per_week=5.0,
+                created_at=clock.now,
+            ),
+        )
+    )
+    assert invoke("dispatch").output.strip() == "issued 1 invitation"
+    assert invoke("dispatch").output.strip() == "issued 0 invitations"
+    assert run(Invitation.count()) == 1
+
+
+def test_user_add_reads_the_password_from_stdin(world: World) -> None:
+    result = invoke(
+        "user",
+        "add",
+        "--email",
+        "New@Council.example",
+        "--role",
+        "la_officer",
+        "--la",
+        "E90000001",
+        stdin="a long enough passphrase\n",
+    )
+    assert result.exit_code == 0, result.output
+    actor = run(authenticate("new@council.example", "a long enough passphrase"))
+    assert actor is not None and actor.local_authority_id == world.la
+    stored = run(
+        StaffUser.select(StaffUser.password_hash)
+        .where(StaffUser.email == "new@council.example")
+        .first()
+    )
+    assert stored["password_hash"].startswith("$argon2id$")
+
+
+def test_user_add_refuses_short_password_and_unknown_la(world: World) -> None:
+    short = CliRunner().invoke(
+        main,
+        ["user", "add", "--email", "a@b.example", "--role", "la_officer", "--la", "E90000001"],
+        input="short\n",
+    )
+    assert short.exit_code != 0 and "at least 8 characters" in short.output
+    unknown = CliRunner().invoke(
+        main,
+        ["user", "add", "--email", "a@b.example", "--role", "la_officer", "--la", "E00000000"],
+        input="long enough password\n",
+    )
+    assert unknown.exit_code != 0 and "no local authority" in unknown.output
+    assert run(StaffUser.count().where(StaffUser.email == "a@b.example")) == 0
+
+
+def test_token_add_prints_only_the_token(world: World) -> None:
+    result = CliRunner().invoke(main, ["token", "add", "--email", world.logins["la_officer"][0]])
+    assert result.exit_code == 0
+    lines = result.stdout.splitlines()
+    assert len(lines) == 1
+    actor = run(actor_for_api_token(lines[0]))
+    assert actor is not None and actor.email == world.logins["la_officer"][0]
