@@ -251,3 +251,46 @@ def signed_in(client: Any, world: World) -> Any:
     """A client signed in as an LA officer of the world's first LA."""
     sign_in(client, world, "la_officer")
     return client
+
+
+class Issued:
+    """An open invitation: its id, its link path and its short code."""
+
+    def __init__(self, invitation_id: Any, path: str, code: str) -> None:
+        self.id, self.path, self.code = invitation_id, path, code
+
+
+@pytest.fixture
+def issued(world: World, settings: Any, clock: Clock) -> Issued:
+    """A year 5 pupil's placement that has ended, with its invitation issued."""
+    from survey_app.invitations import dispatch, link_for
+    from survey_app.tables import Invitation, Placement
+
+    run(
+        Placement.insert(
+            Placement(
+                local_authority=world.la,
+                school=world.school,
+                provider=world.provider,
+                pupil_reference="OAK-55",
+                year_group=5,
+                start_date=dt.date(2026, 9, 1),
+                ended_on=dt.date(2026, 11, 20),
+                hours_per_week=6.0,
+                created_at=clock.now,
+            )
+        )
+    )
+    assert run(dispatch(settings, clock.now)) == 1
+    row = run(Invitation.select(Invitation.id, Invitation.revocation_counter).first())
+    link = link_for(settings, row["id"], row["revocation_counter"])
+    return Issued(row["id"], link.url.removeprefix(settings.base_url), link.short_code)
+
+
+@pytest.fixture
+def pupil(app: Any) -> Iterator[Any]:
+    """A second browser, for the pupil, separate from any staff session."""
+    from litestar.testing import TestClient
+
+    with TestClient(app, base_url="http://testserver.local") as client:
+        yield client

@@ -5,48 +5,12 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-import pytest
 from bs4 import BeautifulSoup
 from litestar.testing import TestClient
 
-from survey_app.invitations import dispatch, end_of_day_in_england, link_for
-from survey_app.tables import Answer, Invitation, Placement, Response
-from tests.conftest import Clock, World, post_form, run
-
-
-class Issued:
-    def __init__(self, invitation_id: Any, path: str, code: str) -> None:
-        self.id, self.path, self.code = invitation_id, path, code
-
-
-@pytest.fixture
-def issued(world: World, settings: Any, clock: Clock) -> Issued:
-    """A year 5 pupil's placement that has ended, with its invitation issued."""
-    run(
-        Placement.insert(
-            Placement(
-                local_authority=world.la,
-                school=world.school,
-                provider=world.provider,
-                pupil_reference="OAK-55",
-                year_group=5,
-                start_date=dt.date(2026, 9, 1),
-                ended_on=dt.date(2026, 11, 20),
-                hours_per_week=6.0,
-                created_at=clock.now,
-            )
-        )
-    )
-    assert run(dispatch(settings, clock.now)) == 1
-    row = run(Invitation.select(Invitation.id, Invitation.revocation_counter).first())
-    link = link_for(settings, row["id"], row["revocation_counter"])
-    return Issued(row["id"], link.url.removeprefix(settings.base_url), link.short_code)
-
-
-@pytest.fixture
-def pupil(app: Any) -> Any:
-    with TestClient(app, base_url="http://testserver.local") as client:
-        yield client
+from survey_app.invitations import end_of_day_in_england
+from survey_app.tables import Answer, Invitation, Response
+from tests.conftest import Clock, Issued, post_form, run
 
 
 def heading(response: Any) -> str:

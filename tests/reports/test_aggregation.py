@@ -1,0 +1,49 @@
+"""Report figures from grouped counts, and small-number suppression for viewers outside the LA."""
+
+from __future__ import annotations
+
+import pytest
+
+from questionnaires.loader import current
+from reports.aggregation import IndicatorCount, OptionCount, indicator_results, question_results
+from reports.disclosure import is_suppressed
+
+pytestmark = pytest.mark.no_database
+
+
+def counts(**by_polarity: int) -> list[IndicatorCount]:
+    return [IndicatorCount("felt_safe", polarity, n) for polarity, n in by_polarity.items()]
+
+
+def test_shares_exclude_dont_know() -> None:
+    (result,) = indicator_results(
+        counts(positive=6, neutral=1, negative=1, not_known=2), threshold=None
+    )
+    assert (result.answered, result.positive, result.dont_know) == (8, 6, 2)
+    assert result.share_positive == 0.75 and result.share_negative == 0.125
+
+
+def test_fewer_than_k_pupils_are_hidden_from_non_la_viewers() -> None:
+    (hidden,) = indicator_results(counts(positive=3, negative=1), threshold=5)
+    assert hidden.suppressed and hidden.positive is None and hidden.share_positive is None
+    (shown,) = indicator_results(counts(positive=4, negative=1), threshold=5)
+    assert not shown.suppressed and shown.positive == 4
+
+
+def test_la_viewers_see_small_numbers() -> None:
+    (result,) = indicator_results(counts(positive=1), threshold=None)
+    assert result.positive == 1 and not result.suppressed
+
+
+def test_question_counts_follow_the_questionnaire_and_are_suppressed_together() -> None:
+    questionnaire = current("end_years_4_6")
+    rows = [OptionCount("end_years_4_6", "felt_safe", "safe", 2)]
+    (question,) = question_results(rows, {"end_years_4_6": questionnaire}, threshold=5)
+    assert question.suppressed and all(o.count is None for o in question.options)
+    (question,) = question_results(rows, {"end_years_4_6": questionnaire}, threshold=None)
+    assert [o.count for o in question.options] == [2, 0, 0, 0]
+
+
+@pytest.mark.parametrize(("n", "hidden"), [(0, False), (1, True), (4, True), (5, False)])
+def test_threshold_boundary(n: int, hidden: bool) -> None:
+    assert is_suppressed(n, 5) is hidden

@@ -1,0 +1,30 @@
+"""The provider report through the service: LA sees small numbers, the provider sees [c]."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from bs4 import BeautifulSoup
+from litestar.testing import TestClient
+
+from tests.conftest import Issued, World, post_form, sign_in
+
+
+def test_provider_staff_see_suppressed_figures_la_sees_counts(
+    app: Any, world: World, issued: Issued, pupil: Any
+) -> None:
+    pupil.get(issued.path)
+    post_form(pupil, "/survey", {"q_felt_safe": "safe"})
+    with TestClient(app, base_url="http://testserver.local") as provider:
+        sign_in(provider, world, "provider_staff")
+        page = BeautifulSoup(provider.get(f"/staff/providers/{world.provider}").text, "html.parser")
+        row = page.select_one('tr[data-indicator="felt_safe"]')
+        assert [td.get_text(strip=True) for td in row.select("td")] == ["[c]"] * 5
+        assert "fewer than 5 pupils" in page.get_text()
+        placements = provider.get("/staff/placements").text
+        assert "Follow up" not in placements
+    with TestClient(app, base_url="http://testserver.local") as officer:
+        sign_in(officer, world, "la_officer")
+        report = officer.get(f"/api/v1/providers/{world.provider}/report").json()
+        felt_safe = next(i for i in report["indicators"] if i["key"] == "felt_safe")
+        assert felt_safe["positive"] == 1 and not report["disclosure_controlled"]
