@@ -21,7 +21,7 @@ run: install
 	SURVEY_DEMO_MODE=true $(BIN)/survey-app serve
 
 ## test: install, lint, type-check, then the whole suite on SQLite and on PostgreSQL
-test: install lint
+test: install lint check-questionnaires
 	bash scripts/test-legs.sh
 
 lint: install
@@ -34,3 +34,6 @@ vendor-assets:
 
 clean:
 	rm -rf $(VENV) var .pytest_cache .mypy_cache .ruff_cache test-artifacts
+
+check-questionnaires: install
+	$(BIN)/survey-app questionnaires check > /dev/null || $(BIN)/survey-app questionnaires check

@@ -72,12 +72,17 @@ def all_versions() -> dict[tuple[str, int], Questionnaire]:
     return load_directory(DATA_DIR)
 
 
-def current(questionnaire_id: str) -> Questionnaire:
-    """The newest version of a questionnaire."""
-    versions = [q for (qid, _), q in all_versions().items() if qid == questionnaire_id]
+def versions_of(questionnaire_id: str) -> list[Questionnaire]:
+    """Every version of a questionnaire, oldest first."""
+    versions = [q for (qid, _), q in sorted(all_versions().items()) if qid == questionnaire_id]
     if not versions:
         raise KeyError(f"no questionnaire called {questionnaire_id!r}")
-    return max(versions, key=lambda q: q.version)
+    return versions
+
+
+def current(questionnaire_id: str) -> Questionnaire:
+    """The newest version of a questionnaire: what a pupil starting now is asked."""
+    return versions_of(questionnaire_id)[-1]
 
 
 def version(questionnaire_id: str, number: int) -> Questionnaire:

@@ -8,7 +8,7 @@ from collections.abc import Iterable
 import msgspec
 
 from questionnaires.indicators import ALL_INDICATORS
-from questionnaires.schema import Questionnaire
+from questionnaires.schema import Question, Questionnaire
 from reports.disclosure import is_suppressed
 
 POLARITIES = ("positive", "neutral", "negative")
@@ -102,24 +102,36 @@ def indicator_results(
     return results
 
 
+def _questions_across_versions(versions: list[Questionnaire]) -> list[Question]:
+    """Each question once, worded as in the newest version that asks it, newest order first."""
+    seen: dict[str, Question] = {}
+    for questionnaire in sorted(versions, key=lambda q: q.version, reverse=True):
+        for question in questionnaire.questions:
+            seen.setdefault(question.id, question)
+    return list(seen.values())
+
+
 def question_results(
     counts: Iterable[OptionCount],
-    questionnaires: dict[str, Questionnaire],
+    questionnaires: dict[str, list[Questionnaire]],
     *,
     threshold: int | None,
 ) -> list[QuestionResult]:
-    """Figures per closed question of each questionnaire answered, in questionnaire order."""
+    """Figures per closed question, over every version of each questionnaire answered."""
     table: dict[tuple[str, str], dict[str, int]] = defaultdict(lambda: defaultdict(int))
     for row in counts:
         table[(row.questionnaire_id, row.question_id)][row.value] += row.count
     results = []
-    for questionnaire_id, questionnaire in sorted(questionnaires.items()):
-        for question in questionnaire.questions:
+    for questionnaire_id, versions in sorted(questionnaires.items()):
+        for question in _questions_across_versions(versions):
             if question.kind != "choice" or (questionnaire_id, question.id) not in table:
                 continue
             values = table[(questionnaire_id, question.id)]
             answered = sum(values.values())
             hidden = threshold is not None and is_suppressed(answered, threshold)
+            labels = {o.value: o.label for o in question.options}
+            # Values from an older wording keep their count even if the newest drops them.
+            order = list(labels) + [v for v in values if v not in labels]
             results.append(
                 QuestionResult(
                     questionnaire_id=questionnaire_id,
@@ -127,8 +139,8 @@ def question_results(
                     text=question.text,
                     answered=None if hidden else answered,
                     options=[
-                        OptionResult(o.value, o.label, None if hidden else values.get(o.value, 0))
-                        for o in question.options
+                        OptionResult(v, labels.get(v, v), None if hidden else values.get(v, 0))
+                        for v in order
                     ],
                     suppressed=hidden,
                 )

@@ -47,7 +47,7 @@ def build_provider_report(
     responses: int,
     indicator_counts: list[IndicatorCount],
     option_counts: list[OptionCount],
-    questionnaires: dict[str, Questionnaire],
+    questionnaires: dict[str, list[Questionnaire]],
     threshold: int | None,
 ) -> ProviderReport:
     """Assemble the report; pass ``threshold`` for any viewer outside the LA."""

@@ -170,3 +170,48 @@ def token_add(email: str, label: str) -> None:
         click.echo(_run(add()))
     except AccountError as error:
         raise click.ClickException(str(error)) from None
+
+
+@main.group()
+def questionnaires() -> None:
+    """Check the questionnaire data files."""
+
+
+@questionnaires.command("check")
+@click.option(
+    "--directory",
+    type=click.Path(exists=True, file_okay=False),
+    default=None,
+    help="Check these files instead of the shipped questionnaires.",
+)
+def questionnaires_check(directory: str | None) -> None:
+    """Validate every questionnaire and check its wording against its band's reading targets."""
+    from pathlib import Path
+
+    from accessibility.readability import check_questionnaire
+    from accessibility.targets import TARGETS
+    from questionnaires.loader import DATA_DIR, QuestionnaireError, load_directory
+
+    try:
+        loaded = load_directory(Path(directory) if directory else DATA_DIR)
+    except QuestionnaireError as error:
+        raise click.ClickException(str(error)) from None
+    failed = False
+    click.echo(f"{'band':12} {'item':36} {'grade':>5} {'words':>5}  verdict")
+    for (questionnaire_id, version), questionnaire in sorted(loaded.items()):
+        result = check_questionnaire(questionnaire)
+        for item in result.items:
+            name = item.item[:36]
+            click.echo(
+                f"{item.band:12} {name:36} {item.grade:5.1f} {item.words:5d}  {item.verdict}"
+            )
+        target = TARGETS[questionnaire.band]
+        verdict = "ok" if not result.problems else "FAIL: " + "; ".join(result.problems)
+        click.echo(
+            f"{result.band:12} {'AVERAGE ' + questionnaire_id + ' v' + str(version):36} "
+            f"{result.average_grade:5.1f} {'':5}  {verdict} (target {target.max_average_grade})"
+        )
+        failed = failed or not result.passed
+    if failed:
+        raise click.ClickException("some questionnaire text is above its band's reading targets")
+    click.echo("all questionnaire text meets its band's reading targets")

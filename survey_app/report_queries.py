@@ -6,7 +6,7 @@ from typing import Any
 
 from piccolo.query.functions.aggregate import Count
 
-from questionnaires.loader import current
+from questionnaires.loader import versions_of
 from reports.aggregation import IndicatorCount, OptionCount
 from reports.provider import ProviderReport, QARecord, build_provider_report
 from survey_app.scoping import Actor, placement_path, scope
@@ -65,6 +65,6 @@ async def provider_report(
         responses=responses,
         indicator_counts=[IndicatorCount(**row) for row in indicator_rows],
         option_counts=[OptionCount(**row) for row in option_rows],
-        questionnaires={qid: current(qid) for qid in questionnaire_ids},
+        questionnaires={qid: versions_of(qid) for qid in questionnaire_ids},
         threshold=None if actor.is_la else settings.disclosure_threshold,
     )

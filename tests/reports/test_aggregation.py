@@ -38,12 +38,29 @@ def test_la_viewers_see_small_numbers() -> None:
 def test_question_counts_follow_the_questionnaire_and_are_suppressed_together() -> None:
     questionnaire = current("end_years_4_6")
     rows = [OptionCount("end_years_4_6", "felt_safe", "safe", 2)]
-    (question,) = question_results(rows, {"end_years_4_6": questionnaire}, threshold=5)
+    (question,) = question_results(rows, {"end_years_4_6": [questionnaire]}, threshold=5)
     assert question.suppressed and all(o.count is None for o in question.options)
-    (question,) = question_results(rows, {"end_years_4_6": questionnaire}, threshold=None)
+    (question,) = question_results(rows, {"end_years_4_6": [questionnaire]}, threshold=None)
     assert [o.count for o in question.options] == [2, 0, 0, 0]
 
 
 @pytest.mark.parametrize(("n", "hidden"), [(0, False), (1, True), (4, True), (5, False)])
 def test_threshold_boundary(n: int, hidden: bool) -> None:
     assert is_suppressed(n, 5) is hidden
+
+
+def test_answers_to_an_older_version_still_count_under_the_new_wording() -> None:
+    import msgspec
+
+    v1 = current("end_years_4_6")
+    reworded = msgspec.structs.replace(
+        v1.questions[0], text="How safe were you at the place you went to?"
+    )
+    v2 = msgspec.structs.replace(v1, version=2, questions=[reworded, *v1.questions[1:]])
+    rows = [
+        OptionCount("end_years_4_6", "felt_safe", "safe", 3),
+        OptionCount("end_years_4_6", "felt_safe", "not_safe", 1),
+    ]
+    (question,) = question_results(rows, {"end_years_4_6": [v1, v2]}, threshold=None)
+    assert question.text == "How safe were you at the place you went to?"
+    assert {o.value: o.count for o in question.options}["safe"] == 3

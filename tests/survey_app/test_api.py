@@ -174,3 +174,11 @@ def test_openapi_document_lists_the_api(client: Any) -> None:
     assert "/api/v1/placements" in schema["paths"]
     assert "post" in schema["paths"]["/api/v1/placements"]
     assert "/api/v1/providers/{provider_id}/report" in schema["paths"]
+
+
+def test_simplest_version_gives_an_older_pupil_the_youngest_wording(
+    client: Any, world: World, officer: dict[str, str]
+) -> None:
+    placement = create(client, world, officer, year_group=10, simplest_version=True).json()
+    ended = client.post(f"/api/v1/placements/{placement['id']}/end", json={}, headers=officer)
+    assert ended.json()["invitation"]["questionnaire_id"] == "end_years_4_6"

@@ -110,3 +110,10 @@ def test_database_holds_no_token_or_code(issued: Issued, settings: Any) -> None:
     stored = " ".join(str(value) for value in row.values())
     assert token not in stored
     assert issued.code not in stored and issued.code.replace("-", "") not in stored
+
+
+def test_response_records_questionnaire_id_and_version(pupil: Any, issued: Issued) -> None:
+    pupil.get(issued.path)
+    post_form(pupil, "/survey", {"q_felt_safe": "safe"})
+    row = run(Response.select(Response.questionnaire_id, Response.questionnaire_version).first())
+    assert row == {"questionnaire_id": "end_years_4_6", "questionnaire_version": 1}

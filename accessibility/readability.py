@@ -1,0 +1,106 @@
+"""Readability and wording checks for every pupil-facing string of a questionnaire."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from statistics import mean
+
+import msgspec
+import textstat
+
+from accessibility.targets import JARGON, LONG_WORD_ALLOW_LIST, TARGETS, BandTarget
+from questionnaires.schema import Questionnaire
+
+WORD = re.compile(r"[A-Za-z][A-Za-z']*")
+SENTENCE_END = re.compile(r"(?<=[.!?])\s+")
+MIN_WORDS_FOR_GRADE = 4
+
+
+class ItemCheck(msgspec.Struct, frozen=True):
+    """One string's scores and verdict."""
+
+    band: str
+    item: str
+    text: str
+    grade: float
+    words: int
+    problems: list[str]
+
+    @property
+    def verdict(self) -> str:
+        return "ok" if not self.problems else "FAIL: " + "; ".join(self.problems)
+
+
+class BandCheck(msgspec.Struct, frozen=True):
+    """A questionnaire's items plus its band-wide average."""
+
+    questionnaire_id: str
+    band: str
+    average_grade: float
+    items: list[ItemCheck]
+    problems: list[str]
+
+    @property
+    def passed(self) -> bool:
+        return not self.problems and all(not item.problems for item in self.items)
+
+
+def pupil_strings(questionnaire: Questionnaire) -> Iterator[tuple[str, str]]:
+    """Every string a pupil reads, with a name for where it is."""
+    yield "title", questionnaire.title
+    for page_name, page in (("opening", questionnaire.opening), ("closing", questionnaire.closing)):
+        yield f"{page_name}.title", page.title
+        for index, paragraph in enumerate(page.paragraphs, start=1):
+            yield f"{page_name}[{index}]", paragraph
+    for question in questionnaire.questions:
+        yield f"{question.id}", question.text
+        if question.hint:
+            yield f"{question.id}.hint", question.hint
+        for option in question.options:
+            yield f"{question.id}.{option.value}", option.label
+
+
+def _sentences(text: str) -> list[str]:
+    return [s for s in SENTENCE_END.split(text.strip()) if s]
+
+
+def _syllables(word: str) -> int:
+    return int(textstat.syllable_count(word))
+
+
+def check_text(text: str, target: BandTarget, item: str = "text") -> ItemCheck:
+    """Score one string against a band's targets."""
+    grade = round(float(textstat.flesch_kincaid_grade(text)), 1)
+    words = WORD.findall(text)
+    problems = []
+    # A grade for one or two words is noise ("Never" scores 8.4); labels get the word rules.
+    if len(words) >= MIN_WORDS_FOR_GRADE and grade > target.max_item_grade:
+        problems.append(f"grade {grade} is above {target.max_item_grade}")
+    longest = max((len(WORD.findall(s)) for s in _sentences(text)), default=0)
+    if longest > target.max_sentence_words:
+        problems.append(f"a sentence has {longest} words (most {target.max_sentence_words})")
+    lowered = " " + " ".join(w.lower() for w in words) + " "
+    for term in JARGON:
+        if f" {term} " in lowered:
+            problems.append(f"uses the word {term!r}, which pupils would not")
+    if target.max_syllables is not None:
+        for word in words:
+            if word.lower() in LONG_WORD_ALLOW_LIST:
+                continue
+            if _syllables(word) > target.max_syllables:
+                problems.append(f"{word!r} has more than {target.max_syllables} syllables")
+    return ItemCheck(target.band, item, text, grade, len(words), problems)
+
+
+def check_questionnaire(questionnaire: Questionnaire) -> BandCheck:
+    """Check every pupil-facing string, and the band's average grade over its sentences."""
+    target = TARGETS[questionnaire.band]
+    items = [check_text(text, target, item) for item, text in pupil_strings(questionnaire)]
+    # The average is over questions and paragraphs: single-word answer labels would flatter it.
+    prose = [item.grade for item in items if item.words >= MIN_WORDS_FOR_GRADE]
+    average = round(mean(prose), 2) if prose else 0.0
+    problems = []
+    if average > target.max_average_grade:
+        problems.append(f"average grade {average} is above {target.max_average_grade}")
+    return BandCheck(questionnaire.id, questionnaire.band, average, items, problems)
