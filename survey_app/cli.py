@@ -215,3 +215,7 @@ def questionnaires_check(directory: str | None) -> None:
     if failed:
         raise click.ClickException("some questionnaire text is above its band's reading targets")
     click.echo("all questionnaire text meets its band's reading targets")
+
+
+if __name__ == "__main__":
+    main()

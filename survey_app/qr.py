@@ -27,5 +27,5 @@ def png(url: str) -> bytes:
 def svg(url: str) -> bytes:
     """A standalone SVG image of the link, with a white background."""
     buffer = io.BytesIO()
-    _code(url).make_image(image_factory=qrcode.image.svg.SvgFillImage).save(buffer)
+    _code(url).make_image(image_factory=qrcode.image.svg.SvgPathFillImage).save(buffer)
     return buffer.getvalue()

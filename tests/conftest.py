@@ -4,6 +4,7 @@ emptied before each test, an injectable clock, and a small world of two local au
 from __future__ import annotations
 
 import asyncio
+import concurrent.futures
 import datetime as dt
 import functools
 import os
@@ -56,7 +57,13 @@ def run(awaitable: Awaitable[T]) -> T:
     async def wait() -> T:
         return await awaitable
 
-    return asyncio.run(wait())
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return asyncio.run(wait())
+    # Playwright's sync API keeps a loop running in this thread: use another one.
+    with concurrent.futures.ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(asyncio.run, wait()).result()
 
 
 @pytest.fixture(scope="session")
@@ -224,12 +231,13 @@ def world(clock: Clock) -> World:
 
 
 def csrf_token(client: Any) -> str:
-    """The CSRF token the site set in its cookie (fetching a page first if needed)."""
-    token = client.cookies.get("lv_csrf")
-    if token is None:
-        client.get("/")
-        token = client.cookies.get("lv_csrf")
-    return str(token)
+    """The CSRF token as a browser would send it: from the hidden field of a rendered form."""
+    from bs4 import BeautifulSoup
+
+    form = BeautifulSoup(client.get("/code").text, "html.parser")
+    field = form.select_one('form[method="post"] input[type="hidden"][name="_csrf_token"]')
+    assert field is not None, "forms must carry the CSRF token in a hidden field"
+    return str(field["value"])
 
 
 def post_form(client: Any, url: str, data: dict[str, Any], **kwargs: Any) -> Any:

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import io
 from typing import Any
 from xml.etree import ElementTree
 
+import zxingcpp
 from bs4 import BeautifulSoup
 from litestar.testing import TestClient
+from PIL import Image
 
 from questionnaires.loader import current
 from tests.conftest import World, post_form
@@ -53,9 +56,13 @@ def test_placement_to_report_end_to_end(signed_in: Any, world: World, app: Any) 
     qr_svg = panel.select_one("img.qr")["src"]
     svg = signed_in.get(qr_svg)
     assert svg.status_code == 200 and svg.headers["content-type"].startswith("image/svg+xml")
-    assert ElementTree.fromstring(svg.content).tag == "{http://www.w3.org/2000/svg}svg"
+    root = ElementTree.fromstring(svg.content)
+    assert root.tag == "{http://www.w3.org/2000/svg}svg"
+    assert root.get("viewBox"), "without a viewBox the code does not scale to its box"
+    assert root.find("{http://www.w3.org/2000/svg}path") is not None
     png = signed_in.get(qr_svg.replace(".svg", ".png"))
-    assert png.content.startswith(b"\x89PNG\r\n\x1a\n")
+    decoded = zxingcpp.read_barcodes(Image.open(io.BytesIO(png.content)))
+    assert [code.text for code in decoded] == [link], "the printed QR code opens the pupil's link"
 
     with TestClient(app, base_url="http://testserver.local") as pupil:
         opened = pupil.get(link.removeprefix("http://testserver.local"), follow_redirects=False)
