@@ -12,6 +12,7 @@ from litestar.config.csrf import CSRFConfig
 from litestar.datastructures import State
 from litestar.di import Provide
 from litestar.exceptions import HTTPException, NotFoundException
+from litestar.logging.config import LoggingConfig
 from litestar.middleware.session.server_side import ServerSideSessionConfig
 from litestar.openapi.config import OpenAPIConfig
 from litestar.plugins.htmx import HTMXPlugin
@@ -56,7 +57,8 @@ def create_app(settings: Settings | None = None, clock: Clock = system_clock) ->
 
     async def open_pool() -> None:
         if isinstance(engine, PostgresEngine) and settings.database_pool_size > 0:
-            await engine.start_connection_pool(max_size=settings.database_pool_size)
+            size = settings.database_pool_size
+            await engine.start_connection_pool(min_size=min(2, size), max_size=size)
 
     async def close_pool() -> None:
         if isinstance(engine, PostgresEngine) and settings.database_pool_size > 0:
@@ -109,6 +111,8 @@ def create_app(settings: Settings | None = None, clock: Clock = system_clock) ->
         ),
         exception_handlers={NotFoundException: _html_error},
         after_request=security_headers,
+        # An unexpected error must reach the operator's log, not only the person who met it.
+        logging_config=LoggingConfig(log_exceptions="always"),
         on_startup=[open_pool],
         on_shutdown=[close_pool],
         request_max_body_size=1024 * 1024,

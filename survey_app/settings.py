@@ -35,6 +35,9 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     invitation_open_days_before: int = 7
     #: How many days an invitation stays usable after it opens.
     invitation_expiry_days: int = 28
+    #: Failed link or code look-ups one address may make per window before getting a 429.
+    lookup_failure_limit: int = 10
+    lookup_failure_window_minutes: int = 15
     #: Minimum number of respondents behind any figure shown to a non-LA user.
     disclosure_threshold: int = 5
     #: Demo mode shows outgoing messages in the staff area instead of sending them.

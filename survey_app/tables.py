@@ -19,7 +19,7 @@ from piccolo.table import Table
 
 
 class LocalAuthority(Table, tablename="local_authority"):
-    id = Serial(primary_key=True)
+    id: Serial  # Piccolo adds the primary key; declared so type checkers know it
     name = Varchar(length=120, unique=True)
     #: ONS code, e.g. E06000036.
     code = Varchar(length=12, unique=True)
@@ -27,7 +27,7 @@ class LocalAuthority(Table, tablename="local_authority"):
 
 
 class School(Table):
-    id = Serial(primary_key=True)
+    id: Serial  # Piccolo adds the primary key; declared so type checkers know it
     local_authority = ForeignKey(LocalAuthority, null=False, index=True)
     name = Varchar(length=200)
     #: The school's public Unique Reference Number (an establishment, not a pupil).
@@ -38,7 +38,7 @@ class School(Table):
 class Provider(Table):
     """A non-school AP provider and its quality-assurance record."""
 
-    id = Serial(primary_key=True)
+    id: Serial  # Piccolo adds the primary key; declared so type checkers know it
     #: The lead LA that keeps this provider's QA record.
     local_authority = ForeignKey(LocalAuthority, null=False, index=True)
     name = Varchar(length=200)
@@ -52,7 +52,7 @@ class Provider(Table):
 
 
 class QAVisit(Table, tablename="qa_visit"):
-    id = Serial(primary_key=True)
+    id: Serial  # Piccolo adds the primary key; declared so type checkers know it
     provider = ForeignKey(Provider, null=False, index=True)
     visited_on = Date()
     kind = Varchar(length=20, default="routine")
@@ -62,7 +62,7 @@ class QAVisit(Table, tablename="qa_visit"):
 class Placement(Table):
     """A pupil's time with a provider, commissioned by a school or an LA team."""
 
-    id = Serial(primary_key=True)
+    id: Serial  # Piccolo adds the primary key; declared so type checkers know it
     local_authority = ForeignKey(LocalAuthority, null=False, index=True)
     #: The home school; null when an LA team commissioned the placement.
     school = ForeignKey(School, null=True, index=True)
@@ -103,7 +103,7 @@ class Invitation(Table):
 
 
 class Response(Table):
-    id = Serial(primary_key=True)
+    id: Serial  # Piccolo adds the primary key; declared so type checkers know it
     invitation = ForeignKey(Invitation, null=False, unique=True)
     questionnaire_id = Varchar(length=40)
     questionnaire_version = Integer()
@@ -116,7 +116,7 @@ class Response(Table):
 class Answer(Table):
     """One answer; at most one per response and question (index ``answer_one_per_question``)."""
 
-    id = Serial(primary_key=True)
+    id: Serial  # Piccolo adds the primary key; declared so type checkers know it
     response = ForeignKey(Response, null=False, index=True, index_method=IndexMethod.btree)
     question_id = Varchar(length=40)
     indicator = Varchar(length=40, null=True, default=None, index=True)
@@ -127,7 +127,7 @@ class Answer(Table):
 
 
 class StaffUser(Table, tablename="staff_user"):
-    id = Serial(primary_key=True)
+    id: Serial  # Piccolo adds the primary key; declared so type checkers know it
     email = Varchar(length=254, unique=True)
     password_hash = Varchar(length=200)
     role = Varchar(length=30)
@@ -139,7 +139,7 @@ class StaffUser(Table, tablename="staff_user"):
 
 
 class ApiToken(Table, tablename="api_token"):
-    id = Serial(primary_key=True)
+    id: Serial  # Piccolo adds the primary key; declared so type checkers know it
     user = ForeignKey(StaffUser, null=False, index=True)
     token_hash = Varchar(length=64, unique=True)
     label = Varchar(length=80, default="")
@@ -150,7 +150,7 @@ class ApiToken(Table, tablename="api_token"):
 class StaffSession(Table, tablename="staff_session"):
     """Server-side session data, shared by every server instance through the database."""
 
-    id = Serial(primary_key=True)
+    id: Serial  # Piccolo adds the primary key; declared so type checkers know it
     key_hash = Varchar(length=64, unique=True)
     data = Text()
     expires_at = Timestamptz(index=True)
@@ -169,3 +169,15 @@ ALL_TABLES: list[type[Table]] = [
     ApiToken,
     StaffSession,
 ]
+
+
+class LookupFailure(Table, tablename="lookup_failure"):
+    """Failed link or code look-ups per (hashed) address, shared by every server instance."""
+
+    id: Serial  # Piccolo adds the primary key; declared so type checkers know it
+    key_hash = Varchar(length=64, unique=True)
+    window_started_at = Timestamptz()
+    failures = Integer(default=0)
+
+
+ALL_TABLES.append(LookupFailure)

@@ -16,6 +16,7 @@ from survey_app.headers import private_page
 from survey_app.invitations import LinkState, find, state_of
 from survey_app.responses import SaveOutcome, check_answers, save_response
 from survey_app.settings import Settings
+from survey_app.throttle import is_blocked, record_failure
 
 LINK_PAGES = {
     LinkState.COMPLETED: ("survey/already_done.html", 200),
@@ -25,8 +26,34 @@ LINK_PAGES = {
 }
 
 
-def _enter(request: Request, invitation: dict[str, Any] | None, now: dt.datetime) -> Response[Any]:
+def _client_address(request: Request) -> str:
+    return request.client.host if request.client else "unknown"
+
+
+def _too_many_tries(settings: Settings) -> Response[Any]:
+    return Template(
+        template_name="survey/too_many_tries.html",
+        context={"minutes": settings.lookup_failure_window_minutes},
+        status_code=429,
+        headers={"Retry-After": str(settings.lookup_failure_window_minutes * 60)},
+    )
+
+
+async def _enter(
+    request: Request,
+    settings: Settings,
+    now: dt.datetime,
+    *,
+    token: str | None = None,
+    code: str | None = None,
+) -> Response[Any]:
+    address = _client_address(request)
+    if await is_blocked(settings, address, now):
+        return _too_many_tries(settings)
+    invitation = await find(settings, token=token, code=code)
     state = state_of(invitation, now)
+    if state == LinkState.UNKNOWN:
+        await record_failure(settings, address, now)
     if state != LinkState.OPEN or invitation is None:
         template, status = LINK_PAGES[state]
         return Template(template_name=template, status_code=status)
@@ -43,7 +70,7 @@ async def open_link(
     now: NamedDependency[dt.datetime],
 ) -> Response[Any]:
     """A pupil's link from a QR code or message."""
-    return _enter(request, await find(settings, token=token), now)
+    return await _enter(request, settings, now, token=token)
 
 
 @get("/code")
@@ -65,7 +92,7 @@ async def enter_code(
             context={"error": "Type the code from your slip", "code": ""},
             status_code=400,
         )
-    return _enter(request, await find(settings, code=code), now)
+    return await _enter(request, settings, now, code=code)
 
 
 async def _current_invitation(request: Request, settings: Settings) -> dict[str, Any] | None:

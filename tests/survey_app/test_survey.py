@@ -117,3 +117,27 @@ def test_response_records_questionnaire_id_and_version(pupil: Any, issued: Issue
     post_form(pupil, "/survey", {"q_felt_safe": "safe"})
     row = run(Response.select(Response.questionnaire_id, Response.questionnaire_version).first())
     assert row == {"questionnaire_id": "end_years_4_6", "questionnaire_version": 1}
+
+
+def test_repeated_bad_codes_are_slowed_down(
+    pupil: Any, issued: Issued, settings: Any, clock: Clock
+) -> None:
+    for attempt in range(settings.lookup_failure_limit):
+        response = post_form(pupil, "/code", {"code": f"AAAA-{attempt:04d}"})
+        assert response.status_code == 404
+    blocked = post_form(pupil, "/code", {"code": issued.code})
+    assert blocked.status_code == 429, "even a right code waits once the limit is reached"
+    assert int(blocked.headers["retry-after"]) == settings.lookup_failure_window_minutes * 60
+    assert heading(blocked) == "Too many tries"
+    assert pupil.get("/s/also-wrong").status_code == 429
+    clock.advance(minutes=settings.lookup_failure_window_minutes)
+    allowed = post_form(pupil, "/code", {"code": issued.code}, follow_redirects=False)
+    assert allowed.headers["location"] == "/survey"
+
+
+def test_right_codes_never_count_towards_the_limit(
+    pupil: Any, issued: Issued, settings: Any
+) -> None:
+    for _ in range(settings.lookup_failure_limit + 5):
+        response = post_form(pupil, "/code", {"code": issued.code}, follow_redirects=False)
+        assert response.status_code == 302
