@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 
-.PHONY: run test install lint check-questionnaires vendor-assets clean
+.PHONY: run test install lint check-questionnaires frontend clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -29,8 +29,9 @@ lint: install
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy
 
-vendor-assets:
-	bash scripts/vendor-assets.sh
+## frontend: rebuild the committed CSS and vendored JS from pinned npm packages (needs npm)
+frontend:
+	bash scripts/build-frontend.sh
 
 clean:
 	rm -rf $(VENV) var .pytest_cache .mypy_cache .ruff_cache test-artifacts

@@ -49,7 +49,12 @@ class BandCheck(msgspec.Struct, frozen=True):
 def pupil_strings(questionnaire: Questionnaire) -> Iterator[tuple[str, str]]:
     """Every string a pupil reads, with a name for where it is."""
     yield "title", questionnaire.title
-    for page_name, page in (("opening", questionnaire.opening), ("closing", questionnaire.closing)):
+    pages = (
+        ("opening", questionnaire.opening),
+        ("closing", questionnaire.closing),
+        ("help", questionnaire.help),
+    )
+    for page_name, page in pages:
         yield f"{page_name}.title", page.title
         for index, paragraph in enumerate(page.paragraphs, start=1):
             yield f"{page_name}[{index}]", paragraph

@@ -52,6 +52,8 @@ class Questionnaire(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
     title: str
     opening: Page
     closing: Page
+    #: Shown at once when a pupil says they felt unsafe or asks to talk to someone.
+    help: Page
     questions: list[Question]
     language: str = "en-GB"
 

@@ -8,8 +8,9 @@ from pathlib import Path
 from typing import Any
 
 from litestar import Litestar, Request, Response
+from litestar.config.compression import CompressionConfig
 from litestar.config.csrf import CSRFConfig
-from litestar.datastructures import State
+from litestar.datastructures import CacheControlHeader, State
 from litestar.di import Provide
 from litestar.exceptions import HTTPException, NotFoundException
 from litestar.logging.config import LoggingConfig
@@ -22,7 +23,7 @@ from litestar.static_files import create_static_files_router
 from litestar.template.config import TemplateConfig
 from piccolo.engine.postgres import PostgresEngine
 
-from survey_app import database
+from survey_app import assets, database
 from survey_app.display import register_filters
 from survey_app.headers import security_headers
 from survey_app.routes.api import api_router
@@ -54,6 +55,7 @@ def create_app(settings: Settings | None = None, clock: Clock = system_clock) ->
     for table in database.all_tables():
         table._meta.db = engine
     secure = settings.base_url.startswith("https://")
+    manifest = assets.build(Path(settings.var_dir) / "static-build")
 
     async def open_pool() -> None:
         if isinstance(engine, PostgresEngine) and settings.database_pool_size > 0:
@@ -66,6 +68,7 @@ def create_app(settings: Settings | None = None, clock: Clock = system_clock) ->
 
     def templates_callback(engine_: JinjaTemplateEngine) -> None:
         register_filters(engine_.engine)
+        engine_.engine.globals["asset"] = lambda name: f"/static/{manifest[name]}"
 
     return Litestar(
         route_handlers=[
@@ -73,7 +76,12 @@ def create_app(settings: Settings | None = None, clock: Clock = system_clock) ->
             survey_router,
             staff_router,
             api_router,
-            create_static_files_router(path="/static", directories=[HERE / "static"]),
+            create_static_files_router(
+                path="/static",
+                directories=[Path(settings.var_dir) / "static-build"],
+                # Names carry a content hash, so a cached copy can never be stale.
+                cache_control=CacheControlHeader(max_age=31_536_000, public=True, immutable=True),
+            ),
         ],
         dependencies={
             "settings": Provide(lambda: settings, sync_to_thread=False, use_cache=True),
@@ -116,4 +124,7 @@ def create_app(settings: Settings | None = None, clock: Clock = system_clock) ->
         on_startup=[open_pool],
         on_shutdown=[close_pool],
         request_max_body_size=1024 * 1024,
+        compression_config=CompressionConfig(
+            backend="gzip", minimum_size=500, gzip_compress_level=6
+        ),
     )

@@ -4,14 +4,13 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
-from collections.abc import Mapping
 from enum import StrEnum
 
 import msgspec
 
-from questionnaires.schema import Questionnaire
+from questionnaires.schema import Question, Questionnaire
 from survey_app.database import transaction
-from survey_app.tables import Answer, Invitation, Response
+from survey_app.tables import Answer, DraftAnswer, Invitation, Response
 
 
 class AnswerIn(msgspec.Struct, frozen=True):
@@ -25,51 +24,21 @@ class AnswerIn(msgspec.Struct, frozen=True):
     safeguarding: bool = False
 
 
-class AnswerProblem(msgspec.Struct, frozen=True):
-    question_id: str
-    message: str
-
-
-def check_answers(
-    questionnaire: Questionnaire, form: Mapping[str, str]
-) -> tuple[list[AnswerIn], list[AnswerProblem]]:
-    """Turn posted fields into answers; every question may be skipped, nothing else is allowed."""
-    answers: list[AnswerIn] = []
-    problems: list[AnswerProblem] = []
-    known = {question.id for question in questionnaire.questions}
-    for name in form:
-        if name.startswith("q_") and name[2:] not in known:
-            problems.append(AnswerProblem(name[2:], "This question is not in your survey."))
-    for question in questionnaire.questions:
-        raw = (form.get(f"q_{question.id}") or "").strip()
-        if not raw:
-            continue
-        if question.kind == "text":
-            if len(raw) > question.max_length:
-                problems.append(
-                    AnswerProblem(
-                        question.id,
-                        f"Your answer is too long. Use {question.max_length} characters or fewer.",
-                    )
-                )
-                continue
-            answers.append(AnswerIn(question.id, None, None, None, raw))
-            continue
-        option = next((o for o in question.options if o.value == raw), None)
-        if option is None:
-            problems.append(AnswerProblem(question.id, "Choose one of the answers shown."))
-            continue
-        answers.append(
-            AnswerIn(
-                question.id,
-                question.indicator,
-                option.value,
-                option.polarity,
-                None,
-                option.safeguarding,
-            )
-        )
-    return answers, problems
+def check_answer(question: Question, raw: str) -> AnswerIn | str | None:
+    """One posted answer: the checked answer, a problem in plain words, or None if skipped."""
+    raw = raw.strip()
+    if not raw:
+        return None
+    if question.kind == "text":
+        if len(raw) > question.max_length:
+            return f"Your answer is too long. Use {question.max_length} characters or fewer."
+        return AnswerIn(question.id, None, None, None, raw)
+    option = next((o for o in question.options if o.value == raw), None)
+    if option is None:
+        return "Choose one of the answers shown, or skip this question."
+    return AnswerIn(
+        question.id, question.indicator, option.value, option.polarity, None, option.safeguarding
+    )
 
 
 class SaveOutcome(StrEnum):
@@ -111,6 +80,8 @@ async def save_response(
             )
         ).returning(Response.id)
         response_id = response[0]["id"]
+        # The drafts have become the response: keep one copy of what the pupil said.
+        await DraftAnswer.delete().where(DraftAnswer.invitation == invitation_id)
         if answers:
             await Answer.insert(
                 *[

@@ -180,4 +180,33 @@ class LookupFailure(Table, tablename="lookup_failure"):
     failures = Integer(default=0)
 
 
-ALL_TABLES.append(LookupFailure)
+class DraftAnswer(Table, tablename="draft_answer"):
+    """An answer saved as the pupil moves on, before they send the survey.
+
+    One per invitation and question (unique index ``draft_answer_one_per_question``). A skipped
+    question is a row with neither value nor text, so resuming starts after it.
+    """
+
+    id: Serial  # Piccolo adds the primary key; declared so type checkers know it
+    invitation = ForeignKey(Invitation, null=False, index=True)
+    question_id = Varchar(length=40)
+    value = Varchar(length=40, null=True, default=None)
+    text = Text(null=True, default=None)
+    saved_at = Timestamptz()
+
+
+class SafeguardingAlert(Table, tablename="safeguarding_alert"):
+    """Raised the moment a pupil says they felt unsafe or asks to talk, finished survey or not.
+
+    One per invitation and question (unique index ``safeguarding_alert_one_per_question``).
+    """
+
+    id: Serial  # Piccolo adds the primary key; declared so type checkers know it
+    invitation = ForeignKey(Invitation, null=False, index=True)
+    question_id = Varchar(length=40)
+    answer_value = Varchar(length=40)
+    raised_at = Timestamptz()
+    status = Varchar(length=20, default="new", index=True)
+
+
+ALL_TABLES.extend([LookupFailure, DraftAnswer, SafeguardingAlert])

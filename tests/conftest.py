@@ -268,9 +268,10 @@ class Issued:
         self.id, self.path, self.code = invitation_id, path, code
 
 
-@pytest.fixture
-def issued(world: World, settings: Any, clock: Clock) -> Issued:
-    """A year 5 pupil's placement that has ended, with its invitation issued."""
+def issue_for_year(
+    world: World, settings: Any, clock: Clock, year_group: int = 5, reference: str = "OAK-55"
+) -> Issued:
+    """End a placement for a pupil in this year group and issue its invitation."""
     from survey_app.invitations import dispatch, link_for
     from survey_app.tables import Invitation, Placement
 
@@ -280,8 +281,8 @@ def issued(world: World, settings: Any, clock: Clock) -> Issued:
                 local_authority=world.la,
                 school=world.school,
                 provider=world.provider,
-                pupil_reference="OAK-55",
-                year_group=5,
+                pupil_reference=reference,
+                year_group=year_group,
                 start_date=dt.date(2026, 9, 1),
                 ended_on=dt.date(2026, 11, 20),
                 hours_per_week=6.0,
@@ -290,9 +291,19 @@ def issued(world: World, settings: Any, clock: Clock) -> Issued:
         )
     )
     assert run(dispatch(settings, clock.now)) == 1
-    row = run(Invitation.select(Invitation.id, Invitation.revocation_counter).first())
+    row = run(
+        Invitation.select(Invitation.id, Invitation.revocation_counter)
+        .where(Invitation.placement.pupil_reference == reference)
+        .first()
+    )
     link = link_for(settings, row["id"], row["revocation_counter"])
     return Issued(row["id"], link.url.removeprefix(settings.base_url), link.short_code)
+
+
+@pytest.fixture
+def issued(world: World, settings: Any, clock: Clock) -> Issued:
+    """A year 5 pupil's placement that has ended, with its invitation issued."""
+    return issue_for_year(world, settings, clock)
 
 
 @pytest.fixture
@@ -302,3 +313,19 @@ def pupil(app: Any) -> Iterator[Any]:
 
     with TestClient(app, base_url="http://testserver.local") as client:
         yield client
+
+
+def complete_survey(
+    client: Any, link_path: str, questionnaire_id: str, answers: dict[str, str]
+) -> Any:
+    """Open a link and go through every question page (answering or skipping), then send."""
+    from questionnaires.loader import current
+
+    opened = client.get(link_path, follow_redirects=False)
+    assert opened.status_code == 302, opened.text
+    for number, question in enumerate(current(questionnaire_id).questions, start=1):
+        value = answers.get(question.id)
+        data = {"answer": value} if value else {"skip": "yes"}
+        response = post_form(client, f"/survey/q/{number}", data, follow_redirects=False)
+        assert response.status_code == 302, response.text
+    return post_form(client, "/survey/send", {}, follow_redirects=False)

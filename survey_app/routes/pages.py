@@ -12,10 +12,24 @@ def home() -> Template:
     return Template(template_name="home.html")
 
 
+@get("/accessibility", sync_to_thread=False)
+def accessibility_statement() -> Template:
+    """The accessibility statement the public sector regulations require."""
+    return Template(template_name="accessibility.html")
+
+
+@get("/privacy", sync_to_thread=False)
+def privacy_notice() -> Template:
+    """How pupils' answers are used, in plain words."""
+    return Template(template_name="privacy.html")
+
+
 @get("/healthz", sync_to_thread=False, include_in_schema=False)
 def health() -> dict[str, str]:
     """A no-op endpoint: load balancers poll it and benchmarks compare against it."""
     return {"status": "ok"}
 
 
-pages_router = Router(path="/", route_handlers=[home, health])
+pages_router = Router(
+    path="/", route_handlers=[home, accessibility_statement, privacy_notice, health]
+)

@@ -1,4 +1,7 @@
-"""The pupil's side: open a link or type a code, answer, and see what happens next."""
+"""The pupil's side: open a link or type a code, answer one question per page, send once.
+
+Every page is a plain form post; htmx only swaps the next page in without a full reload.
+"""
 
 from __future__ import annotations
 
@@ -12,10 +15,13 @@ from litestar.params import FromPath
 from litestar.response import Redirect, Template
 
 from questionnaires.loader import current
+from questionnaires.schema import Questionnaire
+from survey_app.drafts import drafts_for, first_unanswered, save_draft, send
 from survey_app.headers import private_page
 from survey_app.invitations import LinkState, find, state_of
-from survey_app.responses import SaveOutcome, check_answers, save_response
+from survey_app.responses import check_answer
 from survey_app.settings import Settings
+from survey_app.tables import Invitation
 from survey_app.throttle import is_blocked, record_failure
 
 LINK_PAGES = {
@@ -24,19 +30,22 @@ LINK_PAGES = {
     LinkState.REVOKED: ("survey/not_found.html", 404),
     LinkState.UNKNOWN: ("survey/not_found.html", 404),
 }
+#: Bands that see every answer again before sending (the youngest get a simpler last page).
+CHECK_ANSWERS_BANDS = {"years_7_9", "years_10_11"}
+
+
+def page(request: Request, name: str, status: int = 200, **context: Any) -> Template:
+    """Render a survey page; for htmx, also tell the browser which address it is now on."""
+    headers = {}
+    if request.headers.get("hx-request") == "true":
+        headers["HX-Push-Url"] = request.url.path
+    return Template(
+        template_name=f"survey/{name}.html", context=context, status_code=status, headers=headers
+    )
 
 
 def _client_address(request: Request) -> str:
     return request.client.host if request.client else "unknown"
-
-
-def _too_many_tries(settings: Settings) -> Response[Any]:
-    return Template(
-        template_name="survey/too_many_tries.html",
-        context={"minutes": settings.lookup_failure_window_minutes},
-        status_code=429,
-        headers={"Retry-After": str(settings.lookup_failure_window_minutes * 60)},
-    )
 
 
 async def _enter(
@@ -49,7 +58,12 @@ async def _enter(
 ) -> Response[Any]:
     address = _client_address(request)
     if await is_blocked(settings, address, now):
-        return _too_many_tries(settings)
+        return Template(
+            template_name="survey/too_many_tries.html",
+            context={"minutes": settings.lookup_failure_window_minutes},
+            status_code=429,
+            headers={"Retry-After": str(settings.lookup_failure_window_minutes * 60)},
+        )
     invitation = await find(settings, token=token, code=code)
     state = state_of(invitation, now)
     if state == LinkState.UNKNOWN:
@@ -74,9 +88,9 @@ async def open_link(
 
 
 @get("/code")
-async def code_form() -> Template:
+async def code_form(request: Request) -> Template:
     """Where a pupil without a camera types their short code."""
-    return Template(template_name="survey/code.html", context={"error": None, "code": ""})
+    return page(request, "code", error=None, code="")
 
 
 @post("/code")
@@ -87,93 +101,191 @@ async def enter_code(
     form = await request.form()
     code = str(form.get("code") or "").strip()
     if not code:
-        return Template(
-            template_name="survey/code.html",
-            context={"error": "Type the code from your slip", "code": ""},
-            status_code=400,
-        )
+        return page(request, "code", 400, error="Type the code from your slip", code="")
     return await _enter(request, settings, now, code=code)
 
 
-async def _current_invitation(request: Request, settings: Settings) -> dict[str, Any] | None:
-    from survey_app.tables import Invitation
+class SurveyState:
+    """The pupil's open invitation and questionnaire, from their session."""
 
+    def __init__(self, invitation: dict[str, Any], questionnaire: Questionnaire) -> None:
+        self.id: uuid.UUID = invitation["id"]
+        self.questionnaire = questionnaire
+
+
+async def _survey_or_page(request: Request, now: dt.datetime) -> SurveyState | Response[Any]:
     raw = request.session.get("invitation_id") if "session" in request.scope else None
-    if not raw:
-        return None
     try:
         invitation_id = uuid.UUID(str(raw))
     except ValueError:
-        return None
-    row: dict[str, Any] | None = (
+        return page(request, "start_again", 404)
+    invitation = (
         await Invitation.select(
             Invitation.id, Invitation.status, Invitation.expires_at, Invitation.questionnaire_id
         )
         .where(Invitation.id == invitation_id)
         .first()
     )
-    return row
-
-
-def _survey_page(
-    questionnaire_id: str, answers: dict[str, str], errors: dict[str, str], status: int = 200
-) -> Template:
-    return Template(
-        template_name="survey/questions.html",
-        context={"q": current(questionnaire_id), "answers": answers, "errors": errors},
-        status_code=status,
-    )
-
-
-@get("/survey")
-async def survey(
-    request: Request, settings: NamedDependency[Settings], now: NamedDependency[dt.datetime]
-) -> Response[Any]:
-    """The questionnaire for the pupil's age band."""
-    invitation = await _current_invitation(request, settings)
-    state = state_of(invitation, now)
-    if state != LinkState.OPEN or invitation is None:
-        if invitation is None:
-            return Template(template_name="survey/start_again.html", status_code=404)
-        template, status = LINK_PAGES[state]
-        return Template(template_name=template, status_code=status)
-    return _survey_page(invitation["questionnaire_id"], {}, {})
-
-
-@post("/survey")
-async def submit(
-    request: Request, settings: NamedDependency[Settings], now: NamedDependency[dt.datetime]
-) -> Response[Any]:
-    """Save the pupil's answers once; a repeat post finds them already saved."""
-    invitation = await _current_invitation(request, settings)
     if invitation is None:
-        return Template(template_name="survey/start_again.html", status_code=404)
+        return page(request, "start_again", 404)
     state = state_of(invitation, now)
     if state != LinkState.OPEN:
         template, status = LINK_PAGES[state]
         return Template(template_name=template, status_code=status)
-    questionnaire = current(invitation["questionnaire_id"])
-    form = {key: str(value) for key, value in (await request.form()).items()}
-    answers, problems = check_answers(questionnaire, form)
-    if problems:
-        return _survey_page(
-            questionnaire.id,
-            {k[2:]: v for k, v in form.items() if k.startswith("q_")},
-            {p.question_id: p.message for p in problems},
-            status=400,
-        )
-    outcome = await save_response(invitation["id"], questionnaire, answers, now)
-    if outcome == SaveOutcome.ALREADY_DONE:
-        return Template(template_name="survey/already_done.html")
+    return SurveyState(invitation, current(invitation["questionnaire_id"]))
+
+
+@get("/survey")
+async def start(request: Request, now: NamedDependency[dt.datetime]) -> Response[Any]:
+    """The opening page; a pupil coming back resumes at their first unanswered question."""
+    survey = await _survey_or_page(request, now)
+    if not isinstance(survey, SurveyState):
+        return survey
+    drafts = await drafts_for(survey.id)
+    if drafts:
+        number = first_unanswered(survey.questionnaire, drafts)
+        return Redirect(path=f"/survey/q/{number}" if number else "/survey/check")
+    return page(request, "start", q=survey.questionnaire)
+
+
+def _question_page(
+    request: Request,
+    survey: SurveyState,
+    number: int,
+    value: str,
+    error: str | None,
+    returning: bool,
+    status: int = 200,
+) -> Template:
+    questionnaire = survey.questionnaire
+    back = "/survey/check" if returning else f"/survey/q/{number - 1}" if number > 1 else "/survey"
+    return page(
+        request,
+        "question",
+        status,
+        q=questionnaire,
+        question=questionnaire.questions[number - 1],
+        number=number,
+        total=len(questionnaire.questions),
+        value=value,
+        error=error,
+        back=back,
+        returning=returning,
+    )
+
+
+@get("/survey/q/{number:int}")
+async def question(
+    request: Request, number: FromPath[int], now: NamedDependency[dt.datetime]
+) -> Response[Any]:
+    """One question, with any answer already saved."""
+    survey = await _survey_or_page(request, now)
+    if not isinstance(survey, SurveyState):
+        return survey
+    if not 1 <= number <= len(survey.questionnaire.questions):
+        return page(request, "start_again", 404)
+    draft = (await drafts_for(survey.id)).get(survey.questionnaire.questions[number - 1].id)
+    value = (draft["value"] or draft["text"] or "") if draft else ""
+    returning = request.query_params.get("change") == "yes"
+    return _question_page(request, survey, number, value, None, returning)
+
+
+@post("/survey/q/{number:int}")
+async def answer(
+    request: Request, number: FromPath[int], now: NamedDependency[dt.datetime]
+) -> Response[Any]:
+    """Save this answer (or the skip) at once, then go on to the next page."""
+    survey = await _survey_or_page(request, now)
+    if not isinstance(survey, SurveyState):
+        return survey
+    questions = survey.questionnaire.questions
+    if not 1 <= number <= len(questions):
+        return page(request, "start_again", 404)
+    form = await request.form()
+    returning = form.get("returning") == "yes"
+    skipped = form.get("skip") == "yes"
+    raw = "" if skipped else str(form.get("answer") or "")
+    checked = check_answer(questions[number - 1], raw)
+    if isinstance(checked, str):
+        return _question_page(request, survey, number, raw, checked, returning, 400)
+    raised = await save_draft(survey.id, questions[number - 1].id, checked, now)
+    following = (
+        "/survey/check" if returning or number == len(questions) else f"/survey/q/{number + 1}"
+    )
+    if raised:
+        return Redirect(path=f"/survey/help?next={following}")
+    return Redirect(path=following)
+
+
+@get("/survey/help")
+async def help_now(request: Request, now: NamedDependency[dt.datetime]) -> Response[Any]:
+    """Straight after a pupil says they felt unsafe or want to talk: who follows up, help now."""
+    survey = await _survey_or_page(request, now)
+    if not isinstance(survey, SurveyState):
+        return survey
+    following = request.query_params.get("next", "")
+    if not following.startswith("/survey/"):
+        following = "/survey"
+    return page(request, "help", q=survey.questionnaire, following=following)
+
+
+@get("/survey/check")
+async def check(request: Request, now: NamedDependency[dt.datetime]) -> Response[Any]:
+    """Check your answers (years 7-11) or a simple last page (years 4-6), then send."""
+    survey = await _survey_or_page(request, now)
+    if not isinstance(survey, SurveyState):
+        return survey
+    questionnaire = survey.questionnaire
+    drafts = await drafts_for(survey.id)
+    rows = []
+    for number, item in enumerate(questionnaire.questions, start=1):
+        draft = drafts.get(item.id)
+        shown = "Skipped"
+        if draft and draft["text"]:
+            shown = draft["text"]
+        elif draft and draft["value"]:
+            shown = next((o.label for o in item.options if o.value == draft["value"]), "Skipped")
+        rows.append({"number": number, "question": item, "answer": shown})
+    return page(
+        request,
+        "check",
+        q=questionnaire,
+        rows=rows,
+        full=questionnaire.band in CHECK_ANSWERS_BANDS,
+        total=len(questionnaire.questions),
+    )
+
+
+@post("/survey/send")
+async def send_answers(request: Request, now: NamedDependency[dt.datetime]) -> Response[Any]:
+    """Send the survey. A double tap or a retried post finds it sent and stores nothing more."""
+    survey = await _survey_or_page(request, now)
+    if isinstance(survey, SurveyState):
+        await send(survey.id, survey.questionnaire, now)
+        questionnaire_id = survey.questionnaire.id
+    else:
+        # This pupil's own invitation is already completed: a twin request sent it a moment ago.
+        sent = await _own_completed_invitation(request)
+        if sent is None:
+            return survey
+        questionnaire_id = sent
     request.set_session(
-        {
-            # Kept so a retried post or a double tap lands on "already answered".
-            "invitation_id": str(invitation["id"]),
-            "finished": questionnaire.id,
-            "needs_help": any(answer.safeguarding for answer in answers),
-        }
+        {"invitation_id": request.session["invitation_id"], "finished": questionnaire_id}
     )
     return Redirect(path="/survey/thanks")
+
+
+async def _own_completed_invitation(request: Request) -> str | None:
+    try:
+        invitation_id = uuid.UUID(str(request.session.get("invitation_id")))
+    except ValueError:
+        return None
+    row = (
+        await Invitation.select(Invitation.questionnaire_id)
+        .where(Invitation.id == invitation_id, Invitation.status == "completed")
+        .first()
+    )
+    return str(row["questionnaire_id"]) if row else None
 
 
 @get("/survey/thanks")
@@ -181,15 +293,23 @@ async def thanks(request: Request) -> Response[Any]:
     """What happens next, and where to get help."""
     finished = request.session.get("finished") if "session" in request.scope else None
     if not finished:
-        return Redirect(path="/")
-    return Template(
-        template_name="survey/thanks.html",
-        context={"q": current(finished), "needs_help": bool(request.session.get("needs_help"))},
-    )
+        return Redirect(path="/survey")
+    return page(request, "thanks", q=current(finished))
 
 
 survey_router = Router(
     path="/",
-    route_handlers=[open_link, code_form, enter_code, survey, submit, thanks],
+    route_handlers=[
+        open_link,
+        code_form,
+        enter_code,
+        start,
+        question,
+        answer,
+        help_now,
+        check,
+        send_answers,
+        thanks,
+    ],
     after_request=private_page,
 )

@@ -10,6 +10,7 @@ import sys
 import time
 import urllib.request
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -88,16 +89,26 @@ def browser(chromium: str) -> Iterator[Any]:
         launched.close()
 
 
-def _page(browser: Any, width: int, height: int) -> Iterator[Any]:
-    context = browser.new_context(viewport={"width": width, "height": height})
+def _page(browser: Any, width: int, height: int, **options: Any) -> Iterator[Any]:
+    context = browser.new_context(viewport={"width": width, "height": height}, **options)
     page = context.new_page()
     errors: list[str] = []
 
     def record(message: Any) -> None:
-        if message.type == "error":
+        # A page's own 4xx status (a kind "not found" page) is intended; its assets failing is not.
+        if message.type == "error" and not message.text.startswith("Failed to load resource"):
             errors.append(message.text)
 
+    def failed_asset(response: Any) -> None:
+        if response.status >= 400 and response.request.resource_type not in (
+            "document",
+            "fetch",
+            "xhr",
+        ):
+            errors.append(f"{response.status} {response.url}")
+
     page.on("console", record)
+    page.on("response", failed_asset)
     yield page
     context.close()
     assert errors == [], f"the browser reported errors: {errors}"
@@ -113,3 +124,54 @@ def phone(browser: Any) -> Iterator[Any]:
 def desk(browser: Any) -> Iterator[Any]:
     """A fresh office-PC-sized browser; fails on any console error."""
     yield from _page(browser, 1280, 900)
+
+
+@pytest.fixture
+def phone_no_js(browser: Any) -> Iterator[Any]:
+    """A phone browser with JavaScript turned off."""
+    yield from _page(browser, 360, 740, java_script_enabled=False)
+
+
+@pytest.fixture
+def checker(browser: Any) -> Iterator[Any]:
+    """A browser that lets axe-core be injected (tests only: the CSP forbids inline scripts)."""
+    yield from _page(browser, 360, 740, bypass_csp=True)
+
+
+AXE = sorted((Path(__file__).parent / "vendor").glob("axe-*.min.js"))[-1]
+AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
+
+
+def axe_violations(page: Any) -> list[str]:
+    """Run axe-core with the WCAG 2.2 AA tags (target size runs only with wcag22aa)."""
+    if not page.evaluate("typeof window.axe !== 'undefined'"):
+        page.add_script_tag(path=str(AXE))
+    result = page.evaluate(
+        "tags => axe.run(document, {runOnly: {type: 'tag', values: tags}})", AXE_TAGS
+    )
+    return [
+        f"{v['id']}: {v['help']} ({[n['target'] for n in v['nodes']][:3]})"
+        for v in result["violations"]
+    ]
+
+
+SMALL_TARGETS = """() => {
+  const small = [];
+  for (const el of document.querySelectorAll('a[href], button, input, select, textarea, summary')) {
+    if (el.type === 'hidden' || el.hidden || el.closest('[hidden]')) continue;
+    if (el.classList.contains('govuk-skip-link')) continue;  // full size whenever focused
+    // WCAG 2.5.8's inline exception: a link inside a sentence is sized by the text around it.
+    if (el.tagName === 'A' && el.closest('p, li, dd, .govuk-summary-list__actions')) continue;
+    const box = el.getBoundingClientRect();
+    if (box.width === 0 && box.height === 0) continue;  // not rendered (e.g. skip link off-screen)
+    if (box.width < 24 || box.height < 24) {
+      small.push(`${el.outerHTML.slice(0, 80)} ${box.width}x${box.height}`);
+    }
+  }
+  return small;
+}"""
+
+
+def small_targets(page: Any) -> list[str]:
+    """Interactive elements smaller than 24 x 24 CSS pixels (WCAG 2.2 2.5.8)."""
+    return list(page.evaluate(SMALL_TARGETS))

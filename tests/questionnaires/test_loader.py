@@ -23,6 +23,9 @@ paragraphs = ["Hi"]
 [closing]
 title = "Bye"
 paragraphs = ["Bye"]
+[help]
+title = "Help"
+paragraphs = ["Call Childline"]
 [[questions]]
 id = "felt_safe"
 kind = "choice"

@@ -12,7 +12,7 @@ from litestar.testing import TestClient
 from PIL import Image
 
 from questionnaires.loader import current
-from tests.conftest import World, post_form
+from tests.conftest import World, complete_survey, post_form
 
 
 def page(response: Any) -> BeautifulSoup:
@@ -65,15 +65,15 @@ def test_placement_to_report_end_to_end(signed_in: Any, world: World, app: Any) 
     assert [code.text for code in decoded] == [link], "the printed QR code opens the pupil's link"
 
     with TestClient(app, base_url="http://testserver.local") as pupil:
-        opened = pupil.get(link.removeprefix("http://testserver.local"), follow_redirects=False)
+        path = link.removeprefix("http://testserver.local")
+        opened = pupil.get(path, follow_redirects=False)
         assert opened.status_code == 302 and opened.headers["location"] == "/survey"
-        survey = pupil.get("/survey")
         questionnaire = current("end_years_7_9")
-        assert page(survey).h1.get_text(strip=True) == questionnaire.opening.title
-        answers = {"q_felt_safe": "very_safe", "q_overall_rating": "good", "q_best_thing": "Cars"}
-        submitted = post_form(pupil, "/survey", answers, follow_redirects=False)
-        assert submitted.status_code == 302 and submitted.headers["location"] == "/survey/thanks"
-        again = pupil.get(link.removeprefix("http://testserver.local"))
+        assert page(pupil.get("/survey")).h1.get_text(strip=True) == questionnaire.opening.title
+        answers = {"felt_safe": "very_safe", "overall_rating": "good", "best_thing": "Cars"}
+        sent = complete_survey(pupil, path, "end_years_7_9", answers)
+        assert sent.headers["location"] == "/survey/thanks"
+        again = pupil.get(path)
         assert page(again).h1.get_text(strip=True) == "You have already answered"
 
     report = signed_in.get(f"/api/v1/providers/{world.provider}/report").json()

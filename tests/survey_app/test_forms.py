@@ -31,4 +31,5 @@ def test_staff_and_pupil_forms_carry_the_csrf_token(
         assert assert_forms_carry_token(client, page) >= 1
     assert assert_forms_carry_token(pupil, "/code") == 1
     pupil.get(issued.path)
-    assert assert_forms_carry_token(pupil, "/survey") == 1
+    assert assert_forms_carry_token(pupil, "/survey/q/1") == 1
+    assert assert_forms_carry_token(pupil, "/survey/check") == 1

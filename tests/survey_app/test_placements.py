@@ -17,7 +17,7 @@ def placement_count() -> int:
 
 
 def error_messages(response: Any) -> dict[str, str]:
-    summary = BeautifulSoup(response.text, "html.parser").select(".error-summary li a")
+    summary = BeautifulSoup(response.text, "html.parser").select(".govuk-error-summary li a")
     return {a["href"].lstrip("#"): a.get_text(strip=True) for a in summary}
 
 

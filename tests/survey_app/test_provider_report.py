@@ -7,14 +7,13 @@ from typing import Any
 from bs4 import BeautifulSoup
 from litestar.testing import TestClient
 
-from tests.conftest import Issued, World, post_form, sign_in
+from tests.conftest import Issued, World, complete_survey, sign_in
 
 
 def test_provider_staff_see_suppressed_figures_la_sees_counts(
     app: Any, world: World, issued: Issued, pupil: Any
 ) -> None:
-    pupil.get(issued.path)
-    post_form(pupil, "/survey", {"q_felt_safe": "safe"})
+    complete_survey(pupil, issued.path, "end_years_4_6", {"felt_safe": "safe"})
     with TestClient(app, base_url="http://testserver.local") as provider:
         sign_in(provider, world, "provider_staff")
         page = BeautifulSoup(provider.get(f"/staff/providers/{world.provider}").text, "html.parser")

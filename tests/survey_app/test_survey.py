@@ -9,8 +9,8 @@ from bs4 import BeautifulSoup
 from litestar.testing import TestClient
 
 from survey_app.invitations import end_of_day_in_england
-from survey_app.tables import Answer, Invitation, Response
-from tests.conftest import Clock, Issued, post_form, run
+from survey_app.tables import Answer, DraftAnswer, Invitation, Response, SafeguardingAlert
+from tests.conftest import Clock, Issued, World, complete_survey, issue_for_year, post_form, run
 
 
 def heading(response: Any) -> str:
@@ -60,14 +60,14 @@ def test_link_works_to_the_end_of_the_day_in_england() -> None:
 
 
 def test_answers_saved_once_and_used_link_says_already_done(pupil: Any, issued: Issued) -> None:
-    pupil.get(issued.path)
-    answers = {"q_felt_safe": "safe", "q_best_thing": "The horses"}
-    first = post_form(pupil, "/survey", answers, follow_redirects=False)
-    assert first.headers["location"] == "/survey/thanks"
-    second = post_form(pupil, "/survey", answers)
-    assert heading(second) == "You have already answered"
+    answers = {"felt_safe": "safe", "best_thing": "The horses"}
+    sent = complete_survey(pupil, issued.path, "end_years_4_6", answers)
+    assert sent.headers["location"] == "/survey/thanks"
+    again = post_form(pupil, "/survey/send", {}, follow_redirects=False)
+    assert again.headers["location"] == "/survey/thanks", "a double tap lands on thank you"
     assert run(Response.count()) == 1
     assert run(Answer.count()) == 2
+    assert run(DraftAnswer.count()) == 0, "the drafts became the response"
     with TestClient(pupil.app, base_url="http://testserver.local") as again:
         response = again.get(issued.path)
         assert heading(response) == "You have already answered"
@@ -80,21 +80,96 @@ def test_answer_not_on_the_questionnaire_is_refused_and_nothing_saved(
     pupil: Any, issued: Issued
 ) -> None:
     pupil.get(issued.path)
-    for bad in ({"q_felt_safe": "ecstatic"}, {"q_favourite_colour": "blue"}):
-        response = post_form(pupil, "/survey", {"q_overall_rating": "good", **bad})
-        assert response.status_code == 400
-        assert BeautifulSoup(response.text, "html.parser").select(".error-summary li")
-    assert run(Response.count()) == 0
+    response = post_form(pupil, "/survey/q/1", {"answer": "ecstatic"})
+    assert response.status_code == 400
+    summary = BeautifulSoup(response.text, "html.parser").select_one(".govuk-error-summary")
+    assert summary is not None and "Choose one of the answers" in summary.get_text()
+    assert post_form(pupil, "/survey/q/99", {"answer": "x"}).status_code == 404
+    assert run(DraftAnswer.count()) == 0
     assert run(Invitation.select(Invitation.status).first())["status"] == "open"
 
 
-def test_pupil_who_felt_unsafe_is_told_where_to_get_help(pupil: Any, issued: Issued) -> None:
+def test_overlong_text_answer_is_refused_with_what_was_typed_kept(
+    pupil: Any, issued: Issued
+) -> None:
+    from questionnaires.loader import current
+
     pupil.get(issued.path)
-    thanks = post_form(pupil, "/survey", {"q_felt_safe": "not_safe"})
-    help_box = BeautifulSoup(thanks.text, "html.parser").select_one(".help-now")
-    assert help_box is not None
-    assert "0800 1111" in help_box.get_text() and "999" in help_box.get_text()
+    questions = current("end_years_4_6").questions
+    number = next(i for i, q in enumerate(questions, start=1) if q.id == "best_thing")
+    typed = "a" * 501
+    response = post_form(pupil, f"/survey/q/{number}", {"answer": typed})
+    assert response.status_code == 400
+    soup = BeautifulSoup(response.text, "html.parser")
+    assert "too long" in soup.select_one(".govuk-error-message").get_text()
+    assert soup.select_one("textarea#answer").get_text() == typed
+    assert run(DraftAnswer.count()) == 0
+
+
+def test_each_answer_is_saved_when_the_pupil_moves_on_and_resumes(
+    app: Any, pupil: Any, issued: Issued
+) -> None:
+    pupil.get(issued.path)
+    assert (
+        post_form(pupil, "/survey/q/1", {"answer": "safe"}, follow_redirects=False).headers[
+            "location"
+        ]
+        == "/survey/q/2"
+    )
+    post_form(pupil, "/survey/q/2", {"skip": "yes"})
+    assert run(DraftAnswer.count()) == 2
+    with TestClient(app, base_url="http://testserver.local") as later:
+        later.get(issued.path)
+        resumed = later.get("/survey", follow_redirects=False)
+        assert resumed.headers["location"] == "/survey/q/3", "resumes at the first unanswered"
+        first = BeautifulSoup(later.get("/survey/q/1").text, "html.parser")
+        assert first.select_one("#answer-safe").has_attr("checked"), "earlier answers are kept"
+
+
+def test_pupil_who_felt_unsafe_is_told_where_to_get_help_at_once(
+    pupil: Any, issued: Issued
+) -> None:
+    pupil.get(issued.path)
+    moved_on = post_form(pupil, "/survey/q/1", {"answer": "not_safe"}, follow_redirects=False)
+    assert moved_on.headers["location"] == "/survey/help?next=/survey/q/2"
+    help_page = BeautifulSoup(pupil.get(moved_on.headers["location"]).text, "html.parser")
+    text = help_page.select_one("main").get_text()
+    assert "0800 1111" in text and "999" in text and "keep children safe" in text
+    assert help_page.select_one("a.govuk-button")["href"] == "/survey/q/2"
+    alert = run(SafeguardingAlert.select(SafeguardingAlert.question_id).first())
+    assert alert == {"question_id": "felt_safe"}, "the alert exists before the survey is finished"
+    complete_survey(pupil, issued.path, "end_years_4_6", {"felt_safe": "not_safe"})
     assert run(Response.select(Response.needs_follow_up).first())["needs_follow_up"] is True
+    assert run(SafeguardingAlert.count()) == 1
+
+
+def test_older_pupils_check_and_change_answers_before_sending(
+    pupil: Any, world: World, settings: Any, clock: Clock
+) -> None:
+    older = issue_for_year(world, settings, clock, year_group=8, reference="OAK-8")
+    pupil.get(older.path)
+    for number in range(1, 17):
+        post_form(pupil, f"/survey/q/{number}", {"skip": "yes"})
+    post_form(pupil, "/survey/q/1", {"answer": "mostly_safe"})
+    check = BeautifulSoup(pupil.get("/survey/check").text, "html.parser")
+    assert check.h1.get_text(strip=True) == "Check your answers"
+    rows = check.select(".govuk-summary-list__row")
+    assert rows[0].select_one(".govuk-summary-list__value").get_text(strip=True) == "Mostly safe"
+    assert rows[1].select_one(".govuk-summary-list__value").get_text(strip=True) == "Skipped"
+    change = rows[0].select_one("a")["href"]
+    assert change == "/survey/q/1?change=yes"
+    form = BeautifulSoup(pupil.get(change).text, "html.parser")
+    assert form.select_one('input[name="returning"]')["value"] == "yes"
+    back = post_form(
+        pupil, "/survey/q/1", {"answer": "very_safe", "returning": "yes"}, follow_redirects=False
+    )
+    assert back.headers["location"] == "/survey/check"
+
+
+def test_htmx_requests_are_told_the_new_address(pupil: Any, issued: Issued) -> None:
+    pupil.get(issued.path)
+    response = pupil.get("/survey/q/2", headers={"HX-Request": "true"})
+    assert response.headers["hx-push-url"] == "/survey/q/2"
 
 
 def test_survey_without_a_link_asks_for_it(pupil: Any) -> None:
@@ -113,8 +188,7 @@ def test_database_holds_no_token_or_code(issued: Issued, settings: Any) -> None:
 
 
 def test_response_records_questionnaire_id_and_version(pupil: Any, issued: Issued) -> None:
-    pupil.get(issued.path)
-    post_form(pupil, "/survey", {"q_felt_safe": "safe"})
+    complete_survey(pupil, issued.path, "end_years_4_6", {"felt_safe": "safe"})
     row = run(Response.select(Response.questionnaire_id, Response.questionnaire_version).first())
     assert row == {"questionnaire_id": "end_years_4_6", "questionnaire_version": 1}
 
