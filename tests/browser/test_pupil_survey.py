@@ -67,6 +67,10 @@ def test_complete_a_survey_with_only_the_keyboard(
             phone.keyboard.type("It was good")
         tab_to(phone, "Continue")
         phone.keyboard.press("Enter")
+        if number < len(questionnaire.questions) and question.id != "talk_to_someone":
+            phone.wait_for_selector(f"text=Question {number + 1} of")
+            focused = phone.evaluate("document.activeElement.tagName")
+            assert focused == "H1", "after the swap, focus is on the new question's heading"
         if question.id == "talk_to_someone" or phone.url.find("/survey/help") >= 0:
             phone.wait_for_url("**/survey/help**")
             tab_to(phone, "Carry on")
@@ -197,6 +201,11 @@ def test_every_page_passes_axe_and_has_big_enough_targets(
             page.set_viewport_size({"width": width, "height": height})
             if found := axe_violations(page) + small_targets(page):
                 problems[f"{name}@{width}px"] = found
+        # 320 CSS px is what a 640px-wide window shows at 200% zoom: nothing may scroll sideways.
+        page.set_viewport_size({"width": 320, "height": 640})
+        if page.evaluate("document.documentElement.scrollWidth") > 320:
+            problems[f"{name}@320px"] = ["the page scrolls sideways"]
+        page.set_viewport_size({"width": 360, "height": 740})
 
     visited = walk_survey(page, questionnaire, check)
     assert visited >= len(questionnaire.questions) + 4, "start, an error, help, check and thanks"
