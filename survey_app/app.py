@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
+import logging
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -24,8 +26,10 @@ from litestar.template.config import TemplateConfig
 from piccolo.engine.postgres import PostgresEngine
 
 from survey_app import assets, database
+from survey_app.chasing import dispatch
 from survey_app.display import register_filters
 from survey_app.headers import security_headers
+from survey_app.outbox import transport_for
 from survey_app.routes.api import api_router
 from survey_app.routes.pages import pages_router
 from survey_app.routes.staff import staff_router
@@ -34,6 +38,7 @@ from survey_app.session_store import DatabaseSessionStore
 from survey_app.settings import Settings, load_settings
 
 HERE = Path(__file__).parent
+log = logging.getLogger(__name__)
 Clock = Callable[[], dt.datetime]
 
 
@@ -56,6 +61,25 @@ def create_app(settings: Settings | None = None, clock: Clock = system_clock) ->
         table._meta.db = engine
     secure = settings.base_url.startswith("https://")
     manifest = assets.build(Path(settings.var_dir) / "static-build")
+
+    scheduler: list[asyncio.Task[None]] = []
+
+    async def run_schedule() -> None:
+        transport = None if settings.demo_mode else transport_for(settings)
+        while True:
+            try:
+                await dispatch(settings, clock(), transport)
+            except Exception:
+                log.exception("scheduled dispatch failed; will try again")
+            await asyncio.sleep(settings.dispatch_interval_minutes * 60)
+
+    async def start_schedule() -> None:
+        if settings.dispatch_interval_minutes > 0:
+            scheduler.append(asyncio.create_task(run_schedule()))
+
+    async def stop_schedule() -> None:
+        for task in scheduler:
+            task.cancel()
 
     async def open_pool() -> None:
         if isinstance(engine, PostgresEngine) and settings.database_pool_size > 0:
@@ -121,8 +145,8 @@ def create_app(settings: Settings | None = None, clock: Clock = system_clock) ->
         after_request=security_headers,
         # An unexpected error must reach the operator's log, not only the person who met it.
         logging_config=LoggingConfig(log_exceptions="always"),
-        on_startup=[open_pool],
-        on_shutdown=[close_pool],
+        on_startup=[open_pool, start_schedule],
+        on_shutdown=[stop_schedule, close_pool],
         request_max_body_size=1024 * 1024,
         compression_config=CompressionConfig(
             backend="gzip", minimum_size=500, gzip_compress_level=6

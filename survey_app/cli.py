@@ -86,11 +86,19 @@ def demo() -> None:
 
 @main.command()
 def dispatch() -> None:
-    """Issue every invitation that is due now; running it again issues nothing new."""
-    from survey_app.invitations import dispatch as run_dispatch
+    """Issue due surveys, queue reminders and digests, send the outbox (idempotent; for cron)."""
+    from survey_app.chasing import dispatch as run_dispatch
+    from survey_app.outbox import transport_for
 
-    issued = _run(run_dispatch(_settings(), _now()))
-    click.echo(f"issued {issued} invitation{'s' if issued != 1 else ''}")
+    settings = _settings()
+    transport = None if settings.demo_mode else transport_for(settings)
+    result = _run(run_dispatch(settings, _now(), transport))
+    click.echo(f"issued {result.issued} invitation{'s' if result.issued != 1 else ''}")
+    click.echo(
+        f"queued {result.reminders_queued} reminders and {result.digests_queued} digests; "
+        f"sent {result.sent} messages, {result.failed} to retry"
+        + (" (demo mode: nothing sent, see /staff/outbox)" if settings.demo_mode else "")
+    )
 
 
 @main.group()

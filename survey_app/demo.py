@@ -10,7 +10,7 @@ import msgspec
 from questionnaires.loader import current
 from survey_app.accounts import create_api_token, create_user
 from survey_app.database import transaction
-from survey_app.invitations import dispatch
+from survey_app.invitations import issue_due
 from survey_app.responses import AnswerIn, save_response
 from survey_app.scoping import Role
 from survey_app.settings import Settings
@@ -72,6 +72,7 @@ async def load_demo(settings: Settings, now: dt.datetime) -> bool:
                 name="Northshire Council",
                 code=DEMO_LA_CODE,
                 safeguarding_email="safeguarding@northshire.example",
+                contact_email="ap-team@northshire.example",
             )
         ).returning(LocalAuthority.id)
         la_id = la[0]["id"]
@@ -150,7 +151,7 @@ async def load_demo(settings: Settings, now: dt.datetime) -> bool:
             now=now,
             **org,
         )
-    await dispatch(settings, now)
+    await issue_due(settings, now)
     await _answer_some(rng, now)
     return True
 

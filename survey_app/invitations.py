@@ -11,7 +11,10 @@ from zoneinfo import ZoneInfo
 import msgspec
 
 from questionnaires.bands import END_QUESTIONNAIRE, band_for
+from survey_app import messages
 from survey_app.database import transaction
+from survey_app.messages import Message
+from survey_app.outbox import enqueue
 from survey_app.settings import Settings
 from survey_app.tables import Invitation, Placement
 from survey_app.tokens import invitation_token, lookup_hash, normalise_short_code, short_code
@@ -71,35 +74,84 @@ def _new_row(settings: Settings, placement: dict[str, Any], now: dt.datetime) ->
     }
 
 
-async def issue_for(settings: Settings, placements: list[dict[str, Any]], now: dt.datetime) -> int:
+PLACEMENT_FIELDS = (
+    Placement.id,
+    Placement.year_group,
+    Placement.simplest_version,
+    Placement.local_authority,
+    Placement.pupil_reference,
+    Placement.provider,
+    Placement.provider.name.as_alias("provider_name"),
+    Placement.provider.contact_email.as_alias("provider_email"),
+    Placement.school.contact_email.as_alias("school_email"),
+    Placement.local_authority.contact_email.as_alias("la_email"),
+)
+
+
+def opening_messages(
+    settings: Settings, placement: dict[str, Any], row: dict[Any, Any]
+) -> list[Message]:
+    """Who is told when a survey opens: the commissioner (school or LA team) and the provider."""
+    link = link_for(settings, row[Invitation.id], 0)
+    expires = row[Invitation.expires_at].astimezone(LONDON).date()
+    base = settings.base_url.rstrip("/")
+    invitation = str(row[Invitation.id])
+    return [
+        messages.survey_open_for_commissioner(
+            la=placement["local_authority"],
+            invitation=invitation,
+            to=placement["school_email"] or placement["la_email"] or "",
+            reference=placement["pupil_reference"],
+            provider=placement["provider_name"],
+            link=link.url,
+            code=link.short_code,
+            expires=expires,
+        ),
+        messages.survey_open_for_provider(
+            la=placement["local_authority"],
+            invitation=invitation,
+            to=placement["provider_email"] or "",
+            reference=placement["pupil_reference"],
+            slips_url=f"{base}/staff/providers/{placement['provider']}/slips",
+            expires=expires,
+        ),
+    ]
+
+
+async def issue_for(settings: Settings, placement_ids: list[int], now: dt.datetime) -> int:
     """Give each placement its end-of-placement invitation unless it has one; returns how many.
 
     Idempotent and safe to run concurrently: the unique index on (placement, kind) makes a
-    second insert for the same placement do nothing, on SQLite and PostgreSQL alike.
+    second insert for the same placement do nothing, on SQLite and PostgreSQL alike. The emails
+    are queued in the same transaction, only for invitations this call inserted, so none is
+    queued twice.
     """
     issued = 0
-    pending = placements
+    pending = await Placement.select(*PLACEMENT_FIELDS).where(Placement.id.is_in(placement_ids))
     for _ in range(MAX_ISSUE_ROUNDS):
         if not pending:
             break
-        rows = [_new_row(settings, placement, now) for placement in pending]
+        rows = {placement["id"]: _new_row(settings, placement, now) for placement in pending}
+        by_id = {placement["id"]: placement for placement in pending}
         async with transaction():
-            await Invitation.insert(*[Invitation(_data=row) for row in rows]).on_conflict(
-                action="DO NOTHING"
+            inserted = (
+                await Invitation.insert(*[Invitation(_data=row) for row in rows.values()])
+                .on_conflict(action="DO NOTHING")
+                .returning(Invitation.placement)
             )
-        inserted = {
-            row["id"]
-            for row in await Invitation.select(Invitation.id).where(
-                Invitation.id.is_in([row[Invitation.id] for row in rows])
-            )
-        }
+            queued: list[Message] = []
+            for created in inserted:
+                queued += opening_messages(
+                    settings, by_id[created["placement"]], rows[created["placement"]]
+                )
+            await enqueue(queued, now)
         issued += len(inserted)
         # A row can be skipped because another dispatcher got there first (fine) or, rarely,
         # because its short code collided with one in use: those placements get a fresh draw.
         covered = {
             row["placement"]
             for row in await Invitation.select(Invitation.placement).where(
-                Invitation.placement.is_in([p["id"] for p in pending]), Invitation.kind == "end"
+                Invitation.placement.is_in(list(by_id)), Invitation.kind == "end"
             )
         }
         pending = [p for p in pending if p["id"] not in covered]
@@ -110,16 +162,13 @@ async def issue_for(settings: Settings, placements: list[dict[str, Any]], now: d
     return issued
 
 
-PLACEMENT_FIELDS = (Placement.id, Placement.year_group, Placement.simplest_version)
-
-
-async def due_placements(settings: Settings, now: dt.datetime, limit: int = 5000) -> list[dict]:
+async def due_placements(settings: Settings, now: dt.datetime, limit: int = 5000) -> list[int]:
     """Placements whose end-of-placement survey should open now and has not."""
     today = today_in_england(now)
     opens_by = today + dt.timedelta(days=settings.invitation_open_days_before)
     has_invitation = Invitation.select(Invitation.placement).where(Invitation.kind == "end")
-    due: list[dict] = (
-        await Placement.select(*PLACEMENT_FIELDS)
+    due = (
+        await Placement.select(Placement.id)
         .where(
             ((Placement.ended_on.is_not_null()) & (Placement.ended_on <= today))
             | (
@@ -131,10 +180,10 @@ async def due_placements(settings: Settings, now: dt.datetime, limit: int = 5000
         .order_by(Placement.id)
         .limit(limit)
     )
-    return due
+    return [row["id"] for row in due]
 
 
-async def dispatch(settings: Settings, now: dt.datetime) -> int:
+async def issue_due(settings: Settings, now: dt.datetime) -> int:
     """Issue every invitation that is due; running it again issues nothing new."""
     total = 0
     while batch := await due_placements(settings, now):

@@ -226,5 +226,5 @@ async def end_placement(
     async with transaction():
         await Placement.update({Placement.ended_on: ended_on}).where(Placement.id == placement_id)
     # A separate step: if the server stops here, the dispatcher issues it on its next run.
-    await issue_for(settings, [{**row, "ended_on": ended_on}], now)
+    await issue_for(settings, [placement_id], now)
     return True, []

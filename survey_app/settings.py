@@ -35,6 +35,23 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     invitation_open_days_before: int = 7
     #: How many days an invitation stays usable after it opens.
     invitation_expiry_days: int = 28
+    #: Days after a survey opens on which the school and provider are reminded, e.g. "7,14".
+    reminder_days: str = "7,14"
+    #: Placements with no end date running longer than this are listed as open-ended.
+    open_ended_weeks: int = 12
+    #: How often the server issues due surveys and sends mail (minutes; 0 turns it off).
+    dispatch_interval_minutes: int = 15
+    #: "smtp" or "notify" (GOV.UK Notify). In demo mode nothing is sent: see /staff/outbox.
+    mail_transport: str = "smtp"
+    mail_from: str = "learner-voice@localhost"
+    smtp_host: str = "127.0.0.1"
+    smtp_port: int = 25
+    smtp_username: str = ""
+    smtp_password: str = ""
+    smtp_starttls: bool = False
+    #: GOV.UK Notify: an API key and one email template with ((subject)) and ((body)) fields.
+    notify_api_key: str = ""
+    notify_template_id: str = ""
     #: Failed link or code look-ups one address may make per window before getting a 429.
     lookup_failure_limit: int = 10
     lookup_failure_window_minutes: int = 15
@@ -49,6 +66,11 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     def resolved_database_url(self) -> str:
         """The database URL, defaulting to a SQLite file under ``var_dir``."""
         return self.database_url or f"sqlite:///{Path(self.var_dir) / 'survey.db'}"
+
+    @property
+    def reminder_day_numbers(self) -> list[int]:
+        """The reminder days as numbers, in order."""
+        return sorted(int(day) for day in self.reminder_days.split(",") if day.strip())
 
     @property
     def is_postgres(self) -> bool:
@@ -81,6 +103,16 @@ def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
             f"{PREFIX}DATABASE_URL must start with sqlite:/// or postgresql:// "
             f"(got {settings.database_url.split(':', 1)[0]}:…)"
         )
+    if settings.mail_transport not in ("smtp", "notify"):
+        raise SettingsError(
+            f"{PREFIX}MAIL_TRANSPORT must be smtp or notify, not {settings.mail_transport}"
+        )
+    try:
+        settings.reminder_day_numbers  # noqa: B018 - validate early, with the variable's name
+    except ValueError:
+        raise SettingsError(
+            f"{PREFIX}REMINDER_DAYS must be whole numbers separated by commas, like 7,14"
+        ) from None
     if not settings.secret_key:
         settings = msgspec.structs.replace(settings, secret_key=_stored_secret(settings.var_dir))
     return settings

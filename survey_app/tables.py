@@ -24,6 +24,8 @@ class LocalAuthority(Table, tablename="local_authority"):
     #: ONS code, e.g. E06000036.
     code = Varchar(length=12, unique=True)
     safeguarding_email = Varchar(length=254, default="")
+    #: Where the weekly digest and LA-team placements' requests go.
+    contact_email = Varchar(length=254, default="")
 
 
 class School(Table):
@@ -209,4 +211,28 @@ class SafeguardingAlert(Table, tablename="safeguarding_alert"):
     status = Varchar(length=20, default="new", index=True)
 
 
-ALL_TABLES.extend([LookupFailure, DraftAnswer, SafeguardingAlert])
+class OutboxMessage(Table, tablename="outbox_message"):
+    """A message to send, written in the same transaction as what caused it.
+
+    ``dedupe_key`` is unique: the same reminder or digest can never be queued twice.
+    """
+
+    id: Serial  # Piccolo adds the primary key; declared so type checkers know it
+    #: The LA whose work caused the message: the outbox page is scoped by it.
+    local_authority = ForeignKey(LocalAuthority, null=False, index=True)
+    dedupe_key = Varchar(length=200, unique=True)
+    kind = Varchar(length=30, index=True)
+    recipient = Varchar(length=254)
+    subject = Varchar(length=200)
+    body = Text()
+    status = Varchar(length=12, default="pending", index=True)
+    attempts = Integer(default=0)
+    next_attempt_at = Timestamptz(index=True)
+    claimed_by = Varchar(length=40, null=True, default=None)
+    claimed_at = Timestamptz(null=True, default=None)
+    last_error = Text(null=True, default=None)
+    created_at = Timestamptz()
+    sent_at = Timestamptz(null=True, default=None)
+
+
+ALL_TABLES.extend([LookupFailure, DraftAnswer, SafeguardingAlert, OutboxMessage])

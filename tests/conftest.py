@@ -29,6 +29,8 @@ def pytest_configure(config: pytest.Config) -> None:
     # The test client runs the app on its own event loop while fixtures use asyncio.run: a pool
     # would be shared across loops, so tests open a connection per query.
     os.environ["SURVEY_DATABASE_POOL_SIZE"] = "0"
+    # Tests move the clock and run the dispatcher themselves; no background schedule.
+    os.environ["SURVEY_DISPATCH_INTERVAL_MINUTES"] = "0"
     os.environ.pop("SURVEY_DATABASE_URL", None)
     if os.environ.get("SURVEY_TEST_POSTGRES") == "1":
         from tests.postgres_cluster import Cluster, find_bindir
@@ -272,7 +274,7 @@ def issue_for_year(
     world: World, settings: Any, clock: Clock, year_group: int = 5, reference: str = "OAK-55"
 ) -> Issued:
     """End a placement for a pupil in this year group and issue its invitation."""
-    from survey_app.invitations import dispatch, link_for
+    from survey_app.invitations import issue_due, link_for
     from survey_app.tables import Invitation, Placement
 
     run(
@@ -290,7 +292,7 @@ def issue_for_year(
             )
         )
     )
-    assert run(dispatch(settings, clock.now)) == 1
+    assert run(issue_due(settings, clock.now)) == 1
     row = run(
         Invitation.select(Invitation.id, Invitation.revocation_counter)
         .where(Invitation.placement.pupil_reference == reference)
