@@ -31,6 +31,7 @@ from survey_app.display import register_filters
 from survey_app.headers import security_headers
 from survey_app.outbox import transport_for
 from survey_app.routes.api import api_router
+from survey_app.routes.chasing_pages import chasing_router
 from survey_app.routes.pages import pages_router
 from survey_app.routes.staff import staff_router
 from survey_app.routes.survey import survey_router
@@ -99,6 +100,7 @@ def create_app(settings: Settings | None = None, clock: Clock = system_clock) ->
             pages_router,
             survey_router,
             staff_router,
+            chasing_router,
             api_router,
             create_static_files_router(
                 path="/static",

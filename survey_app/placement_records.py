@@ -15,7 +15,13 @@ from survey_app.invitations import (
     link_for,
     today_in_england,
 )
-from survey_app.placements import FieldError, PlacementIn, check_end, check_placement
+from survey_app.placements import (
+    FieldError,
+    PlacementIn,
+    check_end,
+    check_placement,
+    commissioner_key,
+)
 from survey_app.scoping import Actor, Role, scope
 from survey_app.settings import Settings
 from survey_app.tables import Invitation, Placement, Provider, Response, School
@@ -181,23 +187,58 @@ async def create_placement(
     if errors:
         return None, errors
     async with transaction():
-        rows = await Placement.insert(
-            Placement(
-                local_authority=actor.local_authority_id,
-                school=placement.school_id,
-                la_team=(placement.la_team or "").strip() or None,
-                provider=placement.provider_id,
-                pupil_reference=placement.pupil_reference.strip(),
-                year_group=placement.year_group,
-                start_date=placement.start_date,
-                planned_end_date=placement.planned_end_date,
-                hours_per_week=placement.hours_per_week,
-                purpose=placement.purpose.strip(),
-                simplest_version=placement.simplest_version,
-                created_at=now,
-            )
-        ).returning(Placement.id)
+        rows = await upsert_placements(actor.local_authority_id, [placement], now)
     return int(rows[0]["id"]), []
+
+
+IDENTITY = (
+    Placement.local_authority,
+    Placement.commissioner_key,
+    Placement.pupil_reference,
+    Placement.provider,
+    Placement.start_date,
+)
+UPDATED_ON_REPEAT = [
+    Placement.school,
+    Placement.la_team,
+    Placement.year_group,
+    Placement.planned_end_date,
+    Placement.hours_per_week,
+    Placement.purpose,
+    Placement.simplest_version,
+]
+
+
+async def upsert_placements(
+    local_authority_id: int, placements: list[PlacementIn], now: dt.datetime
+) -> list[dict[str, Any]]:
+    """Insert placements, or update those already recorded with the same identity (LA,
+    commissioner, pupil reference, provider, start date); call inside a transaction."""
+    result: list[dict[str, Any]] = await (
+        Placement.insert(
+            *[
+                Placement(
+                    local_authority=local_authority_id,
+                    school=p.school_id,
+                    la_team=(p.la_team or "").strip() or None,
+                    commissioner_key=commissioner_key(p.school_id, p.la_team),
+                    provider=p.provider_id,
+                    pupil_reference=p.pupil_reference.strip(),
+                    year_group=p.year_group,
+                    start_date=p.start_date,
+                    planned_end_date=p.planned_end_date,
+                    hours_per_week=p.hours_per_week,
+                    purpose=p.purpose.strip(),
+                    simplest_version=p.simplest_version,
+                    created_at=now,
+                )
+                for p in placements
+            ]
+        )
+        .on_conflict(target=IDENTITY, action="DO UPDATE", values=UPDATED_ON_REPEAT)
+        .returning(Placement.id)
+    )
+    return result
 
 
 async def end_placement(

@@ -84,6 +84,13 @@ def check_placement(placement: PlacementIn) -> list[FieldError]:
     return errors
 
 
+def commissioner_key(school_id: int | None, la_team: str | None) -> str:
+    """The commissioner part of a placement's identity."""
+    if school_id is not None:
+        return f"school:{school_id}"
+    return f"team:{(la_team or '').strip().lower()}"
+
+
 def check_end(start_date: dt.date, ended_on: dt.date) -> list[FieldError]:
     """An end date must not come before the start."""
     if ended_on < start_date:

@@ -8,7 +8,15 @@ from typing import Any
 import msgspec
 from piccolo.table import Table
 
-from survey_app.tables import Answer, Invitation, Placement, Provider, Response, School
+from survey_app.tables import (
+    Answer,
+    Invitation,
+    OutboxMessage,
+    Placement,
+    Provider,
+    Response,
+    School,
+)
 
 
 class Role(StrEnum):
@@ -67,6 +75,11 @@ def scope(actor: Actor, table: type[Table]) -> Any:
         if actor.role == Role.PROVIDER_STAFF:
             return Provider.id == actor.provider_id
         return Provider.local_authority == actor.local_authority_id
+    if table is OutboxMessage:
+        # Emails name pupils' references and schools: only the LA's own staff see its outbox.
+        if not actor.is_la:
+            return OutboxMessage.id < 0
+        return OutboxMessage.local_authority == actor.local_authority_id
     if table is School:
         if actor.role == Role.SCHOOL_CONTACT:
             return School.id == actor.school_id

@@ -69,6 +69,9 @@ class Placement(Table):
     #: The home school; null when an LA team commissioned the placement.
     school = ForeignKey(School, null=True, index=True)
     la_team = Varchar(length=80, null=True, default=None)
+    #: "school:<id>" or "team:<name>": with the LA, pupil reference, provider and start date it
+    #: identifies a placement (unique index ``placement_identity``), so re-imports update.
+    commissioner_key = Varchar(length=100, default="")
     provider = ForeignKey(Provider, null=False, index=True)
     #: A pseudonymous reference the commissioner can recognise: never a name.
     pupil_reference = Varchar(length=40)

@@ -18,6 +18,7 @@ from survey_app.accounts import authenticate
 from survey_app.auth import current_actor
 from survey_app.headers import private_page
 from survey_app.invitations import link_for
+from survey_app.placement_import import import_placements
 from survey_app.placement_records import (
     NotAllowed,
     create_placement,
@@ -150,6 +151,29 @@ async def new_placement(
     return Redirect(path=f"/staff/placements/{placement_id}")
 
 
+@get("/placements/import")
+async def import_form(actor: NamedDependency[Actor]) -> Template:
+    """Upload a CSV of placements."""
+    if actor.role == Role.PROVIDER_STAFF:
+        raise NotFoundException()
+    return _page("placement_import", actor, result=None)
+
+
+@post("/placements/import", request_max_body_size=10 * 1024 * 1024)
+async def import_upload(
+    request: Request, actor: NamedDependency[Actor], now: NamedDependency[dt.datetime]
+) -> Template:
+    """Check the whole file, then import it, or report every problem and import nothing."""
+    if actor.role == Role.PROVIDER_STAFF:
+        raise NotFoundException()
+    form = await request.form()
+    upload = form.get("file")
+    if upload is None or not hasattr(upload, "read"):
+        return _page("placement_import", actor, 400, result=None, missing=True)
+    result = await import_placements(actor, await upload.read(), now)
+    return _page("placement_import", actor, 400 if result.errors else 200, result=result)
+
+
 @get("/placements/{placement_id:int}")
 async def placement_detail(
     actor: NamedDependency[Actor], settings: NamedDependency[Settings], placement_id: FromPath[int]
@@ -241,6 +265,8 @@ staff_router = Router(
                 placements,
                 new_placement_form,
                 new_placement,
+                import_form,
+                import_upload,
                 placement_detail,
                 end,
                 qr_png,
