@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import datetime as dt
 import logging
+import uuid
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -14,9 +15,8 @@ from litestar.config.compression import CompressionConfig
 from litestar.config.csrf import CSRFConfig
 from litestar.datastructures import CacheControlHeader, State
 from litestar.di import Provide
-from litestar.exceptions import HTTPException, NotFoundException
+from litestar.exceptions import NotFoundException
 from litestar.logging.config import LoggingConfig
-from litestar.middleware.session.server_side import ServerSideSessionConfig
 from litestar.openapi.config import OpenAPIConfig
 from litestar.plugins.htmx import HTMXPlugin
 from litestar.plugins.jinja import JinjaTemplateEngine
@@ -35,7 +35,7 @@ from survey_app.routes.chasing_pages import chasing_router
 from survey_app.routes.pages import pages_router
 from survey_app.routes.staff import staff_router
 from survey_app.routes.survey import survey_router
-from survey_app.session_store import DatabaseSessionStore
+from survey_app.session_store import SESSION_COOKIE, DatabaseSessionStore, RotatingSessionConfig
 from survey_app.settings import Settings, load_settings
 
 HERE = Path(__file__).parent
@@ -48,10 +48,20 @@ def system_clock() -> dt.datetime:
     return dt.datetime.now(dt.UTC)
 
 
-def _html_error(request: Request, exc: Exception) -> Response[Any]:
-    status = exc.status_code if isinstance(exc, HTTPException) else 500
-    template = "errors/404.html" if status == 404 else "errors/error.html"
-    return Template(template_name=template, context={"status": status}, status_code=status)
+def _not_found(request: Request, exc: Exception) -> Response[Any]:
+    return Template(template_name="errors/404.html", status_code=404)
+
+
+def _server_error(request: Request, exc: Exception) -> Response[Any]:
+    """A plain apology with a reference the operator can find in the log; never a stack trace."""
+    reference = uuid.uuid4().hex[:12]
+    log.error("unhandled error, reference %s", reference, exc_info=exc)
+    if request.url.path.startswith("/api/"):
+        body = {"status_code": 500, "detail": "Something went wrong", "reference": reference}
+        return Response(body, status_code=500)
+    return Template(
+        template_name="errors/error.html", context={"reference": reference}, status_code=500
+    )
 
 
 def create_app(settings: Settings | None = None, clock: Clock = system_clock) -> Litestar:
@@ -113,12 +123,13 @@ def create_app(settings: Settings | None = None, clock: Clock = system_clock) ->
             "settings": Provide(lambda: settings, sync_to_thread=False, use_cache=True),
             "now": Provide(clock, sync_to_thread=False),
         },
-        state=State({"settings": settings}),
-        stores={"sessions": DatabaseSessionStore()},
+        state=State({"settings": settings, "clock": clock}),
+        stores={"sessions": DatabaseSessionStore(clock)},
         middleware=[
-            ServerSideSessionConfig(
+            RotatingSessionConfig(
                 store="sessions",
-                key="lv_session",
+                # "__Host-" binds the cookie to this host over HTTPS; browsers refuse it on http.
+                key=("__Host-" if secure else "") + SESSION_COOKIE,
                 max_age=settings.session_idle_minutes * 60,
                 renew_on_access=True,
                 secure=secure,
@@ -128,7 +139,7 @@ def create_app(settings: Settings | None = None, clock: Clock = system_clock) ->
         ],
         csrf_config=CSRFConfig(
             secret=settings.secret_key,
-            cookie_name="lv_csrf",
+            cookie_name=("__Host-" if secure else "") + "lv_csrf",
             cookie_secure=secure,
             exclude=["/api/"],
         ),
@@ -143,7 +154,7 @@ def create_app(settings: Settings | None = None, clock: Clock = system_clock) ->
             version="1",
             description="Placements, invitations and learner-voice reports for non-school AP.",
         ),
-        exception_handlers={NotFoundException: _html_error},
+        exception_handlers={NotFoundException: _not_found, 500: _server_error},
         after_request=security_headers,
         # An unexpected error must reach the operator's log, not only the person who met it.
         logging_config=LoggingConfig(log_exceptions="always"),

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 from litestar import Request
 from litestar.exceptions import NotAuthorizedException
 
@@ -17,8 +19,16 @@ async def current_actor(request: Request) -> Actor:
         if actor is None:
             raise NotAuthorizedException("The API token is not valid or has been revoked")
         return actor
-    user_id = request.session.get("user_id") if "session" in request.scope else None
-    if isinstance(user_id, int):
+    session = request.session if "session" in request.scope else {}
+    user_id = session.get("user_id")
+    signed_in_at = session.get("signed_in_at")
+    if isinstance(user_id, int) and isinstance(signed_in_at, str):
+        settings = request.app.state.settings
+        now = request.app.state.clock()
+        limit = dt.timedelta(hours=settings.session_absolute_hours)
+        if dt.datetime.fromisoformat(signed_in_at) + limit <= now:
+            request.clear_session()
+            raise NotAuthorizedException("Your session has ended: sign in again")
         actor = await actor_for_user(user_id)
         if actor is not None:
             return actor

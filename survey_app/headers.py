@@ -17,6 +17,8 @@ def security_headers(response: Response[Any]) -> Response[Any]:
     response.headers.setdefault("X-Content-Type-Options", "nosniff")
     response.headers.setdefault("Referrer-Policy", "no-referrer")
     response.headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
+    # Browsers ignore this over plain http, so it is safe to send always.
+    response.headers.setdefault("Strict-Transport-Security", "max-age=31536000; includeSubDomains")
     return response
 
 

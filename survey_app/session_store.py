@@ -4,7 +4,14 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+from collections.abc import Callable
 
+import msgspec
+from litestar.connection import ASGIConnection
+from litestar.middleware.session.server_side import (
+    ServerSideSessionBackend,
+    ServerSideSessionConfig,
+)
 from litestar.stores.base import Store
 
 from survey_app.database import transaction
@@ -16,31 +23,72 @@ def _key_hash(key: str) -> str:
     return hashlib.sha256(key.encode()).hexdigest()
 
 
-def _now() -> dt.datetime:
-    return dt.datetime.now(dt.UTC)
-
-
 def _seconds(value: int | dt.timedelta | None) -> int:
     if value is None:
         return 24 * 3600
     return int(value.total_seconds()) if isinstance(value, dt.timedelta) else value
 
 
+def _user_of(data: str) -> int | None:
+    try:
+        decoded = msgspec.json.decode(data)
+    except msgspec.DecodeError:
+        return None
+    user = decoded.get("user_id") if isinstance(decoded, dict) else None
+    return user if isinstance(user, int) else None
+
+
+async def end_sessions_of(user_id: int) -> None:
+    """End every session of this user on every server instance (sign-out, disablement)."""
+    await StaffSession.delete().where(StaffSession.user_id == user_id)
+
+
+#: The session cookie's name ("__Host-" is added on HTTPS, where browsers honour it).
+SESSION_COOKIE = "lv_session"
+
+#: Set on a request's state by sign-in: the response carries a brand-new session id.
+ROTATE = "rotate_session_id"
+
+
+class RotatingSessionBackend(ServerSideSessionBackend):
+    """Issues a new session id when asked (at sign-in), so a planted id is never signed in."""
+
+    def get_session_id(self, connection: ASGIConnection) -> str:  # type: ignore[type-arg]
+        state = connection.scope.setdefault("state", {})
+        if state.get(ROTATE):
+            if "new_session_id" not in state:
+                state["new_session_id"] = self.generate_session_id()
+            return str(state["new_session_id"])
+        return super().get_session_id(connection)
+
+
+class RotatingSessionConfig(ServerSideSessionConfig):
+    _backend_class = RotatingSessionBackend
+
+
 class DatabaseSessionStore(Store):
-    """Implements Litestar's ``Store`` over the ``staff_session`` table."""
+    """Implements Litestar's ``Store`` over the ``staff_session`` table, on the app's clock."""
+
+    def __init__(self, clock: Callable[[], dt.datetime]) -> None:
+        self.clock = clock
 
     async def set(
         self, key: str, value: str | bytes, expires_in: int | dt.timedelta | None = None
     ) -> None:
         data = value.decode() if isinstance(value, bytes) else value
-        expires_at = _now() + dt.timedelta(seconds=_seconds(expires_in))
+        expires_at = self.clock() + dt.timedelta(seconds=_seconds(expires_in))
         async with transaction():
             await StaffSession.insert(
-                StaffSession(key_hash=_key_hash(key), data=data, expires_at=expires_at)
+                StaffSession(
+                    key_hash=_key_hash(key),
+                    data=data,
+                    expires_at=expires_at,
+                    user_id=_user_of(data),
+                )
             ).on_conflict(
                 target=StaffSession.key_hash,
                 action="DO UPDATE",
-                values=[StaffSession.data, StaffSession.expires_at],
+                values=[StaffSession.data, StaffSession.expires_at, StaffSession.user_id],
             )
 
     async def get(self, key: str, renew_for: int | dt.timedelta | None = None) -> bytes | None:
@@ -49,11 +97,11 @@ class DatabaseSessionStore(Store):
             .where(StaffSession.key_hash == _key_hash(key))
             .first()
         )
-        if row is None or row["expires_at"] <= _now():
+        if row is None or row["expires_at"] <= self.clock():
             return None
         if renew_for:
             await StaffSession.update(
-                {StaffSession.expires_at: _now() + dt.timedelta(seconds=_seconds(renew_for))}
+                {StaffSession.expires_at: self.clock() + dt.timedelta(seconds=_seconds(renew_for))}
             ).where(StaffSession.key_hash == _key_hash(key))
         return str(row["data"]).encode()
 
@@ -74,4 +122,4 @@ class DatabaseSessionStore(Store):
         )
         if row is None:
             return None
-        return max(0, int((row["expires_at"] - _now()).total_seconds()))
+        return max(0, int((row["expires_at"] - self.clock()).total_seconds()))

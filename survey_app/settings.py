@@ -55,6 +55,11 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     #: Failed link or code look-ups one address may make per window before getting a 429.
     lookup_failure_limit: int = 10
     lookup_failure_window_minutes: int = 15
+    #: Failed staff sign-ins allowed per account, and per address, in that window.
+    signin_failure_limit_per_account: int = 5
+    signin_failure_limit_per_address: int = 20
+    #: Staff sessions end this many hours after sign-in, however active.
+    session_absolute_hours: int = 12
     #: Minimum number of respondents behind any figure shown to a non-LA user.
     disclosure_threshold: int = 5
     #: Demo mode shows outgoing messages in the staff area instead of sending them.

@@ -157,6 +157,8 @@ class StaffSession(Table, tablename="staff_session"):
 
     id: Serial  # Piccolo adds the primary key; declared so type checkers know it
     key_hash = Varchar(length=64, unique=True)
+    #: The signed-in user, so signing out or disabling an account can end all their sessions.
+    user_id = Integer(null=True, default=None, index=True)
     data = Text()
     expires_at = Timestamptz(index=True)
 
@@ -238,4 +240,22 @@ class OutboxMessage(Table, tablename="outbox_message"):
     sent_at = Timestamptz(null=True, default=None)
 
 
-ALL_TABLES.extend([LookupFailure, DraftAnswer, SafeguardingAlert, OutboxMessage])
+class AuditEvent(Table, tablename="audit_event"):
+    """Who did what to which object, when. The application only ever inserts rows here.
+
+    Never a token, password or pupil comment: actions and ids only.
+    """
+
+    id: Serial  # Piccolo adds the primary key; declared so type checkers know it
+    at = Timestamptz(index=True)
+    user_id = Integer(null=True, default=None, index=True)
+    local_authority = Integer(null=True, default=None, index=True)
+    action = Varchar(length=60, index=True)
+    object_type = Varchar(length=40, default="")
+    object_id = Varchar(length=60, default="")
+    outcome = Varchar(length=20, default="ok")
+    #: A keyed hash of the client address: enough to spot a pattern, not to identify.
+    client = Varchar(length=16, default="")
+
+
+ALL_TABLES.extend([LookupFailure, DraftAnswer, SafeguardingAlert, OutboxMessage, AuditEvent])

@@ -15,12 +15,20 @@ from survey_app.tables import LookupFailure
 
 
 def _key(address: str) -> str:
-    # Addresses are personal data: only a hash is kept, and only for the window.
+    # Addresses and emails are personal data: only a hash is kept, and only for the window.
     return hashlib.sha256(f"lookup-failures:{address}".encode()).hexdigest()
 
 
-async def is_blocked(settings: Settings, address: str, now: dt.datetime) -> bool:
-    """True when this address has used up its failed look-ups for the current window."""
+async def clear(address: str) -> None:
+    """Forget the failures counted for this key (after a successful sign-in)."""
+    await LookupFailure.delete().where(LookupFailure.key_hash == _key(address))
+
+
+async def is_blocked(
+    settings: Settings, address: str, now: dt.datetime, limit: int | None = None
+) -> bool:
+    """True when this key (an address, or e.g. "signin-account:<email>") has used up its
+    failures for the current window; ``limit`` defaults to the link-and-code limit."""
     row = (
         await LookupFailure.select(LookupFailure.window_started_at, LookupFailure.failures)
         .where(LookupFailure.key_hash == _key(address))
@@ -29,9 +37,8 @@ async def is_blocked(settings: Settings, address: str, now: dt.datetime) -> bool
     if row is None:
         return False
     window = dt.timedelta(minutes=settings.lookup_failure_window_minutes)
-    return (
-        row["window_started_at"] + window > now and row["failures"] >= settings.lookup_failure_limit
-    )
+    allowed = settings.lookup_failure_limit if limit is None else limit
+    return row["window_started_at"] + window > now and row["failures"] >= allowed
 
 
 async def record_failure(settings: Settings, address: str, now: dt.datetime) -> None:

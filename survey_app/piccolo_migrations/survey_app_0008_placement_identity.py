@@ -6,7 +6,7 @@ and start date, so a re-uploaded CSV or a retried API call updates instead of du
 
 from piccolo.apps.migrations.auto.migration_manager import MigrationManager
 
-ID = "2026-11-23T10:20:00:000000"
+ID = "2026-11-23T10:09:28:000000"
 VERSION = "1.38.0"
 DESCRIPTION = "Placement identity: unique (LA, commissioner, pupil reference, provider, start)."
 

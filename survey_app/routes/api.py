@@ -11,13 +11,13 @@ from litestar import Request, Response, Router, get, post
 from litestar.di import NamedDependency, Provide
 from litestar.exceptions import (
     HTTPException,
-    NotFoundException,
     PermissionDeniedException,
     ValidationException,
 )
 from litestar.params import FromPath, JSONBody
 
 from reports.provider import ProviderReport
+from survey_app.audit import record, refuse
 from survey_app.auth import current_actor
 from survey_app.headers import private_page
 from survey_app.placement_records import (
@@ -128,7 +128,9 @@ async def api_providers(actor: NamedDependency[Actor]) -> list[ProviderOut]:
 
 
 @get("/providers/{provider_id:int}")
-async def api_provider(actor: NamedDependency[Actor], provider_id: FromPath[int]) -> ProviderOut:
+async def api_provider(
+    actor: NamedDependency[Actor], now: NamedDependency[dt.datetime], provider_id: FromPath[int]
+) -> ProviderOut:
     """One provider and its QA record."""
     row = (
         await Provider.select(*PROVIDER_FIELDS)
@@ -136,18 +138,22 @@ async def api_provider(actor: NamedDependency[Actor], provider_id: FromPath[int]
         .first()
     )
     if row is None:
-        raise NotFoundException("No provider with that id")
+        raise await refuse(actor, "provider", provider_id, now)
     return ProviderOut(**row)
 
 
 @get("/providers/{provider_id:int}/report")
 async def api_provider_report(
-    actor: NamedDependency[Actor], settings: NamedDependency[Settings], provider_id: FromPath[int]
+    actor: NamedDependency[Actor],
+    settings: NamedDependency[Settings],
+    now: NamedDependency[dt.datetime],
+    provider_id: FromPath[int],
 ) -> ProviderReport:
     """Learner-voice figures for one provider: per indicator, per question, response rate."""
     report = await provider_report(settings, actor, provider_id)
     if report is None:
-        raise NotFoundException("No provider with that id")
+        raise await refuse(actor, "provider", provider_id, now)
+    await record("report.view", now=now, actor=actor, object_type="provider", object_id=provider_id)
     return report
 
 
@@ -187,12 +193,15 @@ async def api_create_placement(
 
 @get("/placements/{placement_id:int}")
 async def api_placement(
-    actor: NamedDependency[Actor], settings: NamedDependency[Settings], placement_id: FromPath[int]
+    actor: NamedDependency[Actor],
+    settings: NamedDependency[Settings],
+    now: NamedDependency[dt.datetime],
+    placement_id: FromPath[int],
 ) -> PlacementView:
     """One placement with its invitation."""
     view = await get_placement(settings, actor, placement_id)
     if view is None:
-        raise NotFoundException("No placement with that id")
+        raise await refuse(actor, "placement", placement_id, now)
     return view
 
 
@@ -207,10 +216,11 @@ async def api_end_placement(
     """End a placement; its end-of-placement invitation opens at once."""
     try:
         found, errors = await end_placement(settings, actor, placement_id, data.ended_on, now)
-    except NotAllowed as error:
-        raise PermissionDeniedException(str(error)) from None
+    except NotAllowed:
+        # Whether or not it exists, a provider may not end a placement: say no more than 404.
+        raise await refuse(actor, "placement", placement_id, now) from None
     if not found:
-        raise NotFoundException("No placement with that id")
+        raise await refuse(actor, "placement", placement_id, now)
     if errors:
         raise _invalid(errors)
     view = await get_placement(settings, actor, placement_id)

@@ -13,6 +13,7 @@ from litestar.params import FromPath
 from litestar.response import Template
 
 from reports.rates import Invited, rates_by
+from survey_app.audit import refuse
 from survey_app.auth import current_actor
 from survey_app.chasing import open_ended, open_invitations
 from survey_app.headers import private_page
@@ -136,7 +137,7 @@ async def provider_slips(
         .first()
     )
     if provider is None:
-        raise NotFoundException()
+        raise await refuse(actor, "provider", provider_id, now)
     rows = (
         await Invitation.select(*SLIP_FIELDS)
         .where(
@@ -155,6 +156,7 @@ async def provider_slips(
 async def one_slip(
     actor: NamedDependency[Actor],
     settings: NamedDependency[Settings],
+    now: NamedDependency[dt.datetime],
     invitation_id: FromPath[uuid.UUID],
 ) -> Template:
     """One learner's printable slip."""
@@ -166,7 +168,7 @@ async def one_slip(
         .first()
     )
     if row is None:
-        raise NotFoundException()
+        raise await refuse(actor, "invitation", invitation_id, now)
     return _page("slips", actor, title=f"QR slip: {row['reference']}", slips=[_slip(settings, row)])
 
 

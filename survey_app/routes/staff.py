@@ -15,6 +15,7 @@ from litestar.response import Redirect, Template
 
 from survey_app import qr
 from survey_app.accounts import authenticate
+from survey_app.audit import record, refuse
 from survey_app.auth import current_actor
 from survey_app.headers import private_page
 from survey_app.invitations import link_for
@@ -29,8 +30,10 @@ from survey_app.placement_records import (
 from survey_app.placements import FieldError, placement_from_form
 from survey_app.report_queries import provider_report
 from survey_app.scoping import Actor, Role, scope
+from survey_app.session_store import ROTATE, SESSION_COOKIE, end_sessions_of
 from survey_app.settings import Settings
 from survey_app.tables import Invitation, Provider, School
+from survey_app.throttle import clear, is_blocked, record_failure
 
 
 def _to_sign_in(request: Request, exc: Exception) -> Response[Any]:
@@ -52,21 +55,54 @@ async def sign_in_form() -> Template:
 
 
 @post("/sign-in")
-async def sign_in(request: Request) -> Response[Any]:
-    """Check the email and password; on success start a fresh session."""
+async def sign_in(
+    request: Request, settings: NamedDependency[Settings], now: NamedDependency[dt.datetime]
+) -> Response[Any]:
+    """Check the email and password, slowing down guessing; on success start a fresh session."""
     form = await request.form()
-    email = str(form.get("email") or "")
+    email = str(form.get("email") or "").strip().lower()
+    address = request.client.host if request.client else "unknown"
+    account_key, address_key = f"signin-account:{email}", f"signin-address:{address}"
+    blocked = await is_blocked(
+        settings, account_key, now, settings.signin_failure_limit_per_account
+    ) or await is_blocked(settings, address_key, now, settings.signin_failure_limit_per_address)
+    if blocked:
+        await record(
+            "sign_in",
+            now=now,
+            object_type="email",
+            outcome="throttled",
+            request=request,
+            secret=settings.secret_key,
+        )
+        minutes = settings.lookup_failure_window_minutes
+        message = f"Too many tries. Wait {minutes} minutes, then try again."
+        return _page("sign_in", None, 429, error=message, email=email)
     actor = await authenticate(email, str(form.get("password") or ""))
     if actor is None:
+        await record_failure(settings, account_key, now)
+        await record_failure(settings, address_key, now)
+        await record(
+            "sign_in", now=now, outcome="failed", request=request, secret=settings.secret_key
+        )
         return _page("sign_in", None, 400, error="The email or password is not right", email=email)
-    request.clear_session()
-    request.set_session({"user_id": actor.user_id})
+    await clear(account_key)
+    old = request.cookies.get(SESSION_COOKIE)
+    if old:
+        await request.app.stores.get("sessions").delete(old)
+    request.scope.setdefault("state", {})[ROTATE] = True
+    request.set_session({"user_id": actor.user_id, "signed_in_at": now.isoformat()})
+    await record("sign_in", now=now, actor=actor, request=request, secret=settings.secret_key)
     return Redirect(path="/staff")
 
 
 @post("/sign-out")
-async def sign_out(request: Request) -> Response[Any]:
-    """End this session."""
+async def sign_out(request: Request, now: NamedDependency[dt.datetime]) -> Response[Any]:
+    """End every session of this user, on every device and server."""
+    user_id = request.session.get("user_id") if "session" in request.scope else None
+    if isinstance(user_id, int):
+        await end_sessions_of(user_id)
+        await record("sign_out", now=now, user_id=user_id)
     request.clear_session()
     return Redirect(path="/staff/sign-in")
 
@@ -86,12 +122,16 @@ async def providers(actor: NamedDependency[Actor]) -> Template:
 
 @get("/providers/{provider_id:int}")
 async def provider_detail(
-    actor: NamedDependency[Actor], settings: NamedDependency[Settings], provider_id: FromPath[int]
+    actor: NamedDependency[Actor],
+    settings: NamedDependency[Settings],
+    now: NamedDependency[dt.datetime],
+    provider_id: FromPath[int],
 ) -> Template:
     """One provider's QA record and learner-voice report."""
     report = await provider_report(settings, actor, provider_id)
     if report is None:
-        raise NotFoundException()
+        raise await refuse(actor, "provider", provider_id, now)
+    await record("report.view", now=now, actor=actor, object_type="provider", object_id=provider_id)
     placements = await list_placements(settings, actor, provider_id=provider_id, limit=200)
     return _page("provider", actor, report=report, placements=placements)
 
@@ -176,12 +216,15 @@ async def import_upload(
 
 @get("/placements/{placement_id:int}")
 async def placement_detail(
-    actor: NamedDependency[Actor], settings: NamedDependency[Settings], placement_id: FromPath[int]
+    actor: NamedDependency[Actor],
+    settings: NamedDependency[Settings],
+    now: NamedDependency[dt.datetime],
+    placement_id: FromPath[int],
 ) -> Template:
     """One placement with its invitation: link, QR code and short code."""
     placement = await get_placement(settings, actor, placement_id)
     if placement is None:
-        raise NotFoundException()
+        raise await refuse(actor, "placement", placement_id, now)
     return _page("placement", actor, placement=placement, errors=[])
 
 
@@ -207,9 +250,9 @@ async def end(
         try:
             found, errors = await end_placement(settings, actor, placement_id, ended_on, now)
         except NotAllowed:
-            raise NotFoundException() from None
+            raise await refuse(actor, "placement", placement_id, now) from None
         if not found:
-            raise NotFoundException()
+            raise await refuse(actor, "placement", placement_id, now)
     if errors:
         placement = await get_placement(settings, actor, placement_id)
         if placement is None:
@@ -218,14 +261,16 @@ async def end(
     return Redirect(path=f"/staff/placements/{placement_id}")
 
 
-async def _open_invitation_link(actor: Actor, settings: Settings, invitation_id: uuid.UUID) -> str:
+async def _open_invitation_link(
+    actor: Actor, settings: Settings, invitation_id: uuid.UUID, now: dt.datetime
+) -> str:
     row = (
         await Invitation.select(Invitation.id, Invitation.revocation_counter, Invitation.status)
         .where(Invitation.id == invitation_id, scope(actor, Invitation))
         .first()
     )
     if row is None or row["status"] != "open":
-        raise NotFoundException()
+        raise await refuse(actor, "invitation", invitation_id, now)
     return link_for(settings, row["id"], row["revocation_counter"]).url
 
 
@@ -233,20 +278,22 @@ async def _open_invitation_link(actor: Actor, settings: Settings, invitation_id:
 async def qr_png(
     actor: NamedDependency[Actor],
     settings: NamedDependency[Settings],
+    now: NamedDependency[dt.datetime],
     invitation_id: FromPath[uuid.UUID],
 ) -> bytes:
     """The invitation's QR code as a PNG, for printing."""
-    return qr.png(await _open_invitation_link(actor, settings, invitation_id))
+    return qr.png(await _open_invitation_link(actor, settings, invitation_id, now))
 
 
 @get("/invitations/{invitation_id:uuid}/qr.svg", media_type="image/svg+xml")
 async def qr_svg(
     actor: NamedDependency[Actor],
     settings: NamedDependency[Settings],
+    now: NamedDependency[dt.datetime],
     invitation_id: FromPath[uuid.UUID],
 ) -> bytes:
     """The invitation's QR code as an SVG, for screens."""
-    return qr.svg(await _open_invitation_link(actor, settings, invitation_id))
+    return qr.svg(await _open_invitation_link(actor, settings, invitation_id, now))
 
 
 PUBLIC = [sign_in_form, sign_in, sign_out]

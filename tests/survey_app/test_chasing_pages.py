@@ -32,12 +32,13 @@ def test_provider_prints_a_slip_for_each_learner_waiting(
 
 
 def test_chasing_list_puts_the_longest_waiting_first(
-    signed_in: Any, world: World, settings: Any, clock: Clock
+    client: Any, world: World, settings: Any, clock: Clock
 ) -> None:
     issue_for_year(world, settings, clock, reference="OLD-1")
     clock.advance(days=5)
     issue_for_year(world, settings, clock, reference="NEW-1")
-    rows = soup(signed_in.get("/staff/chasing")).select("#waiting tbody tr")
+    sign_in(client, world, "la_officer")
+    rows = soup(client.get("/staff/chasing")).select("#waiting tbody tr")
     assert [r.select("td")[0].get_text() for r in rows] == ["OLD-1", "NEW-1"]
     assert rows[0].select("td")[1].get_text(strip=True) == "5 days"
 

@@ -1,0 +1,250 @@
+"""Staff access a security officer would sign off: errors, sessions, throttling, passwords, audit,
+and a role-by-organisation matrix over every staff route and API endpoint."""
+
+from __future__ import annotations
+
+import ast
+import datetime as dt
+import logging
+import uuid
+from pathlib import Path
+from typing import Any
+
+import pytest
+from bs4 import BeautifulSoup
+from click.testing import CliRunner
+from litestar.testing import TestClient
+
+from survey_app.accounts import create_api_token
+from survey_app.cli import main
+from survey_app.invitations import issue_due
+from survey_app.tables import AuditEvent, Invitation, Placement, StaffUser
+from tests.conftest import PASSWORD, Clock, World, csrf_token, post_form, run, sign_in
+
+
+def test_unexpected_error_shows_a_reference_not_a_stack_trace(
+    signed_in: Any, world: World, monkeypatch: pytest.MonkeyPatch, caplog: Any
+) -> None:
+    async def broken(*args: Any) -> None:
+        raise RuntimeError("database password is hunter2")
+
+    monkeypatch.setattr("survey_app.routes.staff.provider_report", broken)
+    monkeypatch.setattr("survey_app.routes.api.provider_report", broken)
+    with caplog.at_level(logging.ERROR):
+        page = signed_in.get(f"/staff/providers/{world.provider}")
+        api = signed_in.get(f"/api/v1/providers/{world.provider}/report")
+    assert page.status_code == 500 and api.status_code == 500
+    reference = BeautifulSoup(page.text, "html.parser").select_one("#reference").get_text()
+    assert "hunter2" not in page.text and "Traceback" not in page.text
+    assert "hunter2" not in api.text and api.json()["reference"]
+    assert reference in caplog.text and api.json()["reference"] in caplog.text
+
+
+def test_sign_in_issues_a_new_session_id(client: Any, world: World) -> None:
+    client.cookies.set("lv_session", "planted-by-someone-else", domain="testserver.local")
+    sign_in(client, world, "la_officer")
+    assert client.cookies.get("lv_session") not in (None, "planted-by-someone-else")
+    with TestClient(client.app, base_url="http://testserver.local") as attacker:
+        attacker.cookies.set("lv_session", "planted-by-someone-else", domain="testserver.local")
+        response = attacker.get("/staff/placements", follow_redirects=False)
+        assert response.headers["location"] == "/staff/sign-in"
+
+
+def test_sessions_end_after_30_idle_minutes(client: Any, world: World, clock: Clock) -> None:
+    sign_in(client, world, "la_officer")
+    clock.advance(minutes=29)
+    assert client.get("/staff/placements", follow_redirects=False).status_code == 200
+    clock.advance(minutes=31)
+    assert client.get("/staff/placements", follow_redirects=False).status_code == 302
+
+
+def test_sessions_end_12_hours_after_sign_in_however_active(
+    client: Any, world: World, clock: Clock
+) -> None:
+    sign_in(client, world, "la_officer")
+    for _ in range(11 * 3):
+        clock.advance(minutes=20)
+        assert client.get("/staff/placements", follow_redirects=False).status_code == 200
+    clock.advance(hours=1)
+    assert client.get("/staff/placements", follow_redirects=False).status_code == 302
+
+
+def test_signing_out_ends_every_session_of_that_user(client: Any, world: World, app: Any) -> None:
+    sign_in(client, world, "la_officer")
+    with TestClient(app, base_url="http://testserver.local") as laptop:
+        sign_in(laptop, world, "la_officer")
+        post_form(client, "/staff/sign-out", {})
+        assert laptop.get("/staff/placements", follow_redirects=False).status_code == 302
+
+
+def test_disabled_accounts_are_refused_at_once(client: Any, world: World) -> None:
+    sign_in(client, world, "la_officer")
+    run(
+        StaffUser.update({StaffUser.active: False}).where(
+            StaffUser.email == world.logins["la_officer"][0]
+        )
+    )
+    assert client.get("/staff/placements", follow_redirects=False).status_code == 302
+
+
+def test_repeated_wrong_passwords_are_throttled_per_account(
+    client: Any, world: World, settings: Any, clock: Clock
+) -> None:
+    email = world.logins["la_officer"][0]
+    for _ in range(settings.signin_failure_limit_per_account):
+        wrong = post_form(client, "/staff/sign-in", {"email": email, "password": "not it at all"})
+        assert wrong.status_code == 400
+    right = post_form(client, "/staff/sign-in", {"email": email, "password": PASSWORD})
+    assert right.status_code == 429, "even the right password waits"
+    failures = run(
+        AuditEvent.count().where(AuditEvent.action == "sign_in", AuditEvent.outcome == "failed")
+    )
+    assert failures == settings.signin_failure_limit_per_account
+    clock.advance(minutes=settings.lookup_failure_window_minutes)
+    ok = post_form(
+        client, "/staff/sign-in", {"email": email, "password": PASSWORD}, follow_redirects=False
+    )
+    assert ok.status_code == 302
+
+
+def test_common_passwords_are_refused(world: World) -> None:
+    result = CliRunner().invoke(
+        main,
+        ["user", "add", "--email", "a@b.example", "--role", "la_officer", "--la", "E90000001"],
+        input="password123\n",
+    )
+    assert result.exit_code != 0 and "most common" in result.output
+
+
+def test_audit_log_never_holds_passwords_or_tokens(client: Any, world: World) -> None:
+    post_form(
+        client, "/staff/sign-in", {"email": world.logins["la_officer"][0], "password": "Sekrit-42!"}
+    )
+    sign_in(client, world, "la_officer")
+    stored = " ".join(str(v) for row in run(AuditEvent.select()) for v in row.values())
+    assert "Sekrit-42!" not in stored and PASSWORD not in stored
+
+
+# --- the role x organisation matrix ---------------------------------------------------------
+
+OTHER = {"provider_id": None, "placement_id": None, "invitation_id": None}
+
+
+@pytest.fixture
+def other_la_objects(world: World, settings: Any, clock: Clock) -> dict[str, Any]:
+    """A placement, its invitation and a provider belonging to the other local authority."""
+    run(
+        Placement.insert(
+            Placement(
+                local_authority=world.other_la,
+                school=world.other_school,
+                provider=world.other_provider,
+                pupil_reference="FAR-1",
+                year_group=7,
+                start_date=dt.date(2026, 9, 1),
+                ended_on=dt.date(2026, 11, 20),
+                hours_per_week=5.0,
+                created_at=clock.now,
+            )
+        )
+    )
+    run(issue_due(settings, clock.now))
+    placement = run(
+        Placement.select(Placement.id).where(Placement.pupil_reference == "FAR-1").first()
+    )
+    invitation = run(Invitation.select(Invitation.id).first())
+    return {
+        "provider_id": world.other_provider,
+        "placement_id": placement["id"],
+        "invitation_id": invitation["id"],
+    }
+
+
+def routes_with_objects(app: Any) -> list[tuple[str, str]]:
+    """Every staff and API route that names an object, with its method."""
+    found = []
+    for route in app.routes:
+        path = route.path
+        if not (path.startswith("/staff") or path.startswith("/api/v1")) or "{" not in path:
+            continue
+        for method in sorted(getattr(route, "methods", [])):
+            if method in ("GET", "POST"):
+                found.append((method, path))
+    return found
+
+
+def fill(path: str, objects: dict[str, Any]) -> str:
+    for name, value in objects.items():
+        for kind in ("int", "uuid"):
+            path = path.replace(f"{{{name}:{kind}}}", str(value))
+    return path
+
+
+@pytest.mark.parametrize("role", ["la_officer", "school_contact", "provider_staff"])
+def test_every_route_refuses_another_organisations_objects(
+    role: str, app: Any, client: Any, world: World, other_la_objects: dict[str, Any], clock: Clock
+) -> None:
+    routes = routes_with_objects(app)
+    assert len(routes) >= 11, routes
+    sign_in(client, world, role)
+    user = run(
+        StaffUser.select(StaffUser.id).where(StaffUser.email == world.logins[role][0]).first()
+    )
+    bearer = {"Authorization": f"Bearer {run(create_api_token(user['id'], 'matrix', clock.now))}"}
+    before = run(AuditEvent.count().where(AuditEvent.action == "access.refused"))
+    attempts = []
+    for method, template in routes:
+        path = fill(template, other_la_objects)
+        if path.startswith("/api/"):
+            response = client.request(method, path, headers=bearer, json={})
+        elif method == "POST":
+            response = client.post(path, data={"_csrf_token": csrf_token(client)})
+        else:
+            response = client.get(path)
+        attempts.append((method, path, response.status_code))
+    assert all(status == 404 for _, _, status in attempts), [a for a in attempts if a[2] != 404]
+    refused = run(AuditEvent.count().where(AuditEvent.action == "access.refused")) - before
+    assert refused == len(attempts), "every refusal is logged"
+
+
+SCOPED = {"Placement", "Invitation", "Response", "Answer", "Provider", "School", "OutboxMessage"}
+#: The pupil's own pages find their invitation by token or session, not through staff scope.
+NOT_STAFF = {"survey.py", "pages.py", "__init__.py"}
+
+
+def test_every_route_reads_scoped_tables_through_the_scoping_function() -> None:
+    routes = Path(__file__).parents[2] / "survey_app" / "routes"
+    unscoped = []
+    for module in routes.glob("*.py"):
+        if module.name in NOT_STAFF:
+            continue
+        tree = ast.parse(module.read_text())
+        for statement in ast.walk(tree):
+            if not isinstance(
+                statement, (ast.Assign, ast.AnnAssign, ast.Expr, ast.Return, ast.If, ast.AugAssign)
+            ):
+                continue
+            calls = [n for n in ast.walk(statement) if isinstance(n, ast.Call)]
+            reads = [
+                c
+                for c in calls
+                if isinstance(c.func, ast.Attribute)
+                and c.func.attr in {"select", "count", "exists", "objects", "update", "delete"}
+                and isinstance(c.func.value, ast.Name)
+                and c.func.value.id in SCOPED
+            ]
+            scoped = any(isinstance(c.func, ast.Name) and c.func.id == "scope" for c in calls)
+            if reads and not scoped:
+                unscoped.append(f"{module.name}:{statement.lineno}")
+    assert unscoped == [], f"route code reading a scoped table without scope(): {unscoped}"
+
+
+def test_the_scoping_check_catches_an_unscoped_read(tmp_path: Path) -> None:
+    # Proof the check above can fail: the same walk over a handler that forgets scope().
+    source = "async def h():\n    return await Placement.select().where(Placement.id == 1)\n"
+    tree = ast.parse(source)
+    calls = [n for n in ast.walk(tree) if isinstance(n, ast.Call)]
+    assert any(
+        isinstance(c.func, ast.Attribute) and c.func.attr == "select" for c in calls
+    ) and not any(isinstance(c.func, ast.Name) and c.func.id == "scope" for c in calls)
+    assert uuid  # keeps the import used for ids in other tests
