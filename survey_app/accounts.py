@@ -147,6 +147,16 @@ async def create_api_token(user_id: int, label: str, now: dt.datetime) -> str:
     return token
 
 
+async def revoke_api_tokens(user_id: int, now: dt.datetime) -> int:
+    """Revoke every live API token of a user; returns how many."""
+    revoked = (
+        await ApiToken.update({ApiToken.revoked_at: now})
+        .where(ApiToken.user == user_id, ApiToken.revoked_at.is_null())
+        .returning(ApiToken.id)
+    )
+    return len(revoked)
+
+
 async def actor_for_api_token(token: str) -> Actor | None:
     """The actor behind a bearer token that is unrevoked and whose user is active."""
     row = (

@@ -180,6 +180,38 @@ def token_add(email: str, label: str) -> None:
         raise click.ClickException(str(error)) from None
 
 
+@token.command("revoke")
+@click.option("--email", required=True, help="Revoke every API token of this user.")
+def token_revoke(email: str) -> None:
+    """Revoke a user's API tokens at once (a leaked token, or someone leaving)."""
+    from survey_app.accounts import revoke_api_tokens
+    from survey_app.audit import record
+    from survey_app.tables import StaffUser
+
+    _settings()
+
+    async def revoke() -> int:
+        row = (
+            await StaffUser.select(StaffUser.id)
+            .where(StaffUser.email == email.strip().lower())
+            .first()
+        )
+        if row is None:
+            raise click.ClickException(f"there is no user with email {email}")
+        count = await revoke_api_tokens(row["id"], _now())
+        await record(
+            "api_token.revoked",
+            now=_now(),
+            user_id=row["id"],
+            object_type="user",
+            object_id=row["id"],
+        )
+        return count
+
+    count = _run(revoke())
+    click.echo(f"revoked {count} token{'s' if count != 1 else ''}")
+
+
 @main.group()
 def questionnaires() -> None:
     """Check the questionnaire data files."""

@@ -20,13 +20,19 @@ from survey_app.tables import (
 
 
 class Role(StrEnum):
+    LA_ADMIN = "la_admin"
     LA_OFFICER = "la_officer"
+    LA_SAFEGUARDING = "la_safeguarding"
     SCHOOL_CONTACT = "school_contact"
     PROVIDER_STAFF = "provider_staff"
 
 
+LA_ROLES = {Role.LA_ADMIN, Role.LA_OFFICER, Role.LA_SAFEGUARDING}
+
 ROLE_LABELS = {
+    Role.LA_ADMIN: "LA administrator",
     Role.LA_OFFICER: "LA officer",
+    Role.LA_SAFEGUARDING: "LA safeguarding contact",
     Role.SCHOOL_CONTACT: "School contact",
     Role.PROVIDER_STAFF: "Provider staff",
 }
@@ -45,7 +51,7 @@ class Actor(msgspec.Struct, frozen=True, kw_only=True):
     @property
     def is_la(self) -> bool:
         """LA staff see named figures and small numbers; others see suppressed totals."""
-        return self.role == Role.LA_OFFICER
+        return self.role in LA_ROLES
 
     @property
     def role_label(self) -> str:

@@ -182,3 +182,16 @@ def test_simplest_version_gives_an_older_pupil_the_youngest_wording(
     placement = create(client, world, officer, year_group=10, simplest_version=True).json()
     ended = client.post(f"/api/v1/placements/{placement['id']}/end", json={}, headers=officer)
     assert ended.json()["invitation"]["questionnaire_id"] == "end_years_4_6"
+
+
+def test_revoked_tokens_stop_working_at_once(
+    client: Any, world: World, officer: dict[str, str]
+) -> None:
+    from click.testing import CliRunner
+
+    from survey_app.cli import main
+
+    assert client.get("/api/v1/placements", headers=officer).status_code == 200
+    result = CliRunner().invoke(main, ["token", "revoke", "--email", world.logins["la_officer"][0]])
+    assert result.output.strip() == "revoked 1 token"
+    assert client.get("/api/v1/placements", headers=officer).status_code == 401
