@@ -101,6 +101,17 @@ def dispatch() -> None:
     )
 
 
+async def _user_id(email: str) -> int:
+    from survey_app.tables import StaffUser
+
+    row = (
+        await StaffUser.select(StaffUser.id).where(StaffUser.email == email.strip().lower()).first()
+    )
+    if row is None:
+        raise click.ClickException(f"there is no user with email {email}")
+    return int(row["id"])
+
+
 @main.group()
 def user() -> None:
     """Manage staff users."""
@@ -160,19 +171,12 @@ def token() -> None:
 def token_add(email: str, label: str) -> None:
     """Create an API token and print it, alone, on standard output (shown only this once)."""
     from survey_app.accounts import AccountError, create_api_token
-    from survey_app.tables import StaffUser
 
     _settings()
 
     async def add() -> str:
-        row = (
-            await StaffUser.select(StaffUser.id)
-            .where(StaffUser.email == email.strip().lower())
-            .first()
-        )
-        if row is None:
-            raise click.ClickException(f"there is no user with email {email}")
-        return await create_api_token(row["id"], label, _now())
+        user_id = await _user_id(email)
+        return await create_api_token(user_id, label, _now())
 
     try:
         click.echo(_run(add()))
@@ -186,25 +190,18 @@ def token_revoke(email: str) -> None:
     """Revoke a user's API tokens at once (a leaked token, or someone leaving)."""
     from survey_app.accounts import revoke_api_tokens
     from survey_app.audit import record
-    from survey_app.tables import StaffUser
 
     _settings()
 
     async def revoke() -> int:
-        row = (
-            await StaffUser.select(StaffUser.id)
-            .where(StaffUser.email == email.strip().lower())
-            .first()
-        )
-        if row is None:
-            raise click.ClickException(f"there is no user with email {email}")
-        count = await revoke_api_tokens(row["id"], _now())
+        user_id = await _user_id(email)
+        count = await revoke_api_tokens(user_id, _now())
         await record(
             "api_token.revoked",
             now=_now(),
-            user_id=row["id"],
+            user_id=user_id,
             object_type="user",
-            object_id=row["id"],
+            object_id=user_id,
         )
         return count
 
@@ -275,19 +272,14 @@ def placements_import(csv_file: str, email: str) -> None:
 
     from survey_app.accounts import actor_for_user
     from survey_app.placement_import import import_placements
-    from survey_app.tables import StaffUser
 
     _settings()
     data = Path(csv_file).read_bytes()
     rows = max(data.count(b"\n") - 1, 0)
 
     async def run_import() -> object:
-        user = (
-            await StaffUser.select(StaffUser.id)
-            .where(StaffUser.email == email.strip().lower())
-            .first()
-        )
-        actor = await actor_for_user(user["id"]) if user else None
+        user_id = await _user_id(email)
+        actor = await actor_for_user(user_id)
         if actor is None:
             raise click.ClickException(f"there is no active user with email {email}")
         with click.progressbar(length=rows, label="Checking rows", file=sys.stderr) as bar:

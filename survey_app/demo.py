@@ -11,7 +11,7 @@ from questionnaires.loader import current
 from survey_app.accounts import create_api_token, create_user
 from survey_app.database import transaction
 from survey_app.invitations import issue_due
-from survey_app.responses import AnswerIn, save_response
+from survey_app.responses import AnswerIn, answer_for, save_response
 from survey_app.scoping import Role
 from survey_app.settings import Settings
 from survey_app.tables import (
@@ -180,16 +180,7 @@ async def _answer_some(rng: random.Random, now: dt.datetime) -> None:
                 for o in question.options
             ]
             option = rng.choices(question.options, weights=weights)[0]
-            answers.append(
-                AnswerIn(
-                    question.id,
-                    question.indicator,
-                    option.value,
-                    option.polarity,
-                    None,
-                    option.safeguarding,
-                )
-            )
+            answers.append(answer_for(question, option))
         await save_response(invitation["id"], questionnaire, answers, now)
 
 

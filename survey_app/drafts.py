@@ -8,7 +8,7 @@ from typing import Any
 
 from questionnaires.schema import Questionnaire
 from survey_app.database import transaction
-from survey_app.responses import AnswerIn, SaveOutcome, save_response
+from survey_app.responses import AnswerIn, SaveOutcome, answer_for, save_response
 from survey_app.tables import DraftAnswer, Response, SafeguardingAlert
 
 
@@ -77,16 +77,7 @@ def answers_from_drafts(
             answers.append(AnswerIn(question.id, None, None, None, draft["text"]))
         option = next((o for o in question.options if o.value == draft["value"]), None)
         if option is not None:
-            answers.append(
-                AnswerIn(
-                    question.id,
-                    question.indicator,
-                    option.value,
-                    option.polarity,
-                    None,
-                    option.safeguarding,
-                )
-            )
+            answers.append(answer_for(question, option))
     return answers
 
 

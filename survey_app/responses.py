@@ -8,7 +8,7 @@ from enum import StrEnum
 
 import msgspec
 
-from questionnaires.schema import Question, Questionnaire
+from questionnaires.schema import Option, Question, Questionnaire
 from survey_app.database import transaction
 from survey_app.tables import Answer, DraftAnswer, Invitation, Response
 
@@ -24,6 +24,13 @@ class AnswerIn(msgspec.Struct, frozen=True):
     safeguarding: bool = False
 
 
+def answer_for(question: Question, option: Option) -> AnswerIn:
+    """The stored form of choosing ``option`` for ``question``."""
+    return AnswerIn(
+        question.id, question.indicator, option.value, option.polarity, None, option.safeguarding
+    )
+
+
 def check_answer(question: Question, raw: str) -> AnswerIn | str | None:
     """One posted answer: the checked answer, a problem in plain words, or None if skipped."""
     raw = raw.strip()
@@ -36,9 +43,7 @@ def check_answer(question: Question, raw: str) -> AnswerIn | str | None:
     option = next((o for o in question.options if o.value == raw), None)
     if option is None:
         return "Choose one of the answers shown, or skip this question."
-    return AnswerIn(
-        question.id, question.indicator, option.value, option.polarity, None, option.safeguarding
-    )
+    return answer_for(question, option)
 
 
 class SaveOutcome(StrEnum):
