@@ -35,7 +35,11 @@ from survey_app.routes.chasing_pages import chasing_router
 from survey_app.routes.pages import pages_router
 from survey_app.routes.staff import staff_router
 from survey_app.routes.survey import survey_router
-from survey_app.session_store import SESSION_COOKIE, DatabaseSessionStore, RotatingSessionConfig
+from survey_app.session_store import (
+    DatabaseSessionStore,
+    RotatingSessionConfig,
+    session_cookie_name,
+)
 from survey_app.settings import Settings, load_settings
 
 HERE = Path(__file__).parent
@@ -128,8 +132,7 @@ def create_app(settings: Settings | None = None, clock: Clock = system_clock) ->
         middleware=[
             RotatingSessionConfig(
                 store="sessions",
-                # "__Host-" binds the cookie to this host over HTTPS; browsers refuse it on http.
-                key=("__Host-" if secure else "") + SESSION_COOKIE,
+                key=session_cookie_name(settings),
                 max_age=settings.session_idle_minutes * 60,
                 renew_on_access=True,
                 secure=secure,

@@ -15,6 +15,7 @@ from litestar.middleware.session.server_side import (
 from litestar.stores.base import Store
 
 from survey_app.database import transaction
+from survey_app.settings import Settings
 from survey_app.tables import StaffSession
 
 
@@ -45,6 +46,12 @@ async def end_sessions_of(user_id: int) -> None:
 
 #: The session cookie's name ("__Host-" is added on HTTPS, where browsers honour it).
 SESSION_COOKIE = "lv_session"
+
+
+def session_cookie_name(settings: Settings) -> str:
+    """The session cookie's name: "__Host-" bound to this host whenever we are on HTTPS."""
+    return ("__Host-" if settings.base_url.startswith("https://") else "") + SESSION_COOKIE
+
 
 #: Set on a request's state by sign-in: the response carries a brand-new session id.
 ROTATE = "rotate_session_id"

@@ -141,6 +141,10 @@ class StaffUser(Table, tablename="staff_user"):
     provider = ForeignKey(Provider, null=True, default=None)
     active = Boolean(default=True)
     created_at = Timestamptz()
+    #: The TOTP secret, encrypted with a key derived from the server secret; null until set up.
+    totp_secret_encrypted = Varchar(length=200, null=True, default=None)
+    #: The last time step a code was accepted for, so each code works once.
+    totp_last_step = Integer(null=True, default=None)
 
 
 class ApiToken(Table, tablename="api_token"):

@@ -153,6 +153,18 @@ class World(msgspec.Struct):
 
 
 PASSWORD = "correct horse battery"
+#: The authenticator secrets of the world's LA users (base32, as an app would hold them).
+TOTP_SECRETS = {
+    "la_officer": "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP",
+    "other_la_officer": "KRSXG5CTMVRXEZLUKRSXG5CTMVRXEZLU",
+}
+
+
+def totp_code(who: str) -> str:
+    """The code the user's authenticator app shows now, on the app's (test) clock."""
+    import pyotp
+
+    return str(pyotp.TOTP(TOTP_SECRETS[who]).at(_clock.now))
 
 
 @functools.cache
@@ -213,6 +225,8 @@ def world(clock: Clock) -> World:
         }
         # Rows are inserted with one precomputed hash: Argon2 is deliberately slow, and
         # create_user itself is tested through the CLI.
+        from survey_app.mfa import encrypt
+
         for name, (role, la_of, org) in users.items():
             email = f"{name}@example.test"
             await StaffUser.insert(
@@ -224,6 +238,12 @@ def world(clock: Clock) -> World:
                     school=org.get("school_id"),
                     provider=org.get("provider_id"),
                     created_at=clock.now,
+                    # LA roles must use a second factor: theirs is set up already.
+                    totp_secret_encrypted=(
+                        encrypt(os.environ["SURVEY_SECRET_KEY"], TOTP_SECRETS[name])
+                        if name in TOTP_SECRETS
+                        else None
+                    ),
                 )
             )
             w.logins[name] = (email, PASSWORD)
@@ -248,12 +268,18 @@ def post_form(client: Any, url: str, data: dict[str, Any], **kwargs: Any) -> Any
 
 
 def sign_in(client: Any, world: World, who: str) -> None:
-    """Sign the client in as one of the world's users."""
+    """Sign the client in as one of the world's users, with their code if they need one."""
     email, password = world.logins[who]
     response = post_form(
         client, "/staff/sign-in", {"email": email, "password": password}, follow_redirects=False
     )
     assert response.status_code == 302, response.text
+    if response.headers["location"] == "/staff/mfa":
+        # Each code works once: step the clock on so a second sign-in gets a fresh one.
+        _clock.advance(seconds=30)
+        response = post_form(client, "/staff/mfa", {"code": totp_code(who)}, follow_redirects=False)
+        assert response.status_code == 302, response.text
+    assert response.headers["location"] == "/staff"
 
 
 @pytest.fixture

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import datetime as dt
 import uuid
 from typing import Any
@@ -13,7 +14,7 @@ from litestar.exceptions import NotAuthorizedException, NotFoundException
 from litestar.params import FromPath
 from litestar.response import Redirect, Template
 
-from survey_app import qr
+from survey_app import mfa, qr
 from survey_app.accounts import authenticate
 from survey_app.audit import record, refuse
 from survey_app.auth import current_actor
@@ -30,9 +31,9 @@ from survey_app.placement_records import (
 from survey_app.placements import FieldError, placement_from_form
 from survey_app.report_queries import provider_report
 from survey_app.scoping import Actor, Role, scope
-from survey_app.session_store import ROTATE, SESSION_COOKIE, end_sessions_of
+from survey_app.session_store import ROTATE, end_sessions_of, session_cookie_name
 from survey_app.settings import Settings
-from survey_app.tables import Invitation, Provider, School
+from survey_app.tables import Invitation, Provider, School, StaffUser
 from survey_app.throttle import clear, is_blocked, record_failure
 
 
@@ -87,13 +88,126 @@ async def sign_in(
         )
         return _page("sign_in", None, 400, error="The email or password is not right", email=email)
     await clear(account_key)
-    old = request.cookies.get(SESSION_COOKIE)
+    if actor.is_la or await mfa.has_mfa(actor.user_id):
+        # Half-way: the password was right; the second factor (or setting it up) comes next.
+        request.set_session({"mfa_user_id": actor.user_id, "mfa_started_at": now.isoformat()})
+        await record(
+            "sign_in.password", now=now, actor=actor, request=request, secret=settings.secret_key
+        )
+        return Redirect(
+            path="/staff/mfa" if await mfa.has_mfa(actor.user_id) else "/staff/mfa/setup"
+        )
+    return await _complete_sign_in(request, actor.user_id, settings, now)
+
+
+async def _complete_sign_in(
+    request: Request, user_id: int, settings: Settings, now: dt.datetime
+) -> Response[Any]:
+    """Start a fresh session (new id) for a user who has passed every check."""
+    old = request.cookies.get(session_cookie_name(settings))
     if old:
         await request.app.stores.get("sessions").delete(old)
     request.scope.setdefault("state", {})[ROTATE] = True
-    request.set_session({"user_id": actor.user_id, "signed_in_at": now.isoformat()})
-    await record("sign_in", now=now, actor=actor, request=request, secret=settings.secret_key)
+    request.set_session({"user_id": user_id, "signed_in_at": now.isoformat()})
+    await record("sign_in", now=now, user_id=user_id, request=request, secret=settings.secret_key)
     return Redirect(path="/staff")
+
+
+MFA_PENDING_MINUTES = 10
+
+
+def _pending_user(request: Request, now: dt.datetime) -> int | None:
+    session = request.session if "session" in request.scope else {}
+    user_id, started = session.get("mfa_user_id"), session.get("mfa_started_at")
+    if not isinstance(user_id, int) or not isinstance(started, str):
+        return None
+    if dt.datetime.fromisoformat(started) + dt.timedelta(minutes=MFA_PENDING_MINUTES) <= now:
+        return None
+    return user_id
+
+
+@get("/mfa")
+async def mfa_form(request: Request, now: NamedDependency[dt.datetime]) -> Response[Any]:
+    """Ask for the code from the authenticator app."""
+    if _pending_user(request, now) is None:
+        return Redirect(path="/staff/sign-in")
+    return _page("mfa", None, error=None)
+
+
+@post("/mfa")
+async def mfa_check(
+    request: Request, settings: NamedDependency[Settings], now: NamedDependency[dt.datetime]
+) -> Response[Any]:
+    """Check the one-time code; each code works once, and guessing is throttled."""
+    user_id = _pending_user(request, now)
+    if user_id is None:
+        return Redirect(path="/staff/sign-in")
+    key = f"mfa:{user_id}"
+    if await is_blocked(settings, key, now, settings.signin_failure_limit_per_account):
+        await record("mfa", now=now, user_id=user_id, outcome="throttled")
+        return _page("mfa", None, 429, error="Too many wrong codes. Wait, then sign in again.")
+    code = str((await request.form()).get("code") or "")
+    if not await mfa.verify(user_id, settings.secret_key, code, now):
+        await record_failure(settings, key, now)
+        await record("mfa", now=now, user_id=user_id, outcome="failed")
+        return _page("mfa", None, 400, error="That code is not right, or has been used already")
+    await clear(key)
+    return await _complete_sign_in(request, user_id, settings, now)
+
+
+def _setup_user(request: Request, now: dt.datetime) -> int | None:
+    session = request.session if "session" in request.scope else {}
+    signed_in = session.get("user_id")
+    return signed_in if isinstance(signed_in, int) else _pending_user(request, now)
+
+
+def _setup_page(
+    request: Request, user_email: str, error: str | None, status: int = 200
+) -> Template:
+    secret = str(request.session["mfa_new_secret"])
+    image = base64.b64encode(qr.svg(mfa.provisioning_uri(secret, user_email))).decode()
+    grouped = " ".join(secret[i : i + 4] for i in range(0, len(secret), 4))
+    return _page(
+        "mfa_setup",
+        None,
+        status,
+        qr=f"data:image/svg+xml;base64,{image}",
+        secret=grouped,
+        error=error,
+    )
+
+
+@get("/mfa/setup")
+async def mfa_setup_form(request: Request, now: NamedDependency[dt.datetime]) -> Response[Any]:
+    """Set up two-step sign-in: scan the QR code, then type the code the app shows."""
+    user_id = _setup_user(request, now)
+    if user_id is None:
+        return Redirect(path="/staff/sign-in")
+    if "mfa_new_secret" not in request.session:
+        request.session["mfa_new_secret"] = mfa.new_secret()
+    user = await StaffUser.select(StaffUser.email).where(StaffUser.id == user_id).first()
+    return _setup_page(request, user["email"] if user else "", None)
+
+
+@post("/mfa/setup")
+async def mfa_setup(
+    request: Request, settings: NamedDependency[Settings], now: NamedDependency[dt.datetime]
+) -> Response[Any]:
+    """Confirm the new secret with a first code, then finish signing in."""
+    user_id = _setup_user(request, now)
+    secret = request.session.get("mfa_new_secret") if "session" in request.scope else None
+    if user_id is None or not isinstance(secret, str):
+        return Redirect(path="/staff/sign-in")
+    step = mfa.matching_step(secret, str((await request.form()).get("code") or ""), now)
+    if step is None:
+        user = await StaffUser.select(StaffUser.email).where(StaffUser.id == user_id).first()
+        return _setup_page(request, user["email"] if user else "", "That code is not right", 400)
+    await mfa.enable(user_id, settings.secret_key, secret, step)
+    await record("mfa.enabled", now=now, user_id=user_id)
+    if isinstance(request.session.get("user_id"), int):
+        request.session.pop("mfa_new_secret", None)
+        return Redirect(path="/staff")
+    return await _complete_sign_in(request, user_id, settings, now)
 
 
 @post("/sign-out")
@@ -296,7 +410,7 @@ async def qr_svg(
     return qr.svg(await _open_invitation_link(actor, settings, invitation_id, now))
 
 
-PUBLIC = [sign_in_form, sign_in, sign_out]
+PUBLIC = [sign_in_form, sign_in, sign_out, mfa_form, mfa_check, mfa_setup_form, mfa_setup]
 
 staff_router = Router(
     path="/staff",

@@ -248,3 +248,100 @@ def test_the_scoping_check_catches_an_unscoped_read(tmp_path: Path) -> None:
         isinstance(c.func, ast.Attribute) and c.func.attr == "select" for c in calls
     ) and not any(isinstance(c.func, ast.Name) and c.func.id == "scope" for c in calls)
     assert uuid  # keeps the import used for ids in other tests
+
+
+# --- the second factor ----------------------------------------------------------------------
+
+
+def new_la_user(world: World, email: str, clock: Clock) -> None:
+    from survey_app.accounts import create_user
+    from survey_app.scoping import Role
+
+    run(
+        create_user(
+            email=email,
+            password="a long new passphrase",
+            role=Role.LA_ADMIN,
+            local_authority_id=world.la,
+            now=clock.now,
+        )
+    )
+
+
+def test_la_staff_must_set_up_a_second_factor_before_seeing_anything(
+    client: Any, world: World, clock: Clock
+) -> None:
+    import pyotp
+
+    new_la_user(world, "admin@westshire.example", clock)
+    first = post_form(
+        client,
+        "/staff/sign-in",
+        {"email": "admin@westshire.example", "password": "a long new passphrase"},
+        follow_redirects=False,
+    )
+    assert first.headers["location"] == "/staff/mfa/setup"
+    assert client.get("/staff/placements", follow_redirects=False).status_code == 302, (
+        "a password alone opens nothing"
+    )
+    page = BeautifulSoup(client.get("/staff/mfa/setup").text, "html.parser")
+    secret = page.select_one("#secret").get_text().replace(" ", "")
+    assert page.select_one("img.app-qr")["src"].startswith("data:image/svg+xml;base64,")
+    wrong = post_form(client, "/staff/mfa/setup", {"code": "000000"})
+    assert wrong.status_code == 400
+    done = post_form(
+        client,
+        "/staff/mfa/setup",
+        {"code": pyotp.TOTP(secret).at(clock.now)},
+        follow_redirects=False,
+    )
+    assert done.headers["location"] == "/staff"
+    assert client.get("/staff/placements", follow_redirects=False).status_code == 200
+    stored = run(
+        StaffUser.select(StaffUser.totp_secret_encrypted)
+        .where(StaffUser.email == "admin@westshire.example")
+        .first()
+    )
+    assert stored["totp_secret_encrypted"] and secret not in stored["totp_secret_encrypted"]
+
+
+def test_each_code_works_once(client: Any, world: World, app: Any, clock: Clock) -> None:
+    from tests.conftest import totp_code
+
+    email, password = world.logins["la_officer"]
+    code = totp_code("la_officer")
+    post_form(client, "/staff/sign-in", {"email": email, "password": password})
+    assert (
+        post_form(client, "/staff/mfa", {"code": code}, follow_redirects=False).status_code == 302
+    )
+    with TestClient(app, base_url="http://testserver.local") as thief:
+        post_form(thief, "/staff/sign-in", {"email": email, "password": password})
+        replay = post_form(thief, "/staff/mfa", {"code": code})
+        assert replay.status_code == 400 and "used already" in replay.text
+
+
+def test_wrong_codes_are_throttled(client: Any, world: World, settings: Any) -> None:
+    from tests.conftest import totp_code
+
+    email, password = world.logins["la_officer"]
+    post_form(client, "/staff/sign-in", {"email": email, "password": password})
+    for _ in range(settings.signin_failure_limit_per_account):
+        assert post_form(client, "/staff/mfa", {"code": "123456"}).status_code == 400
+    assert post_form(client, "/staff/mfa", {"code": totp_code("la_officer")}).status_code == 429
+
+
+def test_other_staff_may_turn_on_a_second_factor(client: Any, world: World, clock: Clock) -> None:
+    import pyotp
+
+    sign_in(client, world, "school_contact")  # no second factor needed yet
+    page = BeautifulSoup(client.get("/staff/mfa/setup").text, "html.parser")
+    secret = page.select_one("#secret").get_text().replace(" ", "")
+    post_form(client, "/staff/mfa/setup", {"code": pyotp.TOTP(secret).at(clock.now)})
+    post_form(client, "/staff/sign-out", {})
+    email, password = world.logins["school_contact"]
+    again = post_form(
+        client, "/staff/sign-in", {"email": email, "password": password}, follow_redirects=False
+    )
+    assert again.headers["location"] == "/staff/mfa", "from now on they need their code too"
+    events = {row["action"] for row in run(AuditEvent.select(AuditEvent.action))}
+    assert {"mfa.enabled", "sign_in", "sign_in.password", "sign_out"} <= events
