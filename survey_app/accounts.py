@@ -22,6 +22,11 @@ _hasher = PasswordHasher()
 _DUMMY_HASH = _hasher.hash(secrets.token_urlsafe(16))
 
 
+def hash_password(password: str) -> str:
+    """The Argon2id hash to store for a password."""
+    return _hasher.hash(password)
+
+
 class AccountError(Exception):
     """A user or token could not be created; the message says why in plain words."""
 
@@ -71,7 +76,7 @@ async def create_user(
         rows = await StaffUser.insert(
             StaffUser(
                 email=email,
-                password_hash=_hasher.hash(password),
+                password_hash=hash_password(password),
                 role=role.value,
                 local_authority=local_authority_id,
                 school=school_id if role == Role.SCHOOL_CONTACT else None,

@@ -130,3 +130,20 @@ def weekly_digest(
         f"Learner voice: outstanding surveys, {week}",
         "\n".join(lines) + _signature(),
     )
+
+
+def password_reset(*, la: int, reset_id: int, to: str, link: str) -> Message:
+    """A single-use link to choose a new password."""
+    body = (
+        f"Someone asked to reset the password for this Learner voice account.\n\n"
+        f"To choose a new password, open this link within an hour. It works once:\n{link}\n\n"
+        f"If it was not you, you can ignore this message: your password has not changed."
+    )
+    return Message(
+        f"password-reset:{reset_id}",
+        "password_reset",
+        la,
+        to,
+        "Reset your Learner voice password",
+        body + _signature(),
+    )

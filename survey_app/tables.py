@@ -147,6 +147,16 @@ class StaffUser(Table, tablename="staff_user"):
     totp_last_step = Integer(null=True, default=None)
 
 
+class PasswordReset(Table, tablename="password_reset"):
+    """A single-use password reset link; only the hash of its token is kept."""
+
+    id: Serial  # Piccolo adds the primary key; declared so type checkers know it
+    user = ForeignKey(StaffUser, null=False, index=True)
+    token_hash = Varchar(length=64, unique=True)
+    expires_at = Timestamptz()
+    used_at = Timestamptz(null=True, default=None)
+
+
 class ApiToken(Table, tablename="api_token"):
     id: Serial  # Piccolo adds the primary key; declared so type checkers know it
     user = ForeignKey(StaffUser, null=False, index=True)
@@ -177,6 +187,7 @@ ALL_TABLES: list[type[Table]] = [
     Response,
     Answer,
     StaffUser,
+    PasswordReset,
     ApiToken,
     StaffSession,
 ]

@@ -14,7 +14,7 @@ from litestar.exceptions import NotAuthorizedException, NotFoundException
 from litestar.params import FromPath
 from litestar.response import Redirect, Template
 
-from survey_app import mfa, qr
+from survey_app import mfa, password_reset, qr
 from survey_app.accounts import authenticate
 from survey_app.audit import record, refuse
 from survey_app.auth import current_actor
@@ -111,6 +111,43 @@ async def _complete_sign_in(
     request.set_session({"user_id": user_id, "signed_in_at": now.isoformat()})
     await record("sign_in", now=now, user_id=user_id, request=request, secret=settings.secret_key)
     return Redirect(path="/staff")
+
+
+@get("/password-reset")
+async def reset_request_form() -> Template:
+    """Ask for a password reset link."""
+    return _page("password_reset_request", None, sent=False)
+
+
+@post("/password-reset")
+async def reset_request(
+    request: Request, settings: NamedDependency[Settings], now: NamedDependency[dt.datetime]
+) -> Template:
+    """Send a link if the account exists; the page says the same either way."""
+    form = await request.form()
+    await password_reset.request_reset(settings, str(form.get("email") or ""), now)
+    return _page("password_reset_request", None, sent=True)
+
+
+@get("/password-reset/{token:str}")
+async def reset_form(token: FromPath[str], now: NamedDependency[dt.datetime]) -> Template:
+    """Choose a new password, if the link is still good."""
+    valid = await password_reset.valid_reset(token, now) is not None
+    return _page(
+        "password_reset", None, 200 if valid else 410, token=token, valid=valid, error=None
+    )
+
+
+@post("/password-reset/{token:str}")
+async def reset_password(
+    request: Request, token: FromPath[str], now: NamedDependency[dt.datetime]
+) -> Response[Any]:
+    """Set the new password; every existing session of that account ends."""
+    password = str((await request.form()).get("password") or "")
+    problem = await password_reset.complete_reset(token, password, now)
+    if problem:
+        return _page("password_reset", None, 400, token=token, valid=True, error=problem)
+    return Redirect(path="/staff/sign-in")
 
 
 MFA_PENDING_MINUTES = 10
@@ -410,7 +447,19 @@ async def qr_svg(
     return qr.svg(await _open_invitation_link(actor, settings, invitation_id, now))
 
 
-PUBLIC = [sign_in_form, sign_in, sign_out, mfa_form, mfa_check, mfa_setup_form, mfa_setup]
+PUBLIC = [
+    sign_in_form,
+    sign_in,
+    sign_out,
+    mfa_form,
+    mfa_check,
+    mfa_setup_form,
+    mfa_setup,
+    reset_request_form,
+    reset_request,
+    reset_form,
+    reset_password,
+]
 
 staff_router = Router(
     path="/staff",

@@ -30,7 +30,7 @@ def test_schema_comes_from_migrations() -> None:
     from piccolo.apps.migrations.tables import Migration
 
     applied = run(Migration.select(Migration.name).where(Migration.app_name == "survey_app"))
-    assert len(applied) == 10
+    assert len(applied) == 11
 
 
 FORBIDDEN = (
