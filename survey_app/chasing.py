@@ -13,6 +13,7 @@ from typing import Any
 import msgspec
 
 from survey_app import messages
+from survey_app.data_rights import apply_retention
 from survey_app.database import transaction
 from survey_app.invitations import LONDON, issue_due, link_for, today_in_england
 from survey_app.messages import Message
@@ -171,5 +172,6 @@ async def dispatch(
     issued = await issue_due(settings, now)
     reminders = await queue_reminders(settings, now)
     digests = await queue_digests(settings, now)
+    await apply_retention(settings.retention_days, now)
     sent, failed = await send_due(transport, now) if transport is not None else (0, 0)
     return DispatchResult(issued, reminders, digests, sent, failed)

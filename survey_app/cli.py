@@ -294,3 +294,65 @@ def placements_import(csv_file: str, email: str) -> None:
     click.echo(
         f"imported {result.rows} placements: {result.created} new, {result.updated} updated"  # type: ignore[attr-defined]
     )
+
+
+@main.group()
+def pupil() -> None:
+    """Subject-access requests: export or erase everything held about one pupil reference."""
+
+
+async def _la_id(code: str) -> int:
+    from survey_app.tables import LocalAuthority
+
+    row = await LocalAuthority.select(LocalAuthority.id).where(LocalAuthority.code == code).first()
+    if row is None:
+        raise click.ClickException(f"there is no local authority with code {code}")
+    return int(row["id"])
+
+
+@pupil.command("export")
+@click.option("--la", "la_code", required=True, help="ONS code of the local authority.")
+@click.option("--reference", required=True, help="The pupil reference.")
+def pupil_export(la_code: str, reference: str) -> None:
+    """Print, as JSON, everything linked to a pupil reference (answers included)."""
+    import msgspec
+
+    from survey_app.audit import record
+    from survey_app.data_rights import export_pupil
+
+    _settings()
+
+    async def export() -> bytes:
+        la = await _la_id(la_code)
+        result = await export_pupil(la, reference)
+        await record(
+            "pupil.exported",
+            now=_now(),
+            object_type="pupil",
+            object_id=reference,
+        )
+        return msgspec.json.format(msgspec.json.encode(result))
+
+    click.echo(_run(export()).decode())
+
+
+@pupil.command("erase")
+@click.option("--la", "la_code", required=True, help="ONS code of the local authority.")
+@click.option("--reference", required=True, help="The pupil reference.")
+@click.option("--yes", is_flag=True, help="Confirm: this cannot be undone.")
+def pupil_erase(la_code: str, reference: str, yes: bool) -> None:
+    """Delete everything linked to a pupil reference: placements, surveys, answers, emails."""
+    from survey_app.audit import record
+    from survey_app.data_rights import erase_pupil
+
+    _settings()
+    if not yes:
+        raise click.ClickException("add --yes to confirm: erasure cannot be undone")
+
+    async def erase() -> int:
+        la = await _la_id(la_code)
+        count = await erase_pupil(la, reference)
+        await record("pupil.erased", now=_now(), object_type="pupil", object_id=reference)
+        return count
+
+    click.echo(f"erased {_run(erase())} placements and everything linked to them")

@@ -58,6 +58,8 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     #: Failed staff sign-ins allowed per account, and per address, in that window.
     signin_failure_limit_per_account: int = 5
     signin_failure_limit_per_address: int = 20
+    #: Responses older than this lose their free text and pupil reference (figures stay).
+    retention_days: int = 1095
     #: Staff sessions end this many hours after sign-in, however active.
     session_absolute_hours: int = 12
     #: Minimum number of respondents behind any figure shown to a non-LA user.
