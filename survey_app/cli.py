@@ -160,6 +160,30 @@ def user_add(
     click.echo(f"created user {user_id} ({email})", err=True)
 
 
+@user.command("disable")
+@click.option("--email", required=True, help="The user to disable.")
+def user_disable(email: str) -> None:
+    """Disable a staff user: every session ends and every API token is revoked, at once."""
+    from survey_app.accounts import revoke_api_tokens
+    from survey_app.audit import record
+    from survey_app.session_store import end_sessions_of
+    from survey_app.tables import StaffUser
+
+    _settings()
+
+    async def disable() -> None:
+        user_id = await _user_id(email)
+        await StaffUser.update({StaffUser.active: False}).where(StaffUser.id == user_id)
+        await end_sessions_of(user_id)
+        await revoke_api_tokens(user_id, _now())
+        await record(
+            "user.disabled", now=_now(), user_id=user_id, object_type="user", object_id=user_id
+        )
+
+    _run(disable())
+    click.echo(f"disabled {email}: signed out everywhere, API tokens revoked")
+
+
 @main.group()
 def token() -> None:
     """Manage API tokens."""

@@ -24,6 +24,12 @@ def privacy_notice() -> Template:
     return Template(template_name="privacy.html")
 
 
+@get("/privacy/staff", sync_to_thread=False)
+def staff_privacy_notice() -> Template:
+    """What the service holds about staff and pupils, for staff."""
+    return Template(template_name="staff_privacy.html")
+
+
 @get("/healthz", sync_to_thread=False, include_in_schema=False)
 def health() -> dict[str, str]:
     """A no-op endpoint: load balancers poll it and benchmarks compare against it."""
@@ -31,5 +37,6 @@ def health() -> dict[str, str]:
 
 
 pages_router = Router(
-    path="/", route_handlers=[home, accessibility_statement, privacy_notice, health]
+    path="/",
+    route_handlers=[home, accessibility_statement, privacy_notice, staff_privacy_notice, health],
 )

@@ -215,7 +215,16 @@ def test_every_page_passes_axe_and_has_big_enough_targets(
 def test_public_pages_and_error_states_pass_axe(live_server: str, checker: Any) -> None:
     page = checker
     problems = {}
-    for path in ["/", "/code", "/accessibility", "/privacy", "/s/not-a-token", "/staff/sign-in"]:
+    for path in [
+        "/",
+        "/code",
+        "/accessibility",
+        "/privacy",
+        "/privacy/staff",
+        "/s/not-a-token",
+        "/staff/sign-in",
+        "/staff/password-reset",
+    ]:
         page.goto(f"{live_server}{path}")
         for width in (360, 1280):
             page.set_viewport_size({"width": width, "height": 900})

@@ -407,3 +407,30 @@ def test_reset_links_expire_after_an_hour(client: Any, world: World, clock: Cloc
     link = reset_link_in_outbox()
     clock.advance(minutes=61)
     assert client.get(link).status_code == 410
+
+
+def test_disabling_a_user_ends_sessions_and_tokens_at_once(
+    client: Any, world: World, clock: Clock
+) -> None:
+    sign_in(client, world, "school_contact")
+    user = run(
+        StaffUser.select(StaffUser.id)
+        .where(StaffUser.email == world.logins["school_contact"][0])
+        .first()
+    )
+    bearer = {"Authorization": f"Bearer {run(create_api_token(user['id'], 'mis', clock.now))}"}
+    result = CliRunner().invoke(
+        main, ["user", "disable", "--email", world.logins["school_contact"][0]]
+    )
+    assert "signed out everywhere" in result.output
+    assert client.get("/staff/placements", follow_redirects=False).status_code == 302
+    assert client.get("/api/v1/placements", headers=bearer).status_code == 401
+    from survey_app.tables import StaffSession
+
+    assert run(StaffSession.count().where(StaffSession.user_id == user["id"])) == 0
+
+
+def test_privacy_notices_are_published(client: Any) -> None:
+    for path in ("/privacy", "/privacy/staff"):
+        page = BeautifulSoup(client.get(path).text, "html.parser")
+        assert "Privacy" in page.h1.get_text() or "answers" in page.h1.get_text()
