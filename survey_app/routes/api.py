@@ -11,10 +11,12 @@ from litestar import Request, Response, Router, get, post
 from litestar.di import NamedDependency, Provide
 from litestar.exceptions import (
     HTTPException,
+    NotFoundException,
     PermissionDeniedException,
     ValidationException,
 )
-from litestar.params import FromPath, JSONBody
+from litestar.openapi.datastructures import ResponseSpec
+from litestar.params import JSONBody
 
 from reports.provider import ProviderReport
 from survey_app.audit import record, refuse
@@ -31,9 +33,26 @@ from survey_app.placement_records import (
 )
 from survey_app.placements import FieldError, PlacementEnd, PlacementIn
 from survey_app.report_queries import provider_report
+from survey_app.routes.params import ObjectId
 from survey_app.scoping import Actor, scope
 from survey_app.settings import Settings
 from survey_app.tables import Provider, School
+
+
+class ErrorBody(msgspec.Struct, frozen=True):
+    """Every API error: the status, what went wrong, and per-field problems where there are any."""
+
+    status_code: int
+    detail: str
+    errors: list[dict[str, str]] | None = None
+
+
+ERRORS = {
+    400: ResponseSpec(data_container=ErrorBody, description="A field is wrong; each is named"),
+    401: ResponseSpec(data_container=ErrorBody, description="No valid API token"),
+    403: ResponseSpec(data_container=ErrorBody, description="Your role may not do this"),
+    404: ResponseSpec(data_container=ErrorBody, description="Not found, or not yours to see"),
+}
 
 
 class ProviderOut(msgspec.Struct, frozen=True):
@@ -118,7 +137,7 @@ def _json_error(request: Request, exc: Exception) -> Response[Any]:
     return Response(body, status_code=status)
 
 
-@get("/providers")
+@get("/providers", responses=ERRORS)
 async def api_providers(actor: NamedDependency[Actor]) -> list[ProviderOut]:
     """Providers in your area, with their QA record."""
     rows = (
@@ -127,9 +146,9 @@ async def api_providers(actor: NamedDependency[Actor]) -> list[ProviderOut]:
     return [ProviderOut(**row) for row in rows]
 
 
-@get("/providers/{provider_id:int}")
+@get("/providers/{provider_id:int}", responses=ERRORS)
 async def api_provider(
-    actor: NamedDependency[Actor], now: NamedDependency[dt.datetime], provider_id: FromPath[int]
+    actor: NamedDependency[Actor], now: NamedDependency[dt.datetime], provider_id: ObjectId
 ) -> ProviderOut:
     """One provider and its QA record."""
     row = (
@@ -142,12 +161,12 @@ async def api_provider(
     return ProviderOut(**row)
 
 
-@get("/providers/{provider_id:int}/report")
+@get("/providers/{provider_id:int}/report", responses=ERRORS)
 async def api_provider_report(
     actor: NamedDependency[Actor],
     settings: NamedDependency[Settings],
     now: NamedDependency[dt.datetime],
-    provider_id: FromPath[int],
+    provider_id: ObjectId,
 ) -> ProviderReport:
     """Learner-voice figures for one provider: per indicator, per question, response rate."""
     report = await provider_report(settings, actor, provider_id)
@@ -157,14 +176,14 @@ async def api_provider_report(
     return report
 
 
-@get("/schools")
+@get("/schools", responses=ERRORS)
 async def api_schools(actor: NamedDependency[Actor]) -> list[SchoolOut]:
     """Schools in your area (or your own school)."""
     rows = await School.select(School.id, School.name, School.urn).where(scope(actor, School))
     return [SchoolOut(**row) for row in rows]
 
 
-@get("/placements")
+@get("/placements", responses=ERRORS)
 async def api_placements(
     actor: NamedDependency[Actor], settings: NamedDependency[Settings]
 ) -> list[PlacementView]:
@@ -172,7 +191,7 @@ async def api_placements(
     return await list_placements(settings, actor)
 
 
-@post("/placements")
+@post("/placements", responses=ERRORS)
 async def api_create_placement(
     actor: NamedDependency[Actor],
     settings: NamedDependency[Settings],
@@ -191,12 +210,12 @@ async def api_create_placement(
     return view
 
 
-@get("/placements/{placement_id:int}")
+@get("/placements/{placement_id:int}", responses=ERRORS)
 async def api_placement(
     actor: NamedDependency[Actor],
     settings: NamedDependency[Settings],
     now: NamedDependency[dt.datetime],
-    placement_id: FromPath[int],
+    placement_id: ObjectId,
 ) -> PlacementView:
     """One placement with its invitation."""
     view = await get_placement(settings, actor, placement_id)
@@ -205,12 +224,12 @@ async def api_placement(
     return view
 
 
-@post("/placements/{placement_id:int}/end", status_code=200)
+@post("/placements/{placement_id:int}/end", status_code=200, responses=ERRORS)
 async def api_end_placement(
     actor: NamedDependency[Actor],
     settings: NamedDependency[Settings],
     now: NamedDependency[dt.datetime],
-    placement_id: FromPath[int],
+    placement_id: ObjectId,
     data: JSONBody[PlacementEnd],
 ) -> PlacementView:
     """End a placement; its end-of-placement invitation opens at once."""
@@ -228,7 +247,7 @@ async def api_end_placement(
     return view
 
 
-@get("/invitations")
+@get("/invitations", responses=ERRORS)
 async def api_invitations(
     actor: NamedDependency[Actor], settings: NamedDependency[Settings]
 ) -> list[InvitationOut]:
@@ -268,6 +287,7 @@ api_router = Router(
         api_invitations,
     ],
     dependencies={"actor": Provide(current_actor)},
-    exception_handlers={HTTPException: _json_error},
+    # NotFoundException named too: the app-level HTML 404 handler is otherwise more specific.
+    exception_handlers={HTTPException: _json_error, NotFoundException: _json_error},
     after_request=private_page,
 )

@@ -18,6 +18,7 @@ from survey_app.auth import current_actor
 from survey_app.chasing import open_ended, open_invitations
 from survey_app.headers import private_page
 from survey_app.invitations import LONDON, link_for
+from survey_app.routes.params import ObjectId
 from survey_app.routes.staff import _to_sign_in
 from survey_app.scoping import Actor, placement_path, scope
 from survey_app.settings import Settings
@@ -128,7 +129,7 @@ async def provider_slips(
     actor: NamedDependency[Actor],
     settings: NamedDependency[Settings],
     now: NamedDependency[dt.datetime],
-    provider_id: FromPath[int],
+    provider_id: ObjectId,
 ) -> Template:
     """A printable A4 sheet of QR slips for every learner with a survey waiting here."""
     provider = (

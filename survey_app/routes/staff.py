@@ -30,6 +30,7 @@ from survey_app.placement_records import (
 )
 from survey_app.placements import FieldError, placement_from_form
 from survey_app.report_queries import provider_report
+from survey_app.routes.params import ObjectId
 from survey_app.scoping import Actor, Role, scope
 from survey_app.session_store import ROTATE, end_sessions_of, session_cookie_name
 from survey_app.settings import Settings
@@ -276,7 +277,7 @@ async def provider_detail(
     actor: NamedDependency[Actor],
     settings: NamedDependency[Settings],
     now: NamedDependency[dt.datetime],
-    provider_id: FromPath[int],
+    provider_id: ObjectId,
 ) -> Template:
     """One provider's QA record and learner-voice report."""
     report = await provider_report(settings, actor, provider_id)
@@ -370,7 +371,7 @@ async def placement_detail(
     actor: NamedDependency[Actor],
     settings: NamedDependency[Settings],
     now: NamedDependency[dt.datetime],
-    placement_id: FromPath[int],
+    placement_id: ObjectId,
 ) -> Template:
     """One placement with its invitation: link, QR code and short code."""
     placement = await get_placement(settings, actor, placement_id)
@@ -385,7 +386,7 @@ async def end(
     actor: NamedDependency[Actor],
     settings: NamedDependency[Settings],
     now: NamedDependency[dt.datetime],
-    placement_id: FromPath[int],
+    placement_id: ObjectId,
 ) -> Response[Any]:
     """End a placement, which opens its survey at once."""
     form = await request.form()

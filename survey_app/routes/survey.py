@@ -312,4 +312,5 @@ survey_router = Router(
         thanks,
     ],
     after_request=private_page,
+    include_in_schema=False,
 )

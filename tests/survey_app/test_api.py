@@ -195,3 +195,10 @@ def test_revoked_tokens_stop_working_at_once(
     result = CliRunner().invoke(main, ["token", "revoke", "--email", world.logins["la_officer"][0]])
     assert result.output.strip() == "revoked 1 token"
     assert client.get("/api/v1/placements", headers=officer).status_code == 401
+
+
+def test_api_errors_are_json_even_for_404(client: Any, officer: dict[str, str]) -> None:
+    response = client.get("/api/v1/placements/999999", headers=officer)
+    assert response.status_code == 404
+    assert response.headers["content-type"].startswith("application/json")
+    assert response.json()["status_code"] == 404
