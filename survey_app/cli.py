@@ -157,6 +157,17 @@ def user_add(
         user_id = _run(add())
     except AccountError as error:
         raise click.ClickException(str(error)) from None
+    from survey_app.audit import record
+
+    _run(
+        record(
+            f"user.created.{role}",
+            now=_now(),
+            user_id=user_id,
+            object_type="user",
+            object_id=user_id,
+        )
+    )
     click.echo(f"created user {user_id} ({email})", err=True)
 
 

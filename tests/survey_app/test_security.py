@@ -434,3 +434,54 @@ def test_privacy_notices_are_published(client: Any) -> None:
     for path in ("/privacy", "/privacy/staff"):
         page = BeautifulSoup(client.get(path).text, "html.parser")
         assert "Privacy" in page.h1.get_text() or "answers" in page.h1.get_text()
+
+
+def test_every_response_carries_the_security_headers(
+    signed_in: Any, world: World, issued: Any, pupil: Any
+) -> None:
+    pupil.get(issued.path)
+    for client, path in [
+        (pupil, "/"),
+        (pupil, "/survey"),
+        (signed_in, "/staff/placements"),
+        (signed_in, "/api/v1/placements"),
+        (pupil, "/s/nothing"),
+    ]:
+        headers = client.get(path).headers
+        policy = headers["content-security-policy"]
+        for directive in ("object-src 'none'", "base-uri 'none'", "frame-ancestors 'none'"):
+            assert directive in policy, (path, directive)
+        assert "unsafe-inline" not in policy
+        assert headers["x-content-type-options"] == "nosniff"
+        assert headers["referrer-policy"] == "no-referrer"
+        assert headers["strict-transport-security"].startswith("max-age=")
+        if path != "/":
+            assert headers["cache-control"] == "no-store", path
+
+
+def test_nothing_in_the_application_updates_or_deletes_audit_events() -> None:
+    package = Path(__file__).parents[2] / "survey_app"
+    for module in package.rglob("*.py"):
+        if "piccolo_migrations" in module.parts:
+            continue
+        text = module.read_text()
+        assert "AuditEvent.update" not in text and "AuditEvent.delete" not in text, module
+
+
+def test_creating_a_user_is_audited_with_its_role(world: World) -> None:
+    CliRunner().invoke(
+        main,
+        [
+            "user",
+            "add",
+            "--email",
+            "sg@westshire.example",
+            "--role",
+            "la_safeguarding",
+            "--la",
+            "E90000001",
+        ],
+        input="a long new passphrase\n",
+    )
+    actions = [row["action"] for row in run(AuditEvent.select(AuditEvent.action))]
+    assert "user.created.la_safeguarding" in actions
