@@ -74,7 +74,7 @@ def migrate() -> None:
 @main.command()
 def demo() -> None:
     """Load demonstration data once, and print the demo sign-ins."""
-    from survey_app.demo import DEMO_LOGINS, load_demo
+    from survey_app.demo import DEMO_LOGINS, DEMO_TOTP_SECRET, load_demo
 
     settings = _settings()
     loaded = _run(load_demo(settings, _now()))
@@ -82,6 +82,11 @@ def demo() -> None:
     click.echo("Demo sign-ins (at /staff/sign-in):")
     for login in DEMO_LOGINS:
         click.echo(f"  {login.role:15} {login.email:32} {login.password}")
+    click.echo(
+        f"The LA officer also needs a code: add the key {DEMO_TOTP_SECRET} to an authenticator "
+        'app, or run\n  .venv/bin/python -c "import pyotp; print(pyotp.TOTP('
+        f"'{DEMO_TOTP_SECRET}').now())\""
+    )
 
 
 @main.command()

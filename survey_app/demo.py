@@ -39,6 +39,9 @@ DEMO_LOGINS = [
     DemoLogin("Provider staff", "staff@greenshoots.example", "demo-provider-pass"),
 ]
 
+#: The demo LA officer's authenticator key (demo data only): type it into an authenticator app.
+DEMO_TOTP_SECRET = "NORTHSHIREDEMOLAOFFICER2"  # noqa: S105 - published demo data
+
 SCHOOLS = [
     ("Fernhill Academy", "199001", "contact@fernhill.example"),
     ("St Aidan's Primary School", "199002", "office@staidans.example"),
@@ -151,6 +154,14 @@ async def load_demo(settings: Settings, now: dt.datetime) -> bool:
             now=now,
             **org,
         )
+    from survey_app import mfa
+    from survey_app.tables import StaffUser
+
+    officer = (
+        await StaffUser.select(StaffUser.id).where(StaffUser.email == DEMO_LOGINS[0].email).first()
+    )
+    assert officer is not None  # created just above
+    await mfa.enable(officer["id"], settings.secret_key, DEMO_TOTP_SECRET, 0)
     await issue_due(settings, now)
     await _answer_some(rng, now)
     return True

@@ -130,3 +130,24 @@ def test_token_add_prints_only_the_token(world: World) -> None:
     assert len(lines) == 1
     actor = run(actor_for_api_token(lines[0]))
     assert actor is not None and actor.email == world.logins["la_officer"][0]
+
+
+def test_demo_la_officer_signs_in_with_the_published_key(client: Any, clock: Any) -> None:
+    import pyotp
+
+    from survey_app.demo import DEMO_LOGINS, DEMO_TOTP_SECRET
+    from tests.conftest import post_form
+
+    result = invoke("demo")
+    assert DEMO_TOTP_SECRET in result.output
+    officer = DEMO_LOGINS[0]
+    step = post_form(
+        client,
+        "/staff/sign-in",
+        {"email": officer.email, "password": officer.password},
+        follow_redirects=False,
+    )
+    assert step.headers["location"] == "/staff/mfa"
+    code = pyotp.TOTP(DEMO_TOTP_SECRET).at(clock.now)
+    done = post_form(client, "/staff/mfa", {"code": code}, follow_redirects=False)
+    assert done.headers["location"] == "/staff"
