@@ -485,3 +485,29 @@ def test_creating_a_user_is_audited_with_its_role(world: World) -> None:
     )
     actions = [row["action"] for row in run(AuditEvent.select(AuditEvent.action))]
     assert "user.created.la_safeguarding" in actions
+
+
+def test_on_https_session_cookies_are_host_bound_secure_and_httponly(
+    settings: Any, world: World, clock: Clock
+) -> None:
+    import msgspec
+
+    from survey_app.app import create_app
+
+    https = create_app(msgspec.structs.replace(settings, base_url="https://voice.example"), clock)
+    with TestClient(https, base_url="https://voice.example") as browser:
+        page = BeautifulSoup(browser.get("/staff/sign-in").text, "html.parser")
+        token = page.select_one('input[name="_csrf_token"]')["value"]
+        email, password = world.logins["school_contact"]
+        response = browser.post(
+            "/staff/sign-in",
+            data={"email": email, "password": password, "_csrf_token": token},
+            follow_redirects=False,
+        )
+        cookies = [h for h in response.headers.get_list("set-cookie") if "session" in h]
+        assert cookies, response.headers
+        cookie = cookies[-1].lower()
+        assert cookie.startswith("__host-lv_session=")
+        for attribute in ("secure", "httponly", "samesite=lax", "path=/"):
+            assert attribute in cookie, attribute
+        assert "domain=" not in cookie
