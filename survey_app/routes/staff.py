@@ -377,6 +377,14 @@ async def placement_detail(
     placement = await get_placement(settings, actor, placement_id)
     if placement is None:
         raise await refuse(actor, "placement", placement_id, now)
+    if placement.needs_follow_up:
+        await record(
+            "safeguarding.view",
+            now=now,
+            actor=actor,
+            object_type="placement",
+            object_id=placement_id,
+        )
     return _page("placement", actor, placement=placement, errors=[])
 
 

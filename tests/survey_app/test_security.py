@@ -511,3 +511,19 @@ def test_on_https_session_cookies_are_host_bound_secure_and_httponly(
         for attribute in ("secure", "httponly", "samesite=lax", "path=/"):
             assert attribute in cookie, attribute
         assert "domain=" not in cookie
+
+
+def test_viewing_a_pupil_who_asked_for_help_is_audited(
+    client: Any, world: World, issued: Any, pupil: Any
+) -> None:
+    from tests.conftest import complete_survey
+
+    complete_survey(pupil, issued.path, "end_years_4_6", {"felt_safe": "not_safe"})
+    sign_in(client, world, "school_contact")
+    placement = run(Placement.select(Placement.id).first())["id"]
+    page = BeautifulSoup(client.get(f"/staff/placements/{placement}").text, "html.parser")
+    assert "Follow up" in page.get_text()
+    views = run(
+        AuditEvent.select(AuditEvent.object_id).where(AuditEvent.action == "safeguarding.view")
+    )
+    assert views == [{"object_id": str(placement)}]
