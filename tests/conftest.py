@@ -296,6 +296,26 @@ class Issued:
         self.id, self.path, self.code = invitation_id, path, code
 
 
+def placement_row(world: World, clock: Clock, **overrides: Any) -> Any:
+    """A Placement row for the world's first LA, school and provider, ended on 20 November."""
+    from survey_app.tables import Placement
+
+    values: dict[str, Any] = {
+        "local_authority": world.la,
+        "school": world.school,
+        "provider": world.provider,
+        "pupil_reference": "OAK-55",
+        "year_group": 5,
+        "start_date": dt.date(2026, 9, 1),
+        "ended_on": dt.date(2026, 11, 20),
+        "hours_per_week": 6.0,
+        "created_at": clock.now,
+        **overrides,
+    }
+    values.setdefault("commissioner_key", f"school:{values['school']}")
+    return Placement(**values)
+
+
 def issue_for_year(
     world: World, settings: Any, clock: Clock, year_group: int = 5, reference: str = "OAK-55"
 ) -> Issued:
@@ -305,17 +325,7 @@ def issue_for_year(
 
     run(
         Placement.insert(
-            Placement(
-                local_authority=world.la,
-                school=world.school,
-                provider=world.provider,
-                pupil_reference=reference,
-                year_group=year_group,
-                start_date=dt.date(2026, 9, 1),
-                ended_on=dt.date(2026, 11, 20),
-                hours_per_week=6.0,
-                created_at=clock.now,
-            )
+            placement_row(world, clock, pupil_reference=reference, year_group=year_group)
         )
     )
     assert run(issue_due(settings, clock.now)) == 1

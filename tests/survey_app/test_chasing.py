@@ -4,7 +4,6 @@ retried when the mail server is down, never sent twice, and safe with two dispat
 from __future__ import annotations
 
 import asyncio
-import datetime as dt
 import socket
 import threading
 from collections.abc import Iterator
@@ -17,7 +16,7 @@ from aiosmtpd.controller import Controller
 from survey_app.chasing import dispatch, queue_digests, queue_reminders
 from survey_app.outbox import SMTPTransport, send_due
 from survey_app.tables import Invitation, LocalAuthority, OutboxMessage, Placement, Provider, School
-from tests.conftest import Clock, World, complete_survey, issue_for_year, run
+from tests.conftest import Clock, World, complete_survey, issue_for_year, placement_row, run
 
 
 class Inbox:
@@ -162,17 +161,7 @@ def test_two_dispatchers_at_once_issue_and_send_everything_exactly_once(
     run(
         Placement.insert(
             *[
-                Placement(
-                    local_authority=contacts.la,
-                    school=contacts.school,
-                    provider=contacts.provider,
-                    pupil_reference=f"PAR-{n}",
-                    year_group=4 + n % 8,
-                    start_date=dt.date(2026, 9, 1),
-                    ended_on=dt.date(2026, 11, 20),
-                    hours_per_week=5.0,
-                    created_at=clock.now,
-                )
+                placement_row(contacts, clock, pupil_reference=f"PAR-{n}", year_group=4 + n % 8)
                 for n in range(60)
             ]
         )

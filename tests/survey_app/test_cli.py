@@ -10,7 +10,7 @@ from click.testing import CliRunner
 from survey_app.accounts import actor_for_api_token, authenticate
 from survey_app.cli import main
 from survey_app.tables import Invitation, LocalAuthority, Placement, Response, StaffUser
-from tests.conftest import World, run
+from tests.conftest import World, placement_row, run
 
 
 def invoke(*args: str, stdin: str | None = None) -> Any:
@@ -53,32 +53,23 @@ def test_demo_provider_login_sees_unsuppressed_figures(settings: Any) -> None:
 
 
 def test_dispatch_issues_due_invitations_once(world: World, clock: Any) -> None:
-    run(
-        Placement.insert(
-            Placement(
-                local_authority=world.la,
-                school=world.school,
-                provider=world.provider,
-                pupil_reference="OAK-1",
-                year_group=9,
-                start_date=dt.date(2026, 9, 1),
-                planned_end_date=dt.datetime.now(dt.UTC).date() + dt.timedelta(days=3),
-                hours_per_week=5.0,
-                created_at=clock.now,
-            ),
-            Placement(
-                local_authority=world.la,
-                school=world.school,
-                provider=world.provider,
-                pupil_reference="OAK-2",
-                year_group=9,
-                start_date=dt.date(2026, 9, 1),
-                planned_end_date=dt.datetime.now(dt.UTC).date() + dt.timedelta(days=90),
-                hours_per_week=5.0,
-                created_at=clock.now,
-            ),
-        )
+    # The CLI dispatches on the real clock, so the planned ends are relative to today.
+    today = dt.datetime.now(dt.UTC).date()
+    soon = placement_row(
+        world,
+        clock,
+        pupil_reference="OAK-1",
+        ended_on=None,
+        planned_end_date=today + dt.timedelta(days=3),
     )
+    later = placement_row(
+        world,
+        clock,
+        pupil_reference="OAK-2",
+        ended_on=None,
+        planned_end_date=today + dt.timedelta(days=90),
+    )
+    run(Placement.insert(soon, later))
     assert invoke("dispatch").output.splitlines()[0] == "issued 1 invitation"
     assert invoke("dispatch").output.splitlines()[0] == "issued 0 invitations"
     assert run(Invitation.count()) == 1

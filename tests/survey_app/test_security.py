@@ -4,7 +4,6 @@ and a role-by-organisation matrix over every staff route and API endpoint."""
 from __future__ import annotations
 
 import ast
-import datetime as dt
 import logging
 import uuid
 from pathlib import Path
@@ -19,7 +18,16 @@ from survey_app.accounts import create_api_token
 from survey_app.cli import main
 from survey_app.invitations import issue_due
 from survey_app.tables import AuditEvent, Invitation, Placement, StaffUser
-from tests.conftest import PASSWORD, Clock, World, csrf_token, post_form, run, sign_in
+from tests.conftest import (
+    PASSWORD,
+    Clock,
+    World,
+    csrf_token,
+    placement_row,
+    post_form,
+    run,
+    sign_in,
+)
 
 
 def test_unexpected_error_shows_a_reference_not_a_stack_trace(
@@ -133,21 +141,16 @@ OTHER = {"provider_id": None, "placement_id": None, "invitation_id": None}
 @pytest.fixture
 def other_la_objects(world: World, settings: Any, clock: Clock) -> dict[str, Any]:
     """A placement, its invitation and a provider belonging to the other local authority."""
-    run(
-        Placement.insert(
-            Placement(
-                local_authority=world.other_la,
-                school=world.other_school,
-                provider=world.other_provider,
-                pupil_reference="FAR-1",
-                year_group=7,
-                start_date=dt.date(2026, 9, 1),
-                ended_on=dt.date(2026, 11, 20),
-                hours_per_week=5.0,
-                created_at=clock.now,
-            )
-        )
+    far = placement_row(
+        world,
+        clock,
+        local_authority=world.other_la,
+        school=world.other_school,
+        provider=world.other_provider,
+        pupil_reference="FAR-1",
+        year_group=7,
     )
+    run(Placement.insert(far))
     run(issue_due(settings, clock.now))
     placement = run(
         Placement.select(Placement.id).where(Placement.pupil_reference == "FAR-1").first()
