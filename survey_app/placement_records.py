@@ -21,6 +21,7 @@ from survey_app.placements import (
     check_end,
     check_placement,
     commissioner_key,
+    is_id,
 )
 from survey_app.scoping import Actor, Role, scope
 from survey_app.settings import Settings
@@ -176,12 +177,15 @@ async def create_placement(
             errors.append(FieldError("school_id", "You can only record placements for your school"))
         placement = msgspec.structs.replace(placement, school_id=actor.school_id, la_team=None)
     errors += check_placement(placement)
-    if not await Provider.exists().where(
+    # Ids out of range were refused above; only real candidates are looked up.
+    if is_id(placement.provider_id) and not await Provider.exists().where(
         Provider.id == placement.provider_id, scope(actor, Provider)
     ):
         errors.append(FieldError("provider_id", "There is no provider with that id in your area"))
-    if placement.school_id is not None and not await School.exists().where(
-        School.id == placement.school_id, scope(actor, School)
+    if (
+        placement.school_id is not None
+        and is_id(placement.school_id)
+        and not await School.exists().where(School.id == placement.school_id, scope(actor, School))
     ):
         errors.append(FieldError("school_id", "There is no school with that id in your area"))
     if errors:

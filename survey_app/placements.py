@@ -15,6 +15,14 @@ from questionnaires.bands import YEAR_GROUPS
 #: "FH-2026-014" fits, while a typed name ("Jane Smith") does not.
 PUPIL_REFERENCE = re.compile(r"^(?=.*\d)[A-Za-z0-9][A-Za-z0-9_/-]{0,39}$")
 MAX_HOURS_PER_WEEK = 32.5
+#: Ids are 32-bit integers on PostgreSQL: a larger number names nothing, and must not reach it.
+MAX_ID = 2_147_483_647
+Id = Annotated[int, msgspec.Meta(ge=1, le=MAX_ID)]
+
+
+def is_id(value: int | None) -> bool:
+    """Whether a number could be a database id at all."""
+    return value is not None and 1 <= value <= MAX_ID
 
 
 class FieldError(msgspec.Struct, frozen=True):
@@ -27,7 +35,7 @@ class FieldError(msgspec.Struct, frozen=True):
 class PlacementIn(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
     """A placement as recorded by a school or LA: who commissioned it, where, for whom, when."""
 
-    provider_id: int
+    provider_id: Id
     pupil_reference: Annotated[str, msgspec.Meta(examples=["FH-2026-014"])]
     year_group: Annotated[int, msgspec.Meta(examples=[8])]
     start_date: dt.date
@@ -35,7 +43,7 @@ class PlacementIn(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
     hours_per_week: float
     purpose: str = ""
     #: The home school; leave empty when an LA team commissioned the placement.
-    school_id: int | None = None
+    school_id: Id | None = None
     #: The LA team that commissioned it (e.g. "SEN team"), when there is no home school.
     la_team: str | None = None
     #: Give the years 4-6 questionnaire whatever the year group.
@@ -51,6 +59,10 @@ class PlacementEnd(msgspec.Struct, forbid_unknown_fields=True):
 def check_placement(placement: PlacementIn) -> list[FieldError]:
     """Every rule a placement must meet, each broken rule named in plain words."""
     errors = []
+    if not is_id(placement.provider_id):
+        errors.append(FieldError("provider_id", "There is no provider with that id in your area"))
+    if placement.school_id is not None and not is_id(placement.school_id):
+        errors.append(FieldError("school_id", "There is no school with that id in your area"))
     if not PUPIL_REFERENCE.match(placement.pupil_reference.strip()):
         errors.append(
             FieldError(
@@ -72,6 +84,15 @@ def check_placement(placement: PlacementIn) -> list[FieldError]:
         errors.append(
             FieldError("planned_end_date", "Planned end date must be on or after the start date")
         )
+    for field, text in (("purpose", placement.purpose), ("la_team", placement.la_team or "")):
+        # PostgreSQL cannot store a NUL character; say so rather than fail on the way in.
+        if "\x00" in text:
+            errors.append(
+                FieldError(
+                    field,
+                    f"{FORM_LABELS.get(field, field)} contains a character that cannot be stored",
+                )
+            )
     team = (placement.la_team or "").strip()
     if placement.school_id is None and not team:
         errors.append(FieldError("school_id", "Choose the home school, or give the LA team"))
@@ -99,6 +120,8 @@ def check_end(start_date: dt.date, ended_on: dt.date) -> list[FieldError]:
 
 
 FORM_LABELS = {
+    "purpose": "Purpose",
+    "la_team": "LA team",
     "provider_id": "Provider",
     "year_group": "Year group",
     "start_date": "Start date",

@@ -202,3 +202,20 @@ def test_api_errors_are_json_even_for_404(client: Any, officer: dict[str, str]) 
     assert response.status_code == 404
     assert response.headers["content-type"].startswith("application/json")
     assert response.json()["status_code"] == 404
+
+
+def test_ids_too_large_for_the_database_are_refused_by_name(
+    client: Any, world: World, officer: dict[str, str]
+) -> None:
+    response = create(client, world, officer, provider_id=1_559_148_025_415)
+    assert response.status_code == 400
+    assert "provider_id" in [error["key"] for error in response.json()["errors"]]
+    assert run(Placement.count()) == 0
+
+
+def test_text_that_cannot_be_stored_is_refused_by_name(
+    client: Any, world: World, officer: dict[str, str]
+) -> None:
+    response = create(client, world, officer, purpose="before\x00after")
+    assert response.status_code == 400
+    assert "purpose" in [error["key"] for error in response.json()["errors"]]

@@ -79,3 +79,10 @@ def test_form_without_csrf_token_is_refused(signed_in: Any, world: World) -> Non
     response = signed_in.post("/staff/placements/new", data={"pupil_reference": "X-1"})
     assert response.status_code == 403
     assert placement_count() == 0
+
+
+def test_an_id_too_large_for_the_database_is_a_clear_error(signed_in: Any, world: World) -> None:
+    response = record_placement(signed_in, world, provider_id="1559148025415")
+    assert response.status_code == 400
+    assert "no provider with that id" in error_messages(response)["provider_id"]
+    assert placement_count() == 0
