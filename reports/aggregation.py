@@ -9,7 +9,7 @@ import msgspec
 
 from questionnaires.indicators import ALL_INDICATORS
 from questionnaires.schema import Question, Questionnaire
-from reports.disclosure import is_suppressed
+from reports.disclosure import Breakdown, is_suppressed, protect
 
 POLARITIES = ("positive", "neutral", "negative")
 
@@ -46,6 +46,33 @@ class IndicatorResult(msgspec.Struct, frozen=True):
     share_neutral: float | None
     share_negative: float | None
     suppressed: bool = False
+    #: The same indicator across the whole area, for comparison.
+    area_share_positive: float | None = None
+    area_answered: int | None = None
+
+
+class GroupedCount(msgspec.Struct, frozen=True):
+    """One row of ``GROUP BY <group>, indicator, polarity`` (group: a term, a year group...)."""
+
+    group: str
+    indicator: str
+    polarity: str
+    count: int
+
+
+class BreakdownCell(msgspec.Struct, frozen=True):
+    group: str
+    answered: int | None
+    share_positive: float | None
+    suppressed: bool = False
+
+
+class IndicatorBreakdown(msgspec.Struct, frozen=True):
+    """One indicator's share positive in each group of a breakdown (by term, by year group)."""
+
+    key: str
+    label: str
+    cells: list[BreakdownCell]
 
 
 class OptionResult(msgspec.Struct, frozen=True):
@@ -67,22 +94,57 @@ def _share(part: int, whole: int) -> float | None:
     return round(part / whole, 4) if whole else None
 
 
-def indicator_results(
-    counts: Iterable[IndicatorCount], *, threshold: int | None
-) -> list[IndicatorResult]:
-    """Figures per indicator, in catalogue order; ``threshold`` None means show everything."""
+def _by_indicator(counts: Iterable[IndicatorCount]) -> dict[str, dict[str, int]]:
     table: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
     for row in counts:
         table[row.indicator][row.polarity] += row.count
+    return table
+
+
+def indicator_results(
+    counts: Iterable[IndicatorCount],
+    *,
+    threshold: int | None,
+    area: Iterable[IndicatorCount] = (),
+    area_threshold: int | None = None,
+) -> list[IndicatorResult]:
+    """Figures per indicator, in catalogue order; ``threshold`` None means show everything.
+
+    The area figure is hidden, under ``area_threshold``, when the area or the rest of the area
+    (area minus these pupils, which anyone could work out) rests on too few pupils.
+    """
+    table = _by_indicator(counts)
+    area_table = _by_indicator(area)
     results = []
     for key, label in ALL_INDICATORS.items():
         if key not in table:
             continue
         by_polarity = table[key]
         answered = sum(by_polarity[p] for p in POLARITIES)
+        area_answered = sum(area_table[key][p] for p in POLARITIES) if key in area_table else None
+        area_share = _share(area_table[key]["positive"], area_answered) if area_answered else None
+        if area_threshold is not None and area_answered is not None:
+            if is_suppressed(area_answered, area_threshold) or is_suppressed(
+                area_answered - answered, area_threshold
+            ):
+                area_share, area_answered = None, None
         if threshold is not None and is_suppressed(answered + by_polarity["not_known"], threshold):
             results.append(
-                IndicatorResult(key, label, None, None, None, None, None, None, None, None, True)
+                IndicatorResult(
+                    key,
+                    label,
+                    None,
+                    None,
+                    None,
+                    None,
+                    None,
+                    None,
+                    None,
+                    None,
+                    True,
+                    area_share,
+                    area_answered,
+                )
             )
             continue
         results.append(
@@ -97,8 +159,47 @@ def indicator_results(
                 share_positive=_share(by_polarity["positive"], answered),
                 share_neutral=_share(by_polarity["neutral"], answered),
                 share_negative=_share(by_polarity["negative"], answered),
+                area_share_positive=area_share,
+                area_answered=area_answered,
             )
         )
+    return results
+
+
+def breakdown_results(
+    counts: Iterable[GroupedCount], groups: list[str], *, threshold: int | None
+) -> list[IndicatorBreakdown]:
+    """Each indicator's share positive per group, protected as one breakdown per indicator.
+
+    The groups of an indicator add up to its overall figure, which is shown, so secondary
+    suppression applies across them (``reports.disclosure.protect``).
+    """
+    table: dict[str, dict[str, dict[str, int]]] = defaultdict(
+        lambda: defaultdict(lambda: defaultdict(int))
+    )
+    for row in counts:
+        table[row.indicator][row.group][row.polarity] += row.count
+    results = []
+    for key, label in ALL_INDICATORS.items():
+        if key not in table:
+            continue
+        by_group = table[key]
+        respondents = {group: sum(by_group[group].values()) for group in groups}
+        protection = (
+            protect(respondents, threshold)
+            if threshold is not None
+            else Breakdown(hidden=frozenset(), total_hidden=False)
+        )
+        cells = []
+        for group in groups:
+            answered = sum(by_group[group][p] for p in POLARITIES)
+            if not protection.shows(group):
+                cells.append(BreakdownCell(group, None, None, True))
+                continue
+            cells.append(
+                BreakdownCell(group, answered, _share(by_group[group]["positive"], answered))
+            )
+        results.append(IndicatorBreakdown(key, label, cells))
     return results
 
 

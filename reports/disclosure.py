@@ -1,19 +1,80 @@
-"""Small-number suppression: no figure shown to a non-LA user rests on fewer than k pupils."""
+"""Disclosure control: no figure shown outside the LA, or published, rests on fewer than k pupils.
+
+Every report a non-LA user sees, and the publishable area summary, goes through this module.
+
+* **Primary suppression**: a group of 1 to k-1 respondents is shown as ``[c]``.
+* **Secondary suppression**: when a breakdown's total is shown, hiding one group is not enough,
+  because the total minus the shown groups gives it away. More groups are hidden, smallest
+  first, until at least two are hidden and together they hold at least k respondents; if that is
+  impossible the total is hidden too.
+* **Filters**: reports are only ever filtered by fixed, non-overlapping periods (academic years),
+  treated as one more breakdown of the all-time total, so the same rule decides which period
+  views may be shown; two views can never be subtracted to reveal a small group.
+"""
 
 from __future__ import annotations
+
+from collections.abc import Hashable, Mapping
+from typing import TypeVar
+
+import msgspec
 
 DEFAULT_THRESHOLD = 5
 SUPPRESSION_MARK = "[c]"
 SUPPRESSION_NOTE = (
-    "[c] means fewer than {k} pupils answered, so the figures are hidden to protect their privacy."
+    "[c] means the figure is hidden to protect pupils' privacy: it rests on fewer than {k} "
+    "pupils, or would let a hidden figure be worked out from a total."
 )
+
+K = TypeVar("K", bound=Hashable)
 
 
 def is_suppressed(respondents: int, threshold: int) -> bool:
-    """True when a figure from this many respondents must not be shown (0 reveals nothing)."""
+    """True when a group this size must not be shown on its own (0 reveals nobody)."""
     return 0 < respondents < threshold
 
 
 def note(threshold: int) -> str:
     """The explanation shown beside any suppressed figure."""
     return SUPPRESSION_NOTE.format(k=threshold)
+
+
+class Breakdown(msgspec.Struct, frozen=True):
+    """Which groups of one breakdown may be shown, and whether its total may."""
+
+    hidden: frozenset[Hashable]
+    total_hidden: bool
+
+    def shows(self, key: Hashable) -> bool:
+        """True when this group's figures may be shown."""
+        return key not in self.hidden
+
+
+def _hidden_sum_safe(counts: Mapping[K, int], hidden: set[K], threshold: int) -> bool:
+    hidden_total = sum(counts[key] for key in hidden)
+    return not hidden or (len(hidden) >= 2 and hidden_total >= threshold)
+
+
+def protect(counts: Mapping[K, int], threshold: int) -> Breakdown:
+    """Decide which groups to hide in a breakdown whose total is also shown."""
+    hidden: set[K] = {key for key, n in counts.items() if is_suppressed(n, threshold)}
+    # Smallest first, ties broken by the key's text so the choice does not vary between requests.
+    candidates = sorted(
+        (key for key, n in counts.items() if key not in hidden and n > 0),
+        key=lambda key: (counts[key], str(key)),
+    )
+    while not _hidden_sum_safe(counts, hidden, threshold) and candidates:
+        hidden.add(candidates.pop(0))
+    total = sum(counts.values())
+    total_hidden = is_suppressed(total, threshold) or not _hidden_sum_safe(
+        counts, hidden, threshold
+    )
+    if total_hidden:
+        hidden = {key for key, n in counts.items() if n > 0}
+    return Breakdown(hidden=frozenset(hidden), total_hidden=total_hidden)
+
+
+def protect_unlinked(counts: Mapping[K, int], threshold: int) -> Breakdown:
+    """Primary suppression only, for groups published with no total they add up to."""
+    hidden = {key for key, n in counts.items() if is_suppressed(n, threshold)}
+    return Breakdown(hidden=frozenset(hidden), total_hidden=False)

@@ -33,6 +33,9 @@ from survey_app.outbox import transport_for
 from survey_app.routes.api import api_router
 from survey_app.routes.chasing_pages import chasing_router
 from survey_app.routes.pages import pages_router
+from survey_app.routes.qa_pages import qa_router
+from survey_app.routes.report_pages import report_router
+from survey_app.routes.safeguarding_pages import safeguarding_router
 from survey_app.routes.staff import staff_router
 from survey_app.routes.survey import survey_router
 from survey_app.session_store import (
@@ -115,6 +118,9 @@ def create_app(settings: Settings | None = None, clock: Clock = system_clock) ->
             survey_router,
             staff_router,
             chasing_router,
+            report_router,
+            qa_router,
+            safeguarding_router,
             api_router,
             create_static_files_router(
                 path="/static",

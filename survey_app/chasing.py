@@ -18,6 +18,7 @@ from survey_app.database import transaction
 from survey_app.invitations import LONDON, issue_due, link_for, today_in_england
 from survey_app.messages import Message
 from survey_app.outbox import Transport, enqueue, send_due
+from survey_app.safeguarding import escalate_overdue
 from survey_app.scoping import placement_path
 from survey_app.settings import Settings
 from survey_app.tables import Invitation, LocalAuthority, Placement
@@ -172,6 +173,7 @@ async def dispatch(
     issued = await issue_due(settings, now)
     reminders = await queue_reminders(settings, now)
     digests = await queue_digests(settings, now)
+    await escalate_overdue(settings, now)
     await apply_retention(settings.retention_days, now)
     sent, failed = await send_due(transport, now) if transport is not None else (0, 0)
     return DispatchResult(issued, reminders, digests, sent, failed)

@@ -94,7 +94,7 @@ async def load_demo(settings: Settings, now: dt.datetime) -> bool:
                     name=name,
                     contact_email=f"office@{name.split()[0].lower()}.example",
                     registration_status=registration,
-                    offer_type=offer,
+                    offer_types=offer,
                     qa_stage=stage,
                     rag_rating=rag,
                     rag_rated_on=visited,

@@ -18,6 +18,7 @@ OFFER_TYPE = {
     "tutoring": "Tutoring",
     "vocational": "Vocational",
     "therapeutic": "Therapeutic",
+    "mentoring": "Mentoring",
     "mixed": "Mixed offer",
 }
 QA_STAGE = {
@@ -53,6 +54,11 @@ def label(value: str | None, kind: str) -> str:
     return LABELS[kind].get(value or "", value or "")
 
 
+def offer_labels(value: str | None) -> str:
+    """Comma-separated offer codes as readable labels, e.g. ``Tutoring, Vocational``."""
+    return ", ".join(OFFER_TYPE.get(code, code) for code in (value or "").split(",") if code)
+
+
 def percent(value: float | None) -> str:
     """A share as a whole percentage."""
     return "" if value is None else f"{round(value * 100)}%"
@@ -60,4 +66,6 @@ def percent(value: float | None) -> str:
 
 def register_filters(environment: Any) -> None:
     """Make these available in every template."""
-    environment.filters.update(london=london, long_date=long_date, label=label, percent=percent)
+    environment.filters.update(
+        london=london, long_date=long_date, label=label, percent=percent, offer_labels=offer_labels
+    )

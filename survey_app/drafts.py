@@ -9,17 +9,25 @@ from typing import Any
 from questionnaires.schema import Questionnaire
 from survey_app.database import transaction
 from survey_app.responses import AnswerIn, SaveOutcome, answer_for, save_response
+from survey_app.safeguarding import raise_alert
+from survey_app.screening import matches
+from survey_app.settings import Settings
 from survey_app.tables import DraftAnswer, Response, SafeguardingAlert
 
 
 async def save_draft(
-    invitation_id: uuid.UUID, question_id: str, answer: AnswerIn | None, now: dt.datetime
+    settings: Settings,
+    invitation_id: uuid.UUID,
+    question_id: str,
+    answer: AnswerIn | None,
+    now: dt.datetime,
 ) -> bool:
-    """Store (or replace) one answer; None records a skip. True if it raised a safeguarding alert.
+    """Store (or replace) one answer; None records a skip. True if the pupil should see help now.
 
-    The alert is written in the same transaction as the answer, so it exists even if the pupil
-    never finishes the survey.
+    A safeguarding answer, or free text with a listed word in it, raises an alert in the same
+    transaction as the answer, so it exists even if the pupil never finishes the survey.
     """
+    matched = matches(answer.text) if answer and answer.text else []
     async with transaction():
         await DraftAnswer.insert(
             DraftAnswer(
@@ -34,18 +42,19 @@ async def save_draft(
             action="DO UPDATE",
             values=[DraftAnswer.value, DraftAnswer.text, DraftAnswer.saved_at],
         )
-        if answer is None or not answer.safeguarding:
+        if answer is None or not (answer.safeguarding or matched):
             return False
-        await SafeguardingAlert.insert(
-            SafeguardingAlert(
-                invitation=invitation_id,
-                question_id=question_id,
-                answer_value=answer.value or "",
-                raised_at=now,
-                status="new",
-            )
-        ).on_conflict(action="DO NOTHING")
-    return True
+        await raise_alert(
+            settings,
+            invitation_id=invitation_id,
+            question_id=question_id,
+            answer_value=answer.value or "",
+            reason="answer" if answer.safeguarding else "words",
+            matched_terms=matched,
+            now=now,
+        )
+    # Screened text goes to the contact quietly: the pupil chose to write, not to ask for help.
+    return answer.safeguarding
 
 
 async def drafts_for(invitation_id: uuid.UUID) -> dict[str, dict[str, Any]]:

@@ -147,3 +147,39 @@ def password_reset(*, la: int, reset_id: int, to: str, link: str) -> Message:
         "Reset your Learner voice password",
         body + _signature(),
     )
+
+
+def safeguarding_alert(*, la: int, alert_id: int, to: str, queue_url: str) -> Message:
+    """To the LA's safeguarding contact: a pupil's answer needs reading today (never the answer)."""
+    body = (
+        "A pupil's answer in their end-of-placement survey needs a safeguarding review.\n\n"
+        f"Read it and record what you did here: {queue_url}\n\n"
+        "For the pupil's privacy this email does not say who, or what they said."
+    )
+    return Message(
+        f"safeguarding:{alert_id}",
+        "safeguarding",
+        la,
+        to,
+        "Safeguarding: a pupil's answer needs review",
+        body + _signature(),
+    )
+
+
+def safeguarding_escalation(
+    *, la: int, alert_id: int, to: str, queue_url: str, hours: int
+) -> Message:
+    """To the LA's main contact and administrators: an alert has not been picked up in time."""
+    body = (
+        f"A safeguarding alert has not been acknowledged within {hours} hours.\n\n"
+        f"Please make sure someone reads it now: {queue_url}\n\n"
+        "For the pupil's privacy this email does not say who, or what they said."
+    )
+    return Message(
+        f"escalation:{alert_id}:{to}",
+        "escalation",
+        la,
+        to,
+        "Escalated: safeguarding alert not yet acknowledged",
+        body + _signature(),
+    )

@@ -1,21 +1,89 @@
-"""The SQL behind reports: counts grouped in the database, always through the scoping layer."""
+"""The SQL behind reports: counts grouped in the database, always through the scoping layer.
+
+Nothing here loads answers into Python one by one: each query returns at most one row per
+group (term, year group, provider, indicator, polarity), whatever the number of responses.
+"""
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from piccolo.query.functions.aggregate import Count
 
 from questionnaires.loader import versions_of
-from reports.aggregation import IndicatorCount, OptionCount
-from reports.provider import ProviderReport, QARecord, build_provider_report
+from reports.aggregation import GroupedCount, IndicatorCount, OptionCount
+from reports.area import AreaSummary, ProviderCount, ProviderLine, build_area_summary
+from reports.periods import academic_year_bounds, academic_year_label
+from reports.provider import (
+    ProviderCounts,
+    ProviderReport,
+    QARecord,
+    build_provider_report,
+)
+from reports.provider import QAAction as QAActionOut
+from reports.qa_history import RecordChange
+from reports.school import PlacementFeedback, PupilAnswer, SchoolReport, build_school_report
+from survey_app.display import LONDON
 from survey_app.scoping import Actor, placement_path, scope
 from survey_app.settings import Settings
-from survey_app.tables import Answer, Invitation, Provider, Response
+from survey_app.tables import (
+    Answer,
+    Invitation,
+    Placement,
+    Provider,
+    QAAction,
+    QARecordChange,
+    Response,
+    School,
+)
+
+
+def _in_year(table: Any, academic_year: int | None) -> list[Any]:
+    """The where-clause for one academic year of responses (none for all years)."""
+    if academic_year is None:
+        return []
+    column = Response.academic_year if table is Response else Answer.response.academic_year  # type: ignore[union-attr]
+    return [column == academic_year]
+
+
+async def qa_record_of(provider: dict[str, Any]) -> tuple[QARecord, list[RecordChange]]:
+    """The provider's QA record with its open actions, and the history of changes to it."""
+    actions = await (
+        QAAction.select(QAAction.description, QAAction.due_on, QAAction.status)
+        .where(QAAction.provider == provider["id"], QAAction.status == "open")
+        .order_by(QAAction.due_on)
+    )
+    history = await (
+        QARecordChange.select(
+            QARecordChange.field,
+            QARecordChange.old_value,
+            QARecordChange.new_value,
+            QARecordChange.effective_on,
+            QARecordChange.reason,
+        )
+        .where(QARecordChange.provider == provider["id"])
+        .order_by(QARecordChange.effective_on, QARecordChange.id)
+    )
+    record = QARecord(
+        registration_status=provider["registration_status"],
+        offer_types=[o for o in provider["offer_types"].split(",") if o],
+        qa_stage=provider["qa_stage"],
+        rag_rating=provider["rag_rating"],
+        rag_rated_on=provider["rag_rated_on"],
+        rag_reason=provider["rag_reason"],
+        last_visit_on=provider["last_visit_on"],
+        open_actions=[QAActionOut(**row) for row in actions],
+    )
+    return record, [RecordChange(**row) for row in history]
 
 
 async def provider_report(
-    settings: Settings, actor: Actor, provider_id: int
+    settings: Settings,
+    actor: Actor,
+    provider_id: int,
+    now: dt.datetime,
+    academic_year: int | None = None,
 ) -> ProviderReport | None:
     """The provider report as ``actor`` may see it; None if the provider is out of scope."""
     provider: dict[str, Any] | None = (
@@ -23,48 +91,309 @@ async def provider_report(
     )
     if provider is None:
         return None
-    invitations = await Invitation.count().where(
-        placement_path(Invitation).provider == provider_id, scope(actor, Invitation)
+    invitation_filter = [
+        placement_path(Invitation).provider == provider_id,
+        scope(actor, Invitation),
+    ]
+    if academic_year is not None:
+        start, end = academic_year_bounds(academic_year)
+        invitation_filter += [
+            Invitation.opened_at >= dt.datetime.combine(start, dt.time(), LONDON),
+            Invitation.opened_at
+            < dt.datetime.combine(end + dt.timedelta(days=1), dt.time(), LONDON),
+        ]
+    invitations = await Invitation.count().where(*invitation_filter)
+    response_filter = [placement_path(Response).provider == provider_id, scope(actor, Response)]
+    by_year = await (
+        Response.select(Response.academic_year, Count(alias="count"))
+        .where(*response_filter)
+        .group_by(Response.academic_year)
     )
-    responses = await Response.count().where(
-        placement_path(Response).provider == provider_id, scope(actor, Response)
+    by_term = await (
+        Response.select(Response.term, Count(alias="count"))
+        .where(*response_filter, *_in_year(Response, academic_year))
+        .group_by(Response.term)
     )
-    answer_filter = (
+    answer_filter = [
         placement_path(Answer).provider == provider_id,
         scope(actor, Answer),
-    )
-    indicator_rows = (
-        await Answer.select(Answer.indicator, Answer.polarity, Count(alias="count"))
+        *_in_year(Answer, academic_year),
+    ]
+    term_rows = await (
+        Answer.select(
+            Answer.response.term.as_alias("grp"),  # type: ignore[union-attr]
+            Answer.indicator,
+            Answer.polarity,
+            Count(alias="count"),
+        )
         .where(Answer.indicator.is_not_null(), *answer_filter)
+        .group_by(Answer.response.term, Answer.indicator, Answer.polarity)  # type: ignore[union-attr]
+    )
+    year_group_rows = await (
+        Answer.select(
+            placement_path(Answer).year_group.as_alias("grp"),
+            Answer.indicator,
+            Answer.polarity,
+            Count(alias="count"),
+        )
+        .where(Answer.indicator.is_not_null(), *answer_filter)
+        .group_by(placement_path(Answer).year_group, Answer.indicator, Answer.polarity)
+    )
+    # The area figure beside each indicator: every provider of this LA, so a large group. It is
+    # the one deliberate read beyond the actor's scope, and only ever as totals.
+    area_rows = await (
+        Answer.select(Answer.indicator, Answer.polarity, Count(alias="count"))
+        .where(
+            Answer.indicator.is_not_null(),
+            placement_path(Answer).local_authority == provider["local_authority"],
+            *_in_year(Answer, academic_year),
+        )
         .group_by(Answer.indicator, Answer.polarity)
     )
-    option_rows = (
-        await Answer.select(
-            Answer.response.questionnaire_id.as_alias("questionnaire_id"),
+    option_rows = await (
+        Answer.select(
+            Answer.response.questionnaire_id.as_alias("questionnaire_id"),  # type: ignore[union-attr]
             Answer.question_id,
             Answer.value,
             Count(alias="count"),
         )
         .where(Answer.value.is_not_null(), *answer_filter)
-        .group_by(Answer.response.questionnaire_id, Answer.question_id, Answer.value)
+        .group_by(Answer.response.questionnaire_id, Answer.question_id, Answer.value)  # type: ignore[union-attr]
     )
-    questionnaire_ids = {row["questionnaire_id"] for row in option_rows}
+    comments = await (
+        Answer.select(Answer.released_text)
+        .where(Answer.review_status == "released", *answer_filter)
+        .limit(500)
+    )
+    grouped = [
+        GroupedCount(str(r["grp"]), r["indicator"], r["polarity"], r["count"]) for r in term_rows
+    ]
+    overall: dict[tuple[str, str], int] = {}
+    for row in grouped:
+        overall[(row.indicator, row.polarity)] = (
+            overall.get((row.indicator, row.polarity), 0) + row.count
+        )
+    record, history = await qa_record_of(provider)
+    counts = ProviderCounts(
+        invitations=invitations,
+        responses=sum(row["count"] for row in by_term),
+        responses_by_year={row["academic_year"]: row["count"] for row in by_year},
+        responses_by_term={row["term"]: row["count"] for row in by_term},
+        indicator_counts=[IndicatorCount(i, p, n) for (i, p), n in overall.items()],
+        area_indicator_counts=[IndicatorCount(**row) for row in area_rows],
+        term_counts=grouped,
+        year_group_counts=[
+            GroupedCount(str(r["grp"]), r["indicator"], r["polarity"], r["count"])
+            for r in year_group_rows
+        ],
+        option_counts=[OptionCount(**row) for row in option_rows],
+        comments=[row["released_text"] for row in comments if row["released_text"]],
+    )
     return build_provider_report(
         provider_id=provider_id,
         provider_name=provider["name"],
-        qa_record=QARecord(
-            registration_status=provider["registration_status"],
-            offer_type=provider["offer_type"],
-            qa_stage=provider["qa_stage"],
-            rag_rating=provider["rag_rating"],
-            last_visit_on=provider["last_visit_on"].isoformat()
-            if provider["last_visit_on"]
-            else None,
+        qa_record=record,
+        history=history,
+        counts=counts,
+        questionnaires={
+            qid: versions_of(qid) for qid in {r.questionnaire_id for r in counts.option_counts}
+        },
+        academic_year=academic_year,
+        today=now.astimezone(LONDON).date(),
+        k=settings.disclosure_threshold,
+        controlled=not actor.is_la,
+    )
+
+
+async def academic_years(actor: Actor) -> list[int]:
+    """The academic years with responses the actor can see, newest first."""
+    rows = await (
+        Response.select(Response.academic_year)
+        .where(scope(actor, Response))
+        .group_by(Response.academic_year)
+    )
+    return sorted((row["academic_year"] for row in rows), reverse=True)
+
+
+async def area_summary(
+    settings: Settings, actor: Actor, academic_year: int | None = None
+) -> AreaSummary:
+    """The LA's publishable summary; callers check the actor is LA staff."""
+    providers = await Provider.select(Provider.id, Provider.name, Provider.rag_rating).where(
+        scope(actor, Provider)
+    )
+    invitation_filter = [scope(actor, Invitation)]
+    if academic_year is not None:
+        start, end = academic_year_bounds(academic_year)
+        invitation_filter += [
+            Invitation.opened_at >= dt.datetime.combine(start, dt.time(), LONDON),
+            Invitation.opened_at
+            < dt.datetime.combine(end + dt.timedelta(days=1), dt.time(), LONDON),
+        ]
+    invited = await (
+        Invitation.select(
+            placement_path(Invitation).provider.as_alias("provider"), Count(alias="count")
+        )
+        .where(*invitation_filter)
+        .group_by(placement_path(Invitation).provider)
+    )
+    responded = await (
+        Response.select(
+            placement_path(Response).provider.as_alias("provider"), Count(alias="count")
+        )
+        .where(scope(actor, Response), *_in_year(Response, academic_year))
+        .group_by(placement_path(Response).provider)
+    )
+    counts = await (
+        Answer.select(
+            placement_path(Answer).provider.as_alias("provider_id"),
+            Answer.indicator,
+            Answer.polarity,
+            Count(alias="count"),
+        )
+        .where(
+            Answer.indicator.is_not_null(), scope(actor, Answer), *_in_year(Answer, academic_year)
+        )
+        .group_by(placement_path(Answer).provider, Answer.indicator, Answer.polarity)
+    )
+    invited_by = {row["provider"]: row["count"] for row in invited}
+    responded_by = {row["provider"]: row["count"] for row in responded}
+    return build_area_summary(
+        period_label=(
+            f"Academic year {academic_year_label(academic_year)}"
+            if academic_year is not None
+            else "All years"
         ),
-        invitations=invitations,
-        responses=responses,
-        indicator_counts=[IndicatorCount(**row) for row in indicator_rows],
-        option_counts=[OptionCount(**row) for row in option_rows],
-        questionnaires={qid: versions_of(qid) for qid in questionnaire_ids},
-        threshold=None if actor.is_la else settings.disclosure_threshold,
+        providers=[
+            ProviderLine(
+                provider_id=p["id"],
+                name=p["name"],
+                rag_rating=p["rag_rating"],
+                invitations=invited_by.get(p["id"], 0),
+                responses=responded_by.get(p["id"], 0),
+            )
+            for p in providers
+        ],
+        counts=[ProviderCount(**row) for row in counts],
+        threshold=settings.disclosure_threshold,
+    )
+
+
+def _request_status(row: dict[str, Any], now: dt.datetime) -> str:
+    status = row["status"]
+    if status is None:
+        return "not_due"
+    if status == "open" and row["expires_at"] <= now:
+        return "expired"
+    return str(status)
+
+
+async def school_report(
+    settings: Settings, actor: Actor, school_id: int, now: dt.datetime
+) -> SchoolReport | None:
+    """The school contact's report on their own pupils; None if the school is out of scope."""
+    school = (
+        await School.select(School.id, School.name)
+        .where(School.id == school_id, scope(actor, School))
+        .first()
+    )
+    if school is None:
+        return None
+    placements = await (
+        Placement.select(
+            Placement.id,
+            Placement.pupil_reference,
+            Placement.provider.name.as_alias("provider_name"),
+            Placement.year_group,
+            Placement.start_date,
+            Placement.ended_on,
+        )
+        .where(Placement.school == school_id, scope(actor, Placement))
+        .order_by(Placement.start_date, ascending=False)
+        .limit(500)
+    )
+    ids = [row["id"] for row in placements]
+    invitations = {
+        row["placement"]: row
+        for row in await Invitation.select(
+            Invitation.placement, Invitation.status, Invitation.expires_at, Invitation.completed_at
+        ).where(
+            Invitation.placement.is_in(ids or [-1]),
+            Invitation.kind == "end",
+            scope(actor, Invitation),
+        )
+    }
+    answers = await (
+        Answer.select(
+            placement_path(Answer).id.as_alias("placement"),
+            Answer.response.questionnaire_id.as_alias("questionnaire_id"),  # type: ignore[union-attr]
+            Answer.question_id,
+            Answer.value,
+            Answer.review_status,
+            Answer.released_text,
+        )
+        .where(placement_path(Answer).id.is_in(ids or [-1]), scope(actor, Answer))
+        .order_by(Answer.id)
+    )
+    by_placement: dict[int, list[dict[str, Any]]] = {}
+    for row in answers:
+        by_placement.setdefault(row["placement"], []).append(row)
+    feedback = []
+    for row in placements:
+        invitation = invitations.get(row["id"], {"status": None})
+        given = by_placement.get(row["id"], [])
+        pupil_answers, comments, pending = [], [], 0
+        for answer in given:
+            question = next(
+                (
+                    q
+                    for version in sorted(
+                        versions_of(answer["questionnaire_id"]), key=lambda v: -v.version
+                    )
+                    for q in version.questions
+                    if q.id == answer["question_id"]
+                ),
+                None,
+            )
+            if answer["review_status"] == "released":
+                comments.append(answer["released_text"])
+            elif answer["review_status"] == "pending":
+                pending += 1
+            elif answer["value"] is not None and question is not None:
+                label = next(
+                    (o.label for o in question.options if o.value == answer["value"]),
+                    answer["value"],
+                )
+                pupil_answers.append(PupilAnswer(question.text, label))
+        completed = invitation.get("completed_at")
+        feedback.append(
+            PlacementFeedback(
+                placement_id=row["id"],
+                pupil_reference=row["pupil_reference"],
+                provider_name=row["provider_name"],
+                year_group=row["year_group"],
+                start_date=row["start_date"],
+                ended_on=row["ended_on"],
+                request_status=_request_status(invitation, now),
+                completed_on=completed.astimezone(LONDON).date() if completed else None,
+                answers=pupil_answers,
+                comments=comments,
+                comments_pending=pending,
+            )
+        )
+    totals = await (
+        Answer.select(Answer.indicator, Answer.polarity, Count(alias="count"))
+        .where(
+            Answer.indicator.is_not_null(),
+            placement_path(Answer).school == school_id,
+            scope(actor, Answer),
+        )
+        .group_by(Answer.indicator, Answer.polarity)
+    )
+    return build_school_report(
+        school_id=school_id,
+        school_name=school["name"],
+        placements=feedback,
+        indicator_counts=[IndicatorCount(**row) for row in totals],
+        threshold=settings.disclosure_threshold,
     )

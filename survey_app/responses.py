@@ -9,7 +9,9 @@ from enum import StrEnum
 import msgspec
 
 from questionnaires.schema import Option, Question, Questionnaire
+from reports.periods import academic_year_of, term_key
 from survey_app.database import transaction
+from survey_app.display import LONDON
 from survey_app.tables import Answer, DraftAnswer, Invitation, Response
 
 
@@ -61,6 +63,7 @@ async def save_response(
 
     A double tap or a retried post finds the invitation already completed and stores nothing.
     """
+    day = now.astimezone(LONDON).date()
     async with transaction():
         invitation = (
             await Invitation.select(Invitation.status).where(Invitation.id == invitation_id).first()
@@ -81,6 +84,8 @@ async def save_response(
                 questionnaire_version=questionnaire.version,
                 band=questionnaire.band,
                 submitted_at=now,
+                term=term_key(day),
+                academic_year=academic_year_of(day),
                 needs_follow_up=any(answer.safeguarding for answer in answers),
             )
         ).returning(Response.id)
@@ -97,6 +102,8 @@ async def save_response(
                         value=answer.value,
                         polarity=answer.polarity,
                         text=answer.text,
+                        # Nobody outside the review queue sees a comment until it is released.
+                        review_status="pending" if answer.text else None,
                     )
                     for answer in answers
                 ]

@@ -15,6 +15,7 @@ from survey_app.tables import (
     Placement,
     Provider,
     Response,
+    SafeguardingAlert,
     School,
 )
 
@@ -28,6 +29,8 @@ class Role(StrEnum):
 
 
 LA_ROLES = {Role.LA_ADMIN, Role.LA_OFFICER, Role.LA_SAFEGUARDING}
+#: Who reads safeguarding alerts and reviews comments: the named contact, and admins as cover.
+SAFEGUARDING_ROLES = {Role.LA_SAFEGUARDING, Role.LA_ADMIN}
 
 ROLE_LABELS = {
     Role.LA_ADMIN: "LA administrator",
@@ -54,6 +57,11 @@ class Actor(msgspec.Struct, frozen=True, kw_only=True):
         return self.role in LA_ROLES
 
     @property
+    def is_safeguarding(self) -> bool:
+        """The LA's safeguarding contact (or an administrator covering): reads alerts."""
+        return self.role in SAFEGUARDING_ROLES
+
+    @property
     def role_label(self) -> str:
         return ROLE_LABELS[self.role]
 
@@ -72,6 +80,8 @@ def placement_path(table: type[Table]) -> Any:
         return Response.invitation.placement  # type: ignore[union-attr]
     if table is Answer:
         return Answer.response.invitation.placement  # type: ignore[union-attr]
+    if table is SafeguardingAlert:
+        return SafeguardingAlert.invitation.placement
     raise OutOfScope(table.__name__)
 
 
@@ -86,6 +96,9 @@ def scope(actor: Actor, table: type[Table]) -> Any:
         if not actor.is_la:
             return OutboxMessage.id < 0
         return OutboxMessage.local_authority == actor.local_authority_id
+    if table is SafeguardingAlert and actor.role not in SAFEGUARDING_ROLES:
+        # Alerts carry what a child said about their safety: the LA's named contact only.
+        return SafeguardingAlert.id < 0
     if table is School:
         if actor.role == Role.SCHOOL_CONTACT:
             return School.id == actor.school_id

@@ -64,6 +64,8 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     session_absolute_hours: int = 12
     #: Minimum number of respondents behind any figure shown to a non-LA user.
     disclosure_threshold: int = 5
+    #: Hours a safeguarding alert may wait unacknowledged before it is escalated.
+    safeguarding_escalation_hours: int = 24
     #: Demo mode shows outgoing messages in the staff area instead of sending them.
     demo_mode: bool = False
     #: Staff sessions end after this many idle minutes.

@@ -46,19 +46,57 @@ class Provider(Table):
     name = Varchar(length=200)
     contact_email = Varchar(length=254, default="")
     registration_status = Varchar(length=40)
-    offer_type = Varchar(length=40)
     qa_stage = Varchar(length=40)
     rag_rating = Varchar(length=12, default="not_rated")
     rag_rated_on = Date(null=True, default=None)
+    rag_reason = Text(default="")
     last_visit_on = Date(null=True, default=None)
+    #: Every kind of offer, comma-separated (tuition, vocational, therapeutic, ...).
+    offer_types = Varchar(length=200, default="")
 
 
 class QAVisit(Table, tablename="qa_visit"):
     id: Serial  # Piccolo adds the primary key; declared so type checkers know it
     provider = ForeignKey(Provider, null=False, index=True)
     visited_on = Date()
+    #: "routine" or "spot_check".
     kind = Varchar(length=20, default="routine")
     summary = Text(default="")
+    #: The officers who visited, as the LA writes them (staff names, never pupils').
+    officers = Varchar(length=300, default="")
+    #: The learner-voice results were discussed at this visit, with what was said.
+    learner_voice_discussed = Boolean(default=False)
+    learner_voice_note = Text(default="")
+    recorded_by = Integer(null=True, default=None)
+    recorded_at = Timestamptz(null=True, default=None)
+
+
+class QAAction(Table, tablename="qa_action"):
+    """Something a provider must do after a visit, by a date."""
+
+    id: Serial  # Piccolo adds the primary key; declared so type checkers know it
+    provider = ForeignKey(Provider, null=False, index=True)
+    visit = ForeignKey(QAVisit, null=False, index=True)
+    description = Text()
+    due_on = Date()
+    #: "open" or "done".
+    status = Varchar(length=12, default="open")
+    done_on = Date(null=True, default=None)
+
+
+class QARecordChange(Table, tablename="qa_record_change"):
+    """One change to a provider's QA record: kept for ever, so reports can show past ratings."""
+
+    id: Serial  # Piccolo adds the primary key; declared so type checkers know it
+    provider = ForeignKey(Provider, null=False, index=True)
+    field = Varchar(length=40)
+    old_value = Varchar(length=200, default="")
+    new_value = Varchar(length=200, default="")
+    reason = Text(default="")
+    #: The day the change took effect (a rating's date), which may be before it was recorded.
+    effective_on = Date()
+    changed_by = Integer(null=True, default=None)
+    changed_at = Timestamptz()
 
 
 class Placement(Table):
@@ -114,6 +152,10 @@ class Response(Table):
     questionnaire_version = Integer()
     band = Varchar(length=12)
     submitted_at = Timestamptz()
+    #: The school term the response was sent in, as a sortable key: "2026-3" is autumn 2026.
+    term = Varchar(length=8, default="", index=True)
+    #: The first calendar year of the academic year it was sent in (2026 for 2026/27).
+    academic_year = Integer(default=0, index=True)
     #: The pupil said they did not feel safe or asked to talk to someone: never silently dropped.
     needs_follow_up = Boolean(default=False, index=True)
 
@@ -129,6 +171,12 @@ class Answer(Table):
     value = Varchar(length=40, null=True, default=None)
     polarity = Varchar(length=10, null=True, default=None)
     text = Text(null=True, default=None)
+    #: Free text only: "pending" until the safeguarding contact releases or withholds it.
+    review_status = Varchar(length=12, null=True, default=None, index=True)
+    #: What reports may show: the text as released, with any redactions.
+    released_text = Text(null=True, default=None)
+    reviewed_by = Integer(null=True, default=None)
+    reviewed_at = Timestamptz(null=True, default=None)
 
 
 class StaffUser(Table, tablename="staff_user"):
@@ -228,7 +276,19 @@ class SafeguardingAlert(Table, tablename="safeguarding_alert"):
     question_id = Varchar(length=40)
     answer_value = Varchar(length=40)
     raised_at = Timestamptz()
+    #: "new", then "acknowledged", then "closed" once an action is recorded.
     status = Varchar(length=20, default="new", index=True)
+    #: "answer" (an option marked for safeguarding) or "words" (screened free text).
+    reason = Varchar(length=12, default="answer")
+    #: For screened text: the listed words or phrases it matched.
+    matched_terms = Varchar(length=300, default="")
+    acknowledged_at = Timestamptz(null=True, default=None)
+    acknowledged_by = Integer(null=True, default=None)
+    #: What the safeguarding contact did about it.
+    action = Text(default="")
+    closed_at = Timestamptz(null=True, default=None)
+    #: When it was escalated for not being acknowledged in time.
+    escalated_at = Timestamptz(null=True, default=None)
 
 
 class OutboxMessage(Table, tablename="outbox_message"):
@@ -273,4 +333,14 @@ class AuditEvent(Table, tablename="audit_event"):
     client = Varchar(length=16, default="")
 
 
-ALL_TABLES.extend([LookupFailure, DraftAnswer, SafeguardingAlert, OutboxMessage, AuditEvent])
+ALL_TABLES.extend(
+    [
+        LookupFailure,
+        DraftAnswer,
+        SafeguardingAlert,
+        OutboxMessage,
+        AuditEvent,
+        QAAction,
+        QARecordChange,
+    ]
+)

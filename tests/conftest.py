@@ -198,7 +198,7 @@ def world(clock: Clock) -> World:
                     local_authority=la_id,
                     name=name,
                     registration_status="unregistered",
-                    offer_type="vocational",
+                    offer_types="vocational",
                     qa_stage="approved",
                     rag_rating="green",
                 )

@@ -18,7 +18,9 @@ from litestar.exceptions import (
 from litestar.openapi.datastructures import ResponseSpec
 from litestar.params import JSONBody
 
+from reports.area import AreaSummary
 from reports.provider import ProviderReport
+from reports.school import SchoolReport
 from survey_app.audit import record, refuse
 from survey_app.auth import current_actor
 from survey_app.headers import private_page
@@ -32,9 +34,9 @@ from survey_app.placement_records import (
     list_placements,
 )
 from survey_app.placements import FieldError, PlacementEnd, PlacementIn
-from survey_app.report_queries import provider_report
-from survey_app.routes.params import ObjectId
-from survey_app.scoping import Actor, scope
+from survey_app.report_queries import area_summary, provider_report, school_report
+from survey_app.routes.params import ObjectId, Year
+from survey_app.scoping import Actor, Role, scope
 from survey_app.settings import Settings
 from survey_app.tables import Provider, School
 
@@ -59,7 +61,7 @@ class ProviderOut(msgspec.Struct, frozen=True):
     id: int
     name: str
     registration_status: str
-    offer_type: str
+    offer_types: list[str]
     qa_stage: str
     rag_rating: str
     rag_rated_on: dt.date | None
@@ -83,7 +85,7 @@ PROVIDER_FIELDS = (
     Provider.id,
     Provider.name,
     Provider.registration_status,
-    Provider.offer_type,
+    Provider.offer_types,
     Provider.qa_stage,
     Provider.rag_rating,
     Provider.rag_rated_on,
@@ -137,13 +139,18 @@ def _json_error(request: Request, exc: Exception) -> Response[Any]:
     return Response(body, status_code=status)
 
 
+def _provider_out(row: dict[str, Any]) -> ProviderOut:
+    offers = [offer for offer in row.pop("offer_types").split(",") if offer]
+    return ProviderOut(**row, offer_types=offers)
+
+
 @get("/providers", responses=ERRORS)
 async def api_providers(actor: NamedDependency[Actor]) -> list[ProviderOut]:
     """Providers in your area, with their QA record."""
     rows = (
         await Provider.select(*PROVIDER_FIELDS).where(scope(actor, Provider)).order_by(Provider.id)
     )
-    return [ProviderOut(**row) for row in rows]
+    return [_provider_out(row) for row in rows]
 
 
 @get("/providers/{provider_id:int}", responses=ERRORS)
@@ -158,7 +165,7 @@ async def api_provider(
     )
     if row is None:
         raise await refuse(actor, "provider", provider_id, now)
-    return ProviderOut(**row)
+    return _provider_out(row)
 
 
 @get("/providers/{provider_id:int}/report", responses=ERRORS)
@@ -167,9 +174,10 @@ async def api_provider_report(
     settings: NamedDependency[Settings],
     now: NamedDependency[dt.datetime],
     provider_id: ObjectId,
+    year: Year = None,
 ) -> ProviderReport:
     """Learner-voice figures for one provider: per indicator, per question, response rate."""
-    report = await provider_report(settings, actor, provider_id)
+    report = await provider_report(settings, actor, provider_id, now, year)
     if report is None:
         raise await refuse(actor, "provider", provider_id, now)
     await record("report.view", now=now, actor=actor, object_type="provider", object_id=provider_id)
@@ -273,12 +281,48 @@ async def api_invitations(
     return out
 
 
+@get("/area-summary", responses=ERRORS)
+async def api_area_summary(
+    actor: NamedDependency[Actor],
+    settings: NamedDependency[Settings],
+    now: NamedDependency[dt.datetime],
+    year: Year = None,
+) -> AreaSummary:
+    """The LA's publishable summary (LA staff only): headlines, providers, spot-check prompts."""
+    if not actor.is_la:
+        raise NotFoundException("The area summary is for LA staff")
+    summary = await area_summary(settings, actor, year)
+    await record("report.view", now=now, actor=actor, object_type="area", object_id=year or "all")
+    return summary
+
+
+@get("/schools/{school_id:int}/report", responses=ERRORS)
+async def api_school_report(
+    actor: NamedDependency[Actor],
+    settings: NamedDependency[Settings],
+    now: NamedDependency[dt.datetime],
+    school_id: ObjectId,
+) -> SchoolReport:
+    """A school's own pupils: request status, each pupil's feedback, and protected totals."""
+    report = (
+        await school_report(settings, actor, school_id, now)
+        if actor.role != Role.PROVIDER_STAFF
+        else None
+    )
+    if report is None:
+        raise await refuse(actor, "school", school_id, now)
+    await record("report.view", now=now, actor=actor, object_type="school", object_id=school_id)
+    return report
+
+
 api_router = Router(
     path="/api/v1",
     route_handlers=[
         api_providers,
         api_provider,
         api_provider_report,
+        api_area_summary,
+        api_school_report,
         api_schools,
         api_placements,
         api_create_placement,

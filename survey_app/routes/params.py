@@ -2,7 +2,19 @@
 
 from typing import Annotated
 
-from litestar.params import PathParameter
+from litestar.params import PathParameter, QueryParameter
 
 #: Database ids are 32-bit on PostgreSQL: anything outside is a clear 400, never a server error.
 ObjectId = Annotated[int, PathParameter(ge=1, le=2_147_483_647, description="An object's id")]
+
+#: A four-digit academic year start, e.g. 2026 for 2026/27; anything else is refused by name.
+Year = Annotated[
+    int | None,
+    QueryParameter(
+        query="year",
+        ge=2000,
+        le=2100,
+        required=False,
+        description="The academic year to show, by the year it starts in: 2026 for 2026/27.",
+    ),
+]

@@ -29,7 +29,6 @@ from survey_app.placement_records import (
     list_placements,
 )
 from survey_app.placements import FieldError, placement_from_form
-from survey_app.report_queries import provider_report
 from survey_app.routes.params import ObjectId
 from survey_app.scoping import Actor, Role, scope
 from survey_app.session_store import ROTATE, end_sessions_of, session_cookie_name
@@ -272,22 +271,6 @@ async def providers(actor: NamedDependency[Actor]) -> Template:
     return _page("providers", actor, providers=rows)
 
 
-@get("/providers/{provider_id:int}")
-async def provider_detail(
-    actor: NamedDependency[Actor],
-    settings: NamedDependency[Settings],
-    now: NamedDependency[dt.datetime],
-    provider_id: ObjectId,
-) -> Template:
-    """One provider's QA record and learner-voice report."""
-    report = await provider_report(settings, actor, provider_id)
-    if report is None:
-        raise await refuse(actor, "provider", provider_id, now)
-    await record("report.view", now=now, actor=actor, object_type="provider", object_id=provider_id)
-    placements = await list_placements(settings, actor, provider_id=provider_id, limit=200)
-    return _page("provider", actor, report=report, placements=placements)
-
-
 @get("/schools")
 async def schools(actor: NamedDependency[Actor]) -> Template:
     """Schools in the actor's area."""
@@ -479,7 +462,6 @@ staff_router = Router(
             route_handlers=[
                 dashboard,
                 providers,
-                provider_detail,
                 schools,
                 placements,
                 new_placement_form,

@@ -192,7 +192,10 @@ async def question(
 
 @post("/survey/q/{number:int}")
 async def answer(
-    request: Request, number: FromPath[int], now: NamedDependency[dt.datetime]
+    request: Request,
+    number: FromPath[int],
+    now: NamedDependency[dt.datetime],
+    settings: NamedDependency[Settings],
 ) -> Response[Any]:
     """Save this answer (or the skip) at once, then go on to the next page."""
     survey = await _survey_or_page(request, now)
@@ -208,7 +211,7 @@ async def answer(
     checked = check_answer(questions[number - 1], raw)
     if isinstance(checked, str):
         return _question_page(request, survey, number, raw, checked, returning, 400)
-    raised = await save_draft(survey.id, questions[number - 1].id, checked, now)
+    raised = await save_draft(settings, survey.id, questions[number - 1].id, checked, now)
     following = (
         "/survey/check" if returning or number == len(questions) else f"/survey/q/{number + 1}"
     )

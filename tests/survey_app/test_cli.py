@@ -47,7 +47,7 @@ def test_demo_provider_login_sees_unsuppressed_figures(settings: Any) -> None:
     provider_login = DEMO_LOGINS[2]
     actor = run(authenticate(provider_login.email, provider_login.password))
     assert actor is not None and actor.provider_id is not None
-    report = run(provider_report(settings, actor, actor.provider_id))
+    report = run(provider_report(settings, actor, actor.provider_id, dt.datetime.now(dt.UTC)))
     assert report is not None and report.disclosure_controlled
     assert any(not indicator.suppressed for indicator in report.indicators)
 

@@ -17,7 +17,17 @@ from litestar.testing import TestClient
 from survey_app.accounts import create_api_token
 from survey_app.cli import main
 from survey_app.invitations import issue_due
-from survey_app.tables import AuditEvent, Invitation, Placement, StaffUser
+from survey_app.tables import (
+    Answer,
+    AuditEvent,
+    Invitation,
+    Placement,
+    QAAction,
+    QAVisit,
+    Response,
+    SafeguardingAlert,
+    StaffUser,
+)
 from tests.conftest import (
     PASSWORD,
     Clock,
@@ -36,7 +46,7 @@ def test_unexpected_error_shows_a_reference_not_a_stack_trace(
     async def broken(*args: Any) -> None:
         raise RuntimeError("database password is hunter2")
 
-    monkeypatch.setattr("survey_app.routes.staff.provider_report", broken)
+    monkeypatch.setattr("survey_app.routes.report_pages.provider_report", broken)
     monkeypatch.setattr("survey_app.routes.api.provider_report", broken)
     with caplog.at_level(logging.ERROR):
         page = signed_in.get(f"/staff/providers/{world.provider}")
@@ -135,7 +145,15 @@ def test_audit_log_never_holds_passwords_or_tokens(client: Any, world: World) ->
 
 # --- the role x organisation matrix ---------------------------------------------------------
 
-OTHER = {"provider_id": None, "placement_id": None, "invitation_id": None}
+OTHER = {
+    "provider_id": None,
+    "placement_id": None,
+    "invitation_id": None,
+    "school_id": None,
+    "alert_id": None,
+    "answer_id": None,
+    "action_id": None,
+}
 
 
 @pytest.fixture
@@ -156,10 +174,60 @@ def other_la_objects(world: World, settings: Any, clock: Clock) -> dict[str, Any
         Placement.select(Placement.id).where(Placement.pupil_reference == "FAR-1").first()
     )
     invitation = run(Invitation.select(Invitation.id).first())
+    response = run(
+        Response.insert(
+            Response(
+                invitation=invitation["id"],
+                questionnaire_id="end_years_7_9",
+                questionnaire_version=1,
+                band="years_7_9",
+                submitted_at=clock.now,
+            )
+        ).returning(Response.id)
+    )
+    answer = run(
+        Answer.insert(
+            Answer(
+                response=response[0]["id"],
+                question_id="anything_else",
+                text="far away",
+                review_status="pending",
+            )
+        ).returning(Answer.id)
+    )
+    alert = run(
+        SafeguardingAlert.insert(
+            SafeguardingAlert(
+                invitation=invitation["id"],
+                question_id="felt_safe",
+                answer_value="not_safe",
+                raised_at=clock.now,
+            )
+        ).returning(SafeguardingAlert.id)
+    )
+    visit = run(
+        QAVisit.insert(
+            QAVisit(provider=world.other_provider, visited_on=clock.now.date(), summary="x")
+        ).returning(QAVisit.id)
+    )
+    action = run(
+        QAAction.insert(
+            QAAction(
+                provider=world.other_provider,
+                visit=visit[0]["id"],
+                description="x",
+                due_on=clock.now.date(),
+            )
+        ).returning(QAAction.id)
+    )
     return {
         "provider_id": world.other_provider,
         "placement_id": placement["id"],
         "invitation_id": invitation["id"],
+        "school_id": world.other_school,
+        "alert_id": alert[0]["id"],
+        "answer_id": answer[0]["id"],
+        "action_id": action[0]["id"],
     }
 
 

@@ -1,0 +1,218 @@
+"""The area summary: the headline figures an LA would publish, and a table of its providers.
+
+It is built to be published, so disclosure control applies whoever is looking. The spot-check
+prompts are for LA officers only and are labelled so.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import defaultdict
+
+import msgspec
+
+from questionnaires.indicators import ALL_INDICATORS
+from reports.aggregation import POLARITIES
+from reports.disclosure import note, protect
+
+#: The figures an LA would put in its annual report, with how they are worded there.
+HEADLINES: dict[str, str] = {
+    "overall_rating": "rated their placement good or better",
+    "felt_safe": "felt safe",
+    "home_school_contact": "kept in touch with their home school",
+    "next_steps": "know what happens next",
+}
+#: The indicators whose shortfall prompts a spot-check visit.
+FLAGGED_INDICATORS = ("felt_safe", "overall_rating")
+#: 95% two-sided normal quantile, for the Wilson interval.
+Z95 = 1.959964
+
+
+class ProviderCount(msgspec.Struct, frozen=True):
+    """One row of ``GROUP BY provider, indicator, polarity``."""
+
+    provider_id: int
+    indicator: str
+    polarity: str
+    count: int
+
+
+class ProviderLine(msgspec.Struct, frozen=True):
+    """A provider as counted for the area: the SQL layer fills these."""
+
+    provider_id: int
+    name: str
+    rag_rating: str
+    invitations: int
+    responses: int
+
+
+class Headline(msgspec.Struct, frozen=True):
+    key: str
+    wording: str
+    answered: int | None
+    share_positive: float | None
+
+
+class ProviderCell(msgspec.Struct, frozen=True):
+    key: str
+    answered: int | None
+    share_positive: float | None
+    suppressed: bool = False
+
+
+class ProviderRow(msgspec.Struct, frozen=True):
+    provider_id: int
+    name: str
+    rag_rating: str
+    invitations: int | None
+    responses: int | None
+    response_rate: float | None
+    cells: list[ProviderCell]
+    suppressed: bool = False
+
+
+class SpotCheckPrompt(msgspec.Struct, frozen=True):
+    """A provider whose figure is well below the area's: consider a spot-check visit."""
+
+    provider_id: int
+    name: str
+    indicator: str
+    label: str
+    answered: int
+    share_positive: float
+    upper_bound: float
+    area_share_positive: float
+
+
+class AreaSummary(msgspec.Struct, frozen=True):
+    period_label: str
+    responses: int
+    providers_with_responses: int
+    invitations: int
+    response_rate: float | None
+    headlines: list[Headline]
+    indicator_keys: list[str]
+    indicator_labels: list[str]
+    providers: list[ProviderRow]
+    spot_check_prompts: list[SpotCheckPrompt]
+    disclosure_note: str
+
+
+def wilson_upper(positive: int, answered: int, z: float = Z95) -> float:
+    """The upper end of the Wilson score interval for a share: the most it could plausibly be."""
+    if answered == 0:
+        return 1.0
+    p = positive / answered
+    denominator = 1 + z * z / answered
+    centre = p + z * z / (2 * answered)
+    margin = z * math.sqrt(p * (1 - p) / answered + z * z / (4 * answered * answered))
+    return min(1.0, (centre + margin) / denominator)
+
+
+def _share(part: int, whole: int) -> float | None:
+    return round(part / whole, 4) if whole else None
+
+
+def build_area_summary(
+    *,
+    period_label: str,
+    providers: list[ProviderLine],
+    counts: list[ProviderCount],
+    threshold: int,
+) -> AreaSummary:
+    """The publishable summary, every figure protected at ``threshold``."""
+    table: dict[int, dict[str, dict[str, int]]] = defaultdict(
+        lambda: defaultdict(lambda: defaultdict(int))
+    )
+    area: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
+    for row in counts:
+        table[row.provider_id][row.indicator][row.polarity] += row.count
+        area[row.indicator][row.polarity] += row.count
+    keys = [key for key in ALL_INDICATORS if key in area]
+
+    def answered(by_polarity: dict[str, int]) -> int:
+        return sum(by_polarity[p] for p in POLARITIES)
+
+    responses = sum(p.responses for p in providers)
+    invitations = sum(p.invitations for p in providers)
+    row_protection = protect({p.provider_id: p.responses for p in providers}, threshold)
+    column_protection = {
+        key: protect(
+            {p.provider_id: sum(table[p.provider_id][key].values()) for p in providers},
+            threshold,
+        )
+        for key in keys
+    }
+    headlines = []
+    for key, wording in HEADLINES.items():
+        n = answered(area[key]) if key in area else 0
+        hidden = column_protection[key].total_hidden if key in column_protection else True
+        headlines.append(
+            Headline(
+                key,
+                wording,
+                None if hidden else n,
+                None if hidden else _share(area[key]["positive"], n),
+            )
+        )
+    rows = []
+    for provider in sorted(providers, key=lambda p: p.name.lower()):
+        shown = row_protection.shows(provider.provider_id)
+        cells = []
+        for key in keys:
+            by_polarity = table[provider.provider_id][key]
+            n = answered(by_polarity)
+            if shown and column_protection[key].shows(provider.provider_id):
+                cells.append(ProviderCell(key, n, _share(by_polarity["positive"], n)))
+            else:
+                cells.append(ProviderCell(key, None, None, True))
+        rows.append(
+            ProviderRow(
+                provider_id=provider.provider_id,
+                name=provider.name,
+                rag_rating=provider.rag_rating,
+                invitations=provider.invitations if shown else None,
+                responses=provider.responses if shown else None,
+                response_rate=_share(provider.responses, provider.invitations) if shown else None,
+                cells=cells,
+                suppressed=not shown,
+            )
+        )
+    prompts = []
+    names = {p.provider_id: p.name for p in providers}
+    for key in FLAGGED_INDICATORS:
+        if key not in area:
+            continue
+        area_share = area[key]["positive"] / answered(area[key])
+        for provider_id, by_indicator in table.items():
+            n = answered(by_indicator[key])
+            if n < threshold:
+                continue
+            upper = wilson_upper(by_indicator[key]["positive"], n)
+            if upper < area_share:
+                prompts.append(
+                    SpotCheckPrompt(
+                        provider_id=provider_id,
+                        name=names.get(provider_id, str(provider_id)),
+                        indicator=key,
+                        label=ALL_INDICATORS[key],
+                        answered=n,
+                        share_positive=round(by_indicator[key]["positive"] / n, 4),
+                        upper_bound=round(upper, 4),
+                        area_share_positive=round(area_share, 4),
+                    )
+                )
+    return AreaSummary(
+        period_label=period_label,
+        responses=responses,
+        providers_with_responses=sum(1 for p in providers if p.responses),
+        invitations=invitations,
+        response_rate=_share(responses, invitations),
+        headlines=headlines,
+        indicator_keys=keys,
+        indicator_labels=[ALL_INDICATORS[key] for key in keys],
+        providers=rows,
+        spot_check_prompts=sorted(prompts, key=lambda p: (p.name.lower(), p.indicator)),
+        disclosure_note=note(threshold),
+    )

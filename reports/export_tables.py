@@ -1,0 +1,179 @@
+"""Each report as plain tables, for CSV and XLSX: the same figures the page shows, no more."""
+
+from __future__ import annotations
+
+from reports.area import AreaSummary
+from reports.disclosure import SUPPRESSION_MARK
+from reports.exports import Cell, Table
+from reports.provider import ProviderReport
+from reports.school import SchoolReport
+
+
+def _pct(value: float | None, suppressed: bool = False) -> Cell:
+    if suppressed:
+        return SUPPRESSION_MARK
+    return None if value is None else round(100 * value, 1)
+
+
+def _n(value: int | None, suppressed: bool = False) -> Cell:
+    return SUPPRESSION_MARK if suppressed else value
+
+
+def provider_tables(report: ProviderReport) -> list[Table]:
+    """The provider report: indicators, trend by term and by year group, released comments."""
+    about = Table(
+        title=f"{report.provider_name}: learner voice, {report.period_label}",
+        columns=["Figure", "Value"],
+        rows=[
+            ["Pupils invited", report.invitations],
+            ["Pupils who answered", _n(report.responses, report.responses is None)],
+            ["Response rate (%)", _pct(report.response_rate, report.response_rate is None)],
+            ["Rating (red, amber, green)", report.qa_record.rag_rating],
+            ["QA stage", report.qa_record.qa_stage],
+            ["Registration status", report.qa_record.registration_status],
+            ["Last visit", str(report.qa_record.last_visit_on or "")],
+            ["Open actions", len(report.qa_record.open_actions)],
+        ]
+        + ([["Note", report.disclosure_note]] if report.disclosure_note else []),
+    )
+    indicators = Table(
+        title="Indicators",
+        columns=[
+            "Indicator key",
+            "Indicator",
+            "Answered",
+            "Positive (%)",
+            "Neutral (%)",
+            "Negative (%)",
+            "Don't know",
+            "Area positive (%)",
+        ],
+        rows=[
+            [
+                i.key,
+                i.label,
+                _n(i.answered, i.suppressed),
+                _pct(i.share_positive, i.suppressed),
+                _pct(i.share_neutral, i.suppressed),
+                _pct(i.share_negative, i.suppressed),
+                _n(i.dont_know, i.suppressed),
+                _pct(i.area_share_positive),
+            ]
+            for i in report.indicators
+        ],
+    )
+    terms = Table(
+        title="Positive (%) by term",
+        columns=["Indicator key", "Indicator"] + [t.label for t in report.terms],
+        rows=[
+            [b.key, b.label, *[_pct(c.share_positive, c.suppressed) for c in b.cells]]
+            for b in report.by_term
+        ]
+        + [
+            [
+                "responses",
+                "Pupils who answered",
+                *[_n(t.responses, t.responses is None) for t in report.terms],
+            ],
+            ["rating_then", "Rating at the end of the term"]
+            + [t.rating_then for t in report.terms],
+        ],
+    )
+    years = Table(
+        title="Positive (%) by year group",
+        columns=["Indicator key", "Indicator"] + [f"Year {y}" for y in report.year_groups],
+        rows=[
+            [b.key, b.label, *[_pct(c.share_positive, c.suppressed) for c in b.cells]]
+            for b in report.by_year_group
+        ],
+    )
+    comments = Table(
+        title="Comments (reviewed and released)",
+        columns=["Comment"],
+        rows=[[text] for text in report.comments]
+        or [[report.comments_note or "No released comments."]],
+    )
+    return [about, indicators, terms, years, comments]
+
+
+def area_tables(summary: AreaSummary) -> list[Table]:
+    """The publishable area summary: headlines and the providers table."""
+    headlines = Table(
+        title=f"Learner voice in the area, {summary.period_label}",
+        columns=["Figure", "Pupils answering", "Positive (%)"],
+        rows=[["Responses", summary.responses, None]]
+        + [
+            [f"Share who {h.wording}", _n(h.answered, h.answered is None), _pct(h.share_positive)]
+            for h in summary.headlines
+        ]
+        + [["Providers with responses", summary.providers_with_responses, None]],
+    )
+    providers = Table(
+        title="Providers",
+        columns=["Provider", "Rating", "Invited", "Answered", "Response rate (%)"]
+        + [f"{label}: positive (%)" for label in summary.indicator_labels],
+        rows=[
+            [
+                row.name,
+                row.rag_rating,
+                _n(row.invitations, row.suppressed),
+                _n(row.responses, row.suppressed),
+                _pct(row.response_rate, row.suppressed),
+            ]
+            + [_pct(c.share_positive, c.suppressed) for c in row.cells]
+            for row in summary.providers
+        ],
+    )
+    note = Table(title="Notes", columns=["Note"], rows=[[summary.disclosure_note]])
+    return [headlines, providers, note]
+
+
+def school_tables(report: SchoolReport) -> list[Table]:
+    """The school's own pupils, one row each, and totals across them."""
+    pupils = Table(
+        title=f"{report.school_name}: pupils' end-of-placement feedback",
+        columns=[
+            "Pupil reference",
+            "Provider",
+            "Year",
+            "Request",
+            "Completed",
+            "Question",
+            "Answer",
+        ],
+        rows=[
+            [
+                p.pupil_reference,
+                p.provider_name,
+                p.year_group,
+                p.request_status,
+                str(p.completed_on or ""),
+                a.question,
+                a.answer,
+            ]
+            for p in report.placements
+            for a in (p.answers or [])
+        ]
+        + [
+            [
+                p.pupil_reference,
+                p.provider_name,
+                p.year_group,
+                p.request_status,
+                str(p.completed_on or ""),
+                "Comment",
+                text,
+            ]
+            for p in report.placements
+            for text in p.comments
+        ],
+    )
+    totals = Table(
+        title="Totals across your pupils",
+        columns=["Indicator key", "Indicator", "Answered", "Positive (%)"],
+        rows=[
+            [i.key, i.label, _n(i.answered, i.suppressed), _pct(i.share_positive, i.suppressed)]
+            for i in report.totals
+        ],
+    )
+    return [pupils, totals]

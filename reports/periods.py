@@ -1,0 +1,45 @@
+"""School terms and academic years: the fixed periods every report is broken down by.
+
+Reports only ever offer these fixed, non-overlapping periods as filters, never free date ranges,
+so two filtered views cannot be subtracted to expose a small group (see ``reports.disclosure``).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+#: Term number within a calendar year, in calendar order.
+SPRING, SUMMER, AUTUMN = 1, 2, 3
+TERM_NAMES = {SPRING: "Spring", SUMMER: "Summer", AUTUMN: "Autumn"}
+
+
+def term_key(day: dt.date) -> str:
+    """The sortable key of the English school term a day falls in: "2026-3" is autumn 2026."""
+    if day.month >= 9:
+        number = AUTUMN
+    elif day.month <= 4:
+        number = SPRING
+    else:
+        number = SUMMER
+    return f"{day.year}-{number}"
+
+
+def term_label(key: str) -> str:
+    """ "2026-3" -> "Autumn term 2026"."""
+    year, number = key.split("-")
+    return f"{TERM_NAMES[int(number)]} term {year}"
+
+
+def academic_year_of(day: dt.date) -> int:
+    """The first calendar year of the academic year (September to August) a day falls in."""
+    return day.year if day.month >= 9 else day.year - 1
+
+
+def academic_year_label(year: int) -> str:
+    """2026 -> "2026/27"."""
+    return f"{year}/{(year + 1) % 100:02d}"
+
+
+def academic_year_bounds(year: int) -> tuple[dt.date, dt.date]:
+    """The first and last day of an academic year."""
+    return dt.date(year, 9, 1), dt.date(year + 1, 8, 31)

@@ -1,0 +1,64 @@
+"""The school contact's report: each of their own pupils' feedback, and totals across them.
+
+The school commissioned each placement and keeps the pupil's own assessment on their record, so
+it sees its own pupils' answers one by one. Totals across pupils are protected like any report a
+non-LA user sees.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import msgspec
+
+from reports.aggregation import IndicatorCount, IndicatorResult, indicator_results
+from reports.disclosure import note
+
+
+class PupilAnswer(msgspec.Struct, frozen=True):
+    question: str
+    answer: str
+
+
+class PlacementFeedback(msgspec.Struct, frozen=True):
+    placement_id: int
+    pupil_reference: str
+    provider_name: str
+    year_group: int
+    start_date: dt.date
+    ended_on: dt.date | None
+    #: "not_due", "open", "completed", "expired" or "revoked".
+    request_status: str
+    completed_on: dt.date | None
+    answers: list[PupilAnswer]
+    #: Comments the safeguarding contact has released (with any redactions).
+    comments: list[str]
+    comments_pending: int
+
+
+class SchoolReport(msgspec.Struct, frozen=True):
+    school_id: int
+    school_name: str
+    placements: list[PlacementFeedback]
+    responses: int
+    totals: list[IndicatorResult]
+    disclosure_note: str
+
+
+def build_school_report(
+    *,
+    school_id: int,
+    school_name: str,
+    placements: list[PlacementFeedback],
+    indicator_counts: list[IndicatorCount],
+    threshold: int,
+) -> SchoolReport:
+    """Assemble the report for the school's contact."""
+    return SchoolReport(
+        school_id=school_id,
+        school_name=school_name,
+        placements=placements,
+        responses=sum(1 for p in placements if p.request_status == "completed"),
+        totals=indicator_results(indicator_counts, threshold=threshold),
+        disclosure_note=note(threshold),
+    )

@@ -1,0 +1,257 @@
+"""Report pages and their downloads: provider, area summary, school, the QA visit pack."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import anyio
+from litestar import Request, Response, Router, get
+from litestar.di import NamedDependency, Provide
+from litestar.exceptions import NotAuthorizedException, NotFoundException
+from litestar.response import Redirect, Template
+from markupsafe import Markup
+
+from reports.charts import indicator_dots, trend_lines
+from reports.export_tables import area_tables, provider_tables, school_tables
+from reports.exports import Table, to_csv, to_xlsx
+from reports.periods import academic_year_label
+from reports.provider import ProviderReport
+from survey_app import qa_pack
+from survey_app.audit import record, refuse
+from survey_app.auth import current_actor
+from survey_app.headers import private_page
+from survey_app.placement_records import list_placements
+from survey_app.report_queries import academic_years, area_summary, provider_report, school_report
+from survey_app.routes.params import ObjectId, Year
+from survey_app.routes.staff import _to_sign_in
+from survey_app.scoping import Actor, Role
+from survey_app.settings import Settings
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def _page(name: str, actor: Actor, **context: Any) -> Template:
+    return Template(template_name=f"staff/{name}.html", context={"actor": actor, **context})
+
+
+def _download(tables: list[Table], name: str, kind: str) -> Response[bytes]:
+    if kind == "csv":
+        body, media_type = to_csv(tables), "text/csv; charset=utf-8"
+    else:
+        body, media_type = to_xlsx(tables), XLSX
+    return Response(
+        body,
+        media_type=media_type,
+        headers={"Content-Disposition": f'attachment; filename="{name}.{kind}"'},
+    )
+
+
+def provider_charts(report: ProviderReport) -> dict[str, Markup]:
+    """The indicator dot plot and the trend by term, as inline SVG."""
+    shown = [i for i in report.indicators if not i.suppressed]
+    charts = {
+        "indicators": Markup(  # noqa: S704 - leather escapes every label it writes
+            indicator_dots(
+                "Share positive: this provider and the area",
+                [i.label for i in shown],
+                {
+                    "This provider": [i.share_positive for i in shown],
+                    "Area": [i.area_share_positive for i in shown],
+                },
+            )
+        )
+    }
+    headline = [b for b in report.by_term if b.key in ("felt_safe", "overall_rating")]
+    if len(report.terms) >= 2 and headline:
+        charts["trend"] = Markup(  # noqa: S704 - leather escapes every label it writes
+            trend_lines(
+                "Share positive by term",
+                [t.label.replace(" term", "") for t in report.terms],
+                {b.label: [c.share_positive for c in b.cells] for b in headline},
+            )
+        )
+    return charts
+
+
+async def _provider_report(
+    actor: Actor, settings: Settings, now: dt.datetime, provider_id: int, year: int | None
+) -> ProviderReport:
+    report = await provider_report(settings, actor, provider_id, now, year)
+    if report is None:
+        raise await refuse(actor, "provider", provider_id, now)
+    await record("report.view", now=now, actor=actor, object_type="provider", object_id=provider_id)
+    return report
+
+
+@get("/providers/{provider_id:int}")
+async def provider_detail(
+    actor: NamedDependency[Actor],
+    settings: NamedDependency[Settings],
+    now: NamedDependency[dt.datetime],
+    provider_id: ObjectId,
+    year: Year = None,
+) -> Template:
+    """One provider's QA record and learner-voice report (totals only for provider staff)."""
+    report = await _provider_report(actor, settings, now, provider_id, year)
+    placements = (
+        await list_placements(settings, actor, provider_id=provider_id, limit=200)
+        if actor.role != Role.PROVIDER_STAFF
+        else []
+    )
+    return _page(
+        "provider",
+        actor,
+        report=report,
+        placements=placements,
+        charts=provider_charts(report),
+        year=year,
+        year_headings=[f"Year {group}" for group in report.year_groups],
+    )
+
+
+def _kind(request: Request) -> str:
+    return request.url.path.rsplit(".", 1)[-1]
+
+
+@get(["/providers/{provider_id:int}/report.csv", "/providers/{provider_id:int}/report.xlsx"])
+async def provider_download(
+    request: Request,
+    actor: NamedDependency[Actor],
+    settings: NamedDependency[Settings],
+    now: NamedDependency[dt.datetime],
+    provider_id: ObjectId,
+    year: Year = None,
+) -> Response[bytes]:
+    """The provider report as CSV or XLSX (the same figures the page shows)."""
+    kind = _kind(request)
+    report = await _provider_report(actor, settings, now, provider_id, year)
+    return _download(provider_tables(report), f"provider-{provider_id}-learner-voice", kind)
+
+
+@get("/providers/{provider_id:int}/qa-pack.pdf", media_type="application/pdf")
+async def provider_pack(
+    actor: NamedDependency[Actor],
+    settings: NamedDependency[Settings],
+    now: NamedDependency[dt.datetime],
+    provider_id: ObjectId,
+    year: Year = None,
+) -> Response[bytes]:
+    """The QA visit pack: the provider report on A4, for the officer to take on a visit."""
+    if not actor.is_la:
+        raise await refuse(actor, "provider", provider_id, now)
+    report = await _provider_report(actor, settings, now, provider_id, year)
+    pdf = await anyio.to_thread.run_sync(qa_pack.render, report, provider_charts(report), now)
+    return Response(
+        pdf,
+        media_type="application/pdf",
+        headers={
+            "Content-Disposition": f'attachment; filename="qa-pack-provider-{provider_id}.pdf"'
+        },
+    )
+
+
+async def _area(actor: Actor, settings: Settings, now: dt.datetime, year: int | None) -> Any:
+    if not actor.is_la:
+        raise NotFoundException()
+    summary = await area_summary(settings, actor, year)
+    await record("report.view", now=now, actor=actor, object_type="area", object_id=year or "all")
+    return summary
+
+
+@get("/area")
+async def area(
+    actor: NamedDependency[Actor],
+    settings: NamedDependency[Settings],
+    now: NamedDependency[dt.datetime],
+    year: Year = None,
+) -> Template:
+    """The area summary an LA would publish, with spot-check prompts for officers only."""
+    summary = await _area(actor, settings, now, year)
+    years = await academic_years(actor)
+    return _page(
+        "area",
+        actor,
+        summary=summary,
+        year=year,
+        years=[(y, academic_year_label(y)) for y in years],
+    )
+
+
+@get(["/area.csv", "/area.xlsx"])
+async def area_download(
+    request: Request,
+    actor: NamedDependency[Actor],
+    settings: NamedDependency[Settings],
+    now: NamedDependency[dt.datetime],
+    year: Year = None,
+) -> Response[bytes]:
+    """The area summary as CSV or XLSX, ready to publish."""
+    kind = _kind(request)
+    summary = await _area(actor, settings, now, year)
+    return _download(area_tables(summary), "area-learner-voice", kind)
+
+
+@get("/my-school")
+async def my_school(actor: NamedDependency[Actor]) -> Redirect:
+    """Where a school contact finds their school's report."""
+    if actor.school_id is None:
+        raise NotFoundException()
+    return Redirect(path=f"/staff/schools/{actor.school_id}/report")
+
+
+@get("/schools/{school_id:int}/report")
+async def school_page(
+    actor: NamedDependency[Actor],
+    settings: NamedDependency[Settings],
+    now: NamedDependency[dt.datetime],
+    school_id: ObjectId,
+) -> Template:
+    """A school's own pupils: request status and each pupil's feedback, and totals."""
+    if actor.role == Role.PROVIDER_STAFF:
+        raise await refuse(actor, "school", school_id, now)
+    report = await school_report(settings, actor, school_id, now)
+    if report is None:
+        raise await refuse(actor, "school", school_id, now)
+    await record("report.view", now=now, actor=actor, object_type="school", object_id=school_id)
+    return _page("school_report", actor, report=report)
+
+
+@get(["/schools/{school_id:int}/report.csv", "/schools/{school_id:int}/report.xlsx"])
+async def school_download(
+    request: Request,
+    actor: NamedDependency[Actor],
+    settings: NamedDependency[Settings],
+    now: NamedDependency[dt.datetime],
+    school_id: ObjectId,
+) -> Response[bytes]:
+    """The school's report as CSV or XLSX."""
+    kind = _kind(request)
+    report = (
+        await school_report(settings, actor, school_id, now)
+        if actor.role != Role.PROVIDER_STAFF
+        else None
+    )
+    if report is None:
+        raise await refuse(actor, "school", school_id, now)
+    await record("report.view", now=now, actor=actor, object_type="school", object_id=school_id)
+    return _download(school_tables(report), f"school-{school_id}-learner-voice", kind)
+
+
+report_router = Router(
+    path="/staff",
+    route_handlers=[
+        provider_detail,
+        provider_download,
+        provider_pack,
+        area,
+        area_download,
+        my_school,
+        school_page,
+        school_download,
+    ],
+    dependencies={"actor": Provide(current_actor)},
+    after_request=private_page,
+    exception_handlers={NotAuthorizedException: _to_sign_in},
+    include_in_schema=False,
+)
