@@ -87,7 +87,8 @@ class SpotCheckPrompt(msgspec.Struct, frozen=True):
 
 class AreaSummary(msgspec.Struct, frozen=True):
     period_label: str
-    responses: int
+    #: None when so few pupils answered that even the total is hidden.
+    responses: int | None
     providers_with_responses: int
     invitations: int
     response_rate: float | None
@@ -184,6 +185,8 @@ def build_area_summary(
     for key in FLAGGED_INDICATORS:
         if key not in area:
             continue
+        if not answered(area[key]):
+            continue
         area_share = area[key]["positive"] / answered(area[key])
         for provider_id, by_indicator in table.items():
             n = answered(by_indicator[key])
@@ -205,7 +208,7 @@ def build_area_summary(
                 )
     return AreaSummary(
         period_label=period_label,
-        responses=responses,
+        responses=None if row_protection.total_hidden else responses,
         providers_with_responses=sum(1 for p in providers if p.responses),
         invitations=invitations,
         response_rate=_share(responses, invitations),

@@ -17,7 +17,9 @@ for _name in ("title", "legend", "axis_title", "tick"):
 leather.theme.title_color = "#0b0c0c"
 leather.theme.legend_color = "#0b0c0c"
 leather.theme.axis_title_color = "#0b0c0c"
-leather.theme.tick_color = "#505a5f"
+leather.theme.tick_color = "#d8d8d8"
+leather.theme.zero_color = "#505a5f"
+leather.theme.label_color = "#0b0c0c"
 leather.theme.default_series_colors = ["#1d70b8", "#0b0c0c", "#f47738", "#4c2c92"]
 leather.theme.default_dot_radius = 5
 
@@ -47,7 +49,7 @@ def indicator_dots(title: str, labels: list[str], series: dict[str, list[float |
     positions = list(range(len(labels)))
     chart.add_x_scale(0, 100)
     chart.add_x_axis(ticks=[0, 25, 50, 75, 100], tick_formatter=_percent)
-    chart.add_y_scale(-0.5, len(labels) - 0.5)
+    chart.add_y_scale(-0.6, len(labels) - 0.4)
     chart.add_y_axis(
         ticks=positions,
         tick_formatter=lambda value, index, count: (

@@ -101,7 +101,7 @@ def area_tables(summary: AreaSummary) -> list[Table]:
     headlines = Table(
         title=f"Learner voice in the area, {summary.period_label}",
         columns=["Figure", "Pupils answering", "Positive (%)"],
-        rows=[["Responses", summary.responses, None]]
+        rows=[["Responses", _n(summary.responses, summary.responses is None), None]]
         + [
             [f"Share who {h.wording}", _n(h.answered, h.answered is None), _pct(h.share_positive)]
             for h in summary.headlines

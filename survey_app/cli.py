@@ -81,11 +81,11 @@ def demo() -> None:
     click.echo("demo data loaded" if loaded else "demo data already loaded; nothing added")
     click.echo("Demo sign-ins (at /staff/sign-in):")
     for login in DEMO_LOGINS:
-        click.echo(f"  {login.role:15} {login.email:32} {login.password}")
+        click.echo(f"  {login.role:24} {login.email:33} {login.password}")
+    code = f"import pyotp; print(pyotp.TOTP('{DEMO_TOTP_SECRET}').now())"
     click.echo(
-        f"The LA officer also needs a code: add the key {DEMO_TOTP_SECRET} to an authenticator "
-        'app, or run\n  .venv/bin/python -c "import pyotp; print(pyotp.TOTP('
-        f"'{DEMO_TOTP_SECRET}').now())\""
+        "The LA officer and safeguarding contact also need a code: add the key "
+        f'{DEMO_TOTP_SECRET} to an authenticator app, or run\n  .venv/bin/python -c "{code}"'
     )
 
 

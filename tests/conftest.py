@@ -157,6 +157,7 @@ PASSWORD = "correct horse battery"
 TOTP_SECRETS = {
     "la_officer": "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP",
     "other_la_officer": "KRSXG5CTMVRXEZLUKRSXG5CTMVRXEZLU",
+    "safeguarding": "MFRGGZDFMZTWQ2LKNNWG23TPOBYXE43U",
 }
 
 
@@ -222,6 +223,7 @@ def world(clock: Clock) -> World:
             "school_contact": (Role.SCHOOL_CONTACT, w.la, {"school_id": w.school}),
             "provider_staff": (Role.PROVIDER_STAFF, w.la, {"provider_id": w.provider}),
             "other_la_officer": (Role.LA_OFFICER, w.other_la, {}),
+            "safeguarding": (Role.LA_SAFEGUARDING, w.la, {}),
         }
         # Rows are inserted with one precomputed hash: Argon2 is deliberately slow, and
         # create_user itself is tested through the CLI.
@@ -367,3 +369,65 @@ def complete_survey(
         response = post_form(client, f"/survey/q/{number}", data, follow_redirects=False)
         assert response.status_code == 302, response.text
     return post_form(client, "/survey/send", {}, follow_redirects=False)
+
+
+def give_responses(
+    world: World,
+    settings: Any,
+    clock: Clock,
+    count: int,
+    *,
+    provider: int | None = None,
+    school: int | None = None,
+    year_group: int = 8,
+    answers: dict[str, str] | None = None,
+    comment: str | None = None,
+    when: dt.datetime | None = None,
+    prefix: str = "R",
+) -> list[Any]:
+    """Placements that ended, each with its survey answered (straight through the domain code)."""
+    from questionnaires.loader import current
+    from survey_app.invitations import issue_for
+    from survey_app.responses import AnswerIn, answer_for, save_response
+    from survey_app.tables import Invitation, Placement
+
+    moment = when or clock.now
+    rows = run(
+        Placement.insert(
+            *[
+                placement_row(
+                    world,
+                    clock,
+                    provider=provider or world.provider,
+                    school=school or world.school,
+                    pupil_reference=f"{prefix}-{moment:%Y%m%d}-{n}",
+                    year_group=year_group,
+                    start_date=(moment - dt.timedelta(days=60)).date(),
+                    planned_end_date=(moment - dt.timedelta(days=1)).date(),
+                    ended_on=(moment - dt.timedelta(days=1)).date(),
+                )
+                for n in range(count)
+            ]
+        ).returning(Placement.id)
+    )
+    ids = [row["id"] for row in rows]
+    run(issue_for(settings, ids, moment))
+    invitations = run(
+        Invitation.select(Invitation.id, Invitation.questionnaire_id).where(
+            Invitation.placement.is_in(ids)
+        )
+    )
+    chosen = (
+        answers if answers is not None else {"felt_safe": "very_safe", "overall_rating": "good"}
+    )
+    for invitation in invitations:
+        questionnaire = current(invitation["questionnaire_id"])
+        given = []
+        for question in questionnaire.questions:
+            if question.kind == "text" and comment and question.id == "anything_else":
+                given.append(AnswerIn(question.id, None, None, None, comment))
+            option = next((o for o in question.options if o.value == chosen.get(question.id)), None)
+            if option is not None:
+                given.append(answer_for(question, option))
+        run(save_response(invitation["id"], questionnaire, given, moment))
+    return ids
