@@ -13,6 +13,7 @@ from typing import Any
 
 import msgspec
 
+from survey_app import tallies
 from survey_app.database import transaction
 from survey_app.scoping import placement_path
 from survey_app.tables import (
@@ -121,6 +122,7 @@ async def erase_pupil(local_authority_id: int, reference: str) -> int:
                 )
             ]
             if responses:
+                await tallies.remove(Answer.response.is_in(responses))
                 await Answer.delete().where(Answer.response.is_in(responses))
                 await Response.delete().where(Response.id.is_in(responses))
             await DraftAnswer.delete().where(DraftAnswer.invitation.is_in(invitations))

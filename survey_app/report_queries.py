@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from piccolo.query.functions.aggregate import Count
+from piccolo.query.functions.aggregate import Count, Sum
 
 from questionnaires.loader import versions_of
 from reports.aggregation import GroupedCount, IndicatorCount, OptionCount
@@ -29,6 +29,7 @@ from survey_app.scoping import Actor, placement_path, scope
 from survey_app.settings import Settings
 from survey_app.tables import (
     Answer,
+    IndicatorTally,
     Invitation,
     Placement,
     Provider,
@@ -43,7 +44,7 @@ def _in_year(table: Any, academic_year: int | None) -> list[Any]:
     """The where-clause for one academic year of responses (none for all years)."""
     if academic_year is None:
         return []
-    column = Response.academic_year if table is Response else Answer.response.academic_year  # type: ignore[union-attr]
+    column = Response.academic_year if table is Response else Answer.academic_year
     return [column == academic_year]
 
 
@@ -103,7 +104,7 @@ async def provider_report(
             < dt.datetime.combine(end + dt.timedelta(days=1), dt.time(), LONDON),
         ]
     invitations = await Invitation.count().where(*invitation_filter)
-    response_filter = [placement_path(Response).provider == provider_id, scope(actor, Response)]
+    response_filter = [Response.provider == provider_id, scope(actor, Response)]
     by_year = await (
         Response.select(Response.academic_year, Count(alias="count"))
         .where(*response_filter)
@@ -115,40 +116,41 @@ async def provider_report(
         .group_by(Response.term)
     )
     answer_filter = [
-        placement_path(Answer).provider == provider_id,
+        Answer.provider == provider_id,
         scope(actor, Answer),
         *_in_year(Answer, academic_year),
     ]
     term_rows = await (
         Answer.select(
-            Answer.response.term.as_alias("grp"),  # type: ignore[union-attr]
+            Answer.term.as_alias("grp"),
             Answer.indicator,
             Answer.polarity,
             Count(alias="count"),
         )
         .where(Answer.indicator.is_not_null(), *answer_filter)
-        .group_by(Answer.response.term, Answer.indicator, Answer.polarity)  # type: ignore[union-attr]
+        .group_by(Answer.term, Answer.indicator, Answer.polarity)
     )
     year_group_rows = await (
         Answer.select(
-            placement_path(Answer).year_group.as_alias("grp"),
+            Answer.year_group.as_alias("grp"),
             Answer.indicator,
             Answer.polarity,
             Count(alias="count"),
         )
         .where(Answer.indicator.is_not_null(), *answer_filter)
-        .group_by(placement_path(Answer).year_group, Answer.indicator, Answer.polarity)
+        .group_by(Answer.year_group, Answer.indicator, Answer.polarity)
     )
     # The area figure beside each indicator: every provider of this LA, so a large group. It is
     # the one deliberate read beyond the actor's scope, and only ever as totals.
     area_rows = await (
-        Answer.select(Answer.indicator, Answer.polarity, Count(alias="count"))
-        .where(
-            Answer.indicator.is_not_null(),
-            placement_path(Answer).local_authority == provider["local_authority"],
-            *_in_year(Answer, academic_year),
+        IndicatorTally.select(
+            IndicatorTally.indicator, IndicatorTally.polarity, Sum(IndicatorTally.answers)
         )
-        .group_by(Answer.indicator, Answer.polarity)
+        .where(
+            IndicatorTally.local_authority == provider["local_authority"],
+            *([IndicatorTally.academic_year == academic_year] if academic_year else []),
+        )
+        .group_by(IndicatorTally.indicator, IndicatorTally.polarity)
     )
     option_rows = await (
         Answer.select(
@@ -180,7 +182,9 @@ async def provider_report(
         responses_by_year={row["academic_year"]: row["count"] for row in by_year},
         responses_by_term={row["term"]: row["count"] for row in by_term},
         indicator_counts=[IndicatorCount(i, p, n) for (i, p), n in overall.items()],
-        area_indicator_counts=[IndicatorCount(**row) for row in area_rows],
+        area_indicator_counts=[
+            IndicatorCount(row["indicator"], row["polarity"], row["sum"]) for row in area_rows
+        ],
         term_counts=grouped,
         year_group_counts=[
             GroupedCount(str(r["grp"]), r["indicator"], r["polarity"], r["count"])
@@ -222,39 +226,41 @@ async def area_summary(
     providers = await Provider.select(Provider.id, Provider.name, Provider.rag_rating).where(
         scope(actor, Provider)
     )
-    invitation_filter = [scope(actor, Invitation)]
+    opened: list[Any] = [Invitation.kind == "end"]
     if academic_year is not None:
         start, end = academic_year_bounds(academic_year)
-        invitation_filter += [
+        opened += [
             Invitation.opened_at >= dt.datetime.combine(start, dt.time(), LONDON),
             Invitation.opened_at
             < dt.datetime.combine(end + dt.timedelta(days=1), dt.time(), LONDON),
         ]
+    # Counted from placements with a sub-select: one end survey per placement, and far quicker
+    # than joining every invitation to its placement.
     invited = await (
-        Invitation.select(
-            placement_path(Invitation).provider.as_alias("provider"), Count(alias="count")
+        Placement.select(Placement.provider, Count(alias="count"))
+        .where(
+            scope(actor, Placement),
+            Placement.id.is_in(Invitation.select(Invitation.placement).where(*opened)),
         )
-        .where(*invitation_filter)
-        .group_by(placement_path(Invitation).provider)
+        .group_by(Placement.provider)
     )
     responded = await (
-        Response.select(
-            placement_path(Response).provider.as_alias("provider"), Count(alias="count")
-        )
+        Response.select(Response.provider, Count(alias="count"))
         .where(scope(actor, Response), *_in_year(Response, academic_year))
-        .group_by(placement_path(Response).provider)
+        .group_by(Response.provider)
     )
     counts = await (
-        Answer.select(
-            placement_path(Answer).provider.as_alias("provider_id"),
-            Answer.indicator,
-            Answer.polarity,
-            Count(alias="count"),
+        IndicatorTally.select(
+            IndicatorTally.provider,
+            IndicatorTally.indicator,
+            IndicatorTally.polarity,
+            Sum(IndicatorTally.answers),
         )
         .where(
-            Answer.indicator.is_not_null(), scope(actor, Answer), *_in_year(Answer, academic_year)
+            scope(actor, IndicatorTally),
+            *([IndicatorTally.academic_year == academic_year] if academic_year else []),
         )
-        .group_by(placement_path(Answer).provider, Answer.indicator, Answer.polarity)
+        .group_by(IndicatorTally.provider, IndicatorTally.indicator, IndicatorTally.polarity)
     )
     invited_by = {row["provider"]: row["count"] for row in invited}
     responded_by = {row["provider"]: row["count"] for row in responded}
@@ -274,7 +280,9 @@ async def area_summary(
             )
             for p in providers
         ],
-        counts=[ProviderCount(**row) for row in counts],
+        counts=[
+            ProviderCount(r["provider"], r["indicator"], r["polarity"], r["sum"]) for r in counts
+        ],
         threshold=settings.disclosure_threshold,
     )
 
@@ -385,7 +393,7 @@ async def school_report(
         Answer.select(Answer.indicator, Answer.polarity, Count(alias="count"))
         .where(
             Answer.indicator.is_not_null(),
-            placement_path(Answer).school == school_id,
+            Answer.school == school_id,
             scope(actor, Answer),
         )
         .group_by(Answer.indicator, Answer.polarity)

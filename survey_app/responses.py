@@ -10,6 +10,7 @@ import msgspec
 
 from questionnaires.schema import Option, Question, Questionnaire
 from reports.periods import academic_year_of, term_key
+from survey_app import tallies
 from survey_app.database import transaction
 from survey_app.display import LONDON
 from survey_app.tables import Answer, DraftAnswer, Invitation, Response
@@ -77,6 +78,18 @@ async def save_response(
         )
         if not claimed:
             return SaveOutcome.ALREADY_DONE
+        placement = await (
+            Invitation.select(
+                Invitation.placement.local_authority.as_alias("local_authority"),
+                Invitation.placement.provider.as_alias("provider"),
+                Invitation.placement.school.as_alias("school"),
+                Invitation.placement.year_group.as_alias("year_group"),
+            )
+            .where(Invitation.id == invitation_id)
+            .first()
+        )
+        assert placement is not None, "an invitation always has its placement"
+        term, academic_year = term_key(day), academic_year_of(day)
         response = await Response.insert(
             Response(
                 invitation=invitation_id,
@@ -84,8 +97,11 @@ async def save_response(
                 questionnaire_version=questionnaire.version,
                 band=questionnaire.band,
                 submitted_at=now,
-                term=term_key(day),
-                academic_year=academic_year_of(day),
+                term=term,
+                academic_year=academic_year,
+                local_authority=placement["local_authority"],
+                provider=placement["provider"],
+                school=placement["school"],
                 needs_follow_up=any(answer.safeguarding for answer in answers),
             )
         ).returning(Response.id)
@@ -104,8 +120,17 @@ async def save_response(
                         text=answer.text,
                         # Nobody outside the review queue sees a comment until it is released.
                         review_status="pending" if answer.text else None,
+                        term=term,
+                        academic_year=academic_year,
+                        **placement,
                     )
                     for answer in answers
                 ]
+            )
+            await tallies.add(
+                local_authority=placement["local_authority"],
+                academic_year=academic_year,
+                provider=placement["provider"],
+                answers=answers,
             )
     return SaveOutcome.SAVED

@@ -10,6 +10,7 @@ from piccolo.table import Table
 
 from survey_app.tables import (
     Answer,
+    IndicatorTally,
     Invitation,
     OutboxMessage,
     Placement,
@@ -96,6 +97,26 @@ def scope(actor: Actor, table: type[Table]) -> Any:
         if not actor.is_la:
             return OutboxMessage.id < 0
         return OutboxMessage.local_authority == actor.local_authority_id
+    if table is IndicatorTally:
+        # Tallies have no school: a school contact's totals come from its own answers.
+        if actor.role == Role.SCHOOL_CONTACT:
+            return IndicatorTally.id < 0
+        if actor.role == Role.PROVIDER_STAFF:
+            return IndicatorTally.provider == actor.provider_id
+        return IndicatorTally.local_authority == actor.local_authority_id
+    if table is Answer:
+        # Answers carry their placement's organisations (copied when saved): no joins needed.
+        if actor.role == Role.SCHOOL_CONTACT:
+            return Answer.school == actor.school_id
+        if actor.role == Role.PROVIDER_STAFF:
+            return Answer.provider == actor.provider_id
+        return Answer.local_authority == actor.local_authority_id
+    if table is Response:
+        if actor.role == Role.SCHOOL_CONTACT:
+            return Response.school == actor.school_id
+        if actor.role == Role.PROVIDER_STAFF:
+            return Response.provider == actor.provider_id
+        return Response.local_authority == actor.local_authority_id
     if table is SafeguardingAlert and actor.role not in SAFEGUARDING_ROLES:
         # Alerts carry what a child said about their safety: the LA's named contact only.
         return SafeguardingAlert.id < 0

@@ -156,6 +156,11 @@ class Response(Table):
     term = Varchar(length=8, default="", index=True)
     #: The first calendar year of the academic year it was sent in (2026 for 2026/27).
     academic_year = Integer(default=0, index=True)
+    # Copied from the placement when the response is saved, so response counts need no joins
+    # (composite index ``response_provider``).
+    local_authority = Integer(default=0, index=True)
+    provider = Integer(default=0)
+    school = Integer(null=True, default=None, index=True)
     #: The pupil said they did not feel safe or asked to talk to someone: never silently dropped.
     needs_follow_up = Boolean(default=False, index=True)
 
@@ -166,11 +171,20 @@ class Answer(Table):
     id: Serial  # Piccolo adds the primary key; declared so type checkers know it
     response = ForeignKey(Response, null=False, index=True, index_method=IndexMethod.btree)
     question_id = Varchar(length=40)
-    indicator = Varchar(length=40, null=True, default=None, index=True)
+    indicator = Varchar(length=40, null=True, default=None)
     #: The chosen option's value, or null for free text and skipped questions.
     value = Varchar(length=40, null=True, default=None)
     polarity = Varchar(length=10, null=True, default=None)
     text = Text(null=True, default=None)
+    # What reports group and scope by, copied from the placement and response when the answer is
+    # saved (facts at that moment, never updated), so every report is one indexed GROUP BY on
+    # this table: see the composite indexes ``answer_area`` and ``answer_provider``.
+    local_authority = Integer(default=0)
+    provider = Integer(default=0)
+    school = Integer(null=True, default=None, index=True)
+    year_group = Integer(default=0)
+    term = Varchar(length=8, default="")
+    academic_year = Integer(default=0)
     #: Free text only: "pending" until the safeguarding contact releases or withholds it.
     review_status = Varchar(length=12, null=True, default=None, index=True)
     #: What reports may show: the text as released, with any redactions.
@@ -333,8 +347,27 @@ class AuditEvent(Table, tablename="audit_event"):
     client = Varchar(length=16, default="")
 
 
+class IndicatorTally(Table, tablename="indicator_tally"):
+    """Answers counted per LA, academic year, provider, indicator and polarity.
+
+    Kept in step with ``answer`` in the same transaction as every save or erasure (see
+    ``survey_app.tallies``), so area-wide figures are a scan of a few thousand rows, not of every
+    answer. Unique on everything but ``answers`` (index ``indicator_tally_key``).
+    """
+
+    id: Serial  # Piccolo adds the primary key; declared so type checkers know it
+    local_authority = Integer()
+    academic_year = Integer()
+    provider = Integer()
+    indicator = Varchar(length=40)
+    polarity = Varchar(length=10)
+    #: How many answers have this key.
+    answers = Integer(default=0)
+
+
 ALL_TABLES.extend(
     [
+        IndicatorTally,
         LookupFailure,
         DraftAnswer,
         SafeguardingAlert,

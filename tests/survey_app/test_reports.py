@@ -220,3 +220,29 @@ def test_qa_visit_pack_is_an_a4_pdf_with_the_report(
     client.cookies.clear()
     sign_in(client, world, "provider_staff")
     assert client.get(f"/staff/providers/{world.provider}/qa-pack.pdf").status_code == 404
+
+
+def test_tallies_always_agree_with_the_answers_they_count(
+    world: World, settings: Any, clock: Clock
+) -> None:
+    from survey_app.data_rights import erase_pupil
+    from survey_app.tables import IndicatorTally
+    from survey_app.tallies import rebuild
+
+    give_responses(world, settings, clock, 4, answers=HAPPY)
+    give_responses(
+        world, settings, clock, 3, provider=world.second_provider, answers=WORRIED, prefix="Q"
+    )
+    run(erase_pupil(world.la, f"Q-{clock.now:%Y%m%d}-1"))
+
+    def tallies() -> set[tuple[Any, ...]]:
+        rows = run(IndicatorTally.select().where(IndicatorTally.answers != 0))
+        return {
+            (r["provider"], r["academic_year"], r["indicator"], r["polarity"], r["answers"])
+            for r in rows
+        }
+
+    kept = tallies()
+    run(rebuild())
+    assert kept == tallies()
+    assert (world.second_provider, 2026, "felt_safe", "negative", 2) in kept

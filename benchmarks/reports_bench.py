@@ -1,0 +1,442 @@
+"""How long reports take on a large county's data, on SQLite and PostgreSQL.
+
+    .venv/bin/python benchmarks/reports_bench.py                 # 10,000 and 100,000 responses
+    .venv/bin/python benchmarks/reports_bench.py --sizes 10000 100000 1000000
+
+For each size it builds a fresh database through the real migrations, bulk-loads that many
+responses (one LA, 300 providers, 400 schools, years 4-11 over three academic years, 12 indicator
+answers and sometimes a comment each), then times the provider report, the area summary and the
+QA visit pack (report and PDF) through the service's own functions. Each figure is the median of
+seven runs after one warm-up, beside a trivial query on the same connection setup (``SELECT 1``
+through Piccolo), so the ratio says what the report costs over the floor. PostgreSQL runs on a
+throwaway cluster on 127.0.0.1 when the server is installed.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import datetime as dt
+import os
+import random
+import sqlite3
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import uuid
+from collections.abc import Awaitable, Callable
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+PROVIDERS, SCHOOLS = 300, 400
+INDICATORS = [
+    "felt_safe",
+    "trusted_adult",
+    "learning_support",
+    "challenge",
+    "progress",
+    "understood_why",
+    "involved_in_decisions",
+    "home_school_contact",
+    "next_steps",
+    "sessions_missed",
+    "feelings_about_learning",
+    "overall_rating",
+]
+POLARITY = ["positive"] * 6 + ["neutral"] * 2 + ["negative", "not_known"]
+START = dt.datetime(2023, 9, 1, 10, tzinfo=dt.UTC)
+NOW = dt.datetime(2026, 8, 31, 10, tzinfo=dt.UTC)
+
+
+def rows(n: int, seed: int = 7) -> dict[str, list[tuple[Any, ...]]]:
+    """Every row to load, made up but shaped like three years of a large county."""
+    from reports.periods import academic_year_of, term_key
+
+    rng = random.Random(seed)
+    span = (NOW - START).total_seconds()
+    out: dict[str, list[tuple[Any, ...]]] = {
+        "placement": [],
+        "invitation": [],
+        "response": [],
+        "answer": [],
+    }
+    answer_id = 0
+    for number in range(1, n + 1):
+        submitted = START + dt.timedelta(seconds=rng.random() * span)
+        day = submitted.date()
+        year = rng.randint(4, 11)
+        band = "years_4_6" if year <= 6 else "years_7_9" if year <= 9 else "years_10_11"
+        invitation = str(uuid.UUID(int=rng.getrandbits(128), version=4))
+        out["placement"].append(
+            (
+                number,
+                1,
+                1 + number % SCHOOLS,
+                f"school:{1 + number % SCHOOLS}",
+                1 + rng.randrange(PROVIDERS),
+                f"B-{number}",
+                year,
+                day - dt.timedelta(days=90),
+                day,
+                day,
+                9.0,
+                "",
+                False,
+                submitted,
+            )
+        )
+        out["invitation"].append(
+            (
+                invitation,
+                number,
+                "end",
+                f"end_{band}",
+                uuid.uuid4().hex + uuid.uuid4().hex,
+                uuid.uuid4().hex + uuid.uuid4().hex,
+                0,
+                submitted - dt.timedelta(days=2),
+                submitted + dt.timedelta(days=26),
+                "completed",
+                submitted,
+            )
+        )
+        out["response"].append(
+            (
+                number,
+                invitation,
+                f"end_{band}",
+                1,
+                band,
+                submitted,
+                False,
+                term_key(day),
+                academic_year_of(day),
+                1,
+                out["placement"][-1][4],
+                out["placement"][-1][2],
+            )
+        )
+        # The report dimensions every answer carries: LA, provider, school, year, term, year.
+        dimensions = (1, out["placement"][-1][4], out["placement"][-1][2], year)
+        dimensions += (term_key(day), academic_year_of(day))
+        for indicator in INDICATORS:
+            answer_id += 1
+            polarity = rng.choice(POLARITY)
+            out["answer"].append(
+                (
+                    answer_id,
+                    number,
+                    indicator,
+                    indicator,
+                    polarity,
+                    polarity,
+                    None,
+                    None,
+                    None,
+                    *dimensions,
+                )
+            )
+        if rng.random() < 0.3:
+            answer_id += 1
+            out["answer"].append(
+                (
+                    answer_id,
+                    number,
+                    "anything_else",
+                    None,
+                    None,
+                    None,
+                    "It was good.",
+                    "released",
+                    "It was good.",
+                    *dimensions,
+                )
+            )
+    return out
+
+
+COLUMNS = {
+    "placement": [
+        "id",
+        "local_authority",
+        "school",
+        "commissioner_key",
+        "provider",
+        "pupil_reference",
+        "year_group",
+        "start_date",
+        "planned_end_date",
+        "ended_on",
+        "hours_per_week",
+        "purpose",
+        "simplest_version",
+        "created_at",
+    ],
+    "invitation": [
+        "id",
+        "placement",
+        "kind",
+        "questionnaire_id",
+        "token_hash",
+        "short_code_hash",
+        "revocation_counter",
+        "opened_at",
+        "expires_at",
+        "status",
+        "completed_at",
+    ],
+    "response": [
+        "id",
+        "invitation",
+        "questionnaire_id",
+        "questionnaire_version",
+        "band",
+        "submitted_at",
+        "needs_follow_up",
+        "term",
+        "academic_year",
+        "local_authority",
+        "provider",
+        "school",
+    ],
+    "answer": [
+        "id",
+        "response",
+        "question_id",
+        "indicator",
+        "value",
+        "polarity",
+        "text",
+        "review_status",
+        "released_text",
+        "local_authority",
+        "provider",
+        "school",
+        "year_group",
+        "term",
+        "academic_year",
+    ],
+}
+
+
+def organisations() -> dict[str, list[tuple[Any, ...]]]:
+    return {
+        "local_authority": [(1, "Bigshire", "E10000099", "", "")],
+        "school": [(s, 1, f"School {s}", "", "") for s in range(1, SCHOOLS + 1)],
+        "provider": [
+            (p, 1, f"Provider {p}", "", "unregistered", "approved", "green", "vocational", "")
+            for p in range(1, PROVIDERS + 1)
+        ],
+    }
+
+
+ORG_COLUMNS = {
+    "local_authority": ["id", "name", "code", "safeguarding_email", "contact_email"],
+    "school": ["id", "local_authority", "name", "urn", "contact_email"],
+    "provider": [
+        "id",
+        "local_authority",
+        "name",
+        "contact_email",
+        "registration_status",
+        "qa_stage",
+        "rag_rating",
+        "offer_types",
+        "rag_reason",
+    ],
+}
+
+
+def _sqlite_value(value: Any) -> Any:
+    if isinstance(value, dt.datetime):
+        return value.isoformat(sep=" ")
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    return value
+
+
+def load_sqlite(path: str, data: dict[str, list[tuple[Any, ...]]]) -> None:
+    connection = sqlite3.connect(path)
+    connection.execute("PRAGMA synchronous = OFF")
+    with connection:
+        for table, columns in {**ORG_COLUMNS, **COLUMNS}.items():
+            marks = ", ".join("?" * len(columns))
+            names = ", ".join(f'"{c}"' for c in columns)
+            connection.executemany(
+                f'INSERT INTO "{table}" ({names}) VALUES ({marks})',  # noqa: S608 - fixed names
+                ([_sqlite_value(v) for v in row] for row in data[table]),
+            )
+    connection.execute("ANALYZE")
+    connection.close()
+
+
+async def load_postgres(url: str, data: dict[str, list[tuple[Any, ...]]]) -> None:
+    import asyncpg
+
+    connection = await asyncpg.connect(url)
+    try:
+        for table, columns in {**ORG_COLUMNS, **COLUMNS}.items():
+            records = [
+                tuple(
+                    uuid.UUID(v)
+                    if table in ("invitation", "response")
+                    and c in ("id", "invitation")
+                    and isinstance(v, str)
+                    else v
+                    for c, v in zip(columns, row, strict=True)
+                )
+                for row in data[table]
+            ]
+            await connection.copy_records_to_table(table, records=records, columns=columns)
+        await connection.execute("VACUUM ANALYZE")
+    finally:
+        await connection.close()
+
+
+async def median_ms(work: Callable[[], Awaitable[Any]], runs: int = 7) -> float:
+    await work()
+    times = []
+    for _ in range(runs):
+        started = time.perf_counter()
+        await work()
+        times.append((time.perf_counter() - started) * 1000)
+    return statistics.median(times)
+
+
+async def measure(database_url: str, total: int) -> dict[str, float]:
+    from survey_app import database, qa_pack
+    from survey_app.report_queries import area_summary, provider_report
+    from survey_app.routes.report_pages import provider_charts
+    from survey_app.scoping import Actor, Role
+    from survey_app.settings import load_settings
+    from survey_app.tables import Provider
+
+    settings = load_settings({"SURVEY_DATABASE_URL": database_url, "SURVEY_SECRET_KEY": "bench"})
+    engine = database.engine_for(settings)
+    for table in database.all_tables():
+        table._meta.db = engine
+    officer = Actor(user_id=1, email="bench@example", role=Role.LA_OFFICER, local_authority_id=1)
+    from survey_app.tallies import rebuild
+
+    # The bulk load bypassed the service, so count the tallies the way a migration would.
+    await rebuild()
+    summary = await area_summary(settings, officer)
+    assert summary.responses == total, (summary.responses, total)
+    felt_safe = next(h for h in summary.headlines if h.key == "felt_safe")
+    assert felt_safe.answered is not None and felt_safe.answered > 0.8 * total
+    provider_staff = Actor(
+        user_id=2, email="p@example", role=Role.PROVIDER_STAFF, local_authority_id=1, provider_id=7
+    )
+
+    async def floor() -> None:
+        await Provider.raw("SELECT 1")
+
+    async def pack() -> None:
+        report = await provider_report(settings, officer, 7, NOW)
+        assert report is not None
+        await asyncio.to_thread(qa_pack.render, report, provider_charts(report), NOW)
+
+    return {
+        "floor (SELECT 1)": await median_ms(floor),
+        "provider report (LA)": await median_ms(lambda: provider_report(settings, officer, 7, NOW)),
+        "provider report (provider's own view)": await median_ms(
+            lambda: provider_report(settings, provider_staff, 7, NOW)
+        ),
+        "provider report, one academic year": await median_ms(
+            lambda: provider_report(settings, officer, 7, NOW, 2025)
+        ),
+        "area summary": await median_ms(lambda: area_summary(settings, officer)),
+        "area summary, one academic year": await median_ms(
+            lambda: area_summary(settings, officer, 2025)
+        ),
+        "QA visit pack (report + PDF)": await median_ms(pack, runs=3),
+    }
+
+
+def migrate(env: dict[str, str]) -> None:
+    subprocess.run(
+        [str(ROOT / ".venv" / "bin" / "survey-app"), "migrate"],
+        env=env,
+        check=True,
+        capture_output=True,
+    )
+
+
+def run_size(kind: str, n: int) -> dict[str, float]:
+    work = Path(tempfile.mkdtemp(prefix="lv-bench-"))
+    cluster = None
+    if kind == "sqlite":
+        url = f"sqlite:///{work / 'bench.db'}"
+    else:
+        from tests.postgres_cluster import Cluster, find_bindir
+
+        bindir = find_bindir()
+        assert bindir is not None
+        cluster = Cluster(bindir)
+        cluster.start()
+        url = cluster.url
+    env = {
+        **os.environ,
+        "SURVEY_DATABASE_URL": url,
+        "SURVEY_VAR_DIR": str(work),
+        "SURVEY_SECRET_KEY": "bench",
+    }
+    try:
+        migrate(env)
+        started = time.perf_counter()
+        data = {**organisations(), **rows(n)}
+        if kind == "sqlite":
+            load_sqlite(url.removeprefix("sqlite:///"), data)
+        else:
+            asyncio.run(load_postgres(url, data))
+        print(
+            f"  loaded {n:,} responses ({len(data['answer']):,} answers) in "
+            f"{time.perf_counter() - started:.0f} s",
+            flush=True,
+        )
+        return asyncio.run(measure(url, n))
+    finally:
+        if cluster is not None:
+            cluster.stop()
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--sizes", type=int, nargs="+", default=[10_000, 100_000])
+    parser.add_argument("--databases", nargs="+", default=["sqlite", "postgres"])
+    args = parser.parse_args()
+    from tests.postgres_cluster import find_bindir
+
+    results: dict[tuple[str, int], dict[str, float]] = {}
+    for kind in args.databases:
+        if kind == "postgres" and find_bindir() is None:
+            print("!!! PostgreSQL is not installed: skipping it (apt-get install postgresql)")
+            continue
+        for n in args.sizes:
+            print(f"{kind}, {n:,} responses", flush=True)
+            results[(kind, n)] = run_size(kind, n)
+            for name, ms in results[(kind, n)].items():
+                floor = results[(kind, n)]["floor (SELECT 1)"]
+                print(f"  {name:40} {ms:9.1f} ms  ({ms / floor:7.0f} x floor)", flush=True)
+    print("\nGrowth (time at the largest size / time at the smallest, against the size ratio):")
+    for kind in args.databases:
+        sizes = sorted(n for k, n in results if k == kind)
+        if len(sizes) < 2:
+            continue
+        small, large = results[(kind, sizes[0])], results[(kind, sizes[-1])]
+        for name in small:
+            if name.startswith("floor"):
+                continue
+            print(
+                f"  {kind:8} {name:40} x{large[name] / small[name]:6.1f} "
+                f"for x{sizes[-1] / sizes[0]:.0f} the responses"
+            )
+
+
+if __name__ == "__main__":
+    main()
