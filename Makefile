@@ -16,6 +16,7 @@ install: $(STAMP)
 
 ## run: install, migrate a SQLite file under var/, load demo data once, serve on 127.0.0.1:8000
 run: install
+	bash scripts/system-packages.sh
 	$(BIN)/survey-app migrate
 	$(BIN)/survey-app demo
 	SURVEY_DEMO_MODE=true $(BIN)/survey-app serve

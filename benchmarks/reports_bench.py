@@ -320,6 +320,9 @@ async def measure(database_url: str, total: int) -> dict[str, float]:
     engine = database.engine_for(settings)
     for table in database.all_tables():
         table._meta.db = engine
+    if settings.is_postgres:
+        # As the server does: a pool of connections, not one opened per query.
+        await engine.start_connection_pool(min_size=2, max_size=settings.database_pool_size)
     officer = Actor(user_id=1, email="bench@example", role=Role.LA_OFFICER, local_authority_id=1)
     from survey_app.tallies import rebuild
 

@@ -36,10 +36,19 @@ def render_html(report: ProviderReport, charts: dict[str, Markup], now: dt.datet
     )
 
 
+class PackUnavailable(Exception):
+    """WeasyPrint cannot load Pango on this machine; the message says what to install."""
+
+
 def render(report: ProviderReport, charts: dict[str, Markup], now: dt.datetime) -> bytes:
     """The pack as PDF bytes; slow (a few hundred ms), so call it off the event loop."""
     # Imported here: WeasyPrint loads Pango when imported, which only the PDF needs.
-    import weasyprint
+    try:
+        import weasyprint
+    except OSError as error:
+        raise PackUnavailable(
+            "PDF packs need the Pango library: apt-get install libpango-1.0-0 libpangoft2-1.0-0"
+        ) from error
 
     pdf: bytes = weasyprint.HTML(string=render_html(report, charts, now)).write_pdf()
     return pdf

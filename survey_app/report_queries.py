@@ -6,6 +6,7 @@ group (term, year group, provider, indicator, polarity), whatever the number of 
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 from typing import Any
 
@@ -46,6 +47,18 @@ def _in_year(table: Any, academic_year: int | None) -> list[Any]:
         return []
     column = Response.academic_year if table is Response else Answer.academic_year
     return [column == academic_year]
+
+
+async def _grouped_by(column: Any, answer_filter: list[Any]) -> list[dict[str, Any]]:
+    """Indicator answers counted per polarity and per value of ``column`` (as ``grp``)."""
+    rows: list[dict[str, Any]] = await (
+        Answer.select(
+            column.as_alias("grp"), Answer.indicator, Answer.polarity, Count(alias="count")
+        )
+        .where(Answer.indicator.is_not_null(), *answer_filter)
+        .group_by(column, Answer.indicator, Answer.polarity)
+    )
+    return rows
 
 
 async def qa_record_of(provider: dict[str, Any]) -> tuple[QARecord, list[RecordChange]]:
@@ -103,14 +116,13 @@ async def provider_report(
             Invitation.opened_at
             < dt.datetime.combine(end + dt.timedelta(days=1), dt.time(), LONDON),
         ]
-    invitations = await Invitation.count().where(*invitation_filter)
     response_filter = [Response.provider == provider_id, scope(actor, Response)]
-    by_year = await (
+    by_year_query = (
         Response.select(Response.academic_year, Count(alias="count"))
         .where(*response_filter)
         .group_by(Response.academic_year)
     )
-    by_term = await (
+    by_term_query = (
         Response.select(Response.term, Count(alias="count"))
         .where(*response_filter, *_in_year(Response, academic_year))
         .group_by(Response.term)
@@ -120,29 +132,9 @@ async def provider_report(
         scope(actor, Answer),
         *_in_year(Answer, academic_year),
     ]
-    term_rows = await (
-        Answer.select(
-            Answer.term.as_alias("grp"),
-            Answer.indicator,
-            Answer.polarity,
-            Count(alias="count"),
-        )
-        .where(Answer.indicator.is_not_null(), *answer_filter)
-        .group_by(Answer.term, Answer.indicator, Answer.polarity)
-    )
-    year_group_rows = await (
-        Answer.select(
-            Answer.year_group.as_alias("grp"),
-            Answer.indicator,
-            Answer.polarity,
-            Count(alias="count"),
-        )
-        .where(Answer.indicator.is_not_null(), *answer_filter)
-        .group_by(Answer.year_group, Answer.indicator, Answer.polarity)
-    )
     # The area figure beside each indicator: every provider of this LA, so a large group. It is
     # the one deliberate read beyond the actor's scope, and only ever as totals.
-    area_rows = await (
+    area_query = (
         IndicatorTally.select(
             IndicatorTally.indicator, IndicatorTally.polarity, Sum(IndicatorTally.answers)
         )
@@ -152,7 +144,7 @@ async def provider_report(
         )
         .group_by(IndicatorTally.indicator, IndicatorTally.polarity)
     )
-    option_rows = await (
+    option_query = (
         Answer.select(
             Answer.response.questionnaire_id.as_alias("questionnaire_id"),  # type: ignore[union-attr]
             Answer.question_id,
@@ -162,10 +154,32 @@ async def provider_report(
         .where(Answer.value.is_not_null(), *answer_filter)
         .group_by(Answer.response.questionnaire_id, Answer.question_id, Answer.value)  # type: ignore[union-attr]
     )
-    comments = await (
+    comments_query = (
         Answer.select(Answer.released_text)
         .where(Answer.review_status == "released", *answer_filter)
         .limit(500)
+    )
+    # Independent queries, run at once: on PostgreSQL each takes its own pooled connection.
+    (
+        invitations,
+        by_year,
+        by_term,
+        term_rows,
+        year_group_rows,
+        area_rows,
+        option_rows,
+        comments,
+        (record, history),
+    ) = await asyncio.gather(
+        Invitation.count().where(*invitation_filter),
+        by_year_query,
+        by_term_query,
+        _grouped_by(Answer.term, answer_filter),
+        _grouped_by(Answer.year_group, answer_filter),
+        area_query,
+        option_query,
+        comments_query,
+        qa_record_of(provider),
     )
     grouped = [
         GroupedCount(str(r["grp"]), r["indicator"], r["polarity"], r["count"]) for r in term_rows
@@ -175,7 +189,6 @@ async def provider_report(
         overall[(row.indicator, row.polarity)] = (
             overall.get((row.indicator, row.polarity), 0) + row.count
         )
-    record, history = await qa_record_of(provider)
     counts = ProviderCounts(
         invitations=invitations,
         responses=sum(row["count"] for row in by_term),

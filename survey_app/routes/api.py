@@ -21,7 +21,7 @@ from litestar.params import JSONBody
 from reports.area import AreaSummary
 from reports.provider import ProviderReport
 from reports.school import SchoolReport
-from survey_app.audit import record, refuse
+from survey_app.audit import refuse
 from survey_app.auth import current_actor
 from survey_app.headers import private_page
 from survey_app.placement_records import (
@@ -34,9 +34,13 @@ from survey_app.placement_records import (
     list_placements,
 )
 from survey_app.placements import FieldError, PlacementEnd, PlacementIn
-from survey_app.report_queries import area_summary, provider_report, school_report
+from survey_app.report_access import (
+    open_area_summary,
+    open_provider_report,
+    open_school_report,
+)
 from survey_app.routes.params import ObjectId, Year
-from survey_app.scoping import Actor, Role, scope
+from survey_app.scoping import Actor, scope
 from survey_app.settings import Settings
 from survey_app.tables import Provider, School
 
@@ -177,10 +181,7 @@ async def api_provider_report(
     year: Year = None,
 ) -> ProviderReport:
     """Learner-voice figures for one provider: per indicator, per question, response rate."""
-    report = await provider_report(settings, actor, provider_id, now, year)
-    if report is None:
-        raise await refuse(actor, "provider", provider_id, now)
-    await record("report.view", now=now, actor=actor, object_type="provider", object_id=provider_id)
+    report = await open_provider_report(settings, actor, provider_id, now, year)
     return report
 
 
@@ -289,10 +290,7 @@ async def api_area_summary(
     year: Year = None,
 ) -> AreaSummary:
     """The LA's publishable summary (LA staff only): headlines, providers, spot-check prompts."""
-    if not actor.is_la:
-        raise NotFoundException("The area summary is for LA staff")
-    summary = await area_summary(settings, actor, year)
-    await record("report.view", now=now, actor=actor, object_type="area", object_id=year or "all")
+    summary = await open_area_summary(settings, actor, now, year)
     return summary
 
 
@@ -304,14 +302,7 @@ async def api_school_report(
     school_id: ObjectId,
 ) -> SchoolReport:
     """A school's own pupils: request status, each pupil's feedback, and protected totals."""
-    report = (
-        await school_report(settings, actor, school_id, now)
-        if actor.role != Role.PROVIDER_STAFF
-        else None
-    )
-    if report is None:
-        raise await refuse(actor, "school", school_id, now)
-    await record("report.view", now=now, actor=actor, object_type="school", object_id=school_id)
+    report = await open_school_report(settings, actor, school_id, now)
     return report
 
 

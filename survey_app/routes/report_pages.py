@@ -8,7 +8,11 @@ from typing import Any
 import anyio
 from litestar import Request, Response, Router, get
 from litestar.di import NamedDependency, Provide
-from litestar.exceptions import NotAuthorizedException, NotFoundException
+from litestar.exceptions import (
+    NotAuthorizedException,
+    NotFoundException,
+    ServiceUnavailableException,
+)
 from litestar.response import Redirect, Template
 from markupsafe import Markup
 
@@ -18,11 +22,16 @@ from reports.exports import Table, to_csv, to_xlsx
 from reports.periods import academic_year_label
 from reports.provider import ProviderReport
 from survey_app import qa_pack
-from survey_app.audit import record, refuse
+from survey_app.audit import refuse
 from survey_app.auth import current_actor
 from survey_app.headers import private_page
 from survey_app.placement_records import list_placements
-from survey_app.report_queries import academic_years, area_summary, provider_report, school_report
+from survey_app.report_access import (
+    open_area_summary,
+    open_provider_report,
+    open_school_report,
+)
+from survey_app.report_queries import academic_years
 from survey_app.routes.params import ObjectId, Year
 from survey_app.routes.staff import _to_sign_in
 from survey_app.scoping import Actor, Role
@@ -74,16 +83,6 @@ def provider_charts(report: ProviderReport) -> dict[str, Markup]:
     return charts
 
 
-async def _provider_report(
-    actor: Actor, settings: Settings, now: dt.datetime, provider_id: int, year: int | None
-) -> ProviderReport:
-    report = await provider_report(settings, actor, provider_id, now, year)
-    if report is None:
-        raise await refuse(actor, "provider", provider_id, now)
-    await record("report.view", now=now, actor=actor, object_type="provider", object_id=provider_id)
-    return report
-
-
 @get("/providers/{provider_id:int}")
 async def provider_detail(
     actor: NamedDependency[Actor],
@@ -93,7 +92,7 @@ async def provider_detail(
     year: Year = None,
 ) -> Template:
     """One provider's QA record and learner-voice report (totals only for provider staff)."""
-    report = await _provider_report(actor, settings, now, provider_id, year)
+    report = await open_provider_report(settings, actor, provider_id, now, year)
     placements = (
         await list_placements(settings, actor, provider_id=provider_id, limit=200)
         if actor.role != Role.PROVIDER_STAFF
@@ -125,7 +124,7 @@ async def provider_download(
 ) -> Response[bytes]:
     """The provider report as CSV or XLSX (the same figures the page shows)."""
     kind = _kind(request)
-    report = await _provider_report(actor, settings, now, provider_id, year)
+    report = await open_provider_report(settings, actor, provider_id, now, year)
     return _download(provider_tables(report), f"provider-{provider_id}-learner-voice", kind)
 
 
@@ -140,8 +139,11 @@ async def provider_pack(
     """The QA visit pack: the provider report on A4, for the officer to take on a visit."""
     if not actor.is_la:
         raise await refuse(actor, "provider", provider_id, now)
-    report = await _provider_report(actor, settings, now, provider_id, year)
-    pdf = await anyio.to_thread.run_sync(qa_pack.render, report, provider_charts(report), now)
+    report = await open_provider_report(settings, actor, provider_id, now, year)
+    try:
+        pdf = await anyio.to_thread.run_sync(qa_pack.render, report, provider_charts(report), now)
+    except qa_pack.PackUnavailable as error:
+        raise ServiceUnavailableException(str(error)) from None
     return Response(
         pdf,
         media_type="application/pdf",
@@ -149,14 +151,6 @@ async def provider_pack(
             "Content-Disposition": f'attachment; filename="qa-pack-provider-{provider_id}.pdf"'
         },
     )
-
-
-async def _area(actor: Actor, settings: Settings, now: dt.datetime, year: int | None) -> Any:
-    if not actor.is_la:
-        raise NotFoundException()
-    summary = await area_summary(settings, actor, year)
-    await record("report.view", now=now, actor=actor, object_type="area", object_id=year or "all")
-    return summary
 
 
 @get("/area")
@@ -167,7 +161,7 @@ async def area(
     year: Year = None,
 ) -> Template:
     """The area summary an LA would publish, with spot-check prompts for officers only."""
-    summary = await _area(actor, settings, now, year)
+    summary = await open_area_summary(settings, actor, now, year)
     years = await academic_years(actor)
     return _page(
         "area",
@@ -188,7 +182,7 @@ async def area_download(
 ) -> Response[bytes]:
     """The area summary as CSV or XLSX, ready to publish."""
     kind = _kind(request)
-    summary = await _area(actor, settings, now, year)
+    summary = await open_area_summary(settings, actor, now, year)
     return _download(area_tables(summary), "area-learner-voice", kind)
 
 
@@ -208,12 +202,7 @@ async def school_page(
     school_id: ObjectId,
 ) -> Template:
     """A school's own pupils: request status and each pupil's feedback, and totals."""
-    if actor.role == Role.PROVIDER_STAFF:
-        raise await refuse(actor, "school", school_id, now)
-    report = await school_report(settings, actor, school_id, now)
-    if report is None:
-        raise await refuse(actor, "school", school_id, now)
-    await record("report.view", now=now, actor=actor, object_type="school", object_id=school_id)
+    report = await open_school_report(settings, actor, school_id, now)
     return _page("school_report", actor, report=report)
 
 
@@ -227,14 +216,7 @@ async def school_download(
 ) -> Response[bytes]:
     """The school's report as CSV or XLSX."""
     kind = _kind(request)
-    report = (
-        await school_report(settings, actor, school_id, now)
-        if actor.role != Role.PROVIDER_STAFF
-        else None
-    )
-    if report is None:
-        raise await refuse(actor, "school", school_id, now)
-    await record("report.view", now=now, actor=actor, object_type="school", object_id=school_id)
+    report = await open_school_report(settings, actor, school_id, now)
     return _download(school_tables(report), f"school-{school_id}-learner-voice", kind)
 
 

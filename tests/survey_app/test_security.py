@@ -46,8 +46,7 @@ def test_unexpected_error_shows_a_reference_not_a_stack_trace(
     async def broken(*args: Any) -> None:
         raise RuntimeError("database password is hunter2")
 
-    monkeypatch.setattr("survey_app.routes.report_pages.provider_report", broken)
-    monkeypatch.setattr("survey_app.routes.api.provider_report", broken)
+    monkeypatch.setattr("survey_app.report_access.provider_report", broken)
     with caplog.at_level(logging.ERROR):
         page = signed_in.get(f"/staff/providers/{world.provider}")
         api = signed_in.get(f"/api/v1/providers/{world.provider}/report")
