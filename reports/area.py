@@ -8,12 +8,13 @@ from __future__ import annotations
 
 import math
 from collections import defaultdict
+from collections.abc import Hashable
 
 import msgspec
 
 from questionnaires.indicators import ALL_INDICATORS
 from reports.aggregation import POLARITIES
-from reports.disclosure import note, protect
+from reports.disclosure import ALL, TOTAL, grid, note, protect_relations
 
 #: The figures an LA would put in its annual report, with how they are worded there.
 HEADLINES: dict[str, str] = {
@@ -29,9 +30,10 @@ Z95 = 1.959964
 
 
 class ProviderCount(msgspec.Struct, frozen=True):
-    """One row of ``GROUP BY provider, indicator, polarity``."""
+    """One row of ``GROUP BY provider, academic year, indicator, polarity``."""
 
     provider_id: int
+    academic_year: int
     indicator: str
     polarity: str
     count: int
@@ -119,15 +121,28 @@ def build_area_summary(
     *,
     period_label: str,
     providers: list[ProviderLine],
+    responses_by_year: dict[tuple[int, int], int],
     counts: list[ProviderCount],
     threshold: int,
+    academic_year: int | None = None,
 ) -> AreaSummary:
-    """The publishable summary, every figure protected at ``threshold``."""
+    """The publishable summary for one academic year (or all), every figure protected.
+
+    Each figure is protected as part of the whole provider-by-year table with its margins, so
+    the views for different years and for all years can be set side by side, or subtracted,
+    without revealing a group under ``threshold``.
+    """
+    column: Hashable = ALL if academic_year is None else academic_year
     table: dict[int, dict[str, dict[str, int]]] = defaultdict(
         lambda: defaultdict(lambda: defaultdict(int))
     )
     area: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
+    respondents: dict[str, dict[tuple[Hashable, Hashable], int]] = defaultdict(dict)
     for row in counts:
+        cell = (row.provider_id, row.academic_year)
+        respondents[row.indicator][cell] = respondents[row.indicator].get(cell, 0) + row.count
+        if academic_year is not None and row.academic_year != academic_year:
+            continue
         table[row.provider_id][row.indicator][row.polarity] += row.count
         area[row.indicator][row.polarity] += row.count
     keys = [key for key in ALL_INDICATORS if key in area]
@@ -137,18 +152,15 @@ def build_area_summary(
 
     responses = sum(p.responses for p in providers)
     invitations = sum(p.invitations for p in providers)
-    row_protection = protect({p.provider_id: p.responses for p in providers}, threshold)
-    column_protection = {
-        key: protect(
-            {p.provider_id: sum(table[p.provider_id][key].values()) for p in providers},
-            threshold,
-        )
-        for key in keys
+    grid_cells: dict[tuple[Hashable, Hashable], int] = {
+        (provider, year): n for (provider, year), n in responses_by_year.items()
     }
+    row_hidden = protect_relations(*grid(grid_cells), threshold)
+    column_hidden = {key: protect_relations(*grid(respondents[key]), threshold) for key in keys}
     headlines = []
     for key, wording in HEADLINES.items():
         n = answered(area[key]) if key in area else 0
-        hidden = column_protection[key].total_hidden if key in column_protection else True
+        hidden = (TOTAL, column) in column_hidden[key] if key in column_hidden else True
         headlines.append(
             Headline(
                 key,
@@ -159,12 +171,12 @@ def build_area_summary(
         )
     rows = []
     for provider in sorted(providers, key=lambda p: p.name.lower()):
-        shown = row_protection.shows(provider.provider_id)
+        shown = (provider.provider_id, column) not in row_hidden
         cells = []
         for key in keys:
             by_polarity = table[provider.provider_id][key]
             n = answered(by_polarity)
-            if shown and column_protection[key].shows(provider.provider_id):
+            if shown and (provider.provider_id, column) not in column_hidden[key]:
                 cells.append(ProviderCell(key, n, _share(by_polarity["positive"], n)))
             else:
                 cells.append(ProviderCell(key, None, None, True))
@@ -208,7 +220,7 @@ def build_area_summary(
                 )
     return AreaSummary(
         period_label=period_label,
-        responses=None if row_protection.total_hidden else responses,
+        responses=None if (TOTAL, column) in row_hidden else responses,
         providers_with_responses=sum(1 for p in providers if p.responses),
         invitations=invitations,
         response_rate=_share(responses, invitations),

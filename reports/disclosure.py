@@ -15,7 +15,7 @@ Every report a non-LA user sees, and the publishable area summary, goes through 
 from __future__ import annotations
 
 from collections.abc import Hashable, Mapping
-from typing import TypeVar
+from typing import Any, TypeVar
 
 import msgspec
 
@@ -78,3 +78,76 @@ def protect_unlinked(counts: Mapping[K, int], threshold: int) -> Breakdown:
     """Primary suppression only, for groups published with no total they add up to."""
     hidden = {key for key, n in counts.items() if is_suppressed(n, threshold)}
     return Breakdown(hidden=frozenset(hidden), total_hidden=False)
+
+
+def protect_relations(
+    values: Mapping[K, int], relations: list[tuple[K, list[K]]], threshold: int
+) -> frozenset[K]:
+    """Cells to hide in a table whose cells are tied by sums (``total = sum of parts``).
+
+    Tables published at more than one level (each provider in each academic year, and each over
+    all years) are one set of cells with several sums between them. Starting from the cells
+    under the threshold, every sum is made safe in turn, until none changes: in each, either
+    nothing is hidden, or at least two cells are, and when its total is shown the hidden parts
+    hold at least ``threshold`` pupils together. A hidden total needs a hidden part, or it is
+    the sum of what is shown.
+    """
+    hidden: set[K] = {key for key, n in values.items() if is_suppressed(n, threshold)}
+
+    def hide_next(parts: list[K]) -> bool:
+        shown = sorted(
+            (p for p in parts if p not in hidden and values[p] > 0),
+            key=lambda p: (values[p], str(p)),
+        )
+        if not shown:
+            return False
+        hidden.add(shown[0])
+        return True
+
+    changed = True
+    while changed:
+        changed = False
+        for total, parts in relations:
+            hidden_parts = [p for p in parts if p in hidden]
+            if total in hidden:
+                if not hidden_parts and values[total] > 0:
+                    changed |= hide_next(parts)
+                continue
+            while hidden_parts and (
+                len(hidden_parts) < 2 or sum(values[p] for p in hidden_parts) < threshold
+            ):
+                if not hide_next(parts):
+                    hidden.add(total)
+                    changed = True
+                    break
+                hidden_parts = [p for p in parts if p in hidden]
+                changed = True
+    return frozenset(hidden)
+
+
+ALL = "all"
+TOTAL = "total"
+
+
+def grid(
+    by_row_and_column: Mapping[tuple[Hashable, Hashable], int],
+) -> tuple[dict[tuple[Hashable, Hashable], int], list[tuple[tuple[Hashable, Hashable], list[Any]]]]:
+    """A two-way table with its margins, as cells and the sums that tie them.
+
+    Rows and columns get an ``ALL`` column and a ``TOTAL`` row, so every view of the table
+    (one column, or the all-columns margin) is protected together by ``protect_relations``.
+    """
+    rows = sorted({r for r, _ in by_row_and_column}, key=str)
+    columns = sorted({c for _, c in by_row_and_column}, key=str)
+    values: dict[tuple[Hashable, Hashable], int] = {}
+    for r in rows:
+        for c in columns:
+            values[(r, c)] = by_row_and_column.get((r, c), 0)
+        values[(r, ALL)] = sum(values[(r, c)] for c in columns)
+    for c in [*columns, ALL]:
+        values[(TOTAL, c)] = sum(values[(r, c)] for r in rows)
+    relations: list[tuple[tuple[Hashable, Hashable], list[Any]]] = [
+        ((r, ALL), [(r, c) for c in columns]) for r in [*rows, TOTAL]
+    ]
+    relations += [((TOTAL, c), [(r, c) for r in rows]) for c in [*columns, ALL]]
+    return values, relations

@@ -119,14 +119,19 @@ def build_provider_report(
     """Assemble the report; ``controlled`` for any viewer outside the LA (k: the threshold)."""
     threshold = k if controlled else None
     period_protection = protect(counts.responses_by_year, threshold) if threshold else None
-    periods = [
-        PeriodOption(
-            year,
-            academic_year_label(year),
-            period_protection is None or period_protection.shows(year),
-        )
-        for year in sorted(counts.responses_by_year, reverse=True)
-    ]
+    # Outside the LA there is one view (all years), so views cannot be subtracted.
+    periods = (
+        []
+        if controlled
+        else [
+            PeriodOption(
+                year,
+                academic_year_label(year),
+                period_protection is None or period_protection.shows(year),
+            )
+            for year in sorted(counts.responses_by_year, reverse=True)
+        ]
+    )
     withheld = threshold is not None and (
         is_suppressed(counts.responses, threshold)
         or (

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from litestar.exceptions import NotFoundException
+from litestar.exceptions import NotFoundException, ValidationException
 
 from reports.area import AreaSummary
 from reports.provider import ProviderReport
@@ -22,7 +22,16 @@ from survey_app.settings import Settings
 async def open_provider_report(
     settings: Settings, actor: Actor, provider_id: int, now: dt.datetime, year: int | None
 ) -> ProviderReport:
-    """The provider report, or a logged 404 for a provider outside the actor's scope."""
+    """The provider report, or a logged 404 for a provider outside the actor's scope.
+
+    Only LA staff may choose a period: for anyone else one year's figures could be set against
+    the all-years figures to reveal a small group, so they see all years only.
+    """
+    if year is not None and not actor.is_la:
+        raise ValidationException(
+            "Only LA staff can choose a period (year): the report shows all years",
+            extra=[{"key": "year", "message": "only LA staff can choose a period"}],
+        )
     report = await provider_report(settings, actor, provider_id, now, year)
     if report is None:
         raise await refuse(actor, "provider", provider_id, now)

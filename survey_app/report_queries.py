@@ -258,25 +258,33 @@ async def area_summary(
         .group_by(Placement.provider)
     )
     responded = await (
-        Response.select(Response.provider, Count(alias="count"))
-        .where(scope(actor, Response), *_in_year(Response, academic_year))
-        .group_by(Response.provider)
+        Response.select(Response.provider, Response.academic_year, Count(alias="count"))
+        .where(scope(actor, Response))
+        .group_by(Response.provider, Response.academic_year)
     )
+    # Every year is counted, whichever is shown: each view is protected as part of the whole.
     counts = await (
         IndicatorTally.select(
             IndicatorTally.provider,
+            IndicatorTally.academic_year,
             IndicatorTally.indicator,
             IndicatorTally.polarity,
             Sum(IndicatorTally.answers),
         )
-        .where(
-            scope(actor, IndicatorTally),
-            *([IndicatorTally.academic_year == academic_year] if academic_year else []),
+        .where(scope(actor, IndicatorTally))
+        .group_by(
+            IndicatorTally.provider,
+            IndicatorTally.academic_year,
+            IndicatorTally.indicator,
+            IndicatorTally.polarity,
         )
-        .group_by(IndicatorTally.provider, IndicatorTally.indicator, IndicatorTally.polarity)
     )
     invited_by = {row["provider"]: row["count"] for row in invited}
-    responded_by = {row["provider"]: row["count"] for row in responded}
+    by_year = {(row["provider"], row["academic_year"]): row["count"] for row in responded}
+    responded_by: dict[int, int] = {}
+    for (provider_id, year), count in by_year.items():
+        if academic_year is None or year == academic_year:
+            responded_by[provider_id] = responded_by.get(provider_id, 0) + count
     return build_area_summary(
         period_label=(
             f"Academic year {academic_year_label(academic_year)}"
@@ -293,10 +301,15 @@ async def area_summary(
             )
             for p in providers
         ],
+        responses_by_year=by_year,
         counts=[
-            ProviderCount(r["provider"], r["indicator"], r["polarity"], r["sum"]) for r in counts
+            ProviderCount(
+                r["provider"], r["academic_year"], r["indicator"], r["polarity"], r["sum"]
+            )
+            for r in counts
         ],
         threshold=settings.disclosure_threshold,
+        academic_year=academic_year,
     )
 
 

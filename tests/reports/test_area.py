@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 
 from reports.area import ProviderCount, ProviderLine, build_area_summary, wilson_upper
@@ -16,19 +18,24 @@ def line(provider_id: int, responses: int) -> ProviderLine:
 
 def safe(provider_id: int, positive: int, negative: int) -> list[ProviderCount]:
     return [
-        ProviderCount(provider_id, "felt_safe", "positive", positive),
-        ProviderCount(provider_id, "felt_safe", "negative", negative),
+        ProviderCount(provider_id, 2026, "felt_safe", "positive", positive),
+        ProviderCount(provider_id, 2026, "felt_safe", "negative", negative),
     ]
+
+
+def summary_of(lines: list[ProviderLine], counts: list[ProviderCount]) -> Any:
+    return build_area_summary(
+        period_label="All",
+        providers=lines,
+        responses_by_year={(line.provider_id, 2026): line.responses for line in lines},
+        counts=counts,
+        threshold=5,
+    )
 
 
 def test_a_provider_well_below_the_area_on_safety_prompts_a_spot_check() -> None:
     counts = safe(1, 36, 4) + safe(2, 38, 2) + safe(3, 6, 14)
-    summary = build_area_summary(
-        period_label="All",
-        providers=[line(1, 40), line(2, 40), line(3, 20)],
-        counts=counts,
-        threshold=5,
-    )
+    summary = summary_of([line(1, 40), line(2, 40), line(3, 20)], counts)
     (prompt,) = summary.spot_check_prompts
     assert prompt.provider_id == 3 and prompt.indicator == "felt_safe"
     assert prompt.upper_bound < prompt.area_share_positive
@@ -36,19 +43,12 @@ def test_a_provider_well_below_the_area_on_safety_prompts_a_spot_check() -> None
 
 def test_a_small_dip_is_not_flagged() -> None:
     counts = safe(1, 36, 4) + safe(2, 7, 3)
-    summary = build_area_summary(
-        period_label="All", providers=[line(1, 40), line(2, 10)], counts=counts, threshold=5
-    )
+    summary = summary_of([line(1, 40), line(2, 10)], counts)
     assert summary.spot_check_prompts == []
 
 
 def test_headlines_give_the_share_and_how_many_answered() -> None:
-    summary = build_area_summary(
-        period_label="All",
-        providers=[line(1, 40), line(2, 40)],
-        counts=safe(1, 30, 10) + safe(2, 30, 10),
-        threshold=5,
-    )
+    summary = summary_of([line(1, 40), line(2, 40)], safe(1, 30, 10) + safe(2, 30, 10))
     felt_safe = next(h for h in summary.headlines if h.key == "felt_safe")
     assert felt_safe.answered == 80 and felt_safe.share_positive == 0.75
     assert summary.providers_with_responses == 2

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from reports.aggregation import GroupedCount, breakdown_results
 from reports.area import ProviderCount, ProviderLine, build_area_summary
-from reports.disclosure import is_suppressed, protect
+from reports.disclosure import grid, is_suppressed, protect
 
 pytestmark = pytest.mark.no_database
 
@@ -91,34 +93,56 @@ def test_indicator_trends_hide_small_terms_and_one_more(
 
 @settings(max_examples=200, deadline=None)
 @given(
-    st.lists(st.tuples(st.integers(0, 30), st.integers(0, 30)), min_size=1, max_size=6),
+    st.dictionaries(
+        st.tuples(st.integers(1, 5), st.sampled_from([2024, 2025, 2026])),
+        st.integers(0, 25),
+        min_size=1,
+        max_size=12,
+    ),
     threshold_strategy,
 )
-def test_the_published_area_table_never_shows_a_provider_under_k(
-    providers: list[tuple[int, int]], k: int
+def test_no_view_of_the_area_table_and_no_difference_between_views_reveals_a_small_group(
+    responses: dict[tuple[int, int], int], k: int
 ) -> None:
-    lines = [
-        ProviderLine(
-            provider_id=n, name=f"P{n}", rag_rating="green", invitations=i + r, responses=r
+    """Every period view and the all-years view, together: each sum they publish is safe."""
+    providers = sorted({p for p, _ in responses})
+    lines = [ProviderLine(p, f"P{p}", "green", 0, 0) for p in providers]
+    counts = [ProviderCount(p, y, "felt_safe", "positive", n) for (p, y), n in responses.items()]
+    published: dict[tuple[Any, Any], int] = {}
+    for year in [None, 2024, 2025, 2026]:
+        summary = build_area_summary(
+            period_label="x",
+            providers=[
+                ProviderLine(
+                    p,
+                    f"P{p}",
+                    "green",
+                    0,
+                    sum(n for (q, y), n in responses.items() if q == p and year in (None, y)),
+                )
+                for p in providers
+            ],
+            responses_by_year=responses,
+            counts=counts,
+            threshold=k,
+            academic_year=year,
         )
-        for n, (r, i) in enumerate(providers, start=1)
-    ]
-    counts = [
-        ProviderCount(n, "felt_safe", "positive", r) for n, (r, _) in enumerate(providers, start=1)
-    ]
-    summary = build_area_summary(period_label="All", providers=lines, counts=counts, threshold=k)
-    shown = [row for row in summary.providers if not row.suppressed]
-    assert all(not is_suppressed(row.responses or 0, k) for row in shown)
-    hidden_total = sum(
-        r for row, (r, _) in zip(summary.providers, providers, strict=True) if row.suppressed
-    )
-    if summary.responses is not None:
-        assert hidden_total == 0 or hidden_total >= k
-    else:
-        assert is_suppressed(sum(r for r, _ in providers), k)
-    for row in summary.providers:
-        for cell in row.cells:
-            assert cell.suppressed or not is_suppressed(cell.answered or 0, k)
+        column = "all" if year is None else year
+        for row in summary.providers:
+            if row.responses is not None:
+                published[(row.provider_id, column)] = row.responses
+        if summary.responses is not None:
+            published[("total", column)] = summary.responses
+    assert all(not is_suppressed(n, k) for n in published.values())
+    values, relations = grid(dict(responses.items()))
+    for total, parts in relations:
+        unknown = [p for p in parts if p not in published and values[p]]
+        if total in published:
+            assert not unknown or (len(unknown) >= 2 and sum(values[p] for p in unknown) >= k)
+        else:
+            # A hidden total cannot be rebuilt from its shown parts.
+            assert unknown or values[total] == 0
+    assert lines
 
 
 def test_one_small_group_takes_the_next_smallest_with_it() -> None:

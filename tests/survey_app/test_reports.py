@@ -96,6 +96,9 @@ def test_provider_staff_see_totals_and_released_comments_only(
     ] * 6
     report = client.get(f"/api/v1/providers/{world.provider}/report").json()
     assert report["disclosure_controlled"] and report["responses"] == 6
+    # One view only outside the LA: a year's figures could be subtracted from all years'.
+    assert client.get(f"/api/v1/providers/{world.provider}/report?year=2026").status_code == 400
+    assert soup.select_one("select#year") is None
 
 
 def test_a_small_term_is_hidden_with_another_so_it_cannot_be_subtracted(
