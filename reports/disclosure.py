@@ -94,20 +94,23 @@ def protect_relations(
     """
     hidden: set[K] = {key for key, n in values.items() if is_suppressed(n, threshold)}
 
+    # Each sum's parts, smallest first (ties by name, so the choice never varies), sorted once.
+    ordered = [
+        (total, sorted((p for p in parts if values[p] > 0), key=lambda p: (values[p], str(p))))
+        for total, parts in relations
+    ]
+
     def hide_next(parts: list[K]) -> bool:
-        shown = sorted(
-            (p for p in parts if p not in hidden and values[p] > 0),
-            key=lambda p: (values[p], str(p)),
-        )
-        if not shown:
-            return False
-        hidden.add(shown[0])
-        return True
+        for part in parts:
+            if part not in hidden:
+                hidden.add(part)
+                return True
+        return False
 
     changed = True
     while changed:
         changed = False
-        for total, parts in relations:
+        for total, parts in ordered:
             hidden_parts = [p for p in parts if p in hidden]
             if total in hidden:
                 if not hidden_parts and values[total] > 0:

@@ -263,22 +263,14 @@ async def area_summary(
         .group_by(Response.provider, Response.academic_year)
     )
     # Every year is counted, whichever is shown: each view is protected as part of the whole.
-    counts = await (
-        IndicatorTally.select(
-            IndicatorTally.provider,
-            IndicatorTally.academic_year,
-            IndicatorTally.indicator,
-            IndicatorTally.polarity,
-            Sum(IndicatorTally.answers),
-        )
-        .where(scope(actor, IndicatorTally))
-        .group_by(
-            IndicatorTally.provider,
-            IndicatorTally.academic_year,
-            IndicatorTally.indicator,
-            IndicatorTally.polarity,
-        )
-    )
+    # One tally row per key already, so no GROUP BY: read straight off the unique index.
+    counts = await IndicatorTally.select(
+        IndicatorTally.provider,
+        IndicatorTally.academic_year,
+        IndicatorTally.indicator,
+        IndicatorTally.polarity,
+        IndicatorTally.answers,
+    ).where(scope(actor, IndicatorTally), IndicatorTally.answers != 0)
     invited_by = {row["provider"]: row["count"] for row in invited}
     by_year = {(row["provider"], row["academic_year"]): row["count"] for row in responded}
     responded_by: dict[int, int] = {}
@@ -304,7 +296,7 @@ async def area_summary(
         responses_by_year=by_year,
         counts=[
             ProviderCount(
-                r["provider"], r["academic_year"], r["indicator"], r["polarity"], r["sum"]
+                r["provider"], r["academic_year"], r["indicator"], r["polarity"], r["answers"]
             )
             for r in counts
         ],

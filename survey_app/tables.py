@@ -157,7 +157,7 @@ class Response(Table):
     #: The first calendar year of the academic year it was sent in (2026 for 2026/27).
     academic_year = Integer(default=0, index=True)
     # Copied from the placement when the response is saved, so response counts need no joins
-    # (composite index ``response_provider``).
+    # (composite index ``response_provider``: LA, provider, academic year, term).
     local_authority = Integer(default=0, index=True)
     provider = Integer(default=0)
     school = Integer(null=True, default=None, index=True)

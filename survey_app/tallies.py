@@ -21,7 +21,9 @@ async def _apply(rows: dict[tuple[int, int, int, str, str], int]) -> None:
         return
     values = ", ".join("({}, {}, {}, {}, {}, {})" for _ in rows)
     args: list[Any] = []
-    for key, count in rows.items():
+    # Always in key order, so two transactions counting into the same rows lock them in the same
+    # order on PostgreSQL and cannot deadlock.
+    for key, count in sorted(rows.items()):
         args += [*key, count]
     await IndicatorTally.raw(
         f"INSERT INTO indicator_tally ({_KEY}, answers) VALUES {values} "  # noqa: S608 - fixed names

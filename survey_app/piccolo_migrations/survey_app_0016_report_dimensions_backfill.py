@@ -22,7 +22,9 @@ STATEMENTS = [
     "ON p.id = i.placement WHERE i.id = response.invitation), "
     "school = (SELECT p.school FROM invitation i JOIN placement p "
     "ON p.id = i.placement WHERE i.id = response.invitation) WHERE provider = 0",
-    "CREATE INDEX IF NOT EXISTS response_provider ON response (provider, academic_year, term)",
+    # Covers both the area's count per provider and year and one provider's per term.
+    "CREATE INDEX IF NOT EXISTS response_provider ON response "
+    "(local_authority, provider, academic_year, term)",
     f"UPDATE answer SET local_authority = (SELECT p.local_authority {_FROM}), "
     f"provider = (SELECT p.provider {_FROM}), school = (SELECT p.school {_FROM}), "
     f"year_group = (SELECT p.year_group {_FROM}), term = (SELECT r.term {_FROM}), "
