@@ -40,6 +40,7 @@ async def _qa_page(
     visit_errors: list[FieldError] | None = None,
     values: dict[str, Any] | None = None,
     status: int = 200,
+    saved: str | None = None,
 ) -> Template:
     return Template(
         template_name="staff/qa_record.html",
@@ -57,6 +58,7 @@ async def _qa_page(
             "record_errors": record_errors or [],
             "visit_errors": visit_errors or [],
             "values": values or {},
+            "saved": SAVED.get(saved or ""),
             **await visits_and_history(provider["id"]),
         },
         status_code=status,
@@ -70,12 +72,24 @@ async def _provider(actor: Actor, provider_id: int, now: dt.datetime) -> dict[st
     return provider
 
 
+#: What the page says after each kind of save (the redirect names it in ``?saved=``).
+SAVED = {
+    "record": "The QA record is saved, and the change is in its history.",
+    "visit": "The visit is recorded.",
+    "action": "The action is marked done.",
+}
+
+
 @get("/providers/{provider_id:int}/qa")
 async def qa_record(
-    actor: NamedDependency[Actor], now: NamedDependency[dt.datetime], provider_id: ObjectId
+    request: Request,
+    actor: NamedDependency[Actor],
+    now: NamedDependency[dt.datetime],
+    provider_id: ObjectId,
 ) -> Template:
     """The QA record with its visits, actions and full history (LA officers and admins)."""
-    return await _qa_page(actor, await _provider(actor, provider_id, now))
+    provider = await _provider(actor, provider_id, now)
+    return await _qa_page(actor, provider, saved=request.query_params.get("saved"))
 
 
 @post("/providers/{provider_id:int}/qa")

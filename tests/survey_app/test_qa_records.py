@@ -36,10 +36,9 @@ def test_rating_change_is_kept_as_history_and_shown_for_each_term(
     give_responses(world, settings, clock, 5, when=clock.now - dt.timedelta(days=300), prefix="OLD")
     give_responses(world, settings, clock, 5)
     sign_in(client, world, "la_officer")
-    saved = post_form(
-        client, f"/staff/providers/{world.provider}/qa", RECORD, follow_redirects=False
-    )
-    assert saved.status_code == 302
+    saved = post_form(client, f"/staff/providers/{world.provider}/qa", RECORD)
+    banner = BeautifulSoup(saved.text, "html.parser").select_one("#saved")
+    assert banner is not None and "saved" in banner.get_text()
     provider = run(Provider.select().where(Provider.id == world.provider).first())
     assert provider["rag_rating"] == "amber" and provider["offer_types"] == "mentoring,vocational"
     changes = run(QARecordChange.select().where(QARecordChange.field == "rag_rating"))
