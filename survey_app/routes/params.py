@@ -11,7 +11,6 @@ ObjectId = Annotated[int, PathParameter(ge=1, le=2_147_483_647, description="An 
 Year = Annotated[
     int | None,
     QueryParameter(
-        query="year",
         ge=2000,
         le=2100,
         required=False,
