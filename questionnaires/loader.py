@@ -8,7 +8,7 @@ from pathlib import Path
 import msgspec
 
 from questionnaires.indicators import ALL_INDICATORS
-from questionnaires.schema import Questionnaire
+from questionnaires.schema import Question, Questionnaire
 
 DATA_DIR = Path(__file__).parent / "data"
 
@@ -88,3 +88,12 @@ def current(questionnaire_id: str) -> Questionnaire:
 def version(questionnaire_id: str, number: int) -> Questionnaire:
     """One specific version, as recorded on a response."""
     return all_versions()[(questionnaire_id, number)]
+
+
+def question_in(questionnaire_id: str, question_id: str) -> Question | None:
+    """A question as worded in the newest version of the questionnaire that asks it."""
+    for questionnaire in sorted(versions_of(questionnaire_id), key=lambda q: -q.version):
+        for question in questionnaire.questions:
+            if question.id == question_id:
+                return question
+    return None

@@ -74,12 +74,6 @@ def protect(counts: Mapping[K, int], threshold: int) -> Breakdown:
     return Breakdown(hidden=frozenset(hidden), total_hidden=total_hidden)
 
 
-def protect_unlinked(counts: Mapping[K, int], threshold: int) -> Breakdown:
-    """Primary suppression only, for groups published with no total they add up to."""
-    hidden = {key for key, n in counts.items() if is_suppressed(n, threshold)}
-    return Breakdown(hidden=frozenset(hidden), total_hidden=False)
-
-
 def protect_relations(
     values: Mapping[K, int], relations: list[tuple[K, list[K]]], threshold: int
 ) -> frozenset[K]:

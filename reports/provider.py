@@ -41,11 +41,10 @@ class QARecord(msgspec.Struct, frozen=True):
 
 
 class PeriodOption(msgspec.Struct, frozen=True):
-    """An academic year the report can be filtered to; ``available`` False when suppressed."""
+    """An academic year LA staff can filter the report to."""
 
     academic_year: int
     label: str
-    available: bool
 
 
 class TermRow(msgspec.Struct, frozen=True):
@@ -117,29 +116,19 @@ def build_provider_report(
     controlled: bool,
 ) -> ProviderReport:
     """Assemble the report; ``controlled`` for any viewer outside the LA (k: the threshold)."""
+    # Outside the LA there is one view (all years), so two views can never be subtracted.
+    if controlled and academic_year is not None:
+        raise ValueError("only LA staff can choose a period")
     threshold = k if controlled else None
-    period_protection = protect(counts.responses_by_year, threshold) if threshold else None
-    # Outside the LA there is one view (all years), so views cannot be subtracted.
     periods = (
         []
         if controlled
         else [
-            PeriodOption(
-                year,
-                academic_year_label(year),
-                period_protection is None or period_protection.shows(year),
-            )
+            PeriodOption(year, academic_year_label(year))
             for year in sorted(counts.responses_by_year, reverse=True)
         ]
     )
-    withheld = threshold is not None and (
-        is_suppressed(counts.responses, threshold)
-        or (
-            academic_year is not None
-            and period_protection is not None
-            and not period_protection.shows(academic_year)
-        )
-    )
+    withheld = threshold is not None and is_suppressed(counts.responses, threshold)
     # When the view itself is too small, nothing below it is shown either.
     effective = threshold if not withheld else 10**9
     terms = sorted(counts.responses_by_term)

@@ -12,7 +12,7 @@ from typing import Any
 
 from piccolo.query.functions.aggregate import Count, Sum
 
-from questionnaires.loader import versions_of
+from questionnaires.loader import question_in, versions_of
 from reports.aggregation import GroupedCount, IndicatorCount, OptionCount
 from reports.area import AreaSummary, ProviderCount, ProviderLine, build_area_summary
 from reports.periods import academic_year_bounds, academic_year_label
@@ -47,6 +47,17 @@ def _in_year(table: Any, academic_year: int | None) -> list[Any]:
         return []
     column = Response.academic_year if table is Response else Answer.academic_year
     return [column == academic_year]
+
+
+def _opened_in(academic_year: int | None) -> list[Any]:
+    """The where-clause for invitations opened in one academic year (none for all years)."""
+    if academic_year is None:
+        return []
+    start, end = academic_year_bounds(academic_year)
+    return [
+        Invitation.opened_at >= dt.datetime.combine(start, dt.time(), LONDON),
+        Invitation.opened_at < dt.datetime.combine(end + dt.timedelta(days=1), dt.time(), LONDON),
+    ]
 
 
 async def _grouped_by(column: Any, answer_filter: list[Any]) -> list[dict[str, Any]]:
@@ -108,14 +119,8 @@ async def provider_report(
     invitation_filter = [
         placement_path(Invitation).provider == provider_id,
         scope(actor, Invitation),
+        *_opened_in(academic_year),
     ]
-    if academic_year is not None:
-        start, end = academic_year_bounds(academic_year)
-        invitation_filter += [
-            Invitation.opened_at >= dt.datetime.combine(start, dt.time(), LONDON),
-            Invitation.opened_at
-            < dt.datetime.combine(end + dt.timedelta(days=1), dt.time(), LONDON),
-        ]
     response_filter = [Response.provider == provider_id, scope(actor, Response)]
     by_year_query = (
         Response.select(Response.academic_year, Count(alias="count"))
@@ -239,14 +244,7 @@ async def area_summary(
     providers = await Provider.select(Provider.id, Provider.name, Provider.rag_rating).where(
         scope(actor, Provider)
     )
-    opened: list[Any] = [Invitation.kind == "end"]
-    if academic_year is not None:
-        start, end = academic_year_bounds(academic_year)
-        opened += [
-            Invitation.opened_at >= dt.datetime.combine(start, dt.time(), LONDON),
-            Invitation.opened_at
-            < dt.datetime.combine(end + dt.timedelta(days=1), dt.time(), LONDON),
-        ]
+    opened: list[Any] = [Invitation.kind == "end", *_opened_in(academic_year)]
     # Counted from placements with a sub-select: one end survey per placement, and far quicker
     # than joining every invitation to its placement.
     invited = await (
@@ -370,17 +368,7 @@ async def school_report(
         given = by_placement.get(row["id"], [])
         pupil_answers, comments, pending = [], [], 0
         for answer in given:
-            question = next(
-                (
-                    q
-                    for version in sorted(
-                        versions_of(answer["questionnaire_id"]), key=lambda v: -v.version
-                    )
-                    for q in version.questions
-                    if q.id == answer["question_id"]
-                ),
-                None,
-            )
+            question = question_in(answer["questionnaire_id"], answer["question_id"])
             if answer["review_status"] == "released":
                 comments.append(answer["released_text"])
             elif answer["review_status"] == "pending":

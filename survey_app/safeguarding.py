@@ -15,7 +15,7 @@ from typing import Any
 
 import msgspec
 
-from questionnaires.loader import versions_of
+from questionnaires.loader import question_in
 from survey_app import messages
 from survey_app.audit import record
 from survey_app.database import transaction
@@ -111,14 +111,6 @@ ALERT_FIELDS = (
 )
 
 
-def _question(questionnaire_id: str, question_id: str) -> Any:
-    for questionnaire in sorted(versions_of(questionnaire_id), key=lambda q: -q.version):
-        for question in questionnaire.questions:
-            if question.id == question_id:
-                return question
-    return None
-
-
 class AlertView(msgspec.Struct, frozen=True):
     id: int
     status: str
@@ -139,7 +131,7 @@ class AlertView(msgspec.Struct, frozen=True):
 
 
 async def _answer_text(row: dict[str, Any]) -> str:
-    question = _question(row["questionnaire_id"], row["question_id"])
+    question = question_in(row["questionnaire_id"], row["question_id"])
     if row["reason"] == "answer":
         option = next(
             (o for o in (question.options if question else []) if o.value == row["answer_value"]),
@@ -169,7 +161,7 @@ async def _answer_text(row: dict[str, Any]) -> str:
 
 
 async def _view(row: dict[str, Any]) -> AlertView:
-    question = _question(row["questionnaire_id"], row["question_id"])
+    question = question_in(row["questionnaire_id"], row["question_id"])
     return AlertView(
         id=row["id"],
         status=row["status"],
@@ -356,7 +348,7 @@ async def comment_queue(actor: Actor, status: str = "pending") -> list[CommentVi
     )
     views = []
     for row in rows:
-        question = _question(row["questionnaire_id"], row["question_id"])
+        question = question_in(row["questionnaire_id"], row["question_id"])
         views.append(
             CommentView(
                 answer_id=row["id"],
@@ -412,13 +404,3 @@ async def review_comment(
             object_type="answer",
             object_id=answer_id,
         )
-
-
-async def open_alert_count(actor: Actor) -> int:
-    """Alerts not yet closed, for the staff navigation."""
-    if not actor.is_safeguarding:
-        return 0
-    count: int = await SafeguardingAlert.count().where(
-        SafeguardingAlert.status != "closed", scope(actor, SafeguardingAlert)
-    )
-    return count

@@ -137,3 +137,11 @@ def test_year_group_picks_the_band(year: int, simplest: bool, band: str) -> None
 def test_year_groups_outside_4_to_11_have_no_band(year: int) -> None:
     with pytest.raises(ValueError, match="between 4 and 11"):
         band_for(year)
+
+
+def test_a_question_is_found_in_its_newest_wording() -> None:
+    from questionnaires.loader import question_in
+
+    question = question_in("end_years_7_9", "felt_safe")
+    assert question is not None and question.id == "felt_safe" and question.options
+    assert question_in("end_years_7_9", "no_such_question") is None
