@@ -309,9 +309,11 @@ async def median_ms(work: Callable[[], Awaitable[Any]], runs: int = 7) -> float:
 
 
 async def measure(database_url: str, total: int) -> dict[str, float]:
+    from markupsafe import Markup
+
+    from reports.charts import charts_for
     from survey_app import database, qa_pack
     from survey_app.report_queries import area_summary, provider_report
-    from survey_app.routes.report_pages import provider_charts
     from survey_app.scoping import Actor, Role
     from survey_app.settings import load_settings
     from survey_app.tables import Provider
@@ -342,7 +344,8 @@ async def measure(database_url: str, total: int) -> dict[str, float]:
     async def pack() -> None:
         report = await provider_report(settings, officer, 7, NOW)
         assert report is not None
-        await asyncio.to_thread(qa_pack.render, report, provider_charts(report), NOW)
+        charts = {name: Markup(svg) for name, svg in charts_for(report).items()}  # noqa: S704
+        await asyncio.to_thread(qa_pack.render, report, charts, NOW)
 
     return {
         "floor (SELECT 1)": await median_ms(floor),

@@ -10,6 +10,8 @@ import re
 
 import leather
 
+from reports.provider import ProviderReport
+
 # Dark text and marks, distinguishable in greyscale by shape as well as shade.
 leather.theme.background_color = "#ffffff"
 for _name in ("title", "legend", "axis_title", "tick"):
@@ -94,3 +96,26 @@ def trend_lines(title: str, periods: list[str], series: dict[str, list[float | N
         chart.to_svg(width=WIDTH, height=HEIGHT),
         f"{title}. The figures are in the table that follows.",
     )
+
+
+def charts_for(report: ProviderReport) -> dict[str, str]:
+    """A provider report's charts: the indicator dot plot, and the trend once there are terms."""
+    shown = [i for i in report.indicators if not i.suppressed]
+    charts = {
+        "indicators": indicator_dots(
+            "Share positive: this provider and the area",
+            [i.label for i in shown],
+            {
+                "This provider": [i.share_positive for i in shown],
+                "Area": [i.area_share_positive for i in shown],
+            },
+        )
+    }
+    headline = [b for b in report.by_term if b.key in ("felt_safe", "overall_rating")]
+    if len(report.terms) >= 2 and headline:
+        charts["trend"] = trend_lines(
+            "Share positive by term",
+            [t.label.replace(" term", "") for t in report.terms],
+            {b.label: [c.share_positive for c in b.cells] for b in headline},
+        )
+    return charts

@@ -16,7 +16,7 @@ from litestar.exceptions import (
 from litestar.response import Redirect, Template
 from markupsafe import Markup
 
-from reports.charts import indicator_dots, trend_lines
+from reports.charts import charts_for
 from reports.export_tables import area_tables, provider_tables, school_tables
 from reports.exports import Table, to_csv, to_xlsx
 from reports.periods import academic_year_label
@@ -57,30 +57,8 @@ def _download(tables: list[Table], name: str, kind: str) -> Response[bytes]:
 
 
 def provider_charts(report: ProviderReport) -> dict[str, Markup]:
-    """The indicator dot plot and the trend by term, as inline SVG."""
-    shown = [i for i in report.indicators if not i.suppressed]
-    charts = {
-        "indicators": Markup(  # noqa: S704 - leather escapes every label it writes
-            indicator_dots(
-                "Share positive: this provider and the area",
-                [i.label for i in shown],
-                {
-                    "This provider": [i.share_positive for i in shown],
-                    "Area": [i.area_share_positive for i in shown],
-                },
-            )
-        )
-    }
-    headline = [b for b in report.by_term if b.key in ("felt_safe", "overall_rating")]
-    if len(report.terms) >= 2 and headline:
-        charts["trend"] = Markup(  # noqa: S704 - leather escapes every label it writes
-            trend_lines(
-                "Share positive by term",
-                [t.label.replace(" term", "") for t in report.terms],
-                {b.label: [c.share_positive for c in b.cells] for b in headline},
-            )
-        )
-    return charts
+    """The report's charts, marked safe for the template: leather escapes every label it writes."""
+    return {name: Markup(svg) for name, svg in charts_for(report).items()}  # noqa: S704
 
 
 @get("/providers/{provider_id:int}")
