@@ -10,12 +10,14 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+import asyncpg
 from litestar import Litestar, Request, Response
 from litestar.config.compression import CompressionConfig
 from litestar.config.csrf import CSRFConfig
 from litestar.datastructures import CacheControlHeader, State
 from litestar.di import Provide
 from litestar.exceptions import NotFoundException
+from litestar.exceptions.http_exceptions import RequestEntityTooLarge
 from litestar.logging.config import LoggingConfig
 from litestar.openapi.config import OpenAPIConfig
 from litestar.plugins.htmx import HTMXPlugin
@@ -71,10 +73,63 @@ def _server_error(request: Request, exc: Exception) -> Response[Any]:
     )
 
 
+#: The database could not be reached: a restart, a failover, or every connection busy.
+DATABASE_UNAVAILABLE: tuple[type[Exception], ...] = (
+    ConnectionError,
+    TimeoutError,
+    asyncpg.exceptions.PostgresConnectionError,
+    asyncpg.exceptions.InterfaceError,
+    asyncpg.exceptions.OperatorInterventionError,
+)
+RETRY_AFTER_SECONDS = 30
+#: No form or API body is bigger: the largest real one, a CSV of placements, is far smaller.
+MAX_BODY_BYTES = 1024 * 1024
+
+
+def _database_unavailable(request: Request, exc: Exception) -> Response[Any]:
+    """Say plainly that nothing was saved and to try again; the request changed nothing."""
+    log.warning("database unavailable for %s: %r", request.url.path, exc)
+    headers = {"Retry-After": str(RETRY_AFTER_SECONDS)}
+    if request.url.path.startswith("/api/"):
+        body = {
+            "status_code": 503,
+            "detail": "The database is unavailable just now; nothing was changed. Try again.",
+        }
+        return Response(body, status_code=503, headers=headers)
+    return Template(template_name="errors/unavailable.html", status_code=503, headers=headers)
+
+
+def _not_utf8(request: Request, exc: Exception) -> Response[Any]:
+    """Bytes that are not UTF-8 text are the sender's mistake: a 400 that says so."""
+    detail = "The request is not valid UTF-8 text; nothing was changed."
+    if request.url.path.startswith("/api/"):
+        return Response({"status_code": 400, "detail": detail}, status_code=400)
+    return Template(
+        template_name="errors/error.html",
+        context={"heading": "Sorry, we could not read that", "message": detail},
+        status_code=400,
+    )
+
+
+def _too_large(request: Request, exc: Exception) -> Response[Any]:
+    """A body over the limit is refused before it is read, in words the sender can act on."""
+    limit = request.route_handler.resolve_request_max_body_size() or MAX_BODY_BYTES
+    detail = (
+        f"That was too large to send: the limit is {limit // (1024 * 1024)} MB. Nothing was saved."
+    )
+    if request.url.path.startswith("/api/"):
+        return Response({"status_code": 413, "detail": detail}, status_code=413)
+    return Template(
+        template_name="errors/error.html",
+        context={"heading": "That was too large to send", "message": detail},
+        status_code=413,
+    )
+
+
 def create_app(settings: Settings | None = None, clock: Clock = system_clock) -> Litestar:
     """Build the web application for these settings (read from the environment by default)."""
     settings = settings or load_settings()
-    engine = database.engine_for(settings)
+    engine = database.engine_for(settings, server=True)
     for table in database.all_tables():
         table._meta.db = engine
     secure = settings.base_url.startswith("https://")
@@ -107,9 +162,13 @@ def create_app(settings: Settings | None = None, clock: Clock = system_clock) ->
     async def close_pool() -> None:
         if isinstance(engine, PostgresEngine) and settings.database_pool_size > 0:
             await engine.close_connection_pool()
+        if isinstance(engine, database.DurableSQLiteEngine):
+            await engine.close_pool()
 
     def templates_callback(engine_: JinjaTemplateEngine) -> None:
         register_filters(engine_.engine)
+        # Templates ship with the code: checking their files' times on every page is waste.
+        engine_.engine.auto_reload = False
         engine_.engine.globals["asset"] = lambda name: f"/static/{manifest[name]}"
 
     return Litestar(
@@ -144,6 +203,8 @@ def create_app(settings: Settings | None = None, clock: Clock = system_clock) ->
                 secure=secure,
                 httponly=True,
                 samesite="lax",
+                # Assets and the health check never need a session: no database read for them.
+                exclude=["^/static/", "^/healthz$"],
             ).middleware
         ],
         csrf_config=CSRFConfig(
@@ -163,13 +224,19 @@ def create_app(settings: Settings | None = None, clock: Clock = system_clock) ->
             version="1",
             description="Placements, invitations and learner-voice reports for non-school AP.",
         ),
-        exception_handlers={NotFoundException: _not_found, 500: _server_error},
+        exception_handlers={
+            NotFoundException: _not_found,
+            500: _server_error,
+            **dict.fromkeys(DATABASE_UNAVAILABLE, _database_unavailable),
+            UnicodeDecodeError: _not_utf8,
+            RequestEntityTooLarge: _too_large,
+        },
         after_request=security_headers,
         # An unexpected error must reach the operator's log, not only the person who met it.
         logging_config=LoggingConfig(log_exceptions="always"),
         on_startup=[open_pool, start_schedule],
         on_shutdown=[stop_schedule, close_pool],
-        request_max_body_size=1024 * 1024,
+        request_max_body_size=MAX_BODY_BYTES,
         compression_config=CompressionConfig(
             backend="gzip", minimum_size=500, gzip_compress_level=6
         ),

@@ -6,6 +6,7 @@ import asyncio
 import datetime as dt
 import sys
 from collections.abc import Coroutine
+from pathlib import Path
 from typing import Any, TypeVar
 
 import click
@@ -104,6 +105,38 @@ def dispatch() -> None:
         f"sent {result.sent} messages, {result.failed} to retry"
         + (" (demo mode: nothing sent, see /staff/outbox)" if settings.demo_mode else "")
     )
+
+
+@main.command()
+@click.argument("target", type=click.Path(dir_okay=False, path_type=Path))
+def backup(target: Path) -> None:
+    """Write a consistent copy of the whole database to TARGET (safe while the server runs)."""
+    from survey_app.backups import BackupError
+    from survey_app.backups import backup as take_backup
+
+    try:
+        take_backup(_settings(), target)
+    except BackupError as error:
+        raise click.ClickException(str(error)) from None
+    click.echo(f"backed up to {target} ({target.stat().st_size:,} bytes)")
+
+
+@main.command()
+@click.argument("source", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--yes", is_flag=True, help="Confirm: everything now in the database is replaced.")
+def restore(source: Path, yes: bool) -> None:
+    """Replace the whole database with the backup in SOURCE (stop the servers first)."""
+    from survey_app.backups import BackupError
+    from survey_app.backups import restore as put_back
+
+    settings = _settings()
+    if not yes:
+        raise click.ClickException("add --yes to confirm: the database is replaced by the backup")
+    try:
+        put_back(settings, source)
+    except BackupError as error:
+        raise click.ClickException(str(error)) from None
+    click.echo(f"restored from {source}; run survey-app migrate if the backup is older")
 
 
 async def _user_id(email: str) -> int:

@@ -5,18 +5,25 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 from collections.abc import Callable
+from typing import Any
 
 import msgspec
 from litestar.connection import ASGIConnection
+from litestar.datastructures import Cookie, MutableScopeHeaders
 from litestar.middleware.session.server_side import (
     ServerSideSessionBackend,
     ServerSideSessionConfig,
 )
 from litestar.stores.base import Store
+from litestar.types import Empty, Message, ScopeSession
+from litestar.utils.dataclass import extract_dataclass_items
 
 from survey_app.database import transaction
 from survey_app.settings import Settings
 from survey_app.tables import StaffSession
+
+#: How stale a session's expiry may get before reading it writes a new one.
+RENEW_GRANULARITY = dt.timedelta(minutes=1)
 
 
 def _key_hash(key: str) -> str:
@@ -57,8 +64,54 @@ def session_cookie_name(settings: Settings) -> str:
 ROTATE = "rotate_session_id"
 
 
+#: The session as it was read from the store, to tell whether a request changed it.
+LOADED = "session_as_loaded"
+
+
 class RotatingSessionBackend(ServerSideSessionBackend):
-    """Issues a new session id when asked (at sign-in), so a planted id is never signed in."""
+    """Issues a new session id when asked (at sign-in), so a planted id is never signed in.
+
+    It also writes to the database only when a session changed: an anonymous request (a health
+    check, the home page) creates no session row and gets no session cookie, and a request that
+    only reads its session refreshes the cookie without writing the same data back.
+    """
+
+    async def load_from_connection(self, connection: ASGIConnection) -> dict[str, Any]:  # type: ignore[type-arg]
+        data = await super().load_from_connection(connection)
+        state = connection.scope.setdefault("state", {})
+        state[LOADED] = self.serialize_data(data, connection.scope) if data else None
+        return data
+
+    async def store_in_message(
+        self,
+        scope_session: ScopeSession,
+        message: Message,
+        connection: ASGIConnection,  # type: ignore[type-arg]
+    ) -> None:
+        state = connection.scope.setdefault("state", {})
+        had_cookie = bool(connection.cookies.get(self.config.key))
+        if not scope_session and scope_session is not Empty:
+            if not had_cookie:
+                return
+            scope_session = Empty
+        unchanged = (
+            scope_session is not Empty
+            and not state.get(ROTATE)
+            and state.get(LOADED) == self.serialize_data(scope_session, connection.scope)
+        )
+        if not unchanged:
+            await super().store_in_message(scope_session, message, connection)
+            return
+        # The store renewed the expiry as it read the session; the cookie is renewed here.
+        cookie_params = dict(
+            extract_dataclass_items(self.config, exclude_none=True, include=Cookie.__dict__.keys())
+        )
+        MutableScopeHeaders.from_message(message).add(
+            "Set-Cookie",
+            Cookie(
+                value=self.get_session_id(connection), key=self.config.key, **cookie_params
+            ).to_header(header=""),
+        )
 
     def get_session_id(self, connection: ASGIConnection) -> str:  # type: ignore[type-arg]
         state = connection.scope.setdefault("state", {})
@@ -104,12 +157,16 @@ class DatabaseSessionStore(Store):
             .where(StaffSession.key_hash == _key_hash(key))
             .first()
         )
-        if row is None or row["expires_at"] <= self.clock():
+        now = self.clock()
+        if row is None or row["expires_at"] <= now:
             return None
-        if renew_for:
-            await StaffSession.update(
-                {StaffSession.expires_at: self.clock() + dt.timedelta(seconds=_seconds(renew_for))}
-            ).where(StaffSession.key_hash == _key_hash(key))
+        renewed = now + dt.timedelta(seconds=_seconds(renew_for)) if renew_for else None
+        # Renewing at most once a minute spares a write on nearly every page a pupil loads;
+        # the idle timeout is then exact to within that minute.
+        if renewed is not None and renewed - row["expires_at"] >= RENEW_GRANULARITY:
+            await StaffSession.update({StaffSession.expires_at: renewed}).where(
+                StaffSession.key_hash == _key_hash(key)
+            )
         return str(row["data"]).encode()
 
     async def delete(self, key: str) -> None:

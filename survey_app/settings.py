@@ -23,9 +23,9 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     var_dir: str = "var"
     #: ``sqlite:///path`` or ``postgresql://user:pass@host:port/db``; empty means ``var/survey.db``.
     database_url: str = ""
-    #: The address pupils and staff reach the service on; used in links and QR codes.
-    #: PostgreSQL connections kept open per server process; 0 opens one per query.
+    #: Database connections kept open per server process; 0 opens one per query.
     database_pool_size: int = 10
+    #: The address pupils and staff reach the service on; used in links and QR codes.
     base_url: str = "http://127.0.0.1:8000"
     #: Signs invitation tokens and sessions. Generated into ``var/secret_key`` when empty.
     secret_key: str = ""

@@ -138,6 +138,25 @@ def client(app: Any) -> Iterator[Any]:
         yield test_client
 
 
+@pytest.fixture
+def live_env(settings: Any) -> dict[str, str]:
+    """Environment for a real server process on this run's database (its own var directory)."""
+    return {
+        "SURVEY_DATABASE_URL": settings.resolved_database_url,
+        "SURVEY_VAR_DIR": tempfile.mkdtemp(prefix="lv-live-"),
+        "SURVEY_SECRET_KEY": settings.secret_key,
+        "SURVEY_BASE_URL": settings.base_url,
+        "SURVEY_DISPATCH_INTERVAL_MINUTES": "0",
+        # A server keeps connections open; these tests check it survives losing them.
+        "SURVEY_DATABASE_POOL_SIZE": "5",
+    }
+
+
+def postgres_cluster() -> Any:
+    """This run's throwaway PostgreSQL cluster, or None on the SQLite leg."""
+    return _cluster
+
+
 class World(msgspec.Struct):
     """Two local authorities, each with schools, providers and one user per role."""
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import glob
 import os
 import shutil
+import signal
 import socket
 import subprocess
 import tempfile
@@ -62,6 +63,24 @@ class Cluster:
             "--encoding=UTF8",
             "--locale=C.UTF-8",
         )
+        self.launch()
+        subprocess.run(
+            [
+                str(self.bindir / "createdb"),
+                "-h",
+                "127.0.0.1",
+                "-p",
+                str(self.port),
+                "-U",
+                "postgres",
+                "survey_test",
+            ],
+            check=True,
+            capture_output=True,
+        )
+
+    def launch(self) -> None:
+        """Start the server on the existing data directory and wait until it accepts queries."""
         self.process = subprocess.Popen(
             [
                 *self._as_user,
@@ -91,20 +110,14 @@ class Cluster:
             time.sleep(0.2)
         else:
             raise RuntimeError("PostgreSQL did not start within 30 seconds")
-        subprocess.run(
-            [
-                str(self.bindir / "createdb"),
-                "-h",
-                "127.0.0.1",
-                "-p",
-                str(self.port),
-                "-U",
-                "postgres",
-                "survey_test",
-            ],
-            check=True,
-            capture_output=True,
-        )
+
+    def crash(self) -> None:
+        """Stop the server at once (SIGQUIT: no checkpoint, as after a crash); ``launch`` again."""
+        if self.process is not None:
+            # The postmaster itself, not runuser (which does not pass SIGQUIT on).
+            postmaster = int((self.data / "postmaster.pid").read_text().split()[0])
+            os.kill(postmaster, signal.SIGQUIT)
+            self.process.wait(timeout=30)
 
     def stop(self) -> None:
         if self.process is not None:

@@ -4,10 +4,8 @@ retried when the mail server is down, never sent twice, and safe with two dispat
 from __future__ import annotations
 
 import asyncio
-import socket
 import threading
 from collections.abc import Iterator
-from email import message_from_bytes, policy
 from typing import Any
 
 import pytest
@@ -17,26 +15,8 @@ from survey_app.chasing import dispatch, queue_digests, queue_reminders
 from survey_app.outbox import SMTPTransport, send_due
 from survey_app.tables import Invitation, LocalAuthority, OutboxMessage, Placement, Provider, School
 from tests.conftest import Clock, World, complete_survey, issue_for_year, placement_row, run
-
-
-class Inbox:
-    """An aiosmtpd handler that keeps what it receives."""
-
-    def __init__(self) -> None:
-        self.received: list[Any] = []
-
-    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
-        self.received.append(message_from_bytes(envelope.content, policy=policy.default))
-        return "250 OK"
-
-    def to(self, address: str) -> list[Any]:
-        return [m for m in self.received if m["To"] == address]
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
+from tests.live_server import free_port
+from tests.mail_server import Inbox
 
 
 @pytest.fixture

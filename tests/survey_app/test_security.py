@@ -26,6 +26,7 @@ from survey_app.tables import (
     QAVisit,
     Response,
     SafeguardingAlert,
+    StaffSession,
     StaffUser,
 )
 from tests.conftest import (
@@ -65,6 +66,27 @@ def test_sign_in_issues_a_new_session_id(client: Any, world: World) -> None:
         attacker.cookies.set("lv_session", "planted-by-someone-else", domain="testserver.local")
         response = attacker.get("/staff/placements", follow_redirects=False)
         assert response.headers["location"] == "/staff/sign-in"
+
+
+def test_anonymous_visits_leave_no_session_behind(client: Any) -> None:
+    for path in ("/", "/healthz", "/code", "/privacy"):
+        response = client.get(path)
+        assert response.status_code == 200
+        assert "lv_session" not in response.headers.get("set-cookie", ""), path
+    assert run(StaffSession.count()) == 0
+
+
+def test_reading_pages_does_not_rewrite_the_session(
+    client: Any, world: World, clock: Clock
+) -> None:
+    sign_in(client, world, "la_officer")
+    before = run(StaffSession.select(StaffSession.data, StaffSession.expires_at))
+    clock.advance(seconds=20)
+    response = client.get("/staff/placements", follow_redirects=False)
+    assert response.status_code == 200
+    # The cookie is renewed, the row is not rewritten within the same minute.
+    assert "lv_session=" in response.headers.get("set-cookie", "")
+    assert run(StaffSession.select(StaffSession.data, StaffSession.expires_at)) == before
 
 
 def test_sessions_end_after_30_idle_minutes(client: Any, world: World, clock: Clock) -> None:
