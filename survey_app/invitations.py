@@ -118,8 +118,20 @@ def opening_messages(
     ]
 
 
+#: Placements issued per transaction: PostgreSQL takes at most 32,767 parameters a statement.
+ISSUE_BATCH = 1000
+
+
 async def issue_for(settings: Settings, placement_ids: list[int], now: dt.datetime) -> int:
-    """Give each placement its end-of-placement invitation unless it has one; returns how many.
+    """Give each placement its end-of-placement invitation unless it has one; returns how many."""
+    issued = 0
+    for start in range(0, len(placement_ids), ISSUE_BATCH):
+        issued += await _issue_batch(settings, placement_ids[start : start + ISSUE_BATCH], now)
+    return issued
+
+
+async def _issue_batch(settings: Settings, placement_ids: list[int], now: dt.datetime) -> int:
+    """Issue invitations for up to ``ISSUE_BATCH`` placements.
 
     Idempotent and safe to run concurrently: the unique index on (placement, kind) makes a
     second insert for the same placement do nothing, on SQLite and PostgreSQL alike. The emails

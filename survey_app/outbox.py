@@ -34,8 +34,15 @@ async def enqueue(messages: Sequence[Message], now: dt.datetime) -> None:
     A message with no address is kept as ``no_address``, never dropped, so the LA can see on
     the outbox page whose contact details are missing.
     """
-    if not messages:
-        return
+    for start in range(0, len(messages), INSERT_BATCH):
+        await _insert(messages[start : start + INSERT_BATCH], now)
+
+
+#: Rows per INSERT: PostgreSQL takes at most 32,767 parameters in one statement.
+INSERT_BATCH = 1000
+
+
+async def _insert(messages: Sequence[Message], now: dt.datetime) -> None:
     await OutboxMessage.insert(
         *[
             OutboxMessage(

@@ -171,3 +171,23 @@ def test_two_dispatchers_at_once_issue_and_send_everything_exactly_once(
     assert opening == 120, "one to the school and one to the provider per invitation"
     assert run(OutboxMessage.count().where(OutboxMessage.kind == "digest")) == 1
     assert len(delivered) == 121 and len(set(delivered)) == 121, "no email went out twice"
+
+
+def test_thousands_of_placements_ending_together_are_issued_in_one_dispatch(
+    contacts: World, settings: Any, clock: Clock
+) -> None:
+    # More than PostgreSQL's 32,767 parameters in one statement, if it were sent as one.
+    count = 3500
+    for start in range(0, count, 500):
+        run(
+            Placement.insert(
+                *[
+                    placement_row(contacts, clock, pupil_reference=f"END-{n}", year_group=4 + n % 8)
+                    for n in range(start, start + 500)
+                ]
+            )
+        )
+    result = run(dispatch(settings, clock.now, None))
+    assert result.issued == count == run(Invitation.count())
+    opening = run(OutboxMessage.count().where(OutboxMessage.kind == "survey_opened"))
+    assert opening == 2 * count
