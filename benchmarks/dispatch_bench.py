@@ -18,10 +18,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import datetime as dt
-import os
-import subprocess
 import sys
-import tempfile
 import time
 from pathlib import Path
 
@@ -33,16 +30,12 @@ BATCH = 1000
 
 
 async def run_once(env: dict[str, str], placements: int) -> dict[str, float]:
-    from survey_app import database
+    from benchmarks.throwaway import bind
     from survey_app.chasing import dispatch
-    from survey_app.settings import load_settings
     from survey_app.tables import Invitation, LocalAuthority, OutboxMessage
     from tests.live_data import an_area, ended_placements
 
-    settings = load_settings(env)
-    engine = database.engine_for(settings)
-    for table in database.all_tables():
-        table._meta.db = engine
+    settings = await bind(env)
     now = dt.datetime.now(dt.UTC)
     area = await an_area()
     for start in range(0, placements, BATCH):
@@ -66,35 +59,12 @@ async def run_once(env: dict[str, str], placements: int) -> dict[str, float]:
 
 
 def run_database(kind: str, placements: int) -> dict[str, float]:
-    work = Path(tempfile.mkdtemp(prefix="lv-dispatch-"))
-    cluster = None
-    if kind == "sqlite":
-        url = f"sqlite:///{work / 'dispatch.db'}"
-    else:
-        from tests.postgres_cluster import Cluster, find_bindir
+    from benchmarks.throwaway import fresh_database
 
-        bindir = find_bindir()
-        assert bindir is not None
-        cluster = Cluster(bindir)
-        cluster.start()
-        url = cluster.url
-    env = {
-        "SURVEY_DATABASE_URL": url,
-        "SURVEY_VAR_DIR": str(work),
-        "SURVEY_SECRET_KEY": "dispatch-bench",
-        "SURVEY_BASE_URL": "https://voice.example",
-    }
-    try:
-        subprocess.run(
-            [str(ROOT / ".venv" / "bin" / "survey-app"), "migrate"],
-            env={**os.environ, **env},
-            check=True,
-            capture_output=True,
-        )
+    with fresh_database(
+        kind, SURVEY_SECRET_KEY="dispatch-bench", SURVEY_BASE_URL="https://voice.example"
+    ) as env:
         return asyncio.run(run_once(env, placements))
-    finally:
-        if cluster is not None:
-            cluster.stop()
 
 
 def main() -> None:
@@ -102,13 +72,10 @@ def main() -> None:
     parser.add_argument("--placements", type=int, default=30_000)
     parser.add_argument("--databases", nargs="+", default=["sqlite", "postgres"])
     args = parser.parse_args()
-    from tests.postgres_cluster import find_bindir
+    from benchmarks.throwaway import databases
 
     good = True
-    for kind in args.databases:
-        if kind == "postgres" and find_bindir() is None:
-            print("!!! PostgreSQL is not installed: skipping it (apt-get install postgresql)")
-            continue
+    for kind in databases(args.databases):
         figures = run_database(kind, args.placements)
         seconds = figures["seconds"]
         per_invitation_ms = seconds / args.placements * 1000

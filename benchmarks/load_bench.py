@@ -31,9 +31,7 @@ import asyncio
 import datetime as dt
 import os
 import random
-import subprocess
 import sys
-import tempfile
 import time
 from collections import Counter
 from pathlib import Path
@@ -47,7 +45,7 @@ import httpx  # noqa: E402
 from tests.live_server import LiveServer  # noqa: E402
 from tests.pupils import Pupil, Timing, first_positive_answers  # noqa: E402
 
-SECRET = "load-bench-secret"  # noqa: S105 - a throwaway database
+SECRET = "load-bench-secret"
 
 
 def percentile(values: list[float], share: float) -> float:
@@ -172,15 +170,10 @@ async def pupil_phase(
 
 
 async def seed(env: dict[str, str], count: int) -> list[dict[str, Any]]:
-    from survey_app import database
-    from survey_app.settings import load_settings
+    from benchmarks.throwaway import bind
     from tests.live_data import open_surveys
 
-    settings = load_settings(env)
-    engine = database.engine_for(settings)
-    for table in database.all_tables():
-        table._meta.db = engine
-    return await open_surveys(settings, count, dt.datetime.now(dt.UTC))
+    return await open_surveys(await bind(env, pooled=False), count, dt.datetime.now(dt.UTC))
 
 
 async def responses_for(env: dict[str, str], ids: list[Any]) -> Counter[Any]:
@@ -191,35 +184,22 @@ async def responses_for(env: dict[str, str], ids: list[Any]) -> Counter[Any]:
 
 
 def run_database(kind: str, args: argparse.Namespace) -> bool:
-    work = Path(tempfile.mkdtemp(prefix="lv-load-"))
-    cluster = None
-    if kind == "sqlite":
-        url = f"sqlite:///{work / 'load.db'}"
-    else:
-        from tests.postgres_cluster import Cluster, find_bindir
+    from benchmarks.throwaway import fresh_database
 
-        bindir = find_bindir()
-        assert bindir is not None
-        cluster = Cluster(bindir)
-        cluster.start()
-        url = cluster.url
-    env = {
-        "SURVEY_DATABASE_URL": url,
-        "SURVEY_VAR_DIR": str(work),
-        "SURVEY_SECRET_KEY": SECRET,
-        "SURVEY_BASE_URL": "http://127.0.0.1",
-        "SURVEY_DISPATCH_INTERVAL_MINUTES": "0",
-        "SURVEY_DATABASE_POOL_SIZE": str(args.pool),
-    }
+    with fresh_database(
+        kind,
+        SURVEY_SECRET_KEY=SECRET,
+        SURVEY_BASE_URL="http://127.0.0.1",
+        SURVEY_DISPATCH_INTERVAL_MINUTES="0",
+        SURVEY_DATABASE_POOL_SIZE=str(args.pool),
+    ) as env:
+        return run_against(kind, env, args)
+
+
+def run_against(kind: str, env: dict[str, str], args: argparse.Namespace) -> bool:
     server = LiveServer(env, workers=args.workers)
     all_good = True
     try:
-        subprocess.run(
-            [str(ROOT / ".venv" / "bin" / "survey-app"), "migrate"],
-            env={**os.environ, **env},
-            check=True,
-            capture_output=True,
-        )
         wanted = sum(c * args.surveys_per_pupil for c in args.concurrency)
         surveys = asyncio.run(seed(env, wanted))
         print(
@@ -258,8 +238,6 @@ def run_database(kind: str, args: argparse.Namespace) -> bool:
         return all_good and not duplicated and not missing
     finally:
         server.stop()
-        if cluster is not None:
-            cluster.stop()
 
 
 def main() -> None:
@@ -283,13 +261,10 @@ def main() -> None:
     parser.add_argument("--workers", type=int, default=1, help="uvicorn worker processes")
     parser.add_argument("--pool", type=int, default=10, help="PostgreSQL pool size per worker")
     args = parser.parse_args()
-    from tests.postgres_cluster import find_bindir
+    from benchmarks.throwaway import databases
 
     good = True
-    for kind in args.databases:
-        if kind == "postgres" and find_bindir() is None:
-            print("!!! PostgreSQL is not installed: skipping it (apt-get install postgresql)")
-            continue
+    for kind in databases(args.databases):
         good = run_database(kind, args) and good
     raise SystemExit(0 if good else 1)
 

@@ -17,13 +17,10 @@ from __future__ import annotations
 import argparse
 import asyncio
 import datetime as dt
-import os
 import random
 import sqlite3
 import statistics
-import subprocess
 import sys
-import tempfile
 import time
 import uuid
 from collections.abc import Awaitable, Callable
@@ -308,23 +305,17 @@ async def median_ms(work: Callable[[], Awaitable[Any]], runs: int = 7) -> float:
     return statistics.median(times)
 
 
-async def measure(database_url: str, total: int) -> dict[str, float]:
+async def measure(env: dict[str, str], total: int) -> dict[str, float]:
     from markupsafe import Markup
 
+    from benchmarks.throwaway import bind
     from reports.charts import charts_for
-    from survey_app import database, qa_pack
+    from survey_app import qa_pack
     from survey_app.report_queries import area_summary, provider_report
     from survey_app.scoping import Actor, Role
-    from survey_app.settings import load_settings
     from survey_app.tables import Provider
 
-    settings = load_settings({"SURVEY_DATABASE_URL": database_url, "SURVEY_SECRET_KEY": "bench"})
-    engine = database.engine_for(settings)
-    for table in database.all_tables():
-        table._meta.db = engine
-    if settings.is_postgres:
-        # As the server does: a pool of connections, not one opened per query.
-        await engine.start_connection_pool(min_size=2, max_size=settings.database_pool_size)
+    settings = await bind(env)
     officer = Actor(user_id=1, email="bench@example", role=Role.LA_OFFICER, local_authority_id=1)
     from survey_app.tallies import rebuild
 
@@ -364,36 +355,11 @@ async def measure(database_url: str, total: int) -> dict[str, float]:
     }
 
 
-def migrate(env: dict[str, str]) -> None:
-    subprocess.run(
-        [str(ROOT / ".venv" / "bin" / "survey-app"), "migrate"],
-        env=env,
-        check=True,
-        capture_output=True,
-    )
-
-
 def run_size(kind: str, n: int) -> dict[str, float]:
-    work = Path(tempfile.mkdtemp(prefix="lv-bench-"))
-    cluster = None
-    if kind == "sqlite":
-        url = f"sqlite:///{work / 'bench.db'}"
-    else:
-        from tests.postgres_cluster import Cluster, find_bindir
+    from benchmarks.throwaway import fresh_database
 
-        bindir = find_bindir()
-        assert bindir is not None
-        cluster = Cluster(bindir)
-        cluster.start()
-        url = cluster.url
-    env = {
-        **os.environ,
-        "SURVEY_DATABASE_URL": url,
-        "SURVEY_VAR_DIR": str(work),
-        "SURVEY_SECRET_KEY": "bench",
-    }
-    try:
-        migrate(env)
+    with fresh_database(kind, SURVEY_SECRET_KEY="bench") as env:
+        url = env["SURVEY_DATABASE_URL"]
         started = time.perf_counter()
         data = {**organisations(), **rows(n)}
         if kind == "sqlite":
@@ -405,10 +371,7 @@ def run_size(kind: str, n: int) -> dict[str, float]:
             f"{time.perf_counter() - started:.0f} s",
             flush=True,
         )
-        return asyncio.run(measure(url, n))
-    finally:
-        if cluster is not None:
-            cluster.stop()
+        return asyncio.run(measure(env, n))
 
 
 def main() -> None:
@@ -416,13 +379,10 @@ def main() -> None:
     parser.add_argument("--sizes", type=int, nargs="+", default=[10_000, 100_000])
     parser.add_argument("--databases", nargs="+", default=["sqlite", "postgres"])
     args = parser.parse_args()
-    from tests.postgres_cluster import find_bindir
+    from benchmarks.throwaway import databases
 
     results: dict[tuple[str, int], dict[str, float]] = {}
-    for kind in args.databases:
-        if kind == "postgres" and find_bindir() is None:
-            print("!!! PostgreSQL is not installed: skipping it (apt-get install postgresql)")
-            continue
+    for kind in databases(args.databases):
         for n in args.sizes:
             print(f"{kind}, {n:,} responses", flush=True)
             results[(kind, n)] = run_size(kind, n)

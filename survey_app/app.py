@@ -99,31 +99,29 @@ def _database_unavailable(request: Request, exc: Exception) -> Response[Any]:
     return Template(template_name="errors/unavailable.html", status_code=503, headers=headers)
 
 
+def _plain_error(request: Request, status: int, heading: str, detail: str) -> Response[Any]:
+    """A refusal that says what was wrong: JSON under /api/, a page everywhere else."""
+    if request.url.path.startswith("/api/"):
+        return Response({"status_code": status, "detail": detail}, status_code=status)
+    return Template(
+        template_name="errors/error.html",
+        context={"heading": heading, "message": detail},
+        status_code=status,
+    )
+
+
 def _not_utf8(request: Request, exc: Exception) -> Response[Any]:
     """Bytes that are not UTF-8 text are the sender's mistake: a 400 that says so."""
     detail = "The request is not valid UTF-8 text; nothing was changed."
-    if request.url.path.startswith("/api/"):
-        return Response({"status_code": 400, "detail": detail}, status_code=400)
-    return Template(
-        template_name="errors/error.html",
-        context={"heading": "Sorry, we could not read that", "message": detail},
-        status_code=400,
-    )
+    return _plain_error(request, 400, "Sorry, we could not read that", detail)
 
 
 def _too_large(request: Request, exc: Exception) -> Response[Any]:
     """A body over the limit is refused before it is read, in words the sender can act on."""
     limit = request.route_handler.resolve_request_max_body_size() or MAX_BODY_BYTES
-    detail = (
-        f"That was too large to send: the limit is {limit // (1024 * 1024)} MB. Nothing was saved."
-    )
-    if request.url.path.startswith("/api/"):
-        return Response({"status_code": 413, "detail": detail}, status_code=413)
-    return Template(
-        template_name="errors/error.html",
-        context={"heading": "That was too large to send", "message": detail},
-        status_code=413,
-    )
+    megabytes = limit // (1024 * 1024)
+    detail = f"That was too large to send: the limit is {megabytes} MB. Nothing was saved."
+    return _plain_error(request, 413, "That was too large to send", detail)
 
 
 def create_app(settings: Settings | None = None, clock: Clock = system_clock) -> Litestar:
