@@ -112,7 +112,7 @@ TYPE_WORDS = {
     "date": "a date like 2026-11-23",
     "null": "empty",
 }
-FIELD_IN_MESSAGE = re.compile(r"field `(.*)`(?:$| - at )")
+FIELD_IN_MESSAGE = re.compile(r"field `(.*)`(?:$| - at )", re.DOTALL)
 EXPECTED = re.compile(r"Expected `([\w.| ]+)`(?:, got `(\w+)`)?")
 
 

@@ -158,6 +158,10 @@ def _wrong_type(field: str, value: Any) -> Callable[[dict[str, Any]], str]:
     return spoil
 
 
+#: Text with no digits. The API reads "10" as 10 and 1.0 as 1, as a school's system may send
+#: them, so numbers written as text, or with a zero fraction, are not wrong types here.
+WORDS = st.text(alphabet=st.characters(categories=["L", "P", "Zs"]))
+FRACTIONS = st.floats(allow_nan=False, allow_infinity=False).filter(lambda f: f != int(f))
 PLACEMENT_FIELDS = ["provider_id", "pupil_reference", "year_group", "start_date", "hours_per_week"]
 JSON_VALUES = st.recursive(
     st.none()
@@ -177,14 +181,11 @@ def spoiled_placement(draw: st.DrawFn, world: Any) -> tuple[dict[str, Any], str]
     if how == "wrong type":
         field = draw(st.sampled_from(PLACEMENT_FIELDS))
         kinds = {
-            "provider_id": st.text()
-            | st.floats(allow_nan=False, allow_infinity=False)
-            | st.lists(st.integers()),
+            "provider_id": WORDS | FRACTIONS | st.lists(st.integers()),
             "pupil_reference": st.integers() | st.booleans() | st.lists(st.text(), max_size=2),
-            "year_group": st.text()
-            | st.floats(allow_nan=False, allow_infinity=False).filter(lambda f: f != int(f)),
+            "year_group": WORDS | FRACTIONS,
             "start_date": st.integers() | st.text(alphabet="abc/", min_size=1),
-            "hours_per_week": st.text() | st.booleans() | st.dictionaries(st.text(), st.text()),
+            "hours_per_week": WORDS | st.booleans() | st.dictionaries(st.text(), st.text()),
         }
         body[field] = draw(kinds[field])
     elif how == "missing":
