@@ -163,14 +163,14 @@ def _wrong_type(field: str, value: Any) -> Callable[[dict[str, Any]], str]:
 WORDS = st.text(alphabet=st.characters(categories=["L", "P", "Zs"]))
 FRACTIONS = st.floats(allow_nan=False, allow_infinity=False).filter(lambda f: f != int(f))
 PLACEMENT_FIELDS = ["provider_id", "pupil_reference", "year_group", "start_date", "hours_per_week"]
+
+
+def _containers(inner: st.SearchStrategy[Any]) -> st.SearchStrategy[Any]:
+    return st.lists(inner, max_size=3) | st.dictionaries(st.text(), inner, max_size=3)
+
+
 JSON_VALUES = st.recursive(
-    st.none()
-    | st.booleans()
-    | st.integers()
-    | st.floats(allow_nan=False, allow_infinity=False)
-    | st.text(),
-    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(), inner, max_size=3),
-    max_leaves=5,
+    st.none() | st.booleans() | st.integers() | FRACTIONS | st.text(), _containers, max_leaves=5
 )
 
 
