@@ -82,31 +82,39 @@ DATABASE_UNAVAILABLE: tuple[type[Exception], ...] = (
     asyncpg.exceptions.OperatorInterventionError,
 )
 RETRY_AFTER_SECONDS = 30
-#: No form or API body is bigger: the largest real one, a CSV of placements, is far smaller.
+#: No form or API body may be bigger; the placements CSV upload sets its own 10 MB on its route.
 MAX_BODY_BYTES = 1024 * 1024
 
 
 def _database_unavailable(request: Request, exc: Exception) -> Response[Any]:
     """Say plainly that nothing was saved and to try again; the request changed nothing."""
     log.warning("database unavailable for %s: %r", request.url.path, exc)
-    headers = {"Retry-After": str(RETRY_AFTER_SECONDS)}
-    if request.url.path.startswith("/api/"):
-        body = {
-            "status_code": 503,
-            "detail": "The database is unavailable just now; nothing was changed. Try again.",
-        }
-        return Response(body, status_code=503, headers=headers)
-    return Template(template_name="errors/unavailable.html", status_code=503, headers=headers)
+    return _plain_error(
+        request,
+        503,
+        "Sorry, we could not save that just now",
+        "The service is busy or restarting, so nothing was changed. Anything saved before "
+        "is safe. Please wait a minute, then try again.",
+        headers={"Retry-After": str(RETRY_AFTER_SECONDS)},
+    )
 
 
-def _plain_error(request: Request, status: int, heading: str, detail: str) -> Response[Any]:
+def _plain_error(
+    request: Request,
+    status: int,
+    heading: str,
+    detail: str,
+    headers: dict[str, str] | None = None,
+) -> Response[Any]:
     """A refusal that says what was wrong: JSON under /api/, a page everywhere else."""
     if request.url.path.startswith("/api/"):
-        return Response({"status_code": status, "detail": detail}, status_code=status)
+        body = {"status_code": status, "detail": detail}
+        return Response(body, status_code=status, headers=headers)
     return Template(
         template_name="errors/error.html",
         context={"heading": heading, "message": detail},
         status_code=status,
+        headers=headers,
     )
 
 

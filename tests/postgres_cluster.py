@@ -6,11 +6,12 @@ import glob
 import os
 import shutil
 import signal
-import socket
 import subprocess
 import tempfile
 import time
 from pathlib import Path
+
+from tests.live_server import free_port
 
 
 def find_bindir() -> Path | None:
@@ -25,12 +26,6 @@ def find_bindir() -> Path | None:
     return None
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
 class Cluster:
     """initdb + postgres in a temporary directory; PostgreSQL refuses root, so as ``postgres``."""
 
@@ -38,7 +33,7 @@ class Cluster:
         self.bindir = bindir
         self.root = Path(tempfile.mkdtemp(prefix="lv-pg-"))
         self.data = self.root / "data"
-        self.port = _free_port()
+        self.port = free_port()
         self.process: subprocess.Popen[bytes] | None = None
         self._as_user: list[str] = []
         if os.geteuid() == 0:
