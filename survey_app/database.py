@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from collections.abc import Iterator, Sequence
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import aiosqlite
 from piccolo.engine.base import Engine
@@ -16,6 +17,7 @@ from survey_app.settings import Settings
 
 BUSY_TIMEOUT_MS = 30_000
 log = logging.getLogger(__name__)
+T = TypeVar("T")
 
 
 class DurableSQLiteEngine(SQLiteEngine):
@@ -200,6 +202,17 @@ def transaction() -> Any:
     if isinstance(engine, SQLiteEngine):
         return engine.transaction(transaction_type=TransactionType.immediate)
     return engine.transaction()
+
+
+#: Rows in one multi-row INSERT. PostgreSQL takes at most 32,767 parameters a statement, so a
+#: table of up to 30 columns stays under it.
+ROWS_PER_STATEMENT = 1000
+
+
+def batches(rows: Sequence[T]) -> Iterator[Sequence[T]]:
+    """``rows`` in slices small enough for one INSERT on either database."""
+    for start in range(0, len(rows), ROWS_PER_STATEMENT):
+        yield rows[start : start + ROWS_PER_STATEMENT]
 
 
 def is_postgres() -> bool:

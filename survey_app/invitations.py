@@ -12,7 +12,7 @@ import msgspec
 
 from questionnaires.bands import END_QUESTIONNAIRE, band_for
 from survey_app import messages
-from survey_app.database import transaction
+from survey_app.database import batches, transaction
 from survey_app.messages import Message
 from survey_app.outbox import enqueue
 from survey_app.settings import Settings
@@ -118,20 +118,16 @@ def opening_messages(
     ]
 
 
-#: Placements issued per transaction: PostgreSQL takes at most 32,767 parameters a statement.
-ISSUE_BATCH = 1000
-
-
 async def issue_for(settings: Settings, placement_ids: list[int], now: dt.datetime) -> int:
     """Give each placement its end-of-placement invitation unless it has one; returns how many."""
     issued = 0
-    for start in range(0, len(placement_ids), ISSUE_BATCH):
-        issued += await _issue_batch(settings, placement_ids[start : start + ISSUE_BATCH], now)
+    for batch in batches(placement_ids):
+        issued += await _issue_batch(settings, list(batch), now)
     return issued
 
 
 async def _issue_batch(settings: Settings, placement_ids: list[int], now: dt.datetime) -> int:
-    """Issue invitations for up to ``ISSUE_BATCH`` placements.
+    """Issue invitations for one batch of placements, in one transaction.
 
     Idempotent and safe to run concurrently: the unique index on (placement, kind) makes a
     second insert for the same placement do nothing, on SQLite and PostgreSQL alike. The emails

@@ -17,7 +17,7 @@ from typing import Any, Protocol
 
 import aiosmtplib
 
-from survey_app.database import transaction
+from survey_app.database import batches, transaction
 from survey_app.messages import Message
 from survey_app.settings import Settings
 from survey_app.tables import OutboxMessage
@@ -34,12 +34,8 @@ async def enqueue(messages: Sequence[Message], now: dt.datetime) -> None:
     A message with no address is kept as ``no_address``, never dropped, so the LA can see on
     the outbox page whose contact details are missing.
     """
-    for start in range(0, len(messages), INSERT_BATCH):
-        await _insert(messages[start : start + INSERT_BATCH], now)
-
-
-#: Rows per INSERT: PostgreSQL takes at most 32,767 parameters in one statement.
-INSERT_BATCH = 1000
+    for batch in batches(messages):
+        await _insert(batch, now)
 
 
 async def _insert(messages: Sequence[Message], now: dt.datetime) -> None:

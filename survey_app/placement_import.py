@@ -14,7 +14,7 @@ from typing import Any
 
 import msgspec
 
-from survey_app.database import transaction
+from survey_app.database import batches, transaction
 from survey_app.placement_records import NotAllowed, upsert_placements
 from survey_app.placements import PlacementIn, check_placement
 from survey_app.scoping import Actor, Role, scope
@@ -33,7 +33,6 @@ COLUMNS = (
     "simplest_version",
 )
 REQUIRED = ("pupil_reference", "year_group", "provider", "start_date", "hours_per_week")
-BATCH = 500
 MAX_ROWS = 50_000
 
 
@@ -215,7 +214,7 @@ async def import_placements(
         return ImportResult(total, 0, 0, errors)
     before = await Placement.count().where(Placement.local_authority == actor.local_authority_id)
     async with transaction():
-        for start in range(0, len(good), BATCH):
-            await upsert_placements(actor.local_authority_id, good[start : start + BATCH], now)
+        for batch in batches(good):
+            await upsert_placements(actor.local_authority_id, list(batch), now)
     after = await Placement.count().where(Placement.local_authority == actor.local_authority_id)
     return ImportResult(len(good), after - before, len(good) - (after - before), [])
