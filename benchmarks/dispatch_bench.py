@@ -31,8 +31,8 @@ BATCH = 1000
 
 async def run_once(env: dict[str, str], placements: int) -> dict[str, float]:
     from benchmarks.throwaway import bind
-    from survey_app.chasing import dispatch
-    from survey_app.tables import Invitation, LocalAuthority, OutboxMessage
+    from survey_app.chasing.reminders import dispatch
+    from survey_app.db.tables import Invitation, LocalAuthority, OutboxMessage
     from tests.live_data import an_area, ended_placements
 
     settings = await bind(env)

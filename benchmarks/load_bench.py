@@ -177,7 +177,7 @@ async def seed(env: dict[str, str], count: int) -> list[dict[str, Any]]:
 
 
 async def responses_for(env: dict[str, str], ids: list[Any]) -> Counter[Any]:
-    from survey_app.tables import Response
+    from survey_app.db.tables import Response
 
     rows = await Response.select(Response.invitation).where(Response.invitation.is_in(ids))
     return Counter(row["invitation"] for row in rows)

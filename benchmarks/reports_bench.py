@@ -310,14 +310,14 @@ async def measure(env: dict[str, str], total: int) -> dict[str, float]:
 
     from benchmarks.throwaway import bind
     from reports.charts import charts_for
-    from survey_app import qa_pack
-    from survey_app.report_queries import area_summary, provider_report
-    from survey_app.scoping import Actor, Role
-    from survey_app.tables import Provider
+    from survey_app.accounts.scoping import Actor, Role
+    from survey_app.db.tables import Provider
+    from survey_app.qa import visit_pack as qa_pack
+    from survey_app.reporting.queries import area_summary, provider_report
 
     settings = await bind(env)
     officer = Actor(user_id=1, email="bench@example", role=Role.LA_OFFICER, local_authority_id=1)
-    from survey_app.tallies import rebuild
+    from survey_app.reporting.tallies import rebuild
 
     # The bulk load bypassed the service, so count the tallies the way a migration would.
     await rebuild()

@@ -64,7 +64,7 @@ async def bind(env: dict[str, str], pooled: bool = True) -> Any:
     """
     from piccolo.engine.postgres import PostgresEngine
 
-    from survey_app import database
+    from survey_app.db import engine as database
     from survey_app.settings import load_settings
 
     settings = load_settings(env)

@@ -3,9 +3,9 @@
 # neither `make run` nor CI needs npm; run this (`make frontend`) only to change the styles or a
 # version. Needs Node.js and npm.
 #
-#   survey_app/frontend/*.scss  ->  survey_app/static/css/site.css   (GOV.UK Frontend + our skin)
-#   govuk-frontend JS           ->  survey_app/static/js/govuk-frontend-<v>.min.js
-#   htmx.org                    ->  survey_app/static/js/htmx-<v>.min.js
+#   survey_app/web/frontend/*.scss  ->  survey_app/web/static/css/site.css   (GOV.UK Frontend + our skin)
+#   govuk-frontend JS           ->  survey_app/web/static/js/govuk-frontend-<v>.min.js
+#   htmx.org                    ->  survey_app/web/static/js/htmx-<v>.min.js
 #   axe-core (tests only)       ->  tests/browser/vendor/axe-<v>.min.js
 set -euo pipefail
 GOVUK_FRONTEND_VERSION=6.6.0
@@ -24,18 +24,18 @@ npm install --silent --no-audit --no-fund --save-exact \
 
 npx sass --no-source-map --style=compressed --quiet-deps \
   --load-path=node_modules \
-  "$here/survey_app/frontend/site.scss" "$here/survey_app/static/css/site.css"
+  "$here/survey_app/web/frontend/site.scss" "$here/survey_app/web/static/css/site.css"
 
-rm -f "$here"/survey_app/static/js/govuk-frontend-*.min.js "$here"/survey_app/static/js/htmx-*.min.js
+rm -f "$here"/survey_app/web/static/js/govuk-frontend-*.min.js "$here"/survey_app/web/static/js/htmx-*.min.js
 cp node_modules/govuk-frontend/dist/govuk/govuk-frontend.min.js \
-  "$here/survey_app/static/js/govuk-frontend-${GOVUK_FRONTEND_VERSION}.min.js"
-cp node_modules/htmx.org/dist/htmx.min.js "$here/survey_app/static/js/htmx-${HTMX_VERSION}.min.js"
+  "$here/survey_app/web/static/js/govuk-frontend-${GOVUK_FRONTEND_VERSION}.min.js"
+cp node_modules/htmx.org/dist/htmx.min.js "$here/survey_app/web/static/js/htmx-${HTMX_VERSION}.min.js"
 mkdir -p "$here/tests/browser/vendor"
 rm -f "$here"/tests/browser/vendor/axe-*.min.js
 cp node_modules/axe-core/axe.min.js "$here/tests/browser/vendor/axe-${AXE_VERSION}.min.js"
 
-if grep -qi "GDS Transport" "$here/survey_app/static/css/site.css"; then
+if grep -qi "GDS Transport" "$here/survey_app/web/static/css/site.css"; then
   echo "site.css mentions GDS Transport: check the font settings" >&2
   exit 1
 fi
-echo "built site.css ($(wc -c < "$here/survey_app/static/css/site.css") bytes), govuk-frontend ${GOVUK_FRONTEND_VERSION}, htmx ${HTMX_VERSION}, axe-core ${AXE_VERSION}"
+echo "built site.css ($(wc -c < "$here/survey_app/web/static/css/site.css") bytes), govuk-frontend ${GOVUK_FRONTEND_VERSION}, htmx ${HTMX_VERSION}, axe-core ${AXE_VERSION}"

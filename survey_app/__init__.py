@@ -3,4 +3,4 @@
 import os
 
 # Piccolo finds its engine through this module, which builds it from the service settings.
-os.environ.setdefault("PICCOLO_CONF", "survey_app.piccolo_conf")
+os.environ.setdefault("PICCOLO_CONF", "survey_app.db.piccolo_conf")

@@ -27,25 +27,26 @@ from litestar.static_files import create_static_files_router
 from litestar.template.config import TemplateConfig
 from piccolo.engine.postgres import PostgresEngine
 
-from survey_app import assets, database
-from survey_app.chasing import dispatch
-from survey_app.display import register_filters
-from survey_app.headers import security_headers
-from survey_app.outbox import transport_for
-from survey_app.routes.api import api_router
-from survey_app.routes.chasing_pages import chasing_router
-from survey_app.routes.pages import pages_router
-from survey_app.routes.qa_pages import qa_router
-from survey_app.routes.report_pages import report_router
-from survey_app.routes.safeguarding_pages import safeguarding_router
-from survey_app.routes.staff import staff_router
-from survey_app.routes.survey import survey_router
-from survey_app.session_store import (
+from survey_app.accounts.sessions import (
     DatabaseSessionStore,
     RotatingSessionConfig,
     session_cookie_name,
 )
+from survey_app.chasing.pages import chasing_router
+from survey_app.chasing.reminders import dispatch
+from survey_app.db import engine as database
+from survey_app.mail.outbox import transport_for
+from survey_app.qa.pages import qa_router
+from survey_app.reporting.pages import report_router
+from survey_app.safeguarding.pages import safeguarding_router
 from survey_app.settings import Settings, load_settings
+from survey_app.surveys.pages import survey_router
+from survey_app.web import assets
+from survey_app.web.api import api_router
+from survey_app.web.display import register_filters
+from survey_app.web.headers import security_headers
+from survey_app.web.pages import pages_router
+from survey_app.web.staff import staff_router
 
 HERE = Path(__file__).parent
 log = logging.getLogger(__name__)
@@ -220,7 +221,7 @@ def create_app(settings: Settings | None = None, clock: Clock = system_clock) ->
             exclude=["/api/"],
         ),
         template_config=TemplateConfig(
-            directory=HERE / "templates",
+            directory=HERE / "web" / "templates",
             engine=JinjaTemplateEngine,
             engine_callback=templates_callback,
         ),

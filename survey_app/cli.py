@@ -11,7 +11,7 @@ from typing import Any, TypeVar
 
 import click
 
-from survey_app.scoping import Role
+from survey_app.accounts.scoping import Role
 from survey_app.settings import Settings, SettingsError, load_settings
 
 T = TypeVar("T")
@@ -75,7 +75,7 @@ def migrate() -> None:
 @main.command()
 def demo() -> None:
     """Load demonstration data once, and print the demo sign-ins."""
-    from survey_app.demo import DEMO_LOGINS, DEMO_TOTP_SECRET, load_demo
+    from survey_app.ops.demo import DEMO_LOGINS, DEMO_TOTP_SECRET, load_demo
 
     settings = _settings()
     loaded = _run(load_demo(settings, _now()))
@@ -93,8 +93,8 @@ def demo() -> None:
 @main.command()
 def dispatch() -> None:
     """Issue due surveys, queue reminders and digests, send the outbox (idempotent; for cron)."""
-    from survey_app.chasing import dispatch as run_dispatch
-    from survey_app.outbox import transport_for
+    from survey_app.chasing.reminders import dispatch as run_dispatch
+    from survey_app.mail.outbox import transport_for
 
     settings = _settings()
     transport = None if settings.demo_mode else transport_for(settings)
@@ -111,8 +111,8 @@ def dispatch() -> None:
 @click.argument("target", type=click.Path(dir_okay=False, path_type=Path))
 def backup(target: Path) -> None:
     """Write a consistent copy of the whole database to TARGET (safe while the server runs)."""
-    from survey_app.backups import BackupError
-    from survey_app.backups import backup as take_backup
+    from survey_app.ops.backups import BackupError
+    from survey_app.ops.backups import backup as take_backup
 
     try:
         take_backup(_settings(), target)
@@ -126,8 +126,8 @@ def backup(target: Path) -> None:
 @click.option("--yes", is_flag=True, help="Confirm: everything now in the database is replaced.")
 def restore(source: Path, yes: bool) -> None:
     """Replace the whole database with the backup in SOURCE (stop the servers first)."""
-    from survey_app.backups import BackupError
-    from survey_app.backups import restore as put_back
+    from survey_app.ops.backups import BackupError
+    from survey_app.ops.backups import restore as put_back
 
     settings = _settings()
     if not yes:
@@ -140,7 +140,7 @@ def restore(source: Path, yes: bool) -> None:
 
 
 async def _user_id(email: str) -> int:
-    from survey_app.tables import StaffUser
+    from survey_app.db.tables import StaffUser
 
     row = (
         await StaffUser.select(StaffUser.id).where(StaffUser.email == email.strip().lower()).first()
@@ -167,8 +167,8 @@ def user_add(
     email: str, role: str, la_code: str, school_id: int | None, provider_id: int | None
 ) -> None:
     """Create a staff user; the password is read from standard input, never an argument."""
-    from survey_app.accounts import AccountError, create_user
-    from survey_app.tables import LocalAuthority
+    from survey_app.accounts.users import AccountError, create_user
+    from survey_app.db.tables import LocalAuthority
 
     _settings()
     password = sys.stdin.readline().rstrip("\n")
@@ -195,7 +195,7 @@ def user_add(
         user_id = _run(add())
     except AccountError as error:
         raise click.ClickException(str(error)) from None
-    from survey_app.audit import record
+    from survey_app.ops.audit import record
 
     _run(
         record(
@@ -213,10 +213,10 @@ def user_add(
 @click.option("--email", required=True, help="The user to disable.")
 def user_disable(email: str) -> None:
     """Disable a staff user: every session ends and every API token is revoked, at once."""
-    from survey_app.accounts import revoke_api_tokens
-    from survey_app.audit import record
-    from survey_app.session_store import end_sessions_of
-    from survey_app.tables import StaffUser
+    from survey_app.accounts.sessions import end_sessions_of
+    from survey_app.accounts.users import revoke_api_tokens
+    from survey_app.db.tables import StaffUser
+    from survey_app.ops.audit import record
 
     _settings()
 
@@ -243,7 +243,7 @@ def token() -> None:
 @click.option("--label", default="", help="A note of what the token is for.")
 def token_add(email: str, label: str) -> None:
     """Create an API token and print it, alone, on standard output (shown only this once)."""
-    from survey_app.accounts import AccountError, create_api_token
+    from survey_app.accounts.users import AccountError, create_api_token
 
     _settings()
 
@@ -261,8 +261,8 @@ def token_add(email: str, label: str) -> None:
 @click.option("--email", required=True, help="Revoke every API token of this user.")
 def token_revoke(email: str) -> None:
     """Revoke a user's API tokens at once (a leaked token, or someone leaving)."""
-    from survey_app.accounts import revoke_api_tokens
-    from survey_app.audit import record
+    from survey_app.accounts.users import revoke_api_tokens
+    from survey_app.ops.audit import record
 
     _settings()
 
@@ -343,8 +343,8 @@ def placements_import(csv_file: str, email: str) -> None:
     """Import placements from a CSV file: every row checked first; nothing written if one is bad."""
     from pathlib import Path
 
-    from survey_app.accounts import actor_for_user
-    from survey_app.placement_import import import_placements
+    from survey_app.accounts.users import actor_for_user
+    from survey_app.placements.csv_import import import_placements
 
     _settings()
     data = Path(csv_file).read_bytes()
@@ -375,7 +375,7 @@ def pupil() -> None:
 
 
 async def _la_id(code: str) -> int:
-    from survey_app.tables import LocalAuthority
+    from survey_app.db.tables import LocalAuthority
 
     row = await LocalAuthority.select(LocalAuthority.id).where(LocalAuthority.code == code).first()
     if row is None:
@@ -390,8 +390,8 @@ def pupil_export(la_code: str, reference: str) -> None:
     """Print, as JSON, everything linked to a pupil reference (answers included)."""
     import msgspec
 
-    from survey_app.audit import record
-    from survey_app.data_rights import export_pupil
+    from survey_app.ops.audit import record
+    from survey_app.ops.data_rights import export_pupil
 
     _settings()
 
@@ -415,8 +415,8 @@ def pupil_export(la_code: str, reference: str) -> None:
 @click.option("--yes", is_flag=True, help="Confirm: this cannot be undone.")
 def pupil_erase(la_code: str, reference: str, yes: bool) -> None:
     """Delete everything linked to a pupil reference: placements, surveys, answers, emails."""
-    from survey_app.audit import record
-    from survey_app.data_rights import erase_pupil
+    from survey_app.ops.audit import record
+    from survey_app.ops.data_rights import erase_pupil
 
     _settings()
     if not yes:

@@ -89,7 +89,7 @@ def empty_database(request: pytest.FixtureRequest) -> None:
     if "no_database" in request.keywords:
         return
     request.getfixturevalue("migrated")
-    from survey_app.database import all_tables
+    from survey_app.db.engine import all_tables
 
     async def clear() -> None:
         for table in reversed(all_tables()):
@@ -196,8 +196,8 @@ def _password_hash() -> str:
 
 @pytest.fixture
 def world(clock: Clock) -> World:
-    from survey_app.scoping import Role
-    from survey_app.tables import LocalAuthority, Provider, School, StaffUser
+    from survey_app.accounts.scoping import Role
+    from survey_app.db.tables import LocalAuthority, Provider, School, StaffUser
 
     async def build() -> World:
         async def la(name: str, code: str) -> int:
@@ -246,7 +246,7 @@ def world(clock: Clock) -> World:
         }
         # Rows are inserted with one precomputed hash: Argon2 is deliberately slow, and
         # create_user itself is tested through the CLI.
-        from survey_app.mfa import encrypt
+        from survey_app.accounts.second_factor import encrypt
 
         for name, (role, la_of, org) in users.items():
             email = f"{name}@example.test"
@@ -319,7 +319,7 @@ class Issued:
 
 def placement_row(world: World, clock: Clock, **overrides: Any) -> Any:
     """A Placement row for the world's first LA, school and provider, ended on 20 November."""
-    from survey_app.tables import Placement
+    from survey_app.db.tables import Placement
 
     values: dict[str, Any] = {
         "local_authority": world.la,
@@ -341,8 +341,8 @@ def issue_for_year(
     world: World, settings: Any, clock: Clock, year_group: int = 5, reference: str = "OAK-55"
 ) -> Issued:
     """End a placement for a pupil in this year group and issue its invitation."""
-    from survey_app.invitations import issue_due, link_for
-    from survey_app.tables import Invitation, Placement
+    from survey_app.db.tables import Invitation, Placement
+    from survey_app.surveys.invitations import issue_due, link_for
 
     run(
         Placement.insert(
@@ -406,9 +406,9 @@ def give_responses(
 ) -> list[Any]:
     """Placements that ended, each with its survey answered (straight through the domain code)."""
     from questionnaires.loader import current
-    from survey_app.invitations import issue_for
-    from survey_app.responses import AnswerIn, answer_for, save_response
-    from survey_app.tables import Invitation, Placement
+    from survey_app.db.tables import Invitation, Placement
+    from survey_app.surveys.invitations import issue_for
+    from survey_app.surveys.responses import AnswerIn, answer_for, save_response
 
     moment = when or clock.now
     rows = run(

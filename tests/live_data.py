@@ -6,9 +6,9 @@ import datetime as dt
 import uuid
 from typing import Any
 
-from survey_app.invitations import issue_due, link_for, today_in_england
+from survey_app.db.tables import Invitation, LocalAuthority, Placement, Provider, School
 from survey_app.settings import Settings
-from survey_app.tables import Invitation, LocalAuthority, Placement, Provider, School
+from survey_app.surveys.invitations import issue_due, link_for, today_in_england
 
 YEAR_GROUPS = (5, 8, 10)
 

@@ -11,7 +11,7 @@ import pytest
 
 from questionnaires.bands import END_QUESTIONNAIRE, band_for
 from questionnaires.loader import current
-from survey_app.tables import Response
+from survey_app.db.tables import Response
 from tests.browser.conftest import axe_violations, small_targets
 from tests.conftest import Clock, World, issue_for_year, run
 

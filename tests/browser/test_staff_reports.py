@@ -9,7 +9,7 @@ from typing import Any
 import pyotp
 import pytest
 
-from survey_app.tables import SafeguardingAlert
+from survey_app.db.tables import SafeguardingAlert
 from tests.browser.conftest import axe_violations, small_targets
 from tests.conftest import TOTP_SECRETS, Clock, World, give_responses, run
 

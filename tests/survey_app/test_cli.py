@@ -7,9 +7,9 @@ from typing import Any
 
 from click.testing import CliRunner
 
-from survey_app.accounts import actor_for_api_token, authenticate
+from survey_app.accounts.users import actor_for_api_token, authenticate
 from survey_app.cli import main
-from survey_app.tables import Invitation, LocalAuthority, Placement, Response, StaffUser
+from survey_app.db.tables import Invitation, LocalAuthority, Placement, Response, StaffUser
 from tests.conftest import World, placement_row, run
 
 
@@ -40,8 +40,8 @@ def test_demo_loads_once_with_every_year_group() -> None:
 
 
 def test_demo_provider_login_sees_unsuppressed_figures(settings: Any) -> None:
-    from survey_app.demo import DEMO_LOGINS
-    from survey_app.report_queries import provider_report
+    from survey_app.ops.demo import DEMO_LOGINS
+    from survey_app.reporting.queries import provider_report
 
     invoke("demo")
     provider_login = DEMO_LOGINS[2]
@@ -126,7 +126,7 @@ def test_token_add_prints_only_the_token(world: World) -> None:
 def test_demo_la_officer_signs_in_with_the_published_key(client: Any, clock: Any) -> None:
     import pyotp
 
-    from survey_app.demo import DEMO_LOGINS, DEMO_TOTP_SECRET
+    from survey_app.ops.demo import DEMO_LOGINS, DEMO_TOTP_SECRET
     from tests.conftest import post_form
 
     result = invoke("demo")

@@ -38,7 +38,7 @@ def test_every_command_is_documented(path: str) -> None:
 
 @pytest.mark.no_database
 def test_readme_shows_the_two_commands_and_demo_sign_ins() -> None:
-    from survey_app.demo import DEMO_LOGINS
+    from survey_app.ops.demo import DEMO_LOGINS
 
     assert "make run" in README and "make test" in README
     for login in DEMO_LOGINS:

@@ -1,0 +1,1 @@
+"""Staff accounts: users, passwords, second factor, sessions, roles and scoping."""

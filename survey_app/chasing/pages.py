@@ -1,0 +1,183 @@
+"""Staff pages for chasing: the outbox, the chasing list, response rates and QR slips."""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+from typing import Any
+
+from litestar import Router, get
+from litestar.di import NamedDependency, Provide
+from litestar.exceptions import NotAuthorizedException, NotFoundException
+from litestar.params import FromPath
+from litestar.response import Template
+
+from reports.rates import Invited, rates_by
+from survey_app.accounts.actors import current_actor
+from survey_app.accounts.scoping import Actor, placement_path, scope
+from survey_app.chasing.reminders import open_ended, open_invitations
+from survey_app.db.tables import Invitation, OutboxMessage, Provider
+from survey_app.ops.audit import refuse
+from survey_app.settings import Settings
+from survey_app.surveys.invitations import LONDON, link_for
+from survey_app.web.headers import private_page
+from survey_app.web.params import ObjectId
+from survey_app.web.staff import _to_sign_in
+
+
+def _page(name: str, actor: Actor, **context: Any) -> Template:
+    return Template(template_name=f"staff/{name}.html", context={"actor": actor, **context})
+
+
+def _la_only(actor: Actor) -> None:
+    if not actor.is_la:
+        raise NotFoundException()
+
+
+@get("/outbox")
+async def outbox(actor: NamedDependency[Actor], settings: NamedDependency[Settings]) -> Template:
+    """Every message the service has queued for this LA: sent, waiting, or missing an address."""
+    _la_only(actor)
+    rows = (
+        await OutboxMessage.select()
+        .where(scope(actor, OutboxMessage))
+        .order_by(OutboxMessage.id, ascending=False)
+        .limit(500)
+    )
+    return _page("outbox", actor, messages=rows, demo=settings.demo_mode)
+
+
+@get("/chasing")
+async def chasing(
+    actor: NamedDependency[Actor],
+    settings: NamedDependency[Settings],
+    now: NamedDependency[dt.datetime],
+) -> Template:
+    """Surveys still waiting, most overdue first, and open-ended placements."""
+    _la_only(actor)
+    waiting = [
+        {**row, "days_waiting": (now - row["opened_at"]).days}
+        for row in await open_invitations(now, actor.local_authority_id)
+    ]
+    reminders: dict[str, int] = {}
+    for row in await OutboxMessage.select(OutboxMessage.dedupe_key).where(
+        scope(actor, OutboxMessage), OutboxMessage.kind == "reminder"
+    ):
+        invitation = row["dedupe_key"].split(":")[2]
+        reminders[invitation] = reminders.get(invitation, 0) + 1
+    return _page(
+        "chasing",
+        actor,
+        waiting=waiting,
+        reminders=reminders,
+        open_ended=await open_ended(settings, now, actor.local_authority_id),
+        weeks=settings.open_ended_weeks,
+    )
+
+
+@get("/rates")
+async def rates(actor: NamedDependency[Actor]) -> Template:
+    """Response rates by provider, by school or LA team, and by term, within the actor's scope."""
+    placement = placement_path(Invitation)
+    rows = await Invitation.select(
+        Invitation.status,
+        Invitation.opened_at,
+        placement.provider.name.as_alias("provider"),
+        placement.school.name.as_alias("school"),
+        placement.la_team.as_alias("la_team"),
+    ).where(scope(actor, Invitation))
+    invited = [
+        Invited(
+            provider=row["provider"],
+            commissioner=row["school"] or f"LA team: {row['la_team']}",
+            opened_on=row["opened_at"].astimezone(LONDON).date(),
+            completed=row["status"] == "completed",
+        )
+        for row in rows
+    ]
+    return _page(
+        "rates",
+        actor,
+        by_provider=rates_by(invited, "provider"),
+        by_commissioner=rates_by(invited, "commissioner"),
+        by_term=rates_by(invited, "term"),
+    )
+
+
+def _slip(settings: Settings, row: dict[str, Any]) -> dict[str, Any]:
+    link = link_for(settings, row["id"], row["revocation_counter"])
+    return {
+        "id": row["id"],
+        "reference": row["reference"],
+        "short_code": link.short_code,
+        "qr": link.qr_svg_path,
+        "code_page": f"{settings.base_url.rstrip('/')}/code",
+        "expires": row["expires_at"],
+    }
+
+
+SLIP_FIELDS = (
+    Invitation.id,
+    Invitation.revocation_counter,
+    Invitation.expires_at,
+    placement_path(Invitation).pupil_reference.as_alias("reference"),
+)
+
+
+@get("/providers/{provider_id:int}/slips")
+async def provider_slips(
+    actor: NamedDependency[Actor],
+    settings: NamedDependency[Settings],
+    now: NamedDependency[dt.datetime],
+    provider_id: ObjectId,
+) -> Template:
+    """A printable A4 sheet of QR slips for every learner with a survey waiting here."""
+    provider = (
+        await Provider.select(Provider.name)
+        .where(Provider.id == provider_id, scope(actor, Provider))
+        .first()
+    )
+    if provider is None:
+        raise await refuse(actor, "provider", provider_id, now)
+    rows = (
+        await Invitation.select(*SLIP_FIELDS)
+        .where(
+            placement_path(Invitation).provider == provider_id,
+            scope(actor, Invitation),
+            Invitation.status == "open",
+            Invitation.expires_at > now,
+        )
+        .order_by(placement_path(Invitation).pupil_reference)
+    )
+    slips = [_slip(settings, row) for row in rows]
+    return _page("slips", actor, title=f"QR slips: {provider['name']}", slips=slips)
+
+
+@get("/invitations/{invitation_id:uuid}/slip")
+async def one_slip(
+    actor: NamedDependency[Actor],
+    settings: NamedDependency[Settings],
+    now: NamedDependency[dt.datetime],
+    invitation_id: FromPath[uuid.UUID],
+) -> Template:
+    """One learner's printable slip."""
+    row = (
+        await Invitation.select(*SLIP_FIELDS)
+        .where(
+            Invitation.id == invitation_id, Invitation.status == "open", scope(actor, Invitation)
+        )
+        .first()
+    )
+    if row is None:
+        raise await refuse(actor, "invitation", invitation_id, now)
+    return _page("slips", actor, title=f"QR slip: {row['reference']}", slips=[_slip(settings, row)])
+
+
+chasing_router = Router(
+    path="/staff",
+    route_handlers=[outbox, chasing, rates, provider_slips, one_slip],
+    dependencies={"actor": Provide(current_actor)},
+    after_request=private_page,
+    exception_handlers={NotAuthorizedException: _to_sign_in},
+    include_in_schema=False,
+)

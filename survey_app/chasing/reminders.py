@@ -1,0 +1,179 @@
+"""Chasing, so nobody has to: reminders, the LA's weekly digest, open-ended placements.
+
+``dispatch`` runs all of it (issue due surveys, queue reminders and digests, send the outbox) on
+a schedule inside the server and as ``survey-app dispatch`` for cron. Every step is idempotent.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from typing import Any
+
+import msgspec
+
+from survey_app.accounts.scoping import placement_path
+from survey_app.db.engine import transaction
+from survey_app.db.tables import Invitation, LocalAuthority, Placement
+from survey_app.mail import messages
+from survey_app.mail.messages import Message
+from survey_app.mail.outbox import Transport, enqueue, send_due
+from survey_app.ops.data_rights import apply_retention
+from survey_app.safeguarding.triage import escalate_overdue
+from survey_app.settings import Settings
+from survey_app.surveys.invitations import LONDON, issue_due, link_for, today_in_england
+
+
+class DispatchResult(msgspec.Struct, frozen=True):
+    issued: int
+    reminders_queued: int
+    digests_queued: int
+    sent: int
+    failed: int
+
+
+_placement = placement_path(Invitation)
+OPEN_FIELDS = (
+    Invitation.id,
+    Invitation.revocation_counter,
+    Invitation.opened_at,
+    Invitation.expires_at,
+    _placement.local_authority.as_alias("la"),
+    _placement.pupil_reference.as_alias("reference"),
+    _placement.provider.as_alias("provider"),
+    _placement.provider.name.as_alias("provider_name"),
+    _placement.provider.contact_email.as_alias("provider_email"),
+    _placement.school.name.as_alias("school_name"),
+    _placement.school.contact_email.as_alias("school_email"),
+    _placement.la_team.as_alias("la_team"),
+    _placement.local_authority.contact_email.as_alias("la_email"),
+)
+
+
+async def open_invitations(now: dt.datetime, la: int | None = None) -> list[dict[str, Any]]:
+    """Surveys still waiting for a pupil, oldest first."""
+    query = Invitation.select(*OPEN_FIELDS).where(
+        Invitation.status == "open", Invitation.expires_at > now
+    )
+    if la is not None:
+        query = query.where(_placement.local_authority == la)
+    rows: list[dict[str, Any]] = await query.order_by(Invitation.opened_at)
+    return rows
+
+
+async def queue_reminders(settings: Settings, now: dt.datetime) -> int:
+    """Queue each reminder whose day has come; each (invitation, day, recipient) only once."""
+    base = settings.base_url.rstrip("/")
+    queued: list[Message] = []
+    for row in await open_invitations(now):
+        expires = row["expires_at"].astimezone(LONDON).date()
+        for day in settings.reminder_day_numbers:
+            if row["opened_at"] + dt.timedelta(days=day) > now:
+                continue
+            link = link_for(settings, row["id"], row["revocation_counter"]).url
+            common = {
+                "la": row["la"],
+                "invitation": str(row["id"]),
+                "day": day,
+                "reference": row["reference"],
+                "expires": expires,
+            }
+            queued.append(
+                messages.reminder(
+                    who="commissioner",
+                    to=row["school_email"] or row["la_email"] or "",
+                    link=link,
+                    **common,
+                )
+            )
+            queued.append(
+                messages.reminder(
+                    who="provider",
+                    to=row["provider_email"] or "",
+                    link=f"{base}/staff/providers/{row['provider']}/slips",
+                    **common,
+                )
+            )
+    async with transaction():
+        before = await _outbox_count()
+        await enqueue(queued, now)
+        return await _outbox_count() - before
+
+
+async def _outbox_count() -> int:
+    from survey_app.db.tables import OutboxMessage
+
+    return int(await OutboxMessage.count())
+
+
+def iso_week(day: dt.date) -> str:
+    year, week, _ = day.isocalendar()
+    return f"{year}-W{week:02d}"
+
+
+async def queue_digests(settings: Settings, now: dt.datetime) -> int:
+    """On Mondays (in England), each LA's summary of what is outstanding, once a week."""
+    today = today_in_england(now)
+    if today.weekday() != 0:
+        return 0
+    queued = []
+    for la in await LocalAuthority.select(LocalAuthority.id, LocalAuthority.contact_email):
+        if not la["contact_email"]:
+            continue
+        waiting = await open_invitations(now, la["id"])
+        by_provider: dict[str, int] = defaultdict(int)
+        by_school: dict[str, int] = defaultdict(int)
+        for row in waiting:
+            by_provider[row["provider_name"]] += 1
+            by_school[row["school_name"] or f"LA team: {row['la_team']}"] += 1
+        queued.append(
+            messages.weekly_digest(
+                la=la["id"],
+                week=iso_week(today),
+                to=la["contact_email"],
+                by_provider=sorted(by_provider.items(), key=lambda item: -item[1]),
+                by_school=sorted(by_school.items(), key=lambda item: -item[1]),
+                open_ended=len(await open_ended(settings, now, la["id"])),
+                chasing_url=f"{settings.base_url.rstrip('/')}/staff/chasing",
+            )
+        )
+    async with transaction():
+        before = await _outbox_count()
+        await enqueue(queued, now)
+        return await _outbox_count() - before
+
+
+async def open_ended(settings: Settings, now: dt.datetime, la: int) -> list[dict[str, Any]]:
+    """Placements with no end date that have run longer than the configured length."""
+    cutoff = today_in_england(now) - dt.timedelta(weeks=settings.open_ended_weeks)
+    rows: list[dict[str, Any]] = (
+        await Placement.select(
+            Placement.id,
+            Placement.pupil_reference,
+            Placement.start_date,
+            Placement.la_team,
+            Placement.provider.name.as_alias("provider_name"),
+            Placement.school.name.as_alias("school_name"),
+        )
+        .where(
+            Placement.local_authority == la,
+            Placement.planned_end_date.is_null(),
+            Placement.ended_on.is_null(),
+            Placement.start_date <= cutoff,
+        )
+        .order_by(Placement.start_date)
+    )
+    return rows
+
+
+async def dispatch(
+    settings: Settings, now: dt.datetime, transport: Transport | None
+) -> DispatchResult:
+    """Everything the schedule does, in order; ``transport`` None queues without sending."""
+    issued = await issue_due(settings, now)
+    reminders = await queue_reminders(settings, now)
+    digests = await queue_digests(settings, now)
+    await escalate_overdue(settings, now)
+    await apply_retention(settings.retention_days, now)
+    sent, failed = await send_due(transport, now) if transport is not None else (0, 0)
+    return DispatchResult(issued, reminders, digests, sent, failed)

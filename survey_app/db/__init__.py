@@ -1,0 +1,1 @@
+"""The storage edge: the engine, the one transaction helper, tables and migrations."""

@@ -1,0 +1,379 @@
+"""Piccolo tables: the storage edge. No pupil names, dates of birth or addresses, by design."""
+
+from __future__ import annotations
+
+from piccolo.columns import (
+    UUID,
+    Boolean,
+    Date,
+    ForeignKey,
+    Integer,
+    Real,
+    Serial,
+    Text,
+    Timestamptz,
+    Varchar,
+)
+from piccolo.columns.indexes import IndexMethod
+from piccolo.table import Table
+
+
+class LocalAuthority(Table, tablename="local_authority"):
+    id: Serial  # Piccolo adds the primary key; declared so type checkers know it
+    name = Varchar(length=120, unique=True)
+    #: ONS code, e.g. E06000036.
+    code = Varchar(length=12, unique=True)
+    safeguarding_email = Varchar(length=254, default="")
+    #: Where the weekly digest and LA-team placements' requests go.
+    contact_email = Varchar(length=254, default="")
+
+
+class School(Table):
+    id: Serial  # Piccolo adds the primary key; declared so type checkers know it
+    local_authority = ForeignKey(LocalAuthority, null=False, index=True)
+    name = Varchar(length=200)
+    #: The school's public Unique Reference Number (an establishment, not a pupil).
+    urn = Varchar(length=12, default="")
+    contact_email = Varchar(length=254, default="")
+
+
+class Provider(Table):
+    """A non-school AP provider and its quality-assurance record."""
+
+    id: Serial  # Piccolo adds the primary key; declared so type checkers know it
+    #: The lead LA that keeps this provider's QA record.
+    local_authority = ForeignKey(LocalAuthority, null=False, index=True)
+    name = Varchar(length=200)
+    contact_email = Varchar(length=254, default="")
+    registration_status = Varchar(length=40)
+    qa_stage = Varchar(length=40)
+    rag_rating = Varchar(length=12, default="not_rated")
+    rag_rated_on = Date(null=True, default=None)
+    rag_reason = Text(default="")
+    last_visit_on = Date(null=True, default=None)
+    #: Every kind of offer, comma-separated (tuition, vocational, therapeutic, ...).
+    offer_types = Varchar(length=200, default="")
+
+
+class QAVisit(Table, tablename="qa_visit"):
+    id: Serial  # Piccolo adds the primary key; declared so type checkers know it
+    provider = ForeignKey(Provider, null=False, index=True)
+    visited_on = Date()
+    #: "routine" or "spot_check".
+    kind = Varchar(length=20, default="routine")
+    summary = Text(default="")
+    #: The officers who visited, as the LA writes them (staff names, never pupils').
+    officers = Varchar(length=300, default="")
+    #: The learner-voice results were discussed at this visit, with what was said.
+    learner_voice_discussed = Boolean(default=False)
+    learner_voice_note = Text(default="")
+    recorded_by = Integer(null=True, default=None)
+    recorded_at = Timestamptz(null=True, default=None)
+
+
+class QAAction(Table, tablename="qa_action"):
+    """Something a provider must do after a visit, by a date."""
+
+    id: Serial  # Piccolo adds the primary key; declared so type checkers know it
+    provider = ForeignKey(Provider, null=False, index=True)
+    visit = ForeignKey(QAVisit, null=False, index=True)
+    description = Text()
+    due_on = Date()
+    #: "open" or "done".
+    status = Varchar(length=12, default="open")
+    done_on = Date(null=True, default=None)
+
+
+class QARecordChange(Table, tablename="qa_record_change"):
+    """One change to a provider's QA record: kept for ever, so reports can show past ratings."""
+
+    id: Serial  # Piccolo adds the primary key; declared so type checkers know it
+    provider = ForeignKey(Provider, null=False, index=True)
+    field = Varchar(length=40)
+    old_value = Varchar(length=200, default="")
+    new_value = Varchar(length=200, default="")
+    reason = Text(default="")
+    #: The day the change took effect (a rating's date), which may be before it was recorded.
+    effective_on = Date()
+    changed_by = Integer(null=True, default=None)
+    changed_at = Timestamptz()
+
+
+class Placement(Table):
+    """A pupil's time with a provider, commissioned by a school or an LA team."""
+
+    id: Serial  # Piccolo adds the primary key; declared so type checkers know it
+    local_authority = ForeignKey(LocalAuthority, null=False, index=True)
+    #: The home school; null when an LA team commissioned the placement.
+    school = ForeignKey(School, null=True, index=True)
+    la_team = Varchar(length=80, null=True, default=None)
+    #: "school:<id>" or "team:<name>": with the LA, pupil reference, provider and start date it
+    #: identifies a placement (unique index ``placement_identity``), so re-imports update.
+    commissioner_key = Varchar(length=100, default="")
+    provider = ForeignKey(Provider, null=False, index=True)
+    #: A pseudonymous reference the commissioner can recognise: never a name.
+    pupil_reference = Varchar(length=40)
+    year_group = Integer()
+    start_date = Date()
+    planned_end_date = Date(null=True, default=None)
+    ended_on = Date(null=True, default=None)
+    hours_per_week = Real()
+    purpose = Text(default="")
+    #: Give the years 4-6 wording whatever the year group.
+    simplest_version = Boolean(default=False)
+    created_at = Timestamptz()
+
+
+class Invitation(Table):
+    """A single-use survey link for one placement; the token itself is never stored.
+
+    At most one per placement and kind (unique index ``invitation_one_per_kind``).
+    """
+
+    id = UUID(primary_key=True)
+    placement = ForeignKey(Placement, null=False, index=True)
+    kind = Varchar(length=10, default="end")
+    questionnaire_id = Varchar(length=40)
+    #: Keyed hashes of the link token and of the short code, for look-up only.
+    token_hash = Varchar(length=64, unique=True)
+    short_code_hash = Varchar(length=64, unique=True)
+    #: Bumped to revoke: the token is derived from id and this counter.
+    revocation_counter = Integer(default=0)
+    opened_at = Timestamptz()
+    expires_at = Timestamptz()
+    status = Varchar(length=12, default="open", index=True)
+    completed_at = Timestamptz(null=True, default=None)
+
+
+class Response(Table):
+    id: Serial  # Piccolo adds the primary key; declared so type checkers know it
+    invitation = ForeignKey(Invitation, null=False, unique=True)
+    questionnaire_id = Varchar(length=40)
+    questionnaire_version = Integer()
+    band = Varchar(length=12)
+    submitted_at = Timestamptz()
+    #: The school term the response was sent in, as a sortable key: "2026-3" is autumn 2026.
+    term = Varchar(length=8, default="", index=True)
+    #: The first calendar year of the academic year it was sent in (2026 for 2026/27).
+    academic_year = Integer(default=0, index=True)
+    # Copied from the placement when the response is saved, so response counts need no joins
+    # (composite index ``response_provider``: LA, provider, academic year, term).
+    local_authority = Integer(default=0, index=True)
+    provider = Integer(default=0)
+    school = Integer(null=True, default=None, index=True)
+    #: The pupil said they did not feel safe or asked to talk to someone: never silently dropped.
+    needs_follow_up = Boolean(default=False, index=True)
+
+
+class Answer(Table):
+    """One answer; at most one per response and question (index ``answer_one_per_question``)."""
+
+    id: Serial  # Piccolo adds the primary key; declared so type checkers know it
+    response = ForeignKey(Response, null=False, index=True, index_method=IndexMethod.btree)
+    question_id = Varchar(length=40)
+    indicator = Varchar(length=40, null=True, default=None)
+    #: The chosen option's value, or null for free text and skipped questions.
+    value = Varchar(length=40, null=True, default=None)
+    polarity = Varchar(length=10, null=True, default=None)
+    text = Text(null=True, default=None)
+    # What reports group and scope by, copied from the placement and response when the answer is
+    # saved (facts at that moment, never updated), so every report is one indexed GROUP BY on
+    # this table: see the composite indexes ``answer_area`` and ``answer_provider``.
+    local_authority = Integer(default=0)
+    provider = Integer(default=0)
+    school = Integer(null=True, default=None, index=True)
+    year_group = Integer(default=0)
+    term = Varchar(length=8, default="")
+    academic_year = Integer(default=0)
+    #: Free text only: "pending" until the safeguarding contact releases or withholds it.
+    review_status = Varchar(length=12, null=True, default=None, index=True)
+    #: What reports may show: the text as released, with any redactions.
+    released_text = Text(null=True, default=None)
+    reviewed_by = Integer(null=True, default=None)
+    reviewed_at = Timestamptz(null=True, default=None)
+
+
+class StaffUser(Table, tablename="staff_user"):
+    id: Serial  # Piccolo adds the primary key; declared so type checkers know it
+    email = Varchar(length=254, unique=True)
+    password_hash = Varchar(length=200)
+    role = Varchar(length=30)
+    local_authority = ForeignKey(LocalAuthority, null=False, index=True)
+    school = ForeignKey(School, null=True, default=None)
+    provider = ForeignKey(Provider, null=True, default=None)
+    active = Boolean(default=True)
+    created_at = Timestamptz()
+    #: The TOTP secret, encrypted with a key derived from the server secret; null until set up.
+    totp_secret_encrypted = Varchar(length=200, null=True, default=None)
+    #: The last time step a code was accepted for, so each code works once.
+    totp_last_step = Integer(null=True, default=None)
+
+
+class PasswordReset(Table, tablename="password_reset"):
+    """A single-use password reset link; only the hash of its token is kept."""
+
+    id: Serial  # Piccolo adds the primary key; declared so type checkers know it
+    user = ForeignKey(StaffUser, null=False, index=True)
+    token_hash = Varchar(length=64, unique=True)
+    expires_at = Timestamptz()
+    used_at = Timestamptz(null=True, default=None)
+
+
+class ApiToken(Table, tablename="api_token"):
+    id: Serial  # Piccolo adds the primary key; declared so type checkers know it
+    user = ForeignKey(StaffUser, null=False, index=True)
+    token_hash = Varchar(length=64, unique=True)
+    label = Varchar(length=80, default="")
+    created_at = Timestamptz()
+    revoked_at = Timestamptz(null=True, default=None)
+
+
+class StaffSession(Table, tablename="staff_session"):
+    """Server-side session data, shared by every server instance through the database."""
+
+    id: Serial  # Piccolo adds the primary key; declared so type checkers know it
+    key_hash = Varchar(length=64, unique=True)
+    #: The signed-in user, so signing out or disabling an account can end all their sessions.
+    user_id = Integer(null=True, default=None, index=True)
+    data = Text()
+    expires_at = Timestamptz(index=True)
+
+
+ALL_TABLES: list[type[Table]] = [
+    LocalAuthority,
+    School,
+    Provider,
+    QAVisit,
+    Placement,
+    Invitation,
+    Response,
+    Answer,
+    StaffUser,
+    PasswordReset,
+    ApiToken,
+    StaffSession,
+]
+
+
+class LookupFailure(Table, tablename="lookup_failure"):
+    """Failed link or code look-ups per (hashed) address, shared by every server instance."""
+
+    id: Serial  # Piccolo adds the primary key; declared so type checkers know it
+    key_hash = Varchar(length=64, unique=True)
+    window_started_at = Timestamptz()
+    failures = Integer(default=0)
+
+
+class DraftAnswer(Table, tablename="draft_answer"):
+    """An answer saved as the pupil moves on, before they send the survey.
+
+    One per invitation and question (unique index ``draft_answer_one_per_question``). A skipped
+    question is a row with neither value nor text, so resuming starts after it.
+    """
+
+    id: Serial  # Piccolo adds the primary key; declared so type checkers know it
+    invitation = ForeignKey(Invitation, null=False, index=True)
+    question_id = Varchar(length=40)
+    value = Varchar(length=40, null=True, default=None)
+    text = Text(null=True, default=None)
+    saved_at = Timestamptz()
+
+
+class SafeguardingAlert(Table, tablename="safeguarding_alert"):
+    """Raised the moment a pupil says they felt unsafe or asks to talk, finished survey or not.
+
+    One per invitation and question (unique index ``safeguarding_alert_one_per_question``).
+    """
+
+    id: Serial  # Piccolo adds the primary key; declared so type checkers know it
+    invitation = ForeignKey(Invitation, null=False, index=True)
+    question_id = Varchar(length=40)
+    answer_value = Varchar(length=40)
+    raised_at = Timestamptz()
+    #: "new", then "acknowledged", then "closed" once an action is recorded.
+    status = Varchar(length=20, default="new", index=True)
+    #: "answer" (an option marked for safeguarding) or "words" (screened free text).
+    reason = Varchar(length=12, default="answer")
+    #: For screened text: the listed words or phrases it matched.
+    matched_terms = Varchar(length=300, default="")
+    acknowledged_at = Timestamptz(null=True, default=None)
+    acknowledged_by = Integer(null=True, default=None)
+    #: What the safeguarding contact did about it.
+    action = Text(default="")
+    closed_at = Timestamptz(null=True, default=None)
+    #: When it was escalated for not being acknowledged in time.
+    escalated_at = Timestamptz(null=True, default=None)
+
+
+class OutboxMessage(Table, tablename="outbox_message"):
+    """A message to send, written in the same transaction as what caused it.
+
+    ``dedupe_key`` is unique: the same reminder or digest can never be queued twice.
+    """
+
+    id: Serial  # Piccolo adds the primary key; declared so type checkers know it
+    #: The LA whose work caused the message: the outbox page is scoped by it.
+    local_authority = ForeignKey(LocalAuthority, null=False, index=True)
+    dedupe_key = Varchar(length=200, unique=True)
+    kind = Varchar(length=30, index=True)
+    recipient = Varchar(length=254)
+    subject = Varchar(length=200)
+    body = Text()
+    status = Varchar(length=12, default="pending", index=True)
+    attempts = Integer(default=0)
+    next_attempt_at = Timestamptz(index=True)
+    claimed_by = Varchar(length=40, null=True, default=None)
+    claimed_at = Timestamptz(null=True, default=None)
+    last_error = Text(null=True, default=None)
+    created_at = Timestamptz()
+    sent_at = Timestamptz(null=True, default=None)
+
+
+class AuditEvent(Table, tablename="audit_event"):
+    """Who did what to which object, when. The application only ever inserts rows here.
+
+    Never a token, password or pupil comment: actions and ids only.
+    """
+
+    id: Serial  # Piccolo adds the primary key; declared so type checkers know it
+    at = Timestamptz(index=True)
+    user_id = Integer(null=True, default=None, index=True)
+    local_authority = Integer(null=True, default=None, index=True)
+    action = Varchar(length=60, index=True)
+    object_type = Varchar(length=40, default="")
+    object_id = Varchar(length=60, default="")
+    outcome = Varchar(length=20, default="ok")
+    #: A keyed hash of the client address: enough to spot a pattern, not to identify.
+    client = Varchar(length=16, default="")
+
+
+class IndicatorTally(Table, tablename="indicator_tally"):
+    """Answers counted per LA, academic year, provider, indicator and polarity.
+
+    Kept in step with ``answer`` in the same transaction as every save or erasure (see
+    ``survey_app.reporting.tallies``), so area-wide figures are a scan of a few thousand rows,
+    not of every answer. Unique on everything but ``answers`` (index ``indicator_tally_key``).
+    """
+
+    id: Serial  # Piccolo adds the primary key; declared so type checkers know it
+    local_authority = Integer()
+    academic_year = Integer()
+    provider = Integer()
+    indicator = Varchar(length=40)
+    polarity = Varchar(length=10)
+    #: How many answers have this key.
+    answers = Integer(default=0)
+
+
+ALL_TABLES.extend(
+    [
+        IndicatorTally,
+        LookupFailure,
+        DraftAnswer,
+        SafeguardingAlert,
+        OutboxMessage,
+        AuditEvent,
+        QAAction,
+        QARecordChange,
+    ]
+)

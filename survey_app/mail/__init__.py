@@ -1,0 +1,1 @@
+"""What the service tells people by email, and the outbox that sends it."""

@@ -1,0 +1,193 @@
+"""The outbox: messages are written with what caused them, then sent with retries and back-off.
+
+A message is never lost because the mail server is down: it stays pending and is tried again,
+waiting longer each time (up to six hours), until it goes. Claiming is a conditional update, so
+two senders (two server instances) never send the same message.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+import logging
+import uuid
+from collections.abc import Sequence
+from email.message import EmailMessage
+from typing import Any, Protocol
+
+import aiosmtplib
+
+from survey_app.db.engine import batches, transaction
+from survey_app.db.tables import OutboxMessage
+from survey_app.mail.messages import Message
+from survey_app.settings import Settings
+
+log = logging.getLogger(__name__)
+MAX_BACK_OFF = dt.timedelta(hours=6)
+#: A claim older than this belongs to a sender that died: the message is sent again.
+STALE_CLAIM = dt.timedelta(minutes=10)
+
+
+async def enqueue(messages: Sequence[Message], now: dt.datetime) -> None:
+    """Queue messages; call inside the transaction that caused them. Duplicates are ignored.
+
+    A message with no address is kept as ``no_address``, never dropped, so the LA can see on
+    the outbox page whose contact details are missing.
+    """
+    for batch in batches(messages):
+        await _insert(batch, now)
+
+
+async def _insert(messages: Sequence[Message], now: dt.datetime) -> None:
+    await OutboxMessage.insert(
+        *[
+            OutboxMessage(
+                local_authority=m.local_authority_id,
+                dedupe_key=m.dedupe_key,
+                kind=m.kind,
+                recipient=m.recipient,
+                subject=m.subject,
+                body=m.body,
+                status="pending" if m.recipient else "no_address",
+                attempts=0,
+                next_attempt_at=now,
+                created_at=now,
+            )
+            for m in messages
+        ]
+    ).on_conflict(action="DO NOTHING")
+
+
+class Transport(Protocol):
+    async def send(self, to: str, subject: str, body: str, reference: str) -> None:
+        """Deliver one message or raise."""
+
+
+class SMTPTransport:
+    """Sends through an SMTP server with aiosmtplib."""
+
+    def __init__(self, settings: Settings) -> None:
+        self.settings = settings
+
+    async def send(self, to: str, subject: str, body: str, reference: str) -> None:
+        message = EmailMessage()
+        message["From"] = self.settings.mail_from
+        message["To"] = to
+        message["Subject"] = subject
+        message["X-Learner-Voice-Reference"] = reference
+        message.set_content(body)
+        await aiosmtplib.send(
+            message,
+            hostname=self.settings.smtp_host,
+            port=self.settings.smtp_port,
+            username=self.settings.smtp_username or None,
+            password=self.settings.smtp_password or None,
+            start_tls=self.settings.smtp_starttls,
+            timeout=30,
+        )
+
+
+class NotifyTransport:
+    """Sends through GOV.UK Notify with its official client (one template: subject and body)."""
+
+    def __init__(self, settings: Settings) -> None:
+        from notifications_python_client.notifications import NotificationsAPIClient
+
+        self.client = NotificationsAPIClient(settings.notify_api_key)
+        self.template_id = settings.notify_template_id
+
+    async def send(self, to: str, subject: str, body: str, reference: str) -> None:
+        # The client is synchronous (requests): keep it off the event loop.
+        await asyncio.to_thread(
+            self.client.send_email_notification,
+            email_address=to,
+            template_id=self.template_id,
+            personalisation={"subject": subject, "body": body},
+            reference=reference,
+        )
+
+
+def transport_for(settings: Settings) -> Transport:
+    """The transport the settings choose."""
+    return (
+        NotifyTransport(settings)
+        if settings.mail_transport == "notify"
+        else SMTPTransport(settings)
+    )
+
+
+def back_off(attempts: int) -> dt.timedelta:
+    """How long to wait before the next try: 1, 2, 4 … minutes, at most six hours."""
+    return min(dt.timedelta(minutes=2 ** max(attempts - 1, 0)), MAX_BACK_OFF)
+
+
+async def _claim(sender: str, now: dt.datetime, limit: int) -> list[dict[str, Any]]:
+    due = (
+        await OutboxMessage.select(OutboxMessage.id)
+        .where(
+            ((OutboxMessage.status == "pending") & (OutboxMessage.next_attempt_at <= now))
+            | ((OutboxMessage.status == "sending") & (OutboxMessage.claimed_at < now - STALE_CLAIM))
+        )
+        .order_by(OutboxMessage.id)
+        .limit(limit)
+    )
+    if not due:
+        return []
+    ids = [row["id"] for row in due]
+    async with transaction():
+        # Conditional on the status it was read with: a row another sender claimed meanwhile
+        # no longer matches, so each message has one sender.
+        await OutboxMessage.update(
+            {
+                OutboxMessage.status: "sending",
+                OutboxMessage.claimed_by: sender,
+                OutboxMessage.claimed_at: now,
+            }
+        ).where(
+            OutboxMessage.id.is_in(ids),
+            (OutboxMessage.status == "pending")
+            | (
+                (OutboxMessage.status == "sending") & (OutboxMessage.claimed_at < now - STALE_CLAIM)
+            ),
+        )
+    claimed: list[dict[str, Any]] = await OutboxMessage.select().where(
+        OutboxMessage.id.is_in(ids),
+        OutboxMessage.claimed_by == sender,
+        OutboxMessage.status == "sending",
+    )
+    return claimed
+
+
+async def send_due(transport: Transport, now: dt.datetime, limit: int = 200) -> tuple[int, int]:
+    """Send what is due; returns (sent, failed). Failures wait and are tried again later."""
+    sender = uuid.uuid4().hex
+    sent = failed = 0
+    for row in await _claim(sender, now, limit):
+        try:
+            await transport.send(row["recipient"], row["subject"], row["body"], row["dedupe_key"])
+        except Exception as error:
+            failed += 1
+            attempts = row["attempts"] + 1
+            log.warning(
+                "sending outbox message %s failed (attempt %s): %s", row["id"], attempts, error
+            )
+            await OutboxMessage.update(
+                {
+                    OutboxMessage.status: "pending",
+                    OutboxMessage.attempts: attempts,
+                    OutboxMessage.next_attempt_at: now + back_off(attempts),
+                    OutboxMessage.last_error: str(error)[:500],
+                    OutboxMessage.claimed_by: None,
+                }
+            ).where(OutboxMessage.id == row["id"], OutboxMessage.claimed_by == sender)
+            continue
+        sent += 1
+        await OutboxMessage.update(
+            {
+                OutboxMessage.status: "sent",
+                OutboxMessage.attempts: row["attempts"] + 1,
+                OutboxMessage.sent_at: now,
+                OutboxMessage.last_error: None,
+            }
+        ).where(OutboxMessage.id == row["id"], OutboxMessage.claimed_by == sender)
+    return sent, failed

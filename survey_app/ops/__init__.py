@@ -1,0 +1,1 @@
+"""Running the service: the audit log, backups, data rights, demo data."""

@@ -1,0 +1,1 @@
+"""Placements: recording, importing, listing and ending them."""

@@ -1,0 +1,275 @@
+"""Recording, listing and ending placements, always within what the actor may see."""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+from typing import Any
+
+import msgspec
+
+from survey_app.accounts.scoping import Actor, Role, scope
+from survey_app.db.engine import transaction
+from survey_app.db.tables import Invitation, Placement, Provider, Response, School
+from survey_app.placements.rules import (
+    FieldError,
+    PlacementIn,
+    check_end,
+    check_placement,
+    commissioner_key,
+    is_id,
+)
+from survey_app.settings import Settings
+from survey_app.surveys.invitations import (
+    InvitationLink,
+    issue_for,
+    link_for,
+    today_in_england,
+)
+
+
+class NotAllowed(Exception):
+    """The actor's role may not do this at all (as opposed to an object they cannot see)."""
+
+
+class InvitationView(msgspec.Struct, frozen=True):
+    id: uuid.UUID
+    kind: str
+    status: str
+    questionnaire_id: str
+    opened_at: dt.datetime
+    expires_at: dt.datetime
+    completed_at: dt.datetime | None
+    link: InvitationLink | None
+
+
+class PlacementView(msgspec.Struct, frozen=True):
+    id: int
+    pupil_reference: str
+    year_group: int
+    provider_id: int
+    provider_name: str
+    school_id: int | None
+    school_name: str | None
+    la_team: str | None
+    start_date: dt.date
+    planned_end_date: dt.date | None
+    ended_on: dt.date | None
+    hours_per_week: float
+    purpose: str
+    simplest_version: bool
+    invitation: InvitationView | None
+    #: The pupil asked for help or said they felt unsafe; None where the viewer may not know.
+    needs_follow_up: bool | None = None
+
+
+PLACEMENT_COLUMNS: tuple[Any, ...] = (
+    *Placement.all_columns(),
+    Placement.provider.name.as_alias("provider_name"),
+    Placement.school.name.as_alias("school_name"),
+)
+
+
+def _view(
+    row: dict[str, Any],
+    invitation: dict[str, Any] | None,
+    settings: Settings,
+    actor: Actor,
+) -> PlacementView:
+    invitation_view = None
+    if invitation is not None:
+        link = (
+            link_for(settings, invitation["id"], invitation["revocation_counter"])
+            if invitation["status"] == "open"
+            else None
+        )
+        invitation_view = InvitationView(
+            id=invitation["id"],
+            kind=invitation["kind"],
+            status=invitation["status"],
+            questionnaire_id=invitation["questionnaire_id"],
+            opened_at=invitation["opened_at"],
+            expires_at=invitation["expires_at"],
+            completed_at=invitation["completed_at"],
+            link=link,
+        )
+    return PlacementView(
+        id=row["id"],
+        pupil_reference=row["pupil_reference"],
+        year_group=row["year_group"],
+        provider_id=row["provider"],
+        provider_name=row["provider_name"],
+        school_id=row["school"],
+        school_name=row["school_name"],
+        la_team=row["la_team"],
+        start_date=row["start_date"],
+        planned_end_date=row["planned_end_date"],
+        ended_on=row["ended_on"],
+        hours_per_week=row["hours_per_week"],
+        purpose=row["purpose"],
+        simplest_version=row["simplest_version"],
+        invitation=invitation_view,
+        # Providers see totals only, never what one pupil said.
+        needs_follow_up=(
+            None
+            if actor.role == Role.PROVIDER_STAFF or invitation is None
+            else bool(invitation.get("needs_follow_up"))
+        ),
+    )
+
+
+async def _invitations_by_placement(placement_ids: list[int]) -> dict[int, dict[str, Any]]:
+    if not placement_ids:
+        return {}
+    rows = await Invitation.select().where(
+        Invitation.placement.is_in(placement_ids), Invitation.kind == "end"
+    )
+    if not rows:
+        return {}
+    flagged = {
+        row["invitation"]
+        for row in await Response.select(Response.invitation).where(
+            Response.invitation.is_in([row["id"] for row in rows]),
+            Response.needs_follow_up == True,  # noqa: E712
+        )
+    }
+    return {row["placement"]: {**row, "needs_follow_up": row["id"] in flagged} for row in rows}
+
+
+async def list_placements(
+    settings: Settings, actor: Actor, *, provider_id: int | None = None, limit: int = 500
+) -> list[PlacementView]:
+    """The placements the actor may see, newest first."""
+    query = Placement.select(*PLACEMENT_COLUMNS).where(scope(actor, Placement))
+    if provider_id is not None:
+        query = query.where(Placement.provider == provider_id)
+    rows = await query.order_by(Placement.id, ascending=False).limit(limit)
+    invitations = await _invitations_by_placement([row["id"] for row in rows])
+    return [_view(row, invitations.get(row["id"]), settings, actor) for row in rows]
+
+
+async def get_placement(
+    settings: Settings, actor: Actor, placement_id: int
+) -> PlacementView | None:
+    """One placement, or None when it does not exist or is outside the actor's scope."""
+    row = (
+        await Placement.select(*PLACEMENT_COLUMNS)
+        .where(Placement.id == placement_id, scope(actor, Placement))
+        .first()
+    )
+    if row is None:
+        return None
+    invitations = await _invitations_by_placement([placement_id])
+    return _view(row, invitations.get(placement_id), settings, actor)
+
+
+async def create_placement(
+    actor: Actor, placement: PlacementIn, now: dt.datetime
+) -> tuple[int | None, list[FieldError]]:
+    """Record a placement the actor commissions; returns its id or the problems found."""
+    if actor.role == Role.PROVIDER_STAFF:
+        raise NotAllowed("Provider staff cannot record placements")
+    errors: list[FieldError] = []
+    if actor.role == Role.SCHOOL_CONTACT:
+        if placement.la_team:
+            errors.append(FieldError("la_team", "A school records placements for its own pupils"))
+        if placement.school_id not in (None, actor.school_id):
+            errors.append(FieldError("school_id", "You can only record placements for your school"))
+        placement = msgspec.structs.replace(placement, school_id=actor.school_id, la_team=None)
+    errors += check_placement(placement)
+    # Ids out of range were refused above; only real candidates are looked up.
+    if is_id(placement.provider_id) and not await Provider.exists().where(
+        Provider.id == placement.provider_id, scope(actor, Provider)
+    ):
+        errors.append(FieldError("provider_id", "There is no provider with that id in your area"))
+    if (
+        placement.school_id is not None
+        and is_id(placement.school_id)
+        and not await School.exists().where(School.id == placement.school_id, scope(actor, School))
+    ):
+        errors.append(FieldError("school_id", "There is no school with that id in your area"))
+    if errors:
+        return None, errors
+    async with transaction():
+        rows = await upsert_placements(actor.local_authority_id, [placement], now)
+    return int(rows[0]["id"]), []
+
+
+IDENTITY = (
+    Placement.local_authority,
+    Placement.commissioner_key,
+    Placement.pupil_reference,
+    Placement.provider,
+    Placement.start_date,
+)
+UPDATED_ON_REPEAT = [
+    Placement.school,
+    Placement.la_team,
+    Placement.year_group,
+    Placement.planned_end_date,
+    Placement.hours_per_week,
+    Placement.purpose,
+    Placement.simplest_version,
+]
+
+
+async def upsert_placements(
+    local_authority_id: int, placements: list[PlacementIn], now: dt.datetime
+) -> list[dict[str, Any]]:
+    """Insert placements, or update those already recorded with the same identity (LA,
+    commissioner, pupil reference, provider, start date); call inside a transaction."""
+    result: list[dict[str, Any]] = await (
+        Placement.insert(
+            *[
+                Placement(
+                    local_authority=local_authority_id,
+                    school=p.school_id,
+                    la_team=(p.la_team or "").strip() or None,
+                    commissioner_key=commissioner_key(p.school_id, p.la_team),
+                    provider=p.provider_id,
+                    pupil_reference=p.pupil_reference.strip(),
+                    year_group=p.year_group,
+                    start_date=p.start_date,
+                    planned_end_date=p.planned_end_date,
+                    hours_per_week=p.hours_per_week,
+                    purpose=p.purpose.strip(),
+                    simplest_version=p.simplest_version,
+                    created_at=now,
+                )
+                for p in placements
+            ]
+        )
+        .on_conflict(target=IDENTITY, action="DO UPDATE", values=UPDATED_ON_REPEAT)
+        .returning(Placement.id)
+    )
+    return result
+
+
+async def end_placement(
+    settings: Settings,
+    actor: Actor,
+    placement_id: int,
+    ended_on: dt.date | None,
+    now: dt.datetime,
+) -> tuple[bool, list[FieldError]]:
+    """End a placement and open its survey at once; (False, []) when it is out of scope."""
+    if actor.role == Role.PROVIDER_STAFF:
+        raise NotAllowed("Provider staff cannot end placements")
+    row = (
+        await Placement.select(*Placement.all_columns())
+        .where(Placement.id == placement_id, scope(actor, Placement))
+        .first()
+    )
+    if row is None:
+        return False, []
+    ended_on = ended_on or today_in_england(now)
+    errors = check_end(row["start_date"], ended_on)
+    if ended_on > today_in_england(now):
+        errors.append(FieldError("ended_on", "End date cannot be in the future"))
+    if errors:
+        return True, errors
+    async with transaction():
+        await Placement.update({Placement.ended_on: ended_on}).where(Placement.id == placement_id)
+    # A separate step: if the server stops here, the dispatcher issues it on its next run.
+    await issue_for(settings, [placement_id], now)
+    return True, []

@@ -1,0 +1,1 @@
+"""Providers' QA records: status, stage, rating, visits and actions."""

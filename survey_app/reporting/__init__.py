@@ -1,0 +1,1 @@
+"""Reports for QA visits, commissioners and the area, read within scope."""

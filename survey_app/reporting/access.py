@@ -1,0 +1,65 @@
+"""Opening a report as a staff member: the scope check, the refusal and the audit, in one place.
+
+The staff pages and the JSON API both call these, so a report is refused, or recorded as viewed,
+the same way whichever door it is opened through.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from litestar.exceptions import NotFoundException, ValidationException
+
+from reports.area import AreaSummary
+from reports.provider import ProviderReport
+from reports.school import SchoolReport
+from survey_app.accounts.scoping import Actor, Role
+from survey_app.ops.audit import record, refuse
+from survey_app.reporting.queries import area_summary, provider_report, school_report
+from survey_app.settings import Settings
+
+
+async def open_provider_report(
+    settings: Settings, actor: Actor, provider_id: int, now: dt.datetime, year: int | None
+) -> ProviderReport:
+    """The provider report, or a logged 404 for a provider outside the actor's scope.
+
+    Only LA staff may choose a period: for anyone else one year's figures could be set against
+    the all-years figures to reveal a small group, so they see all years only.
+    """
+    if year is not None and not actor.is_la:
+        raise ValidationException(
+            "Only LA staff can choose a period (year): the report shows all years",
+            extra=[{"key": "year", "message": "only LA staff can choose a period"}],
+        )
+    report = await provider_report(settings, actor, provider_id, now, year)
+    if report is None:
+        raise await refuse(actor, "provider", provider_id, now)
+    await record("report.view", now=now, actor=actor, object_type="provider", object_id=provider_id)
+    return report
+
+
+async def open_area_summary(
+    settings: Settings, actor: Actor, now: dt.datetime, year: int | None
+) -> AreaSummary:
+    """The area summary, for LA staff only."""
+    if not actor.is_la:
+        raise NotFoundException("The area summary is for LA staff")
+    summary = await area_summary(settings, actor, year)
+    await record("report.view", now=now, actor=actor, object_type="area", object_id=year or "all")
+    return summary
+
+
+async def open_school_report(
+    settings: Settings, actor: Actor, school_id: int, now: dt.datetime
+) -> SchoolReport:
+    """A school's report, for its contact and its LA; a logged 404 for anyone else."""
+    report = (
+        await school_report(settings, actor, school_id, now)
+        if actor.role != Role.PROVIDER_STAFF
+        else None
+    )
+    if report is None:
+        raise await refuse(actor, "school", school_id, now)
+    await record("report.view", now=now, actor=actor, object_type="school", object_id=school_id)
+    return report

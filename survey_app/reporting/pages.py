@@ -1,0 +1,217 @@
+"""Report pages and their downloads: provider, area summary, school, the QA visit pack."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import anyio
+from litestar import Request, Response, Router, get
+from litestar.di import NamedDependency, Provide
+from litestar.exceptions import (
+    NotAuthorizedException,
+    NotFoundException,
+    ServiceUnavailableException,
+)
+from litestar.response import Redirect, Template
+from markupsafe import Markup
+
+from reports.charts import charts_for
+from reports.export_tables import area_tables, provider_tables, school_tables
+from reports.exports import Table, to_csv, to_xlsx
+from reports.periods import academic_year_label
+from reports.provider import ProviderReport
+from survey_app.accounts.actors import current_actor
+from survey_app.accounts.scoping import Actor, Role
+from survey_app.ops.audit import refuse
+from survey_app.placements.records import list_placements
+from survey_app.qa import visit_pack as qa_pack
+from survey_app.reporting.access import (
+    open_area_summary,
+    open_provider_report,
+    open_school_report,
+)
+from survey_app.reporting.queries import academic_years
+from survey_app.settings import Settings
+from survey_app.web.headers import private_page
+from survey_app.web.params import ObjectId, Year
+from survey_app.web.staff import _to_sign_in
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def _page(name: str, actor: Actor, **context: Any) -> Template:
+    return Template(template_name=f"staff/{name}.html", context={"actor": actor, **context})
+
+
+def _download(tables: list[Table], name: str, kind: str) -> Response[bytes]:
+    if kind == "csv":
+        body, media_type = to_csv(tables), "text/csv; charset=utf-8"
+    else:
+        body, media_type = to_xlsx(tables), XLSX
+    return Response(
+        body,
+        media_type=media_type,
+        headers={"Content-Disposition": f'attachment; filename="{name}.{kind}"'},
+    )
+
+
+def provider_charts(report: ProviderReport) -> dict[str, Markup]:
+    """The report's charts, marked safe for the template: leather escapes every label it writes."""
+    return {name: Markup(svg) for name, svg in charts_for(report).items()}  # noqa: S704
+
+
+@get("/providers/{provider_id:int}")
+async def provider_detail(
+    actor: NamedDependency[Actor],
+    settings: NamedDependency[Settings],
+    now: NamedDependency[dt.datetime],
+    provider_id: ObjectId,
+    year: Year = None,
+) -> Template:
+    """One provider's QA record and learner-voice report (totals only for provider staff)."""
+    report = await open_provider_report(settings, actor, provider_id, now, year)
+    placements = (
+        await list_placements(settings, actor, provider_id=provider_id, limit=200)
+        if actor.role != Role.PROVIDER_STAFF
+        else []
+    )
+    return _page(
+        "provider",
+        actor,
+        report=report,
+        placements=placements,
+        charts=provider_charts(report),
+        year=year,
+        year_headings=[f"Year {group}" for group in report.year_groups],
+    )
+
+
+def _kind(request: Request) -> str:
+    return request.url.path.rsplit(".", 1)[-1]
+
+
+@get(["/providers/{provider_id:int}/report.csv", "/providers/{provider_id:int}/report.xlsx"])
+async def provider_download(
+    request: Request,
+    actor: NamedDependency[Actor],
+    settings: NamedDependency[Settings],
+    now: NamedDependency[dt.datetime],
+    provider_id: ObjectId,
+    year: Year = None,
+) -> Response[bytes]:
+    """The provider report as CSV or XLSX (the same figures the page shows)."""
+    kind = _kind(request)
+    report = await open_provider_report(settings, actor, provider_id, now, year)
+    return _download(provider_tables(report), f"provider-{provider_id}-learner-voice", kind)
+
+
+@get("/providers/{provider_id:int}/qa-pack.pdf", media_type="application/pdf")
+async def provider_pack(
+    actor: NamedDependency[Actor],
+    settings: NamedDependency[Settings],
+    now: NamedDependency[dt.datetime],
+    provider_id: ObjectId,
+    year: Year = None,
+) -> Response[bytes]:
+    """The QA visit pack: the provider report on A4, for the officer to take on a visit."""
+    if not actor.is_la:
+        raise await refuse(actor, "provider", provider_id, now)
+    report = await open_provider_report(settings, actor, provider_id, now, year)
+    try:
+        pdf = await anyio.to_thread.run_sync(qa_pack.render, report, provider_charts(report), now)
+    except qa_pack.PackUnavailable as error:
+        raise ServiceUnavailableException(str(error)) from None
+    return Response(
+        pdf,
+        media_type="application/pdf",
+        headers={
+            "Content-Disposition": f'attachment; filename="qa-pack-provider-{provider_id}.pdf"'
+        },
+    )
+
+
+@get("/area")
+async def area(
+    actor: NamedDependency[Actor],
+    settings: NamedDependency[Settings],
+    now: NamedDependency[dt.datetime],
+    year: Year = None,
+) -> Template:
+    """The area summary an LA would publish, with spot-check prompts for officers only."""
+    summary = await open_area_summary(settings, actor, now, year)
+    years = await academic_years(actor)
+    return _page(
+        "area",
+        actor,
+        summary=summary,
+        year=year,
+        years=[(y, academic_year_label(y)) for y in years],
+    )
+
+
+@get(["/area.csv", "/area.xlsx"])
+async def area_download(
+    request: Request,
+    actor: NamedDependency[Actor],
+    settings: NamedDependency[Settings],
+    now: NamedDependency[dt.datetime],
+    year: Year = None,
+) -> Response[bytes]:
+    """The area summary as CSV or XLSX, ready to publish."""
+    kind = _kind(request)
+    summary = await open_area_summary(settings, actor, now, year)
+    return _download(area_tables(summary), "area-learner-voice", kind)
+
+
+@get("/my-school")
+async def my_school(actor: NamedDependency[Actor]) -> Redirect:
+    """Where a school contact finds their school's report."""
+    if actor.school_id is None:
+        raise NotFoundException()
+    return Redirect(path=f"/staff/schools/{actor.school_id}/report")
+
+
+@get("/schools/{school_id:int}/report")
+async def school_page(
+    actor: NamedDependency[Actor],
+    settings: NamedDependency[Settings],
+    now: NamedDependency[dt.datetime],
+    school_id: ObjectId,
+) -> Template:
+    """A school's own pupils: request status and each pupil's feedback, and totals."""
+    report = await open_school_report(settings, actor, school_id, now)
+    return _page("school_report", actor, report=report)
+
+
+@get(["/schools/{school_id:int}/report.csv", "/schools/{school_id:int}/report.xlsx"])
+async def school_download(
+    request: Request,
+    actor: NamedDependency[Actor],
+    settings: NamedDependency[Settings],
+    now: NamedDependency[dt.datetime],
+    school_id: ObjectId,
+) -> Response[bytes]:
+    """The school's report as CSV or XLSX."""
+    kind = _kind(request)
+    report = await open_school_report(settings, actor, school_id, now)
+    return _download(school_tables(report), f"school-{school_id}-learner-voice", kind)
+
+
+report_router = Router(
+    path="/staff",
+    route_handlers=[
+        provider_detail,
+        provider_download,
+        provider_pack,
+        area,
+        area_download,
+        my_school,
+        school_page,
+        school_download,
+    ],
+    dependencies={"actor": Provide(current_actor)},
+    after_request=private_page,
+    exception_handlers={NotAuthorizedException: _to_sign_in},
+    include_in_schema=False,
+)

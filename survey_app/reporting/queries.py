@@ -1,0 +1,413 @@
+"""The SQL behind reports: counts grouped in the database, always through the scoping layer.
+
+Nothing here loads answers into Python one by one: each query returns at most one row per
+group (term, year group, provider, indicator, polarity), whatever the number of responses.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+from typing import Any
+
+from piccolo.query.functions.aggregate import Count, Sum
+
+from questionnaires.loader import question_in, versions_of
+from reports.aggregation import GroupedCount, IndicatorCount, OptionCount
+from reports.area import AreaSummary, ProviderCount, ProviderLine, build_area_summary
+from reports.periods import academic_year_bounds, academic_year_label
+from reports.provider import (
+    ProviderCounts,
+    ProviderReport,
+    QARecord,
+    build_provider_report,
+)
+from reports.provider import QAAction as QAActionOut
+from reports.qa_history import RecordChange
+from reports.school import PlacementFeedback, PupilAnswer, SchoolReport, build_school_report
+from survey_app.accounts.scoping import Actor, placement_path, scope
+from survey_app.db.tables import (
+    Answer,
+    IndicatorTally,
+    Invitation,
+    Placement,
+    Provider,
+    QAAction,
+    QARecordChange,
+    Response,
+    School,
+)
+from survey_app.settings import Settings
+from survey_app.web.display import LONDON
+
+
+def _in_year(table: Any, academic_year: int | None) -> list[Any]:
+    """The where-clause for one academic year of responses (none for all years)."""
+    if academic_year is None:
+        return []
+    column = Response.academic_year if table is Response else Answer.academic_year
+    return [column == academic_year]
+
+
+def _opened_in(academic_year: int | None) -> list[Any]:
+    """The where-clause for invitations opened in one academic year (none for all years)."""
+    if academic_year is None:
+        return []
+    start, end = academic_year_bounds(academic_year)
+    return [
+        Invitation.opened_at >= dt.datetime.combine(start, dt.time(), LONDON),
+        Invitation.opened_at < dt.datetime.combine(end + dt.timedelta(days=1), dt.time(), LONDON),
+    ]
+
+
+async def _grouped_by(column: Any, answer_filter: list[Any]) -> list[dict[str, Any]]:
+    """Indicator answers counted per polarity and per value of ``column`` (as ``grp``)."""
+    rows: list[dict[str, Any]] = await (
+        Answer.select(
+            column.as_alias("grp"), Answer.indicator, Answer.polarity, Count(alias="count")
+        )
+        .where(Answer.indicator.is_not_null(), *answer_filter)
+        .group_by(column, Answer.indicator, Answer.polarity)
+    )
+    return rows
+
+
+async def qa_record_of(provider: dict[str, Any]) -> tuple[QARecord, list[RecordChange]]:
+    """The provider's QA record with its open actions, and the history of changes to it."""
+    actions = await (
+        QAAction.select(QAAction.description, QAAction.due_on, QAAction.status)
+        .where(QAAction.provider == provider["id"], QAAction.status == "open")
+        .order_by(QAAction.due_on)
+    )
+    history = await (
+        QARecordChange.select(
+            QARecordChange.field,
+            QARecordChange.old_value,
+            QARecordChange.new_value,
+            QARecordChange.effective_on,
+            QARecordChange.reason,
+        )
+        .where(QARecordChange.provider == provider["id"])
+        .order_by(QARecordChange.effective_on, QARecordChange.id)
+    )
+    record = QARecord(
+        registration_status=provider["registration_status"],
+        offer_types=[o for o in provider["offer_types"].split(",") if o],
+        qa_stage=provider["qa_stage"],
+        rag_rating=provider["rag_rating"],
+        rag_rated_on=provider["rag_rated_on"],
+        rag_reason=provider["rag_reason"],
+        last_visit_on=provider["last_visit_on"],
+        open_actions=[QAActionOut(**row) for row in actions],
+    )
+    return record, [RecordChange(**row) for row in history]
+
+
+async def provider_report(
+    settings: Settings,
+    actor: Actor,
+    provider_id: int,
+    now: dt.datetime,
+    academic_year: int | None = None,
+) -> ProviderReport | None:
+    """The provider report as ``actor`` may see it; None if the provider is out of scope."""
+    provider: dict[str, Any] | None = (
+        await Provider.select().where(Provider.id == provider_id, scope(actor, Provider)).first()
+    )
+    if provider is None:
+        return None
+    invitation_filter = [
+        placement_path(Invitation).provider == provider_id,
+        scope(actor, Invitation),
+        *_opened_in(academic_year),
+    ]
+    response_filter = [Response.provider == provider_id, scope(actor, Response)]
+    by_year_query = (
+        Response.select(Response.academic_year, Count(alias="count"))
+        .where(*response_filter)
+        .group_by(Response.academic_year)
+    )
+    by_term_query = (
+        Response.select(Response.term, Count(alias="count"))
+        .where(*response_filter, *_in_year(Response, academic_year))
+        .group_by(Response.term)
+    )
+    answer_filter = [
+        Answer.provider == provider_id,
+        scope(actor, Answer),
+        *_in_year(Answer, academic_year),
+    ]
+    # The area figure beside each indicator: every provider of this LA, so a large group. It is
+    # the one deliberate read beyond the actor's scope, and only ever as totals.
+    area_query = (
+        IndicatorTally.select(
+            IndicatorTally.indicator, IndicatorTally.polarity, Sum(IndicatorTally.answers)
+        )
+        .where(
+            IndicatorTally.local_authority == provider["local_authority"],
+            *([IndicatorTally.academic_year == academic_year] if academic_year else []),
+        )
+        .group_by(IndicatorTally.indicator, IndicatorTally.polarity)
+    )
+    option_query = (
+        Answer.select(
+            Answer.response.questionnaire_id.as_alias("questionnaire_id"),  # type: ignore[union-attr]
+            Answer.question_id,
+            Answer.value,
+            Count(alias="count"),
+        )
+        .where(Answer.value.is_not_null(), *answer_filter)
+        .group_by(Answer.response.questionnaire_id, Answer.question_id, Answer.value)  # type: ignore[union-attr]
+    )
+    comments_query = (
+        Answer.select(Answer.released_text)
+        .where(Answer.review_status == "released", *answer_filter)
+        .limit(500)
+    )
+    # Independent queries, run at once: on PostgreSQL each takes its own pooled connection.
+    (
+        invitations,
+        by_year,
+        by_term,
+        term_rows,
+        year_group_rows,
+        area_rows,
+        option_rows,
+        comments,
+        (record, history),
+    ) = await asyncio.gather(
+        Invitation.count().where(*invitation_filter),
+        by_year_query,
+        by_term_query,
+        _grouped_by(Answer.term, answer_filter),
+        _grouped_by(Answer.year_group, answer_filter),
+        area_query,
+        option_query,
+        comments_query,
+        qa_record_of(provider),
+    )
+    grouped = [
+        GroupedCount(str(r["grp"]), r["indicator"], r["polarity"], r["count"]) for r in term_rows
+    ]
+    overall: dict[tuple[str, str], int] = {}
+    for row in grouped:
+        overall[(row.indicator, row.polarity)] = (
+            overall.get((row.indicator, row.polarity), 0) + row.count
+        )
+    counts = ProviderCounts(
+        invitations=invitations,
+        responses=sum(row["count"] for row in by_term),
+        responses_by_year={row["academic_year"]: row["count"] for row in by_year},
+        responses_by_term={row["term"]: row["count"] for row in by_term},
+        indicator_counts=[IndicatorCount(i, p, n) for (i, p), n in overall.items()],
+        area_indicator_counts=[
+            IndicatorCount(row["indicator"], row["polarity"], row["sum"]) for row in area_rows
+        ],
+        term_counts=grouped,
+        year_group_counts=[
+            GroupedCount(str(r["grp"]), r["indicator"], r["polarity"], r["count"])
+            for r in year_group_rows
+        ],
+        option_counts=[OptionCount(**row) for row in option_rows],
+        comments=[row["released_text"] for row in comments if row["released_text"]],
+    )
+    return build_provider_report(
+        provider_id=provider_id,
+        provider_name=provider["name"],
+        qa_record=record,
+        history=history,
+        counts=counts,
+        questionnaires={
+            qid: versions_of(qid) for qid in {r.questionnaire_id for r in counts.option_counts}
+        },
+        academic_year=academic_year,
+        today=now.astimezone(LONDON).date(),
+        k=settings.disclosure_threshold,
+        controlled=not actor.is_la,
+    )
+
+
+async def academic_years(actor: Actor) -> list[int]:
+    """The academic years with responses the actor can see, newest first."""
+    rows = await (
+        Response.select(Response.academic_year)
+        .where(scope(actor, Response))
+        .group_by(Response.academic_year)
+    )
+    return sorted((row["academic_year"] for row in rows), reverse=True)
+
+
+async def area_summary(
+    settings: Settings, actor: Actor, academic_year: int | None = None
+) -> AreaSummary:
+    """The LA's publishable summary; callers check the actor is LA staff."""
+    providers = await Provider.select(Provider.id, Provider.name, Provider.rag_rating).where(
+        scope(actor, Provider)
+    )
+    opened: list[Any] = [Invitation.kind == "end", *_opened_in(academic_year)]
+    # Counted from placements with a sub-select: one end survey per placement, and far quicker
+    # than joining every invitation to its placement.
+    invited = await (
+        Placement.select(Placement.provider, Count(alias="count"))
+        .where(
+            scope(actor, Placement),
+            Placement.id.is_in(Invitation.select(Invitation.placement).where(*opened)),
+        )
+        .group_by(Placement.provider)
+    )
+    responded = await (
+        Response.select(Response.provider, Response.academic_year, Count(alias="count"))
+        .where(scope(actor, Response))
+        .group_by(Response.provider, Response.academic_year)
+    )
+    # Every year is counted, whichever is shown: each view is protected as part of the whole.
+    # One tally row per key already, so no GROUP BY: read straight off the unique index.
+    counts = await IndicatorTally.select(
+        IndicatorTally.provider,
+        IndicatorTally.academic_year,
+        IndicatorTally.indicator,
+        IndicatorTally.polarity,
+        IndicatorTally.answers,
+    ).where(scope(actor, IndicatorTally), IndicatorTally.answers != 0)
+    invited_by = {row["provider"]: row["count"] for row in invited}
+    by_year = {(row["provider"], row["academic_year"]): row["count"] for row in responded}
+    responded_by: dict[int, int] = {}
+    for (provider_id, year), count in by_year.items():
+        if academic_year is None or year == academic_year:
+            responded_by[provider_id] = responded_by.get(provider_id, 0) + count
+    return build_area_summary(
+        period_label=(
+            f"Academic year {academic_year_label(academic_year)}"
+            if academic_year is not None
+            else "All years"
+        ),
+        providers=[
+            ProviderLine(
+                provider_id=p["id"],
+                name=p["name"],
+                rag_rating=p["rag_rating"],
+                invitations=invited_by.get(p["id"], 0),
+                responses=responded_by.get(p["id"], 0),
+            )
+            for p in providers
+        ],
+        responses_by_year=by_year,
+        counts=[
+            ProviderCount(
+                r["provider"], r["academic_year"], r["indicator"], r["polarity"], r["answers"]
+            )
+            for r in counts
+        ],
+        threshold=settings.disclosure_threshold,
+        academic_year=academic_year,
+    )
+
+
+def _request_status(row: dict[str, Any], now: dt.datetime) -> str:
+    status = row["status"]
+    if status is None:
+        return "not_due"
+    if status == "open" and row["expires_at"] <= now:
+        return "expired"
+    return str(status)
+
+
+async def school_report(
+    settings: Settings, actor: Actor, school_id: int, now: dt.datetime
+) -> SchoolReport | None:
+    """The school contact's report on their own pupils; None if the school is out of scope."""
+    school = (
+        await School.select(School.id, School.name)
+        .where(School.id == school_id, scope(actor, School))
+        .first()
+    )
+    if school is None:
+        return None
+    placements = await (
+        Placement.select(
+            Placement.id,
+            Placement.pupil_reference,
+            Placement.provider.name.as_alias("provider_name"),
+            Placement.year_group,
+            Placement.start_date,
+            Placement.ended_on,
+        )
+        .where(Placement.school == school_id, scope(actor, Placement))
+        .order_by(Placement.start_date, ascending=False)
+        .limit(500)
+    )
+    ids = [row["id"] for row in placements]
+    invitations = {
+        row["placement"]: row
+        for row in await Invitation.select(
+            Invitation.placement, Invitation.status, Invitation.expires_at, Invitation.completed_at
+        ).where(
+            Invitation.placement.is_in(ids or [-1]),
+            Invitation.kind == "end",
+            scope(actor, Invitation),
+        )
+    }
+    answers = await (
+        Answer.select(
+            placement_path(Answer).id.as_alias("placement"),
+            Answer.response.questionnaire_id.as_alias("questionnaire_id"),  # type: ignore[union-attr]
+            Answer.question_id,
+            Answer.value,
+            Answer.review_status,
+            Answer.released_text,
+        )
+        .where(placement_path(Answer).id.is_in(ids or [-1]), scope(actor, Answer))
+        .order_by(Answer.id)
+    )
+    by_placement: dict[int, list[dict[str, Any]]] = {}
+    for row in answers:
+        by_placement.setdefault(row["placement"], []).append(row)
+    feedback = []
+    for row in placements:
+        invitation = invitations.get(row["id"], {"status": None})
+        given = by_placement.get(row["id"], [])
+        pupil_answers, comments, pending = [], [], 0
+        for answer in given:
+            question = question_in(answer["questionnaire_id"], answer["question_id"])
+            if answer["review_status"] == "released":
+                comments.append(answer["released_text"])
+            elif answer["review_status"] == "pending":
+                pending += 1
+            elif answer["value"] is not None and question is not None:
+                label = next(
+                    (o.label for o in question.options if o.value == answer["value"]),
+                    answer["value"],
+                )
+                pupil_answers.append(PupilAnswer(question.text, label))
+        completed = invitation.get("completed_at")
+        feedback.append(
+            PlacementFeedback(
+                placement_id=row["id"],
+                pupil_reference=row["pupil_reference"],
+                provider_name=row["provider_name"],
+                year_group=row["year_group"],
+                start_date=row["start_date"],
+                ended_on=row["ended_on"],
+                request_status=_request_status(invitation, now),
+                completed_on=completed.astimezone(LONDON).date() if completed else None,
+                answers=pupil_answers,
+                comments=comments,
+                comments_pending=pending,
+            )
+        )
+    totals = await (
+        Answer.select(Answer.indicator, Answer.polarity, Count(alias="count"))
+        .where(
+            Answer.indicator.is_not_null(),
+            Answer.school == school_id,
+            scope(actor, Answer),
+        )
+        .group_by(Answer.indicator, Answer.polarity)
+    )
+    return build_school_report(
+        school_id=school_id,
+        school_name=school["name"],
+        placements=feedback,
+        indicator_counts=[IndicatorCount(**row) for row in totals],
+        threshold=settings.disclosure_threshold,
+    )

@@ -1,0 +1,1 @@
+"""Safeguarding: screening pupils' words, alerts, triage and comment review."""

@@ -1,0 +1,406 @@
+"""Safeguarding triage: alerts raised from pupils' answers, reviewed, acted on and escalated.
+
+An alert is raised in the same transaction as the answer that caused it, and the LA's named
+safeguarding contact is emailed (without the answer). It stays in the queue until someone
+acknowledges it and records what they did; one not acknowledged in time is escalated. Free-text
+comments wait for the same person to release them (redacted if need be) or withhold them before
+any report shows them. Every step is audited.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+from typing import Any
+
+import msgspec
+
+from questionnaires.loader import question_in
+from survey_app.accounts.scoping import Actor, Role, placement_path, scope
+from survey_app.db.engine import transaction
+from survey_app.db.tables import (
+    Answer,
+    DraftAnswer,
+    Invitation,
+    SafeguardingAlert,
+    StaffUser,
+)
+from survey_app.mail import messages
+from survey_app.mail.outbox import enqueue
+from survey_app.ops.audit import record
+from survey_app.settings import Settings
+
+MAX_ACTION_LENGTH = 2000
+MAX_COMMENT_LENGTH = 1000
+
+
+class TriageError(Exception):
+    """A triage step that cannot be done; the message says why in plain words."""
+
+
+async def raise_alert(
+    settings: Settings,
+    *,
+    invitation_id: uuid.UUID,
+    question_id: str,
+    answer_value: str,
+    reason: str,
+    matched_terms: list[str],
+    now: dt.datetime,
+) -> None:
+    """Record an alert and email the safeguarding contact; call inside the answer's transaction."""
+    inserted = (
+        await SafeguardingAlert.insert(
+            SafeguardingAlert(
+                invitation=invitation_id,
+                question_id=question_id,
+                answer_value=answer_value,
+                raised_at=now,
+                status="new",
+                reason=reason,
+                matched_terms=", ".join(matched_terms)[:300],
+            )
+        )
+        .on_conflict(action="DO NOTHING")
+        .returning(SafeguardingAlert.id)
+    )
+    if not inserted:
+        return
+    la: dict[str, Any] | None = await (
+        Invitation.select(
+            placement_path(Invitation).local_authority.as_alias("la"),
+            placement_path(Invitation).local_authority.safeguarding_email.as_alias("email"),
+        )
+        .where(Invitation.id == invitation_id)
+        .first()
+    )
+    assert la is not None, "the invitation was just answered"
+    alert_id = inserted[0]["id"]
+    await enqueue(
+        [
+            messages.safeguarding_alert(
+                la=la["la"],
+                alert_id=alert_id,
+                to=la["email"],
+                queue_url=f"{settings.base_url}/staff/safeguarding/{alert_id}",
+            )
+        ],
+        now,
+    )
+
+
+ALERT_FIELDS = (
+    SafeguardingAlert.id,
+    SafeguardingAlert.invitation,
+    SafeguardingAlert.question_id,
+    SafeguardingAlert.answer_value,
+    SafeguardingAlert.raised_at,
+    SafeguardingAlert.status,
+    SafeguardingAlert.reason,
+    SafeguardingAlert.matched_terms,
+    SafeguardingAlert.acknowledged_at,
+    SafeguardingAlert.action,
+    SafeguardingAlert.closed_at,
+    SafeguardingAlert.escalated_at,
+    SafeguardingAlert.invitation.questionnaire_id.as_alias("questionnaire_id"),
+    placement_path(SafeguardingAlert).id.as_alias("placement_id"),
+    placement_path(SafeguardingAlert).pupil_reference.as_alias("pupil_reference"),
+    placement_path(SafeguardingAlert).provider.name.as_alias("provider_name"),
+    placement_path(SafeguardingAlert).school.name.as_alias("school_name"),
+    placement_path(SafeguardingAlert).la_team.as_alias("la_team"),
+)
+
+
+class AlertView(msgspec.Struct, frozen=True):
+    id: int
+    status: str
+    reason: str
+    raised_at: dt.datetime
+    placement_id: int
+    pupil_reference: str
+    provider_name: str
+    commissioner: str
+    question: str
+    #: The option chosen, or the pupil's own words for screened text.
+    answer: str
+    matched_terms: str
+    acknowledged_at: dt.datetime | None
+    action: str
+    closed_at: dt.datetime | None
+    escalated_at: dt.datetime | None
+
+
+async def _answer_text(row: dict[str, Any]) -> str:
+    question = question_in(row["questionnaire_id"], row["question_id"])
+    if row["reason"] == "answer":
+        option = next(
+            (o for o in (question.options if question else []) if o.value == row["answer_value"]),
+            None,
+        )
+        return option.label if option else row["answer_value"]
+    # Screened text: the sent answer if the survey was sent, else the saved draft.
+    sent = (
+        await Answer.select(Answer.text)
+        .where(
+            Answer.response.invitation == row["invitation"],  # type: ignore[union-attr]
+            Answer.question_id == row["question_id"],
+        )
+        .first()
+    )
+    if sent is not None:
+        return str(sent["text"] or "")
+    draft = (
+        await DraftAnswer.select(DraftAnswer.text)
+        .where(
+            DraftAnswer.invitation == row["invitation"],
+            DraftAnswer.question_id == row["question_id"],
+        )
+        .first()
+    )
+    return str(draft["text"] or "") if draft else "(the pupil has since removed this answer)"
+
+
+async def _view(row: dict[str, Any]) -> AlertView:
+    question = question_in(row["questionnaire_id"], row["question_id"])
+    return AlertView(
+        id=row["id"],
+        status=row["status"],
+        reason=row["reason"],
+        raised_at=row["raised_at"],
+        placement_id=row["placement_id"],
+        pupil_reference=row["pupil_reference"],
+        provider_name=row["provider_name"],
+        commissioner=row["school_name"] or f"LA team: {row['la_team']}",
+        question=question.text if question else row["question_id"],
+        answer=await _answer_text(row),
+        matched_terms=row["matched_terms"],
+        acknowledged_at=row["acknowledged_at"],
+        action=row["action"],
+        closed_at=row["closed_at"],
+        escalated_at=row["escalated_at"],
+    )
+
+
+async def alert_queue(actor: Actor) -> list[AlertView]:
+    """Open alerts first (oldest first), then the most recently closed."""
+    rows = await (
+        SafeguardingAlert.select(*ALERT_FIELDS)
+        .where(scope(actor, SafeguardingAlert))
+        .order_by(SafeguardingAlert.raised_at)
+    )
+    views = [await _view(row) for row in rows]
+    open_ = [v for v in views if v.status != "closed"]
+    closed = sorted((v for v in views if v.status == "closed"), key=lambda v: v.raised_at)
+    return open_ + closed[::-1][:50]
+
+
+async def get_alert(actor: Actor, alert_id: int) -> AlertView | None:
+    """One alert, if the actor may see it."""
+    row = await (
+        SafeguardingAlert.select(*ALERT_FIELDS)
+        .where(SafeguardingAlert.id == alert_id, scope(actor, SafeguardingAlert))
+        .first()
+    )
+    return await _view(row) if row else None
+
+
+async def acknowledge(actor: Actor, alert_id: int, now: dt.datetime) -> None:
+    """Say someone is dealing with it, which stops it escalating."""
+    async with transaction():
+        changed = await (
+            SafeguardingAlert.update(
+                {
+                    SafeguardingAlert.status: "acknowledged",
+                    SafeguardingAlert.acknowledged_at: now,
+                    SafeguardingAlert.acknowledged_by: actor.user_id,
+                }
+            )
+            .where(
+                SafeguardingAlert.id == alert_id,
+                SafeguardingAlert.status == "new",
+                scope(actor, SafeguardingAlert),
+            )
+            .returning(SafeguardingAlert.id)
+        )
+        if changed:
+            await record(
+                "safeguarding.acknowledge",
+                now=now,
+                actor=actor,
+                object_type="safeguarding_alert",
+                object_id=alert_id,
+            )
+
+
+async def record_action(actor: Actor, alert_id: int, action: str, now: dt.datetime) -> None:
+    """Record what was done and close the alert (acknowledging it if nobody had)."""
+    action = action.strip()
+    if not action:
+        raise TriageError("Enter what you did about this alert")
+    if len(action) > MAX_ACTION_LENGTH:
+        raise TriageError(f"What you did must be {MAX_ACTION_LENGTH} characters or fewer")
+    async with transaction():
+        current = await (
+            SafeguardingAlert.select(SafeguardingAlert.status, SafeguardingAlert.acknowledged_at)
+            .where(SafeguardingAlert.id == alert_id, scope(actor, SafeguardingAlert))
+            .first()
+        )
+        if current is None or current["status"] == "closed":
+            raise TriageError("This alert is already closed")
+        await SafeguardingAlert.update(
+            {
+                SafeguardingAlert.status: "closed",
+                SafeguardingAlert.action: action,
+                SafeguardingAlert.closed_at: now,
+                SafeguardingAlert.acknowledged_at: current["acknowledged_at"] or now,
+                SafeguardingAlert.acknowledged_by: actor.user_id,
+            }
+        ).where(SafeguardingAlert.id == alert_id)
+        await record(
+            "safeguarding.close",
+            now=now,
+            actor=actor,
+            object_type="safeguarding_alert",
+            object_id=alert_id,
+        )
+
+
+async def escalate_overdue(settings: Settings, now: dt.datetime) -> int:
+    """Escalate alerts nobody acknowledged in time to the LA contact and its administrators."""
+    cutoff = now - dt.timedelta(hours=settings.safeguarding_escalation_hours)
+    escalated = 0
+    async with transaction():
+        overdue = await SafeguardingAlert.select(
+            SafeguardingAlert.id,
+            placement_path(SafeguardingAlert).local_authority.as_alias("la"),
+            placement_path(SafeguardingAlert).local_authority.contact_email.as_alias("email"),
+        ).where(
+            SafeguardingAlert.status == "new",
+            SafeguardingAlert.escalated_at.is_null(),
+            SafeguardingAlert.raised_at <= cutoff,
+        )
+        for alert in overdue:
+            admins = await StaffUser.select(StaffUser.email).where(
+                StaffUser.local_authority == alert["la"],
+                StaffUser.role == Role.LA_ADMIN.value,
+                StaffUser.active == True,  # noqa: E712
+            )
+            recipients = sorted({alert["email"], *(a["email"] for a in admins)} - {""}) or [""]
+            url = f"{settings.base_url}/staff/safeguarding/{alert['id']}"
+            await enqueue(
+                [
+                    messages.safeguarding_escalation(
+                        la=alert["la"],
+                        alert_id=alert["id"],
+                        to=to,
+                        queue_url=url,
+                        hours=settings.safeguarding_escalation_hours,
+                    )
+                    for to in recipients
+                ],
+                now,
+            )
+            await SafeguardingAlert.update({SafeguardingAlert.escalated_at: now}).where(
+                SafeguardingAlert.id == alert["id"]
+            )
+            await record(
+                "safeguarding.escalate",
+                now=now,
+                object_type="safeguarding_alert",
+                object_id=alert["id"],
+            )
+            escalated += 1
+    return escalated
+
+
+class CommentView(msgspec.Struct, frozen=True):
+    answer_id: int
+    question: str
+    text: str
+    review_status: str
+    released_text: str | None
+    pupil_reference: str
+    provider_name: str
+
+
+async def comment_queue(actor: Actor, status: str = "pending") -> list[CommentView]:
+    """Free-text answers waiting for review (or already reviewed, by ``status``)."""
+    if not actor.is_safeguarding:
+        return []
+    path = placement_path(Answer)
+    rows = await (
+        Answer.select(
+            Answer.id,
+            Answer.question_id,
+            Answer.text,
+            Answer.review_status,
+            Answer.released_text,
+            Answer.response.questionnaire_id.as_alias("questionnaire_id"),
+            path.pupil_reference.as_alias("pupil_reference"),
+            path.provider.name.as_alias("provider_name"),
+        )
+        .where(
+            Answer.review_status == status,
+            scope(actor, Answer),
+        )
+        .order_by(Answer.id)
+        .limit(200)
+    )
+    views = []
+    for row in rows:
+        question = question_in(row["questionnaire_id"], row["question_id"])
+        views.append(
+            CommentView(
+                answer_id=row["id"],
+                question=question.text if question else row["question_id"],
+                text=row["text"] or "",
+                review_status=row["review_status"],
+                released_text=row["released_text"],
+                pupil_reference=row["pupil_reference"],
+                provider_name=row["provider_name"],
+            )
+        )
+    return views
+
+
+async def review_comment(
+    actor: Actor, answer_id: int, decision: str, released_text: str, now: dt.datetime
+) -> None:
+    """Release a comment (as edited, to redact it) or withhold it from every report."""
+    if not actor.is_safeguarding:
+        raise TriageError("Only the safeguarding contact can review comments")
+    if decision not in ("release", "withhold"):
+        raise TriageError("Choose whether to release or withhold the comment")
+    released_text = released_text.strip()
+    if decision == "release" and not released_text:
+        raise TriageError("Enter the comment as it should appear, or withhold it")
+    if len(released_text) > MAX_COMMENT_LENGTH:
+        raise TriageError(f"The comment must be {MAX_COMMENT_LENGTH} characters or fewer")
+    async with transaction():
+        changed = await (
+            Answer.update(
+                {
+                    Answer.review_status: "released" if decision == "release" else "withheld",
+                    Answer.released_text: released_text if decision == "release" else None,
+                    Answer.reviewed_by: actor.user_id,
+                    Answer.reviewed_at: now,
+                }
+            )
+            .where(
+                Answer.id == answer_id,
+                Answer.review_status.is_not_null(),
+                scope(actor, Answer),
+            )
+            .returning(Answer.id)
+        )
+        if not changed:
+            raise TriageError("That comment is not one you can review")
+        original = await Answer.select(Answer.text).where(Answer.id == answer_id).first()
+        redacted = decision == "release" and released_text != (original or {}).get("text")
+        await record(
+            f"comment.{decision}{'_redacted' if redacted else ''}",
+            now=now,
+            actor=actor,
+            object_type="answer",
+            object_id=answer_id,
+        )

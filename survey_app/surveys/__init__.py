@@ -1,0 +1,1 @@
+"""The pupil's survey: invitations, links and codes, answers saved once."""

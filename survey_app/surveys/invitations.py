@@ -1,0 +1,249 @@
+"""Issuing invitations when placements end, and finding an invitation from a link or code."""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+from enum import StrEnum
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import msgspec
+
+from questionnaires.bands import END_QUESTIONNAIRE, band_for
+from survey_app.db.engine import batches, transaction
+from survey_app.db.tables import Invitation, Placement
+from survey_app.mail import messages
+from survey_app.mail.messages import Message
+from survey_app.mail.outbox import enqueue
+from survey_app.settings import Settings
+from survey_app.surveys.tokens import (
+    invitation_token,
+    lookup_hash,
+    normalise_short_code,
+    short_code,
+)
+
+LONDON = ZoneInfo("Europe/London")
+#: Attempts to find a free short code; each attempt draws a fresh 38-bit code.
+MAX_ISSUE_ROUNDS = 5
+
+
+def today_in_england(now: dt.datetime) -> dt.date:
+    """The calendar date in England at a UTC instant."""
+    return now.astimezone(LONDON).date()
+
+
+def end_of_day_in_england(day: dt.date) -> dt.datetime:
+    """The last instant of ``day`` in England, in UTC: "expires on 30 November" means all of it."""
+    next_midnight = dt.datetime.combine(day + dt.timedelta(days=1), dt.time(), tzinfo=LONDON)
+    return next_midnight.astimezone(dt.UTC) - dt.timedelta(microseconds=1)
+
+
+class InvitationLink(msgspec.Struct, frozen=True):
+    """What staff can show a pupil: the link, the QR images and the short code."""
+
+    url: str
+    short_code: str
+    qr_png_path: str
+    qr_svg_path: str
+
+
+def link_for(settings: Settings, invitation_id: uuid.UUID, counter: int) -> InvitationLink:
+    """Re-derive an invitation's link and code from the server secret."""
+    token = invitation_token(settings.secret_key, invitation_id, counter)
+    return InvitationLink(
+        url=f"{settings.base_url.rstrip('/')}/s/{token}",
+        short_code=short_code(settings.secret_key, invitation_id, counter),
+        qr_png_path=f"/staff/invitations/{invitation_id}/qr.png",
+        qr_svg_path=f"/staff/invitations/{invitation_id}/qr.svg",
+    )
+
+
+def _new_row(settings: Settings, placement: dict[str, Any], now: dt.datetime) -> dict[Any, Any]:
+    invitation_id = uuid.uuid4()
+    band = band_for(placement["year_group"], simplest=placement["simplest_version"])
+    expires_on = today_in_england(now) + dt.timedelta(days=settings.invitation_expiry_days)
+    secret = settings.secret_key
+    return {
+        Invitation.id: invitation_id,
+        Invitation.placement: placement["id"],
+        Invitation.kind: "end",
+        Invitation.questionnaire_id: END_QUESTIONNAIRE[band],
+        Invitation.token_hash: lookup_hash(secret, invitation_token(secret, invitation_id, 0)),
+        Invitation.short_code_hash: lookup_hash(secret, short_code(secret, invitation_id, 0)),
+        Invitation.revocation_counter: 0,
+        Invitation.opened_at: now,
+        Invitation.expires_at: end_of_day_in_england(expires_on),
+        Invitation.status: "open",
+    }
+
+
+PLACEMENT_FIELDS = (
+    Placement.id,
+    Placement.year_group,
+    Placement.simplest_version,
+    Placement.local_authority,
+    Placement.pupil_reference,
+    Placement.provider,
+    Placement.provider.name.as_alias("provider_name"),
+    Placement.provider.contact_email.as_alias("provider_email"),
+    Placement.school.contact_email.as_alias("school_email"),
+    Placement.local_authority.contact_email.as_alias("la_email"),
+)
+
+
+def opening_messages(
+    settings: Settings, placement: dict[str, Any], row: dict[Any, Any]
+) -> list[Message]:
+    """Who is told when a survey opens: the commissioner (school or LA team) and the provider."""
+    link = link_for(settings, row[Invitation.id], 0)
+    expires = row[Invitation.expires_at].astimezone(LONDON).date()
+    base = settings.base_url.rstrip("/")
+    invitation = str(row[Invitation.id])
+    return [
+        messages.survey_open_for_commissioner(
+            la=placement["local_authority"],
+            invitation=invitation,
+            to=placement["school_email"] or placement["la_email"] or "",
+            reference=placement["pupil_reference"],
+            provider=placement["provider_name"],
+            link=link.url,
+            code=link.short_code,
+            expires=expires,
+        ),
+        messages.survey_open_for_provider(
+            la=placement["local_authority"],
+            invitation=invitation,
+            to=placement["provider_email"] or "",
+            reference=placement["pupil_reference"],
+            slips_url=f"{base}/staff/providers/{placement['provider']}/slips",
+            expires=expires,
+        ),
+    ]
+
+
+async def issue_for(settings: Settings, placement_ids: list[int], now: dt.datetime) -> int:
+    """Give each placement its end-of-placement invitation unless it has one; returns how many."""
+    issued = 0
+    for batch in batches(placement_ids):
+        issued += await _issue_batch(settings, list(batch), now)
+    return issued
+
+
+async def _issue_batch(settings: Settings, placement_ids: list[int], now: dt.datetime) -> int:
+    """Issue invitations for one batch of placements, in one transaction.
+
+    Idempotent and safe to run concurrently: the unique index on (placement, kind) makes a
+    second insert for the same placement do nothing, on SQLite and PostgreSQL alike. The emails
+    are queued in the same transaction, only for invitations this call inserted, so none is
+    queued twice.
+    """
+    issued = 0
+    pending = await Placement.select(*PLACEMENT_FIELDS).where(Placement.id.is_in(placement_ids))
+    for _ in range(MAX_ISSUE_ROUNDS):
+        if not pending:
+            break
+        rows = {placement["id"]: _new_row(settings, placement, now) for placement in pending}
+        by_id = {placement["id"]: placement for placement in pending}
+        async with transaction():
+            inserted = (
+                await Invitation.insert(*[Invitation(_data=row) for row in rows.values()])
+                .on_conflict(action="DO NOTHING")
+                .returning(Invitation.placement)
+            )
+            queued: list[Message] = []
+            for created in inserted:
+                queued += opening_messages(
+                    settings, by_id[created["placement"]], rows[created["placement"]]
+                )
+            await enqueue(queued, now)
+        issued += len(inserted)
+        # A row can be skipped because another dispatcher got there first (fine) or, rarely,
+        # because its short code collided with one in use: those placements get a fresh draw.
+        covered = {
+            row["placement"]
+            for row in await Invitation.select(Invitation.placement).where(
+                Invitation.placement.is_in(list(by_id)), Invitation.kind == "end"
+            )
+        }
+        pending = [p for p in pending if p["id"] not in covered]
+    if pending:
+        raise RuntimeError(
+            f"could not issue invitations for placements {[p['id'] for p in pending]}"
+        )
+    return issued
+
+
+async def due_placements(settings: Settings, now: dt.datetime, limit: int = 5000) -> list[int]:
+    """Placements whose end-of-placement survey should open now and has not."""
+    today = today_in_england(now)
+    opens_by = today + dt.timedelta(days=settings.invitation_open_days_before)
+    has_invitation = Invitation.select(Invitation.placement).where(Invitation.kind == "end")
+    due = (
+        await Placement.select(Placement.id)
+        .where(
+            ((Placement.ended_on.is_not_null()) & (Placement.ended_on <= today))
+            | (
+                (Placement.planned_end_date.is_not_null())
+                & (Placement.planned_end_date <= opens_by)
+            ),
+            Placement.id.not_in(has_invitation),
+        )
+        .order_by(Placement.id)
+        .limit(limit)
+    )
+    return [row["id"] for row in due]
+
+
+async def issue_due(settings: Settings, now: dt.datetime) -> int:
+    """Issue every invitation that is due; running it again issues nothing new."""
+    total = 0
+    while batch := await due_placements(settings, now):
+        issued = await issue_for(settings, batch, now)
+        total += issued
+        if not issued:
+            break
+    return total
+
+
+class LinkState(StrEnum):
+    OPEN = "open"
+    COMPLETED = "completed"
+    EXPIRED = "expired"
+    REVOKED = "revoked"
+    UNKNOWN = "unknown"
+
+
+INVITATION_FIELDS = (
+    Invitation.id,
+    Invitation.status,
+    Invitation.expires_at,
+    Invitation.questionnaire_id,
+    Invitation.placement,
+)
+
+
+async def find(settings: Settings, *, token: str | None = None, code: str | None = None) -> Any:
+    """The invitation a link token or typed short code belongs to, or None."""
+    if token is not None:
+        column, value = Invitation.token_hash, lookup_hash(settings.secret_key, token)
+    elif code is not None:
+        column = Invitation.short_code_hash
+        value = lookup_hash(settings.secret_key, normalise_short_code(code))
+    else:
+        return None
+    return await Invitation.select(*INVITATION_FIELDS).where(column == value).first()
+
+
+def state_of(invitation: dict[str, Any] | None, now: dt.datetime) -> LinkState:
+    """Whether a pupil may answer through this invitation, and if not, why not."""
+    if invitation is None:
+        return LinkState.UNKNOWN
+    if invitation["status"] == "completed":
+        return LinkState.COMPLETED
+    if invitation["status"] == "revoked":
+        return LinkState.REVOKED
+    if invitation["expires_at"] < now:
+        return LinkState.EXPIRED
+    return LinkState.OPEN

@@ -1,0 +1,319 @@
+"""The pupil's side: open a link or type a code, answer one question per page, send once.
+
+Every page is a plain form post; htmx only swaps the next page in without a full reload.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+from typing import Any
+
+from litestar import Request, Response, Router, get, post
+from litestar.di import NamedDependency
+from litestar.params import FromPath
+from litestar.response import Redirect, Template
+
+from questionnaires.loader import current
+from questionnaires.schema import Questionnaire
+from survey_app.db.tables import Invitation
+from survey_app.settings import Settings
+from survey_app.surveys.drafts import drafts_for, first_unanswered, save_draft, send
+from survey_app.surveys.invitations import LinkState, find, state_of
+from survey_app.surveys.responses import check_answer
+from survey_app.web.headers import private_page
+from survey_app.web.throttle import is_blocked, record_failure
+
+LINK_PAGES = {
+    LinkState.COMPLETED: ("survey/already_done.html", 200),
+    LinkState.EXPIRED: ("survey/expired.html", 410),
+    LinkState.REVOKED: ("survey/not_found.html", 404),
+    LinkState.UNKNOWN: ("survey/not_found.html", 404),
+}
+#: Bands that see every answer again before sending (the youngest get a simpler last page).
+CHECK_ANSWERS_BANDS = {"years_7_9", "years_10_11"}
+
+
+def page(request: Request, name: str, status: int = 200, **context: Any) -> Template:
+    """Render a survey page; for htmx, also tell the browser which address it is now on."""
+    headers = {}
+    if request.headers.get("hx-request") == "true":
+        headers["HX-Push-Url"] = request.url.path
+    return Template(
+        template_name=f"survey/{name}.html", context=context, status_code=status, headers=headers
+    )
+
+
+def _client_address(request: Request) -> str:
+    return request.client.host if request.client else "unknown"
+
+
+async def _enter(
+    request: Request,
+    settings: Settings,
+    now: dt.datetime,
+    *,
+    token: str | None = None,
+    code: str | None = None,
+) -> Response[Any]:
+    address = _client_address(request)
+    if await is_blocked(settings, address, now):
+        return Template(
+            template_name="survey/too_many_tries.html",
+            context={"minutes": settings.lookup_failure_window_minutes},
+            status_code=429,
+            headers={"Retry-After": str(settings.lookup_failure_window_minutes * 60)},
+        )
+    invitation = await find(settings, token=token, code=code)
+    state = state_of(invitation, now)
+    if state == LinkState.UNKNOWN:
+        await record_failure(settings, address, now)
+    if state != LinkState.OPEN or invitation is None:
+        template, status = LINK_PAGES[state]
+        return Template(template_name=template, status_code=status)
+    # The token moves into the session and out of the address bar and browser history.
+    request.set_session({"invitation_id": str(invitation["id"])})
+    return Redirect(path="/survey")
+
+
+@get("/s/{token:str}")
+async def open_link(
+    request: Request,
+    token: FromPath[str],
+    settings: NamedDependency[Settings],
+    now: NamedDependency[dt.datetime],
+) -> Response[Any]:
+    """A pupil's link from a QR code or message."""
+    return await _enter(request, settings, now, token=token)
+
+
+@get("/code")
+async def code_form(request: Request) -> Template:
+    """Where a pupil without a camera types their short code."""
+    return page(request, "code", error=None, code="")
+
+
+@post("/code")
+async def enter_code(
+    request: Request, settings: NamedDependency[Settings], now: NamedDependency[dt.datetime]
+) -> Response[Any]:
+    """Check a typed short code and start the survey it belongs to."""
+    form = await request.form()
+    code = str(form.get("code") or "").strip()
+    if not code:
+        return page(request, "code", 400, error="Type the code from your slip", code="")
+    return await _enter(request, settings, now, code=code)
+
+
+class SurveyState:
+    """The pupil's open invitation and questionnaire, from their session."""
+
+    def __init__(self, invitation: dict[str, Any], questionnaire: Questionnaire) -> None:
+        self.id: uuid.UUID = invitation["id"]
+        self.questionnaire = questionnaire
+
+
+async def _survey_or_page(request: Request, now: dt.datetime) -> SurveyState | Response[Any]:
+    raw = request.session.get("invitation_id") if "session" in request.scope else None
+    try:
+        invitation_id = uuid.UUID(str(raw))
+    except ValueError:
+        return page(request, "start_again", 404)
+    invitation = (
+        await Invitation.select(
+            Invitation.id, Invitation.status, Invitation.expires_at, Invitation.questionnaire_id
+        )
+        .where(Invitation.id == invitation_id)
+        .first()
+    )
+    if invitation is None:
+        return page(request, "start_again", 404)
+    state = state_of(invitation, now)
+    if state != LinkState.OPEN:
+        template, status = LINK_PAGES[state]
+        return Template(template_name=template, status_code=status)
+    return SurveyState(invitation, current(invitation["questionnaire_id"]))
+
+
+@get("/survey")
+async def start(request: Request, now: NamedDependency[dt.datetime]) -> Response[Any]:
+    """The opening page; a pupil coming back resumes at their first unanswered question."""
+    survey = await _survey_or_page(request, now)
+    if not isinstance(survey, SurveyState):
+        return survey
+    drafts = await drafts_for(survey.id)
+    if drafts:
+        number = first_unanswered(survey.questionnaire, drafts)
+        return Redirect(path=f"/survey/q/{number}" if number else "/survey/check")
+    return page(request, "start", q=survey.questionnaire)
+
+
+def _question_page(
+    request: Request,
+    survey: SurveyState,
+    number: int,
+    value: str,
+    error: str | None,
+    returning: bool,
+    status: int = 200,
+) -> Template:
+    questionnaire = survey.questionnaire
+    back = "/survey/check" if returning else f"/survey/q/{number - 1}" if number > 1 else "/survey"
+    return page(
+        request,
+        "question",
+        status,
+        q=questionnaire,
+        question=questionnaire.questions[number - 1],
+        number=number,
+        total=len(questionnaire.questions),
+        value=value,
+        error=error,
+        back=back,
+        returning=returning,
+    )
+
+
+@get("/survey/q/{number:int}")
+async def question(
+    request: Request, number: FromPath[int], now: NamedDependency[dt.datetime]
+) -> Response[Any]:
+    """One question, with any answer already saved."""
+    survey = await _survey_or_page(request, now)
+    if not isinstance(survey, SurveyState):
+        return survey
+    if not 1 <= number <= len(survey.questionnaire.questions):
+        return page(request, "start_again", 404)
+    draft = (await drafts_for(survey.id)).get(survey.questionnaire.questions[number - 1].id)
+    value = (draft["value"] or draft["text"] or "") if draft else ""
+    returning = request.query_params.get("change") == "yes"
+    return _question_page(request, survey, number, value, None, returning)
+
+
+@post("/survey/q/{number:int}")
+async def answer(
+    request: Request,
+    number: FromPath[int],
+    now: NamedDependency[dt.datetime],
+    settings: NamedDependency[Settings],
+) -> Response[Any]:
+    """Save this answer (or the skip) at once, then go on to the next page."""
+    survey = await _survey_or_page(request, now)
+    if not isinstance(survey, SurveyState):
+        return survey
+    questions = survey.questionnaire.questions
+    if not 1 <= number <= len(questions):
+        return page(request, "start_again", 404)
+    form = await request.form()
+    returning = form.get("returning") == "yes"
+    skipped = form.get("skip") == "yes"
+    raw = "" if skipped else str(form.get("answer") or "")
+    checked = check_answer(questions[number - 1], raw)
+    if isinstance(checked, str):
+        return _question_page(request, survey, number, raw, checked, returning, 400)
+    raised = await save_draft(settings, survey.id, questions[number - 1].id, checked, now)
+    following = (
+        "/survey/check" if returning or number == len(questions) else f"/survey/q/{number + 1}"
+    )
+    if raised:
+        return Redirect(path=f"/survey/help?next={following}")
+    return Redirect(path=following)
+
+
+@get("/survey/help")
+async def help_now(request: Request, now: NamedDependency[dt.datetime]) -> Response[Any]:
+    """Straight after a pupil says they felt unsafe or want to talk: who follows up, help now."""
+    survey = await _survey_or_page(request, now)
+    if not isinstance(survey, SurveyState):
+        return survey
+    following = request.query_params.get("next", "")
+    if not following.startswith("/survey/"):
+        following = "/survey"
+    return page(request, "help", q=survey.questionnaire, following=following)
+
+
+@get("/survey/check")
+async def check(request: Request, now: NamedDependency[dt.datetime]) -> Response[Any]:
+    """Check your answers (years 7-11) or a simple last page (years 4-6), then send."""
+    survey = await _survey_or_page(request, now)
+    if not isinstance(survey, SurveyState):
+        return survey
+    questionnaire = survey.questionnaire
+    drafts = await drafts_for(survey.id)
+    rows = []
+    for number, item in enumerate(questionnaire.questions, start=1):
+        draft = drafts.get(item.id)
+        shown = "Skipped"
+        if draft and draft["text"]:
+            shown = draft["text"]
+        elif draft and draft["value"]:
+            shown = next((o.label for o in item.options if o.value == draft["value"]), "Skipped")
+        rows.append({"number": number, "question": item, "answer": shown})
+    return page(
+        request,
+        "check",
+        q=questionnaire,
+        rows=rows,
+        full=questionnaire.band in CHECK_ANSWERS_BANDS,
+        total=len(questionnaire.questions),
+    )
+
+
+@post("/survey/send")
+async def send_answers(request: Request, now: NamedDependency[dt.datetime]) -> Response[Any]:
+    """Send the survey. A double tap or a retried post finds it sent and stores nothing more."""
+    survey = await _survey_or_page(request, now)
+    if isinstance(survey, SurveyState):
+        await send(survey.id, survey.questionnaire, now)
+        questionnaire_id = survey.questionnaire.id
+    else:
+        # This pupil's own invitation is already completed: a twin request sent it a moment ago.
+        sent = await _own_completed_invitation(request)
+        if sent is None:
+            return survey
+        questionnaire_id = sent
+    request.set_session(
+        {"invitation_id": request.session["invitation_id"], "finished": questionnaire_id}
+    )
+    return Redirect(path="/survey/thanks")
+
+
+async def _own_completed_invitation(request: Request) -> str | None:
+    try:
+        invitation_id = uuid.UUID(str(request.session.get("invitation_id")))
+    except ValueError:
+        return None
+    row = (
+        await Invitation.select(Invitation.questionnaire_id)
+        .where(Invitation.id == invitation_id, Invitation.status == "completed")
+        .first()
+    )
+    return str(row["questionnaire_id"]) if row else None
+
+
+@get("/survey/thanks")
+async def thanks(request: Request) -> Response[Any]:
+    """What happens next, and where to get help."""
+    finished = request.session.get("finished") if "session" in request.scope else None
+    if not finished:
+        return Redirect(path="/survey")
+    return page(request, "thanks", q=current(finished))
+
+
+survey_router = Router(
+    path="/",
+    route_handlers=[
+        open_link,
+        code_form,
+        enter_code,
+        start,
+        question,
+        answer,
+        help_now,
+        check,
+        send_answers,
+        thanks,
+    ],
+    after_request=private_page,
+    include_in_schema=False,
+)

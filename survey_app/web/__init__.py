@@ -1,0 +1,1 @@
+"""The web edge shared by every feature: headers, errors, static assets, templates."""

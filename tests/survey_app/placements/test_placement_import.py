@@ -1,0 +1,124 @@
+"""CSV import: checked whole before anything is written, Excel-friendly, re-uploads update."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+from typing import Any
+
+from bs4 import BeautifulSoup
+from click.testing import CliRunner
+
+from survey_app.cli import main
+from survey_app.db.tables import Placement
+from tests.conftest import World, csrf_token, run
+
+HEADER = (
+    "pupil_reference,year_group,provider,school,la_team,start_date,planned_end_date,"
+    "hours_per_week,purpose,simplest_version\n"
+)
+GOOD = (
+    "OAK-1,8,Meadow Farm,Oak School,,06/01/2027,27/03/2027,9,Practical work,no\n"
+    "OAK-2,5,Quay Tutors,Elm School,,2027-01-11,2027-03-26,6,Reading,yes\n"
+    "TEAM-3,10,Meadow Farm,,SEN team,13/01/2027,,12.5,While assessed,no\n"
+)
+
+
+def upload(client: Any, text: str, bom: bool = True) -> Any:
+    data = (b"\xef\xbb\xbf" if bom else b"") + text.encode()
+    return client.post(
+        "/staff/placements/import",
+        files={"file": ("placements.csv", data, "text/csv")},
+        data={"_csrf_token": csrf_token(client)},
+    )
+
+
+def test_a_clean_excel_file_imports(signed_in: Any, world: World) -> None:
+    response = upload(signed_in, HEADER + GOOD)
+    assert response.status_code == 200, response.text[:500]
+    panel = BeautifulSoup(response.text, "html.parser").select_one("#imported")
+    assert "3 placements imported" in panel.get_text() and "3 new, 0 updated" in panel.get_text()
+    rows = run(Placement.select(Placement.pupil_reference, Placement.start_date, Placement.la_team))
+    by_reference = {row["pupil_reference"]: row for row in rows}
+    assert str(by_reference["OAK-1"]["start_date"]) == "2027-01-06", "UK dates read day first"
+    assert by_reference["TEAM-3"]["la_team"] == "SEN team"
+
+
+def test_mixed_good_and_bad_rows_import_nothing_and_name_each_problem(
+    signed_in: Any, world: World
+) -> None:
+    bad = (
+        "OAK-4,12,Meadow Farm,Oak School,,06/01/2027,,9,,no\n"
+        "OAK-5,7,Nowhere Ltd,Oak School,,31/02/2027,,9,,no\n"
+        "Jane Smith,7,Meadow Farm,Oak School,,06/01/2027,,9,,no\n"
+    )
+    response = upload(signed_in, HEADER + GOOD + bad)
+    assert response.status_code == 400
+    rows = BeautifulSoup(response.text, "html.parser").select("#problems tbody tr")
+    problems = [tuple(td.get_text(strip=True) for td in row.select("td")) for row in rows]
+    assert ("5", "year_group", "Year group must be from 4 to 11") in problems
+    assert any(p[:2] == ("6", "provider") and "Nowhere Ltd" in p[2] for p in problems)
+    assert any(p[:2] == ("6", "start_date") and "31/02/2027" in p[2] for p in problems)
+    assert any(p[:2] == ("7", "pupil_reference") and "Never a name" in p[2] for p in problems)
+    assert run(Placement.count()) == 0, "nothing is imported while any row is wrong"
+
+
+def test_reuploading_updates_rather_than_duplicates(signed_in: Any, world: World) -> None:
+    upload(signed_in, HEADER + GOOD)
+    changed = GOOD.replace("Practical work", "Animal care")
+    response = upload(signed_in, HEADER + changed, bom=False)
+    panel = BeautifulSoup(response.text, "html.parser").select_one("#imported")
+    assert "0 new, 3 updated" in panel.get_text()
+    assert run(Placement.count()) == 3
+    purposes = {row["purpose"] for row in run(Placement.select(Placement.purpose))}
+    assert "Animal care" in purposes and "Practical work" not in purposes
+
+
+def test_files_that_are_not_utf8_or_lack_columns_are_refused_plainly(
+    signed_in: Any, world: World
+) -> None:
+    latin1 = signed_in.post(
+        "/staff/placements/import",
+        files={
+            "file": ("p.csv", (HEADER + "OAK-1,8,Caf\xe9,,,,,,,\n").encode("latin-1"), "text/csv")
+        },
+        data={"_csrf_token": csrf_token(signed_in)},
+    )
+    assert (
+        "CSV UTF-8" in BeautifulSoup(latin1.text, "html.parser").select_one("#problems").get_text()
+    )
+    missing = upload(signed_in, "pupil_reference,year_group\nOAK-1,8\n")
+    assert "the column provider is missing" in missing.text
+    assert run(Placement.count()) == 0
+
+
+def test_provider_staff_cannot_import(client: Any, world: World) -> None:
+    from tests.conftest import sign_in
+
+    sign_in(client, world, "provider_staff")
+    assert upload(client, HEADER + GOOD).status_code == 404
+    assert run(Placement.count()) == 0
+
+
+def test_cli_imports_ten_thousand_rows_and_reports_bad_rows(world: World, tmp_path: Path) -> None:
+    email = world.logins["la_officer"][0]
+    lines = [
+        f"BIG-{n:05d},{4 + n % 8},{'Meadow Farm' if n % 2 else 'Quay Tutors'},"
+        f"{'Oak School' if n % 3 else 'Elm School'},,0{1 + n % 9}/0{1 + n % 9}/2027,,6,,no\n"
+        for n in range(10_000)
+    ]
+    big = tmp_path / "big.csv"
+    big.write_text(HEADER + "".join(lines), encoding="utf-8-sig")
+    started = time.perf_counter()
+    result = CliRunner().invoke(main, ["placements", "import", str(big), "--email", email])
+    seconds = time.perf_counter() - started
+    assert result.exit_code == 0, result.output
+    assert "imported 10000 placements: 10000 new, 0 updated" in result.output
+    assert run(Placement.count()) == 10_000
+    print(f"\n10,000-row CSV import: {seconds:.1f} s")
+
+    broken = tmp_path / "broken.csv"
+    broken.write_text(HEADER + "X-1,3,Meadow Farm,Oak School,,01/01/2027,,6,,no\n")
+    refused = CliRunner().invoke(main, ["placements", "import", str(broken), "--email", email])
+    assert refused.exit_code != 0
+    assert "row 2, column year_group: Year group must be from 4 to 11" in refused.output

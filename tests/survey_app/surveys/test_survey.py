@@ -1,0 +1,217 @@
+"""The pupil's side: links and short codes, each link state's page, answers saved exactly once."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from bs4 import BeautifulSoup
+from litestar.testing import TestClient
+
+from survey_app.db.tables import Answer, DraftAnswer, Invitation, Response, SafeguardingAlert
+from survey_app.surveys.invitations import end_of_day_in_england
+from tests.conftest import Clock, Issued, World, complete_survey, issue_for_year, post_form, run
+
+
+def heading(response: Any) -> str:
+    return BeautifulSoup(response.text, "html.parser").h1.get_text(" ", strip=True)
+
+
+def test_link_moves_into_session_and_out_of_the_address(pupil: Any, issued: Issued) -> None:
+    opened = pupil.get(issued.path, follow_redirects=False)
+    assert opened.status_code == 302 and opened.headers["location"] == "/survey"
+    survey = pupil.get("/survey")
+    assert survey.status_code == 200
+    assert heading(survey) == "Tell us what it was like"  # the years 4-6 opening
+    assert survey.headers["cache-control"] == "no-store"
+    assert survey.headers["referrer-policy"] == "no-referrer"
+
+
+def test_typed_short_code_opens_the_same_survey(pupil: Any, issued: Issued) -> None:
+    typed = issued.code.lower().replace("-", " ")
+    response = post_form(pupil, "/code", {"code": typed}, follow_redirects=False)
+    assert response.headers["location"] == "/survey"
+    assert heading(pupil.get("/survey")) == "Tell us what it was like"
+
+
+def test_unknown_link_and_code_get_a_kind_page(pupil: Any, issued: Issued) -> None:
+    response = pupil.get("/s/not-a-real-token")
+    assert response.status_code == 404
+    assert heading(response) == "We could not find your survey"
+    response = post_form(pupil, "/code", {"code": "AAAA-BBBB"})
+    assert response.status_code == 404
+    assert heading(response) == "We could not find your survey"
+
+
+def test_expired_link_shows_friendly_page(pupil: Any, issued: Issued, clock: Clock) -> None:
+    expires_at = run(Invitation.select(Invitation.expires_at).first())["expires_at"]
+    clock.now = expires_at - dt.timedelta(minutes=1)
+    assert pupil.get(issued.path, follow_redirects=False).status_code == 302
+    clock.now = expires_at + dt.timedelta(seconds=1)
+    response = pupil.get(issued.path)
+    assert response.status_code == 410
+    assert heading(response) == "This survey has closed"
+
+
+def test_link_works_to_the_end_of_the_day_in_england() -> None:
+    # 30 November is in GMT; 30 June is in BST, when the English day ends at 22:59:59 UTC.
+    assert end_of_day_in_england(dt.date(2026, 11, 30)).strftime("%H:%M") == "23:59"
+    assert end_of_day_in_england(dt.date(2026, 6, 30)).strftime("%H:%M") == "22:59"
+
+
+def test_answers_saved_once_and_used_link_says_already_done(pupil: Any, issued: Issued) -> None:
+    answers = {"felt_safe": "safe", "best_thing": "The horses"}
+    sent = complete_survey(pupil, issued.path, "end_years_4_6", answers)
+    assert sent.headers["location"] == "/survey/thanks"
+    again = post_form(pupil, "/survey/send", {}, follow_redirects=False)
+    assert again.headers["location"] == "/survey/thanks", "a double tap lands on thank you"
+    assert run(Response.count()) == 1
+    assert run(Answer.count()) == 2
+    assert run(DraftAnswer.count()) == 0, "the drafts became the response"
+    with TestClient(pupil.app, base_url="http://testserver.local") as again:
+        response = again.get(issued.path)
+        assert heading(response) == "You have already answered"
+        assert (
+            heading(post_form(again, "/code", {"code": issued.code})) == "You have already answered"
+        )
+
+
+def test_answer_not_on_the_questionnaire_is_refused_and_nothing_saved(
+    pupil: Any, issued: Issued
+) -> None:
+    pupil.get(issued.path)
+    response = post_form(pupil, "/survey/q/1", {"answer": "ecstatic"})
+    assert response.status_code == 400
+    summary = BeautifulSoup(response.text, "html.parser").select_one(".govuk-error-summary")
+    assert summary is not None and "Choose one of the answers" in summary.get_text()
+    assert post_form(pupil, "/survey/q/99", {"answer": "x"}).status_code == 404
+    assert run(DraftAnswer.count()) == 0
+    assert run(Invitation.select(Invitation.status).first())["status"] == "open"
+
+
+def test_overlong_text_answer_is_refused_with_what_was_typed_kept(
+    pupil: Any, issued: Issued
+) -> None:
+    from questionnaires.loader import current
+
+    pupil.get(issued.path)
+    questions = current("end_years_4_6").questions
+    number = next(i for i, q in enumerate(questions, start=1) if q.id == "best_thing")
+    typed = "a" * 501
+    response = post_form(pupil, f"/survey/q/{number}", {"answer": typed})
+    assert response.status_code == 400
+    soup = BeautifulSoup(response.text, "html.parser")
+    assert "too long" in soup.select_one(".govuk-error-message").get_text()
+    assert soup.select_one("textarea#answer").get_text() == typed
+    assert run(DraftAnswer.count()) == 0
+
+
+def test_each_answer_is_saved_when_the_pupil_moves_on_and_resumes(
+    app: Any, pupil: Any, issued: Issued
+) -> None:
+    pupil.get(issued.path)
+    assert (
+        post_form(pupil, "/survey/q/1", {"answer": "safe"}, follow_redirects=False).headers[
+            "location"
+        ]
+        == "/survey/q/2"
+    )
+    post_form(pupil, "/survey/q/2", {"skip": "yes"})
+    assert run(DraftAnswer.count()) == 2
+    with TestClient(app, base_url="http://testserver.local") as later:
+        later.get(issued.path)
+        resumed = later.get("/survey", follow_redirects=False)
+        assert resumed.headers["location"] == "/survey/q/3", "resumes at the first unanswered"
+        first = BeautifulSoup(later.get("/survey/q/1").text, "html.parser")
+        assert first.select_one("#answer-safe").has_attr("checked"), "earlier answers are kept"
+
+
+def test_pupil_who_felt_unsafe_is_told_where_to_get_help_at_once(
+    pupil: Any, issued: Issued
+) -> None:
+    pupil.get(issued.path)
+    moved_on = post_form(pupil, "/survey/q/1", {"answer": "not_safe"}, follow_redirects=False)
+    assert moved_on.headers["location"] == "/survey/help?next=/survey/q/2"
+    help_page = BeautifulSoup(pupil.get(moved_on.headers["location"]).text, "html.parser")
+    text = help_page.select_one("main").get_text()
+    assert "0800 1111" in text and "999" in text and "keep children safe" in text
+    assert help_page.select_one("a.govuk-button")["href"] == "/survey/q/2"
+    alert = run(SafeguardingAlert.select(SafeguardingAlert.question_id).first())
+    assert alert == {"question_id": "felt_safe"}, "the alert exists before the survey is finished"
+    complete_survey(pupil, issued.path, "end_years_4_6", {"felt_safe": "not_safe"})
+    assert run(Response.select(Response.needs_follow_up).first())["needs_follow_up"] is True
+    assert run(SafeguardingAlert.count()) == 1
+
+
+def test_older_pupils_check_and_change_answers_before_sending(
+    pupil: Any, world: World, settings: Any, clock: Clock
+) -> None:
+    older = issue_for_year(world, settings, clock, year_group=8, reference="OAK-8")
+    pupil.get(older.path)
+    for number in range(1, 17):
+        post_form(pupil, f"/survey/q/{number}", {"skip": "yes"})
+    post_form(pupil, "/survey/q/1", {"answer": "mostly_safe"})
+    check = BeautifulSoup(pupil.get("/survey/check").text, "html.parser")
+    assert check.h1.get_text(strip=True) == "Check your answers"
+    rows = check.select(".govuk-summary-list__row")
+    assert rows[0].select_one(".govuk-summary-list__value").get_text(strip=True) == "Mostly safe"
+    assert rows[1].select_one(".govuk-summary-list__value").get_text(strip=True) == "Skipped"
+    change = rows[0].select_one("a")["href"]
+    assert change == "/survey/q/1?change=yes"
+    form = BeautifulSoup(pupil.get(change).text, "html.parser")
+    assert form.select_one('input[name="returning"]')["value"] == "yes"
+    back = post_form(
+        pupil, "/survey/q/1", {"answer": "very_safe", "returning": "yes"}, follow_redirects=False
+    )
+    assert back.headers["location"] == "/survey/check"
+
+
+def test_htmx_requests_are_told_the_new_address(pupil: Any, issued: Issued) -> None:
+    pupil.get(issued.path)
+    response = pupil.get("/survey/q/2", headers={"HX-Request": "true"})
+    assert response.headers["hx-push-url"] == "/survey/q/2"
+
+
+def test_survey_without_a_link_asks_for_it(pupil: Any) -> None:
+    response = pupil.get("/survey")
+    assert response.status_code == 404
+    assert heading(response) == "Open your link again"
+
+
+def test_database_holds_no_token_or_code(issued: Issued, settings: Any) -> None:
+    token = issued.path.removeprefix("/s/")
+    assert len(token) >= 22  # at least 128 bits in URL-safe base64
+    row = run(Invitation.select().first())
+    stored = " ".join(str(value) for value in row.values())
+    assert token not in stored
+    assert issued.code not in stored and issued.code.replace("-", "") not in stored
+
+
+def test_response_records_questionnaire_id_and_version(pupil: Any, issued: Issued) -> None:
+    complete_survey(pupil, issued.path, "end_years_4_6", {"felt_safe": "safe"})
+    row = run(Response.select(Response.questionnaire_id, Response.questionnaire_version).first())
+    assert row == {"questionnaire_id": "end_years_4_6", "questionnaire_version": 1}
+
+
+def test_repeated_bad_codes_are_slowed_down(
+    pupil: Any, issued: Issued, settings: Any, clock: Clock
+) -> None:
+    for attempt in range(settings.lookup_failure_limit):
+        response = post_form(pupil, "/code", {"code": f"AAAA-{attempt:04d}"})
+        assert response.status_code == 404
+    blocked = post_form(pupil, "/code", {"code": issued.code})
+    assert blocked.status_code == 429, "even a right code waits once the limit is reached"
+    assert int(blocked.headers["retry-after"]) == settings.lookup_failure_window_minutes * 60
+    assert heading(blocked) == "Too many tries"
+    assert pupil.get("/s/also-wrong").status_code == 429
+    clock.advance(minutes=settings.lookup_failure_window_minutes)
+    allowed = post_form(pupil, "/code", {"code": issued.code}, follow_redirects=False)
+    assert allowed.headers["location"] == "/survey"
+
+
+def test_right_codes_never_count_towards_the_limit(
+    pupil: Any, issued: Issued, settings: Any
+) -> None:
+    for _ in range(settings.lookup_failure_limit + 5):
+        response = post_form(pupil, "/code", {"code": issued.code}, follow_redirects=False)
+        assert response.status_code == 302
