@@ -32,21 +32,16 @@ from survey_app.accounts.sessions import (
     RotatingSessionConfig,
     session_cookie_name,
 )
-from survey_app.chasing.pages import chasing_router
 from survey_app.chasing.reminders import dispatch
 from survey_app.db import engine as database
 from survey_app.mail.outbox import transport_for
-from survey_app.qa.pages import qa_router
-from survey_app.reporting.pages import report_router
-from survey_app.safeguarding.pages import safeguarding_router
 from survey_app.settings import Settings, load_settings
 from survey_app.surveys.pages import survey_router
 from survey_app.web import assets
-from survey_app.web.api import api_router
 from survey_app.web.display import register_filters
 from survey_app.web.headers import security_headers
 from survey_app.web.pages import pages_router
-from survey_app.web.staff import staff_router
+from survey_app.web.routers import api_router, staff_router
 
 HERE = Path(__file__).parent
 log = logging.getLogger(__name__)
@@ -183,10 +178,6 @@ def create_app(settings: Settings | None = None, clock: Clock = system_clock) ->
             pages_router,
             survey_router,
             staff_router,
-            chasing_router,
-            report_router,
-            qa_router,
-            safeguarding_router,
             api_router,
             create_static_files_router(
                 path="/static",

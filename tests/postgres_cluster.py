@@ -122,3 +122,7 @@ class Cluster:
             except subprocess.TimeoutExpired:
                 self.process.kill()
         shutil.rmtree(self.root, ignore_errors=True)
+
+
+#: This run's cluster on the PostgreSQL leg (started by ``conftest.py``); None on the SQLite leg.
+RUNNING: Cluster | None = None

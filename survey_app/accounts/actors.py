@@ -4,14 +4,14 @@ from __future__ import annotations
 
 import datetime as dt
 
-from litestar import Request
+from litestar.connection import ASGIConnection
 from litestar.exceptions import NotAuthorizedException
 
 from survey_app.accounts.scoping import Actor
 from survey_app.accounts.users import actor_for_api_token, actor_for_user
 
 
-async def current_actor(request: Request) -> Actor:
+async def current_actor(request: ASGIConnection) -> Actor:
     """The actor for this request; raises ``NotAuthorizedException`` when nobody is signed in."""
     header = request.headers.get("authorization", "")
     if header.lower().startswith("bearer "):

@@ -7,37 +7,25 @@ import uuid
 from typing import Any
 
 from litestar import Router, get
-from litestar.di import NamedDependency, Provide
-from litestar.exceptions import NotAuthorizedException, NotFoundException
+from litestar.di import NamedDependency
 from litestar.params import FromPath
 from litestar.response import Template
 
 from reports.rates import Invited, rates_by
-from survey_app.accounts.actors import current_actor
+from survey_app.accounts.guards import la_staff
 from survey_app.accounts.scoping import Actor, placement_path, scope
 from survey_app.chasing.reminders import open_ended, open_invitations
 from survey_app.db.tables import Invitation, OutboxMessage, Provider
 from survey_app.ops.audit import refuse
 from survey_app.settings import Settings
 from survey_app.surveys.invitations import LONDON, link_for
-from survey_app.web.headers import private_page
 from survey_app.web.params import ObjectId
-from survey_app.web.staff import _to_sign_in
+from survey_app.web.rendering import staff_page as _page
 
 
-def _page(name: str, actor: Actor, **context: Any) -> Template:
-    return Template(template_name=f"staff/{name}.html", context={"actor": actor, **context})
-
-
-def _la_only(actor: Actor) -> None:
-    if not actor.is_la:
-        raise NotFoundException()
-
-
-@get("/outbox")
+@get("/outbox", guards=[la_staff])
 async def outbox(actor: NamedDependency[Actor], settings: NamedDependency[Settings]) -> Template:
     """Every message the service has queued for this LA: sent, waiting, or missing an address."""
-    _la_only(actor)
     rows = (
         await OutboxMessage.select()
         .where(scope(actor, OutboxMessage))
@@ -47,14 +35,13 @@ async def outbox(actor: NamedDependency[Actor], settings: NamedDependency[Settin
     return _page("outbox", actor, messages=rows, demo=settings.demo_mode)
 
 
-@get("/chasing")
+@get("/chasing", guards=[la_staff])
 async def chasing(
     actor: NamedDependency[Actor],
     settings: NamedDependency[Settings],
     now: NamedDependency[dt.datetime],
 ) -> Template:
     """Surveys still waiting, most overdue first, and open-ended placements."""
-    _la_only(actor)
     waiting = [
         {**row, "days_waiting": (now - row["opened_at"]).days}
         for row in await open_invitations(now, actor.local_authority_id)
@@ -173,11 +160,7 @@ async def one_slip(
     return _page("slips", actor, title=f"QR slip: {row['reference']}", slips=[_slip(settings, row)])
 
 
-chasing_router = Router(
-    path="/staff",
+chasing_pages = Router(
+    path="/",
     route_handlers=[outbox, chasing, rates, provider_slips, one_slip],
-    dependencies={"actor": Provide(current_actor)},
-    after_request=private_page,
-    exception_handlers={NotAuthorizedException: _to_sign_in},
-    include_in_schema=False,
 )

@@ -6,11 +6,10 @@ import datetime as dt
 from typing import Any
 
 from litestar import Request, Response, Router, get, post
-from litestar.di import NamedDependency, Provide
-from litestar.exceptions import NotAuthorizedException
+from litestar.di import NamedDependency
 from litestar.response import Redirect, Template
 
-from survey_app.accounts.actors import current_actor
+from survey_app.accounts.guards import qa_editors
 from survey_app.accounts.scoping import Actor
 from survey_app.ops.audit import refuse
 from survey_app.placements.rules import FieldError
@@ -27,9 +26,7 @@ from survey_app.qa.records import (
 from survey_app.qa.records import update_record as apply_update
 from survey_app.surveys.invitations import today_in_england
 from survey_app.web.display import OFFER_TYPE, QA_STAGE, RAG, REGISTRATION_STATUS
-from survey_app.web.headers import private_page
 from survey_app.web.params import ObjectId
-from survey_app.web.staff import _to_sign_in
 
 
 async def _qa_page(
@@ -143,11 +140,8 @@ async def action_done(
     return Redirect(path=f"/staff/providers/{provider_id}/qa?saved=action")
 
 
-qa_router = Router(
-    path="/staff",
+qa_pages = Router(
+    path="/",
+    guards=[qa_editors],
     route_handlers=[qa_record, update_record, add_visit, action_done],
-    dependencies={"actor": Provide(current_actor)},
-    after_request=private_page,
-    exception_handlers={NotAuthorizedException: _to_sign_in},
-    include_in_schema=False,
 )

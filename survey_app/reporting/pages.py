@@ -3,13 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
 
 import anyio
 from litestar import Request, Response, Router, get
-from litestar.di import NamedDependency, Provide
+from litestar.di import NamedDependency
 from litestar.exceptions import (
-    NotAuthorizedException,
     NotFoundException,
     ServiceUnavailableException,
 )
@@ -21,9 +19,8 @@ from reports.export_tables import area_tables, provider_tables, school_tables
 from reports.exports import Table, to_csv, to_xlsx
 from reports.periods import academic_year_label
 from reports.provider import ProviderReport
-from survey_app.accounts.actors import current_actor
+from survey_app.accounts.guards import la_staff
 from survey_app.accounts.scoping import Actor, Role
-from survey_app.ops.audit import refuse
 from survey_app.placements.records import list_placements
 from survey_app.qa import visit_pack as qa_pack
 from survey_app.reporting.access import (
@@ -33,15 +30,10 @@ from survey_app.reporting.access import (
 )
 from survey_app.reporting.queries import academic_years
 from survey_app.settings import Settings
-from survey_app.web.headers import private_page
 from survey_app.web.params import ObjectId, Year
-from survey_app.web.staff import _to_sign_in
+from survey_app.web.rendering import staff_page as _page
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-
-
-def _page(name: str, actor: Actor, **context: Any) -> Template:
-    return Template(template_name=f"staff/{name}.html", context={"actor": actor, **context})
 
 
 def _download(tables: list[Table], name: str, kind: str) -> Response[bytes]:
@@ -106,7 +98,7 @@ async def provider_download(
     return _download(provider_tables(report), f"provider-{provider_id}-learner-voice", kind)
 
 
-@get("/providers/{provider_id:int}/qa-pack.pdf", media_type="application/pdf")
+@get("/providers/{provider_id:int}/qa-pack.pdf", guards=[la_staff], media_type="application/pdf")
 async def provider_pack(
     actor: NamedDependency[Actor],
     settings: NamedDependency[Settings],
@@ -115,8 +107,6 @@ async def provider_pack(
     year: Year = None,
 ) -> Response[bytes]:
     """The QA visit pack: the provider report on A4, for the officer to take on a visit."""
-    if not actor.is_la:
-        raise await refuse(actor, "provider", provider_id, now)
     report = await open_provider_report(settings, actor, provider_id, now, year)
     try:
         pdf = await anyio.to_thread.run_sync(qa_pack.render, report, provider_charts(report), now)
@@ -198,8 +188,8 @@ async def school_download(
     return _download(school_tables(report), f"school-{school_id}-learner-voice", kind)
 
 
-report_router = Router(
-    path="/staff",
+report_pages = Router(
+    path="/",
     route_handlers=[
         provider_detail,
         provider_download,
@@ -210,8 +200,4 @@ report_router = Router(
         school_page,
         school_download,
     ],
-    dependencies={"actor": Provide(current_actor)},
-    after_request=private_page,
-    exception_handlers={NotAuthorizedException: _to_sign_in},
-    include_in_schema=False,
 )

@@ -6,11 +6,10 @@ import datetime as dt
 from typing import Any
 
 from litestar import Request, Response, Router, get, post
-from litestar.di import NamedDependency, Provide
-from litestar.exceptions import NotAuthorizedException, NotFoundException
+from litestar.di import NamedDependency
 from litestar.response import Redirect, Template
 
-from survey_app.accounts.actors import current_actor
+from survey_app.accounts.guards import safeguarding_staff
 from survey_app.accounts.scoping import Actor
 from survey_app.ops.audit import record, refuse
 from survey_app.safeguarding.triage import (
@@ -22,26 +21,13 @@ from survey_app.safeguarding.triage import (
     record_action,
     review_comment,
 )
-from survey_app.web.headers import private_page
 from survey_app.web.params import ObjectId
-from survey_app.web.staff import _to_sign_in
-
-
-def _page(name: str, actor: Actor, status: int = 200, **context: Any) -> Template:
-    return Template(
-        template_name=f"staff/{name}.html", context={"actor": actor, **context}, status_code=status
-    )
-
-
-def _contact_only(actor: Actor) -> None:
-    if not actor.is_safeguarding:
-        raise NotFoundException()
+from survey_app.web.rendering import staff_page as _page
 
 
 @get("/safeguarding")
 async def queue(actor: NamedDependency[Actor], now: NamedDependency[dt.datetime]) -> Template:
     """Alerts waiting (oldest first) and those recently closed."""
-    _contact_only(actor)
     await record("safeguarding.queue_view", now=now, actor=actor)
     return _page("safeguarding", actor, alerts=await alert_queue(actor), now=now)
 
@@ -98,7 +84,6 @@ async def close_alert(
 @get("/comments")
 async def comments(actor: NamedDependency[Actor], now: NamedDependency[dt.datetime]) -> Template:
     """Pupils' comments waiting to be read before any report may show them."""
-    _contact_only(actor)
     return _page(
         "comments",
         actor,
@@ -117,8 +102,6 @@ async def review(
     answer_id: ObjectId,
 ) -> Response[Any]:
     """Release a comment (edited to redact anything identifying) or withhold it."""
-    if not actor.is_safeguarding:
-        raise await refuse(actor, "answer", answer_id, now)
     form = await request.form()
     decision = str(form.get("decision") or "")
     text = str(form.get("released_text") or "")
@@ -140,11 +123,9 @@ async def review(
     return Redirect(path="/staff/comments")
 
 
-safeguarding_router = Router(
-    path="/staff",
+safeguarding_pages = Router(
+    path="/",
+    # Alerts and comments carry what a child said: the named contact (or an admin covering) only.
+    guards=[safeguarding_staff],
     route_handlers=[queue, alert, acknowledge_alert, close_alert, comments, review],
-    dependencies={"actor": Provide(current_actor)},
-    after_request=private_page,
-    exception_handlers={NotAuthorizedException: _to_sign_in},
-    include_in_schema=False,
 )

@@ -6,7 +6,7 @@ from typing import Any
 
 import pyotp
 
-from tests.conftest import TOTP_SECRETS, World
+from tests.world import TOTP_SECRETS, World
 
 
 def test_officer_ends_placement_and_pupil_answers_on_a_phone(

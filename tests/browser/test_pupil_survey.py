@@ -13,7 +13,7 @@ from questionnaires.bands import END_QUESTIONNAIRE, band_for
 from questionnaires.loader import current
 from survey_app.db.tables import Response
 from tests.browser.conftest import axe_violations, small_targets
-from tests.conftest import Clock, World, issue_for_year, run
+from tests.world import Clock, World, issue_for_year, run
 
 BANDS = {"years_4_6": 5, "years_7_9": 8, "years_10_11": 10}
 ARTIFACTS = Path(os.environ.get("SURVEY_TEST_ARTIFACTS", "test-artifacts"))

@@ -11,7 +11,7 @@ import pytest
 
 from survey_app.db.tables import SafeguardingAlert
 from tests.browser.conftest import axe_violations, small_targets
-from tests.conftest import TOTP_SECRETS, Clock, World, give_responses, run
+from tests.world import TOTP_SECRETS, Clock, World, give_responses, run
 
 WORRIED = {"felt_safe": "not_safe", "overall_rating": "poor"}
 

@@ -10,7 +10,7 @@ from click.testing import CliRunner
 from survey_app.accounts.users import actor_for_api_token, authenticate
 from survey_app.cli import main
 from survey_app.db.tables import Invitation, LocalAuthority, Placement, Response, StaffUser
-from tests.conftest import World, placement_row, run
+from tests.world import World, placement_row, run
 
 
 def invoke(*args: str, stdin: str | None = None) -> Any:
@@ -127,7 +127,7 @@ def test_demo_la_officer_signs_in_with_the_published_key(client: Any, clock: Any
     import pyotp
 
     from survey_app.ops.demo import DEMO_LOGINS, DEMO_TOTP_SECRET
-    from tests.conftest import post_form
+    from tests.world import post_form
 
     result = invoke("demo")
     assert DEMO_TOTP_SECRET in result.output

@@ -12,7 +12,7 @@ from litestar.testing import TestClient
 from PIL import Image
 
 from questionnaires.loader import current
-from tests.conftest import World, complete_survey, post_form
+from tests.world import World, complete_survey, post_form
 
 
 def page(response: Any) -> BeautifulSoup:

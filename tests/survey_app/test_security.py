@@ -29,7 +29,7 @@ from survey_app.db.tables import (
     StaffUser,
 )
 from survey_app.surveys.invitations import issue_due
-from tests.conftest import (
+from tests.world import (
     PASSWORD,
     Clock,
     World,
@@ -400,7 +400,7 @@ def test_la_staff_must_set_up_a_second_factor_before_seeing_anything(
 
 
 def test_each_code_works_once(client: Any, world: World, app: Any, clock: Clock) -> None:
-    from tests.conftest import totp_code
+    from tests.world import totp_code
 
     email, password = world.logins["la_officer"]
     code = totp_code("la_officer")
@@ -415,7 +415,7 @@ def test_each_code_works_once(client: Any, world: World, app: Any, clock: Clock)
 
 
 def test_wrong_codes_are_throttled(client: Any, world: World, settings: Any) -> None:
-    from tests.conftest import totp_code
+    from tests.world import totp_code
 
     email, password = world.logins["la_officer"]
     post_form(client, "/staff/sign-in", {"email": email, "password": password})
@@ -608,7 +608,7 @@ def test_on_https_session_cookies_are_host_bound_secure_and_httponly(
 def test_viewing_a_pupil_who_asked_for_help_is_audited(
     client: Any, world: World, issued: Any, pupil: Any
 ) -> None:
-    from tests.conftest import complete_survey
+    from tests.world import complete_survey
 
     complete_survey(pupil, issued.path, "end_years_4_6", {"felt_safe": "not_safe"})
     sign_in(client, world, "school_contact")

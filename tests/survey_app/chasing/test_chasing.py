@@ -21,9 +21,9 @@ from survey_app.db.tables import (
     School,
 )
 from survey_app.mail.outbox import SMTPTransport, send_due
-from tests.conftest import Clock, World, complete_survey, issue_for_year, placement_row, run
 from tests.live_server import free_port
 from tests.mail_server import Inbox
+from tests.world import Clock, World, complete_survey, issue_for_year, placement_row, run
 
 
 @pytest.fixture

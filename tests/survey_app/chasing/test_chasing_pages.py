@@ -6,7 +6,7 @@ from typing import Any
 
 from bs4 import BeautifulSoup
 
-from tests.conftest import Clock, World, complete_survey, issue_for_year, sign_in
+from tests.world import Clock, World, complete_survey, issue_for_year, sign_in
 
 
 def soup(response: Any) -> BeautifulSoup:

@@ -8,7 +8,7 @@ import pytest
 
 from survey_app.db.engine import all_tables, is_postgres
 from survey_app.db.tables import Placement
-from tests.conftest import run
+from tests.world import run
 
 
 @pytest.mark.skipif(is_postgres(), reason="SQLite pragmas apply only to the SQLite leg")

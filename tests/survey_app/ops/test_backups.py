@@ -10,7 +10,7 @@ from click.testing import CliRunner
 
 from survey_app.cli import main
 from survey_app.db.tables import Answer, Placement, Response
-from tests.conftest import Clock, World, give_responses, placement_row, run
+from tests.world import Clock, World, give_responses, placement_row, run
 
 
 def snapshot() -> tuple[Any, ...]:

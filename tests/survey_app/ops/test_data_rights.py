@@ -10,7 +10,7 @@ from click.testing import CliRunner
 from survey_app.cli import main
 from survey_app.db.tables import Answer, AuditEvent, Invitation, OutboxMessage, Placement, Response
 from survey_app.ops.data_rights import apply_retention
-from tests.conftest import Clock, World, complete_survey, issue_for_year, run
+from tests.world import Clock, World, complete_survey, issue_for_year, run
 
 
 def test_export_then_erase_everything_about_one_pupil(

@@ -15,10 +15,10 @@ from bs4 import BeautifulSoup
 
 from questionnaires.loader import current
 from survey_app.db.tables import Answer, DraftAnswer, Response
-from tests.conftest import postgres_cluster, run
 from tests.live_data import open_surveys
 from tests.live_server import LiveServer
 from tests.pupils import Pupil, UnexpectedResponse, first_positive_answers
+from tests.world import postgres_cluster, run
 
 
 @pytest.fixture

@@ -16,11 +16,11 @@ from bs4 import BeautifulSoup
 
 from questionnaires.loader import current
 from survey_app.db.tables import Invitation, OutboxMessage, Response
-from tests.conftest import PASSWORD, World, run
 from tests.live_data import an_area, ended_placements, open_surveys
 from tests.live_server import LiveServer, free_port
 from tests.mail_server import Inbox
 from tests.pupils import first_positive_answers
+from tests.world import PASSWORD, World, run
 
 PLACEMENTS = 80
 

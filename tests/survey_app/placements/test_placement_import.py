@@ -11,7 +11,7 @@ from click.testing import CliRunner
 
 from survey_app.cli import main
 from survey_app.db.tables import Placement
-from tests.conftest import World, csrf_token, run
+from tests.world import World, csrf_token, run
 
 HEADER = (
     "pupil_reference,year_group,provider,school,la_team,start_date,planned_end_date,"
@@ -93,7 +93,7 @@ def test_files_that_are_not_utf8_or_lack_columns_are_refused_plainly(
 
 
 def test_provider_staff_cannot_import(client: Any, world: World) -> None:
-    from tests.conftest import sign_in
+    from tests.world import sign_in
 
     sign_in(client, world, "provider_staff")
     assert upload(client, HEADER + GOOD).status_code == 404

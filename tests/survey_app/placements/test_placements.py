@@ -8,8 +8,8 @@ import pytest
 from bs4 import BeautifulSoup
 
 from survey_app.db.tables import Invitation, Placement
-from tests.conftest import World, post_form, run
 from tests.survey_app.test_flow import record_placement
+from tests.world import World, post_form, run
 
 
 def placement_count() -> int:
@@ -67,7 +67,7 @@ def test_end_date_before_start_is_refused_and_issues_nothing(signed_in: Any, wor
 
 
 def test_provider_staff_cannot_record_placements(client: Any, world: World) -> None:
-    from tests.conftest import sign_in
+    from tests.world import sign_in
 
     sign_in(client, world, "provider_staff")
     assert client.get("/staff/placements/new").status_code == 404

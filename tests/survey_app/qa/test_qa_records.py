@@ -8,7 +8,7 @@ from typing import Any
 from bs4 import BeautifulSoup
 
 from survey_app.db.tables import Provider, QAAction, QARecordChange, QAVisit
-from tests.conftest import Clock, World, give_responses, post_form, run, sign_in
+from tests.world import Clock, World, give_responses, post_form, run, sign_in
 
 RECORD = {
     "registration_status": "unregistered",

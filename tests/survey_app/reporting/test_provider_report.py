@@ -7,7 +7,7 @@ from typing import Any
 from bs4 import BeautifulSoup
 from litestar.testing import TestClient
 
-from tests.conftest import Issued, World, complete_survey, sign_in
+from tests.world import Issued, World, complete_survey, sign_in
 
 
 def test_provider_staff_see_suppressed_figures_la_sees_counts(

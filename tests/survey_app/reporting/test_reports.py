@@ -12,7 +12,7 @@ from bs4 import BeautifulSoup
 from pypdf import PdfReader
 
 from survey_app.db.tables import Answer
-from tests.conftest import Clock, World, give_responses, run, sign_in
+from tests.world import Clock, World, give_responses, run, sign_in
 
 HAPPY = {"felt_safe": "very_safe", "overall_rating": "good"}
 WORRIED = {"felt_safe": "not_safe", "overall_rating": "poor"}

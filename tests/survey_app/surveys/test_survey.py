@@ -10,7 +10,7 @@ from litestar.testing import TestClient
 
 from survey_app.db.tables import Answer, DraftAnswer, Invitation, Response, SafeguardingAlert
 from survey_app.surveys.invitations import end_of_day_in_england
-from tests.conftest import Clock, Issued, World, complete_survey, issue_for_year, post_form, run
+from tests.world import Clock, Issued, World, complete_survey, issue_for_year, post_form, run
 
 
 def heading(response: Any) -> str:

@@ -8,7 +8,7 @@ import pytest
 
 from survey_app.accounts.users import create_api_token
 from survey_app.db.tables import Invitation, Placement, StaffUser
-from tests.conftest import Clock, World, run
+from tests.world import Clock, World, run
 
 
 def token_for(world: World, who: str, clock: Clock) -> dict[str, str]:

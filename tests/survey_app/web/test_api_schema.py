@@ -17,7 +17,7 @@ from schemathesis.specs.openapi.checks import (
 
 from survey_app.accounts.users import create_api_token
 from survey_app.db.tables import StaffUser
-from tests.conftest import Clock, World, run
+from tests.world import Clock, World, run
 
 CHECKS = [
     not_a_server_error,

@@ -6,8 +6,8 @@ from typing import Any
 
 from bs4 import BeautifulSoup
 
-from tests.conftest import Issued, World, sign_in
 from tests.survey_app.test_flow import record_placement
+from tests.world import Issued, World, sign_in
 
 
 def assert_forms_carry_token(client: Any, url: str) -> int:

@@ -1,54 +1,26 @@
-"""Staff pages: sign in, the provider register, placements, invitations and reports."""
+"""Signing in and out: password, second factor, password reset. Open to everyone."""
 
 from __future__ import annotations
 
 import base64
 import datetime as dt
-import uuid
 from typing import Any
 
-import msgspec
 from litestar import Request, Response, Router, get, post
-from litestar.di import NamedDependency, Provide
-from litestar.exceptions import NotAuthorizedException, NotFoundException
+from litestar.di import NamedDependency
 from litestar.params import FromPath
 from litestar.response import Redirect, Template
 
 from survey_app.accounts import password_reset
 from survey_app.accounts import second_factor as mfa
-from survey_app.accounts.actors import current_actor
-from survey_app.accounts.scoping import Actor, Role, scope
 from survey_app.accounts.sessions import ROTATE, end_sessions_of, session_cookie_name
 from survey_app.accounts.users import authenticate
-from survey_app.db.tables import Invitation, Provider, School, StaffUser
-from survey_app.ops.audit import record, refuse
-from survey_app.placements.csv_import import import_placements
-from survey_app.placements.records import (
-    NotAllowed,
-    create_placement,
-    end_placement,
-    get_placement,
-    list_placements,
-)
-from survey_app.placements.rules import FieldError, placement_from_form
+from survey_app.db.tables import StaffUser
+from survey_app.ops.audit import record
 from survey_app.settings import Settings
 from survey_app.surveys import qr
-from survey_app.surveys.invitations import link_for
-from survey_app.web.headers import private_page
-from survey_app.web.params import ObjectId
+from survey_app.web.rendering import staff_page as _page
 from survey_app.web.throttle import clear, is_blocked, record_failure
-
-
-def _to_sign_in(request: Request, exc: Exception) -> Response[Any]:
-    return Redirect(path="/staff/sign-in")
-
-
-def _page(name: str, actor: Actor | None, status: int = 200, **context: Any) -> Template:
-    return Template(
-        template_name=f"staff/{name}.html",
-        context={"actor": actor, **context},
-        status_code=status,
-    )
 
 
 @get("/sign-in")
@@ -260,225 +232,20 @@ async def sign_out(request: Request, now: NamedDependency[dt.datetime]) -> Respo
     return Redirect(path="/staff/sign-in")
 
 
-@get("/")
-async def dashboard(actor: NamedDependency[Actor]) -> Response[Any]:
-    """Where staff land: the placements they can see."""
-    return Redirect(path="/staff/placements")
-
-
-@get("/providers")
-async def providers(actor: NamedDependency[Actor]) -> Template:
-    """The register of providers with their QA record."""
-    rows = await Provider.select().where(scope(actor, Provider)).order_by(Provider.name)
-    return _page("providers", actor, providers=rows)
-
-
-@get("/schools")
-async def schools(actor: NamedDependency[Actor]) -> Template:
-    """Schools in the actor's area."""
-    rows = await School.select().where(scope(actor, School)).order_by(School.name)
-    return _page("schools", actor, schools=rows)
-
-
-@get("/placements")
-async def placements(
-    actor: NamedDependency[Actor], settings: NamedDependency[Settings]
-) -> Template:
-    """Placements the actor may see, with each survey's status."""
-    return _page("placements", actor, placements=await list_placements(settings, actor))
-
-
-async def _form_choices(actor: Actor) -> dict[str, Any]:
-    return {
-        "providers": await Provider.select(Provider.id, Provider.name)
-        .where(scope(actor, Provider))
-        .order_by(Provider.name),
-        "schools": await School.select(School.id, School.name)
-        .where(scope(actor, School))
-        .order_by(School.name),
-    }
-
-
-@get("/placements/new")
-async def new_placement_form(actor: NamedDependency[Actor]) -> Template:
-    """The form to record a placement."""
-    if actor.role == Role.PROVIDER_STAFF:
-        raise NotFoundException()
-    return _page("placement_new", actor, errors=[], values={}, **await _form_choices(actor))
-
-
-@post("/placements/new")
-async def new_placement(
-    request: Request, actor: NamedDependency[Actor], now: NamedDependency[dt.datetime]
-) -> Response[Any]:
-    """Record a placement; on any problem show the form again with every field kept."""
-    if actor.role == Role.PROVIDER_STAFF:
-        raise NotFoundException()
-    form = {key: str(value) for key, value in (await request.form()).items()}
-    if actor.role == Role.SCHOOL_CONTACT:
-        form["school_id"] = str(actor.school_id)
-    placement, errors = placement_from_form(form)
-    placement_id = None
-    if placement is not None:
-        placement_id, errors = await create_placement(actor, placement, now)
-    if errors or placement_id is None:
-        return _page(
-            "placement_new", actor, 400, errors=errors, values=form, **await _form_choices(actor)
-        )
-    return Redirect(path=f"/staff/placements/{placement_id}")
-
-
-@get("/placements/import")
-async def import_form(actor: NamedDependency[Actor]) -> Template:
-    """Upload a CSV of placements."""
-    if actor.role == Role.PROVIDER_STAFF:
-        raise NotFoundException()
-    return _page("placement_import", actor, result=None)
-
-
-@post("/placements/import", request_max_body_size=10 * 1024 * 1024)
-async def import_upload(
-    request: Request, actor: NamedDependency[Actor], now: NamedDependency[dt.datetime]
-) -> Template:
-    """Check the whole file, then import it, or report every problem and import nothing."""
-    if actor.role == Role.PROVIDER_STAFF:
-        raise NotFoundException()
-    form = await request.form()
-    upload = form.get("file")
-    if upload is None or not hasattr(upload, "read"):
-        return _page("placement_import", actor, 400, result=None, missing=True)
-    result = await import_placements(actor, await upload.read(), now)
-    return _page("placement_import", actor, 400 if result.errors else 200, result=result)
-
-
-@get("/placements/{placement_id:int}")
-async def placement_detail(
-    actor: NamedDependency[Actor],
-    settings: NamedDependency[Settings],
-    now: NamedDependency[dt.datetime],
-    placement_id: ObjectId,
-) -> Template:
-    """One placement with its invitation: link, QR code and short code."""
-    placement = await get_placement(settings, actor, placement_id)
-    if placement is None:
-        raise await refuse(actor, "placement", placement_id, now)
-    if placement.needs_follow_up:
-        await record(
-            "safeguarding.view",
-            now=now,
-            actor=actor,
-            object_type="placement",
-            object_id=placement_id,
-        )
-    return _page("placement", actor, placement=placement, errors=[])
-
-
-@post("/placements/{placement_id:int}/end")
-async def end(
-    request: Request,
-    actor: NamedDependency[Actor],
-    settings: NamedDependency[Settings],
-    now: NamedDependency[dt.datetime],
-    placement_id: ObjectId,
-) -> Response[Any]:
-    """End a placement, which opens its survey at once."""
-    form = await request.form()
-    raw = str(form.get("ended_on") or "").strip()
-    ended_on: dt.date | None = None
-    errors: list[FieldError] = []
-    if raw:
-        try:
-            ended_on = msgspec.convert(raw, dt.date, strict=False)
-        except msgspec.ValidationError:
-            errors = [FieldError("ended_on", "End date must be a date like 2026-11-23")]
-    if not errors:
-        try:
-            found, errors = await end_placement(settings, actor, placement_id, ended_on, now)
-        except NotAllowed:
-            raise await refuse(actor, "placement", placement_id, now) from None
-        if not found:
-            raise await refuse(actor, "placement", placement_id, now)
-    if errors:
-        placement = await get_placement(settings, actor, placement_id)
-        if placement is None:
-            raise NotFoundException()
-        return _page("placement", actor, 400, placement=placement, errors=errors)
-    return Redirect(path=f"/staff/placements/{placement_id}")
-
-
-async def _open_invitation_link(
-    actor: Actor, settings: Settings, invitation_id: uuid.UUID, now: dt.datetime
-) -> str:
-    row = (
-        await Invitation.select(Invitation.id, Invitation.revocation_counter, Invitation.status)
-        .where(Invitation.id == invitation_id, scope(actor, Invitation))
-        .first()
-    )
-    if row is None or row["status"] != "open":
-        raise await refuse(actor, "invitation", invitation_id, now)
-    return link_for(settings, row["id"], row["revocation_counter"]).url
-
-
-@get("/invitations/{invitation_id:uuid}/qr.png", media_type="image/png")
-async def qr_png(
-    actor: NamedDependency[Actor],
-    settings: NamedDependency[Settings],
-    now: NamedDependency[dt.datetime],
-    invitation_id: FromPath[uuid.UUID],
-) -> bytes:
-    """The invitation's QR code as a PNG, for printing."""
-    return qr.png(await _open_invitation_link(actor, settings, invitation_id, now))
-
-
-@get("/invitations/{invitation_id:uuid}/qr.svg", media_type="image/svg+xml")
-async def qr_svg(
-    actor: NamedDependency[Actor],
-    settings: NamedDependency[Settings],
-    now: NamedDependency[dt.datetime],
-    invitation_id: FromPath[uuid.UUID],
-) -> bytes:
-    """The invitation's QR code as an SVG, for screens."""
-    return qr.svg(await _open_invitation_link(actor, settings, invitation_id, now))
-
-
-PUBLIC = [
-    sign_in_form,
-    sign_in,
-    sign_out,
-    mfa_form,
-    mfa_check,
-    mfa_setup_form,
-    mfa_setup,
-    reset_request_form,
-    reset_request,
-    reset_form,
-    reset_password,
-]
-
-staff_router = Router(
-    path="/staff",
+#: Pages anyone may open: the way in must not need a way in.
+public_routes = Router(
+    path="/",
     route_handlers=[
-        Router(path="/", route_handlers=PUBLIC),
-        Router(
-            path="/",
-            route_handlers=[
-                dashboard,
-                providers,
-                schools,
-                placements,
-                new_placement_form,
-                new_placement,
-                import_form,
-                import_upload,
-                placement_detail,
-                end,
-                qr_png,
-                qr_svg,
-            ],
-            dependencies={"actor": Provide(current_actor)},
-        ),
+        sign_in_form,
+        sign_in,
+        sign_out,
+        mfa_form,
+        mfa_check,
+        mfa_setup_form,
+        mfa_setup,
+        reset_request_form,
+        reset_request,
+        reset_form,
+        reset_password,
     ],
-    after_request=private_page,
-    exception_handlers={NotAuthorizedException: _to_sign_in},
-    include_in_schema=False,
 )

@@ -1,0 +1,1 @@
+"""Organisations: the LA, its schools and its provider register."""

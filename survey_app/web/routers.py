@@ -1,0 +1,75 @@
+"""The two doors staff come through, each a parent router over the features' own routers.
+
+``/staff`` (pages) and ``/api/v1`` (JSON) both run the ``signed_in`` guard first, so every
+handler below them has an ``actor``; role checks are guards on the features' routers and
+handlers (``accounts/guards.py``). A new feature's pages join ``staff_router`` here.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from litestar import Request, Response, Router, get
+from litestar.di import Provide
+from litestar.exceptions import HTTPException, NotAuthorizedException, NotFoundException
+from litestar.response import Redirect
+
+from survey_app.accounts.guards import actor_of, signed_in
+from survey_app.accounts.pages import public_routes
+from survey_app.chasing.pages import chasing_pages
+from survey_app.organisations.api import organisation_api
+from survey_app.organisations.pages import organisation_pages
+from survey_app.placements.api import placement_api
+from survey_app.placements.pages import placement_pages
+from survey_app.qa.pages import qa_pages
+from survey_app.reporting.api import report_api
+from survey_app.reporting.pages import report_pages
+from survey_app.safeguarding.pages import safeguarding_pages
+from survey_app.web.api_errors import json_error
+from survey_app.web.headers import private_page
+
+
+def to_sign_in(request: Request, exc: Exception) -> Response[Any]:
+    """Anyone not signed in who asks for a staff page is sent to sign in."""
+    return Redirect(path="/staff/sign-in")
+
+
+@get("/")
+async def dashboard() -> Response[Any]:
+    """Where staff land: the placements they can see."""
+    return Redirect(path="/staff/placements")
+
+
+staff_router = Router(
+    path="/staff",
+    route_handlers=[
+        public_routes,
+        Router(
+            path="/",
+            guards=[signed_in],
+            dependencies={"actor": Provide(actor_of, sync_to_thread=False)},
+            route_handlers=[
+                dashboard,
+                organisation_pages,
+                placement_pages,
+                chasing_pages,
+                report_pages,
+                qa_pages,
+                safeguarding_pages,
+            ],
+        ),
+    ],
+    after_request=private_page,
+    exception_handlers={NotAuthorizedException: to_sign_in},
+    include_in_schema=False,
+)
+
+api_router = Router(
+    path="/api/v1",
+    guards=[signed_in],
+    dependencies={"actor": Provide(actor_of, sync_to_thread=False)},
+    route_handlers=[organisation_api, placement_api, report_api],
+    # NotFoundException named too: the app-level HTML 404 handler is otherwise more specific.
+    exception_handlers={HTTPException: json_error, NotFoundException: json_error},
+    after_request=private_page,
+)
