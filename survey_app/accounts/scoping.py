@@ -86,47 +86,56 @@ def placement_path(table: type[Table]) -> Any:
     raise OutOfScope(table.__name__)
 
 
+def _nothing(table: type[Table]) -> Any:
+    return table.id < 0  # type: ignore[attr-defined]
+
+
 def scope(actor: Actor, table: type[Table]) -> Any:
-    """A where-clause limiting ``table`` to what ``actor`` may see; every staff query uses it."""
+    """A where-clause limiting ``table`` to what ``actor`` may see; every staff query uses it.
+
+    It fails closed: each role is named where it is let in, so a role added to ``Role`` and not
+    given a rule here sees nothing, and a table not known here raises ``OutOfScope``.
+    """
+    role, la = actor.role, actor.is_la
     if table is Provider:
-        if actor.role == Role.PROVIDER_STAFF:
+        if role == Role.PROVIDER_STAFF:
             return Provider.id == actor.provider_id
-        return Provider.local_authority == actor.local_authority_id
+        if la or role == Role.SCHOOL_CONTACT:
+            return Provider.local_authority == actor.local_authority_id
+        return _nothing(table)
     if table is OutboxMessage:
         # Emails name pupils' references and schools: only the LA's own staff see its outbox.
-        if not actor.is_la:
-            return OutboxMessage.id < 0
-        return OutboxMessage.local_authority == actor.local_authority_id
+        return OutboxMessage.local_authority == actor.local_authority_id if la else _nothing(table)
     if table is IndicatorTally:
         # Tallies have no school: a school contact's totals come from its own answers.
-        if actor.role == Role.SCHOOL_CONTACT:
-            return IndicatorTally.id < 0
-        if actor.role == Role.PROVIDER_STAFF:
+        if role == Role.PROVIDER_STAFF:
             return IndicatorTally.provider == actor.provider_id
-        return IndicatorTally.local_authority == actor.local_authority_id
-    if table is Answer:
-        # Answers carry their placement's organisations (copied when saved): no joins needed.
-        if actor.role == Role.SCHOOL_CONTACT:
-            return Answer.school == actor.school_id
-        if actor.role == Role.PROVIDER_STAFF:
-            return Answer.provider == actor.provider_id
-        return Answer.local_authority == actor.local_authority_id
-    if table is Response:
-        if actor.role == Role.SCHOOL_CONTACT:
-            return Response.school == actor.school_id
-        if actor.role == Role.PROVIDER_STAFF:
-            return Response.provider == actor.provider_id
-        return Response.local_authority == actor.local_authority_id
-    if table is SafeguardingAlert and actor.role not in SAFEGUARDING_ROLES:
+        if la:
+            return IndicatorTally.local_authority == actor.local_authority_id
+        return _nothing(table)
+    if table in (Answer, Response):
+        # Answers and responses carry their placement's organisations (copied when saved).
+        if role == Role.SCHOOL_CONTACT:
+            return table.school == actor.school_id  # type: ignore[attr-defined]
+        if role == Role.PROVIDER_STAFF:
+            return table.provider == actor.provider_id  # type: ignore[attr-defined]
+        if la:
+            return table.local_authority == actor.local_authority_id  # type: ignore[attr-defined]
+        return _nothing(table)
+    if table is SafeguardingAlert and role not in SAFEGUARDING_ROLES:
         # Alerts carry what a child said about their safety: the LA's named contact only.
-        return SafeguardingAlert.id < 0
+        return _nothing(table)
     if table is School:
-        if actor.role == Role.SCHOOL_CONTACT:
+        if role == Role.SCHOOL_CONTACT:
             return School.id == actor.school_id
-        return School.local_authority == actor.local_authority_id
+        if la or role == Role.PROVIDER_STAFF:
+            return School.local_authority == actor.local_authority_id
+        return _nothing(table)
     path = placement_path(table)
-    if actor.role == Role.SCHOOL_CONTACT:
+    if role == Role.SCHOOL_CONTACT:
         return path.school == actor.school_id
-    if actor.role == Role.PROVIDER_STAFF:
+    if role == Role.PROVIDER_STAFF:
         return path.provider == actor.provider_id
-    return path.local_authority == actor.local_authority_id
+    if la:
+        return path.local_authority == actor.local_authority_id
+    return _nothing(table)

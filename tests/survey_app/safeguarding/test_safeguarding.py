@@ -19,7 +19,7 @@ from survey_app.db.tables import (
     SafeguardingAlert,
 )
 from survey_app.safeguarding.screening import matches, terms
-from tests.conftest import (
+from tests.world import (
     Clock,
     Issued,
     World,
@@ -126,7 +126,11 @@ def test_an_alert_left_unacknowledged_escalates_once(
     run(dispatch(settings, clock.now, None))
     run(dispatch(settings, clock.now, None))
     escalations = run(OutboxMessage.select().where(OutboxMessage.kind == "escalation"))
-    assert [m["recipient"] for m in escalations] == ["ap-team@westshire.example"]
+    # The LA's main contact and its administrators; each is told once.
+    assert sorted(m["recipient"] for m in escalations) == [
+        "ap-team@westshire.example",
+        "la_admin@example.test",
+    ]
     assert run(SafeguardingAlert.select().first())["escalated_at"] is not None
 
 
@@ -218,7 +222,7 @@ def test_comments_are_escaped_everywhere_they_are_shown(
 def test_alerts_from_older_pupils_use_their_band_wording(
     pupil: Any, world: World, settings: Any, clock: Clock
 ) -> None:
-    from tests.conftest import issue_for_year
+    from tests.world import issue_for_year
 
     older = issue_for_year(world, settings, clock, year_group=9, reference="ASH-9")
     complete_survey(pupil, older.path, "end_years_7_9", {"talk_to_someone": "yes"})
