@@ -31,8 +31,8 @@ BATCH = 1000
 
 async def run_once(env: dict[str, str], placements: int) -> dict[str, float]:
     from benchmarks.throwaway import bind
-    from survey_app.chasing.reminders import dispatch
     from survey_app.db.tables import Invitation, LocalAuthority, OutboxMessage
+    from survey_app.ops.schedule import run_scheduled_work
     from tests.live_data import an_area, ended_placements
 
     settings = await bind(env)
@@ -47,13 +47,13 @@ async def run_once(env: dict[str, str], placements: int) -> dict[str, float]:
     floor_ms = (time.perf_counter() - started) / 200 * 1000
 
     started = time.perf_counter()
-    result = await dispatch(settings, now, None)
+    result = await run_scheduled_work(settings, now, None)
     seconds = time.perf_counter() - started
     issued = await Invitation.count()
     queued = await OutboxMessage.count()
     assert result.issued == issued == placements, (result.issued, issued, placements)
     assert queued >= 2 * placements, queued
-    again = await dispatch(settings, now, None)
+    again = await run_scheduled_work(settings, now, None)
     assert again.issued == 0 and await Invitation.count() == placements
     return {"seconds": seconds, "queued": queued, "floor_ms": floor_ms}
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import datetime as dt
 import logging
 import uuid
@@ -32,9 +31,8 @@ from survey_app.accounts.sessions import (
     RotatingSessionConfig,
     session_cookie_name,
 )
-from survey_app.chasing.reminders import dispatch
 from survey_app.db import engine as database
-from survey_app.mail.outbox import transport_for
+from survey_app.ops.schedule import in_the_background
 from survey_app.settings import Settings, load_settings
 from survey_app.surveys.pages import survey_router
 from survey_app.web import assets
@@ -137,24 +135,7 @@ def create_app(settings: Settings | None = None, clock: Clock = system_clock) ->
     secure = settings.base_url.startswith("https://")
     manifest = assets.build(Path(settings.var_dir) / "static-build")
 
-    scheduler: list[asyncio.Task[None]] = []
-
-    async def run_schedule() -> None:
-        transport = None if settings.demo_mode else transport_for(settings)
-        while True:
-            try:
-                await dispatch(settings, clock(), transport)
-            except Exception:
-                log.exception("scheduled dispatch failed; will try again")
-            await asyncio.sleep(settings.dispatch_interval_minutes * 60)
-
-    async def start_schedule() -> None:
-        if settings.dispatch_interval_minutes > 0:
-            scheduler.append(asyncio.create_task(run_schedule()))
-
-    async def stop_schedule() -> None:
-        for task in scheduler:
-            task.cancel()
+    start_schedule, stop_schedule = in_the_background(settings, clock)
 
     async def open_pool() -> None:
         if isinstance(engine, PostgresEngine) and settings.database_pool_size > 0:

@@ -1,7 +1,6 @@
 """Chasing, so nobody has to: reminders, the LA's weekly digest, open-ended placements.
 
-``dispatch`` runs all of it (issue due surveys, queue reminders and digests, send the outbox) on
-a schedule inside the server and as ``survey-app dispatch`` for cron. Every step is idempotent.
+The scheduled work (``survey_app/ops/schedule.py``) queues these; every step is idempotent.
 """
 
 from __future__ import annotations
@@ -10,27 +9,14 @@ import datetime as dt
 from collections import defaultdict
 from typing import Any
 
-import msgspec
-
 from survey_app.accounts.scoping import placement_path
 from survey_app.db.engine import transaction
 from survey_app.db.tables import Invitation, LocalAuthority, Placement
 from survey_app.mail import messages
 from survey_app.mail.messages import Message
-from survey_app.mail.outbox import Transport, enqueue, send_due
-from survey_app.ops.data_rights import apply_retention
-from survey_app.safeguarding.triage import escalate_overdue
+from survey_app.mail.outbox import enqueue
 from survey_app.settings import Settings
-from survey_app.surveys.invitations import LONDON, issue_due, link_for, today_in_england
-
-
-class DispatchResult(msgspec.Struct, frozen=True):
-    issued: int
-    reminders_queued: int
-    digests_queued: int
-    sent: int
-    failed: int
-
+from survey_app.surveys.invitations import LONDON, link_for, today_in_england
 
 _placement = placement_path(Invitation)
 OPEN_FIELDS = (
@@ -164,16 +150,3 @@ async def open_ended(settings: Settings, now: dt.datetime, la: int) -> list[dict
         .order_by(Placement.start_date)
     )
     return rows
-
-
-async def dispatch(
-    settings: Settings, now: dt.datetime, transport: Transport | None
-) -> DispatchResult:
-    """Everything the schedule does, in order; ``transport`` None queues without sending."""
-    issued = await issue_due(settings, now)
-    reminders = await queue_reminders(settings, now)
-    digests = await queue_digests(settings, now)
-    await escalate_overdue(settings, now)
-    await apply_retention(settings.retention_days, now)
-    sent, failed = await send_due(transport, now) if transport is not None else (0, 0)
-    return DispatchResult(issued, reminders, digests, sent, failed)

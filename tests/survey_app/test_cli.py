@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
+import subprocess
+import sys
 from typing import Any
 
+import pytest
 from click.testing import CliRunner
 
 from survey_app.accounts.users import actor_for_api_token, authenticate
@@ -142,3 +145,18 @@ def test_demo_la_officer_signs_in_with_the_published_key(client: Any, clock: Any
     code = pyotp.TOTP(DEMO_TOTP_SECRET).at(clock.now)
     done = post_form(client, "/staff/mfa", {"code": code}, follow_redirects=False)
     assert done.headers["location"] == "/staff"
+
+
+@pytest.mark.no_database
+def test_running_the_module_offers_every_command() -> None:
+    # `python -m survey_app.cli` once stopped before the placements and pupil groups existed.
+    listed = subprocess.run(
+        [sys.executable, "-m", "survey_app.cli", "--help"],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    commands = {
+        line.split()[0] for line in listed.split("Commands:")[1].splitlines() if line.strip()
+    }
+    assert {"placements", "pupil", "user", "token", "backup", "restore", "dispatch"} <= commands

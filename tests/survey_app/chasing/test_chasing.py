@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 from aiosmtpd.controller import Controller
 
-from survey_app.chasing.reminders import dispatch, queue_digests, queue_reminders
+from survey_app.chasing.reminders import queue_digests, queue_reminders
 from survey_app.db.tables import (
     Invitation,
     LocalAuthority,
@@ -21,6 +21,7 @@ from survey_app.db.tables import (
     School,
 )
 from survey_app.mail.outbox import SMTPTransport, send_due
+from survey_app.ops.schedule import run_scheduled_work
 from tests.live_server import free_port
 from tests.mail_server import Inbox
 from tests.world import Clock, World, complete_survey, issue_for_year, placement_row, run
@@ -83,7 +84,7 @@ def test_emails_carry_no_answers(
     issued = issue_for_year(contacts, settings, clock)
     complete_survey(pupil, issued.path, "end_years_4_6", {"best_thing": "Secret goat story"})
     clock.advance(days=14)
-    run(dispatch(settings, clock.now, transport))
+    run(run_scheduled_work(settings, clock.now, transport))
     assert inbox.received
     assert all("Secret goat story" not in m.get_content() for m in inbox.received)
 
@@ -165,7 +166,7 @@ def test_two_dispatchers_at_once_issue_and_send_everything_exactly_once(
     results: list[Any] = []
 
     def one_dispatcher() -> None:
-        results.append(asyncio.run(dispatch(settings, clock.now, CountingTransport())))
+        results.append(asyncio.run(run_scheduled_work(settings, clock.now, CountingTransport())))
 
     threads = [threading.Thread(target=one_dispatcher) for _ in range(2)]
     for thread in threads:
@@ -194,7 +195,7 @@ def test_thousands_of_placements_ending_together_are_issued_in_one_dispatch(
                 ]
             )
         )
-    result = run(dispatch(settings, clock.now, None))
+    result = run(run_scheduled_work(settings, clock.now, None))
     assert result.issued == count == run(Invitation.count())
     opening = run(OutboxMessage.count().where(OutboxMessage.kind == "survey_opened"))
     assert opening == 2 * count

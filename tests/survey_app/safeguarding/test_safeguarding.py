@@ -10,7 +10,6 @@ from typing import Any
 import pytest
 from bs4 import BeautifulSoup
 
-from survey_app.chasing.reminders import dispatch
 from survey_app.db.tables import (
     Answer,
     AuditEvent,
@@ -18,6 +17,7 @@ from survey_app.db.tables import (
     OutboxMessage,
     SafeguardingAlert,
 )
+from survey_app.ops.schedule import run_scheduled_work
 from survey_app.safeguarding.screening import matches, terms
 from tests.world import (
     Clock,
@@ -120,11 +120,11 @@ def test_an_alert_left_unacknowledged_escalates_once(
     pupil: Any, issued: Issued, settings: Any, clock: Clock, la_addresses: None
 ) -> None:
     complete_survey(pupil, issued.path, "end_years_4_6", {"felt_safe": "not_safe"})
-    run(dispatch(settings, clock.now, None))
+    run(run_scheduled_work(settings, clock.now, None))
     assert run(OutboxMessage.count().where(OutboxMessage.kind == "escalation")) == 0
     clock.advance(hours=settings.safeguarding_escalation_hours + 1)
-    run(dispatch(settings, clock.now, None))
-    run(dispatch(settings, clock.now, None))
+    run(run_scheduled_work(settings, clock.now, None))
+    run(run_scheduled_work(settings, clock.now, None))
     escalations = run(OutboxMessage.select().where(OutboxMessage.kind == "escalation"))
     # The LA's main contact and its administrators; each is told once.
     assert sorted(m["recipient"] for m in escalations) == [
@@ -142,7 +142,7 @@ def test_an_acknowledged_alert_does_not_escalate(
     sign_in(client, world, "safeguarding")
     post_form(client, f"/staff/safeguarding/{alert_id}/acknowledge", {})
     clock.advance(hours=settings.safeguarding_escalation_hours + 1)
-    run(dispatch(settings, clock.now, None))
+    run(run_scheduled_work(settings, clock.now, None))
     assert run(OutboxMessage.count().where(OutboxMessage.kind == "escalation")) == 0
 
 
