@@ -43,6 +43,7 @@ from survey_app.reporting.access import (
 from survey_app.settings import Settings
 from survey_app.web.headers import private_page
 from survey_app.web.params import ObjectId, Year
+from survey_app.web.urls import Urls
 
 
 class ErrorBody(msgspec.Struct, frozen=True):
@@ -261,7 +262,7 @@ async def api_invitations(
     actor: NamedDependency[Actor], settings: NamedDependency[Settings]
 ) -> list[InvitationOut]:
     """Invitations you may see, each with its link, QR image URLs and short code."""
-    base = settings.base_url.rstrip("/")
+    urls = Urls.of(settings)
     out = []
     for placement in await list_placements(settings, actor, limit=5000):
         invitation = placement.invitation
@@ -270,8 +271,8 @@ async def api_invitations(
         if invitation.link is not None:
             link = msgspec.structs.replace(
                 invitation.link,
-                qr_png_path=base + invitation.link.qr_png_path,
-                qr_svg_path=base + invitation.link.qr_svg_path,
+                qr_png_path=urls.qr_png(invitation.id),
+                qr_svg_path=urls.qr_svg(invitation.id),
             )
             invitation = msgspec.structs.replace(invitation, link=link)
         out.append(
