@@ -2,6 +2,10 @@
 
 Reports only ever offer these fixed, non-overlapping periods as filters, never free date ranges,
 so two filtered views cannot be subtracted to expose a small group (see ``reports.disclosure``).
+
+This is the one place that says which term a day falls in: response rates, provider reports and
+stored responses all use it. It takes a calendar date; which date an instant falls on in England is
+``survey_app.time_in_england``'s business (``reports`` never imports ``survey_app``).
 """
 
 from __future__ import annotations
@@ -14,7 +18,12 @@ TERM_NAMES = {SPRING: "Spring", SUMMER: "Summer", AUTUMN: "Autumn"}
 
 
 def term_key(day: dt.date) -> str:
-    """The sortable key of the English school term a day falls in: "2026-3" is autumn 2026."""
+    """The sortable key of the English school term a day falls in: "2026-3" is autumn 2026.
+
+    Terms are fixed months (autumn September to December, spring January to April, summer May to
+    August), not a council's real term dates, which move with Easter and differ between LAs: every
+    report then groups the same day into the same term, and a term never spans two years.
+    """
     if day.month >= 9:
         number = AUTUMN
     elif day.month <= 4:

@@ -8,6 +8,8 @@ from collections.abc import Iterable
 
 import msgspec
 
+from reports.periods import term_key, term_label
+
 
 class Invited(msgspec.Struct, frozen=True):
     """One invitation, reduced to what rates need."""
@@ -25,29 +27,20 @@ class Rate(msgspec.Struct, frozen=True):
     rate: float | None
 
 
-def term_of(day: dt.date) -> str:
-    """The English school term a date falls in: autumn Sep-Dec, spring Jan-Apr, summer May-Aug."""
-    if day.month >= 9:
-        return f"Autumn term {day.year}"
-    if day.month <= 4:
-        return f"Spring term {day.year}"
-    return f"Summer term {day.year}"
-
-
-def _term_order(name: str) -> tuple[int, int]:
-    season, _, year = name.split()
-    return int(year), {"Spring": 0, "Summer": 1, "Autumn": 2}[season]
-
-
 def rates_by(invitations: Iterable[Invited], key: str) -> list[Rate]:
     """Response rates grouped by ``provider``, ``commissioner`` or ``term``."""
     counts: dict[str, list[int]] = defaultdict(lambda: [0, 0])
     for invitation in invitations:
-        name = term_of(invitation.opened_on) if key == "term" else getattr(invitation, key)
-        counts[name][0] += 1
-        counts[name][1] += invitation.completed
-    names = sorted(counts, key=_term_order) if key == "term" else sorted(counts)
+        # Terms are grouped by their sortable key ("2026-3"), so they list in calendar order.
+        group = term_key(invitation.opened_on) if key == "term" else getattr(invitation, key)
+        counts[group][0] += 1
+        counts[group][1] += invitation.completed
     return [
-        Rate(name, counts[name][0], counts[name][1], round(counts[name][1] / counts[name][0], 4))
-        for name in names
+        Rate(
+            term_label(group) if key == "term" else group,
+            counts[group][0],
+            counts[group][1],
+            round(counts[group][1] / counts[group][0], 4),
+        )
+        for group in sorted(counts)
     ]

@@ -14,6 +14,7 @@ from survey_app.mail import messages
 from survey_app.mail.outbox import enqueue
 from survey_app.ops.audit import record
 from survey_app.settings import Settings
+from survey_app.web.urls import Urls
 
 LIFETIME = dt.timedelta(hours=1)
 
@@ -36,7 +37,7 @@ async def request_reset(settings: Settings, email: str, now: dt.datetime) -> Non
         rows = await PasswordReset.insert(
             PasswordReset(user=user["id"], token_hash=_hash(token), expires_at=now + LIFETIME)
         ).returning(PasswordReset.id)
-        link = f"{settings.base_url.rstrip('/')}/staff/password-reset/{token}"
+        link = Urls.of(settings).password_reset(token)
         await enqueue(
             [
                 messages.password_reset(

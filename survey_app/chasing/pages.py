@@ -18,9 +18,11 @@ from survey_app.chasing.reminders import open_ended, open_invitations
 from survey_app.db.tables import Invitation, OutboxMessage, Provider
 from survey_app.ops.audit import refuse
 from survey_app.settings import Settings
-from survey_app.surveys.invitations import LONDON, link_for
+from survey_app.surveys.invitations import link_for
+from survey_app.time_in_england import date_in_england
 from survey_app.web.params import ObjectId
 from survey_app.web.rendering import staff_page as _page
+from survey_app.web.urls import Urls
 
 
 @get("/outbox", guards=[la_staff])
@@ -77,7 +79,7 @@ async def rates(actor: NamedDependency[Actor]) -> Template:
         Invited(
             provider=row["provider"],
             commissioner=row["school"] or f"LA team: {row['la_team']}",
-            opened_on=row["opened_at"].astimezone(LONDON).date(),
+            opened_on=date_in_england(row["opened_at"]),
             completed=row["status"] == "completed",
         )
         for row in rows
@@ -98,7 +100,7 @@ def _slip(settings: Settings, row: dict[str, Any]) -> dict[str, Any]:
         "reference": row["reference"],
         "short_code": link.short_code,
         "qr": link.qr_svg_path,
-        "code_page": f"{settings.base_url.rstrip('/')}/code",
+        "code_page": Urls.of(settings).code_page(),
         "expires": row["expires_at"],
     }
 

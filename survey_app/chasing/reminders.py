@@ -16,7 +16,9 @@ from survey_app.mail import messages
 from survey_app.mail.messages import Message
 from survey_app.mail.outbox import enqueue
 from survey_app.settings import Settings
-from survey_app.surveys.invitations import LONDON, link_for, today_in_england
+from survey_app.surveys.invitations import link_for
+from survey_app.time_in_england import date_in_england, today_in_england
+from survey_app.web.urls import Urls
 
 _placement = placement_path(Invitation)
 OPEN_FIELDS = (
@@ -49,10 +51,10 @@ async def open_invitations(now: dt.datetime, la: int | None = None) -> list[dict
 
 async def queue_reminders(settings: Settings, now: dt.datetime) -> int:
     """Queue each reminder whose day has come; each (invitation, day, recipient) only once."""
-    base = settings.base_url.rstrip("/")
+    urls = Urls.of(settings)
     queued: list[Message] = []
     for row in await open_invitations(now):
-        expires = row["expires_at"].astimezone(LONDON).date()
+        expires = date_in_england(row["expires_at"])
         for day in settings.reminder_day_numbers:
             if row["opened_at"] + dt.timedelta(days=day) > now:
                 continue
@@ -76,7 +78,7 @@ async def queue_reminders(settings: Settings, now: dt.datetime) -> int:
                 messages.reminder(
                     who="provider",
                     to=row["provider_email"] or "",
-                    link=f"{base}/staff/providers/{row['provider']}/slips",
+                    link=urls.provider_slips(row["provider"]),
                     **common,
                 )
             )
@@ -120,7 +122,7 @@ async def queue_digests(settings: Settings, now: dt.datetime) -> int:
                 by_provider=sorted(by_provider.items(), key=lambda item: -item[1]),
                 by_school=sorted(by_school.items(), key=lambda item: -item[1]),
                 open_ended=len(await open_ended(settings, now, la["id"])),
-                chasing_url=f"{settings.base_url.rstrip('/')}/staff/chasing",
+                chasing_url=Urls.of(settings).chasing(),
             )
         )
     async with transaction():

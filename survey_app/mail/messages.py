@@ -1,12 +1,25 @@
-"""What the service tells people by email: short, plain English, a link, never a pupil's answers."""
+"""What the service tells people by email: short, plain English, a link, never a pupil's answers.
+
+Every email's words live in a template under ``survey_app/mail/templates/``, one file per kind of
+email, with a ``subject`` block and a ``body`` block; ``_email.txt`` adds the signature. To add an
+email: write its template there, then add a function below that says who it goes to, its kind and
+its de-duplication key, and hands the template its values through ``compose``. Callers queue the
+``Message`` with ``survey_app.mail.outbox.enqueue``; links come from ``survey_app.web.urls.Urls``.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
+from functools import cache
+from pathlib import Path
+from typing import Any
 
 import msgspec
+from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
 from survey_app.web.display import long_date
+
+TEMPLATES = Path(__file__).parent / "templates"
 
 
 class Message(msgspec.Struct, frozen=True):
@@ -20,8 +33,45 @@ class Message(msgspec.Struct, frozen=True):
     body: str
 
 
-def _signature() -> str:
-    return "\n\nThis message was sent by Learner voice. Please do not reply to it."
+@cache
+def _environment() -> Environment:
+    environment = Environment(
+        loader=FileSystemLoader(TEMPLATES),
+        # Plain-text email: HTML escaping would print "&amp;" in a provider's name. Nothing here
+        # is ever shown as HTML (the outbox page escapes what it shows).
+        autoescape=False,  # noqa: S701
+        # A value left out is a bug to find in tests, not a blank in a parent's inbox.
+        undefined=StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        auto_reload=False,
+    )
+    environment.filters["long_date"] = long_date
+    return environment
+
+
+def _one_line(text: str) -> str:
+    """Text fit for a header: every run of whitespace, newlines included, becomes one space.
+
+    A newline in a subject would start a new header (``Bcc:`` …) or, with Python's email
+    package, make the message unsendable so the outbox retried it for ever.
+    """
+    return " ".join(text.split())
+
+
+def render(template_name: str, **values: Any) -> tuple[str, str]:
+    """The subject and body of one email from its template."""
+    template = _environment().get_template(template_name)
+    subject = "".join(template.blocks["subject"](template.new_context(values)))
+    return _one_line(subject), template.render(**values)
+
+
+def compose(
+    template_name: str, *, dedupe_key: str, kind: str, la: int, to: str, **values: Any
+) -> Message:
+    """A ``Message`` ready to queue, its words from ``template_name``."""
+    subject, body = render(template_name, **values)
+    return Message(dedupe_key, kind, la, to, subject, body)
 
 
 def survey_open_for_commissioner(
@@ -33,24 +83,22 @@ def survey_open_for_commissioner(
     provider: str,
     link: str,
     code: str,
+    code_page: str,
     expires: dt.date,
 ) -> Message:
     """To the school contact (or LA team): their pupil's end-of-placement survey is open."""
-    body = (
-        f"The placement for your pupil {reference} at {provider} has ended, so their feedback "
-        f"survey is open.\n\nPlease give the pupil this link, or the short code, so they can tell "
-        f"us what it was like. It takes about five minutes on a phone.\n\nLink: {link}\n"
-        f"Short code: {code} (typed at the address above, ending /code)\n\n"
-        f"The survey closes at the end of {long_date(expires)}. We will remind you if it is not "
-        f"done. You will see the pupil's answers in Learner voice when they have finished."
-    )
-    return Message(
-        f"opened:commissioner:{invitation}",
-        "survey_opened",
-        la,
-        to,
-        f"Feedback survey for pupil {reference} is open",
-        body + _signature(),
+    return compose(
+        "survey_open_commissioner.txt",
+        dedupe_key=f"opened:commissioner:{invitation}",
+        kind="survey_opened",
+        la=la,
+        to=to,
+        reference=reference,
+        provider=provider,
+        link=link,
+        code=code,
+        code_page=code_page,
+        expires=expires,
     )
 
 
@@ -58,19 +106,15 @@ def survey_open_for_provider(
     *, la: int, invitation: str, to: str, reference: str, slips_url: str, expires: dt.date
 ) -> Message:
     """To the provider: please help this learner complete their survey."""
-    body = (
-        f"Learner {reference}'s placement with you has ended, and their feedback survey is open "
-        f"until the end of {long_date(expires)}.\n\nPlease give them a few minutes in a session to "
-        f"complete it on a phone or tablet. You can print their QR code slip here: {slips_url}\n\n"
-        f"You will only ever see totals from many learners, never one learner's answers."
-    )
-    return Message(
-        f"opened:provider:{invitation}",
-        "survey_opened",
-        la,
-        to,
-        f"Please help learner {reference} give feedback",
-        body + _signature(),
+    return compose(
+        "survey_open_provider.txt",
+        dedupe_key=f"opened:provider:{invitation}",
+        kind="survey_opened",
+        la=la,
+        to=to,
+        reference=reference,
+        slips_url=slips_url,
+        expires=expires,
     )
 
 
@@ -85,19 +129,17 @@ def reminder(
     link: str,
     expires: dt.date,
 ) -> Message:
-    """A reminder that a pupil's survey is still waiting."""
-    body = (
-        f"Pupil {reference}'s feedback survey is still waiting to be done. It closes at the end "
-        f"of {long_date(expires)}.\n\n"
-        + (f"Link to give the pupil: {link}" if who == "commissioner" else f"QR code slips: {link}")
-    )
-    return Message(
-        f"reminder:{who}:{invitation}:{day}",
-        "reminder",
-        la,
-        to,
-        f"Reminder: feedback survey for pupil {reference}",
-        body + _signature(),
+    """A reminder that a pupil's survey is still waiting: to the commissioner or the provider."""
+    return compose(
+        "reminder.txt",
+        dedupe_key=f"reminder:{who}:{invitation}:{day}",
+        kind="reminder",
+        la=la,
+        to=to,
+        who=who,
+        reference=reference,
+        link=link,
+        expires=expires,
     )
 
 
@@ -112,57 +154,41 @@ def weekly_digest(
     chasing_url: str,
 ) -> Message:
     """To the LA: what is outstanding, by provider and by school."""
-    lines = [f"Surveys waiting for pupils, week {week}.", "", "By provider:"]
-    lines += [f"  {name}: {count}" for name, count in by_provider] or ["  none"]
-    lines += ["", "By school or LA team:"]
-    lines += [f"  {name}: {count}" for name, count in by_school] or ["  none"]
-    lines += [
-        "",
-        f"Open-ended placements with no end date: {open_ended}",
-        "",
-        f"Chasing list, most overdue first: {chasing_url}",
-    ]
-    return Message(
-        f"digest:{la}:{week}",
-        "digest",
-        la,
-        to,
-        f"Learner voice: outstanding surveys, {week}",
-        "\n".join(lines) + _signature(),
+    return compose(
+        "weekly_digest.txt",
+        dedupe_key=f"digest:{la}:{week}",
+        kind="digest",
+        la=la,
+        to=to,
+        week=week,
+        by_provider=by_provider,
+        by_school=by_school,
+        open_ended=open_ended,
+        chasing_url=chasing_url,
     )
 
 
 def password_reset(*, la: int, reset_id: int, to: str, link: str) -> Message:
     """A single-use link to choose a new password."""
-    body = (
-        f"Someone asked to reset the password for this Learner voice account.\n\n"
-        f"To choose a new password, open this link within an hour. It works once:\n{link}\n\n"
-        f"If it was not you, you can ignore this message: your password has not changed."
-    )
-    return Message(
-        f"password-reset:{reset_id}",
-        "password_reset",
-        la,
-        to,
-        "Reset your Learner voice password",
-        body + _signature(),
+    return compose(
+        "password_reset.txt",
+        dedupe_key=f"password-reset:{reset_id}",
+        kind="password_reset",
+        la=la,
+        to=to,
+        link=link,
     )
 
 
 def safeguarding_alert(*, la: int, alert_id: int, to: str, queue_url: str) -> Message:
     """To the LA's safeguarding contact: a pupil's answer needs reading today (never the answer)."""
-    body = (
-        "A pupil's answer in their end-of-placement survey needs a safeguarding review.\n\n"
-        f"Read it and record what you did here: {queue_url}\n\n"
-        "For the pupil's privacy this email does not say who, or what they said."
-    )
-    return Message(
-        f"safeguarding:{alert_id}",
-        "safeguarding",
-        la,
-        to,
-        "Safeguarding: a pupil's answer needs review",
-        body + _signature(),
+    return compose(
+        "safeguarding_alert.txt",
+        dedupe_key=f"safeguarding:{alert_id}",
+        kind="safeguarding",
+        la=la,
+        to=to,
+        queue_url=queue_url,
     )
 
 
@@ -170,16 +196,12 @@ def safeguarding_escalation(
     *, la: int, alert_id: int, to: str, queue_url: str, hours: int
 ) -> Message:
     """To the LA's main contact and administrators: an alert has not been picked up in time."""
-    body = (
-        f"A safeguarding alert has not been acknowledged within {hours} hours.\n\n"
-        f"Please make sure someone reads it now: {queue_url}\n\n"
-        "For the pupil's privacy this email does not say who, or what they said."
-    )
-    return Message(
-        f"escalation:{alert_id}:{to}",
-        "escalation",
-        la,
-        to,
-        "Escalated: safeguarding alert not yet acknowledged",
-        body + _signature(),
+    return compose(
+        "safeguarding_escalation.txt",
+        dedupe_key=f"escalation:{alert_id}:{to}",
+        kind="escalation",
+        la=la,
+        to=to,
+        queue_url=queue_url,
+        hours=hours,
     )

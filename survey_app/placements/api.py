@@ -25,6 +25,7 @@ from survey_app.placements.rules import PlacementEnd, PlacementIn
 from survey_app.settings import Settings
 from survey_app.web.api_errors import ERRORS, invalid
 from survey_app.web.params import ObjectId
+from survey_app.web.urls import Urls
 
 
 class InvitationOut(msgspec.Struct, frozen=True):
@@ -103,7 +104,7 @@ async def api_invitations(
     actor: NamedDependency[Actor], settings: NamedDependency[Settings]
 ) -> list[InvitationOut]:
     """Invitations you may see, each with its link, QR image URLs and short code."""
-    base = settings.base_url.rstrip("/")
+    urls = Urls.of(settings)
     out = []
     for placement in await list_placements(settings, actor, limit=5000):
         invitation = placement.invitation
@@ -112,8 +113,8 @@ async def api_invitations(
         if invitation.link is not None:
             link = msgspec.structs.replace(
                 invitation.link,
-                qr_png_path=base + invitation.link.qr_png_path,
-                qr_svg_path=base + invitation.link.qr_svg_path,
+                qr_png_path=urls.qr_png(invitation.id),
+                qr_svg_path=urls.qr_svg(invitation.id),
             )
             invitation = msgspec.structs.replace(invitation, link=link)
         out.append(

@@ -24,8 +24,8 @@ from survey_app.surveys.invitations import (
     InvitationLink,
     issue_for,
     link_for,
-    today_in_england,
 )
+from survey_app.time_in_england import today_in_england
 
 
 class NotAllowed(Exception):

@@ -24,7 +24,7 @@ from survey_app.qa.records import (
     visits_and_history,
 )
 from survey_app.qa.records import update_record as apply_update
-from survey_app.surveys.invitations import today_in_england
+from survey_app.time_in_england import today_in_england
 from survey_app.web.display import OFFER_TYPE, QA_STAGE, RAG, REGISTRATION_STATUS
 from survey_app.web.params import ObjectId
 

@@ -14,7 +14,8 @@ from jinja2 import Environment, FileSystemLoader, select_autoescape
 from markupsafe import Markup
 
 from reports.provider import ProviderReport
-from survey_app.web.display import LONDON, register_filters
+from survey_app.time_in_england import today_in_england
+from survey_app.web.display import long_date, register_filters
 
 TEMPLATES = Path(__file__).parents[1] / "web" / "templates"
 
@@ -31,9 +32,7 @@ def _environment() -> Environment:
 def render_html(report: ProviderReport, charts: dict[str, Markup], now: dt.datetime) -> str:
     """The pack as HTML (what the PDF is drawn from)."""
     template = _environment().get_template("print/qa_pack.html")
-    return template.render(
-        r=report, charts=charts, printed=now.astimezone(LONDON).strftime("%-d %B %Y")
-    )
+    return template.render(r=report, charts=charts, printed=long_date(today_in_england(now)))
 
 
 class PackUnavailable(Exception):

@@ -38,7 +38,7 @@ from survey_app.db.tables import (
     School,
 )
 from survey_app.settings import Settings
-from survey_app.web.display import LONDON
+from survey_app.time_in_england import date_in_england, start_of_day_in_england, today_in_england
 
 
 def _in_year(table: Any, academic_year: int | None) -> list[Any]:
@@ -55,8 +55,8 @@ def _opened_in(academic_year: int | None) -> list[Any]:
         return []
     start, end = academic_year_bounds(academic_year)
     return [
-        Invitation.opened_at >= dt.datetime.combine(start, dt.time(), LONDON),
-        Invitation.opened_at < dt.datetime.combine(end + dt.timedelta(days=1), dt.time(), LONDON),
+        Invitation.opened_at >= start_of_day_in_england(start),
+        Invitation.opened_at < start_of_day_in_england(end + dt.timedelta(days=1)),
     ]
 
 
@@ -221,7 +221,7 @@ async def provider_report(
             qid: versions_of(qid) for qid in {r.questionnaire_id for r in counts.option_counts}
         },
         academic_year=academic_year,
-        today=now.astimezone(LONDON).date(),
+        today=today_in_england(now),
         k=settings.disclosure_threshold,
         controlled=not actor.is_la,
     )
@@ -389,7 +389,7 @@ async def school_report(
                 start_date=row["start_date"],
                 ended_on=row["ended_on"],
                 request_status=_request_status(invitation, now),
-                completed_on=completed.astimezone(LONDON).date() if completed else None,
+                completed_on=date_in_england(completed) if completed else None,
                 answers=pupil_answers,
                 comments=comments,
                 comments_pending=pending,

@@ -29,6 +29,7 @@ from survey_app.mail import messages
 from survey_app.mail.outbox import enqueue
 from survey_app.ops.audit import record
 from survey_app.settings import Settings
+from survey_app.web.urls import Urls
 
 MAX_ACTION_LENGTH = 2000
 MAX_COMMENT_LENGTH = 1000
@@ -82,7 +83,7 @@ async def raise_alert(
                 la=la["la"],
                 alert_id=alert_id,
                 to=la["email"],
-                queue_url=f"{settings.base_url}/staff/safeguarding/{alert_id}",
+                queue_url=Urls.of(settings).alert(alert_id),
             )
         ],
         now,
@@ -286,7 +287,7 @@ async def escalate_overdue(settings: Settings, now: dt.datetime) -> int:
                 StaffUser.active == True,  # noqa: E712
             )
             recipients = sorted({alert["email"], *(a["email"] for a in admins)} - {""}) or [""]
-            url = f"{settings.base_url}/staff/safeguarding/{alert['id']}"
+            url = Urls.of(settings).alert(alert["id"])
             await enqueue(
                 [
                     messages.safeguarding_escalation(

@@ -6,7 +6,6 @@ import datetime as dt
 import uuid
 from enum import StrEnum
 from typing import Any
-from zoneinfo import ZoneInfo
 
 import msgspec
 
@@ -23,21 +22,11 @@ from survey_app.surveys.tokens import (
     normalise_short_code,
     short_code,
 )
+from survey_app.time_in_england import date_in_england, end_of_day_in_england, today_in_england
+from survey_app.web.urls import Urls, qr_png_path, qr_svg_path
 
-LONDON = ZoneInfo("Europe/London")
 #: Attempts to find a free short code; each attempt draws a fresh 38-bit code.
 MAX_ISSUE_ROUNDS = 5
-
-
-def today_in_england(now: dt.datetime) -> dt.date:
-    """The calendar date in England at a UTC instant."""
-    return now.astimezone(LONDON).date()
-
-
-def end_of_day_in_england(day: dt.date) -> dt.datetime:
-    """The last instant of ``day`` in England, in UTC: "expires on 30 November" means all of it."""
-    next_midnight = dt.datetime.combine(day + dt.timedelta(days=1), dt.time(), tzinfo=LONDON)
-    return next_midnight.astimezone(dt.UTC) - dt.timedelta(microseconds=1)
 
 
 class InvitationLink(msgspec.Struct, frozen=True):
@@ -53,10 +42,10 @@ def link_for(settings: Settings, invitation_id: uuid.UUID, counter: int) -> Invi
     """Re-derive an invitation's link and code from the server secret."""
     token = invitation_token(settings.secret_key, invitation_id, counter)
     return InvitationLink(
-        url=f"{settings.base_url.rstrip('/')}/s/{token}",
+        url=Urls.of(settings).survey_link(token),
         short_code=short_code(settings.secret_key, invitation_id, counter),
-        qr_png_path=f"/staff/invitations/{invitation_id}/qr.png",
-        qr_svg_path=f"/staff/invitations/{invitation_id}/qr.svg",
+        qr_png_path=qr_png_path(invitation_id),
+        qr_svg_path=qr_svg_path(invitation_id),
     )
 
 
@@ -98,8 +87,8 @@ def opening_messages(
 ) -> list[Message]:
     """Who is told when a survey opens: the commissioner (school or LA team) and the provider."""
     link = link_for(settings, row[Invitation.id], 0)
-    expires = row[Invitation.expires_at].astimezone(LONDON).date()
-    base = settings.base_url.rstrip("/")
+    expires = date_in_england(row[Invitation.expires_at])
+    urls = Urls.of(settings)
     invitation = str(row[Invitation.id])
     return [
         messages.survey_open_for_commissioner(
@@ -110,6 +99,7 @@ def opening_messages(
             provider=placement["provider_name"],
             link=link.url,
             code=link.short_code,
+            code_page=urls.code_page(),
             expires=expires,
         ),
         messages.survey_open_for_provider(
@@ -117,7 +107,7 @@ def opening_messages(
             invitation=invitation,
             to=placement["provider_email"] or "",
             reference=placement["pupil_reference"],
-            slips_url=f"{base}/staff/providers/{placement['provider']}/slips",
+            slips_url=urls.provider_slips(placement["provider"]),
             expires=expires,
         ),
     ]

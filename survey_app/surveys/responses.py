@@ -13,7 +13,7 @@ from reports.periods import academic_year_of, term_key
 from survey_app.db.engine import transaction
 from survey_app.db.tables import Answer, DraftAnswer, Invitation, Response
 from survey_app.reporting import tallies
-from survey_app.web.display import LONDON
+from survey_app.time_in_england import date_in_england
 
 
 class AnswerIn(msgspec.Struct, frozen=True):
@@ -64,7 +64,7 @@ async def save_response(
 
     A double tap or a retried post finds the invitation already completed and stores nothing.
     """
-    day = now.astimezone(LONDON).date()
+    day = date_in_england(now)
     async with transaction():
         invitation = (
             await Invitation.select(Invitation.status).where(Invitation.id == invitation_id).first()

@@ -4,9 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 from typing import Any
-from zoneinfo import ZoneInfo
 
-LONDON = ZoneInfo("Europe/London")
+from survey_app.time_in_england import LONDON
 
 REGISTRATION_STATUS = {
     "unregistered": "Unregistered (non-school AP)",
