@@ -9,7 +9,7 @@ import msgspec
 
 from questionnaires.indicators import ALL_INDICATORS
 from questionnaires.schema import Question, Questionnaire
-from reports.disclosure import Breakdown, is_suppressed, protect
+from reports.disclosure import is_suppressed
 
 POLARITIES = ("positive", "neutral", "negative")
 
@@ -29,6 +29,8 @@ class OptionCount(msgspec.Struct, frozen=True):
     question_id: str
     value: str
     count: int
+    #: The term the answers were sent in, when the caller counts up to a publication.
+    term: str = ""
 
 
 class IndicatorResult(msgspec.Struct, frozen=True):
@@ -58,6 +60,8 @@ class GroupedCount(msgspec.Struct, frozen=True):
     indicator: str
     polarity: str
     count: int
+    #: The term the answers were sent in, when the caller counts up to a publication.
+    term: str = ""
 
 
 class BreakdownCell(msgspec.Struct, frozen=True):
@@ -110,8 +114,9 @@ def indicator_results(
 ) -> list[IndicatorResult]:
     """Figures per indicator, in catalogue order; ``threshold`` None means show everything.
 
-    The area figure is hidden, under ``area_threshold``, when the area or the rest of the area
-    (area minus these pupils, which anyone could work out) rests on too few pupils.
+    ``area`` is the comparison shown beside each indicator. Outside the LA it must be the rest of
+    the area (these pupils left out), so that it never moves with these pupils' answers; it is
+    hidden, under ``area_threshold``, when it rests on too few pupils.
     """
     table = _by_indicator(counts)
     area_table = _by_indicator(area)
@@ -124,9 +129,7 @@ def indicator_results(
         area_answered = sum(area_table[key][p] for p in POLARITIES) if key in area_table else None
         area_share = _share(area_table[key]["positive"], area_answered) if area_answered else None
         if area_threshold is not None and area_answered is not None:
-            if is_suppressed(area_answered, area_threshold) or is_suppressed(
-                area_answered - answered, area_threshold
-            ):
+            if is_suppressed(area_answered, area_threshold):
                 area_share, area_answered = None, None
         if threshold is not None and is_suppressed(answered + by_polarity["not_known"], threshold):
             results.append(
@@ -167,12 +170,17 @@ def indicator_results(
 
 
 def breakdown_results(
-    counts: Iterable[GroupedCount], groups: list[str], *, threshold: int | None
+    counts: Iterable[GroupedCount],
+    groups: list[str],
+    *,
+    threshold: int | None,
+    withheld: bool = False,
 ) -> list[IndicatorBreakdown]:
-    """Each indicator's share positive per group, protected as one breakdown per indicator.
+    """Each indicator's share positive per group; ``withheld`` hides the whole breakdown.
 
-    The groups of an indicator add up to its overall figure, which is shown, so secondary
-    suppression applies across them (``reports.disclosure.protect``).
+    The groups of an indicator add up to its overall figure, which is shown, so under a
+    threshold an indicator with any group of 1 to k-1 answers is hidden in every group: hiding
+    only some would leave them to be worked out from the total (``reports.disclosure``).
     """
     table: dict[str, dict[str, dict[str, int]]] = defaultdict(
         lambda: defaultdict(lambda: defaultdict(int))
@@ -185,15 +193,13 @@ def breakdown_results(
             continue
         by_group = table[key]
         respondents = {group: sum(by_group[group].values()) for group in groups}
-        protection = (
-            protect(respondents, threshold)
-            if threshold is not None
-            else Breakdown(hidden=frozenset(), total_hidden=False)
+        hidden = withheld or (
+            threshold is not None and any(is_suppressed(n, threshold) for n in respondents.values())
         )
         cells = []
         for group in groups:
             answered = sum(by_group[group][p] for p in POLARITIES)
-            if not protection.shows(group):
+            if hidden and respondents[group]:
                 cells.append(BreakdownCell(group, None, None, True))
                 continue
             cells.append(
@@ -217,11 +223,22 @@ def question_results(
     questionnaires: dict[str, list[Questionnaire]],
     *,
     threshold: int | None,
+    withheld: bool = False,
 ) -> list[QuestionResult]:
-    """Figures per closed question, over every version of each questionnaire answered."""
+    """Figures per closed question, over every version of each questionnaire answered.
+
+    Each questionnaire is one age band, so the tables are a breakdown of the indicator totals:
+    ``withheld`` hides them all, and under a threshold a question answered by 1 to k-1 pupils in
+    any band is hidden in every band (one band alone could be subtracted from the totals).
+    """
     table: dict[tuple[str, str], dict[str, int]] = defaultdict(lambda: defaultdict(int))
     for row in counts:
         table[(row.questionnaire_id, row.question_id)][row.value] += row.count
+    small = {
+        question_id
+        for (_, question_id), values in table.items()
+        if threshold is not None and is_suppressed(sum(values.values()), threshold)
+    }
     results = []
     for questionnaire_id, versions in sorted(questionnaires.items()):
         for question in _questions_across_versions(versions):
@@ -229,7 +246,7 @@ def question_results(
                 continue
             values = table[(questionnaire_id, question.id)]
             answered = sum(values.values())
-            hidden = threshold is not None and is_suppressed(answered, threshold)
+            hidden = withheld or question.id in small
             labels = {o.value: o.label for o in question.options}
             # Values from an older wording keep their count even if the newest drops them.
             order = list(labels) + [v for v in values if v not in labels]

@@ -89,9 +89,10 @@ class SpotCheckPrompt(msgspec.Struct, frozen=True):
 
 class AreaSummary(msgspec.Struct, frozen=True):
     period_label: str
-    #: None when so few pupils answered that even the total is hidden.
+    #: None when so few pupils answered that even the total is hidden; so is every figure from
+    #: which it follows (the response rate beside the invitations, the providers answered about).
     responses: int | None
-    providers_with_responses: int
+    providers_with_responses: int | None
     invitations: int
     response_rate: float | None
     headlines: list[Headline]
@@ -218,12 +219,16 @@ def build_area_summary(
                         area_share_positive=round(area_share, 4),
                     )
                 )
+    total_hidden = (TOTAL, column) in row_hidden
     return AreaSummary(
         period_label=period_label,
-        responses=None if (TOTAL, column) in row_hidden else responses,
-        providers_with_responses=sum(1 for p in providers if p.responses),
+        responses=None if total_hidden else responses,
+        # Each provider counted had at least one response: k-1 providers with a hidden total
+        # under k would give the total away.
+        providers_with_responses=None if total_hidden else sum(1 for p in providers if p.responses),
         invitations=invitations,
-        response_rate=_share(responses, invitations),
+        # Responses = rate x invitations: hidden with the number answering.
+        response_rate=None if total_hidden else _share(responses, invitations),
         headlines=headlines,
         indicator_keys=keys,
         indicator_labels=[ALL_INDICATORS[key] for key in keys],

@@ -1,6 +1,31 @@
 """Disclosure control: no figure shown outside the LA, or published, rests on fewer than k pupils.
 
-Every report a non-LA user sees, and the publishable area summary, goes through this module.
+Every report a non-LA user sees, and the publishable area summary, goes through this module. It
+holds against *differencing*: no figure a non-LA user can get, set against any other they can get
+(another band, year group or term, another format, the area beside it, or the same report at
+another time), isolates fewer than k pupils' responses.
+
+* **Publication, not "now"**: outside the LA, figures count only responses sent up to the end of
+  the last complete school term (``reports.periods.publication_term``). One more response changes
+  nothing a provider or school contact can see until its term ends.
+* **Steps of at least k** (``pooled_cuts``): a new publication moves the figures on only when at
+  least k responses have arrived since the last one; until then the last figures stay (or, for
+  a provider with fewer than k in all, the report stays withheld). So the difference between any
+  two publications covers at least k pupils. The cuts are worked out afresh from the responses
+  per term each time (no state), so every viewer sees the same sequence.
+* **Breakdowns as a whole** (``steady``): a breakdown by questionnaire (age band), school year or
+  term is shown outside the LA only if, in every step between publications, each group and the
+  remainder (the step's responses minus those in the groups) is 0 or at least k; otherwise the
+  breakdown is withheld as a whole, so no group can be subtracted from the totals, nor one
+  publication's group from another's. Within a shown breakdown an indicator (or question) with a
+  group of 1 to k-1 answers is hidden in every group.
+* **The rest of the area**: the comparison beside a provider's own figures counts the other
+  providers only, over their own publication steps, so it never moves with the provider's pupils.
+* LA staff (the data controller) see live figures without suppression, except the publishable
+  area summary and comments, below.
+
+The unit is a pupil's response: a step of k responses where some pupils skipped a question can
+move that question's figures by fewer than k answers, but never says which of the k gave them.
 
 * **Primary suppression**: a group of 1 to k-1 respondents is shown as ``[c]``.
 * **Secondary suppression**: when a breakdown's total is shown, hiding one group is not enough,
@@ -14,6 +39,7 @@ Every report a non-LA user sees, and the publishable area summary, goes through 
 
 from __future__ import annotations
 
+from collections import defaultdict
 from collections.abc import Hashable, Mapping
 from typing import Any, TypeVar
 
@@ -148,3 +174,46 @@ def grid(
     ]
     relations += [((TOTAL, c), [(r, c) for r in rows]) for c in [*columns, ALL]]
     return values, relations
+
+
+def pooled_cuts(responses_by_term: Mapping[str, int], through: str, k: int) -> list[str]:
+    """The terms up to which successive publications count, up to and including ``through``.
+
+    A publication moves on from the last one only once at least ``k`` more responses have been
+    sent, so any two publications differ by at least ``k`` pupils. The last cut is what a non-LA
+    user sees now; none means nothing has been published yet.
+    """
+    cuts: list[str] = []
+    published = running = 0
+    for term in sorted(t for t in responses_by_term if t <= through):
+        running += responses_by_term[term]
+        if running - published >= k:
+            cuts.append(term)
+            published = running
+    return cuts
+
+
+def steady(
+    cells: Mapping[tuple[str, Hashable], int],
+    responses_by_term: Mapping[str, int],
+    cuts: list[str],
+    k: int,
+) -> bool:
+    """True when a breakdown (cells keyed by term and group) may be shown at the last cut.
+
+    In every step between publications each group, and the step's responses outside the groups,
+    must be 0 or at least ``k``: then neither a group minus the totals, nor a group in one
+    publication minus the same group in another, isolates fewer than ``k`` pupils.
+    """
+    previous = ""
+    for cut in cuts:
+        groups: dict[Hashable, int] = defaultdict(int)
+        for (term, group), n in cells.items():
+            if previous < term <= cut:
+                groups[group] += n
+        step = sum(n for term, n in responses_by_term.items() if previous < term <= cut)
+        remainder = step - sum(groups.values())
+        if any(is_suppressed(n, k) for n in groups.values()) or is_suppressed(remainder, k):
+            return False
+        previous = cut
+    return True

@@ -46,7 +46,7 @@ def provider_tables(report: ProviderReport) -> list[Table]:
             "Neutral (%)",
             "Negative (%)",
             "Don't know",
-            "Area positive (%)",
+            "Rest of the area positive (%)" if report.area_is_rest else "Area positive (%)",
         ],
         rows=[
             [
@@ -87,13 +87,22 @@ def provider_tables(report: ProviderReport) -> list[Table]:
             for b in report.by_year_group
         ],
     )
+    questions = Table(
+        title="Answers by question",
+        columns=["Questionnaire", "Question", "Answer", "Pupils"],
+        rows=[
+            [q.questionnaire_id, q.text, o.label, _n(o.count, q.suppressed)]
+            for q in report.questions
+            for o in q.options
+        ],
+    )
     comments = Table(
         title="Comments (reviewed and released)",
         columns=["Comment"],
         rows=[[text] for text in report.comments]
         or [[report.comments_note or "No released comments."]],
     )
-    return [about, indicators, terms, years, comments]
+    return [about, indicators, terms, years, questions, comments]
 
 
 def area_tables(summary: AreaSummary) -> list[Table]:
@@ -106,7 +115,18 @@ def area_tables(summary: AreaSummary) -> list[Table]:
             [f"Share who {h.wording}", _n(h.answered, h.answered is None), _pct(h.share_positive)]
             for h in summary.headlines
         ]
-        + [["Providers with responses", summary.providers_with_responses, None]],
+        + [
+            [
+                "Providers with responses",
+                _n(summary.providers_with_responses, summary.providers_with_responses is None),
+                None,
+            ],
+            [
+                "Response rate (%)",
+                None,
+                _pct(summary.response_rate, summary.responses is None),
+            ],
+        ],
     )
     providers = Table(
         title="Providers",

@@ -52,3 +52,23 @@ def academic_year_label(year: int) -> str:
 def academic_year_bounds(year: int) -> tuple[dt.date, dt.date]:
     """The first and last day of an academic year."""
     return dt.date(year, 9, 1), dt.date(year + 1, 8, 31)
+
+
+def term_end(key: str) -> dt.date:
+    """The last day of a term: "2026-2" (summer 2026) -> 31 August 2026."""
+    year, number = (int(part) for part in key.split("-"))
+    return {
+        SPRING: dt.date(year, 4, 30),
+        SUMMER: dt.date(year, 8, 31),
+        AUTUMN: dt.date(year, 12, 31),
+    }[number]
+
+
+def publication_term(today: dt.date) -> str:
+    """The last term that has ended by ``today``: what non-LA users' figures are counted up to.
+
+    Figures outside the LA are published at the end of each term, never as of now, so one more
+    response changes nothing anyone outside the LA can see until its term has ended.
+    """
+    year, number = (int(part) for part in term_key(today).split("-"))
+    return f"{year - 1}-{AUTUMN}" if number == SPRING else f"{year}-{number - 1}"

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections import defaultdict
+from collections.abc import Hashable, Iterable
 
 import msgspec
 
@@ -18,8 +20,14 @@ from reports.aggregation import (
     indicator_results,
     question_results,
 )
-from reports.disclosure import is_suppressed, note, protect
-from reports.periods import academic_year_bounds, academic_year_label, term_label
+from reports.disclosure import note, pooled_cuts, steady
+from reports.periods import (
+    academic_year_bounds,
+    academic_year_label,
+    publication_term,
+    term_end,
+    term_label,
+)
 from reports.qa_history import RecordChange, rating_on
 
 
@@ -80,26 +88,57 @@ class ProviderReport(msgspec.Struct, frozen=True):
     disclosure_note: str | None
     #: True when the chosen period (or the whole report) is too small to show at all.
     withheld: bool = False
+    #: True when the area figures leave this provider out ("the rest of the area").
+    area_is_rest: bool = False
+
+
+class ResponseCell(msgspec.Struct, frozen=True):
+    """One row of ``GROUP BY term, questionnaire, year group`` over a provider's responses."""
+
+    term: str
+    questionnaire_id: str
+    year_group: int
+    count: int
+
+
+class ReleasedComment(msgspec.Struct, frozen=True):
+    term: str
+    text: str
 
 
 class ProviderCounts(msgspec.Struct, frozen=True):
-    """Everything the SQL layer counted for one provider (and period)."""
+    """Everything the SQL layer counted for one provider (and period), grouped by term.
+
+    Outside the LA the report counts only up to a publication (``reports.disclosure``), so the
+    counts carry their term and the cut is made here, in one place, for every format.
+    """
 
     invitations: int
-    responses: int
     responses_by_year: dict[int, int]
     responses_by_term: dict[str, int]
-    indicator_counts: list[IndicatorCount]
-    area_indicator_counts: list[IndicatorCount]
+    #: The provider's responses by term, questionnaire and year group (for breakdown checks).
+    response_cells: list[ResponseCell]
+    #: Indicator answers by term (``group`` is the term).
     term_counts: list[GroupedCount]
+    #: Indicator answers by year group, each with its term.
     year_group_counts: list[GroupedCount]
     option_counts: list[OptionCount]
-    comments: list[str]
+    comments: list[ReleasedComment]
+    #: The LA-wide comparison LA staff see: every provider, live.
+    area_indicator_counts: list[IndicatorCount] = []
+    #: The comparison outside the LA: the other providers of the LA only, by term.
+    rest_term_counts: list[GroupedCount] = []
+    rest_responses_by_term: dict[str, int] = {}
 
 
-def _term_end(key: str) -> dt.date:
-    year, number = (int(part) for part in key.split("-"))
-    return {1: dt.date(year, 4, 30), 2: dt.date(year, 8, 31), 3: dt.date(year, 12, 31)}[number]
+def published_cut(responses_by_term: dict[str, int], today: dt.date, k: int) -> str | None:
+    """The last term a non-LA user's figures count up to today; None before the first."""
+    cuts = pooled_cuts(responses_by_term, publication_term(today), k)
+    return cuts[-1] if cuts else None
+
+
+def _up_to(cut: str | None, term: str, controlled: bool) -> bool:
+    return not controlled or (cut is not None and term <= cut)
 
 
 def build_provider_report(
@@ -115,7 +154,11 @@ def build_provider_report(
     k: int,
     controlled: bool,
 ) -> ProviderReport:
-    """Assemble the report; ``controlled`` for any viewer outside the LA (k: the threshold)."""
+    """Assemble the report; ``controlled`` for any viewer outside the LA (k: the threshold).
+
+    Page, CSV, XLSX and JSON are all drawn from the report this returns, so every format shows
+    the same figures, cut and suppressed once here.
+    """
     # Outside the LA there is one view (all years), so two views can never be subtracted.
     if controlled and academic_year is not None:
         raise ValueError("only LA staff can choose a period")
@@ -128,20 +171,46 @@ def build_provider_report(
             for year in sorted(counts.responses_by_year, reverse=True)
         ]
     )
-    withheld = threshold is not None and is_suppressed(counts.responses, threshold)
-    # When the view itself is too small, nothing below it is shown either.
-    effective = threshold if not withheld else 10**9
-    terms = sorted(counts.responses_by_term)
-    term_protection = protect(counts.responses_by_term, threshold) if threshold else None
+    publication = publication_term(today)
+    cuts = pooled_cuts(counts.responses_by_term, publication, k) if controlled else []
+    cut = cuts[-1] if cuts else None
+
+    def shown(term: str) -> bool:
+        return _up_to(cut, term, controlled)
+
+    by_term_counts = {t: n for t, n in counts.responses_by_term.items() if shown(t)}
+    responses = sum(by_term_counts.values())
+    withheld = (
+        controlled and cut is None and any(t <= publication for t in counts.responses_by_term)
+    )
+    term_counts = [row for row in counts.term_counts if shown(row.group)]
+    # A withheld report still lists its indicators (all [c]) beside the rest of the area.
+    indicator_rows = (
+        [row for row in counts.term_counts if row.group <= publication] if withheld else term_counts
+    )
+    year_group_counts = [row for row in counts.year_group_counts if shown(row.term)]
+    option_counts = [row for row in counts.option_counts if shown(row.term)]
+    terms = sorted(by_term_counts)
+    cells = [c for c in counts.response_cells if shown(c.term)]
+    if controlled:
+        terms_steady = steady(
+            {(t, t): n for t, n in by_term_counts.items()}, by_term_counts, cuts, k
+        )
+        years_steady = steady(
+            _summed(((c.term, c.year_group), c.count) for c in cells), by_term_counts, cuts, k
+        )
+        bands_steady = steady(
+            _summed(((c.term, c.questionnaire_id), c.count) for c in cells), by_term_counts, cuts, k
+        )
+    else:
+        terms_steady = years_steady = bands_steady = True
     term_rows = [
         TermRow(
             key=key,
             label=term_label(key),
-            responses=counts.responses_by_term[key]
-            if term_protection is None or (term_protection.shows(key) and not withheld)
-            else None,
+            responses=by_term_counts[key] if terms_steady else None,
             rating_then=rating_on(
-                min(_term_end(key), today),
+                min(term_end(key), today),
                 history,
                 current=qa_record.rag_rating,
                 rated_on=qa_record.rag_rated_on,
@@ -149,25 +218,53 @@ def build_provider_report(
         )
         for key in terms
     ]
-    year_groups = sorted({row.group for row in counts.year_group_counts}, key=int)
+    overall: dict[tuple[str, str], int] = defaultdict(int)
+    for row in indicator_rows:
+        overall[(row.indicator, row.polarity)] += row.count
+    by_year_group: dict[tuple[str, str, str], int] = defaultdict(int)
+    for row in year_group_counts:
+        by_year_group[(row.group, row.indicator, row.polarity)] += row.count
+    year_groups = sorted({row.group for row in year_group_counts}, key=int)
     comments: list[str] = []
     comments_note = None
-    if counts.comments and (withheld or counts.responses < k):
+    released = [c.text for c in counts.comments if shown(c.term)]
+    if released and (withheld or responses < k):
         # Even for LA staff: a comment beside a group this small could identify the child.
         comments_note = (
             f"Comments are held back while fewer than {k} pupils have answered, so that no "
             "comment can be traced to a child. The safeguarding contact has read them all."
         )
     elif not withheld:
-        comments = counts.comments
-    period_label = (
-        f"Academic year {academic_year_label(academic_year)}"
-        if academic_year is not None
-        else "All years"
-    )
-    if academic_year is not None:
+        comments = released
+    if controlled:
+        period_label = (
+            f"Pupils who answered up to the end of the {term_label(cut)}"
+            if cut is not None
+            else "Nothing published yet"
+        ) + (
+            f". Figures are updated at the end of each term, once at least {k} more pupils "
+            "have answered"
+        )
+    elif academic_year is not None:
         start, end = academic_year_bounds(academic_year)
-        period_label += f" ({start:%-d %B %Y} to {end:%-d %B %Y})"
+        period_label = (
+            f"Academic year {academic_year_label(academic_year)}"
+            f" ({start:%-d %B %Y} to {end:%-d %B %Y})"
+        )
+    else:
+        period_label = "All years"
+    if controlled:
+        rest_cuts = pooled_cuts(counts.rest_responses_by_term, publication, k)
+        rest_cut = rest_cuts[-1] if rest_cuts else ""
+        area = [
+            IndicatorCount(row.indicator, row.polarity, row.count)
+            for row in counts.rest_term_counts
+            if row.group <= rest_cut
+        ]
+    else:
+        area = counts.area_indicator_counts
+    # When the view itself is too small, nothing below it is shown either.
+    effective = None if not controlled else (10**9 if withheld else k)
     return ProviderReport(
         provider_id=provider_id,
         provider_name=provider_name,
@@ -176,36 +273,48 @@ def build_provider_report(
         period_label=period_label,
         periods=periods,
         invitations=counts.invitations,
-        responses=None if withheld else counts.responses,
+        responses=None if withheld else responses,
         response_rate=(
-            round(counts.responses / counts.invitations, 4)
+            round(responses / counts.invitations, 4)
             if counts.invitations and not withheld
             else None
         ),
         indicators=indicator_results(
-            counts.indicator_counts,
+            [IndicatorCount(i, p, n) for (i, p), n in overall.items()],
             threshold=effective,
-            area=counts.area_indicator_counts,
+            area=area,
             area_threshold=threshold,
-        )
-        if controlled
-        else indicator_results(
-            counts.indicator_counts, threshold=None, area=counts.area_indicator_counts
         ),
         questions=question_results(
-            counts.option_counts, questionnaires, threshold=effective if controlled else None
+            option_counts, questionnaires, threshold=effective, withheld=not bands_steady
         ),
         terms=term_rows,
         by_term=breakdown_results(
-            counts.term_counts, terms, threshold=effective if controlled else None
+            [GroupedCount(r.group, r.indicator, r.polarity, r.count) for r in term_counts],
+            terms,
+            threshold=effective,
+            withheld=not terms_steady,
         ),
         year_groups=year_groups,
         by_year_group=breakdown_results(
-            counts.year_group_counts, year_groups, threshold=effective if controlled else None
+            [GroupedCount(g, i, p, n) for (g, i, p), n in by_year_group.items()],
+            year_groups,
+            threshold=effective,
+            withheld=not years_steady,
         ),
         comments=sorted(comments),
         comments_note=comments_note,
         disclosure_controlled=controlled,
-        disclosure_note=note(threshold) if threshold is not None else None,
+        disclosure_note=note(k) if controlled else None,
         withheld=withheld,
+        area_is_rest=controlled,
     )
+
+
+def _summed(
+    rows: Iterable[tuple[tuple[str, Hashable], int]],
+) -> dict[tuple[str, Hashable], int]:
+    table: dict[tuple[str, Hashable], int] = defaultdict(int)
+    for key, n in rows:
+        table[key] += n
+    return dict(table)

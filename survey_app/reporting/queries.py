@@ -15,12 +15,15 @@ from piccolo.query.functions.aggregate import Count, Sum
 from questionnaires.loader import question_in, versions_of
 from reports.aggregation import GroupedCount, IndicatorCount, OptionCount
 from reports.area import AreaSummary, ProviderCount, ProviderLine, build_area_summary
-from reports.periods import academic_year_bounds, academic_year_label
+from reports.periods import academic_year_bounds, academic_year_label, publication_term, term_end
 from reports.provider import (
     ProviderCounts,
     ProviderReport,
     QARecord,
+    ReleasedComment,
+    ResponseCell,
     build_provider_report,
+    published_cut,
 )
 from reports.provider import QAAction as QAActionOut
 from reports.qa_history import RecordChange
@@ -60,16 +63,21 @@ def _opened_in(academic_year: int | None) -> list[Any]:
     ]
 
 
-async def _grouped_by(column: Any, answer_filter: list[Any]) -> list[dict[str, Any]]:
+async def _grouped_by(column: Any, answer_filter: list[Any], *also: Any) -> list[dict[str, Any]]:
     """Indicator answers counted per polarity and per value of ``column`` (as ``grp``)."""
     rows: list[dict[str, Any]] = await (
         Answer.select(
-            column.as_alias("grp"), Answer.indicator, Answer.polarity, Count(alias="count")
+            column.as_alias("grp"), *also, Answer.indicator, Answer.polarity, Count(alias="count")
         )
         .where(Answer.indicator.is_not_null(), *answer_filter)
-        .group_by(column, Answer.indicator, Answer.polarity)
+        .group_by(column, *also, Answer.indicator, Answer.polarity)
     )
     return rows
+
+
+async def _none() -> list[dict[str, Any]]:
+    """An empty result, for a query this viewer does not need."""
+    return []
 
 
 async def qa_record_of(provider: dict[str, Any]) -> tuple[QARecord, list[RecordChange]]:
@@ -116,29 +124,53 @@ async def provider_report(
     )
     if provider is None:
         return None
+    controlled = not actor.is_la
+    today = today_in_england(now)
+    response_filter = [Response.provider == provider_id, scope(actor, Response)]
+    by_term = await (
+        Response.select(Response.term, Count(alias="count"))
+        .where(*response_filter, *_in_year(Response, academic_year))
+        .group_by(Response.term)
+    )
+    responses_by_term = {row["term"]: row["count"] for row in by_term}
     invitation_filter = [
         placement_path(Invitation).provider == provider_id,
         scope(actor, Invitation),
         *_opened_in(academic_year),
     ]
-    response_filter = [Response.provider == provider_id, scope(actor, Response)]
+    if controlled:
+        # Outside the LA the rate is of the published responses, so count the invitations
+        # opened by the end of the same term.
+        cut = published_cut(responses_by_term, today, settings.disclosure_threshold)
+        last_day = term_end(cut or publication_term(today))
+        invitation_filter.append(
+            Invitation.opened_at < start_of_day_in_england(last_day + dt.timedelta(days=1))
+        )
     by_year_query = (
         Response.select(Response.academic_year, Count(alias="count"))
         .where(*response_filter)
         .group_by(Response.academic_year)
     )
-    by_term_query = (
-        Response.select(Response.term, Count(alias="count"))
+    year_group = Response.invitation.placement.year_group  # type: ignore[union-attr]
+    cells_query = (
+        Response.select(
+            Response.term,
+            Response.questionnaire_id,
+            year_group.as_alias("year_group"),
+            Count(alias="count"),
+        )
         .where(*response_filter, *_in_year(Response, academic_year))
-        .group_by(Response.term)
+        .group_by(Response.term, Response.questionnaire_id, year_group)
     )
     answer_filter = [
         Answer.provider == provider_id,
         scope(actor, Answer),
         *_in_year(Answer, academic_year),
     ]
-    # The area figure beside each indicator: every provider of this LA, so a large group. It is
-    # the one deliberate read beyond the actor's scope, and only ever as totals.
+    # The area figure beside each indicator is the one deliberate read beyond the actor's scope,
+    # and only ever as totals. LA staff: every provider of the LA, live, from the tallies.
+    # Anyone else: the rest of the area (this provider left out, so it never moves with this
+    # provider's pupils), by term, so it can be counted up to its own publication.
     area_query = (
         IndicatorTally.select(
             IndicatorTally.indicator, IndicatorTally.polarity, Sum(IndicatorTally.answers)
@@ -149,18 +181,36 @@ async def provider_report(
         )
         .group_by(IndicatorTally.indicator, IndicatorTally.polarity)
     )
+    rest_answers = [
+        Answer.local_authority == provider["local_authority"],
+        Answer.provider != provider_id,
+    ]
+    rest_responses_query = (
+        Response.select(Response.term, Count(alias="count"))
+        .where(
+            Response.local_authority == provider["local_authority"],
+            Response.provider != provider_id,
+        )
+        .group_by(Response.term)
+    )
     option_query = (
         Answer.select(
             Answer.response.questionnaire_id.as_alias("questionnaire_id"),  # type: ignore[union-attr]
             Answer.question_id,
             Answer.value,
+            Answer.term,
             Count(alias="count"),
         )
         .where(Answer.value.is_not_null(), *answer_filter)
-        .group_by(Answer.response.questionnaire_id, Answer.question_id, Answer.value)  # type: ignore[union-attr]
+        .group_by(
+            Answer.response.questionnaire_id,  # type: ignore[union-attr]
+            Answer.question_id,
+            Answer.value,
+            Answer.term,
+        )
     )
     comments_query = (
-        Answer.select(Answer.released_text)
+        Answer.select(Answer.term, Answer.released_text)
         .where(Answer.review_status == "released", *answer_filter)
         .limit(500)
     )
@@ -168,48 +218,58 @@ async def provider_report(
     (
         invitations,
         by_year,
-        by_term,
+        cell_rows,
         term_rows,
         year_group_rows,
         area_rows,
+        rest_rows,
+        rest_by_term,
         option_rows,
         comments,
         (record, history),
     ) = await asyncio.gather(
         Invitation.count().where(*invitation_filter),
         by_year_query,
-        by_term_query,
+        cells_query,
         _grouped_by(Answer.term, answer_filter),
-        _grouped_by(Answer.year_group, answer_filter),
-        area_query,
+        _grouped_by(Answer.year_group, answer_filter, Answer.term),
+        _none() if controlled else area_query,
+        _grouped_by(Answer.term, rest_answers) if controlled else _none(),
+        rest_responses_query if controlled else _none(),
         option_query,
         comments_query,
         qa_record_of(provider),
     )
-    grouped = [
-        GroupedCount(str(r["grp"]), r["indicator"], r["polarity"], r["count"]) for r in term_rows
-    ]
-    overall: dict[tuple[str, str], int] = {}
-    for row in grouped:
-        overall[(row.indicator, row.polarity)] = (
-            overall.get((row.indicator, row.polarity), 0) + row.count
-        )
     counts = ProviderCounts(
         invitations=invitations,
-        responses=sum(row["count"] for row in by_term),
         responses_by_year={row["academic_year"]: row["count"] for row in by_year},
-        responses_by_term={row["term"]: row["count"] for row in by_term},
-        indicator_counts=[IndicatorCount(i, p, n) for (i, p), n in overall.items()],
-        area_indicator_counts=[
-            IndicatorCount(row["indicator"], row["polarity"], row["sum"]) for row in area_rows
+        responses_by_term=responses_by_term,
+        response_cells=[
+            ResponseCell(r["term"], r["questionnaire_id"], r["year_group"], r["count"])
+            for r in cell_rows
         ],
-        term_counts=grouped,
-        year_group_counts=[
+        term_counts=[
             GroupedCount(str(r["grp"]), r["indicator"], r["polarity"], r["count"])
+            for r in term_rows
+        ],
+        year_group_counts=[
+            GroupedCount(str(r["grp"]), r["indicator"], r["polarity"], r["count"], r["term"])
             for r in year_group_rows
         ],
         option_counts=[OptionCount(**row) for row in option_rows],
-        comments=[row["released_text"] for row in comments if row["released_text"]],
+        comments=[
+            ReleasedComment(row["term"], row["released_text"])
+            for row in comments
+            if row["released_text"]
+        ],
+        area_indicator_counts=[
+            IndicatorCount(row["indicator"], row["polarity"], row["sum"]) for row in area_rows
+        ],
+        rest_term_counts=[
+            GroupedCount(str(r["grp"]), r["indicator"], r["polarity"], r["count"])
+            for r in rest_rows
+        ],
+        rest_responses_by_term={row["term"]: row["count"] for row in rest_by_term},
     )
     return build_provider_report(
         provider_id=provider_id,
@@ -221,9 +281,9 @@ async def provider_report(
             qid: versions_of(qid) for qid in {r.questionnaire_id for r in counts.option_counts}
         },
         academic_year=academic_year,
-        today=today_in_england(now),
+        today=today,
         k=settings.disclosure_threshold,
-        controlled=not actor.is_la,
+        controlled=controlled,
     )
 
 

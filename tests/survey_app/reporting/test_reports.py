@@ -15,6 +15,8 @@ from survey_app.db.tables import Answer
 from tests.world import Clock, World, give_responses, run, sign_in
 
 HAPPY = {"felt_safe": "very_safe", "overall_rating": "good"}
+#: A day in the summer term 2026: complete, so published, on the suite's clock (23 Nov 2026).
+LAST_TERM = dt.datetime(2026, 7, 1, 10, 0, tzinfo=dt.UTC)
 WORRIED = {"felt_safe": "not_safe", "overall_rating": "poor"}
 
 
@@ -84,7 +86,9 @@ def test_a_period_filter_shows_one_academic_year(
 def test_provider_staff_see_totals_and_released_comments_only(
     client: Any, world: World, settings: Any, clock: Clock
 ) -> None:
-    give_responses(world, settings, clock, 6, answers=HAPPY, comment="The staff were kind.")
+    give_responses(
+        world, settings, clock, 6, answers=HAPPY, comment="The staff were kind.", when=LAST_TERM
+    )
     sign_in(client, world, "provider_staff")
     soup = page(client, f"/staff/providers/{world.provider}")
     assert "The staff were kind." not in soup.get_text(), "not reviewed yet"
@@ -101,7 +105,7 @@ def test_provider_staff_see_totals_and_released_comments_only(
     assert soup.select_one("select#year") is None
 
 
-def test_a_small_term_is_hidden_with_another_so_it_cannot_be_subtracted(
+def test_a_small_term_withholds_the_whole_trend_so_nothing_can_be_subtracted(
     client: Any, world: World, settings: Any, clock: Clock
 ) -> None:
     give_responses(
@@ -123,9 +127,13 @@ def test_a_small_term_is_hidden_with_another_so_it_cannot_be_subtracted(
         prefix="MID",
     )
     give_responses(world, settings, clock, 9, answers=HAPPY)
+    clock.now = dt.datetime(2027, 1, 6, 10, 0, tzinfo=dt.UTC)  # the autumn term is published
     sign_in(client, world, "provider_staff")
     soup = page(client, f"/staff/providers/{world.provider}")
-    assert cells(soup, '#by-term tr[data-indicator="felt_safe"]') == ["[c]", "[c]", "100%"]
+    assert cells(soup, '#indicators tr[data-indicator="felt_safe"]')[0] == "14"
+    # Hiding the two small terms alone would leave the autumn's 9 to be set against last
+    # term's publication (5 pupils): the trend is withheld as a whole.
+    assert cells(soup, '#by-term tr[data-indicator="felt_safe"]') == ["[c]", "[c]", "[c]"]
 
 
 def test_comments_are_held_back_when_so_few_answered_even_for_the_la(

@@ -163,6 +163,8 @@ def test_redacted_comments_appear_as_released_and_withheld_ones_never(
                 {"decision": "release", "released_text": "[name] at the farm was great."},
             )
     client.cookies.clear()
+    # Providers see comments once published, at the end of the term they were sent in.
+    clock.now = dt.datetime(2027, 1, 6, 10, 0, tzinfo=dt.UTC)
     sign_in(client, world, "provider_staff")
     soup = BeautifulSoup(client.get(f"/staff/providers/{world.provider}").text, "html.parser")
     shown = {b.get_text(strip=True) for b in soup.select("#comments blockquote")}
