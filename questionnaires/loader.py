@@ -85,11 +85,6 @@ def current(questionnaire_id: str) -> Questionnaire:
     return versions_of(questionnaire_id)[-1]
 
 
-def version(questionnaire_id: str, number: int) -> Questionnaire:
-    """One specific version, as recorded on a response."""
-    return all_versions()[(questionnaire_id, number)]
-
-
 def question_in(questionnaire_id: str, question_id: str) -> Question | None:
     """A question as worded in the newest version of the questionnaire that asks it."""
     for questionnaire in sorted(versions_of(questionnaire_id), key=lambda q: -q.version):

@@ -56,7 +56,3 @@ class Questionnaire(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
     help: Page
     questions: list[Question]
     language: str = "en-GB"
-
-    def question(self, question_id: str) -> Question | None:
-        """The question with this id, if there is one."""
-        return next((q for q in self.questions if q.id == question_id), None)

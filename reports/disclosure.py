@@ -45,7 +45,6 @@ from typing import Any, TypeVar
 
 import msgspec
 
-DEFAULT_THRESHOLD = 5
 SUPPRESSION_MARK = "[c]"
 SUPPRESSION_NOTE = (
     "[c] means the figure is hidden to protect pupils' privacy: it rests on fewer than {k} "

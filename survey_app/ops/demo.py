@@ -9,7 +9,7 @@ import msgspec
 
 from questionnaires.loader import current
 from survey_app.accounts.scoping import Role
-from survey_app.accounts.users import create_api_token, create_user
+from survey_app.accounts.users import create_user
 from survey_app.db.engine import transaction
 from survey_app.db.tables import (
     Invitation,
@@ -358,15 +358,3 @@ async def _answer_some(rng: random.Random, now: dt.datetime, worried_provider: i
             option = rng.choices(question.options, weights=weights)[0]
             answers.append(answer_for(question, option))
         await save_response(invitation["id"], questionnaire, answers, now)
-
-
-async def demo_api_token(now: dt.datetime) -> str:
-    """An API token for the demo LA officer, for trying the JSON API."""
-    from survey_app.db.tables import StaffUser
-
-    user = (
-        await StaffUser.select(StaffUser.id).where(StaffUser.email == DEMO_LOGINS[0].email).first()
-    )
-    if user is None:
-        raise LookupError("load the demo data first")
-    return await create_api_token(user["id"], "demo", now)

@@ -21,7 +21,12 @@ from survey_app.placements.records import (
     get_placement,
     list_placements,
 )
-from survey_app.placements.rules import PlacementEnd, PlacementIn
+from survey_app.placements.rules import (
+    PlacementBody,
+    PlacementEnd,
+    end_date_from_text,
+    placement_from_json,
+)
 from survey_app.settings import Settings
 from survey_app.web.api_errors import ERRORS, invalid
 from survey_app.web.params import ObjectId
@@ -48,11 +53,14 @@ async def api_create_placement(
     actor: NamedDependency[Actor],
     settings: NamedDependency[Settings],
     now: NamedDependency[dt.datetime],
-    data: JSONBody[PlacementIn],
+    data: JSONBody[PlacementBody],
 ) -> PlacementView:
     """Record a placement (a school's management system posts its off-site placements here)."""
+    placement, errors = placement_from_json(data)
+    if placement is None:
+        raise invalid(errors)
     try:
-        placement_id, errors = await create_placement(actor, data, now)
+        placement_id, errors = await create_placement(actor, placement, now)
     except NotAllowed as error:
         raise PermissionDeniedException(str(error)) from None
     if errors or placement_id is None:
@@ -85,8 +93,11 @@ async def api_end_placement(
     data: JSONBody[PlacementEnd],
 ) -> PlacementView:
     """End a placement; its end-of-placement invitation opens at once."""
+    ended_on, errors = end_date_from_text(data.ended_on or "")
+    if errors:
+        raise invalid(errors)
     try:
-        found, errors = await end_placement(settings, actor, placement_id, data.ended_on, now)
+        found, errors = await end_placement(settings, actor, placement_id, ended_on, now)
     except NotAllowed:
         # Whether or not it exists, a provider may not end a placement: say no more than 404.
         raise await refuse(actor, "placement", placement_id, now) from None

@@ -1,7 +1,9 @@
 """Importing placements from a CSV file: checked whole first, then written in one go, or not at all.
 
 Accepts what Excel writes: UTF-8 with or without a byte-order mark, UK dates (23/11/2026) as
-well as ISO (2026-11-23). Providers are named by id or name; schools by URN, id or name.
+well as ISO (2026-11-23). Providers are named by id or name; schools by URN, id or name. Each
+row is read by the same reader as the staff form and the API (``rules.read_placement``), so a
+bad value gets the same words here as there.
 """
 
 from __future__ import annotations
@@ -10,7 +12,6 @@ import csv
 import datetime as dt
 import io
 from collections.abc import Callable, Iterator
-from typing import Any
 
 import msgspec
 
@@ -18,7 +19,7 @@ from survey_app.accounts.scoping import Actor, Role, scope
 from survey_app.db.engine import batches, transaction
 from survey_app.db.tables import Placement, Provider, School
 from survey_app.placements.records import NotAllowed, upsert_placements
-from survey_app.placements.rules import PlacementIn, check_placement
+from survey_app.placements.rules import MAX_ID, PlacementIn, placement_identity, read_placement
 
 COLUMNS = (
     "pupil_reference",
@@ -51,17 +52,6 @@ class ImportResult(msgspec.Struct, frozen=True):
     errors: list[RowError]
 
 
-def parse_date(text: str) -> dt.date:
-    """A date as 23/11/2026 (as Excel shows it in the UK) or 2026-11-23."""
-    text = text.strip()
-    for form in ("%d/%m/%Y", "%Y-%m-%d", "%d/%m/%y"):
-        try:
-            return dt.datetime.strptime(text, form).date()
-        except ValueError:
-            continue
-    raise ValueError(text)
-
-
 def _rows(data: bytes) -> tuple[list[str], Iterator[list[str]]]:
     text = data.decode("utf-8-sig")
     reader = csv.reader(io.StringIO(text, newline=""))
@@ -83,6 +73,10 @@ async def _lookups(actor: Actor) -> tuple[dict[str, int], dict[str, int]]:
     return providers, schools
 
 
+#: Where a field of the placement is a column of the file under another name.
+COLUMN_OF = {"provider_id": "provider", "school_id": "school"}
+
+
 def _check_row(
     number: int,
     cells: dict[str, str],
@@ -95,59 +89,29 @@ def _check_row(
     def problem(column: str, message: str) -> None:
         errors.append(RowError(number, column, message))
 
-    for column in REQUIRED:
-        if not cells.get(column, "").strip():
-            problem(column, f"{column} is empty")
-    provider_id = providers.get(cells.get("provider", "").strip().lower())
-    if cells.get("provider", "").strip() and provider_id is None:
-        problem(
-            "provider", f"there is no provider called {cells['provider'].strip()!r} in your area"
-        )
+    values: dict[str, object] = {name: cells.get(name, "") for name in COLUMNS}
+    # Providers and schools are named in the file; the shared reader takes their ids. One that
+    # cannot be found is named here, and stands in as a placeholder id so the reader checks
+    # the rest of the row without also asking for it.
+    provider_text = cells.get("provider", "").strip()
+    provider_id = providers.get(provider_text.lower()) if provider_text else None
+    if provider_text and provider_id is None:
+        problem("provider", f'There is no provider called "{provider_text}" in your area')
+        provider_id = MAX_ID
     school_text = cells.get("school", "").strip()
     school_id = schools.get(school_text.lower()) if school_text else None
     if school_text and school_id is None:
-        problem("school", f"there is no school {school_text!r} in your area")
+        problem("school", f'There is no school "{school_text}" in your area')
+        school_id = MAX_ID
     if actor.role == Role.SCHOOL_CONTACT:
         if school_id not in (None, actor.school_id):
-            problem("school", "you can only import placements for your own school")
+            problem("school", "You can only import placements for your own school")
         school_id = actor.school_id
-    dates: dict[str, dt.date | None] = {}
-    for column in ("start_date", "planned_end_date"):
-        text = cells.get(column, "").strip()
-        dates[column] = None
-        if text:
-            try:
-                dates[column] = parse_date(text)
-            except ValueError:
-                problem(column, f"{text!r} is not a date like 23/11/2026 or 2026-11-23")
-    numbers: dict[str, float] = {}
-    for column, kind in (("year_group", int), ("hours_per_week", float)):
-        text = cells.get(column, "").strip()
-        if text:
-            try:
-                numbers[column] = kind(text)
-            except ValueError:
-                problem(column, f"{text!r} is not a number")
-    if errors:
-        return None, errors
-    placement = PlacementIn(
-        provider_id=provider_id or 0,
-        pupil_reference=cells["pupil_reference"].strip(),
-        year_group=int(numbers["year_group"]),
-        start_date=dates["start_date"] or dt.date.min,
-        planned_end_date=dates["planned_end_date"],
-        hours_per_week=numbers["hours_per_week"],
-        purpose=cells.get("purpose", "").strip(),
-        school_id=school_id,
-        la_team=None
-        if actor.role == Role.SCHOOL_CONTACT
-        else cells.get("la_team", "").strip() or None,
-        simplest_version=cells.get("simplest_version", "").strip().lower()
-        in ("yes", "y", "true", "1"),
-    )
-    for error in check_placement(placement):
-        column = {"school_id": "school", "provider_id": "provider"}.get(error.field, error.field)
-        problem(column, error.message)
+        values["la_team"] = ""
+    values["provider_id"], values["school_id"] = provider_id, school_id
+    placement, field_errors = read_placement(values)
+    for error in field_errors:
+        problem(COLUMN_OF.get(error.field, error.field), error.message)
     return (None, errors) if errors else (placement, [])
 
 
@@ -178,7 +142,7 @@ async def import_placements(
     providers, schools = await _lookups(actor)
     good: list[PlacementIn] = []
     errors = []
-    seen: dict[tuple[Any, ...], int] = {}
+    seen: dict[tuple[str, str, int, dt.date], int] = {}
     total = 0
     for number, row in enumerate(reader, start=2):
         if not any(cell.strip() for cell in row):
@@ -191,13 +155,9 @@ async def import_placements(
         placement, row_errors = _check_row(number, cells, actor, providers, schools)
         errors += row_errors
         if placement is not None:
-            key = (
-                placement.school_id,
-                placement.la_team,
-                placement.pupil_reference,
-                placement.provider_id,
-                placement.start_date,
-            )
+            # The same identity the database upserts on, so a repeat is named here rather than
+            # silently merged (SQLite) or refused mid-insert (PostgreSQL).
+            key = placement_identity(placement)
             if key in seen:
                 errors.append(
                     RowError(

@@ -6,7 +6,6 @@ import datetime as dt
 import uuid
 from typing import Any
 
-import msgspec
 from litestar import Request, Response, Router, get, post
 from litestar.di import NamedDependency
 from litestar.exceptions import NotFoundException
@@ -25,7 +24,7 @@ from survey_app.placements.records import (
     get_placement,
     list_placements,
 )
-from survey_app.placements.rules import FieldError, placement_from_form
+from survey_app.placements.rules import end_date_from_text, placement_from_form
 from survey_app.settings import Settings
 from survey_app.surveys import qr
 from survey_app.surveys.invitations import link_for
@@ -128,14 +127,7 @@ async def end(
 ) -> Response[Any]:
     """End a placement, which opens its survey at once."""
     form = await request.form()
-    raw = str(form.get("ended_on") or "").strip()
-    ended_on: dt.date | None = None
-    errors: list[FieldError] = []
-    if raw:
-        try:
-            ended_on = msgspec.convert(raw, dt.date, strict=False)
-        except msgspec.ValidationError:
-            errors = [FieldError("ended_on", "End date must be a date like 2026-11-23")]
+    ended_on, errors = end_date_from_text(str(form.get("ended_on") or ""))
     if not errors:
         try:
             found, errors = await end_placement(settings, actor, placement_id, ended_on, now)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import math
 import re
 from collections.abc import Mapping
 from typing import Annotated
@@ -51,9 +52,9 @@ class PlacementIn(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
 
 
 class PlacementEnd(msgspec.Struct, forbid_unknown_fields=True):
-    """Ending a placement: the date it ended (today if left out)."""
+    """Ending a placement: the date it ended, 2026-11-23 or 23/11/2026 (today if left out)."""
 
-    ended_on: dt.date | None = None
+    ended_on: Annotated[str | None, msgspec.Meta(examples=["2026-11-23"])] = None
 
 
 def check_placement(placement: PlacementIn) -> list[FieldError]:
@@ -112,6 +113,18 @@ def commissioner_key(school_id: int | None, la_team: str | None) -> str:
     return f"team:{(la_team or '').strip().lower()}"
 
 
+def placement_identity(placement: PlacementIn) -> tuple[str, str, int, dt.date]:
+    """What makes two placements in one LA the same one, as the database sees it: the unique
+    index ``placement_identity`` (migration 0008) over the commissioner key (an LA team's name
+    in any case), the pupil reference as stored, the provider and the start date."""
+    return (
+        commissioner_key(placement.school_id, placement.la_team),
+        placement.pupil_reference.strip(),
+        placement.provider_id,
+        placement.start_date,
+    )
+
+
 def check_end(start_date: dt.date, ended_on: dt.date) -> list[FieldError]:
     """An end date must not come before the start."""
     if ended_on < start_date:
@@ -123,55 +136,186 @@ FORM_LABELS = {
     "purpose": "Purpose",
     "la_team": "LA team",
     "provider_id": "Provider",
+    "pupil_reference": "Pupil reference",
     "year_group": "Year group",
     "start_date": "Start date",
     "planned_end_date": "Planned end date",
     "hours_per_week": "Hours per week",
     "school_id": "Home school",
+    "simplest_version": "Simplest version",
+    "ended_on": "End date",
 }
 
+#: The two ways people write a date: ISO, as a browser's date field sends it, and day first, as
+#: Excel shows it in the UK. Two-digit years and month-first dates are refused, not guessed.
+DATE_FORMATS = ("%Y-%m-%d", "%d/%m/%Y")
+DATE_HINT = "a date like 23/11/2026 or 2026-11-23"
+YES = ("yes", "y", "true", "1")
+NO = ("", "no", "n", "false", "0")
+WHOLE_NUMBER = re.compile(r"^[+-]?\d+$")
+#: Plain decimals only: float() alone would also take "nan", "inf" and "1_0".
+DECIMAL = re.compile(r"^[+-]?(\d+\.?\d*|\.\d+)$")
 
-def placement_from_form(form: Mapping[str, str]) -> tuple[PlacementIn | None, list[FieldError]]:
-    """Read the staff form's strings into a placement, reporting every problem at once."""
-    errors: list[FieldError] = []
 
-    def read(name: str, kind: type, required: bool = True) -> object:
-        value = (form.get(name) or "").strip()
-        if not value:
-            if required:
-                errors.append(FieldError(name, f"Enter the {FORM_LABELS[name].lower()}"))
-            return None
+class PlacementBody(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
+    """A placement as the API receives it: numbers as JSON numbers (or text), dates as text.
+
+    Values are read by the same :func:`read_placement` as the staff form and the CSV import,
+    so a bad value gets the same words whichever way it came in.
+    """
+
+    provider_id: Annotated[int | str, msgspec.Meta(examples=[12])]
+    pupil_reference: Annotated[str, msgspec.Meta(examples=["FH-2026-014"])]
+    year_group: Annotated[int | str, msgspec.Meta(examples=[8])]
+    start_date: Annotated[
+        str, msgspec.Meta(description="2026-11-23 or 23/11/2026", examples=["2026-11-23"])
+    ]
+    planned_end_date: Annotated[
+        str | None, msgspec.Meta(description="2026-11-23 or 23/11/2026", examples=["2027-03-26"])
+    ] = None
+    hours_per_week: Annotated[float | str, msgspec.Meta(examples=[12.5])]
+    purpose: str = ""
+    #: The home school; leave empty when an LA team commissioned the placement.
+    school_id: int | str | None = None
+    #: The LA team that commissioned it (e.g. "SEN team"), when there is no home school.
+    la_team: str | None = None
+    #: Give the years 4-6 questionnaire whatever the year group.
+    simplest_version: bool = False
+
+
+def parse_date(text: str) -> dt.date:
+    """A date as typed by a person: 2026-11-23 or 23/11/2026; ValueError otherwise."""
+    text = text.strip()
+    for form in DATE_FORMATS:
         try:
-            return msgspec.convert(value, kind, strict=False)
-        except msgspec.ValidationError:
-            hint = "a date like 2026-11-23" if kind is dt.date else "a number"
-            errors.append(FieldError(name, f"{FORM_LABELS[name]} must be {hint}"))
-            return None
+            return dt.datetime.strptime(text, form).date()
+        except ValueError:
+            continue
+    raise ValueError(text)
 
-    values = {
-        "provider_id": read("provider_id", int),
-        "year_group": read("year_group", int),
-        "start_date": read("start_date", dt.date),
-        "planned_end_date": read("planned_end_date", dt.date, required=False),
-        "hours_per_week": read("hours_per_week", float),
-        "school_id": read("school_id", int, required=False),
-    }
-    reference = (form.get("pupil_reference") or "").strip()
-    if not reference:
-        errors.append(FieldError("pupil_reference", "Enter the pupil reference"))
+
+def _shown(value: object) -> str:
+    """The value as the person gave it, cut short, to quote back in a message."""
+    text = value if isinstance(value, str) else msgspec.json.encode(value).decode()
+    text = text.strip()
+    return f'"{text[:40]}…"' if len(text) > 40 else f'"{text}"'
+
+
+def _is_empty(value: object) -> bool:
+    return value is None or (isinstance(value, str) and not value.strip())
+
+
+def read_date(field: str, value: object, errors: list[FieldError]) -> dt.date | None:
+    """One date field, in either accepted form; a problem is added to ``errors``."""
+    if _is_empty(value):
+        return None
+    if isinstance(value, str):
+        try:
+            return parse_date(value)
+        except ValueError:
+            pass
+    errors.append(
+        FieldError(field, f"{FORM_LABELS[field]} must be {DATE_HINT}, not {_shown(value)}")
+    )
+    return None
+
+
+def _read_whole(field: str, value: object, errors: list[FieldError]) -> int | None:
+    if _is_empty(value):
+        return None
+    if isinstance(value, int) and not isinstance(value, bool):
+        return value
+    if isinstance(value, str) and WHOLE_NUMBER.match(value.strip()):
+        return int(value.strip())
+    errors.append(
+        FieldError(field, f"{FORM_LABELS[field]} must be a whole number, not {_shown(value)}")
+    )
+    return None
+
+
+def _read_number(field: str, value: object, errors: list[FieldError]) -> float | None:
+    if _is_empty(value):
+        return None
+    number = None
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        number = float(value)
+    elif isinstance(value, str) and DECIMAL.match(value.strip()):
+        number = float(value.strip())
+    if number is None or not math.isfinite(number):
+        errors.append(
+            FieldError(
+                field, f"{FORM_LABELS[field]} must be a number such as 12.5, not {_shown(value)}"
+            )
+        )
+        return None
+    return number
+
+
+def _read_yes_no(field: str, value: object, errors: list[FieldError]) -> bool:
+    if isinstance(value, bool):
+        return value
+    text = value.strip().lower() if isinstance(value, str) else ""
+    if value is None or text in NO:
+        return False
+    if text in YES:
+        return True
+    errors.append(FieldError(field, f"{FORM_LABELS[field]} must be yes or no, not {_shown(value)}"))
+    return False
+
+
+REQUIRED = ("provider_id", "pupil_reference", "year_group", "start_date", "hours_per_week")
+
+
+def read_placement(values: Mapping[str, object]) -> tuple[PlacementIn | None, list[FieldError]]:
+    """The one reader of a placement, whichever way it came in: the staff form's and the CSV's
+    text, or the API's JSON values. Every problem is reported at once, each naming its field
+    in the same plain words; then every rule in :func:`check_placement` is applied."""
+    errors: list[FieldError] = []
+    for field in REQUIRED:
+        if _is_empty(values.get(field)):
+            errors.append(FieldError(field, f"Enter the {FORM_LABELS[field].lower()}"))
+    provider_id = _read_whole("provider_id", values.get("provider_id"), errors)
+    year_group = _read_whole("year_group", values.get("year_group"), errors)
+    school_id = _read_whole("school_id", values.get("school_id"), errors)
+    start_date = read_date("start_date", values.get("start_date"), errors)
+    planned_end_date = read_date("planned_end_date", values.get("planned_end_date"), errors)
+    hours_per_week = _read_number("hours_per_week", values.get("hours_per_week"), errors)
+    simplest_version = _read_yes_no("simplest_version", values.get("simplest_version"), errors)
+    texts = {}
+    for field in ("pupil_reference", "purpose", "la_team"):
+        value = values.get(field)
+        texts[field] = value.strip() if isinstance(value, str) else ""
     if errors:
         return None, errors
+    assert provider_id is not None and year_group is not None
+    assert start_date is not None and hours_per_week is not None
     placement = PlacementIn(
-        provider_id=values["provider_id"],  # type: ignore[arg-type]
-        pupil_reference=reference,
-        year_group=values["year_group"],  # type: ignore[arg-type]
-        start_date=values["start_date"],  # type: ignore[arg-type]
-        planned_end_date=values["planned_end_date"],  # type: ignore[arg-type]
-        hours_per_week=values["hours_per_week"],  # type: ignore[arg-type]
-        purpose=(form.get("purpose") or "").strip(),
-        school_id=values["school_id"],  # type: ignore[arg-type]
-        la_team=(form.get("la_team") or "").strip() or None,
-        simplest_version=form.get("simplest_version") == "yes",
+        provider_id=provider_id,
+        pupil_reference=texts["pupil_reference"],
+        year_group=year_group,
+        start_date=start_date,
+        planned_end_date=planned_end_date,
+        hours_per_week=hours_per_week,
+        purpose=texts["purpose"],
+        school_id=school_id,
+        la_team=texts["la_team"] or None,
+        simplest_version=simplest_version,
     )
     errors = check_placement(placement)
     return (None, errors) if errors else (placement, [])
+
+
+def placement_from_form(form: Mapping[str, str]) -> tuple[PlacementIn | None, list[FieldError]]:
+    """The staff form's strings, read by the one placement reader."""
+    return read_placement(form)
+
+
+def placement_from_json(body: PlacementBody) -> tuple[PlacementIn | None, list[FieldError]]:
+    """The API's decoded body, read by the one placement reader."""
+    return read_placement(msgspec.structs.asdict(body))
+
+
+def end_date_from_text(text: str) -> tuple[dt.date | None, list[FieldError]]:
+    """The date a placement ended, as typed on the staff form (empty means today)."""
+    errors: list[FieldError] = []
+    return read_date("ended_on", text, errors), errors

@@ -8,7 +8,7 @@ from typing import Any
 
 from questionnaires.schema import Questionnaire
 from survey_app.db.engine import transaction
-from survey_app.db.tables import DraftAnswer, Response, SafeguardingAlert
+from survey_app.db.tables import DraftAnswer
 from survey_app.safeguarding.screening import matches
 from survey_app.safeguarding.triage import raise_alert
 from survey_app.settings import Settings
@@ -98,13 +98,3 @@ async def send(
     return await save_response(
         invitation_id, questionnaire, answers_from_drafts(questionnaire, drafts), now
     )
-
-
-async def has_follow_up(invitation_id: uuid.UUID) -> bool:
-    """Whether this pupil raised a safeguarding alert (sent or not)."""
-    alerts = await SafeguardingAlert.count().where(SafeguardingAlert.invitation == invitation_id)
-    sent = await Response.count().where(
-        Response.invitation == invitation_id,
-        Response.needs_follow_up == True,  # noqa: E712
-    )
-    return bool(alerts or sent)

@@ -5,6 +5,7 @@ does the same job on both engines and is what ``ON CONFLICT`` targets.
 """
 
 from piccolo.apps.migrations.auto.migration_manager import MigrationManager
+from piccolo.table import Table
 
 ID = "2026-11-23T09:00:00:000000"
 VERSION = "1.38.0"
@@ -16,18 +17,19 @@ STATEMENTS = [
 ]
 
 
+class Invitation(Table, tablename="invitation"):
+    """The table by name only, for raw SQL: declared here rather than imported from the live
+    ``survey_app.db.tables``, so a later change there cannot change what this migration does."""
+
+
 async def forwards() -> MigrationManager:
     manager = MigrationManager(migration_id=ID, app_name="survey_app", description=DESCRIPTION)
 
     async def run() -> None:
-        from survey_app.db.tables import Invitation
-
         for statement in STATEMENTS:
             await Invitation.raw(statement)
 
     async def run_backwards() -> None:
-        from survey_app.db.tables import Invitation
-
         await Invitation.raw("DROP INDEX IF EXISTS invitation_one_per_kind")
         await Invitation.raw("DROP INDEX IF EXISTS answer_one_per_question")
 

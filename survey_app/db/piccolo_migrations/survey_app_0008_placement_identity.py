@@ -5,6 +5,7 @@ and start date, so a re-uploaded CSV or a retried API call updates instead of du
 """
 
 from piccolo.apps.migrations.auto.migration_manager import MigrationManager
+from piccolo.table import Table
 
 ID = "2026-11-23T10:09:28:000000"
 VERSION = "1.38.0"
@@ -18,18 +19,19 @@ STATEMENTS = [
 ]
 
 
+class Placement(Table, tablename="placement"):
+    """The table by name only, for raw SQL: declared here rather than imported from the live
+    ``survey_app.db.tables``, so a later change there cannot change what this migration does."""
+
+
 async def forwards() -> MigrationManager:
     manager = MigrationManager(migration_id=ID, app_name="survey_app", description=DESCRIPTION)
 
     async def run() -> None:
-        from survey_app.db.tables import Placement
-
         for statement in STATEMENTS:
             await Placement.raw(statement)
 
     async def run_backwards() -> None:
-        from survey_app.db.tables import Placement
-
         await Placement.raw("DROP INDEX IF EXISTS placement_identity")
 
     manager.add_raw(run)

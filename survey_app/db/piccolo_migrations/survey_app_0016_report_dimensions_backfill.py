@@ -5,6 +5,7 @@ summary (LA, year, provider, indicator, polarity) and ``answer_provider`` the pr
 """
 
 from piccolo.apps.migrations.auto.migration_manager import MigrationManager
+from piccolo.table import Table
 
 ID = "2026-11-23T11:54:00:000000"
 VERSION = "1.38.0"
@@ -36,18 +37,19 @@ STATEMENTS = [
 ]
 
 
+class Answer(Table, tablename="answer"):
+    """The table by name only, for raw SQL: declared here rather than imported from the live
+    ``survey_app.db.tables``, so a later change there cannot change what this migration does."""
+
+
 async def forwards() -> MigrationManager:
     manager = MigrationManager(migration_id=ID, app_name="survey_app", description=DESCRIPTION)
 
     async def run() -> None:
-        from survey_app.db.tables import Answer
-
         for statement in STATEMENTS:
             await Answer.raw(statement)
 
     async def run_backwards() -> None:
-        from survey_app.db.tables import Answer
-
         await Answer.raw("DROP INDEX IF EXISTS answer_area")
         await Answer.raw("DROP INDEX IF EXISTS answer_provider")
         await Answer.raw("DROP INDEX IF EXISTS response_provider")
