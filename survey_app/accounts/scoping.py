@@ -87,7 +87,8 @@ def placement_path(table: type[Table]) -> Any:
 
 
 def _nothing(table: type[Table]) -> Any:
-    return table.id < 0  # type: ignore[attr-defined]
+    # A primary key is never null: matches no row, whatever the key's type (int or UUID).
+    return table.id.is_null()  # type: ignore[attr-defined]
 
 
 def scope(actor: Actor, table: type[Table]) -> Any:
