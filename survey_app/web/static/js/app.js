@@ -24,9 +24,9 @@ setUpListen(document);
 
 // After htmx shows the next page (an answer's response, or the back button asking the server),
 // set up its components and move focus to its heading, so a screen reader announces the new
-// question. This waits for htmx's settle step: until then htmx keeps a swapped element's old
-// attributes on it and afterwards puts the new ones back, and an element that loses tabindex
-// while focused drops focus to <body>. The headings carry tabindex="-1" from the server too.
+// question. This runs in the same task as the swap, before the page can be seen or read. A tap
+// before htmx has started (on a page still loading) posts the form as without JavaScript: the
+// browser then loads the next page whole, and announces it by its title.
 function showNewPage() {
   const main = document.getElementById("main-content");
   if (!main) return;
@@ -39,7 +39,7 @@ function showNewPage() {
     heading.focus();
   }
 }
-document.body.addEventListener("htmx:afterSettle", (event) => {
+document.body.addEventListener("htmx:afterSwap", (event) => {
   if (event.target instanceof Element && event.target.id === "page") showNewPage();
 });
 document.body.addEventListener("htmx:historyRestore", showNewPage);
