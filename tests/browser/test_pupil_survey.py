@@ -54,6 +54,7 @@ def test_complete_a_survey_with_only_the_keyboard(
     questionnaire = open_survey(phone, live_server, world, settings, clock, BANDS[band])
     tab_to(phone, "Start")
     phone.keyboard.press("Enter")
+    phone.wait_for_url("**/survey/q/1")  # a full page load: its scripts have run
     for number, question in enumerate(questionnaire.questions, start=1):
         phone.wait_for_selector(f"text=Question {number} of {len(questionnaire.questions)}")
         if question.kind == "choice":
@@ -71,6 +72,9 @@ def test_complete_a_survey_with_only_the_keyboard(
             phone.wait_for_selector(f"text=Question {number + 1} of")
             focused = phone.evaluate("document.activeElement.tagName")
             assert focused == "H1", "after the swap, focus is on the new question's heading"
+            following = questionnaire.questions[number].text
+            assert phone.title().startswith(following), "the title names the new question"
+            assert phone.url.endswith(f"/survey/q/{number + 1}"), "the address follows"
         if question.id == "talk_to_someone" or phone.url.find("/survey/help") >= 0:
             phone.wait_for_url("**/survey/help**")
             tab_to(phone, "Carry on")
@@ -81,6 +85,39 @@ def test_complete_a_survey_with_only_the_keyboard(
     phone.wait_for_url("**/survey/thanks")
     assert phone.inner_text("h1") == "Thank you"
     assert run(Response.count()) == 1
+
+
+def test_each_answer_with_javascript_on_is_one_request_and_back_still_works(
+    live_server: str, world: World, settings: Any, clock: Clock, phone: Any
+) -> None:
+    questionnaire = open_survey(phone, live_server, world, settings, clock, 5)
+    phone.click("text=Start")
+    phone.wait_for_url("**/survey/q/1")
+    requests: list[str] = []
+    phone.on(
+        "request",
+        lambda r: (
+            requests.append(f"{r.method} {urlparse(r.url).path}")
+            if r.resource_type in ("document", "fetch", "xhr")
+            else None
+        ),
+    )
+    choices = [q for q in questionnaire.questions[:3] if q.kind == "choice"]
+    for number, question in enumerate(choices, start=1):
+        requests.clear()
+        calm = next(o for o in question.options if not o.safeguarding)
+        answer_and_continue(phone, f"#answer-{calm.value}", number)
+        phone.wait_for_url(f"**/survey/q/{number + 1}")
+        assert requests == [f"POST /survey/q/{number}"], "the answer's response is the next page"
+        assert phone.evaluate("document.activeElement.tagName") == "H1"
+    phone.go_back()
+    phone.wait_for_url("**/survey/q/3")
+    phone.wait_for_selector("text=Question 3 of")
+    phone.go_back()
+    phone.wait_for_url("**/survey/q/2")
+    phone.wait_for_selector("text=Question 2 of")
+    second = next(o for o in choices[1].options if not o.safeguarding)
+    assert phone.is_checked(f"#answer-{second.value}"), "back shows the answer as saved"
 
 
 def test_complete_a_survey_with_javascript_off(

@@ -172,6 +172,79 @@ def test_htmx_requests_are_told_the_new_address(pupil: Any, issued: Issued) -> N
     assert response.headers["hx-push-url"] == "/survey/q/2"
 
 
+HTMX = {"HX-Request": "true"}
+
+
+def test_with_javascript_the_answer_post_returns_the_next_question(
+    pupil: Any, issued: Issued
+) -> None:
+    pupil.get(issued.path)
+    response = post_form(pupil, "/survey/q/1", {"answer": "safe"}, headers=HTMX)
+    assert response.status_code == 200, "no redirect: the next question comes straight back"
+    assert response.headers["hx-push-url"] == "/survey/q/2"
+    soup = BeautifulSoup(response.text, "html.parser")
+    assert "Question 2 of" in soup.select_one(".app-progress").get_text()
+    assert soup.title.get_text().startswith(heading(response)), "the title names the question"
+    assert soup.select_one("form")["action"] == "/survey/q/2"
+    assert run(DraftAnswer.count()) == 1
+
+
+def test_without_javascript_the_answer_post_redirects_to_the_next_question(
+    pupil: Any, issued: Issued
+) -> None:
+    pupil.get(issued.path)
+    response = post_form(pupil, "/survey/q/1", {"answer": "safe"}, follow_redirects=False)
+    assert response.status_code == 302
+    assert response.headers["location"] == "/survey/q/2"
+    assert "hx-push-url" not in response.headers
+
+
+def test_with_javascript_the_next_question_shows_its_saved_answer(
+    pupil: Any, issued: Issued
+) -> None:
+    pupil.get(issued.path)
+    post_form(pupil, "/survey/q/1", {"answer": "safe"})
+    post_form(pupil, "/survey/q/2", {"answer": "dont_know"})
+    back_to_first = post_form(pupil, "/survey/q/1", {"answer": "safe"}, headers=HTMX)
+    soup = BeautifulSoup(back_to_first.text, "html.parser")
+    assert soup.select_one("#answer-dont_know").has_attr("checked"), "question 2 as answered"
+
+
+def test_with_javascript_a_pupil_who_felt_unsafe_still_gets_help_at_once(
+    pupil: Any, issued: Issued
+) -> None:
+    pupil.get(issued.path)
+    response = post_form(pupil, "/survey/q/1", {"answer": "not_safe"}, headers=HTMX)
+    assert response.status_code == 200
+    assert response.headers["hx-push-url"] == "/survey/help?next=/survey/q/2"
+    soup = BeautifulSoup(response.text, "html.parser")
+    assert "0800 1111" in soup.select_one("main").get_text()
+    assert soup.select_one("a.govuk-button")["href"] == "/survey/q/2"
+    assert run(SafeguardingAlert.count()) == 1
+
+
+def test_with_javascript_the_last_answer_shows_the_check_page_with_it(
+    pupil: Any, world: World, settings: Any, clock: Clock
+) -> None:
+    older = issue_for_year(world, settings, clock, year_group=8, reference="OAK-8")
+    pupil.get(older.path)
+    for number in range(1, 16):
+        post_form(pupil, f"/survey/q/{number}", {"skip": "yes"})
+    last = post_form(pupil, "/survey/q/16", {"answer": "Cooking"}, headers=HTMX)
+    assert last.headers["hx-push-url"] == "/survey/check"
+    soup = BeautifulSoup(last.text, "html.parser")
+    assert soup.h1.get_text(strip=True) == "Check your answers"
+    answers = soup.select(".govuk-summary-list__value")
+    assert answers[-1].get_text(strip=True) == "Cooking", "the answer just given is on it"
+
+
+def test_with_javascript_a_refused_answer_stays_at_its_address(pupil: Any, issued: Issued) -> None:
+    pupil.get(issued.path)
+    response = post_form(pupil, "/survey/q/1", {"answer": "ecstatic"}, headers=HTMX)
+    assert response.status_code == 400
+    assert "hx-push-url" not in response.headers, "no new history entry for an error"
+
+
 def test_survey_without_a_link_asks_for_it(pupil: Any) -> None:
     response = pupil.get("/survey")
     assert response.status_code == 404

@@ -22,17 +22,24 @@ function setUpListen(root) {
 }
 setUpListen(document);
 
-// After htmx swaps in the next question, move focus to its heading so screen readers announce
-// it, and set up the new page's components.
-document.body.addEventListener("htmx:afterSwap", (event) => {
+// After htmx shows the next page (an answer's response, or the back button asking the server),
+// set up its components and move focus to its heading, so a screen reader announces the new
+// question. This runs in the same task as the swap, before the page can be seen or read. A tap
+// before htmx has started (on a page still loading) posts the form as without JavaScript: the
+// browser then loads the next page whole, and announces it by its title.
+function showNewPage() {
   const main = document.getElementById("main-content");
   if (!main) return;
   window.speechSynthesis?.cancel();
   initAll({ scope: main });
   setUpListen(main);
-  const heading = main.querySelector("h1, legend h1, .govuk-error-summary");
+  const heading = main.querySelector(".govuk-error-summary, h1");
   if (heading) {
     if (!heading.hasAttribute("tabindex")) heading.setAttribute("tabindex", "-1");
     heading.focus();
   }
+}
+document.body.addEventListener("htmx:afterSwap", (event) => {
+  if (event.target instanceof Element && event.target.id === "page") showNewPage();
 });
+document.body.addEventListener("htmx:historyRestore", showNewPage);
