@@ -37,7 +37,7 @@ from survey_app.settings import Settings, load_settings
 from survey_app.surveys.pages import survey_router
 from survey_app.web import assets
 from survey_app.web.display import register_filters
-from survey_app.web.headers import security_headers
+from survey_app.web.headers import Edge
 from survey_app.web.pages import pages_router
 from survey_app.web.routers import api_router, staff_router
 
@@ -154,7 +154,7 @@ def create_app(settings: Settings | None = None, clock: Clock = system_clock) ->
         engine_.engine.auto_reload = False
         engine_.engine.globals["asset"] = lambda name: f"/static/{manifest[name]}"
 
-    return Litestar(
+    app = Litestar(
         route_handlers=[
             pages_router,
             survey_router,
@@ -182,8 +182,8 @@ def create_app(settings: Settings | None = None, clock: Clock = system_clock) ->
                 secure=secure,
                 httponly=True,
                 samesite="lax",
-                # Assets and the health check never need a session: no database read for them.
-                exclude=["^/static/", "^/healthz$"],
+                # Assets and the health checks never need a session: no database read for them.
+                exclude=["^/static/", "^/healthz$", "^/readyz$"],
             ).middleware
         ],
         csrf_config=CSRFConfig(
@@ -210,7 +210,6 @@ def create_app(settings: Settings | None = None, clock: Clock = system_clock) ->
             UnicodeDecodeError: _not_utf8,
             RequestEntityTooLarge: _too_large,
         },
-        after_request=security_headers,
         # An unexpected error must reach the operator's log, not only the person who met it.
         logging_config=LoggingConfig(log_exceptions="always"),
         on_startup=[open_pool, start_schedule],
@@ -220,3 +219,8 @@ def create_app(settings: Settings | None = None, clock: Clock = system_clock) ->
             backend="gzip", minimum_size=500, gzip_compress_level=6
         ),
     )
+    # Outside Litestar's own exception handling, so it sees every response, including the
+    # refusals that routing and the exception handlers make (Litestar's ``middleware`` runs
+    # only once a route has been found).
+    app.asgi_handler = Edge(app.asgi_handler)
+    return app
