@@ -3,17 +3,20 @@ page in a staff member's browser, or a careless upload can do to the service fro
 
 from __future__ import annotations
 
+import csv
 import json
 from pathlib import Path
 from typing import Any
 
 import pytest
 from bs4 import BeautifulSoup
+from click.testing import CliRunner
 from piccolo.engine.sqlite import SQLiteEngine
 
+from survey_app.cli import main
 from survey_app.db.tables import Placement
 from tests.survey_app.web.test_api import placement_body, token_for
-from tests.world import Clock, World, run, sign_in
+from tests.world import Clock, World, csrf_token, run, sign_in
 
 SECURITY_HEADERS = (
     "content-security-policy",
@@ -136,3 +139,64 @@ def test_readiness_says_plainly_when_the_database_is_unreachable(
     assert "Traceback" not in response.text
     # Liveness never asks the database: the process is up, so a restart would not help.
     assert client.get("/healthz").status_code == 200
+
+
+# CSV cells beyond Python's csv limit --------------------------------------------------------
+
+HEADER = (
+    "pupil_reference,year_group,provider,school,la_team,start_date,planned_end_date,"
+    "hours_per_week,purpose,simplest_version\n"
+)
+GOOD = "OAK-1,8,Meadow Farm,Oak School,,06/01/2027,27/03/2027,9,Practical work,no\n"
+
+
+def _upload(client: Any, text: str) -> Any:
+    return client.post(
+        "/staff/placements/import",
+        files={"file": ("placements.csv", text.encode(), "text/csv")},
+        data={"_csrf_token": csrf_token(client)},
+    )
+
+
+def test_a_cell_longer_than_pythons_csv_limit_is_a_row_error_and_nothing_is_imported(
+    signed_in: Any, world: World
+) -> None:
+    huge = "x" * 200_000
+    row = f"OAK-2,8,Meadow Farm,,,06/01/2027,,9,{huge},no\n"
+    response = _upload(signed_in, HEADER + GOOD + row)
+    assert response.status_code == 400
+    rows = BeautifulSoup(response.text, "html.parser").select("#problems tbody tr")
+    problems = [tuple(td.get_text(strip=True) for td in row.select("td")) for row in rows]
+    assert any(p[:2] == ("3", "purpose") and "longer than" in p[2] for p in problems), problems
+    assert run(Placement.count()) == 0
+
+
+def test_an_unclosed_quote_swallowing_the_rest_of_the_file_is_a_row_error(
+    signed_in: Any, world: World
+) -> None:
+    huge = "x" * 200_000
+    response = _upload(signed_in, HEADER + GOOD + f'OAK-2,8,"{huge}\n')
+    assert response.status_code == 400
+    rows = BeautifulSoup(response.text, "html.parser").select("#problems tbody tr")
+    problems = [tuple(td.get_text(strip=True) for td in row.select("td")) for row in rows]
+    assert problems == [("3", "provider", "this cell is longer than 10,000 characters")]
+    assert run(Placement.count()) == 0
+
+
+def test_a_cell_beyond_even_the_readers_raised_limit_is_a_row_error_from_the_command_line(
+    world: World, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A file given to the command line has no upload cap: the reader's own refusal is words."""
+    monkeypatch.setattr("survey_app.placements.csv_import.READER_CELL_LIMIT", 50_000)
+    limit = csv.field_size_limit(50_000)
+    try:
+        big = tmp_path / "big.csv"
+        big.write_text(HEADER + GOOD + f"OAK-2,8,Meadow Farm,,,06/01/2027,,9,{'x' * 60_000},no\n")
+        email = world.logins["la_officer"][0]
+        result = CliRunner().invoke(main, ["placements", "import", str(big), "--email", email])
+    finally:
+        csv.field_size_limit(limit)
+    assert result.exit_code != 0
+    assert "row 3, column file: this row cannot be read as CSV" in result.output
+    assert "Traceback" not in result.output
+    assert run(Placement.count()) == 0
