@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import csv
 import json
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -15,6 +16,7 @@ from piccolo.engine.sqlite import SQLiteEngine
 
 from survey_app.cli import main
 from survey_app.db.tables import Placement
+from survey_app.settings import SettingsError, load_settings
 from tests.survey_app.web.test_api import placement_body, token_for
 from tests.world import Clock, World, csrf_token, run, sign_in
 
@@ -200,3 +202,66 @@ def test_a_cell_beyond_even_the_readers_raised_limit_is_a_row_error_from_the_com
     assert "row 3, column file: this row cannot be read as CSV" in result.output
     assert "Traceback" not in result.output
     assert run(Placement.count()) == 0
+
+
+# The data folder is private and never served -------------------------------------------------
+
+
+@pytest.fixture
+def planted_secret(settings: Any) -> Iterator[None]:
+    """What a real data folder holds beside the database: the generated secret."""
+    secret = Path(settings.var_dir) / "secret_key"
+    created = not secret.exists()
+    if created:
+        secret.write_text("planted-secret")
+    yield
+    if created:
+        secret.unlink()
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/static/secret_key",
+        "/static/survey.db",
+        "/static/../secret_key",
+        "/static/%2e%2e/secret_key",
+        "/static/..%2fsecret_key",
+        "/static/%2e%2e%2fsecret_key",
+        "/static/css/..%2f..%2fsecret_key",
+        "/static/..%5csecret_key",
+        "/static/%2e%2e/survey.db",
+    ],
+)
+def test_no_file_of_the_data_folder_is_served_under_static(
+    client: Any, planted_secret: None, path: str
+) -> None:
+    response = client.get(path)
+    assert response.status_code == 404
+    assert "planted-secret" not in response.text
+    assert b"SQLite format" not in response.content
+
+
+def test_built_assets_are_not_kept_in_the_data_folder(client: Any, settings: Any) -> None:
+    html = BeautifulSoup(client.get("/").text, "html.parser")
+    name = html.select_one('link[rel="stylesheet"]')["href"].removeprefix("/static/")
+    assert not list(Path(settings.var_dir).rglob(Path(name).name))
+
+
+def test_a_stray_file_in_the_static_folder_is_not_served(client: Any, app: Any) -> None:
+    """Even if the static folder were pointed somewhere holding secrets, only built assets go."""
+    stray = Path(app.state.static_dir) / "secret_key"
+    stray.write_text("planted-secret")
+    try:
+        assert client.get("/static/secret_key").status_code == 404
+    finally:
+        stray.unlink()
+
+
+@pytest.mark.no_database
+def test_the_static_folder_cannot_be_the_data_folder(tmp_path: Path) -> None:
+    environ = {"SURVEY_VAR_DIR": str(tmp_path), "SURVEY_SECRET_KEY": "k"}
+    with pytest.raises(SettingsError, match="SURVEY_STATIC_DIR"):
+        load_settings({**environ, "SURVEY_STATIC_DIR": str(tmp_path)})
+    with pytest.raises(SettingsError, match="SURVEY_STATIC_DIR"):
+        load_settings({**environ, "SURVEY_STATIC_DIR": str(tmp_path.parent)})
