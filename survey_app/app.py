@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import atexit
 import datetime as dt
 import logging
+import shutil
+import tempfile
 import uuid
 from collections.abc import Callable
 from pathlib import Path
@@ -13,10 +16,12 @@ import asyncpg
 from litestar import Litestar, Request, Response
 from litestar.config.compression import CompressionConfig
 from litestar.config.csrf import CSRFConfig
+from litestar.connection import ASGIConnection
 from litestar.datastructures import CacheControlHeader, State
 from litestar.di import Provide
 from litestar.exceptions import NotFoundException
 from litestar.exceptions.http_exceptions import RequestEntityTooLarge
+from litestar.handlers.base import BaseRouteHandler
 from litestar.logging.config import LoggingConfig
 from litestar.openapi.config import OpenAPIConfig
 from litestar.plugins.htmx import HTMXPlugin
@@ -24,6 +29,7 @@ from litestar.plugins.jinja import JinjaTemplateEngine
 from litestar.response import Template
 from litestar.static_files import create_static_files_router
 from litestar.template.config import TemplateConfig
+from litestar.types import Guard
 from piccolo.engine.postgres import PostgresEngine
 
 from survey_app.accounts.sessions import (
@@ -37,7 +43,7 @@ from survey_app.settings import Settings, load_settings
 from survey_app.surveys.pages import survey_router
 from survey_app.web import assets
 from survey_app.web.display import register_filters
-from survey_app.web.headers import security_headers
+from survey_app.web.headers import Edge
 from survey_app.web.pages import pages_router
 from survey_app.web.routers import api_router, staff_router
 
@@ -126,6 +132,30 @@ def _too_large(request: Request, exc: Exception) -> Response[Any]:
     return _plain_error(request, 413, "That was too large to send", detail)
 
 
+def _static_folder(settings: Settings) -> Path:
+    """Where the built assets go: the configured folder, else a new private temporary one.
+
+    Never the data folder (``load_settings`` refuses that): whatever is here may be served.
+    """
+    if settings.static_dir:
+        return Path(settings.static_dir)
+    folder = Path(tempfile.mkdtemp(prefix="survey-static-"))
+    atexit.register(shutil.rmtree, folder, ignore_errors=True)
+    return folder
+
+
+def _only_built_assets(manifest: dict[str, str]) -> Guard:
+    """A guard on the static route: only files this process built are served, so nothing else
+    that finds its way into the folder (a secret, a database) can be fetched by name."""
+    built = frozenset(manifest.values())
+
+    async def guard(connection: ASGIConnection, _: BaseRouteHandler) -> None:
+        if str(connection.path_params.get("file_path", "")).lstrip("/") not in built:
+            raise NotFoundException()
+
+    return guard
+
+
 def create_app(settings: Settings | None = None, clock: Clock = system_clock) -> Litestar:
     """Build the web application for these settings (read from the environment by default)."""
     settings = settings or load_settings()
@@ -133,7 +163,8 @@ def create_app(settings: Settings | None = None, clock: Clock = system_clock) ->
     for table in database.all_tables():
         table._meta.db = engine
     secure = settings.base_url.startswith("https://")
-    manifest = assets.build(Path(settings.var_dir) / "static-build")
+    static_folder = _static_folder(settings)
+    manifest = assets.build(static_folder)
 
     start_schedule, stop_schedule = in_the_background(settings, clock)
 
@@ -154,7 +185,7 @@ def create_app(settings: Settings | None = None, clock: Clock = system_clock) ->
         engine_.engine.auto_reload = False
         engine_.engine.globals["asset"] = lambda name: f"/static/{manifest[name]}"
 
-    return Litestar(
+    app = Litestar(
         route_handlers=[
             pages_router,
             survey_router,
@@ -162,7 +193,8 @@ def create_app(settings: Settings | None = None, clock: Clock = system_clock) ->
             api_router,
             create_static_files_router(
                 path="/static",
-                directories=[Path(settings.var_dir) / "static-build"],
+                directories=[static_folder],
+                guards=[_only_built_assets(manifest)],
                 # Names carry a content hash, so a cached copy can never be stale.
                 cache_control=CacheControlHeader(max_age=31_536_000, public=True, immutable=True),
             ),
@@ -171,7 +203,7 @@ def create_app(settings: Settings | None = None, clock: Clock = system_clock) ->
             "settings": Provide(lambda: settings, sync_to_thread=False, use_cache=True),
             "now": Provide(clock, sync_to_thread=False),
         },
-        state=State({"settings": settings, "clock": clock}),
+        state=State({"settings": settings, "clock": clock, "static_dir": str(static_folder)}),
         stores={"sessions": DatabaseSessionStore(clock)},
         middleware=[
             RotatingSessionConfig(
@@ -182,8 +214,8 @@ def create_app(settings: Settings | None = None, clock: Clock = system_clock) ->
                 secure=secure,
                 httponly=True,
                 samesite="lax",
-                # Assets and the health check never need a session: no database read for them.
-                exclude=["^/static/", "^/healthz$"],
+                # Assets and the health checks never need a session: no database read for them.
+                exclude=["^/static/", "^/healthz$", "^/readyz$"],
             ).middleware
         ],
         csrf_config=CSRFConfig(
@@ -210,7 +242,6 @@ def create_app(settings: Settings | None = None, clock: Clock = system_clock) ->
             UnicodeDecodeError: _not_utf8,
             RequestEntityTooLarge: _too_large,
         },
-        after_request=security_headers,
         # An unexpected error must reach the operator's log, not only the person who met it.
         logging_config=LoggingConfig(log_exceptions="always"),
         on_startup=[open_pool, start_schedule],
@@ -220,3 +251,8 @@ def create_app(settings: Settings | None = None, clock: Clock = system_clock) ->
             backend="gzip", minimum_size=500, gzip_compress_level=6
         ),
     )
+    # Outside Litestar's own exception handling, so it sees every response, including the
+    # refusals that routing and the exception handlers make (Litestar's ``middleware`` runs
+    # only once a route has been found).
+    app.asgi_handler = Edge(app.asgi_handler)
+    return app

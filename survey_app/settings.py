@@ -9,6 +9,8 @@ from pathlib import Path
 
 import msgspec
 
+from survey_app.private_files import FILE_MODE, private_folder
+
 PREFIX = "SURVEY_"
 
 
@@ -19,8 +21,12 @@ class SettingsError(Exception):
 class Settings(msgspec.Struct, frozen=True, kw_only=True):
     """Everything the service can be told, one field per ``SURVEY_<NAME>`` variable."""
 
-    #: Where the service keeps its SQLite file and generated secret.
+    #: Where the service keeps its SQLite file and generated secret (created readable by the
+    #: service's user only).
     var_dir: str = "var"
+    #: Where the fingerprinted static files are built and served from; never the data folder.
+    #: Empty means a new private temporary folder for each server process.
+    static_dir: str = ""
     #: ``sqlite:///path`` or ``postgresql://user:pass@host:port/db``; empty means ``var/survey.db``.
     database_url: str = ""
     #: Database connections kept open per server process; 0 opens one per query.
@@ -122,9 +128,28 @@ def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
         raise SettingsError(
             f"{PREFIX}REMINDER_DAYS must be whole numbers separated by commas, like 7,14"
         ) from None
+    _check_static_dir(settings)
     if not settings.secret_key:
         settings = msgspec.structs.replace(settings, secret_key=_stored_secret(settings.var_dir))
     return settings
+
+
+def _check_static_dir(settings: Settings) -> None:
+    """Static files are served to anyone: their folder must not hold, or be, the data folder."""
+    if not settings.static_dir:
+        return
+    static = Path(settings.static_dir).resolve()
+    data = [Path(settings.var_dir).resolve()]
+    if not settings.is_postgres:
+        data.append(
+            Path(settings.resolved_database_url.removeprefix("sqlite:///")).resolve().parent
+        )
+    for folder in data:
+        if static == folder or static in folder.parents or folder in static.parents:
+            raise SettingsError(
+                f"{PREFIX}STATIC_DIR ({static}) must be a folder of its own, apart from the "
+                f"data folder {folder}: everything in it may be served to anyone"
+            )
 
 
 def _stored_secret(var_dir: str) -> str:
@@ -132,11 +157,11 @@ def _stored_secret(var_dir: str) -> str:
     path = Path(var_dir) / "secret_key"
     if path.exists():
         return path.read_text().strip()
-    path.parent.mkdir(parents=True, exist_ok=True)
+    private_folder(path.parent)
     secret = secrets.token_urlsafe(48)
     # O_EXCL so two processes starting together agree on one secret.
     try:
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, FILE_MODE)
     except FileExistsError:
         return path.read_text().strip()
     with os.fdopen(fd, "w") as handle:

@@ -11,14 +11,20 @@ from survey_app.accounts.scoping import Actor
 from survey_app.accounts.users import actor_for_api_token, actor_for_user
 
 
-async def current_actor(request: ASGIConnection) -> Actor:
-    """The actor for this request; raises ``NotAuthorizedException`` when nobody is signed in."""
+async def current_actor(request: ASGIConnection, sessions: bool = True) -> Actor:
+    """The actor for this request; raises ``NotAuthorizedException`` when nobody is signed in.
+
+    ``sessions=False`` (the API) counts only a bearer token: a browser sends the session cookie
+    with any cross-site request, so a cookie there would let another site's page act as the user.
+    """
     header = request.headers.get("authorization", "")
     if header.lower().startswith("bearer "):
         actor = await actor_for_api_token(header[7:].strip())
         if actor is None:
             raise NotAuthorizedException("The API token is not valid or has been revoked")
         return actor
+    if not sessions:
+        raise NotAuthorizedException("Send an API token: Authorization: Bearer <token>")
     session = request.session if "session" in request.scope else {}
     user_id = session.get("user_id")
     signed_in_at = session.get("signed_in_at")

@@ -1,10 +1,11 @@
 """Who may open which staff page: Litestar guards, so no handler repeats a role check.
 
-The staff and API routers run ``signed_in`` first: it finds the actor (a bearer token or a
-signed-in session) and keeps it on the request's state, where the ``actor`` dependency reads
-it. A handler that only some roles may use names one of the role guards below. Adding a role
-starts in ``accounts/scoping.py`` (the ``Role`` enum, its label and ``scope``); then give it to
-the guards here that should let it in. A role no guard names is let into nothing.
+The staff router runs ``signed_in`` first and the API router ``api_client``: each finds the
+actor (a signed-in session or a bearer token; the API takes only the token) and keeps it on
+the request's state, where the ``actor`` dependency reads it. A handler that only some roles
+may use names one of the role guards below. Adding a role starts in ``accounts/scoping.py``
+(the ``Role`` enum, its label and ``scope``); then give it to the guards here that should let
+it in. A role no guard names is let into nothing.
 """
 
 from __future__ import annotations
@@ -26,6 +27,11 @@ Guard = Callable[[ASGIConnection, BaseRouteHandler], Awaitable[None]]
 async def signed_in(connection: ASGIConnection, _: BaseRouteHandler) -> None:
     """Let in anyone signed in (or holding a valid API token); everyone else is asked to sign in."""
     connection.state.actor = await current_actor(connection)
+
+
+async def api_client(connection: ASGIConnection, _: BaseRouteHandler) -> None:
+    """The API's ``signed_in``: a bearer token only, never the browser's session cookie."""
+    connection.state.actor = await current_actor(connection, sessions=False)
 
 
 def actor_of(request: Request) -> Actor:

@@ -13,6 +13,7 @@ from piccolo.engine.base import Engine
 from piccolo.engine.postgres import PostgresEngine
 from piccolo.engine.sqlite import SQLiteEngine, SQLiteTransaction, TransactionType
 
+from survey_app.private_files import private_file, private_folder, tighten
 from survey_app.settings import Settings
 
 BUSY_TIMEOUT_MS = 30_000
@@ -186,7 +187,12 @@ def engine_for(settings: Settings, server: bool = False) -> Engine[Any]:
     if settings.is_postgres:
         return PostgresEngine(config={"dsn": url})
     path = url.removeprefix("sqlite:///")
-    Path(path).parent.mkdir(parents=True, exist_ok=True)
+    private_folder(Path(path).parent)
+    # Created owner-only before SQLite opens it: SQLite gives its WAL and shared-memory files
+    # the database file's permissions. Those left by an older version are tightened too.
+    private_file(Path(path))
+    for suffix in ("-wal", "-shm"):
+        tighten(Path(path + suffix))
     return DurableSQLiteEngine(
         path=path,
         timeout=BUSY_TIMEOUT_MS / 1000,

@@ -14,6 +14,7 @@ import subprocess
 from pathlib import Path
 from urllib.parse import unquote, urlsplit, urlunsplit
 
+from survey_app.private_files import private_file, private_folder
 from survey_app.settings import Settings
 
 
@@ -37,8 +38,20 @@ def postgres_tool(name: str) -> str:
 
 def backup(settings: Settings, target: Path) -> None:
     """Write a consistent copy of the whole database to ``target`` while the service runs."""
-    if target.exists():
-        raise BackupError(f"{target} already exists: choose a new file name")
+    # Created owner-only (and atomically: never over an existing file) before anything is
+    # written to it: a backup holds every pupil's answers.
+    try:
+        private_file(target, exclusive=True)
+    except FileExistsError:
+        raise BackupError(f"{target} already exists: choose a new file name") from None
+    try:
+        _backup(settings, target)
+    except BaseException:
+        target.unlink(missing_ok=True)
+        raise
+
+
+def _backup(settings: Settings, target: Path) -> None:
     if settings.is_postgres:
         _run(
             postgres_tool("pg_dump"),
@@ -80,7 +93,8 @@ def restore(settings: Settings, source: Path) -> None:
         return
     _check_sqlite_backup(source)
     target = _sqlite_path(settings)
-    target.parent.mkdir(parents=True, exist_ok=True)
+    private_folder(target.parent)
+    private_file(target)
     # The backup API writes every page under one lock: readers see the old or the new database.
     with sqlite3.connect(source) as backup_copy, sqlite3.connect(target) as live:
         backup_copy.backup(live)

@@ -35,6 +35,13 @@ COLUMNS = (
 )
 REQUIRED = ("pupil_reference", "year_group", "provider", "start_date", "hours_per_week")
 MAX_ROWS = 50_000
+#: No column needs more (the longest, purpose, takes 1,000); a longer cell is a row error.
+MAX_CELL_CHARACTERS = 10_000
+#: Python's csv reader stops with an exception at 131,072 characters a cell, which reached the
+#: user as a 500. Uploads are capped at 10 MB before they are read, so the reader may take any
+#: cell up to this; each is then checked against ``MAX_CELL_CHARACTERS`` where its column can be
+#: named. Beyond this (a file from the command line) the row is still refused in words.
+READER_CELL_LIMIT = 16 * 1024 * 1024
 
 
 class RowError(msgspec.Struct, frozen=True):
@@ -54,9 +61,39 @@ class ImportResult(msgspec.Struct, frozen=True):
 
 def _rows(data: bytes) -> tuple[list[str], Iterator[list[str]]]:
     text = data.decode("utf-8-sig")
+    # The limit is process-wide; raising it only lets other readers take longer cells too.
+    csv.field_size_limit(max(csv.field_size_limit(), READER_CELL_LIMIT))
     reader = csv.reader(io.StringIO(text, newline=""))
     header = [name.strip().lower().replace(" ", "_") for name in next(reader, [])]
     return header, reader
+
+
+def _numbered(reader: Iterator[list[str]]) -> Iterator[tuple[int, list[str] | RowError]]:
+    """Each record with its row number (the header is row 1); a record the reader cannot read
+    ends the file as a row error rather than an exception."""
+    number = 1
+    while True:
+        number += 1
+        try:
+            row = next(reader)
+        except StopIteration:
+            return
+        except csv.Error as error:
+            yield number, RowError(number, "file", f"this row cannot be read as CSV: {error}")
+            return
+        yield number, row
+
+
+def _too_long(number: int, header: list[str], row: list[str]) -> list[RowError]:
+    return [
+        RowError(
+            number,
+            header[index] if index < len(header) else f"column {index + 1}",
+            f"this cell is longer than {MAX_CELL_CHARACTERS:,} characters",
+        )
+        for index, cell in enumerate(row)
+        if len(cell) > MAX_CELL_CHARACTERS
+    ]
 
 
 async def _lookups(actor: Actor) -> tuple[dict[str, int], dict[str, int]]:
@@ -144,13 +181,21 @@ async def import_placements(
     errors = []
     seen: dict[tuple[str, str, int, dt.date], int] = {}
     total = 0
-    for number, row in enumerate(reader, start=2):
+    for number, row in _numbered(reader):
+        if isinstance(row, RowError):
+            errors.append(row)
+            break
         if not any(cell.strip() for cell in row):
             continue
         total += 1
         if number > MAX_ROWS + 1:
             errors.append(RowError(number, "file", f"a file can hold at most {MAX_ROWS} rows"))
             break
+        if too_long := _too_long(number, header, row):
+            errors += too_long
+            if progress:
+                progress(1)
+            continue
         cells = dict(zip(header, row, strict=False))
         placement, row_errors = _check_row(number, cells, actor, providers, schools)
         errors += row_errors

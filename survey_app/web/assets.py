@@ -1,6 +1,7 @@
 """Static files under fingerprinted names, so browsers can cache them for a year.
 
-At start-up every file in ``static/`` is copied to ``var/static-build/`` as ``name.<hash>.ext``;
+At start-up every file in ``static/`` is copied to the static folder (``SURVEY_STATIC_DIR``, by
+default a private temporary folder; never the data folder) as ``name.<hash>.ext``;
 templates ask ``asset("css/site.css")`` for the current name. A changed file gets a new name, so
 a cached copy is never stale. JavaScript imports of other static files are rewritten to match.
 """

@@ -1,28 +1,64 @@
-"""Response headers: security headers on everything, no caching on private pages."""
+"""Response headers: security headers on everything, no caching on private pages.
+
+The security headers are set by ``Edge``, an ASGI middleware wrapped around the whole
+application rather than an ``after_request`` hook: a hook runs only for a handler's own
+response, so refusals made before or around a handler (404, 405, the CSRF 403, 401, 413, an
+exception handler's page, a static file) went out without them.
+"""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from litestar import Response
+from litestar.datastructures import MutableScopeHeaders
+from litestar.types import ASGIApp, HTTPScope, Message, Receive, Scope, Send
 
 CONTENT_SECURITY_POLICY = (
     "default-src 'self'; img-src 'self' data:; object-src 'none'; base-uri 'none'; "
     "frame-ancestors 'none'; form-action 'self'"
 )
 
-
-def security_headers(response: Response[Any]) -> Response[Any]:
-    """Headers every response carries."""
-    response.headers.setdefault("X-Content-Type-Options", "nosniff")
-    response.headers.setdefault("Referrer-Policy", "no-referrer")
-    response.headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
+SECURITY_HEADERS = {
+    "X-Content-Type-Options": "nosniff",
+    "Referrer-Policy": "no-referrer",
+    "Content-Security-Policy": CONTENT_SECURITY_POLICY,
     # Browsers ignore this over plain http, so it is safe to send always.
-    response.headers.setdefault("Strict-Transport-Security", "max-age=31536000; includeSubDomains")
-    return response
+    "Strict-Transport-Security": "max-age=31536000; includeSubDomains",
+}
+
+
+class Edge:
+    """Around the whole application: every response gets the security headers, and a ``HEAD``
+    is answered as the ``GET`` it stands for, without the body (monitoring tools use ``HEAD``;
+    Litestar would otherwise refuse it with a 405 on every page)."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        head = cast("HTTPScope", scope)["method"] == "HEAD"
+        if head:
+            scope = cast("HTTPScope", {**scope, "method": "GET"})
+
+        async def send_with_headers(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                headers = MutableScopeHeaders.from_message(message)
+                for name, value in SECURITY_HEADERS.items():
+                    if name not in headers:
+                        headers[name] = value
+            elif head and message["type"] == "http.response.body":
+                # The same headers (Content-Length included) as the GET, and no body.
+                message = {**message, "body": b""}
+            await send(message)
+
+        await self.app(scope, receive, send_with_headers)
 
 
 def private_page(response: Response[Any]) -> Response[Any]:
-    """Survey and signed-in pages: as above, and never stored by a browser or proxy."""
+    """Survey and signed-in pages are never stored by a browser or proxy."""
     response.headers["Cache-Control"] = "no-store"
-    return security_headers(response)
+    return response

@@ -1,8 +1,9 @@
 """The two doors staff come through, each a parent router over the features' own routers.
 
-``/staff`` (pages) and ``/api/v1`` (JSON) both run the ``signed_in`` guard first, so every
-handler below them has an ``actor``; role checks are guards on the features' routers and
-handlers (``accounts/guards.py``). A new feature's pages join ``staff_router`` here.
+``/staff`` (pages) runs the ``signed_in`` guard first and ``/api/v1`` (JSON) ``api_client``
+(bearer tokens only), so every handler below them has an ``actor``; role checks are guards on
+the features' routers and handlers (``accounts/guards.py``). A new feature's pages join
+``staff_router`` here.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ from litestar.di import Provide
 from litestar.exceptions import HTTPException, NotAuthorizedException, NotFoundException
 from litestar.response import Redirect
 
-from survey_app.accounts.guards import actor_of, signed_in
+from survey_app.accounts.guards import actor_of, api_client, signed_in
 from survey_app.accounts.pages import public_routes
 from survey_app.chasing.pages import chasing_pages
 from survey_app.organisations.api import organisation_api
@@ -66,7 +67,7 @@ staff_router = Router(
 
 api_router = Router(
     path="/api/v1",
-    guards=[signed_in],
+    guards=[api_client],
     dependencies={"actor": Provide(actor_of, sync_to_thread=False)},
     route_handlers=[organisation_api, placement_api, report_api],
     # NotFoundException named too: the app-level HTML 404 handler is otherwise more specific.

@@ -29,6 +29,7 @@ from survey_app.db.tables import (
     StaffUser,
 )
 from survey_app.surveys.invitations import issue_due
+from tests.survey_app.web.test_api import token_for
 from tests.world import (
     PASSWORD,
     Clock,
@@ -42,7 +43,7 @@ from tests.world import (
 
 
 def test_unexpected_error_shows_a_reference_not_a_stack_trace(
-    signed_in: Any, world: World, monkeypatch: pytest.MonkeyPatch, caplog: Any
+    signed_in: Any, world: World, clock: Clock, monkeypatch: pytest.MonkeyPatch, caplog: Any
 ) -> None:
     async def broken(*args: Any) -> None:
         raise RuntimeError("database password is hunter2")
@@ -50,7 +51,10 @@ def test_unexpected_error_shows_a_reference_not_a_stack_trace(
     monkeypatch.setattr("survey_app.reporting.access.provider_report", broken)
     with caplog.at_level(logging.ERROR):
         page = signed_in.get(f"/staff/providers/{world.provider}")
-        api = signed_in.get(f"/api/v1/providers/{world.provider}/report")
+        api = signed_in.get(
+            f"/api/v1/providers/{world.provider}/report",
+            headers=token_for(world, "la_officer", clock),
+        )
     assert page.status_code == 500 and api.status_code == 500
     reference = BeautifulSoup(page.text, "html.parser").select_one("#reference").get_text()
     assert "hunter2" not in page.text and "Traceback" not in page.text
@@ -529,9 +533,10 @@ def test_privacy_notices_are_published(client: Any) -> None:
 
 
 def test_every_response_carries_the_security_headers(
-    signed_in: Any, world: World, issued: Any, pupil: Any
+    signed_in: Any, world: World, issued: Any, pupil: Any, clock: Clock
 ) -> None:
     pupil.get(issued.path)
+    signed_in.headers.update(token_for(world, "la_officer", clock))
     for client, path in [
         (pupil, "/"),
         (pupil, "/survey"),

@@ -14,6 +14,7 @@ from typing import Any
 
 from bs4 import BeautifulSoup
 
+from tests.survey_app.web.test_api import token_for
 from tests.world import Clock, World, give_responses, issue_for_year, sign_in
 
 #: A day in the summer term 2026: complete, so published, on the suite's clock (23 Nov 2026).
@@ -45,6 +46,7 @@ def test_older_pupils_band_cannot_be_subtracted_from_the_totals_on_page_csv_or_j
         world, settings, clock, 1, year_group=5, answers=WORRIED, when=LAST_TERM, prefix="Y5"
     )
     sign_in(client, world, "provider_staff")
+    client.headers.update(token_for(world, "provider_staff", clock))
     soup = page(client, f"/staff/providers/{world.provider}")
     felt_safe = cells(soup, '#indicators tr[data-indicator="felt_safe"]')
     assert felt_safe[0] == "6", "the totals are still shown: six pupils is enough"
@@ -70,6 +72,7 @@ def test_one_more_response_changes_nothing_a_provider_can_see_until_k_more_have_
 ) -> None:
     give_responses(world, settings, clock, 6, answers=HAPPY, when=LAST_TERM)
     sign_in(client, world, "provider_staff")
+    client.headers.update(token_for(world, "provider_staff", clock))
     api = f"/api/v1/providers/{world.provider}/report"
     before = client.get(api).json()
     before_page = page(client, f"/staff/providers/{world.provider}").select_one("main")
@@ -83,6 +86,7 @@ def test_one_more_response_changes_nothing_a_provider_can_see_until_k_more_have_
     clock.now = dt.datetime(2027, 1, 6, 10, 0, tzinfo=dt.UTC)
     client.cookies.clear()
     sign_in(client, world, "provider_staff")
+    client.headers.update(token_for(world, "provider_staff", clock))
     assert client.get(api).json() == before
     # Four more (five new in all) and the figures move, by five pupils at once.
     give_responses(
@@ -112,6 +116,7 @@ def test_a_withheld_providers_pupils_cannot_be_read_off_the_area_figure_beside_i
     )
     give_responses(world, settings, clock, 1, answers=WORRIED, when=LAST_TERM, prefix="A")
     sign_in(client, world, "provider_staff")
+    client.headers.update(token_for(world, "provider_staff", clock))
     api = f"/api/v1/providers/{world.provider}/report"
 
     def area_figures() -> dict[str, Any]:
@@ -135,6 +140,7 @@ def test_area_summary_hides_the_response_rate_when_the_number_answering_is_hidde
         issue_for_year(world, settings, clock, reference=f"WAIT-{n}")
     give_responses(world, settings, clock, 1, answers=HAPPY)
     sign_in(client, world, "la_officer")
+    client.headers.update(token_for(world, "la_officer", clock))
     volume = page(client, "/staff/area").select_one("#volume").get_text(" ", strip=True)
     assert volume.startswith("[c] pupils answered")
     assert "%" not in volume, "6 invited at 17% gives away the one pupil hidden as [c]"

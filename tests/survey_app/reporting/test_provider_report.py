@@ -8,6 +8,7 @@ from typing import Any
 from bs4 import BeautifulSoup
 from litestar.testing import TestClient
 
+from tests.survey_app.web.test_api import token_for
 from tests.world import Clock, Issued, World, complete_survey, sign_in
 
 
@@ -27,6 +28,7 @@ def test_provider_staff_see_suppressed_figures_la_sees_counts(
         assert "Follow up" not in placements
     with TestClient(app, base_url="http://testserver.local") as officer:
         sign_in(officer, world, "la_officer")
+        officer.headers.update(token_for(world, "la_officer", clock))
         report = officer.get(f"/api/v1/providers/{world.provider}/report").json()
         felt_safe = next(i for i in report["indicators"] if i["key"] == "felt_safe")
         assert felt_safe["positive"] == 1 and not report["disclosure_controlled"]

@@ -12,6 +12,7 @@ from bs4 import BeautifulSoup
 from pypdf import PdfReader
 
 from survey_app.db.tables import Answer
+from tests.survey_app.web.test_api import token_for
 from tests.world import Clock, World, give_responses, run, sign_in
 
 HAPPY = {"felt_safe": "very_safe", "overall_rating": "good"}
@@ -90,6 +91,7 @@ def test_provider_staff_see_totals_and_released_comments_only(
         world, settings, clock, 6, answers=HAPPY, comment="The staff were kind.", when=LAST_TERM
     )
     sign_in(client, world, "provider_staff")
+    client.headers.update(token_for(world, "provider_staff", clock))
     soup = page(client, f"/staff/providers/{world.provider}")
     assert "The staff were kind." not in soup.get_text(), "not reviewed yet"
     assert not soup.select("a[href^='/staff/placements/']"), "no pupil's placement"
@@ -155,6 +157,7 @@ def test_school_contact_sees_each_of_their_pupils_and_protected_totals(
         world, settings, clock, 3, school=world.second_school, answers=HAPPY, prefix="ELM"
     )
     sign_in(client, world, "school_contact")
+    client.headers.update(token_for(world, "school_contact", clock))
     soup = page(client, "/staff/my-school")
     pupils = soup.select(".app-pupil")
     assert len(pupils) == 2, "only their own school's pupils"
@@ -173,6 +176,7 @@ def test_area_summary_is_for_la_staff_and_ready_to_publish(
         world, settings, clock, 3, provider=world.second_provider, answers=WORRIED, prefix="Q"
     )
     sign_in(client, world, "la_officer")
+    client.headers.update(token_for(world, "la_officer", clock))
     soup = page(client, "/staff/area")
     assert cells(soup, '#headlines tr[data-indicator="felt_safe"]') == ["80%", "15"]
     rows = {tr["data-provider"]: tr for tr in soup.select("#providers tbody tr")}
@@ -189,8 +193,9 @@ def test_area_summary_is_for_la_staff_and_ready_to_publish(
     assert with_school.select_one("#spot-checks") is not None
 
 
-def test_area_summary_is_refused_outside_the_la(client: Any, world: World) -> None:
+def test_area_summary_is_refused_outside_the_la(client: Any, world: World, clock: Clock) -> None:
     sign_in(client, world, "provider_staff")
+    client.headers.update(token_for(world, "provider_staff", clock))
     assert client.get("/staff/area").status_code == 404
     assert client.get("/api/v1/area-summary").status_code == 404
 
