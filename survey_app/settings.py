@@ -9,7 +9,7 @@ from pathlib import Path
 
 import msgspec
 
-from survey_app.private_files import FILE_MODE, private_folder
+from survey_app.ops.private_files import FILE_MODE, private_folder
 
 PREFIX = "SURVEY_"
 

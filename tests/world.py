@@ -420,3 +420,13 @@ def give_responses(
                 given.append(answer_for(question, option))
         run(save_response(invitation["id"], questionnaire, given, moment))
     return ids
+
+
+def token_for(world: World, who: str, clock: Clock) -> dict[str, str]:
+    """An Authorization header with a fresh API token of one of the world's users."""
+    from survey_app.accounts.users import create_api_token
+    from survey_app.db.tables import StaffUser
+
+    email = world.logins[who][0]
+    user = run(StaffUser.select(StaffUser.id).where(StaffUser.email == email).first())
+    return {"Authorization": f"Bearer {run(create_api_token(user['id'], 'test', clock.now))}"}

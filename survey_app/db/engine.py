@@ -13,7 +13,7 @@ from piccolo.engine.base import Engine
 from piccolo.engine.postgres import PostgresEngine
 from piccolo.engine.sqlite import SQLiteEngine, SQLiteTransaction, TransactionType
 
-from survey_app.private_files import private_file, private_folder, tighten
+from survey_app.ops.private_files import private_file, private_folder, tighten
 from survey_app.settings import Settings
 
 BUSY_TIMEOUT_MS = 30_000

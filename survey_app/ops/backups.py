@@ -14,7 +14,7 @@ import subprocess
 from pathlib import Path
 from urllib.parse import unquote, urlsplit, urlunsplit
 
-from survey_app.private_files import private_file, private_folder
+from survey_app.ops.private_files import private_file, private_folder
 from survey_app.settings import Settings
 
 

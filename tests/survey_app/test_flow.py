@@ -12,7 +12,7 @@ from litestar.testing import TestClient
 from PIL import Image
 
 from questionnaires.loader import current
-from tests.world import World, complete_survey, post_form
+from tests.world import Clock, World, complete_survey, post_form, token_for
 
 
 def page(response: Any) -> BeautifulSoup:
@@ -35,7 +35,9 @@ def record_placement(client: Any, world: World, **overrides: str) -> Any:
     return post_form(client, "/staff/placements/new", data, follow_redirects=False)
 
 
-def test_placement_to_report_end_to_end(signed_in: Any, world: World, app: Any) -> None:
+def test_placement_to_report_end_to_end(
+    signed_in: Any, world: World, app: Any, clock: Clock
+) -> None:
     created = record_placement(signed_in, world)
     assert created.status_code == 302
     placement_url = created.headers["location"]
@@ -76,7 +78,9 @@ def test_placement_to_report_end_to_end(signed_in: Any, world: World, app: Any) 
         again = pupil.get(path)
         assert page(again).h1.get_text(strip=True) == "You have already answered"
 
-    report = signed_in.get(f"/api/v1/providers/{world.provider}/report").json()
+    report = signed_in.get(
+        f"/api/v1/providers/{world.provider}/report", headers=token_for(world, "la_officer", clock)
+    ).json()
     assert (report["invitations"], report["responses"], report["response_rate"]) == (1, 1, 1.0)
     by_key = {row["key"]: row for row in report["indicators"]}
     assert by_key["felt_safe"]["positive"] == 1

@@ -29,7 +29,6 @@ from survey_app.db.tables import (
     StaffUser,
 )
 from survey_app.surveys.invitations import issue_due
-from tests.survey_app.web.test_api import token_for
 from tests.world import (
     PASSWORD,
     Clock,
@@ -39,6 +38,7 @@ from tests.world import (
     post_form,
     run,
     sign_in,
+    token_for,
 )
 
 

@@ -14,8 +14,7 @@ from typing import Any
 
 from bs4 import BeautifulSoup
 
-from tests.survey_app.web.test_api import token_for
-from tests.world import Clock, World, give_responses, issue_for_year, sign_in
+from tests.world import Clock, World, give_responses, issue_for_year, sign_in, token_for
 
 #: A day in the summer term 2026: complete, so published, on the suite's clock (23 Nov 2026).
 LAST_TERM = dt.datetime(2026, 7, 1, 10, 0, tzinfo=dt.UTC)

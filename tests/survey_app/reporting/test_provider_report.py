@@ -8,8 +8,7 @@ from typing import Any
 from bs4 import BeautifulSoup
 from litestar.testing import TestClient
 
-from tests.survey_app.web.test_api import token_for
-from tests.world import Clock, Issued, World, complete_survey, sign_in
+from tests.world import Clock, Issued, World, complete_survey, sign_in, token_for
 
 
 def test_provider_staff_see_suppressed_figures_la_sees_counts(

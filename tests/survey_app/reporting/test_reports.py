@@ -12,8 +12,7 @@ from bs4 import BeautifulSoup
 from pypdf import PdfReader
 
 from survey_app.db.tables import Answer
-from tests.survey_app.web.test_api import token_for
-from tests.world import Clock, World, give_responses, run, sign_in
+from tests.world import Clock, World, give_responses, run, sign_in, token_for
 
 HAPPY = {"felt_safe": "very_safe", "overall_rating": "good"}
 #: A day in the summer term 2026: complete, so published, on the suite's clock (23 Nov 2026).

@@ -6,15 +6,8 @@ from typing import Any
 
 import pytest
 
-from survey_app.accounts.users import create_api_token
-from survey_app.db.tables import Invitation, Placement, StaffUser
-from tests.world import Clock, World, run
-
-
-def token_for(world: World, who: str, clock: Clock) -> dict[str, str]:
-    email = world.logins[who][0]
-    user = run(StaffUser.select(StaffUser.id).where(StaffUser.email == email).first())
-    return {"Authorization": f"Bearer {run(create_api_token(user['id'], 'test', clock.now))}"}
+from survey_app.db.tables import Invitation, Placement
+from tests.world import Clock, World, run, token_for
 
 
 @pytest.fixture

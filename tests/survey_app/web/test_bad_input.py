@@ -22,8 +22,8 @@ from survey_app.db.tables import (
     Response,
     SafeguardingAlert,
 )
-from tests.survey_app.web.test_api import placement_body, token_for
-from tests.world import Issued, csrf_token, run
+from tests.survey_app.web.test_api import placement_body
+from tests.world import Issued, csrf_token, run, token_for
 
 FUZZ = settings(
     max_examples=150,

@@ -17,8 +17,8 @@ from piccolo.engine.sqlite import SQLiteEngine
 from survey_app.cli import main
 from survey_app.db.tables import Placement
 from survey_app.settings import SettingsError, load_settings
-from tests.survey_app.web.test_api import placement_body, token_for
-from tests.world import Clock, World, csrf_token, run, sign_in
+from tests.survey_app.web.test_api import placement_body
+from tests.world import Clock, World, csrf_token, run, sign_in, token_for
 
 SECURITY_HEADERS = (
     "content-security-policy",

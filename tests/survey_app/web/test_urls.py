@@ -15,8 +15,7 @@ from litestar.testing import TestClient
 from survey_app.accounts.password_reset import request_reset
 from survey_app.db.tables import Invitation, LocalAuthority, OutboxMessage, Placement, Provider
 from survey_app.ops.schedule import run_scheduled_work
-from tests.survey_app.web.test_api import token_for
-from tests.world import Clock, World, complete_survey, placement_row, run, sign_in
+from tests.world import Clock, World, complete_survey, placement_row, run, sign_in, token_for
 
 #: The council serves the service under a path on its own site; the proxy strips the prefix.
 PREFIX = "https://council.example/learner-voice"
