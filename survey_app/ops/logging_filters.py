@@ -12,8 +12,12 @@ from __future__ import annotations
 
 import logging
 import re
+import sys
 from collections.abc import Iterable
 from typing import Any
+
+from litestar.exceptions import HTTPException
+from litestar.types import Scope
 
 #: Paths whose next segment is a secret. ``/staff/invitation/`` is for staff invitations.
 TOKEN_PATH = re.compile(r"(/s/|/staff/password-reset/|/staff/invitation/)[^/?#\s\"'<>]+")
@@ -56,3 +60,18 @@ def install(names: Iterable[str] = LOGGERS) -> None:
         for target in (logger, *logger.handlers):
             if not any(isinstance(f, RedactTokens) for f in target.filters):
                 target.addFilter(RedactTokens())
+
+
+def log_exception(logger: Any, scope: Scope, traceback: list[str]) -> None:
+    """Litestar's exception log line, with routine refusals kept out of the error log.
+
+    A 401 (not signed in) or 404 (no such page, or not yours) happens all day and is not a
+    fault: one INFO line, no traceback, so real errors stand out. Anything else is an error
+    with its traceback. The path is redacted either way.
+    """
+    error = sys.exc_info()[1]
+    path = redact(str(scope.get("path", "")))
+    if isinstance(error, HTTPException) and error.status_code < 500:
+        logger.info("%s %s: %s", error.status_code, path, type(error).__name__)
+    else:
+        logger.exception("Uncaught exception (connection_type=%s, path=%r):", scope["type"], path)
