@@ -184,6 +184,14 @@ async def provider_slips(
         .order_by(placement_path(Invitation).pupil_reference)
     )
     slips = [_slip(settings, row) for row in rows]
+    # Each slip carries a pupil's QR code and short code: record who printed whose.
+    await record(
+        "invitation.slips_viewed",
+        now=now,
+        actor=actor,
+        object_type="provider",
+        object_id=provider_id,
+    )
     return _page("slips", actor, title=f"QR slips: {provider['name']}", slips=slips)
 
 
@@ -204,6 +212,13 @@ async def one_slip(
     )
     if row is None:
         raise await refuse(actor, "invitation", invitation_id, now)
+    await record(
+        "invitation.slip_viewed",
+        now=now,
+        actor=actor,
+        object_type="invitation",
+        object_id=invitation_id,
+    )
     return _page("slips", actor, title=f"QR slip: {row['reference']}", slips=[_slip(settings, row)])
 
 
