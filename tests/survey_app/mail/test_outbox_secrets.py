@@ -139,3 +139,39 @@ def test_demo_mode_shows_links_on_the_outbox_page_only_for_the_demo_la(
     )
     link = reset_link_in(outbox_text(demo_client))
     assert demo_client.get(link).status_code == 200, "the demo user can follow it"
+
+
+def test_upgrading_takes_working_links_out_of_messages_already_delivered(
+    world: World, clock: Clock
+) -> None:
+    """Bodies written before links were sealed: delivered ones lose them, waiting ones go whole."""
+    from importlib import import_module
+
+    migration = import_module(
+        "survey_app.db.piccolo_migrations.survey_app_0019_outbox_sealed_secrets"
+    )
+    link = "https://voice.example/staff/password-reset/LiveTokenFromBeforeTheUpgrade"
+    body = f"To choose a new password, open this link:\n{link}\n\nShort code: K7PX-2M9Q\n"
+    for key, status in (("delivered", "sent"), ("waiting", "pending")):
+        run(
+            OutboxMessage.insert(
+                OutboxMessage(
+                    local_authority=world.la,
+                    dedupe_key=key,
+                    kind="password_reset",
+                    recipient="someone@example.test",
+                    subject="Reset your Learner voice password",
+                    body=body,
+                    status=status,
+                    next_attempt_at=clock.now,
+                    created_at=clock.now,
+                )
+            )
+        )
+    manager = run(migration.forwards())
+    for step in manager.raw:
+        run(step())
+    bodies = {r["dedupe_key"]: r["body"] for r in run(OutboxMessage.select())}
+    assert "LiveTokenFromBeforeTheUpgrade" not in bodies["delivered"]
+    assert "K7PX-2M9Q" not in bodies["delivered"] and HIDDEN in bodies["delivered"]
+    assert bodies["waiting"] == body, "a message still to be sent keeps its working link"
