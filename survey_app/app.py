@@ -38,6 +38,7 @@ from survey_app.accounts.sessions import (
     session_cookie_name,
 )
 from survey_app.db import engine as database
+from survey_app.ops.logging_filters import log_exception
 from survey_app.ops.schedule import in_the_background
 from survey_app.settings import Settings, load_settings
 from survey_app.surveys.pages import survey_router
@@ -242,8 +243,11 @@ def create_app(settings: Settings | None = None, clock: Clock = system_clock) ->
             UnicodeDecodeError: _not_utf8,
             RequestEntityTooLarge: _too_large,
         },
-        # An unexpected error must reach the operator's log, not only the person who met it.
-        logging_config=LoggingConfig(log_exceptions="always"),
+        # An unexpected error must reach the operator's log, not only the person who met it;
+        # a routine 401 or 404 is an INFO line (``log_exception``).
+        logging_config=LoggingConfig(
+            log_exceptions="always", exception_logging_handler=log_exception
+        ),
         on_startup=[open_pool, start_schedule],
         on_shutdown=[stop_schedule, close_pool],
         request_max_body_size=MAX_BODY_BYTES,

@@ -31,10 +31,21 @@ def free_port() -> int:
 class LiveServer:
     """``uvicorn survey_app.asgi:app`` on 127.0.0.1, with the given ``SURVEY_*`` environment."""
 
-    def __init__(self, env: Mapping[str, str], port: int | None = None, workers: int = 1) -> None:
+    def __init__(
+        self,
+        env: Mapping[str, str],
+        port: int | None = None,
+        workers: int = 1,
+        *,
+        access_log: bool = False,
+        via_cli: bool = False,
+    ) -> None:
+        """``access_log`` keeps uvicorn's access log on; ``via_cli`` runs ``survey-app serve``."""
         self.env = dict(env)
         self.port = port or free_port()
         self.workers = workers
+        self.access_log = access_log
+        self.via_cli = via_cli
         self.process: subprocess.Popen[bytes] | None = None
         self.log = Path(tempfile.mkstemp(prefix="lv-server-", suffix=".log")[1])
 
@@ -48,20 +59,20 @@ class LiveServer:
 
     def launch(self) -> LiveServer:
         """Start the server process without waiting for it (to start several at once)."""
-        command = [
-            sys.executable,
-            "-m",
-            "uvicorn",
-            "survey_app.asgi:app",
-            "--host",
-            "127.0.0.1",
-            "--port",
-            str(self.port),
-            "--workers",
-            str(self.workers),
-            "--no-access-log",
-            "--no-server-header",
-        ]
+        where = ["--host", "127.0.0.1", "--port", str(self.port), "--workers", str(self.workers)]
+        command = (
+            [sys.executable, "-c", "from survey_app.cli import main; main()", "serve", *where]
+            if self.via_cli
+            else [
+                sys.executable,
+                "-m",
+                "uvicorn",
+                "survey_app.asgi:app",
+                *where,
+                *([] if self.access_log else ["--no-access-log"]),
+                "--no-server-header",
+            ]
+        )
         with self.log.open("ab") as log:
             self.process = subprocess.Popen(
                 command,

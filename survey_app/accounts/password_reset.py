@@ -45,6 +45,7 @@ async def request_reset(settings: Settings, email: str, now: dt.datetime) -> Non
                 )
             ],
             now,
+            settings.secret_key,
         )
     await record("password_reset.requested", now=now, user_id=user["id"])
 

@@ -15,8 +15,12 @@ from reports.rates import Invited, rates_by
 from survey_app.accounts.guards import la_staff
 from survey_app.accounts.scoping import Actor, placement_path, scope
 from survey_app.chasing.reminders import open_ended, open_invitations
-from survey_app.db.tables import Invitation, OutboxMessage, Provider
-from survey_app.ops.audit import refuse
+from survey_app.db.tables import Invitation, LocalAuthority, OutboxMessage, Provider
+from survey_app.mail.messages import fill, hide
+from survey_app.mail.outbox import unseal
+from survey_app.ops.audit import record, refuse
+from survey_app.ops.demo import DEMO_LA_CODE
+from survey_app.ops.logging_filters import redact
 from survey_app.settings import Settings
 from survey_app.surveys.invitations import link_for
 from survey_app.time_in_england import date_in_england
@@ -25,16 +29,57 @@ from survey_app.web.rendering import staff_page as _page
 from survey_app.web.urls import Urls
 
 
+async def _shows_links(actor: Actor, settings: Settings) -> bool:
+    """Whether this outbox page may show the links in its messages: only demo data, in demo mode.
+
+    In demo mode nothing is emailed, so the page is how a demo user follows a link. Demo mode
+    alone is not enough (a real LA's data could be loaded into a server left in demo mode): the
+    LA must be the one ``survey-app demo`` creates, whose users and pupils are made up.
+    """
+    if not settings.demo_mode:
+        return False
+    la = (
+        await LocalAuthority.select(LocalAuthority.code)
+        .where(LocalAuthority.id == actor.local_authority_id)
+        .first()
+    )
+    return la is not None and la["code"] == DEMO_LA_CODE
+
+
+def _as_shown(row: dict[str, Any], settings: Settings, links: bool) -> dict[str, Any]:
+    if links:
+        body = fill(row["body"], unseal(settings.secret_key, row["secrets_sealed"]) or {})
+    else:
+        # ``redact`` too, for bodies queued before links were sealed and not yet sent.
+        body = redact(hide(row["body"]))
+    return {**row, "body": body, "secrets_sealed": None}
+
+
 @get("/outbox", guards=[la_staff])
-async def outbox(actor: NamedDependency[Actor], settings: NamedDependency[Settings]) -> Template:
-    """Every message the service has queued for this LA: sent, waiting, or missing an address."""
+async def outbox(
+    actor: NamedDependency[Actor],
+    settings: NamedDependency[Settings],
+    now: NamedDependency[dt.datetime],
+) -> Template:
+    """Every message the service has queued for this LA: sent, waiting, or missing an address.
+
+    Links that let their holder in are hidden: they are for the recipient only (a colleague's
+    password-reset link, a pupil's survey link).
+    """
     rows = (
         await OutboxMessage.select()
         .where(scope(actor, OutboxMessage))
         .order_by(OutboxMessage.id, ascending=False)
         .limit(500)
     )
-    return _page("outbox", actor, messages=rows, demo=settings.demo_mode)
+    links = await _shows_links(actor, settings)
+    await record("outbox.viewed", now=now, actor=actor, object_type="outbox")
+    return _page(
+        "outbox",
+        actor,
+        messages=[_as_shown(row, settings, links) for row in rows],
+        demo=settings.demo_mode,
+    )
 
 
 @get("/chasing", guards=[la_staff])
@@ -139,6 +184,14 @@ async def provider_slips(
         .order_by(placement_path(Invitation).pupil_reference)
     )
     slips = [_slip(settings, row) for row in rows]
+    # Each slip carries a pupil's QR code and short code: record who printed whose.
+    await record(
+        "invitation.slips_viewed",
+        now=now,
+        actor=actor,
+        object_type="provider",
+        object_id=provider_id,
+    )
     return _page("slips", actor, title=f"QR slips: {provider['name']}", slips=slips)
 
 
@@ -159,6 +212,13 @@ async def one_slip(
     )
     if row is None:
         raise await refuse(actor, "invitation", invitation_id, now)
+    await record(
+        "invitation.slip_viewed",
+        now=now,
+        actor=actor,
+        object_type="invitation",
+        object_id=invitation_id,
+    )
     return _page("slips", actor, title=f"QR slip: {row['reference']}", slips=[_slip(settings, row)])
 
 

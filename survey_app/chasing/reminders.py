@@ -84,7 +84,7 @@ async def queue_reminders(settings: Settings, now: dt.datetime) -> int:
             )
     async with transaction():
         before = await _outbox_count()
-        await enqueue(queued, now)
+        await enqueue(queued, now, settings.secret_key)
         return await _outbox_count() - before
 
 

@@ -318,7 +318,10 @@ class OutboxMessage(Table, tablename="outbox_message"):
     kind = Varchar(length=30, index=True)
     recipient = Varchar(length=254)
     subject = Varchar(length=200)
+    #: Placeholders where links that let their holder in go: see ``survey_app.mail.messages``.
     body = Text()
+    #: Those links, Fernet-encrypted under the server secret; cleared once the message is sent.
+    secrets_sealed = Text(null=True, default=None)
     status = Varchar(length=12, default="pending", index=True)
     attempts = Integer(default=0)
     next_attempt_at = Timestamptz(index=True)

@@ -5,6 +5,12 @@ email, with a ``subject`` block and a ``body`` block; ``_email.txt`` adds the si
 email: write its template there, then add a function below that says who it goes to, its kind and
 its de-duplication key, and hands the template its values through ``compose``. Callers queue the
 ``Message`` with ``survey_app.mail.outbox.enqueue``; links come from ``survey_app.web.urls.Urls``.
+
+A link or code that lets its holder in (a pupil's survey link and short code, a password-reset
+link) is a *secret*: pass it in ``secrets``, not as a plain value. The body then holds a
+placeholder where it goes; the outbox keeps the secret encrypted and only the sender puts it
+back, at send time. So the outbox page, the database and the logs never show it: otherwise any
+LA colleague could read a password-reset link meant for someone else and take their account.
 """
 
 from __future__ import annotations
@@ -22,8 +28,18 @@ from survey_app.web.display import long_date
 TEMPLATES = Path(__file__).parent / "templates"
 
 
+#: How the outbox page shows each kind of secret instead of the secret itself.
+HIDDEN = {
+    "link": "[link hidden: only the recipient sees it]",
+    "code": "[code hidden: only the recipient sees it]",
+}
+
+
 class Message(msgspec.Struct, frozen=True):
-    """One email to queue; ``dedupe_key`` makes queueing it a second time do nothing."""
+    """One email to queue; ``dedupe_key`` makes queueing it a second time do nothing.
+
+    ``body`` holds a placeholder for each entry of ``secrets`` (see ``placeholder``).
+    """
 
     dedupe_key: str
     kind: str
@@ -31,6 +47,26 @@ class Message(msgspec.Struct, frozen=True):
     recipient: str
     subject: str
     body: str
+    secrets: dict[str, str] = msgspec.field(default_factory=dict)
+
+
+def placeholder(name: str) -> str:
+    """What stands in a stored body where the secret ``name`` goes."""
+    return f"[[secret:{name}]]"
+
+
+def fill(body: str, secrets: dict[str, str]) -> str:
+    """The body as its recipient gets it: every placeholder replaced by its secret."""
+    for name, value in secrets.items():
+        body = body.replace(placeholder(name), value)
+    return body
+
+
+def hide(body: str) -> str:
+    """The body as the outbox page shows it: each placeholder says a secret is hidden."""
+    for name, words in HIDDEN.items():
+        body = body.replace(placeholder(name), words)
+    return body
 
 
 @cache
@@ -67,11 +103,26 @@ def render(template_name: str, **values: Any) -> tuple[str, str]:
 
 
 def compose(
-    template_name: str, *, dedupe_key: str, kind: str, la: int, to: str, **values: Any
+    template_name: str,
+    *,
+    dedupe_key: str,
+    kind: str,
+    la: int,
+    to: str,
+    secrets: dict[str, str] | None = None,
+    **values: Any,
 ) -> Message:
-    """A ``Message`` ready to queue, its words from ``template_name``."""
-    subject, body = render(template_name, **values)
-    return Message(dedupe_key, kind, la, to, subject, body)
+    """A ``Message`` ready to queue, its words from ``template_name``.
+
+    Each of ``secrets`` (named as in ``HIDDEN``) is a template value too, rendered as its
+    placeholder; the secret itself travels beside the body.
+    """
+    secrets = secrets or {}
+    unknown = set(secrets) - set(HIDDEN)
+    if unknown:
+        raise ValueError(f"say in HIDDEN how the outbox page shows {sorted(unknown)}")
+    subject, body = render(template_name, **values, **{name: placeholder(name) for name in secrets})
+    return Message(dedupe_key, kind, la, to, subject, body, secrets)
 
 
 def survey_open_for_commissioner(
@@ -95,8 +146,7 @@ def survey_open_for_commissioner(
         to=to,
         reference=reference,
         provider=provider,
-        link=link,
-        code=code,
+        secrets={"link": link, "code": code},
         code_page=code_page,
         expires=expires,
     )
@@ -129,7 +179,14 @@ def reminder(
     link: str,
     expires: dt.date,
 ) -> Message:
-    """A reminder that a pupil's survey is still waiting: to the commissioner or the provider."""
+    """A reminder that a pupil's survey is still waiting: to the commissioner or the provider.
+
+    The commissioner's ``link`` is the pupil's survey link (a secret); the provider's is the
+    slips page, which needs a sign-in.
+    """
+    link_value: dict[str, Any] = (
+        {"secrets": {"link": link}} if who == "commissioner" else {"link": link}
+    )
     return compose(
         "reminder.txt",
         dedupe_key=f"reminder:{who}:{invitation}:{day}",
@@ -138,8 +195,8 @@ def reminder(
         to=to,
         who=who,
         reference=reference,
-        link=link,
         expires=expires,
+        **link_value,
     )
 
 
@@ -176,7 +233,7 @@ def password_reset(*, la: int, reset_id: int, to: str, link: str) -> Message:
         kind="password_reset",
         la=la,
         to=to,
-        link=link,
+        secrets={"link": link},
     )
 
 

@@ -3,12 +3,19 @@
 A message is never lost because the mail server is down: it stays pending and is tried again,
 waiting longer each time (up to six hours), until it goes. Claiming is a conditional update, so
 two senders (two server instances) never send the same message.
+
+A message's secrets (see ``survey_app.mail.messages``) are stored sealed: Fernet-encrypted under
+a key derived from the server secret, beside a body that holds only placeholders. The sender
+unseals them at send time and forgets them once the message has gone, so neither the outbox
+page nor a copy of the database shows a working link.
 """
 
 from __future__ import annotations
 
 import asyncio
+import base64
 import datetime as dt
+import hashlib
 import logging
 import uuid
 from collections.abc import Sequence
@@ -16,10 +23,12 @@ from email.message import EmailMessage
 from typing import Any, Protocol
 
 import aiosmtplib
+import msgspec
+from cryptography.fernet import Fernet, InvalidToken
 
 from survey_app.db.engine import batches, transaction
 from survey_app.db.tables import OutboxMessage
-from survey_app.mail.messages import Message
+from survey_app.mail.messages import Message, fill
 from survey_app.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -28,17 +37,52 @@ MAX_BACK_OFF = dt.timedelta(hours=6)
 STALE_CLAIM = dt.timedelta(minutes=10)
 
 
-async def enqueue(messages: Sequence[Message], now: dt.datetime) -> None:
+#: The status of a message whose secrets no longer unseal (the server secret was changed).
+UNREADABLE = "unreadable"
+
+
+def _fernet(secret_key: str) -> Fernet:
+    # Its own derivation label: this key opens outbox secrets and nothing else.
+    key = hashlib.sha256(f"outbox-secret-encryption:{secret_key}".encode()).digest()
+    return Fernet(base64.urlsafe_b64encode(key))
+
+
+def seal(secret_key: str, secrets: dict[str, str]) -> str | None:
+    """A message's secrets as stored: encrypted, or None when it has none."""
+    if not secrets:
+        return None
+    return _fernet(secret_key).encrypt(msgspec.json.encode(secrets)).decode()
+
+
+def unseal(secret_key: str, sealed: str | None) -> dict[str, str] | None:
+    """The secrets back, {} when there were none, None when they cannot be read."""
+    if not sealed:
+        return {}
+    try:
+        return msgspec.json.decode(
+            _fernet(secret_key).decrypt(sealed.encode()), type=dict[str, str]
+        )
+    except (InvalidToken, msgspec.DecodeError):
+        return None
+
+
+async def enqueue(
+    messages: Sequence[Message], now: dt.datetime, secret_key: str | None = None
+) -> None:
     """Queue messages; call inside the transaction that caused them. Duplicates are ignored.
 
     A message with no address is kept as ``no_address``, never dropped, so the LA can see on
-    the outbox page whose contact details are missing.
+    the outbox page whose contact details are missing. ``secret_key`` (the server secret)
+    is needed only for messages that carry secrets.
     """
+    if secret_key is None and any(m.secrets for m in messages):
+        # Storing the secret readable is the very thing the outbox must never do.
+        raise ValueError("a message with secrets needs the server secret to seal them")
     for batch in batches(messages):
-        await _insert(batch, now)
+        await _insert(batch, now, secret_key or "")
 
 
-async def _insert(messages: Sequence[Message], now: dt.datetime) -> None:
+async def _insert(messages: Sequence[Message], now: dt.datetime, secret_key: str) -> None:
     await OutboxMessage.insert(
         *[
             OutboxMessage(
@@ -48,6 +92,7 @@ async def _insert(messages: Sequence[Message], now: dt.datetime) -> None:
                 recipient=m.recipient,
                 subject=m.subject,
                 body=m.body,
+                secrets_sealed=seal(secret_key, m.secrets),
                 status="pending" if m.recipient else "no_address",
                 attempts=0,
                 next_attempt_at=now,
@@ -158,13 +203,32 @@ async def _claim(sender: str, now: dt.datetime, limit: int) -> list[dict[str, An
     return claimed
 
 
-async def send_due(transport: Transport, now: dt.datetime, limit: int = 200) -> tuple[int, int]:
-    """Send what is due; returns (sent, failed). Failures wait and are tried again later."""
+async def send_due(
+    transport: Transport, now: dt.datetime, *, secret_key: str, limit: int = 200
+) -> tuple[int, int]:
+    """Send what is due; returns (sent, failed). Failures wait and are tried again later.
+
+    ``secret_key`` is the server secret, to unseal each message's secrets into its body.
+    """
     sender = uuid.uuid4().hex
     sent = failed = 0
     for row in await _claim(sender, now, limit):
+        secrets = unseal(secret_key, row["secrets_sealed"])
+        if secrets is None:
+            # Trying again cannot help: the key that sealed them is gone. Say so on the page.
+            failed += 1
+            log.warning("outbox message %s cannot be sent: its link no longer unseals", row["id"])
+            await OutboxMessage.update(
+                {
+                    OutboxMessage.status: UNREADABLE,
+                    OutboxMessage.last_error: "its link was sealed with an earlier server secret",
+                    OutboxMessage.claimed_by: None,
+                }
+            ).where(OutboxMessage.id == row["id"], OutboxMessage.claimed_by == sender)
+            continue
         try:
-            await transport.send(row["recipient"], row["subject"], row["body"], row["dedupe_key"])
+            body = fill(row["body"], secrets)
+            await transport.send(row["recipient"], row["subject"], body, row["dedupe_key"])
         except Exception as error:
             failed += 1
             attempts = row["attempts"] + 1
@@ -188,6 +252,8 @@ async def send_due(transport: Transport, now: dt.datetime, limit: int = 200) -> 
                 OutboxMessage.attempts: row["attempts"] + 1,
                 OutboxMessage.sent_at: now,
                 OutboxMessage.last_error: None,
+                # Delivered: nobody needs the secrets again, so they are not kept at all.
+                OutboxMessage.secrets_sealed: None,
             }
         ).where(OutboxMessage.id == row["id"], OutboxMessage.claimed_by == sender)
     return sent, failed

@@ -44,7 +44,11 @@ async def run_scheduled_work(
     digests = await queue_digests(settings, now)
     await escalate_overdue(settings, now)
     await apply_retention(settings.retention_days, now)
-    sent, failed = await send_due(transport, now) if transport is not None else (0, 0)
+    sent, failed = (
+        await send_due(transport, now, secret_key=settings.secret_key)
+        if transport is not None
+        else (0, 0)
+    )
     return ScheduleResult(issued, reminders, digests, sent, failed)
 
 

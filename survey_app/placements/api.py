@@ -11,7 +11,7 @@ from litestar.exceptions import PermissionDeniedException
 from litestar.params import JSONBody
 
 from survey_app.accounts.scoping import Actor
-from survey_app.ops.audit import refuse
+from survey_app.ops.audit import record, refuse
 from survey_app.placements.records import (
     InvitationView,
     NotAllowed,
@@ -65,6 +65,9 @@ async def api_create_placement(
         raise PermissionDeniedException(str(error)) from None
     if errors or placement_id is None:
         raise invalid(errors)
+    await record(
+        "placement.created", now=now, actor=actor, object_type="placement", object_id=placement_id
+    )
     view = await get_placement(settings, actor, placement_id)
     assert view is not None
     return view
@@ -105,6 +108,9 @@ async def api_end_placement(
         raise await refuse(actor, "placement", placement_id, now)
     if errors:
         raise invalid(errors)
+    await record(
+        "placement.ended", now=now, actor=actor, object_type="placement", object_id=placement_id
+    )
     view = await get_placement(settings, actor, placement_id)
     assert view is not None
     return view

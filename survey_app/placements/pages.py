@@ -16,7 +16,7 @@ from survey_app.accounts.guards import commissioners
 from survey_app.accounts.scoping import Actor, Role, scope
 from survey_app.db.tables import Invitation, Provider, School
 from survey_app.ops.audit import record, refuse
-from survey_app.placements.csv_import import import_placements
+from survey_app.placements.csv_import import ImportResult, import_placements
 from survey_app.placements.records import (
     NotAllowed,
     create_placement,
@@ -73,6 +73,9 @@ async def new_placement(
         return _page(
             "placement_new", actor, 400, errors=errors, values=form, **await _form_choices(actor)
         )
+    await record(
+        "placement.created", now=now, actor=actor, object_type="placement", object_id=placement_id
+    )
     return Redirect(path=f"/staff/placements/{placement_id}")
 
 
@@ -92,7 +95,20 @@ async def import_upload(
     if upload is None or not hasattr(upload, "read"):
         return _page("placement_import", actor, 400, result=None, missing=True)
     result = await import_placements(actor, await upload.read(), now)
+    await _record_import(actor, result, now)
     return _page("placement_import", actor, 400 if result.errors else 200, result=result)
+
+
+async def _record_import(actor: Actor, result: ImportResult, now: dt.datetime) -> None:
+    """Who imported how many placements; a rejected file (nothing imported) too."""
+    await record(
+        "placement.imported",
+        now=now,
+        actor=actor,
+        object_type="placement_import",
+        object_id=f"rows={result.rows} created={result.created} updated={result.updated}",
+        outcome="rejected" if result.errors else "ok",
+    )
 
 
 @get("/placements/{placement_id:int}")
@@ -113,6 +129,15 @@ async def placement_detail(
             actor=actor,
             object_type="placement",
             object_id=placement_id,
+        )
+    if placement.invitation is not None and placement.invitation.link is not None:
+        # The page shows the pupil's link and short code: whoever holds them can answer.
+        await record(
+            "invitation.link_viewed",
+            now=now,
+            actor=actor,
+            object_type="invitation",
+            object_id=placement.invitation.id,
         )
     return _page("placement", actor, placement=placement, errors=[])
 
@@ -140,6 +165,9 @@ async def end(
         if placement is None:
             raise NotFoundException()
         return _page("placement", actor, 400, placement=placement, errors=errors)
+    await record(
+        "placement.ended", now=now, actor=actor, object_type="placement", object_id=placement_id
+    )
     return Redirect(path=f"/staff/placements/{placement_id}")
 
 
@@ -153,6 +181,10 @@ async def _open_invitation_link(
     )
     if row is None or row["status"] != "open":
         raise await refuse(actor, "invitation", invitation_id, now)
+    # A QR code is the pupil's link: record who fetched one, as for the link itself.
+    await record(
+        "invitation.qr_viewed", now=now, actor=actor, object_type="invitation", object_id=row["id"]
+    )
     return link_for(settings, row["id"], row["revocation_counter"]).url
 
 

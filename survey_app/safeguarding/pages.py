@@ -84,6 +84,7 @@ async def close_alert(
 @get("/comments")
 async def comments(actor: NamedDependency[Actor], now: NamedDependency[dt.datetime]) -> Template:
     """Pupils' comments waiting to be read before any report may show them."""
+    await record("comments.queue_view", now=now, actor=actor)
     return _page(
         "comments",
         actor,

@@ -147,7 +147,7 @@ async def _issue_batch(settings: Settings, placement_ids: list[int], now: dt.dat
                 queued += opening_messages(
                     settings, by_id[created["placement"]], rows[created["placement"]]
                 )
-            await enqueue(queued, now)
+            await enqueue(queued, now, settings.secret_key)
         issued += len(inserted)
         # A row can be skipped because another dispatcher got there first (fine) or, rarely,
         # because its short code collided with one in use: those placements get a fresh draw.

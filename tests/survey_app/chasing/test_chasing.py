@@ -66,7 +66,7 @@ def test_opening_emails_reach_school_and_provider_over_smtp(
 ) -> None:
     inbox, _, transport = smtp
     issued = issue_for_year(contacts, settings, clock)
-    assert run(send_due(transport, clock.now)) == (2, 0)
+    assert run(send_due(transport, clock.now, secret_key=settings.secret_key)) == (2, 0)
     (school,) = inbox.to("head@oak.example")
     assert "OAK-55" in school["Subject"]
     body = school.get_content()
@@ -74,7 +74,9 @@ def test_opening_emails_reach_school_and_provider_over_smtp(
     (provider,) = inbox.to("office@meadow.example")
     assert f"/staff/providers/{contacts.provider}/slips" in provider.get_content()
     assert issued.path not in provider.get_content(), "the provider is sent the slips page"
-    assert run(send_due(transport, clock.now)) == (0, 0), "nothing goes twice"
+    assert run(send_due(transport, clock.now, secret_key=settings.secret_key)) == (0, 0), (
+        "nothing goes twice"
+    )
 
 
 def test_emails_carry_no_answers(
@@ -94,13 +96,13 @@ def test_reminders_follow_on_the_set_days_until_completion(
 ) -> None:
     inbox, _, transport = smtp
     issued = issue_for_year(contacts, settings, clock)
-    run(send_due(transport, clock.now))
+    run(send_due(transport, clock.now, secret_key=settings.secret_key))
     clock.advance(days=6, hours=23)
     assert run(queue_reminders(settings, clock.now)) == 0, "not before day 7"
     clock.advance(hours=1)
     assert run(queue_reminders(settings, clock.now)) == 2
     assert run(queue_reminders(settings, clock.now)) == 0, "each reminder only once"
-    run(send_due(transport, clock.now))
+    run(send_due(transport, clock.now, secret_key=settings.secret_key))
     reminders = [m for m in inbox.to("head@oak.example") if m["Subject"].startswith("Reminder")]
     assert len(reminders) == 1 and issued.path in reminders[0].get_content()
     complete_survey(pupil, issued.path, "end_years_4_6", {})
@@ -118,7 +120,7 @@ def test_weekly_digest_goes_to_the_la_on_mondays_once(
     assert run(queue_digests(settings, clock.now)) == 0
     clock.advance(days=1)
     assert run(queue_digests(settings, clock.now)) == 0, "only on Mondays"
-    run(send_due(transport, clock.now))
+    run(send_due(transport, clock.now, secret_key=settings.secret_key))
     (digest,) = inbox.to("ap@westshire.example")
     assert "Meadow Farm: 1" in digest.get_content() and "Oak School: 1" in digest.get_content()
 
@@ -129,16 +131,18 @@ def test_messages_wait_while_the_mail_server_is_down_and_go_once_it_is_back(
     inbox, controller, transport = smtp
     controller.stop()
     issue_for_year(contacts, settings, clock)
-    assert run(send_due(transport, clock.now)) == (0, 2)
+    assert run(send_due(transport, clock.now, secret_key=settings.secret_key)) == (0, 2)
     pending = run(OutboxMessage.select(OutboxMessage.status, OutboxMessage.attempts))
     assert [(m["status"], m["attempts"]) for m in pending] == [("pending", 1), ("pending", 1)]
-    assert run(send_due(transport, clock.now)) == (0, 0), "it waits before trying again"
+    assert run(send_due(transport, clock.now, secret_key=settings.secret_key)) == (0, 0), (
+        "it waits before trying again"
+    )
     back = Controller(inbox, hostname="127.0.0.1", port=controller.port)
     back.start()  # the mail server comes back on the same address
     clock.advance(minutes=2)
-    assert run(send_due(transport, clock.now)) == (2, 0)
+    assert run(send_due(transport, clock.now, secret_key=settings.secret_key)) == (2, 0)
     clock.advance(hours=1)
-    assert run(send_due(transport, clock.now)) == (0, 0)
+    assert run(send_due(transport, clock.now, secret_key=settings.secret_key)) == (0, 0)
     back.stop()
     assert len(inbox.received) == 2, "each message arrived exactly once"
 

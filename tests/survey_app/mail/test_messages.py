@@ -86,8 +86,13 @@ def test_every_email_has_a_one_line_subject_a_body_and_the_signature() -> None:
         assert message.body.removesuffix(SIGNATURE).strip(), message
 
 
+def as_received(message: Message) -> str:
+    """The body its recipient reads: the sender puts each secret back at send time."""
+    return messages.fill(message.body, message.secrets)
+
+
 def test_the_school_is_told_the_link_the_code_where_to_type_it_and_the_closing_date() -> None:
-    body = every_kind()[0].body
+    body = as_received(every_kind()[0])
     assert "Link: https://voice.example/s/t\n" in body
     assert "Short code: ABCD-EFGH (the pupil can type it at https://voice.example/code" in body
     assert "closes at the end of 30 November 2026" in body
@@ -95,9 +100,17 @@ def test_the_school_is_told_the_link_the_code_where_to_type_it_and_the_closing_d
 
 def test_reminders_give_the_school_the_link_and_the_provider_the_slips() -> None:
     to_school, to_provider = every_kind()[2:4]
-    assert "Link to give the pupil: https://voice.example/s/t" in to_school.body
-    assert "QR code slips: https://voice.example/s/t" in to_provider.body
-    assert "QR code slips" not in to_school.body
+    assert "Link to give the pupil: https://voice.example/s/t" in as_received(to_school)
+    assert "QR code slips: https://voice.example/s/t" in as_received(to_provider)
+    assert "QR code slips" not in as_received(to_school)
+
+
+def test_links_that_let_their_holder_in_are_never_part_of_the_stored_body() -> None:
+    opened, _, to_school, _, _, reset, *_ = every_kind()
+    for message in (opened, to_school, reset):
+        assert message.secrets, message.kind
+        assert not any(value in message.body for value in message.secrets.values()), message
+        assert messages.HIDDEN["link"] in messages.hide(message.body)
 
 
 def test_the_digest_lists_each_provider_and_says_none_for_an_empty_list() -> None:
