@@ -1,5 +1,7 @@
 """The audit log: sign-ins, refusals, report views, imports, exports. Append-only here: this
-module inserts and reads, and nothing in the application updates or deletes audit rows."""
+module inserts and reads, and nothing in the application updates or deletes audit rows, with one
+exception: erasing a pupil replaces their reference, in rows written before references were
+logged as keys, with its key (``pseudonymise_pupil``)."""
 
 from __future__ import annotations
 
@@ -12,6 +14,17 @@ from litestar.exceptions import NotFoundException
 
 from survey_app.accounts.scoping import Actor
 from survey_app.db.tables import AuditEvent
+
+
+def pupil_key(secret: str, la_code: str, reference: str) -> str:
+    """A keyed hash naming one pupil of one LA, logged and remembered instead of the reference.
+
+    The same pupil always gets the same key, so a subject-access export finds the audit rows about
+    them and a restore can recognise an erased pupil; without the server secret nobody can tell
+    which reference it stands for, even by trying every likely reference.
+    """
+    message = f"pupil\x00{la_code}\x00{reference}".encode()
+    return hmac.new(secret.encode(), message, hashlib.sha256).hexdigest()[:32]
 
 
 def _client(request: Request | None, secret: str) -> str:
@@ -31,19 +44,35 @@ async def record(
     outcome: str = "ok",
     request: Request | None = None,
     secret: str = "",
+    local_authority: int | None = None,
 ) -> None:
-    """Write one audit event (ids and actions only: never a password, token or comment)."""
+    """Write one audit event (ids and actions only: never a password, token, comment or pupil
+    reference; a pupil is named by ``pupil_key``)."""
     await AuditEvent.insert(
         AuditEvent(
             at=now,
             user_id=actor.user_id if actor else user_id,
-            local_authority=actor.local_authority_id if actor else None,
+            local_authority=actor.local_authority_id if actor else local_authority,
             action=action,
             object_type=object_type,
             object_id=str(object_id),
             outcome=outcome,
             client=_client(request, secret),
         )
+    )
+
+
+async def pseudonymise_pupil(local_authority_id: int, reference: str, key: str) -> None:
+    """Replace a pupil's reference with its key in rows logged before references were keyed.
+
+    Those rows have no LA (the command line had no signed-in user), so a row naming the same
+    reference in no LA is taken as this pupil's: replacing it hides a reference, never loses an
+    event.
+    """
+    await AuditEvent.update({AuditEvent.object_id: key}).where(
+        AuditEvent.object_type == "pupil",
+        AuditEvent.object_id == reference,
+        (AuditEvent.local_authority == local_authority_id) | AuditEvent.local_authority.is_null(),
     )
 
 
