@@ -1,7 +1,5 @@
 """The audit log: sign-ins, refusals, report views, imports, exports. Append-only here: this
-module inserts and reads, and nothing in the application updates or deletes audit rows, with one
-exception: erasing a pupil replaces their reference, in rows written before references were
-logged as keys, with its key (``pseudonymise_pupil``)."""
+module inserts and reads, and nothing in the application updates or deletes audit rows."""
 
 from __future__ import annotations
 
@@ -59,20 +57,6 @@ async def record(
             outcome=outcome,
             client=_client(request, secret),
         )
-    )
-
-
-async def pseudonymise_pupil(local_authority_id: int, reference: str, key: str) -> None:
-    """Replace a pupil's reference with its key in rows logged before references were keyed.
-
-    Those rows have no LA (the command line had no signed-in user), so a row naming the same
-    reference in no LA is taken as this pupil's: replacing it hides a reference, never loses an
-    event.
-    """
-    await AuditEvent.update({AuditEvent.object_id: key}).where(
-        AuditEvent.object_type == "pupil",
-        AuditEvent.object_id == reference,
-        (AuditEvent.local_authority == local_authority_id) | AuditEvent.local_authority.is_null(),
     )
 
 

@@ -221,8 +221,8 @@ async def export_pupil(local_authority_id: int, reference: str, *, secret: str) 
 async def erase_pupil(local_authority_id: int, reference: str) -> int:
     """Delete everything linked to this pupil reference in this LA; returns placements erased.
 
-    The data only: ``survey_app.ops.erasures.forget_pupil`` also hides the reference in the audit
-    log and remembers the erasure, so that a restore from a backup erases the pupil again.
+    The data only: ``survey_app.ops.erasures.forget_pupil`` also logs the erasure by key and
+    remembers it, so that a restore from a backup erases the pupil again.
     """
     linked = await _linked(await _placements_of(local_authority_id, reference))
     if not linked.placements:

@@ -16,8 +16,8 @@ import os
 from pathlib import Path
 
 from survey_app.db.engine import batches, transaction
-from survey_app.db.tables import AuditEvent, ErasureLedger, LocalAuthority, Placement
-from survey_app.ops.audit import pseudonymise_pupil, pupil_key, record
+from survey_app.db.tables import ErasureLedger, Placement
+from survey_app.ops.audit import pupil_key, record
 from survey_app.ops.data_rights import erase_pupil, la_code_of
 from survey_app.settings import Settings
 
@@ -82,15 +82,14 @@ async def forget_pupil(
 ) -> int:
     """Erase a pupil for good; returns placements erased.
 
-    In one transaction: their data, their reference wherever the audit log still holds it, a
-    ledger row and the ``pupil.erased`` event; then a line in the ledger file. The erasure is
+    In one transaction: their data, a ledger row and the ``pupil.erased`` event (naming the
+    pupil by key); then a line in the ledger file. The erasure is
     remembered even when nothing is held now, so a restore of an older backup that holds the
     pupil erases them.
     """
     key = pupil_key(settings.secret_key, await la_code_of(local_authority_id), reference)
     async with transaction():
         erased = await erase_pupil(local_authority_id, reference)
-        await pseudonymise_pupil(local_authority_id, reference, key)
         await ErasureLedger.insert(ErasureLedger(pupil_key=key, erased_at=now)).on_conflict(
             action="DO NOTHING"
         )
@@ -124,8 +123,7 @@ async def ledger_before_restore(settings: Settings) -> Ledger:
 async def reapply(settings: Settings, ledger: Ledger) -> int:
     """Erase again every pupil in the ledger that the database holds; returns how many pupils.
 
-    Also writes the whole ledger into the table (so the next restore starts from it) and hides
-    any erased pupil's reference still in the audit log of the restored data.
+    Also writes the whole ledger into the table, so the next restore starts from it.
     """
     if not ledger:
         return 0
@@ -139,29 +137,11 @@ async def reapply(settings: Settings, ledger: Ledger) -> int:
         for row in held
         if pupil_key(settings.secret_key, row["code"], row["pupil_reference"]) in ledger
     }
-    codes = {row["id"]: row["code"] for row in await LocalAuthority.select()}
     async with transaction():
         for local_authority_id, reference in sorted(erased):
             await erase_pupil(local_authority_id, reference)
-        await _pseudonymise_logged_references(settings, ledger, codes)
         for batch in batches(sorted(ledger.items())):
             await ErasureLedger.insert(
                 *[ErasureLedger(pupil_key=key, erased_at=at) for key, at in batch]
             ).on_conflict(action="DO NOTHING")
     return len(erased)
-
-
-async def _pseudonymise_logged_references(
-    settings: Settings, ledger: Ledger, codes: dict[int, str]
-) -> None:
-    """Audit rows logged with a plain reference (before keys) for a pupil since erased."""
-    logged = await AuditEvent.select(AuditEvent.local_authority, AuditEvent.object_id).where(
-        AuditEvent.object_type == "pupil"
-    )
-    for row in (row for row in logged if row["object_id"] not in ledger):
-        for la_id, code in codes.items():
-            if row["local_authority"] not in (None, la_id):
-                continue
-            key = pupil_key(settings.secret_key, code, row["object_id"])
-            if key in ledger:
-                await pseudonymise_pupil(la_id, row["object_id"], key)

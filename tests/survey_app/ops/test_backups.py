@@ -3,12 +3,15 @@ file that is not a backup refused before anything changes."""
 
 from __future__ import annotations
 
+import sqlite3
 from pathlib import Path
 from typing import Any
 
+import pytest
 from click.testing import CliRunner
 
 from survey_app.cli import main
+from survey_app.db.engine import is_postgres
 from survey_app.db.tables import Answer, Placement, Response
 from tests.world import Clock, World, give_responses, placement_row, run
 
@@ -148,3 +151,27 @@ def test_erasures_survive_losing_the_database_itself(
     run(lose_everything())
     restore(tmp_path / "nightly.backup")
     assert references() == pupils[1:], "the copy of the ledger beside the database remembered"
+
+
+@pytest.mark.skipif(is_postgres(), reason="rewinds a SQLite backup file to the older schema")
+def test_a_backup_from_before_the_ledger_is_migrated_and_its_erased_pupils_erased_again(
+    world: World, settings: Any, clock: Clock, tmp_path: Path
+) -> None:
+    give_responses(world, settings, clock, 2)
+    pupils = references()
+    old = tmp_path / "last-year.backup"
+    take_backup(old)
+    with sqlite3.connect(old) as backup_file:
+        # As a backup taken by the release before this one: no ledger, no message causes.
+        backup_file.executescript(
+            "DROP TABLE erasure_ledger;"
+            "DROP INDEX outbox_message_cause;"
+            "ALTER TABLE outbox_message DROP COLUMN cause;"
+            "DELETE FROM migration WHERE name = '2026-11-29T12:14:16:208161';"
+        )
+    backup_file.close()
+    erase(pupils[0])
+
+    restore(old)
+    assert references() == pupils[1:]
+    assert run(Response.count()) == 1
