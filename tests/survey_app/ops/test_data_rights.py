@@ -210,3 +210,35 @@ def test_an_erasure_is_remembered_without_the_reference_in_the_database_and_besi
     assert "GONE-4" not in json.dumps(remembered, default=str)
     lines = ledger_file(settings).read_text().splitlines()
     assert len(lines) == 2 and not [line for line in lines if "GONE" in line]
+
+
+def test_every_email_about_a_pupil_is_linked_to_the_invitation_or_alert_behind_it() -> None:
+    import datetime as dt
+
+    from survey_app.mail import messages
+    from survey_app.mail.outbox import cause_of
+
+    day = dt.date(2026, 12, 1)
+    about_invitation = [
+        messages.survey_open_for_commissioner(
+            la=1, invitation="inv-1", to="a@b.test", reference="R-1", provider="P",
+            link="l", code="c", code_page="p", expires=day,
+        ),
+        messages.survey_open_for_provider(
+            la=1, invitation="inv-1", to="a@b.test", reference="R-1", slips_url="s", expires=day
+        ),
+        messages.reminder(
+            la=1, invitation="inv-1", day=3, who="provider", to="a@b.test", reference="R-1",
+            link="l", expires=day,
+        ),
+    ]  # fmt: skip
+    about_alert = [
+        messages.safeguarding_alert(la=1, alert_id=7, to="s@b.test", queue_url="q"),
+        messages.safeguarding_escalation(la=1, alert_id=7, to="x@b.test", queue_url="q", hours=4),
+    ]
+    assert {cause_of(m.dedupe_key) for m in about_invitation} == {"invitation:inv-1"}
+    assert {cause_of(m.dedupe_key) for m in about_alert} == {"safeguarding_alert:7"}
+    assert (
+        cause_of(messages.password_reset(la=1, reset_id=3, to="a@b.test", link="l").dedupe_key)
+        is None
+    )
