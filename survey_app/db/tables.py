@@ -330,6 +330,9 @@ class OutboxMessage(Table, tablename="outbox_message"):
     last_error = Text(null=True, default=None)
     created_at = Timestamptz()
     sent_at = Timestamptz(null=True, default=None)
+    #: What the message is about ("invitation:<id>", "safeguarding_alert:<id>"), so erasing a
+    #: pupil erases the emails about them by identity; null for messages about no pupil.
+    cause = Varchar(length=80, null=True, default=None, index=True)
 
 
 class AuditEvent(Table, tablename="audit_event"):
@@ -348,6 +351,19 @@ class AuditEvent(Table, tablename="audit_event"):
     outcome = Varchar(length=20, default="ok")
     #: A keyed hash of the client address: enough to spot a pattern, not to identify.
     client = Varchar(length=16, default="")
+
+
+class ErasureLedger(Table, tablename="erasure_ledger"):
+    """Every pupil erased, so a restore from an older backup can erase them again.
+
+    Only a keyed hash of the LA and pupil reference (``survey_app.ops.erasures.pupil_key``):
+    never the reference itself, which is what was erased. A copy lives in a file beside the
+    database, so a restore cannot lose it.
+    """
+
+    id: Serial  # Piccolo adds the primary key; declared so type checkers know it
+    pupil_key = Varchar(length=64, unique=True)
+    erased_at = Timestamptz()
 
 
 class IndicatorTally(Table, tablename="indicator_tally"):
@@ -378,5 +394,6 @@ ALL_TABLES.extend(
         AuditEvent,
         QAAction,
         QARecordChange,
+        ErasureLedger,
     ]
 )

@@ -97,10 +97,28 @@ async def _insert(messages: Sequence[Message], now: dt.datetime, secret_key: str
                 attempts=0,
                 next_attempt_at=now,
                 created_at=now,
+                cause=cause_of(m.dedupe_key),
             )
             for m in messages
         ]
     ).on_conflict(action="DO NOTHING")
+
+
+def cause_of(dedupe_key: str) -> str | None:
+    """What a message is about, read from its de-duplication key (``survey_app.mail.messages``
+    makes each from the invitation or alert that caused it): ``invitation:<id>`` or
+    ``safeguarding_alert:<id>``, or None for messages about no pupil (digests, password resets).
+
+    Erasing a pupil erases their emails through this link, by identity: matching the reference
+    in the words would also catch look-alike references, and misses emails that do not name it.
+    """
+    match dedupe_key.split(":"):
+        case ["opened", _, invitation] | ["reminder", _, invitation, _]:
+            return f"invitation:{invitation}"
+        case ["safeguarding", alert] | ["escalation", alert, *_]:
+            return f"safeguarding_alert:{alert}"
+        case _:
+            return None
 
 
 class Transport(Protocol):

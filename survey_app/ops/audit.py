@@ -14,6 +14,17 @@ from survey_app.accounts.scoping import Actor
 from survey_app.db.tables import AuditEvent
 
 
+def pupil_key(secret: str, la_code: str, reference: str) -> str:
+    """A keyed hash naming one pupil of one LA, logged and remembered instead of the reference.
+
+    The same pupil always gets the same key, so a subject-access export finds the audit rows about
+    them and a restore can recognise an erased pupil; without the server secret nobody can tell
+    which reference it stands for, even by trying every likely reference.
+    """
+    message = f"pupil\x00{la_code}\x00{reference}".encode()
+    return hmac.new(secret.encode(), message, hashlib.sha256).hexdigest()[:32]
+
+
 def _client(request: Request | None, secret: str) -> str:
     if request is None or request.client is None:
         return ""
@@ -31,13 +42,15 @@ async def record(
     outcome: str = "ok",
     request: Request | None = None,
     secret: str = "",
+    local_authority: int | None = None,
 ) -> None:
-    """Write one audit event (ids and actions only: never a password, token or comment)."""
+    """Write one audit event (ids and actions only: never a password, token, comment or pupil
+    reference; a pupil is named by ``pupil_key``)."""
     await AuditEvent.insert(
         AuditEvent(
             at=now,
             user_id=actor.user_id if actor else user_id,
-            local_authority=actor.local_authority_id if actor else None,
+            local_authority=actor.local_authority_id if actor else local_authority,
             action=action,
             object_type=object_type,
             object_id=str(object_id),

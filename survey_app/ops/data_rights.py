@@ -3,12 +3,14 @@
 Retention: once a response is older than the retention period, its free-text answers, drafts and
 the pupil reference are removed; the multiple-choice answers stay, counted by indicator, so
 published figures do not change. Export and erasure cover everything linked to one pupil
-reference in one local authority.
+reference in one local authority: placements, invitations, responses, answers, drafts, alerts,
+the emails about them and (export) the audit rows about them.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import re
 from typing import Any
 
 import msgspec
@@ -17,13 +19,17 @@ from survey_app.accounts.scoping import placement_path
 from survey_app.db.engine import transaction
 from survey_app.db.tables import (
     Answer,
+    AuditEvent,
     DraftAnswer,
     Invitation,
+    LocalAuthority,
     OutboxMessage,
     Placement,
     Response,
     SafeguardingAlert,
 )
+from survey_app.mail.outbox import cause_of
+from survey_app.ops.audit import pupil_key
 from survey_app.reporting import tallies
 
 ANONYMISED = "ANON-"
@@ -56,14 +62,29 @@ async def apply_retention(retention_days: int, now: dt.datetime) -> int:
 
 
 class PupilRecord(msgspec.Struct):
-    """Everything held about one pupil reference, for a subject-access request."""
+    """Everything held about one pupil reference, for a subject-access request.
+
+    Tallies are counts over many pupils and are not listed; audit rows name the pupil by key.
+    """
 
     pupil_reference: str
     placements: list[dict[str, Any]]
     invitations: list[dict[str, Any]]
     responses: list[dict[str, Any]]
     answers: list[dict[str, Any]]
+    draft_answers: list[dict[str, Any]]
     safeguarding_alerts: list[dict[str, Any]]
+    outbox_messages: list[dict[str, Any]]
+    audit_events: list[dict[str, Any]]
+
+
+class _Linked(msgspec.Struct):
+    """The ids of everything linked to one pupil's placements."""
+
+    placements: list[int]
+    invitations: list[Any]
+    responses: list[int]
+    alerts: list[int]
 
 
 async def _placements_of(local_authority_id: int, reference: str) -> list[dict[str, Any]]:
@@ -73,65 +94,154 @@ async def _placements_of(local_authority_id: int, reference: str) -> list[dict[s
     return rows
 
 
-async def export_pupil(local_authority_id: int, reference: str) -> PupilRecord:
-    """Everything linked to this pupil reference in this LA."""
-    record = PupilRecord(
-        reference, await _placements_of(local_authority_id, reference), [], [], [], []
-    )
-    if not record.placements:
-        return record
-    record.invitations = await Invitation.select(
-        Invitation.id,
-        Invitation.placement,
-        Invitation.kind,
-        Invitation.status,
-        Invitation.opened_at,
-        Invitation.expires_at,
-        Invitation.completed_at,
-    ).where(Invitation.placement.is_in([row["id"] for row in record.placements]))
-    invitation_ids = [row["id"] for row in record.invitations]
-    if not invitation_ids:
-        return record
-    record.responses = await Response.select().where(Response.invitation.is_in(invitation_ids))
-    record.safeguarding_alerts = await SafeguardingAlert.select().where(
-        SafeguardingAlert.invitation.is_in(invitation_ids)
-    )
-    if record.responses:
-        record.answers = await Answer.select().where(
-            Answer.response.is_in([row["id"] for row in record.responses])
+async def _ids(column: Any, where: Any) -> list[Any]:
+    return [row["id"] for row in await column._meta.table.select(column).where(where)]
+
+
+async def _linked(placements: list[dict[str, Any]]) -> _Linked:
+    linked = _Linked([row["id"] for row in placements], [], [], [])
+    if linked.placements:
+        linked.invitations = await _ids(
+            Invitation.id, Invitation.placement.is_in(linked.placements)
         )
+    if linked.invitations:
+        linked.responses = await _ids(Response.id, Response.invitation.is_in(linked.invitations))
+        linked.alerts = await _ids(
+            SafeguardingAlert.id, SafeguardingAlert.invitation.is_in(linked.invitations)
+        )
+    return linked
+
+
+def _names(reference: str) -> re.Pattern[str]:
+    """The reference as a whole word: ``LK-1`` in a message about ``LK-12`` is not a match."""
+    edge = "A-Za-z0-9_/-"  # the characters a reference may hold (placements.rules)
+    return re.compile(rf"(?<![{edge}]){re.escape(reference)}(?![{edge}])")
+
+
+async def _outbox_ids(local_authority_id: int, reference: str, linked: _Linked) -> list[int]:
+    """The emails about this pupil: by what caused them, never by a pattern in the words."""
+    causes = {f"invitation:{i}" for i in linked.invitations} | {
+        f"safeguarding_alert:{a}" for a in linked.alerts
+    }
+    ids: list[int] = []
+    if causes:
+        ids += await _ids(
+            OutboxMessage.id,
+            (OutboxMessage.local_authority == local_authority_id)
+            & OutboxMessage.cause.is_in(sorted(causes)),
+        )
+    # Messages queued before causes were recorded: their key still says what caused them, and
+    # failing that only the exact whole reference in the words counts.
+    names = _names(reference)
+    for row in await OutboxMessage.select(
+        OutboxMessage.id, OutboxMessage.dedupe_key, OutboxMessage.subject, OutboxMessage.body
+    ).where(OutboxMessage.local_authority == local_authority_id, OutboxMessage.cause.is_null()):
+        if cause_of(row["dedupe_key"]) in causes or names.search(
+            f"{row['subject']}\n{row['body']}"
+        ):
+            ids.append(row["id"])
+    return ids
+
+
+async def _audit_events(
+    local_authority_id: int, reference: str, key: str, linked: _Linked, answers: list[int]
+) -> list[dict[str, Any]]:
+    """Audit rows about the pupil (by key, or by reference if logged before keys) or their
+    placements, invitations, alerts and answers."""
+    about: Any = (AuditEvent.object_type == "pupil") & (
+        (AuditEvent.object_id == key)
+        | (
+            (AuditEvent.object_id == reference)
+            & (
+                (AuditEvent.local_authority == local_authority_id)
+                | AuditEvent.local_authority.is_null()
+            )
+        )
+    )
+    for object_type, ids in (
+        ("placement", linked.placements),
+        ("invitation", linked.invitations),
+        ("safeguarding_alert", linked.alerts),
+        ("answer", answers),
+    ):
+        if ids:
+            about = about | (
+                (AuditEvent.object_type == object_type)
+                & AuditEvent.object_id.is_in([str(i) for i in ids])
+            )
+    rows: list[dict[str, Any]] = await AuditEvent.select().where(about).order_by(AuditEvent.id)
+    return rows
+
+
+async def la_code_of(local_authority_id: int) -> str:
+    row = (
+        await LocalAuthority.select(LocalAuthority.code)
+        .where(LocalAuthority.id == local_authority_id)
+        .first()
+    )
+    return str(row["code"]) if row else ""
+
+
+async def export_pupil(local_authority_id: int, reference: str, *, secret: str) -> PupilRecord:
+    """Everything held about this pupil reference in this LA."""
+    placements = await _placements_of(local_authority_id, reference)
+    linked = await _linked(placements)
+    record = PupilRecord(reference, placements, [], [], [], [], [], [], [])
+    if linked.invitations:
+        record.invitations = await Invitation.select(
+            Invitation.id,
+            Invitation.placement,
+            Invitation.kind,
+            Invitation.questionnaire_id,
+            Invitation.status,
+            Invitation.opened_at,
+            Invitation.expires_at,
+            Invitation.completed_at,
+        ).where(Invitation.id.is_in(linked.invitations))
+        record.draft_answers = await DraftAnswer.select().where(
+            DraftAnswer.invitation.is_in(linked.invitations)
+        )
+    if linked.responses:
+        record.responses = await Response.select().where(Response.id.is_in(linked.responses))
+        record.answers = await Answer.select().where(Answer.response.is_in(linked.responses))
+    if linked.alerts:
+        record.safeguarding_alerts = await SafeguardingAlert.select().where(
+            SafeguardingAlert.id.is_in(linked.alerts)
+        )
+    outbox = await _outbox_ids(local_authority_id, reference, linked)
+    if outbox:
+        record.outbox_messages = await OutboxMessage.select().where(OutboxMessage.id.is_in(outbox))
+    key = pupil_key(secret, await la_code_of(local_authority_id), reference)
+    record.audit_events = await _audit_events(
+        local_authority_id, reference, key, linked, [row["id"] for row in record.answers]
+    )
     return record
 
 
 async def erase_pupil(local_authority_id: int, reference: str) -> int:
-    """Delete everything linked to this pupil reference in this LA; returns placements erased."""
-    placements = await _placements_of(local_authority_id, reference)
-    if not placements:
+    """Delete everything linked to this pupil reference in this LA; returns placements erased.
+
+    The data only: ``survey_app.ops.erasures.forget_pupil`` also logs the erasure by key and
+    remembers it, so that a restore from a backup erases the pupil again.
+    """
+    linked = await _linked(await _placements_of(local_authority_id, reference))
+    if not linked.placements:
         return 0
-    ids = [row["id"] for row in placements]
-    invitations = [
-        row["id"]
-        for row in await Invitation.select(Invitation.id).where(Invitation.placement.is_in(ids))
-    ]
     async with transaction():
-        if invitations:
-            responses = [
-                row["id"]
-                for row in await Response.select(Response.id).where(
-                    Response.invitation.is_in(invitations)
-                )
-            ]
-            if responses:
-                await tallies.remove(Answer.response.is_in(responses))
-                await Answer.delete().where(Answer.response.is_in(responses))
-                await Response.delete().where(Response.id.is_in(responses))
-            await DraftAnswer.delete().where(DraftAnswer.invitation.is_in(invitations))
-            await SafeguardingAlert.delete().where(SafeguardingAlert.invitation.is_in(invitations))
-            await Invitation.delete().where(Invitation.id.is_in(invitations))
-        # Queued and sent emails name the reference, so they go too.
-        await OutboxMessage.delete().where(
-            OutboxMessage.local_authority == local_authority_id,
-            OutboxMessage.body.like(f"%{reference}%"),
-        )
-        await Placement.delete().where(Placement.id.is_in(ids))
-    return len(ids)
+        # Queued and sent emails are about the pupil, so they go too: found through what caused
+        # them, before the invitations and alerts that link them are deleted.
+        outbox = await _outbox_ids(local_authority_id, reference, linked)
+        if outbox:
+            await OutboxMessage.delete().where(OutboxMessage.id.is_in(outbox))
+        if linked.responses:
+            await tallies.remove(Answer.response.is_in(linked.responses))
+            await Answer.delete().where(Answer.response.is_in(linked.responses))
+            await Response.delete().where(Response.id.is_in(linked.responses))
+        if linked.invitations:
+            await DraftAnswer.delete().where(DraftAnswer.invitation.is_in(linked.invitations))
+            await SafeguardingAlert.delete().where(
+                SafeguardingAlert.invitation.is_in(linked.invitations)
+            )
+            await Invitation.delete().where(Invitation.id.is_in(linked.invitations))
+        await Placement.delete().where(Placement.id.is_in(linked.placements))
+    return len(linked.placements)
