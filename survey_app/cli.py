@@ -10,6 +10,7 @@ import click
 from survey_app.accounts.commands import token, user
 from survey_app.ops.commands import backup, pupil, restore
 from survey_app.ops.console import now, run, settings_or_exit
+from survey_app.organisations.commands import la, schools
 from survey_app.placements.commands import placements
 
 
@@ -138,6 +139,8 @@ main.add_command(placements)
 main.add_command(backup)
 main.add_command(restore)
 main.add_command(pupil)
+main.add_command(la)
+main.add_command(schools)
 
 if __name__ == "__main__":
     main()

@@ -23,6 +23,9 @@ class LocalAuthority(Table, tablename="local_authority"):
     name = Varchar(length=120, unique=True)
     #: ONS code, e.g. E06000036.
     code = Varchar(length=12, unique=True)
+    #: DfE's three-digit LA number, as in GIAS's "LA (code)" column (e.g. 845); which GIAS rows
+    #: are this authority's schools. Empty only for authorities made before it was asked for.
+    dfe_number = Varchar(length=3, default="")
     safeguarding_email = Varchar(length=254, default="")
     #: Where the weekly digest and LA-team placements' requests go.
     contact_email = Varchar(length=254, default="")
@@ -32,9 +35,20 @@ class School(Table):
     id: Serial  # Piccolo adds the primary key; declared so type checkers know it
     local_authority = ForeignKey(LocalAuthority, null=False, index=True)
     name = Varchar(length=200)
-    #: The school's public Unique Reference Number (an establishment, not a pupil).
+    #: The school's public Unique Reference Number (an establishment, not a pupil). Unique within
+    #: an LA when given (partial unique index ``school_urn_per_la``), so GIAS re-imports update.
     urn = Varchar(length=12, default="")
+    #: Where the survey requests for this school's pupils go; GIAS has no emails.
     contact_email = Varchar(length=254, default="")
+    #: From GIAS: the four-digit establishment number (with the LA number, the "LAESTAB").
+    establishment_number = Varchar(length=8, default="")
+    #: From GIAS: "TypeOfEstablishment (name)" and "PhaseOfEducation (name)", as published.
+    establishment_type = Varchar(length=100, default="")
+    phase = Varchar(length=60, default="")
+    postcode = Varchar(length=10, default="")
+    ukprn = Varchar(length=10, default="")
+    #: "open" or "closed": a closed school keeps its placements but is not offered for new ones.
+    status = Varchar(length=10, default="open", index=True)
 
 
 class Provider(Table):
@@ -219,6 +233,20 @@ class PasswordReset(Table, tablename="password_reset"):
     used_at = Timestamptz(null=True, default=None)
 
 
+class StaffInvitation(Table, tablename="staff_invitation"):
+    """A single-use link for an invited staff member to set their password; only the keyed hash
+    of its token is kept. The account exists (without a password) from the moment it is made."""
+
+    id: Serial  # Piccolo adds the primary key; declared so type checkers know it
+    user = ForeignKey(StaffUser, null=False, index=True)
+    token_hash = Varchar(length=64, unique=True)
+    #: Who invited them: a staff user's id, or null when made at the server console.
+    invited_by = Integer(null=True, default=None)
+    created_at = Timestamptz()
+    expires_at = Timestamptz()
+    used_at = Timestamptz(null=True, default=None)
+
+
 class ApiToken(Table, tablename="api_token"):
     id: Serial  # Piccolo adds the primary key; declared so type checkers know it
     user = ForeignKey(StaffUser, null=False, index=True)
@@ -250,6 +278,7 @@ ALL_TABLES: list[type[Table]] = [
     Answer,
     StaffUser,
     PasswordReset,
+    StaffInvitation,
     ApiToken,
     StaffSession,
 ]

@@ -23,6 +23,7 @@ from typing import Any
 import msgspec
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
+from survey_app.time_in_england import LONDON, date_in_england
 from survey_app.web.display import long_date
 
 TEMPLATES = Path(__file__).parent / "templates"
@@ -234,6 +235,37 @@ def password_reset(*, la: int, reset_id: int, to: str, link: str) -> Message:
         la=la,
         to=to,
         secrets={"link": link},
+    )
+
+
+def staff_invitation(
+    *,
+    la: int,
+    invitation_id: int,
+    to: str,
+    authority: str,
+    role: str,
+    inviter: str,
+    second_factor: bool,
+    link: str,
+    expires: dt.datetime,
+) -> Message:
+    """To someone invited to the service: who set it up, why, what to do, and when it expires."""
+    return compose(
+        "staff_invitation.txt",
+        dedupe_key=f"staff-invitation:{invitation_id}",
+        kind="staff_invitation",
+        la=la,
+        to=to,
+        authority=authority,
+        role=role,
+        inviter=inviter,
+        second_factor=second_factor,
+        # The link sets the account's password: only the invited person may ever read it.
+        secrets={"link": link},
+        # As a person in England reads a clock: "10:00am on 30 November 2026".
+        expires_time=expires.astimezone(LONDON).strftime("%-I:%M%p").lower(),
+        expires_day=date_in_england(expires),
     )
 
 

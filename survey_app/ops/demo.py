@@ -17,13 +17,16 @@ from survey_app.db.tables import (
     Placement,
     Provider,
     QAVisit,
-    School,
 )
+from survey_app.organisations.authorities import create_authority
+from survey_app.organisations.schools import add_school
 from survey_app.settings import Settings
 from survey_app.surveys.invitations import issue_due
 from survey_app.surveys.responses import AnswerIn, answer_for, save_response
 
 DEMO_LA_CODE = "E99999999"
+#: Not a real DfE LA number (those run 201 to 938), so a real GIAS file imports nothing here.
+DEMO_DFE_NUMBER = "999"
 
 
 class DemoLogin(msgspec.Struct, frozen=True):
@@ -71,21 +74,20 @@ async def load_demo(settings: Settings, now: dt.datetime) -> bool:
     today = now.date()
     rng = random.Random(2026)  # noqa: S311 - demo data, not security
     async with transaction():
-        la = await LocalAuthority.insert(
-            LocalAuthority(
-                name="Northshire Council",
-                code=DEMO_LA_CODE,
-                safeguarding_email="safeguarding@northshire.example",
-                contact_email="ap-team@northshire.example",
-            )
-        ).returning(LocalAuthority.id)
-        la_id = la[0]["id"]
+        # The same functions a council sets itself up with (``survey-app la add``, the schools
+        # pages), so the demo exercises them; the demo has no administrator to invite.
+        la_id = await create_authority(
+            name="Northshire Council",
+            code=DEMO_LA_CODE,
+            dfe_number=DEMO_DFE_NUMBER,
+            contact_email="ap-team@northshire.example",
+            safeguarding_email="safeguarding@northshire.example",
+        )
         school_ids = []
         for name, urn, email in SCHOOLS:
-            row = await School.insert(
-                School(local_authority=la_id, name=name, urn=urn, contact_email=email)
-            ).returning(School.id)
-            school_ids.append(row[0]["id"])
+            school_id, problems = await add_school(la_id, name=name, urn=urn, contact_email=email)
+            assert school_id is not None, problems
+            school_ids.append(school_id)
         provider_ids = []
         for name, registration, offer, stage, rag, visited_days_ago in PROVIDERS:
             visited = today - dt.timedelta(days=visited_days_ago) if visited_days_ago else None

@@ -1,14 +1,31 @@
-"""Staff pages for the registers: providers and schools in the actor's area."""
+"""Staff pages for the registers: providers and schools in the actor's area; adding, editing and
+importing schools (GIAS) and filling in their contact emails (LA administrators and officers)."""
 
 from __future__ import annotations
 
-from litestar import Router, get
-from litestar.di import NamedDependency
-from litestar.response import Template
+import datetime as dt
+from typing import Annotated, Any
 
-from survey_app.accounts.scoping import Actor, scope
+from litestar import Request, Response, Router, get, post
+from litestar.di import NamedDependency
+from litestar.params import QueryParameter
+from litestar.response import Redirect, Template
+
+from survey_app.accounts.guards import allow, la_staff
+from survey_app.accounts.scoping import Actor, Role, scope
 from survey_app.db.tables import Provider, School
+from survey_app.ops.audit import record, refuse
+from survey_app.organisations import schools as registry
+from survey_app.organisations.authorities import OrganisationError, authority_by_id
+from survey_app.organisations.gias import GiasError
+from survey_app.web.params import ObjectId
 from survey_app.web.rendering import staff_page as _page
+
+#: Who keeps the list of schools: the LA's administrators and officers.
+school_editors = allow(Role.LA_ADMIN, Role.LA_OFFICER)
+#: A GIAS export is about 60 MB; a little room above that.
+MAX_UPLOAD = 100 * 1024 * 1024
+PageNumber = Annotated[int, QueryParameter(ge=1, le=100_000, required=False)]
 
 
 @get("/providers")
@@ -19,10 +36,173 @@ async def providers(actor: NamedDependency[Actor]) -> Template:
 
 
 @get("/schools")
-async def schools(actor: NamedDependency[Actor]) -> Template:
-    """Schools in the actor's area."""
-    rows = await School.select().where(scope(actor, School)).order_by(School.name)
-    return _page("schools", actor, schools=rows)
+async def schools(actor: NamedDependency[Actor], page: PageNumber = 1) -> Template:
+    """Schools in the actor's area, a page at a time, with whose contact email is missing."""
+    found = await registry.school_page(scope(actor, School), page)
+    editor = actor.role in (Role.LA_ADMIN, Role.LA_OFFICER)
+    return _page("schools", actor, found=found, editor=editor)
 
 
-organisation_pages = Router(path="/", route_handlers=[providers, schools])
+@get("/schools.csv", guards=[la_staff])
+async def schools_download(actor: NamedDependency[Actor]) -> Response[bytes]:
+    """Every school as a CSV of URN, email and name: fill in the emails and upload it again."""
+    return Response(
+        await registry.schools_csv(scope(actor, School)),
+        media_type="text/csv; charset=utf-8",
+        headers={"Content-Disposition": 'attachment; filename="schools.csv"'},
+    )
+
+
+def _school_values(form: Any) -> dict[str, str]:
+    return {name: str(form.get(name) or "") for name in ("name", "urn", "contact_email", "status")}
+
+
+@get("/schools/new", guards=[school_editors])
+async def new_school_form(actor: NamedDependency[Actor]) -> Template:
+    """Add a school by hand (one GIAS does not list, or before importing)."""
+    return _page("school_form", actor, school_id=None, values={"status": "open"}, errors=[])
+
+
+@post("/schools/new", guards=[school_editors])
+async def new_school(
+    request: Request, actor: NamedDependency[Actor], now: NamedDependency[dt.datetime]
+) -> Response[Any]:
+    """Save the new school, or show every problem with the form."""
+    values = _school_values(await request.form())
+    school_id, errors = await registry.add_school(
+        actor.local_authority_id,
+        name=values["name"],
+        urn=values["urn"],
+        contact_email=values["contact_email"],
+    )
+    if school_id is None:
+        return _page("school_form", actor, 400, school_id=None, values=values, errors=errors)
+    await record("school.added", now=now, actor=actor, object_type="school", object_id=school_id)
+    return Redirect(path="/staff/schools")
+
+
+async def _school(actor: Actor, school_id: int, now: dt.datetime) -> dict[str, Any]:
+    row = (
+        await School.select(School.name, School.urn, School.contact_email, School.status)
+        .where(School.id == school_id, scope(actor, School))
+        .first()
+    )
+    if row is None:
+        raise await refuse(actor, "school", school_id, now)
+    return dict(row)
+
+
+@get("/schools/{school_id:int}/edit", guards=[school_editors])
+async def edit_school_form(
+    actor: NamedDependency[Actor], now: NamedDependency[dt.datetime], school_id: ObjectId
+) -> Template:
+    """Change a school's name, URN, contact email or whether it is open."""
+    values = await _school(actor, school_id, now)
+    return _page("school_form", actor, school_id=school_id, values=values, errors=[])
+
+
+@post("/schools/{school_id:int}/edit", guards=[school_editors])
+async def edit_school(
+    request: Request,
+    actor: NamedDependency[Actor],
+    now: NamedDependency[dt.datetime],
+    school_id: ObjectId,
+) -> Response[Any]:
+    """Save the changes, or show every problem with the form."""
+    await _school(actor, school_id, now)
+    values = _school_values(await request.form())
+    errors = await registry.update_school(
+        actor.local_authority_id,
+        school_id,
+        name=values["name"],
+        urn=values["urn"],
+        contact_email=values["contact_email"],
+        status=values["status"],
+    )
+    if errors:
+        return _page("school_form", actor, 400, school_id=school_id, values=values, errors=errors)
+    await record("school.edited", now=now, actor=actor, object_type="school", object_id=school_id)
+    return Redirect(path="/staff/schools")
+
+
+async def _upload(request: Request) -> tuple[bytes | None, Any]:
+    form = await request.form()
+    upload = form.get("file")
+    if upload is None or not hasattr(upload, "read"):
+        return None, form
+    data: bytes = await upload.read()
+    return (data or None), form
+
+
+def _codes(text: str) -> list[str]:
+    return [code for code in text.replace(",", " ").split() if code]
+
+
+@get("/schools/import", guards=[school_editors])
+async def import_form(actor: NamedDependency[Actor]) -> Template:
+    """Upload DfE's GIAS establishment export to add and update the authority's schools."""
+    authority = await authority_by_id(actor.local_authority_id)
+    return _page("school_import", actor, result=None, authority=authority, values={})
+
+
+@post("/schools/import", guards=[school_editors], request_max_body_size=MAX_UPLOAD)
+async def import_upload(
+    request: Request, actor: NamedDependency[Actor], now: NamedDependency[dt.datetime]
+) -> Template:
+    """Check the whole file, then import it, or report every problem and import nothing."""
+    authority = await authority_by_id(actor.local_authority_id)
+    data, form = await _upload(request)
+    values = {name: str(form.get(name) or "") for name in ("also_la", "also_urn")}
+    context = {"authority": authority, "values": values}
+    if data is None:
+        return _page("school_import", actor, 400, result=None, missing=True, **context)
+    try:
+        result = await registry.import_gias(
+            actor.local_authority_id,
+            data,
+            also_la=_codes(values["also_la"]),
+            also_urn=_codes(values["also_urn"]),
+        )
+    except OrganisationError as error:
+        result = registry.ImportResult(errors=[GiasError(0, "file", str(error))])
+    if not result.errors:
+        await record("schools.imported", now=now, actor=actor, object_type="gias")
+    return _page("school_import", actor, 400 if result.errors else 200, result=result, **context)
+
+
+@get("/schools/emails", guards=[school_editors])
+async def emails_form(actor: NamedDependency[Actor]) -> Template:
+    """Upload a CSV of URN,email to fill in schools' contact emails."""
+    return _page("school_emails", actor, count=None, errors=[])
+
+
+@post("/schools/emails", guards=[school_editors], request_max_body_size=10 * 1024 * 1024)
+async def emails_upload(
+    request: Request, actor: NamedDependency[Actor], now: NamedDependency[dt.datetime]
+) -> Template:
+    """Set every email in the file, or, if any row is wrong, none, and name each bad row."""
+    data, _ = await _upload(request)
+    if data is None:
+        return _page("school_emails", actor, 400, count=None, errors=[], missing=True)
+    count, errors = await registry.set_contact_emails(actor.local_authority_id, data)
+    if not errors:
+        await record("schools.emails_set", now=now, actor=actor, object_type="school")
+    return _page("school_emails", actor, 400 if errors else 200, count=count, errors=errors)
+
+
+organisation_pages = Router(
+    path="/",
+    route_handlers=[
+        providers,
+        schools,
+        schools_download,
+        new_school_form,
+        new_school,
+        edit_school_form,
+        edit_school,
+        import_form,
+        import_upload,
+        emails_form,
+        emails_upload,
+    ],
+)

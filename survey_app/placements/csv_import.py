@@ -19,13 +19,20 @@ from survey_app.accounts.scoping import Actor, Role, scope
 from survey_app.db.engine import batches, transaction
 from survey_app.db.tables import Placement, Provider, School
 from survey_app.placements.records import NotAllowed, upsert_placements
-from survey_app.placements.rules import MAX_ID, PlacementIn, placement_identity, read_placement
+from survey_app.placements.rules import (
+    MAX_ID,
+    URN,
+    PlacementIn,
+    placement_identity,
+    read_placement,
+)
 
 COLUMNS = (
     "pupil_reference",
     "year_group",
     "provider",
     "school",
+    "school_urn",
     "la_team",
     "start_date",
     "planned_end_date",
@@ -96,18 +103,20 @@ def _too_long(number: int, header: list[str], row: list[str]) -> list[RowError]:
     ]
 
 
-async def _lookups(actor: Actor) -> tuple[dict[str, int], dict[str, int]]:
+async def _lookups(actor: Actor) -> tuple[dict[str, int], dict[str, int], dict[str, int]]:
     providers: dict[str, int] = {}
     for row in await Provider.select(Provider.id, Provider.name).where(scope(actor, Provider)):
         providers[str(row["id"])] = row["id"]
         providers[row["name"].strip().lower()] = row["id"]
     schools: dict[str, int] = {}
+    urns: dict[str, int] = {}
     for row in await School.select(School.id, School.name, School.urn).where(scope(actor, School)):
         schools[str(row["id"])] = row["id"]
         schools[row["name"].strip().lower()] = row["id"]
         if row["urn"]:
             schools[row["urn"].strip()] = row["id"]
-    return providers, schools
+            urns[row["urn"].strip()] = row["id"]
+    return providers, schools, urns
 
 
 #: Where a field of the placement is a column of the file under another name.
@@ -120,6 +129,7 @@ def _check_row(
     actor: Actor,
     providers: dict[str, int],
     schools: dict[str, int],
+    urns: dict[str, int],
 ) -> tuple[PlacementIn | None, list[RowError]]:
     errors: list[RowError] = []
 
@@ -140,6 +150,19 @@ def _check_row(
     if school_text and school_id is None:
         problem("school", f'There is no school "{school_text}" in your area')
         school_id = MAX_ID
+    # school_urn names the school by URN alone, so a URN can never be read as a name or an id.
+    urn_text = cells.get("school_urn", "").strip()
+    if urn_text:
+        by_urn = urns.get(urn_text)
+        if school_text and by_urn is not None and by_urn != school_id:
+            problem("school_urn", "The school and school_urn columns name different schools")
+        elif by_urn is None and URN.match(urn_text):
+            problem("school_urn", f"There is no school with URN {urn_text} in your area")
+        if by_urn is not None or URN.match(urn_text):
+            school_id = by_urn or MAX_ID
+            # Read as an id from here on; a malformed URN stays for the reader to name.
+            urn_text = ""
+    values["school_urn"] = urn_text
     if actor.role == Role.SCHOOL_CONTACT:
         if school_id not in (None, actor.school_id):
             problem("school", "You can only import placements for your own school")
@@ -176,7 +199,7 @@ async def import_placements(
         errors = [RowError(1, c, f"the column {c} is missing") for c in missing]
         errors += [RowError(1, c, f"{c} is not a column we know") for c in unknown]
         return ImportResult(0, 0, 0, errors)
-    providers, schools = await _lookups(actor)
+    providers, schools, urns = await _lookups(actor)
     good: list[PlacementIn] = []
     errors = []
     seen: dict[tuple[str, str, int, dt.date], int] = {}
@@ -197,7 +220,7 @@ async def import_placements(
                 progress(1)
             continue
         cells = dict(zip(header, row, strict=False))
-        placement, row_errors = _check_row(number, cells, actor, providers, schools)
+        placement, row_errors = _check_row(number, cells, actor, providers, schools, urns)
         errors += row_errors
         if placement is not None:
             # The same identity the database upserts on, so a repeat is named here rather than

@@ -45,8 +45,9 @@ async def _form_choices(actor: Actor) -> dict[str, Any]:
         "providers": await Provider.select(Provider.id, Provider.name)
         .where(scope(actor, Provider))
         .order_by(Provider.name),
+        # A closed school keeps its placements but is not offered for new ones.
         "schools": await School.select(School.id, School.name)
-        .where(scope(actor, School))
+        .where(scope(actor, School), School.status == "open")
         .order_by(School.name),
     }
 

@@ -12,6 +12,7 @@ from survey_app.accounts.scoping import Actor, Role, scope
 from survey_app.db.engine import transaction
 from survey_app.db.tables import Invitation, Placement, Provider, Response, School
 from survey_app.placements.rules import (
+    URN,
     FieldError,
     PlacementIn,
     check_end,
@@ -170,12 +171,29 @@ async def create_placement(
     if actor.role == Role.PROVIDER_STAFF:
         raise NotAllowed("Provider staff cannot record placements")
     errors: list[FieldError] = []
+    if placement.school_urn and placement.school_id is None and URN.match(placement.school_urn):
+        # Named by URN: found among the schools the actor may see, like an id would be.
+        found = (
+            await School.select(School.id)
+            .where(School.urn == placement.school_urn, scope(actor, School))
+            .first()
+        )
+        if found is None:
+            errors.append(
+                FieldError(
+                    "school_urn", f"There is no school with URN {placement.school_urn} in your area"
+                )
+            )
+        else:
+            placement = msgspec.structs.replace(placement, school_id=found["id"], school_urn=None)
     if actor.role == Role.SCHOOL_CONTACT:
         if placement.la_team:
             errors.append(FieldError("la_team", "A school records placements for its own pupils"))
         if placement.school_id not in (None, actor.school_id):
             errors.append(FieldError("school_id", "You can only record placements for your school"))
-        placement = msgspec.structs.replace(placement, school_id=actor.school_id, la_team=None)
+        placement = msgspec.structs.replace(
+            placement, school_id=actor.school_id, school_urn=None, la_team=None
+        )
     errors += check_placement(placement)
     # Ids out of range were refused above; only real candidates are looked up.
     if is_id(placement.provider_id) and not await Provider.exists().where(

@@ -12,6 +12,8 @@ import msgspec
 
 from questionnaires.bands import YEAR_GROUPS
 
+#: A school's Unique Reference Number, as GIAS publishes it.
+URN = re.compile(r"^\d{5,8}$")
 #: Letters, digits and - _ / only, with at least one digit: a school's own reference such as
 #: "FH-2026-014" fits, while a typed name ("Jane Smith") does not.
 PUPIL_REFERENCE = re.compile(r"^(?=.*\d)[A-Za-z0-9][A-Za-z0-9_/-]{0,39}$")
@@ -45,6 +47,8 @@ class PlacementIn(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
     purpose: str = ""
     #: The home school; leave empty when an LA team commissioned the placement.
     school_id: Id | None = None
+    #: The home school by its URN instead of its id; found among your schools when saved.
+    school_urn: str | None = None
     #: The LA team that commissioned it (e.g. "SEN team"), when there is no home school.
     la_team: str | None = None
     #: Give the years 4-6 questionnaire whatever the year group.
@@ -95,10 +99,23 @@ def check_placement(placement: PlacementIn) -> list[FieldError]:
                 )
             )
     team = (placement.la_team or "").strip()
-    if placement.school_id is None and not team:
+    has_school = placement.school_id is not None or bool(placement.school_urn)
+    if not has_school and not team:
         errors.append(FieldError("school_id", "Choose the home school, or give the LA team"))
-    if placement.school_id is not None and team:
+    if has_school and team:
         errors.append(FieldError("la_team", "Give a home school or an LA team, not both"))
+    if placement.school_id is not None and placement.school_urn:
+        errors.append(
+            FieldError("school_urn", "Give the home school by its id or by its URN, not both")
+        )
+    if placement.school_urn and not URN.match(placement.school_urn):
+        errors.append(
+            FieldError(
+                "school_urn",
+                "Home school URN must be a number such as 123456, "
+                f"not {_shown(placement.school_urn)}",
+            )
+        )
     if len(team) > 80:
         errors.append(FieldError("la_team", "LA team must be 80 characters or fewer"))
     if len(placement.purpose) > 1000:
@@ -142,6 +159,7 @@ FORM_LABELS = {
     "planned_end_date": "Planned end date",
     "hours_per_week": "Hours per week",
     "school_id": "Home school",
+    "school_urn": "Home school URN",
     "simplest_version": "Simplest version",
     "ended_on": "End date",
 }
@@ -177,6 +195,8 @@ class PlacementBody(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
     purpose: str = ""
     #: The home school; leave empty when an LA team commissioned the placement.
     school_id: int | str | None = None
+    #: Or the home school by its URN (as in GIAS), such as "123456".
+    school_urn: Annotated[int | str | None, msgspec.Meta(examples=["123456"])] = None
     #: The LA team that commissioned it (e.g. "SEN team"), when there is no home school.
     la_team: str | None = None
     #: Give the years 4-6 questionnaire whatever the year group.
@@ -285,6 +305,10 @@ def read_placement(values: Mapping[str, object]) -> tuple[PlacementIn | None, li
     for field in ("pupil_reference", "purpose", "la_team"):
         value = values.get(field)
         texts[field] = value.strip() if isinstance(value, str) else ""
+    # A URN is a number to a spreadsheet or a JSON encoder, and text to GIAS: either is taken.
+    urn = values.get("school_urn")
+    school_urn = str(urn) if isinstance(urn, int) and not isinstance(urn, bool) else urn
+    texts["school_urn"] = school_urn.strip() if isinstance(school_urn, str) else ""
     if errors:
         return None, errors
     assert provider_id is not None and year_group is not None
@@ -298,6 +322,7 @@ def read_placement(values: Mapping[str, object]) -> tuple[PlacementIn | None, li
         hours_per_week=hours_per_week,
         purpose=texts["purpose"],
         school_id=school_id,
+        school_urn=texts["school_urn"] or None,
         la_team=texts["la_team"] or None,
         simplest_version=simplest_version,
     )

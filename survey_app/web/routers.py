@@ -16,6 +16,7 @@ from litestar.exceptions import HTTPException, NotAuthorizedException, NotFoundE
 from litestar.response import Redirect
 
 from survey_app.accounts.guards import actor_of, api_client, signed_in
+from survey_app.accounts.invitation_pages import invitation_routes
 from survey_app.accounts.pages import public_routes
 from survey_app.chasing.pages import chasing_pages
 from survey_app.organisations.api import organisation_api
@@ -45,6 +46,7 @@ staff_router = Router(
     path="/staff",
     route_handlers=[
         public_routes,
+        invitation_routes,
         Router(
             path="/",
             guards=[signed_in],

@@ -55,6 +55,10 @@ class Urls(msgspec.Struct, frozen=True):
         """A staff member's single-use link to choose a new password."""
         return self.absolute(f"/staff/password-reset/{token}")
 
+    def staff_invitation(self, token: str) -> str:
+        """An invited staff member's single-use link to set their password."""
+        return self.absolute(f"/staff/invitation/{token}")
+
     def placement(self, placement_id: int) -> str:
         """A placement's staff page."""
         return self.absolute(f"/staff/placements/{placement_id}")
