@@ -148,7 +148,7 @@ def test_upgrading_takes_working_links_out_of_messages_already_delivered(
     from importlib import import_module
 
     migration = import_module(
-        "survey_app.db.piccolo_migrations.survey_app_0019_outbox_sealed_secrets"
+        "survey_app.db.piccolo_migrations.survey_app_0020_outbox_sealed_secrets"
     )
     link = "https://voice.example/staff/password-reset/LiveTokenFromBeforeTheUpgrade"
     body = f"To choose a new password, open this link:\n{link}\n\nShort code: K7PX-2M9Q\n"

@@ -15,6 +15,7 @@ from survey_app.cli import main
 from survey_app.db.tables import LocalAuthority, OutboxMessage, StaffInvitation, StaffUser
 from survey_app.time_in_england import date_in_england
 from survey_app.web.display import long_date
+from tests.mail_server import Recorder
 from tests.survey_app.organisations.helpers import page
 from tests.world import post_form, run
 
@@ -64,12 +65,15 @@ def test_only_the_tokens_keyed_hash_is_stored(settings: Any) -> None:
     assert stored != hashlib.sha256(token.encode()).hexdigest()
 
 
-def test_the_invitation_email_says_who_why_what_to_do_and_when_it_expires() -> None:
+def test_the_invitation_email_says_who_why_what_to_do_and_when_it_expires(settings: Any) -> None:
     path = add_council()
-    message = run(OutboxMessage.select().first())
-    assert message["recipient"] == "admin@westshire.example"
-    assert message["subject"] == "Westshire Council: set up your Learner voice account"
-    body = message["body"]
+    stored = run(OutboxMessage.select().first())
+    # The link sets the account's password: the outbox keeps it sealed, never readable.
+    assert path not in stored["body"] and "[[secret:link]]" in stored["body"]
+    (message,) = Recorder().deliver(settings, dt.datetime.now(dt.UTC))
+    assert message.to == "admin@westshire.example"
+    assert message.subject == "Westshire Council: set up your Learner voice account"
+    body = message.body
     assert "Your council's IT team has set up a Learner voice account for you" in body
     assert "as LA administrator for Westshire Council" in body
     assert f"http://testserver.local{path}" in body
