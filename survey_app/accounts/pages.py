@@ -166,14 +166,32 @@ async def mfa_check(
     return await _complete_sign_in(request, user_id, settings, now)
 
 
-def _setup_user(request: Request, now: dt.datetime) -> int | None:
+async def _setup_user(request: Request, now: dt.datetime) -> tuple[int, bool] | Redirect:
+    """Who may set up a second factor here, and whether they are replacing one; or where to go.
+
+    A signed-in user may set one up, or replace theirs with a code from the current one. A
+    half-signed-in session (the password was right, nothing more) may only enrol an account
+    that has no second factor yet: otherwise a stolen password would be enough to swap the
+    owner's authenticator for the thief's and sign in.
+    """
     session = request.session if "session" in request.scope else {}
     signed_in = session.get("user_id")
-    return signed_in if isinstance(signed_in, int) else _pending_user(request, now)
+    if isinstance(signed_in, int):
+        return signed_in, await mfa.has_mfa(signed_in)
+    pending = _pending_user(request, now)
+    if pending is None:
+        return Redirect(path="/staff/sign-in")
+    if await mfa.has_mfa(pending):
+        return Redirect(path="/staff/mfa")
+    return pending, False
 
 
 def _setup_page(
-    request: Request, user_email: str, error: str | None, status: int = 200
+    request: Request,
+    user_email: str,
+    replacing: bool,
+    error: tuple[str, str] | None,
+    status: int = 200,
 ) -> Template:
     secret = str(request.session["mfa_new_secret"])
     image = base64.b64encode(qr.svg(mfa.provisioning_uri(secret, user_email))).decode()
@@ -184,39 +202,83 @@ def _setup_page(
         status,
         qr=f"data:image/svg+xml;base64,{image}",
         secret=grouped,
-        error=error,
+        replacing=replacing,
+        errors=[error] if error else [],
     )
+
+
+async def _email_of(user_id: int) -> str:
+    user = await StaffUser.select(StaffUser.email).where(StaffUser.id == user_id).first()
+    return str(user["email"]) if user else ""
 
 
 @get("/mfa/setup")
 async def mfa_setup_form(request: Request, now: NamedDependency[dt.datetime]) -> Response[Any]:
     """Set up two-step sign-in: scan the QR code, then type the code the app shows."""
-    user_id = _setup_user(request, now)
-    if user_id is None:
-        return Redirect(path="/staff/sign-in")
+    who = await _setup_user(request, now)
+    if isinstance(who, Redirect):
+        return who
+    user_id, replacing = who
     if "mfa_new_secret" not in request.session:
         request.session["mfa_new_secret"] = mfa.new_secret()
-    user = await StaffUser.select(StaffUser.email).where(StaffUser.id == user_id).first()
-    return _setup_page(request, user["email"] if user else "", None)
+    return _setup_page(request, await _email_of(user_id), replacing, None)
 
 
 @post("/mfa/setup")
 async def mfa_setup(
     request: Request, settings: NamedDependency[Settings], now: NamedDependency[dt.datetime]
 ) -> Response[Any]:
-    """Confirm the new secret with a first code, then finish signing in."""
-    user_id = _setup_user(request, now)
+    """Confirm the new secret with a first code (and, to replace one, a code from the current
+    authenticator), then finish signing in."""
+    who = await _setup_user(request, now)
     secret = request.session.get("mfa_new_secret") if "session" in request.scope else None
-    if user_id is None or not isinstance(secret, str):
+    if isinstance(who, Redirect):
+        return who
+    if not isinstance(secret, str):
         return Redirect(path="/staff/sign-in")
-    step = mfa.matching_step(secret, str((await request.form()).get("code") or ""), now)
+    user_id, replacing = who
+    action = "mfa.changed" if replacing else "mfa.enabled"
+    form = await request.form()
+    email = await _email_of(user_id)
+    step = mfa.matching_step(secret, str(form.get("code") or ""), now)
     if step is None:
-        user = await StaffUser.select(StaffUser.email).where(StaffUser.id == user_id).first()
-        return _setup_page(request, user["email"] if user else "", "That code is not right", 400)
-    await mfa.enable(user_id, settings.secret_key, secret, step)
-    await record("mfa.enabled", now=now, user_id=user_id)
+        return _setup_page(request, email, replacing, ("code", "That code is not right"), 400)
+    if replacing:
+        key = f"mfa:{user_id}"
+        if await is_blocked(settings, key, now, settings.signin_failure_limit_per_account):
+            await record(action, now=now, user_id=user_id, outcome="throttled")
+            problem = "Too many wrong codes. Wait, then try again."
+            return _setup_page(request, email, replacing, ("current_code", problem), 429)
+        current = str(form.get("current_code") or "")
+        if not await mfa.verify(user_id, settings.secret_key, current, now):
+            await record_failure(settings, key, now)
+            await record(
+                action,
+                now=now,
+                user_id=user_id,
+                object_type="second_factor",
+                object_id=user_id,
+                outcome="failed",
+                request=request,
+                secret=settings.secret_key,
+            )
+            problem = "Type the code your current authenticator app shows now"
+            return _setup_page(request, email, replacing, ("current_code", problem), 400)
+        await clear(key)
+    if not await mfa.enable(user_id, settings.secret_key, secret, step, replacing=replacing):
+        # Another session enrolled an authenticator a moment ago: that one must be used now.
+        return Redirect(path="/staff/mfa")
+    await record(
+        action,
+        now=now,
+        user_id=user_id,
+        object_type="second_factor",
+        object_id=user_id,
+        request=request,
+        secret=settings.secret_key,
+    )
+    request.session.pop("mfa_new_secret", None)
     if isinstance(request.session.get("user_id"), int):
-        request.session.pop("mfa_new_secret", None)
         return Redirect(path="/staff")
     return await _complete_sign_in(request, user_id, settings, now)
 
