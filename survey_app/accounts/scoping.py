@@ -88,7 +88,8 @@ def placement_path(table: type[Table]) -> Any:
 
 
 def _nothing(table: type[Table]) -> Any:
-    return table.id < 0  # type: ignore[attr-defined]
+    # A primary key is never null; "id < 0" compared a UUID key with 0, which PostgreSQL refuses.
+    return table.id.is_null()  # type: ignore[attr-defined]
 
 
 def scope(actor: Actor, table: type[Table]) -> Any:
