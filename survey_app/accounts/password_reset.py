@@ -87,6 +87,15 @@ async def send_reset_link(settings: Settings, email: str, address: str, now: dt.
     await record("password_reset.requested", now=now, user_id=user["id"])
 
 
+async def request_reset(
+    settings: Settings, email: str, now: dt.datetime, address: str = "unknown"
+) -> None:
+    """Both halves at once, for callers with no page to answer first (the web handler runs
+    ``send_reset_link`` after its answer has gone)."""
+    await note_request(settings, email, address, now)
+    await send_reset_link(settings, email, address, now)
+
+
 async def valid_reset(token: str, now: dt.datetime) -> int | None:
     """The user a live, unused reset link belongs to."""
     row = (
