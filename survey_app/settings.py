@@ -61,9 +61,12 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     #: Failed link or code look-ups one address may make per window before getting a 429.
     lookup_failure_limit: int = 10
     lookup_failure_window_minutes: int = 15
-    #: Failed staff sign-ins allowed per account, and per address, in that window.
+    #: Failed staff sign-ins allowed per account from one address, and per address, in that
+    #: window; and per account from all addresses in a day, after which only browsers that
+    #: have signed in to that account before may try (so a stranger cannot lock the owner out).
     signin_failure_limit_per_account: int = 5
     signin_failure_limit_per_address: int = 20
+    signin_failure_ceiling_per_account: int = 100
     #: Responses older than this lose their free text and pupil reference (figures stay).
     retention_days: int = 1095
     #: Staff sessions end this many hours after sign-in, however active.
@@ -76,6 +79,8 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     demo_mode: bool = False
     #: Staff sessions end after this many idle minutes.
     session_idle_minutes: int = 30
+    #: API tokens stop working this many days after they are made.
+    api_token_days: int = 90
 
     @property
     def resolved_database_url(self) -> str:

@@ -19,7 +19,11 @@ async def current_actor(request: ASGIConnection, sessions: bool = True) -> Actor
     """
     header = request.headers.get("authorization", "")
     if header.lower().startswith("bearer "):
-        actor = await actor_for_api_token(header[7:].strip())
+        actor = await actor_for_api_token(
+            header[7:].strip(),
+            request.app.state.clock(),
+            request.app.state.settings.api_token_days,
+        )
         if actor is None:
             raise NotAuthorizedException("The API token is not valid or has been revoked")
         return actor

@@ -4,19 +4,32 @@ from __future__ import annotations
 
 import base64
 import datetime as dt
+import hashlib
+import hmac
+import secrets
 from typing import Any
 
 from litestar import Request, Response, Router, get, post
-from litestar.di import NamedDependency
+from litestar.background_tasks import BackgroundTask
+from litestar.di import NamedDependency, Provide
+from litestar.exceptions import NotFoundException
 from litestar.params import FromPath
 from litestar.response import Redirect, Template
 
 from survey_app.accounts import password_reset
 from survey_app.accounts import second_factor as mfa
+from survey_app.accounts.guards import actor_of, signed_in
+from survey_app.accounts.scoping import Actor, Role
 from survey_app.accounts.sessions import ROTATE, end_sessions_of, session_cookie_name
-from survey_app.accounts.users import authenticate
+from survey_app.accounts.users import (
+    AccountError,
+    check_password,
+    create_api_token,
+    revoke_token,
+    tokens_for,
+)
 from survey_app.db.tables import StaffUser
-from survey_app.ops.audit import record
+from survey_app.ops.audit import record, refuse
 from survey_app.settings import Settings
 from survey_app.surveys import qr
 from survey_app.web.rendering import staff_page as _page
@@ -29,23 +42,55 @@ async def sign_in_form() -> Template:
     return _page("sign_in", None, error=None, email="")
 
 
+#: A cookie marking a browser that has signed in to an account before (see ``sign_in``).
+DEVICE_COOKIE = "lv_device"
+DEVICE_COOKIE_DAYS = 365
+#: How long a day-long ceiling counts for.
+CEILING_WINDOW = dt.timedelta(hours=24)
+
+
+def _device_mark(settings: Settings, user_id: int, nonce: str) -> str:
+    return hmac.new(
+        settings.secret_key.encode(), f"known-device:{user_id}:{nonce}".encode(), hashlib.sha256
+    ).hexdigest()
+
+
+def _known_device(request: Request, settings: Settings, user_id: int) -> bool:
+    """Whether this browser carries our mark of a completed sign-in to this account."""
+    nonce, _, mark = request.cookies.get(DEVICE_COOKIE, "").partition(".")
+    return bool(nonce) and hmac.compare_digest(mark, _device_mark(settings, user_id, nonce))
+
+
 @post("/sign-in")
 async def sign_in(
     request: Request, settings: NamedDependency[Settings], now: NamedDependency[dt.datetime]
 ) -> Response[Any]:
-    """Check the email and password, slowing down guessing; on success start a fresh session."""
+    """Check the email and password, slowing down guessing; on success start a fresh session.
+
+    Guessing is slowed without letting a stranger lock the owner out. Failures are counted per
+    account *from one address* (``SIGNIN_FAILURE_LIMIT_PER_ACCOUNT`` per window) and per address
+    (``..._PER_ADDRESS``), so someone hammering the LA officer's email from their own machine
+    blocks only themselves. Against guessing spread over many addresses there is a much higher
+    ceiling per account per day (``..._CEILING_PER_ACCOUNT``); past it, only a browser that has
+    signed in to that account before (it carries a signed "known device" cookie) may still sign
+    in, so the owner at their own desk is never locked out. We chose counters over a progressive
+    delay because a delay held on the server is a cheap way to tie up its workers, and counters
+    are already shared by every server instance through the database.
+    """
     form = await request.form()
     email = str(form.get("email") or "").strip().lower()
     address = request.client.host if request.client else "unknown"
-    account_key, address_key = f"signin-account:{email}", f"signin-address:{address}"
-    blocked = await is_blocked(
-        settings, account_key, now, settings.signin_failure_limit_per_account
-    ) or await is_blocked(settings, address_key, now, settings.signin_failure_limit_per_address)
-    if blocked:
+    pair_key = f"signin-account:{email}:from:{address}"
+    address_key = f"signin-address:{address}"
+    ceiling_key = f"signin-ceiling:{email}"
+
+    async def throttled(user_id: int | None) -> Template:
         await record(
             "sign_in",
             now=now,
-            object_type="email",
+            user_id=user_id,
+            object_type="user" if user_id else "email",
+            object_id=user_id or "",
             outcome="throttled",
             request=request,
             secret=settings.secret_key,
@@ -53,15 +98,38 @@ async def sign_in(
         minutes = settings.lookup_failure_window_minutes
         message = f"Too many tries. Wait {minutes} minutes, then try again."
         return _page("sign_in", None, 429, error=message, email=email)
-    actor = await authenticate(email, str(form.get("password") or ""))
+
+    if await is_blocked(
+        settings, pair_key, now, settings.signin_failure_limit_per_account
+    ) or await is_blocked(settings, address_key, now, settings.signin_failure_limit_per_address):
+        return await throttled(None)
+    check = await check_password(email, str(form.get("password") or ""))
+    if (
+        check.tried_user_id is not None
+        and await is_blocked(
+            settings, ceiling_key, now, settings.signin_failure_ceiling_per_account, CEILING_WINDOW
+        )
+        and not _known_device(request, settings, check.tried_user_id)
+    ):
+        return await throttled(check.tried_user_id)
+    actor = check.actor
     if actor is None:
-        await record_failure(settings, account_key, now)
+        await record_failure(settings, pair_key, now)
         await record_failure(settings, address_key, now)
+        await record_failure(settings, ceiling_key, now, CEILING_WINDOW)
+        # The account tried is named (when there is one), never the password typed.
         await record(
-            "sign_in", now=now, outcome="failed", request=request, secret=settings.secret_key
+            "sign_in",
+            now=now,
+            user_id=check.tried_user_id,
+            object_type="user" if check.tried_user_id else "",
+            object_id=check.tried_user_id or "",
+            outcome="failed",
+            request=request,
+            secret=settings.secret_key,
         )
         return _page("sign_in", None, 400, error="The email or password is not right", email=email)
-    await clear(account_key)
+    await clear(settings, pair_key)
     if actor.is_la or await mfa.has_mfa(actor.user_id):
         # Half-way: the password was right; the second factor (or setting it up) comes next.
         request.set_session({"mfa_user_id": actor.user_id, "mfa_started_at": now.isoformat()})
@@ -77,14 +145,26 @@ async def sign_in(
 async def _complete_sign_in(
     request: Request, user_id: int, settings: Settings, now: dt.datetime
 ) -> Response[Any]:
-    """Start a fresh session (new id) for a user who has passed every check."""
+    """Start a fresh session (new id) for a user who has passed every check, and mark this
+    browser as one that has signed in to the account (see ``sign_in``)."""
     old = request.cookies.get(session_cookie_name(settings))
     if old:
         await request.app.stores.get("sessions").delete(old)
     request.scope.setdefault("state", {})[ROTATE] = True
     request.set_session({"user_id": user_id, "signed_in_at": now.isoformat()})
     await record("sign_in", now=now, user_id=user_id, request=request, secret=settings.secret_key)
-    return Redirect(path="/staff")
+    response = Redirect(path="/staff")
+    nonce = secrets.token_urlsafe(12)
+    response.set_cookie(
+        DEVICE_COOKIE,
+        f"{nonce}.{_device_mark(settings, user_id, nonce)}",
+        max_age=DEVICE_COOKIE_DAYS * 24 * 3600,
+        path="/staff",
+        secure=settings.base_url.startswith("https://"),
+        httponly=True,
+        samesite="lax",
+    )
+    return response
 
 
 @get("/password-reset")
@@ -97,10 +177,17 @@ async def reset_request_form() -> Template:
 async def reset_request(
     request: Request, settings: NamedDependency[Settings], now: NamedDependency[dt.datetime]
 ) -> Template:
-    """Send a link if the account exists; the page says the same either way."""
-    form = await request.form()
-    await password_reset.request_reset(settings, str(form.get("email") or ""), now)
-    return _page("password_reset_request", None, sent=True)
+    """Send a link if the account exists; the page says the same, as fast, either way.
+
+    Only the throttle counting happens before the page is sent (the same writes for any email);
+    the account is looked up and the email queued after it has gone (``password_reset``).
+    """
+    email = str((await request.form()).get("email") or "")
+    address = request.client.host if request.client else "unknown"
+    await password_reset.note_request(settings, email, address, now)
+    page = _page("password_reset_request", None, sent=True)
+    page.background = BackgroundTask(password_reset.send_reset_link, settings, email, address, now)
+    return page
 
 
 @get("/password-reset/{token:str}")
@@ -114,11 +201,15 @@ async def reset_form(token: FromPath[str], now: NamedDependency[dt.datetime]) ->
 
 @post("/password-reset/{token:str}")
 async def reset_password(
-    request: Request, token: FromPath[str], now: NamedDependency[dt.datetime]
+    request: Request,
+    token: FromPath[str],
+    settings: NamedDependency[Settings],
+    now: NamedDependency[dt.datetime],
 ) -> Response[Any]:
-    """Set the new password; every existing session of that account ends."""
+    """Set the new password; every session, API token and other reset link of that account
+    stops working, and the owner is emailed."""
     password = str((await request.form()).get("password") or "")
-    problem = await password_reset.complete_reset(token, password, now)
+    problem = await password_reset.complete_reset(settings, token, password, now)
     if problem:
         return _page("password_reset", None, 400, token=token, valid=True, error=problem)
     return Redirect(path="/staff/sign-in")
@@ -162,18 +253,36 @@ async def mfa_check(
         await record_failure(settings, key, now)
         await record("mfa", now=now, user_id=user_id, outcome="failed")
         return _page("mfa", None, 400, error="That code is not right, or has been used already")
-    await clear(key)
+    await clear(settings, key)
     return await _complete_sign_in(request, user_id, settings, now)
 
 
-def _setup_user(request: Request, now: dt.datetime) -> int | None:
+async def _setup_user(request: Request, now: dt.datetime) -> tuple[int, bool] | Redirect:
+    """Who may set up a second factor here, and whether they are replacing one; or where to go.
+
+    A signed-in user may set one up, or replace theirs with a code from the current one. A
+    half-signed-in session (the password was right, nothing more) may only enrol an account
+    that has no second factor yet: otherwise a stolen password would be enough to swap the
+    owner's authenticator for the thief's and sign in.
+    """
     session = request.session if "session" in request.scope else {}
     signed_in = session.get("user_id")
-    return signed_in if isinstance(signed_in, int) else _pending_user(request, now)
+    if isinstance(signed_in, int):
+        return signed_in, await mfa.has_mfa(signed_in)
+    pending = _pending_user(request, now)
+    if pending is None:
+        return Redirect(path="/staff/sign-in")
+    if await mfa.has_mfa(pending):
+        return Redirect(path="/staff/mfa")
+    return pending, False
 
 
 def _setup_page(
-    request: Request, user_email: str, error: str | None, status: int = 200
+    request: Request,
+    user_email: str,
+    replacing: bool,
+    error: tuple[str, str] | None,
+    status: int = 200,
 ) -> Template:
     secret = str(request.session["mfa_new_secret"])
     image = base64.b64encode(qr.svg(mfa.provisioning_uri(secret, user_email))).decode()
@@ -184,39 +293,83 @@ def _setup_page(
         status,
         qr=f"data:image/svg+xml;base64,{image}",
         secret=grouped,
-        error=error,
+        replacing=replacing,
+        errors=[error] if error else [],
     )
+
+
+async def _email_of(user_id: int) -> str:
+    user = await StaffUser.select(StaffUser.email).where(StaffUser.id == user_id).first()
+    return str(user["email"]) if user else ""
 
 
 @get("/mfa/setup")
 async def mfa_setup_form(request: Request, now: NamedDependency[dt.datetime]) -> Response[Any]:
     """Set up two-step sign-in: scan the QR code, then type the code the app shows."""
-    user_id = _setup_user(request, now)
-    if user_id is None:
-        return Redirect(path="/staff/sign-in")
+    who = await _setup_user(request, now)
+    if isinstance(who, Redirect):
+        return who
+    user_id, replacing = who
     if "mfa_new_secret" not in request.session:
         request.session["mfa_new_secret"] = mfa.new_secret()
-    user = await StaffUser.select(StaffUser.email).where(StaffUser.id == user_id).first()
-    return _setup_page(request, user["email"] if user else "", None)
+    return _setup_page(request, await _email_of(user_id), replacing, None)
 
 
 @post("/mfa/setup")
 async def mfa_setup(
     request: Request, settings: NamedDependency[Settings], now: NamedDependency[dt.datetime]
 ) -> Response[Any]:
-    """Confirm the new secret with a first code, then finish signing in."""
-    user_id = _setup_user(request, now)
+    """Confirm the new secret with a first code (and, to replace one, a code from the current
+    authenticator), then finish signing in."""
+    who = await _setup_user(request, now)
     secret = request.session.get("mfa_new_secret") if "session" in request.scope else None
-    if user_id is None or not isinstance(secret, str):
+    if isinstance(who, Redirect):
+        return who
+    if not isinstance(secret, str):
         return Redirect(path="/staff/sign-in")
-    step = mfa.matching_step(secret, str((await request.form()).get("code") or ""), now)
+    user_id, replacing = who
+    action = "mfa.changed" if replacing else "mfa.enabled"
+    form = await request.form()
+    email = await _email_of(user_id)
+    step = mfa.matching_step(secret, str(form.get("code") or ""), now)
     if step is None:
-        user = await StaffUser.select(StaffUser.email).where(StaffUser.id == user_id).first()
-        return _setup_page(request, user["email"] if user else "", "That code is not right", 400)
-    await mfa.enable(user_id, settings.secret_key, secret, step)
-    await record("mfa.enabled", now=now, user_id=user_id)
+        return _setup_page(request, email, replacing, ("code", "That code is not right"), 400)
+    if replacing:
+        key = f"mfa:{user_id}"
+        if await is_blocked(settings, key, now, settings.signin_failure_limit_per_account):
+            await record(action, now=now, user_id=user_id, outcome="throttled")
+            problem = "Too many wrong codes. Wait, then try again."
+            return _setup_page(request, email, replacing, ("current_code", problem), 429)
+        current = str(form.get("current_code") or "")
+        if not await mfa.verify(user_id, settings.secret_key, current, now):
+            await record_failure(settings, key, now)
+            await record(
+                action,
+                now=now,
+                user_id=user_id,
+                object_type="second_factor",
+                object_id=user_id,
+                outcome="failed",
+                request=request,
+                secret=settings.secret_key,
+            )
+            problem = "Type the code your current authenticator app shows now"
+            return _setup_page(request, email, replacing, ("current_code", problem), 400)
+        await clear(settings, key)
+    if not await mfa.enable(user_id, settings.secret_key, secret, step, replacing=replacing):
+        # Another session enrolled an authenticator a moment ago: that one must be used now.
+        return Redirect(path="/staff/mfa")
+    await record(
+        action,
+        now=now,
+        user_id=user_id,
+        object_type="second_factor",
+        object_id=user_id,
+        request=request,
+        secret=settings.secret_key,
+    )
+    request.session.pop("mfa_new_secret", None)
     if isinstance(request.session.get("user_id"), int):
-        request.session.pop("mfa_new_secret", None)
         return Redirect(path="/staff")
     return await _complete_sign_in(request, user_id, settings, now)
 
@@ -232,10 +385,99 @@ async def sign_out(request: Request, now: NamedDependency[dt.datetime]) -> Respo
     return Redirect(path="/staff/sign-in")
 
 
-#: Pages anyone may open: the way in must not need a way in.
+# --- API tokens: the signed-in user's own (an LA administrator's: the LA's) -------------------
+
+
+def _from_a_session(request: Request) -> None:
+    """Tokens are managed from a signed-in browser only: a stolen token must not mint more."""
+    if request.headers.get("authorization", "").lower().startswith("bearer "):
+        raise NotFoundException()
+
+
+async def _tokens_page(
+    actor: Actor,
+    settings: Settings,
+    now: dt.datetime,
+    *,
+    status: int = 200,
+    new_token: str | None = None,
+    error: str | None = None,
+) -> Template:
+    return _page(
+        "account_tokens",
+        actor,
+        status,
+        tokens=await tokens_for(actor, now, settings.api_token_days),
+        days=settings.api_token_days,
+        new_token=new_token,
+        error=error,
+        is_admin=actor.role == Role.LA_ADMIN,
+    )
+
+
+@get("/account/tokens")
+async def tokens_page(
+    request: Request,
+    actor: NamedDependency[Actor],
+    settings: NamedDependency[Settings],
+    now: NamedDependency[dt.datetime],
+) -> Template:
+    """API tokens: when each was made, last used and expires; revoke any of them here."""
+    _from_a_session(request)
+    return await _tokens_page(actor, settings, now)
+
+
+@post("/account/tokens")
+async def token_create(
+    request: Request,
+    actor: NamedDependency[Actor],
+    settings: NamedDependency[Settings],
+    now: NamedDependency[dt.datetime],
+) -> Template:
+    """Make a token for oneself; it is shown on this page once and never again."""
+    _from_a_session(request)
+    label = str((await request.form()).get("label") or "").strip()[:80]
+    if not label:
+        return await _tokens_page(
+            actor, settings, now, status=400, error="Say what the token is for"
+        )
+    try:
+        token = await create_api_token(
+            actor.user_id, label, now, days=settings.api_token_days, created_by=actor.user_id
+        )
+    except AccountError as problem:
+        return await _tokens_page(actor, settings, now, status=400, error=str(problem))
+    return await _tokens_page(actor, settings, now, status=201, new_token=token)
+
+
+@post("/account/tokens/{token_id:int}/revoke")
+async def token_revoke(
+    request: Request,
+    actor: NamedDependency[Actor],
+    token_id: FromPath[int],
+    now: NamedDependency[dt.datetime],
+) -> Response[Any]:
+    """Revoke one token at once: one's own, or (for an LA administrator) any of the LA's."""
+    _from_a_session(request)
+    if not await revoke_token(actor, token_id, now):
+        raise await refuse(actor, "api_token", token_id, now)
+    return Redirect(path="/staff/account/tokens")
+
+
+account_pages = Router(
+    path="/",
+    guards=[signed_in],
+    dependencies={"actor": Provide(actor_of, sync_to_thread=False)},
+    route_handlers=[tokens_page, token_create, token_revoke],
+)
+
+
+#: Pages anyone may open: the way in must not need a way in (and, behind its own guard, the
+#: signed-in user's account pages).
 public_routes = Router(
     path="/",
     route_handlers=[
+        account_pages,
         sign_in_form,
         sign_in,
         sign_out,

@@ -10,6 +10,7 @@ from piccolo.table import Table
 
 from survey_app.db.tables import (
     Answer,
+    ApiToken,
     IndicatorTally,
     Invitation,
     OutboxMessage,
@@ -98,6 +99,11 @@ def scope(actor: Actor, table: type[Table]) -> Any:
     given a rule here sees nothing, and a table not known here raises ``OutOfScope``.
     """
     role, la = actor.role, actor.is_la
+    if table is ApiToken:
+        # A token is its owner's; an LA administrator may see (and revoke) any of the LA's.
+        if role == Role.LA_ADMIN:
+            return ApiToken.user.local_authority == actor.local_authority_id
+        return ApiToken.user == actor.user_id
     if table is Provider:
         if role == Role.PROVIDER_STAFF:
             return Provider.id == actor.provider_id

@@ -9,6 +9,7 @@ from __future__ import annotations
 import base64
 import datetime as dt
 import hashlib
+from typing import Any
 
 import pyotp
 from cryptography.fernet import Fernet, InvalidToken
@@ -59,14 +60,29 @@ def matching_step(secret: str, code: str, now: dt.datetime) -> int | None:
     return None
 
 
-async def enable(user_id: int, secret_key: str, secret: str, step: int) -> None:
-    """Store a confirmed secret for a user."""
-    await StaffUser.update(
-        {
-            StaffUser.totp_secret_encrypted: encrypt(secret_key, secret),
-            StaffUser.totp_last_step: step,
-        }
-    ).where(StaffUser.id == user_id)
+async def enable(
+    user_id: int, secret_key: str, secret: str, step: int, *, replacing: bool = False
+) -> bool:
+    """Store a confirmed secret for a user; False when nothing was stored.
+
+    A first secret is stored only while the account has none, so a session holding just the
+    password can never write over the owner's authenticator, however it races the owner.
+    Replacing one is for a signed-in user who has just typed a code from the current one.
+    """
+    where: Any = StaffUser.id == user_id
+    if not replacing:
+        where = where & StaffUser.totp_secret_encrypted.is_null()
+    updated = (
+        await StaffUser.update(
+            {
+                StaffUser.totp_secret_encrypted: encrypt(secret_key, secret),
+                StaffUser.totp_last_step: step,
+            }
+        )
+        .where(where)
+        .returning(StaffUser.id)
+    )
+    return bool(updated)
 
 
 async def verify(user_id: int, secret_key: str, code: str, now: dt.datetime) -> bool:

@@ -46,6 +46,15 @@ def _user_of(data: str) -> int | None:
     return user if isinstance(user, int) else None
 
 
+async def purge_stale(now: dt.datetime) -> None:
+    """Delete staff sessions past their expiry and throttle counters past their window: they
+    let nobody in and block nobody, and the counters hold (keyed hashes of) personal data."""
+    from survey_app.web.throttle import purge
+
+    await StaffSession.delete().where(StaffSession.expires_at <= now)
+    await purge(now)
+
+
 async def end_sessions_of(user_id: int) -> None:
     """End every session of this user on every server instance (sign-out, disablement)."""
     await StaffSession.delete().where(StaffSession.user_id == user_id)

@@ -2,18 +2,27 @@
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 import functools
 import hashlib
 import secrets
-from typing import Any
+import weakref
+from collections.abc import Callable
+from typing import Any, TypeVar
 
+import anyio
+import anyio.to_thread
+import msgspec
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 
-from survey_app.accounts.scoping import Actor, Role
+from survey_app.accounts.scoping import LA_ROLES, Actor, Role, scope
 from survey_app.db.engine import transaction
 from survey_app.db.tables import ApiToken, StaffUser
+from survey_app.ops.audit import record
+
+T = TypeVar("T")
 
 MIN_PASSWORD_LENGTH = 8
 MAX_PASSWORD_LENGTH = 128
@@ -25,6 +34,42 @@ _DUMMY_HASH = _hasher.hash(secrets.token_urlsafe(16))
 def hash_password(password: str) -> str:
     """The Argon2id hash to store for a password."""
     return _hasher.hash(password)
+
+
+#: Argon2 hashes at once per event loop. Each already runs four lanes in parallel and takes
+#: 64 MiB on purpose: with more than one at a time, a burst of sign-ins took every core and
+#: /healthz stalled for 0.7 s; one at a time it stayed near 0.2 s at worst (measured with 8
+#: wrong sign-ins at once on 2 busy cores). Sign-ins queue instead, about 20 a second per
+#: server on an idle core.
+HASHING_AT_ONCE = 1
+_limiters: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, anyio.CapacityLimiter] = (
+    weakref.WeakKeyDictionary()
+)
+
+
+def _hashing_limiter() -> anyio.CapacityLimiter:
+    loop = asyncio.get_running_loop()
+    if loop not in _limiters:
+        _limiters[loop] = anyio.CapacityLimiter(HASHING_AT_ONCE)
+    return _limiters[loop]
+
+
+async def off_loop(function: Callable[..., T], *args: Any) -> T:
+    """Run a slow hashing function in a worker thread, a few at a time."""
+    return await anyio.to_thread.run_sync(function, *args, limiter=_hashing_limiter())
+
+
+async def hash_password_off_loop(password: str) -> str:
+    """``hash_password`` in a worker thread: Argon2 takes tens of milliseconds of CPU on
+    purpose, and on the event loop that would stall every other request meanwhile."""
+    return await off_loop(hash_password, password)
+
+
+def _verify(stored: str, password: str) -> bool:
+    try:
+        return _hasher.verify(stored, password)
+    except (VerificationError, InvalidHashError):
+        return False
 
 
 class AccountError(Exception):
@@ -76,7 +121,7 @@ async def create_user(
         rows = await StaffUser.insert(
             StaffUser(
                 email=email,
-                password_hash=hash_password(password),
+                password_hash=await hash_password_off_loop(password),
                 role=role.value,
                 local_authority=local_authority_id,
                 school=school_id if role == Role.SCHOOL_CONTACT else None,
@@ -111,18 +156,32 @@ USER_FIELDS = (
 )
 
 
-async def authenticate(email: str, password: str) -> Actor | None:
-    """The actor for a correct email and password of an active account, else None."""
+class PasswordCheck(msgspec.Struct, frozen=True):
+    """The outcome of checking a password: who signed in, or which account was tried (for the
+    audit log; None when no active account has that email)."""
+
+    actor: Actor | None
+    tried_user_id: int | None
+
+
+async def check_password(email: str, password: str) -> PasswordCheck:
+    """Check an email and password; Argon2 runs in a worker thread, off the event loop."""
     row = (
         await StaffUser.select(*USER_FIELDS)
         .where(StaffUser.email == email.strip().lower(), StaffUser.active == True)  # noqa: E712
         .first()
     )
-    try:
-        _hasher.verify(row["password_hash"] if row else _DUMMY_HASH, password)
-    except (VerificationError, InvalidHashError):
-        return None
-    return actor_from_row(row) if row else None
+    # An unknown email is verified against a dummy hash, so a miss takes as long as a hit.
+    stored = row["password_hash"] if row else _DUMMY_HASH
+    good = await off_loop(_verify, stored, password)
+    if row is None:
+        return PasswordCheck(None, None)
+    return PasswordCheck(actor_from_row(row) if good else None, int(row["id"]))
+
+
+async def authenticate(email: str, password: str) -> Actor | None:
+    """The actor for a correct email and password of an active account, else None."""
+    return (await check_password(email, password)).actor
 
 
 async def actor_for_user(user_id: int) -> Actor | None:
@@ -140,14 +199,59 @@ def _token_hash(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
-async def create_api_token(user_id: int, label: str, now: dt.datetime) -> str:
-    """Create an API token for a user; the token is returned once and only its hash is kept."""
-    if not await StaffUser.exists().where(StaffUser.id == user_id):
+#: The default life of an API token (``SURVEY_API_TOKEN_DAYS``).
+DEFAULT_TOKEN_DAYS = 90
+#: Recording a token's last use at most this often spares a write on every API call.
+LAST_USE_GRANULARITY = dt.timedelta(minutes=1)
+
+
+def _live(now: dt.datetime, days: int) -> Any:
+    """Unrevoked and unexpired; a token from before expiry existed lives ``days`` from creation."""
+    unexpired = (ApiToken.expires_at > now) | (
+        ApiToken.expires_at.is_null() & (ApiToken.created_at > now - dt.timedelta(days=days))
+    )
+    return ApiToken.revoked_at.is_null() & unexpired
+
+
+async def create_api_token(
+    user_id: int,
+    label: str,
+    now: dt.datetime,
+    *,
+    days: int = DEFAULT_TOKEN_DAYS,
+    created_by: int | None = None,
+) -> str:
+    """Create an API token for a user, expiring after ``days``; the token is returned once and
+    only its hash is kept. A token for an LA role (which sees every pupil's answers in the area)
+    needs the user to have a second factor, since a token skips it."""
+    user = (
+        await StaffUser.select(StaffUser.role, StaffUser.totp_secret_encrypted)
+        .where(StaffUser.id == user_id)
+        .first()
+    )
+    if user is None:
         raise AccountError(f"There is no user with id {user_id}")
+    if Role(user["role"]) in LA_ROLES and not user["totp_secret_encrypted"]:
+        raise AccountError(
+            "Set up two-step sign-in first: LA staff need it before they can have an API token"
+        )
     token = "lv_" + secrets.token_urlsafe(32)
     async with transaction():
-        await ApiToken.insert(
-            ApiToken(user=user_id, token_hash=_token_hash(token), label=label, created_at=now)
+        rows = await ApiToken.insert(
+            ApiToken(
+                user=user_id,
+                token_hash=_token_hash(token),
+                label=label,
+                created_at=now,
+                expires_at=now + dt.timedelta(days=days),
+            )
+        ).returning(ApiToken.id)
+        await record(
+            "api_token.created",
+            now=now,
+            user_id=created_by if created_by is not None else user_id,
+            object_type="api_token",
+            object_id=rows[0]["id"],
         )
     return token
 
@@ -162,11 +266,84 @@ async def revoke_api_tokens(user_id: int, now: dt.datetime) -> int:
     return len(revoked)
 
 
-async def actor_for_api_token(token: str) -> Actor | None:
-    """The actor behind a bearer token that is unrevoked and whose user is active."""
+async def actor_for_api_token(
+    token: str, now: dt.datetime | None = None, days: int = DEFAULT_TOKEN_DAYS
+) -> Actor | None:
+    """The actor behind a bearer token that is unrevoked, unexpired and whose user is active;
+    its last use is recorded (to within a minute)."""
+    now = now or dt.datetime.now(dt.UTC)
+    hashed = _token_hash(token)
     row = (
         await ApiToken.select(ApiToken.user)
-        .where(ApiToken.token_hash == _token_hash(token), ApiToken.revoked_at.is_null())
+        .where(ApiToken.token_hash == hashed, _live(now, days))
         .first()
     )
-    return await actor_for_user(row["user"]) if row else None
+    if row is None:
+        return None
+    await ApiToken.update({ApiToken.last_used_at: now}).where(
+        ApiToken.token_hash == hashed,
+        ApiToken.last_used_at.is_null() | (ApiToken.last_used_at < now - LAST_USE_GRANULARITY),
+    )
+    return await actor_for_user(row["user"])
+
+
+class TokenRow(msgspec.Struct, frozen=True):
+    """One API token as the tokens page lists it (never the token itself)."""
+
+    id: int
+    owner: str
+    label: str
+    created_at: dt.datetime
+    expires_at: dt.datetime
+    last_used_at: dt.datetime | None
+    live: bool
+
+
+async def tokens_for(actor: Actor, now: dt.datetime, days: int) -> list[TokenRow]:
+    """The tokens this actor may see: their own, or every token of their LA for an LA admin."""
+    rows = (
+        await ApiToken.select(
+            ApiToken.id,
+            ApiToken.user.email.as_alias("owner"),
+            ApiToken.label,
+            ApiToken.created_at,
+            ApiToken.expires_at,
+            ApiToken.last_used_at,
+            ApiToken.revoked_at,
+        )
+        .where(scope(actor, ApiToken))
+        .order_by(ApiToken.created_at, ascending=False)
+    )
+    listed = []
+    for row in rows:
+        expires = row["expires_at"] or row["created_at"] + dt.timedelta(days=days)
+        listed.append(
+            TokenRow(
+                id=row["id"],
+                owner=row["owner"],
+                label=row["label"],
+                created_at=row["created_at"],
+                expires_at=expires,
+                last_used_at=row["last_used_at"],
+                live=row["revoked_at"] is None and expires > now,
+            )
+        )
+    return listed
+
+
+async def revoke_token(actor: Actor, token_id: int, now: dt.datetime) -> bool:
+    """Revoke one token the actor may see; False when there is no such token for them."""
+    row = (
+        await ApiToken.select(ApiToken.id)
+        .where(ApiToken.id == token_id, scope(actor, ApiToken))
+        .first()
+    )
+    if row is None:
+        return False
+    await ApiToken.update({ApiToken.revoked_at: now}).where(
+        ApiToken.id == token_id, ApiToken.revoked_at.is_null()
+    )
+    await record(
+        "api_token.revoked", now=now, actor=actor, object_type="api_token", object_id=token_id
+    )
+    return True

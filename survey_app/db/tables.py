@@ -254,6 +254,11 @@ class ApiToken(Table, tablename="api_token"):
     label = Varchar(length=80, default="")
     created_at = Timestamptz()
     revoked_at = Timestamptz(null=True, default=None)
+    #: Null only for tokens made before expiry existed: they expire ``api_token_days`` after
+    #: ``created_at`` (see ``accounts/users.py``).
+    expires_at = Timestamptz(null=True, default=None)
+    #: When the token was last used, to within a minute, so forgotten tokens can be revoked.
+    last_used_at = Timestamptz(null=True, default=None)
 
 
 class StaffSession(Table, tablename="staff_session"):

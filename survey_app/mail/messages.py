@@ -24,7 +24,7 @@ import msgspec
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
 from survey_app.time_in_england import LONDON, date_in_england
-from survey_app.web.display import long_date
+from survey_app.web.display import london, long_date
 
 TEMPLATES = Path(__file__).parent / "templates"
 
@@ -293,4 +293,20 @@ def safeguarding_escalation(
         to=to,
         queue_url=queue_url,
         hours=hours,
+    )
+
+
+def password_changed(
+    *, la: int, reset_id: int, to: str, when: dt.datetime, reset_page: str
+) -> Message:
+    """To a staff member whose password was just changed: so a change they did not make is
+    noticed at once (never the new password)."""
+    return compose(
+        "password_changed.txt",
+        dedupe_key=f"password-changed:{reset_id}",
+        kind="password_changed",
+        la=la,
+        to=to,
+        when=london(when),
+        reset_page=reset_page,
     )

@@ -1,7 +1,8 @@
 """The scheduled work: everything the service does by itself, in order, on a timer.
 
 Issue the surveys that are due, queue reminders and the LA's weekly digest, escalate safeguarding
-alerts nobody has acknowledged, apply retention, then send the outbox. It runs inside the server
+alerts nobody has acknowledged, apply retention, purge expired sessions and throttle counters,
+then send the outbox. It runs inside the server
 every ``SURVEY_DISPATCH_INTERVAL_MINUTES`` and as ``survey-app dispatch`` for cron. Every step is
 idempotent, so two servers (or a server and cron) running it together do each thing once.
 """
@@ -15,6 +16,7 @@ from collections.abc import Awaitable, Callable
 
 import msgspec
 
+from survey_app.accounts.sessions import purge_stale
 from survey_app.chasing.reminders import queue_digests, queue_reminders
 from survey_app.mail.outbox import Transport, send_due, transport_for
 from survey_app.ops.data_rights import apply_retention
@@ -44,6 +46,7 @@ async def run_scheduled_work(
     digests = await queue_digests(settings, now)
     await escalate_overdue(settings, now)
     await apply_retention(settings.retention_days, now)
+    await purge_stale(now)
     sent, failed = (
         await send_due(transport, now, secret_key=settings.secret_key)
         if transport is not None
