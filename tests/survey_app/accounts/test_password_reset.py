@@ -3,6 +3,7 @@ page to learn who has an account, reusing an older link, and keeping a token pas
 
 from __future__ import annotations
 
+import os
 from typing import Any
 
 import pytest
@@ -11,20 +12,24 @@ from litestar.testing import TestClient
 
 from survey_app.accounts.users import create_api_token
 from survey_app.db.tables import AuditEvent, OutboxMessage, StaffUser
+from survey_app.mail.messages import fill
+from survey_app.mail.outbox import unseal
 from tests.world import Clock, World, post_form, run, sign_in
 
 
 def reset_links() -> list[str]:
-    """Every reset link in the outbox, oldest first, as paths."""
+    """Every reset link queued, oldest first, as paths: as its recipient will get it (the
+    outbox row holds the link sealed under the server secret, never readable)."""
     rows = run(
-        OutboxMessage.select(OutboxMessage.body)
+        OutboxMessage.select(OutboxMessage.body, OutboxMessage.secrets_sealed)
         .where(OutboxMessage.kind == "password_reset")
         .order_by(OutboxMessage.id)
     )
+    secret = os.environ["SURVEY_SECRET_KEY"]
     return [
         line.strip().removeprefix("http://testserver.local")
         for row in rows
-        for line in row["body"].splitlines()
+        for line in fill(row["body"], unseal(secret, row["secrets_sealed"]) or {}).splitlines()
         if "/staff/password-reset/" in line
     ]
 
