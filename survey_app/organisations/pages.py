@@ -1,4 +1,4 @@
-"""Staff pages for the registers: providers and schools in the actor's area."""
+"""Staff pages for the registers: providers (``providers.py``) and schools in the actor's area."""
 
 from __future__ import annotations
 
@@ -7,15 +7,9 @@ from litestar.di import NamedDependency
 from litestar.response import Template
 
 from survey_app.accounts.scoping import Actor, scope
-from survey_app.db.tables import Provider, School
+from survey_app.db.tables import School
+from survey_app.organisations.providers import provider_pages
 from survey_app.web.rendering import staff_page as _page
-
-
-@get("/providers")
-async def providers(actor: NamedDependency[Actor]) -> Template:
-    """The register of providers with their QA record."""
-    rows = await Provider.select().where(scope(actor, Provider)).order_by(Provider.name)
-    return _page("providers", actor, providers=rows)
 
 
 @get("/schools")
@@ -25,4 +19,4 @@ async def schools(actor: NamedDependency[Actor]) -> Template:
     return _page("schools", actor, schools=rows)
 
 
-organisation_pages = Router(path="/", route_handlers=[providers, schools])
+organisation_pages = Router(path="/", route_handlers=[provider_pages, schools])
