@@ -10,6 +10,7 @@ from bs4 import BeautifulSoup
 from survey_app.db.tables import ProviderRecord, QAAction, QARecordChange, QAVisit
 from tests.world import Clock, World, give_responses, post_form, run, sign_in
 
+
 async def record_of(world: World, provider: int) -> Any:
     """The first LA's record of the provider, straight from the table."""
     return await (
