@@ -83,3 +83,13 @@ async def add_provider_emails(
 def offers(row: Mapping[str, Any]) -> list[str]:
     """The record's offer types as a list."""
     return [offer for offer in str(row.get("offer_types") or "").split(",") if offer]
+
+
+def in_use(actor: Actor) -> Any:
+    """The where-clause for providers offered for new placements: those the actor's LA has not
+    archived (a provider archived in one LA stays in use in another)."""
+    archived = ProviderRecord.select(ProviderRecord.provider).where(
+        ProviderRecord.local_authority == actor.local_authority_id,
+        ProviderRecord.archived.eq(True),
+    )
+    return Provider.id.not_in(archived)
