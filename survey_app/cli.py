@@ -10,6 +10,7 @@ import click
 from survey_app.accounts.commands import token, user
 from survey_app.ops.commands import backup, pupil, restore
 from survey_app.ops.console import now, run, settings_or_exit
+from survey_app.organisations.commands import providers
 from survey_app.placements.commands import placements
 
 
@@ -135,6 +136,7 @@ def questionnaires_check(directory: str | None) -> None:
 main.add_command(user)
 main.add_command(token)
 main.add_command(placements)
+main.add_command(providers)
 main.add_command(backup)
 main.add_command(restore)
 main.add_command(pupil)

@@ -554,3 +554,29 @@ async def archive(actor: Actor, provider_id: int, archived: bool, now: dt.dateti
                 object_id=provider_id,
             )
     return bool(done)
+
+
+class ImportOutcome(msgspec.Struct, frozen=True):
+    """What an import did, or every problem that stopped it (then nothing was written)."""
+
+    errors: list[str]
+    added: int = 0
+    updated: int = 0
+    linked: int = 0
+    ignored_columns: list[str] = []
+
+
+async def import_file(
+    la: int, data: bytes, filename: str, now: dt.datetime, actor: Actor | None = None
+) -> ImportOutcome:
+    """Read, check and (only if every cell is right) import a register file for the LA."""
+    try:
+        checked = check_register(read_rows(data, filename))
+    except RegisterFileError as problem:
+        return ImportOutcome([str(problem)])
+    if checked.errors:
+        return ImportOutcome(
+            [str(e) for e in checked.errors], ignored_columns=checked.ignored_columns
+        )
+    result = await import_register(la, checked.entries, now, actor)
+    return ImportOutcome([], result.added, result.updated, result.linked, checked.ignored_columns)

@@ -26,11 +26,8 @@ from survey_app.organisations.provider_register import (
     REGISTER_KEEPERS,
     SETTING_TYPE,
     CellError,
-    RegisterFileError,
-    check_register,
     entry_from_fields,
-    import_register,
-    read_rows,
+    import_file,
     save_entry,
 )
 from survey_app.web.display import OFFER_TYPE, REGISTRATION_STATUS
@@ -231,28 +228,6 @@ async def archive_provider(
     return Redirect(path=f"/staff/providers/{provider_id}/edit?saved=yes")
 
 
-class ImportOutcome(msgspec.Struct, frozen=True):
-    errors: list[str]
-    added: int = 0
-    updated: int = 0
-    linked: int = 0
-    ignored_columns: list[str] = []
-
-
-async def import_file(actor: Actor, data: bytes, filename: str, now: dt.datetime) -> ImportOutcome:
-    """Read, check and (only if every cell is right) import a register file for the actor's LA."""
-    try:
-        checked = check_register(read_rows(data, filename))
-    except RegisterFileError as problem:
-        return ImportOutcome([str(problem)])
-    if checked.errors:
-        return ImportOutcome(
-            [str(e) for e in checked.errors], ignored_columns=checked.ignored_columns
-        )
-    result = await import_register(actor.local_authority_id, checked.entries, now, actor)
-    return ImportOutcome([], result.added, result.updated, result.linked, checked.ignored_columns)
-
-
 @get("/providers/import")
 async def import_form(actor: NamedDependency[Actor]) -> Template:
     """Upload the council's provider register."""
@@ -269,7 +244,8 @@ async def import_upload(
     if upload is None or not hasattr(upload, "read"):
         return _page("provider_import", actor, 400, result=None, missing=True, columns=COLUMNS)
     data = await upload.read()
-    result = await import_file(actor, data, str(getattr(upload, "filename", "") or ""), now)
+    filename = str(getattr(upload, "filename", "") or "")
+    result = await import_file(actor.local_authority_id, data, filename, now, actor)
     return _page(
         "provider_import", actor, 400 if result.errors else 200, result=result, columns=COLUMNS
     )
