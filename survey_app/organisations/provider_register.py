@@ -431,23 +431,26 @@ class ImportResult(msgspec.Struct, frozen=True):
     linked: int
 
 
-async def _find_provider(la: int, entry: RegisterEntry) -> int | None:
-    """The shared provider this entry is: by identifier, then this LA's own, then name+postcode."""
+async def own_match_keys(la: int) -> dict[str, int]:
+    """The LA's own providers by name and the postcode it keeps now (which may have changed
+    since the provider was first registered), so a re-import finds them."""
+    rows = await ProviderRecord.select(
+        ProviderRecord.provider,
+        ProviderRecord.provider.name.as_alias("name"),
+        ProviderRecord.postcode,
+    ).where(ProviderRecord.local_authority == la)
+    return {match_key(row["name"], row["postcode"]): int(row["provider"]) for row in rows}
+
+
+async def _find_provider(entry: RegisterEntry, own: dict[str, int]) -> int | None:
+    """The shared provider this entry is: by identifier, then the LA's own, then name+postcode."""
     for key, value in entry.identifiers.items():
         row = await Provider.select(Provider.id).where(getattr(Provider, key) == value).first()
         if row is not None:
             return int(row["id"])
     key = match_key(entry.name, entry.postcode)
-    # The LA's own providers first, by the postcode it keeps now (it may have changed since
-    # the provider was first registered), then anyone's by the name and postcode first given.
-    own = await ProviderRecord.select(
-        ProviderRecord.provider,
-        ProviderRecord.provider.name.as_alias("name"),
-        ProviderRecord.postcode,
-    ).where(ProviderRecord.local_authority == la)
-    for row in own:
-        if match_key(row["name"], row["postcode"]) == key:
-            return int(row["provider"])
+    if key in own:
+        return own[key]
     if entry.identifiers:
         return None
     shared = await Provider.select(Provider.id).where(Provider.match_key == key).first()
@@ -472,15 +475,21 @@ async def _fill_identifiers(provider_id: int, entry: RegisterEntry) -> None:
 
 
 async def save_entry(
-    la: int, entry: RegisterEntry, provider_id: int | None = None
+    la: int,
+    entry: RegisterEntry,
+    provider_id: int | None = None,
+    own: dict[str, int] | None = None,
 ) -> tuple[str, int]:
     """Write one entry as the LA's record (call inside a transaction); returns the outcome
     ("added", "linked" or "updated") and the provider's id.
 
     ``provider_id`` names the provider being edited (already checked to be the LA's own);
-    otherwise the provider is found by identity or registered.
+    otherwise the provider is found by identity or registered. ``own`` is ``own_match_keys``
+    of the LA, read once for a whole import and kept up to date here.
     """
-    found = provider_id if provider_id is not None else await _find_provider(la, entry)
+    if own is None:
+        own = await own_match_keys(la)
+    found = provider_id if provider_id is not None else await _find_provider(entry, own)
     if found is None:
         rows = await Provider.insert(
             Provider(
@@ -497,6 +506,7 @@ async def save_entry(
     else:
         await _fill_identifiers(found, entry)
         outcome = "updated"
+    own[match_key(entry.name, entry.postcode)] = found
     values = entry.record_values()
     existing = (
         await ProviderRecord.select(ProviderRecord.id)
@@ -518,8 +528,9 @@ async def import_register(
     """Write a checked register as the LA's records, all in one transaction."""
     counts = {"added": 0, "updated": 0, "linked": 0}
     async with transaction():
+        own = await own_match_keys(la)
         for _, entry in entries:
-            outcome, _ = await save_entry(la, entry)
+            outcome, _ = await save_entry(la, entry, own=own)
             counts[outcome] += 1
         await record(
             "provider_register.import",
