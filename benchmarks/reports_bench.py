@@ -225,8 +225,9 @@ def organisations() -> dict[str, list[tuple[Any, ...]]]:
     return {
         "local_authority": [(1, "Bigshire", "E10000099", "", "")],
         "school": [(s, 1, f"School {s}", "", "") for s in range(1, SCHOOLS + 1)],
-        "provider": [
-            (p, 1, f"Provider {p}", "", "unregistered", "approved", "green", "vocational", "")
+        "provider": [(p, f"Provider {p}") for p in range(1, PROVIDERS + 1)],
+        "provider_record": [
+            (p, 1, p, "unregistered", "approved", "green", "vocational")
             for p in range(1, PROVIDERS + 1)
         ],
     }
@@ -235,16 +236,15 @@ def organisations() -> dict[str, list[tuple[Any, ...]]]:
 ORG_COLUMNS = {
     "local_authority": ["id", "name", "code", "safeguarding_email", "contact_email"],
     "school": ["id", "local_authority", "name", "urn", "contact_email"],
-    "provider": [
+    "provider": ["id", "name"],
+    "provider_record": [
         "id",
         "local_authority",
-        "name",
-        "contact_email",
+        "provider",
         "registration_status",
         "qa_stage",
         "rag_rating",
         "offer_types",
-        "rag_reason",
     ],
 }
 

@@ -11,6 +11,7 @@ from survey_app.accounts.commands import token, user
 from survey_app.ops.commands import backup, pupil, restore
 from survey_app.ops.console import now, run, settings_or_exit
 from survey_app.organisations.commands import la, schools
+from survey_app.organisations.provider_commands import providers
 from survey_app.placements.commands import placements
 
 
@@ -136,6 +137,7 @@ def questionnaires_check(directory: str | None) -> None:
 main.add_command(user)
 main.add_command(token)
 main.add_command(placements)
+main.add_command(providers)
 main.add_command(backup)
 main.add_command(restore)
 main.add_command(pupil)

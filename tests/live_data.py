@@ -6,7 +6,14 @@ import datetime as dt
 import uuid
 from typing import Any
 
-from survey_app.db.tables import Invitation, LocalAuthority, Placement, Provider, School
+from survey_app.db.tables import (
+    Invitation,
+    LocalAuthority,
+    Placement,
+    Provider,
+    ProviderRecord,
+    School,
+)
 from survey_app.settings import Settings
 from survey_app.surveys.invitations import issue_due, link_for, today_in_england
 
@@ -22,17 +29,18 @@ async def an_area(name: str = "Loadshire") -> dict[str, int]:
     school = await School.insert(
         School(local_authority=la[0]["id"], name=f"School {suffix}", contact_email="s@example.test")
     ).returning(School.id)
-    provider = await Provider.insert(
-        Provider(
+    provider = await Provider.insert(Provider(name=f"Provider {suffix}")).returning(Provider.id)
+    await ProviderRecord.insert(
+        ProviderRecord(
             local_authority=la[0]["id"],
-            name=f"Provider {suffix}",
+            provider=provider[0]["id"],
             contact_email="p@example.test",
             registration_status="unregistered",
             offer_types="vocational",
             qa_stage="approved",
             rag_rating="green",
         )
-    ).returning(Provider.id)
+    )
     return {"la": la[0]["id"], "school": school[0]["id"], "provider": provider[0]["id"]}
 
 

@@ -166,7 +166,7 @@ def _password_hash() -> str:
 @pytest.fixture
 def world(clock: Clock) -> World:
     from survey_app.accounts.scoping import Role
-    from survey_app.db.tables import LocalAuthority, Provider, School, StaffUser
+    from survey_app.db.tables import LocalAuthority, Provider, ProviderRecord, School, StaffUser
 
     async def build() -> World:
         async def la(name: str, code: str) -> int:
@@ -182,16 +182,17 @@ def world(clock: Clock) -> World:
             return int(rows[0]["id"])
 
         async def provider(la_id: int, name: str) -> int:
-            rows = await Provider.insert(
-                Provider(
+            rows = await Provider.insert(Provider(name=name)).returning(Provider.id)
+            await ProviderRecord.insert(
+                ProviderRecord(
                     local_authority=la_id,
-                    name=name,
+                    provider=rows[0]["id"],
                     registration_status="unregistered",
                     offer_types="vocational",
                     qa_stage="approved",
                     rag_rating="green",
                 )
-            ).returning(Provider.id)
+            )
             return int(rows[0]["id"])
 
         la_id, other_la = await la("Westshire", "E90000001"), await la("Eastshire", "E90000002")

@@ -28,7 +28,7 @@ def user_add(
 ) -> None:
     """Create a staff user; the password is read from standard input, never an argument."""
     from survey_app.accounts.users import AccountError, create_user
-    from survey_app.db.tables import LocalAuthority, Provider, School
+    from survey_app.db.tables import LocalAuthority, Provider, ProviderRecord, School
 
     settings_or_exit()
     password = sys.stdin.readline().rstrip("\n")
@@ -42,19 +42,25 @@ def user_add(
         if la is None:
             raise click.ClickException(f"there is no local authority with code {la_code}")
         # A user tied to another LA's school or provider would see that LA's pupils' feedback.
-        for table, given, noun in (
-            (School, school_id, "school"),
-            (Provider, provider_id, "provider"),
-        ):
-            if given is None:
-                continue
-            row = await table.select(table.local_authority).where(table.id == given).first()
-            if row is None:
-                raise click.ClickException(f"there is no {noun} with id {given}")
-            if row["local_authority"] != la["id"]:
+        if school_id is not None:
+            school = await School.select(School.local_authority).where(School.id == school_id)
+            if not school:
+                raise click.ClickException(f"there is no school with id {school_id}")
+            if school[0]["local_authority"] != la["id"]:
                 raise click.ClickException(
-                    f"{noun} {given} is not in local authority {la_code}: "
+                    f"school {school_id} is not in local authority {la_code}: "
                     "a user may only be tied to their own LA's schools and providers"
+                )
+        if provider_id is not None:
+            if not await Provider.exists().where(Provider.id == provider_id):
+                raise click.ClickException(f"there is no provider with id {provider_id}")
+            # A provider is shared by the LAs that use it: it is this LA's if it keeps a record.
+            if not await ProviderRecord.exists().where(
+                ProviderRecord.provider == provider_id, ProviderRecord.local_authority == la["id"]
+            ):
+                raise click.ClickException(
+                    f"provider {provider_id} is not on the register of local authority "
+                    f"{la_code}: a user may only be tied to their own LA's schools and providers"
                 )
         return await create_user(
             email=email,

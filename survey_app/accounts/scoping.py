@@ -16,6 +16,10 @@ from survey_app.db.tables import (
     OutboxMessage,
     Placement,
     Provider,
+    ProviderRecord,
+    QAAction,
+    QARecordChange,
+    QAVisit,
     Response,
     SafeguardingAlert,
     School,
@@ -105,10 +109,26 @@ def scope(actor: Actor, table: type[Table]) -> Any:
             return ApiToken.user.local_authority == actor.local_authority_id
         return ApiToken.user == actor.user_id
     if table is Provider:
+        # A provider is shared by the LAs that use it: an LA's staff and schools see those it
+        # has a record of, never another LA's providers.
         if role == Role.PROVIDER_STAFF:
             return Provider.id == actor.provider_id
         if la or role == Role.SCHOOL_CONTACT:
-            return Provider.local_authority == actor.local_authority_id
+            return Provider.id.is_in(
+                ProviderRecord.select(ProviderRecord.provider).where(
+                    ProviderRecord.local_authority == actor.local_authority_id
+                )
+            )
+        return _nothing(table)
+    if table in (ProviderRecord, QAVisit, QAAction, QARecordChange):
+        # What a council wrote about a provider is its own: never shown to another council.
+        # Within the council, its schools and the provider's own staff see the QA record (as
+        # their reports always have); visits' notes are for LA staff alone.
+        own_la = table.local_authority == actor.local_authority_id  # type: ignore[attr-defined]
+        if la or (role == Role.SCHOOL_CONTACT and table is not QAVisit):
+            return own_la
+        if role == Role.PROVIDER_STAFF and table is not QAVisit:
+            return own_la & (table.provider == actor.provider_id)  # type: ignore[attr-defined]
         return _nothing(table)
     if table is OutboxMessage:
         # Emails name pupils' references and schools: only the LA's own staff see its outbox.

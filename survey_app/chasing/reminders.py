@@ -15,6 +15,7 @@ from survey_app.db.tables import Invitation, LocalAuthority, Placement
 from survey_app.mail import messages
 from survey_app.mail.messages import Message
 from survey_app.mail.outbox import enqueue
+from survey_app.organisations.provider_records import add_provider_emails
 from survey_app.settings import Settings
 from survey_app.surveys.invitations import link_for
 from survey_app.time_in_england import date_in_england, today_in_england
@@ -30,7 +31,6 @@ OPEN_FIELDS = (
     _placement.pupil_reference.as_alias("reference"),
     _placement.provider.as_alias("provider"),
     _placement.provider.name.as_alias("provider_name"),
-    _placement.provider.contact_email.as_alias("provider_email"),
     _placement.school.name.as_alias("school_name"),
     _placement.school.contact_email.as_alias("school_email"),
     _placement.la_team.as_alias("la_team"),
@@ -46,6 +46,8 @@ async def open_invitations(now: dt.datetime, la: int | None = None) -> list[dict
     if la is not None:
         query = query.where(_placement.local_authority == la)
     rows: list[dict[str, Any]] = await query.order_by(Invitation.opened_at)
+    # The provider is reminded at the address the commissioning LA keeps for it.
+    await add_provider_emails(rows, "la")
     return rows
 
 

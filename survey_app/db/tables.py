@@ -52,25 +52,70 @@ class School(Table):
 
 
 class Provider(Table):
-    """A non-school AP provider and its quality-assurance record."""
+    """A non-school AP provider as the whole deployment knows it: its identity and nothing more.
+
+    One row per provider, shared by every LA that uses it (a region may run one deployment for
+    several LAs). What a council types about it lives in that council's ``ProviderRecord``, so
+    nothing one council writes is seen by another.
+    """
 
     id: Serial  # Piccolo adds the primary key; declared so type checkers know it
-    #: The lead LA that keeps this provider's QA record.
-    local_authority = ForeignKey(LocalAuthority, null=False, index=True)
+    #: The name it was first registered under.
     name = Varchar(length=200)
+    #: Public identifiers, where it has them ("" where not): a provider is matched by these.
+    ofsted_urn = Varchar(length=12, default="", index=True)
+    ukprn = Varchar(length=12, default="", index=True)
+    company_number = Varchar(length=12, default="", index=True)
+    charity_number = Varchar(length=12, default="", index=True)
+    #: For a provider with no identifier: its name and postcode as first registered, normalised
+    #: ("greenshootsfarm|ab12cd"), so another LA registering the same provider finds this row.
+    match_key = Varchar(length=220, default="", index=True)
+
+
+class ProviderRecord(Table, tablename="provider_record"):
+    """One LA's own record of a provider: its register entry and its quality-assurance record.
+
+    Unique on (local_authority, provider) (index ``provider_record_one_per_la``). Only the LA's
+    own staff read it. A partnership sharing QA later would add a lead LA here (a
+    ``shared_with_partnership`` flag and a partnership table), read by ``scope`` for the
+    partnership's members; until then each LA's record stands alone.
+    """
+
+    id: Serial  # Piccolo adds the primary key; declared so type checkers know it
+    local_authority = ForeignKey(LocalAuthority, null=False, index=True)
+    provider = ForeignKey(Provider, null=False, index=True)
+    # The register entry: the provider's own business details, never a pupil's.
+    address = Text(default="")
+    postcode = Varchar(length=10, default="")
+    contact_name = Varchar(length=120, default="")
     contact_email = Varchar(length=254, default="")
-    registration_status = Varchar(length=40)
-    qa_stage = Varchar(length=40)
+    contact_phone = Varchar(length=40, default="")
+    registration_status = Varchar(length=40, default="unregistered")
+    #: Every kind of offer, comma-separated (tuition, vocational, therapeutic, ...).
+    offer_types = Varchar(length=200, default="")
+    #: The school census "AP setting type" code (NFE, OOT, OTH, WBP), or "".
+    setting_type = Varchar(length=3, default="")
+    safeguarding_lead = Varchar(length=120, default="")
+    safeguarding_contact = Varchar(length=254, default="")
+    dbs_checked_on = Date(null=True, default=None)
+    insurance_expires_on = Date(null=True, default=None)
+    policies_reviewed_on = Date(null=True, default=None)
+    #: Pounds per pupil per day, or null when the council has not recorded it.
+    cost_per_day = Real(null=True, default=None)
+    #: Archived providers stay on record but are not offered for new placements.
+    archived = Boolean(default=False)
+    # The QA record.
+    qa_stage = Varchar(length=40, default="referred")
     rag_rating = Varchar(length=12, default="not_rated")
     rag_rated_on = Date(null=True, default=None)
     rag_reason = Text(default="")
     last_visit_on = Date(null=True, default=None)
-    #: Every kind of offer, comma-separated (tuition, vocational, therapeutic, ...).
-    offer_types = Varchar(length=200, default="")
 
 
 class QAVisit(Table, tablename="qa_visit"):
     id: Serial  # Piccolo adds the primary key; declared so type checkers know it
+    #: The LA whose QA record this visit belongs to: only its staff see it.
+    local_authority = ForeignKey(LocalAuthority, null=True, default=None, index=True)
     provider = ForeignKey(Provider, null=False, index=True)
     visited_on = Date()
     #: "routine" or "spot_check".
@@ -89,6 +134,7 @@ class QAAction(Table, tablename="qa_action"):
     """Something a provider must do after a visit, by a date."""
 
     id: Serial  # Piccolo adds the primary key; declared so type checkers know it
+    local_authority = ForeignKey(LocalAuthority, null=True, default=None, index=True)
     provider = ForeignKey(Provider, null=False, index=True)
     visit = ForeignKey(QAVisit, null=False, index=True)
     description = Text()
@@ -99,9 +145,10 @@ class QAAction(Table, tablename="qa_action"):
 
 
 class QARecordChange(Table, tablename="qa_record_change"):
-    """One change to a provider's QA record: kept for ever, so reports can show past ratings."""
+    """One change to an LA's QA record of a provider: kept for ever, so reports show history."""
 
     id: Serial  # Piccolo adds the primary key; declared so type checkers know it
+    local_authority = ForeignKey(LocalAuthority, null=True, default=None, index=True)
     provider = ForeignKey(Provider, null=False, index=True)
     field = Varchar(length=40)
     old_value = Varchar(length=200, default="")
@@ -429,5 +476,6 @@ ALL_TABLES.extend(
         QAAction,
         QARecordChange,
         ErasureLedger,
+        ProviderRecord,
     ]
 )

@@ -15,10 +15,11 @@ from survey_app.db.tables import (
     Invitation,
     LocalAuthority,
     Placement,
-    Provider,
+    ProviderRecord,
     QAVisit,
 )
 from survey_app.organisations.authorities import create_authority
+from survey_app.organisations.provider_register import RegisterEntry, save_entry
 from survey_app.organisations.schools import add_school
 from survey_app.settings import Settings
 from survey_app.surveys.invitations import issue_due
@@ -52,18 +53,20 @@ SCHOOLS = [
     ("Riverside High School", "199003", "inclusion@riverside.example"),
 ]
 
+#: name, postcode, registration, offer, QA stage, rating, days since the last visit.
 PROVIDERS = [
-    ("Green Shoots Farm", "unregistered", "vocational", "approved", "green", 40),
-    ("Bright Steps Tutoring", "unregistered", "tutoring", "visited", "amber", 95),
+    ("Green Shoots Farm", "NS1 4GS", "unregistered", "vocational", "approved", "green", 40),
+    ("Bright Steps Tutoring", "NS2 7BT", "unregistered", "tutoring", "visited", "amber", 95),
     (
         "Harbour Wellbeing Centre",
+        "NS3 1HW",
         "unregistered",
         "therapeutic",
         "documents_checked",
         "not_rated",
         None,
     ),
-    ("Northshire Motor Skills", "under_review", "vocational", "visited", "red", 20),
+    ("Northshire Motor Skills", "NS4 9MS", "under_review", "vocational", "visited", "red", 20),
 ]
 
 
@@ -89,26 +92,31 @@ async def load_demo(settings: Settings, now: dt.datetime) -> bool:
             assert school_id is not None, problems
             school_ids.append(school_id)
         provider_ids = []
-        for name, registration, offer, stage, rag, visited_days_ago in PROVIDERS:
+        for name, postcode, registration, offer, stage, rag, visited_days_ago in PROVIDERS:
             visited = today - dt.timedelta(days=visited_days_ago) if visited_days_ago else None
-            row = await Provider.insert(
-                Provider(
-                    local_authority=la_id,
-                    name=name,
-                    contact_email=f"office@{name.split()[0].lower()}.example",
-                    registration_status=registration,
-                    offer_types=offer,
-                    qa_stage=stage,
-                    rag_rating=rag,
-                    rag_rated_on=visited,
-                    last_visit_on=visited,
-                )
-            ).returning(Provider.id)
-            provider_ids.append(row[0]["id"])
+            # Registered as the council's own register import does it, then given a QA record.
+            entry = RegisterEntry(
+                name=name,
+                postcode=postcode,
+                contact_email=f"office@{name.split()[0].lower()}.example",
+                registration_status=registration,
+                offer_types=[offer],
+            )
+            _, provider_id = await save_entry(la_id, entry)
+            await ProviderRecord.update(
+                {
+                    ProviderRecord.qa_stage: stage,
+                    ProviderRecord.rag_rating: rag,
+                    ProviderRecord.rag_rated_on: visited,
+                    ProviderRecord.last_visit_on: visited,
+                }
+            ).where(ProviderRecord.local_authority == la_id, ProviderRecord.provider == provider_id)
+            provider_ids.append(provider_id)
             if visited:
                 await QAVisit.insert(
                     QAVisit(
-                        provider=row[0]["id"],
+                        local_authority=la_id,
+                        provider=provider_id,
                         visited_on=visited,
                         kind="routine",
                         summary="Routine QA visit: documents, safeguarding and learning walk.",
@@ -168,7 +176,7 @@ async def load_demo(settings: Settings, now: dt.datetime) -> bool:
     await _past_terms(settings, rng, now, la_id, school_ids, provider_ids)
     await issue_due(settings, now)
     await _answer_some(rng, now, provider_ids[3])
-    await _qa_history(provider_ids, now)
+    await _qa_history(la_id, provider_ids, now)
     await _triage(settings, now)
     return True
 
@@ -237,7 +245,7 @@ async def _past_terms(
     await OutboxMessage.delete().where(OutboxMessage.created_at < now - dt.timedelta(days=1))
 
 
-async def _qa_history(provider_ids: list[int], now: dt.datetime) -> None:
+async def _qa_history(la_id: int, provider_ids: list[int], now: dt.datetime) -> None:
     """Ratings that changed over time, a spot-check with actions, results discussed at a visit."""
     from survey_app.db.tables import QAAction, QARecordChange
 
@@ -250,6 +258,7 @@ async def _qa_history(provider_ids: list[int], now: dt.datetime) -> None:
     for provider, old, new, days_ago, reason in changes:
         await QARecordChange.insert(
             QARecordChange(
+                local_authority=la_id,
                 provider=provider,
                 field="rag_rating",
                 old_value=old,
@@ -260,9 +269,12 @@ async def _qa_history(provider_ids: list[int], now: dt.datetime) -> None:
             )
         )
         if new == "red":
-            await Provider.update({Provider.rag_reason: reason}).where(Provider.id == provider)
+            await ProviderRecord.update({ProviderRecord.rag_reason: reason}).where(
+                ProviderRecord.local_authority == la_id, ProviderRecord.provider == provider
+            )
     visit = await QAVisit.insert(
         QAVisit(
+            local_authority=la_id,
             provider=provider_ids[3],
             visited_on=today - dt.timedelta(days=20),
             kind="spot_check",
@@ -275,6 +287,7 @@ async def _qa_history(provider_ids: list[int], now: dt.datetime) -> None:
     ).returning(QAVisit.id)
     await QAAction.insert(
         QAAction(
+            local_authority=la_id,
             provider=provider_ids[3],
             visit=visit[0]["id"],
             description="Written risk assessment for every workshop machine.",

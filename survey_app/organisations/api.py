@@ -1,4 +1,4 @@
-"""The API's registers: providers with their QA record, and schools."""
+"""The API's registers: providers with the caller's LA's QA record of each, and schools."""
 
 from __future__ import annotations
 
@@ -10,8 +10,9 @@ from litestar import Router, get
 from litestar.di import NamedDependency
 
 from survey_app.accounts.scoping import Actor, scope
-from survey_app.db.tables import Provider, School
+from survey_app.db.tables import Provider, ProviderRecord, School
 from survey_app.ops.audit import refuse
+from survey_app.organisations.provider_records import empty_record, offers, record_of
 from survey_app.web.api_errors import ERRORS
 from survey_app.web.params import ObjectId
 
@@ -33,45 +34,47 @@ class SchoolOut(msgspec.Struct, frozen=True):
     urn: str
 
 
-PROVIDER_FIELDS = (
-    Provider.id,
-    Provider.name,
-    Provider.registration_status,
-    Provider.offer_types,
-    Provider.qa_stage,
-    Provider.rag_rating,
-    Provider.rag_rated_on,
-    Provider.last_visit_on,
-)
-
-
-def _provider_out(row: dict[str, Any]) -> ProviderOut:
-    offers = [offer for offer in row.pop("offer_types").split(",") if offer]
-    return ProviderOut(**row, offer_types=offers)
+def _provider_out(provider: dict[str, Any], record: dict[str, Any]) -> ProviderOut:
+    return ProviderOut(
+        id=provider["id"],
+        name=provider["name"],
+        registration_status=record["registration_status"],
+        offer_types=offers(record),
+        qa_stage=record["qa_stage"],
+        rag_rating=record["rag_rating"],
+        rag_rated_on=record["rag_rated_on"],
+        last_visit_on=record["last_visit_on"],
+    )
 
 
 @get("/providers", responses=ERRORS)
 async def api_providers(actor: NamedDependency[Actor]) -> list[ProviderOut]:
-    """Providers in your area, with their QA record."""
+    """Providers in your area, with your LA's QA record of each."""
     rows = (
-        await Provider.select(*PROVIDER_FIELDS).where(scope(actor, Provider)).order_by(Provider.id)
+        await Provider.select(Provider.id, Provider.name)
+        .where(scope(actor, Provider))
+        .order_by(Provider.id)
     )
-    return [_provider_out(row) for row in rows]
+    records = {
+        row["provider"]: row
+        for row in await ProviderRecord.select().where(
+            ProviderRecord.local_authority == actor.local_authority_id,
+            scope(actor, ProviderRecord),
+        )
+    }
+    blank = empty_record()
+    return [_provider_out(row, records.get(row["id"], blank)) for row in rows]
 
 
 @get("/providers/{provider_id:int}", responses=ERRORS)
 async def api_provider(
     actor: NamedDependency[Actor], now: NamedDependency[dt.datetime], provider_id: ObjectId
 ) -> ProviderOut:
-    """One provider and its QA record."""
-    row = (
-        await Provider.select(*PROVIDER_FIELDS)
-        .where(Provider.id == provider_id, scope(actor, Provider))
-        .first()
-    )
+    """One provider and your LA's QA record of it."""
+    row = await record_of(actor, provider_id)
     if row is None:
         raise await refuse(actor, "provider", provider_id, now)
-    return _provider_out(row)
+    return _provider_out(row, row)
 
 
 @get("/schools", responses=ERRORS)

@@ -1,5 +1,6 @@
-"""Staff pages for the registers: providers and schools in the actor's area; adding, editing and
-importing schools (GIAS) and filling in their contact emails (LA administrators and officers)."""
+"""Staff pages for the registers: schools in the actor's area (providers are in
+``providers.py``); adding, editing and importing schools (GIAS) and filling in their contact
+emails (LA administrators and officers)."""
 
 from __future__ import annotations
 
@@ -13,11 +14,12 @@ from litestar.response import Redirect, Template
 
 from survey_app.accounts.guards import allow, la_staff
 from survey_app.accounts.scoping import Actor, Role, scope
-from survey_app.db.tables import Provider, School
+from survey_app.db.tables import School
 from survey_app.ops.audit import record, refuse
 from survey_app.organisations import schools as registry
 from survey_app.organisations.authorities import OrganisationError, authority_by_id
 from survey_app.organisations.gias import GiasError
+from survey_app.organisations.providers import provider_pages
 from survey_app.web.params import ObjectId
 from survey_app.web.rendering import staff_page as _page
 
@@ -26,13 +28,6 @@ school_editors = allow(Role.LA_ADMIN, Role.LA_OFFICER)
 #: A GIAS export is about 60 MB; a little room above that.
 MAX_UPLOAD = 100 * 1024 * 1024
 PageNumber = Annotated[int, QueryParameter(ge=1, le=100_000, required=False)]
-
-
-@get("/providers")
-async def providers(actor: NamedDependency[Actor]) -> Template:
-    """The register of providers with their QA record."""
-    rows = await Provider.select().where(scope(actor, Provider)).order_by(Provider.name)
-    return _page("providers", actor, providers=rows)
 
 
 @get("/schools")
@@ -193,7 +188,7 @@ async def emails_upload(
 organisation_pages = Router(
     path="/",
     route_handlers=[
-        providers,
+        provider_pages,
         schools,
         schools_download,
         new_school_form,

@@ -16,6 +16,7 @@ from survey_app.accounts.guards import commissioners
 from survey_app.accounts.scoping import Actor, Role, scope
 from survey_app.db.tables import Invitation, Provider, School
 from survey_app.ops.audit import record, refuse
+from survey_app.organisations.provider_records import in_use
 from survey_app.placements.csv_import import ImportResult, import_placements
 from survey_app.placements.records import (
     NotAllowed,
@@ -43,7 +44,7 @@ async def placements(
 async def _form_choices(actor: Actor) -> dict[str, Any]:
     return {
         "providers": await Provider.select(Provider.id, Provider.name)
-        .where(scope(actor, Provider))
+        .where(scope(actor, Provider), in_use(actor))
         .order_by(Provider.name),
         # A closed school keeps its placements but is not offered for new ones.
         "schools": await School.select(School.id, School.name)

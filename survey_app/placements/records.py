@@ -11,6 +11,7 @@ import msgspec
 from survey_app.accounts.scoping import Actor, Role, scope
 from survey_app.db.engine import transaction
 from survey_app.db.tables import Invitation, Placement, Provider, Response, School
+from survey_app.organisations.provider_records import in_use
 from survey_app.placements.rules import (
     URN,
     FieldError,
@@ -197,9 +198,14 @@ async def create_placement(
     errors += check_placement(placement)
     # Ids out of range were refused above; only real candidates are looked up.
     if is_id(placement.provider_id) and not await Provider.exists().where(
-        Provider.id == placement.provider_id, scope(actor, Provider)
+        Provider.id == placement.provider_id, scope(actor, Provider), in_use(actor)
     ):
-        errors.append(FieldError("provider_id", "There is no provider with that id in your area"))
+        errors.append(
+            FieldError(
+                "provider_id",
+                "There is no provider with that id in your area, or it is archived",
+            )
+        )
     if (
         placement.school_id is not None
         and is_id(placement.school_id)

@@ -56,7 +56,7 @@ async def _qa_page(
             "visit_errors": visit_errors or [],
             "values": values or {},
             "saved": SAVED.get(saved or ""),
-            **await visits_and_history(provider["id"]),
+            **await visits_and_history(actor, provider["id"]),
         },
         status_code=status,
     )

@@ -14,8 +14,9 @@ import msgspec
 
 from survey_app.accounts.scoping import Actor, Role, scope
 from survey_app.db.engine import transaction
-from survey_app.db.tables import Provider, QAAction, QARecordChange, QAVisit
+from survey_app.db.tables import ProviderRecord, QAAction, QARecordChange, QAVisit
 from survey_app.ops.audit import record
+from survey_app.organisations.provider_records import record_of
 from survey_app.placements.rules import FieldError
 from survey_app.web.display import OFFER_TYPE, QA_STAGE, RAG, REGISTRATION_STATUS
 
@@ -166,13 +167,20 @@ def visit_from_form(
 
 
 async def editable_provider(actor: Actor, provider_id: int) -> dict[str, Any] | None:
-    """The provider, if this actor may edit its QA record."""
+    """The provider with the actor's LA's record of it, if this actor may edit that record."""
     if actor.role not in EDITORS:
         return None
-    row: dict[str, Any] | None = (
-        await Provider.select().where(Provider.id == provider_id, scope(actor, Provider)).first()
-    )
-    return row
+    row = await record_of(actor, provider_id)
+    return row if row is not None and row["record_id"] is not None else None
+
+
+def _own_record(actor: Actor, provider_id: int) -> list[Any]:
+    """The where-clause for the actor's own LA's record of the provider (and nothing else)."""
+    return [
+        ProviderRecord.provider == provider_id,
+        ProviderRecord.local_authority == actor.local_authority_id,
+        scope(actor, ProviderRecord),
+    ]
 
 
 def _stored(field: str, value: Any) -> str:
@@ -184,12 +192,8 @@ async def update_record(
 ) -> list[str]:
     """Apply the update and keep each change as history; returns the fields that changed."""
     async with transaction():
-        current = (
-            await Provider.select()
-            .where(Provider.id == provider_id, scope(actor, Provider))
-            .first()
-        )
-        if current is None:
+        current = await ProviderRecord.select().where(*_own_record(actor, provider_id)).first()
+        if current is None or actor.role not in EDITORS:
             return []
         changed = [
             field for field in TRACKED if _stored(field, getattr(update, field)) != current[field]
@@ -200,6 +204,7 @@ async def update_record(
         for field in changed:
             await QARecordChange.insert(
                 QARecordChange(
+                    local_authority=actor.local_authority_id,
                     provider=provider_id,
                     field=field,
                     old_value=current[field],
@@ -212,18 +217,18 @@ async def update_record(
             )
         reason_changed = update.reason and update.reason != current["rag_reason"]
         if changed or reason_changed or rated_on != current["rag_rated_on"]:
-            await Provider.update(
+            await ProviderRecord.update(
                 {
-                    Provider.registration_status: update.registration_status,
-                    Provider.offer_types: ",".join(update.offer_types),
-                    Provider.qa_stage: update.qa_stage,
-                    Provider.rag_rating: update.rag_rating,
-                    Provider.rag_rated_on: rated_on,
-                    Provider.rag_reason: update.reason
+                    ProviderRecord.registration_status: update.registration_status,
+                    ProviderRecord.offer_types: ",".join(update.offer_types),
+                    ProviderRecord.qa_stage: update.qa_stage,
+                    ProviderRecord.rag_rating: update.rag_rating,
+                    ProviderRecord.rag_rated_on: rated_on,
+                    ProviderRecord.rag_reason: update.reason
                     if "rag_rating" in changed or reason_changed
                     else current["rag_reason"],
                 }
-            ).where(Provider.id == provider_id)
+            ).where(ProviderRecord.id == current["id"])
             await record(
                 "qa_record.update",
                 now=now,
@@ -238,14 +243,16 @@ async def record_visit(actor: Actor, provider_id: int, visit: VisitIn, now: dt.d
     """Record a visit and its actions; False (and nothing written) if it is already recorded."""
     async with transaction():
         provider = (
-            await Provider.select(Provider.id, Provider.last_visit_on)
-            .where(Provider.id == provider_id, scope(actor, Provider))
+            await ProviderRecord.select(ProviderRecord.id, ProviderRecord.last_visit_on)
+            .where(*_own_record(actor, provider_id))
             .first()
         )
-        if provider is None:
+        if provider is None or actor.role not in EDITORS:
             return False
+        la = actor.local_authority_id
         # A resubmitted form (double click, retry after a timeout) must not record it twice.
         same = await QAVisit.count().where(
+            QAVisit.local_authority == la,
             QAVisit.provider == provider_id,
             QAVisit.visited_on == visit.visited_on,
             QAVisit.kind == visit.kind,
@@ -255,6 +262,7 @@ async def record_visit(actor: Actor, provider_id: int, visit: VisitIn, now: dt.d
             return False
         inserted = await QAVisit.insert(
             QAVisit(
+                local_authority=la,
                 provider=provider_id,
                 visited_on=visit.visited_on,
                 kind=visit.kind,
@@ -271,6 +279,7 @@ async def record_visit(actor: Actor, provider_id: int, visit: VisitIn, now: dt.d
             await QAAction.insert(
                 *[
                     QAAction(
+                        local_authority=la,
                         provider=provider_id,
                         visit=visit_id,
                         description=a.description,
@@ -282,11 +291,12 @@ async def record_visit(actor: Actor, provider_id: int, visit: VisitIn, now: dt.d
             )
         last = provider["last_visit_on"]
         if last is None or visit.visited_on > last:
-            await Provider.update({Provider.last_visit_on: visit.visited_on}).where(
-                Provider.id == provider_id
+            await ProviderRecord.update({ProviderRecord.last_visit_on: visit.visited_on}).where(
+                ProviderRecord.id == provider["id"]
             )
         await QARecordChange.insert(
             QARecordChange(
+                local_authority=la,
                 provider=provider_id,
                 field="visit",
                 old_value="",
@@ -316,12 +326,14 @@ async def complete_action(
                 QAAction.id == action_id,
                 QAAction.provider == provider_id,
                 QAAction.status == "open",
+                scope(actor, QAAction),
             )
             .returning(QAAction.description)
         )
         if done:
             await QARecordChange.insert(
                 QARecordChange(
+                    local_authority=actor.local_authority_id,
                     provider=provider_id,
                     field="action_done",
                     old_value="open",
@@ -336,24 +348,26 @@ async def complete_action(
                 "qa_action.done", now=now, actor=actor, object_type="qa_action", object_id=action_id
             )
     exists = await QAAction.count().where(
-        QAAction.id == action_id, QAAction.provider == provider_id
+        QAAction.id == action_id, QAAction.provider == provider_id, scope(actor, QAAction)
     )
     return bool(exists)
 
 
-async def visits_and_history(provider_id: int) -> dict[str, Any]:
-    """The provider's visits (newest first) with their actions, and the record's history."""
+async def visits_and_history(actor: Actor, provider_id: int) -> dict[str, Any]:
+    """The LA's visits to the provider (newest first) with their actions, and its history."""
     visits = (
         await QAVisit.select()
-        .where(QAVisit.provider == provider_id)
+        .where(QAVisit.provider == provider_id, scope(actor, QAVisit))
         .order_by(QAVisit.visited_on, ascending=False)
     )
     actions = (
-        await QAAction.select().where(QAAction.provider == provider_id).order_by(QAAction.due_on)
+        await QAAction.select()
+        .where(QAAction.provider == provider_id, scope(actor, QAAction))
+        .order_by(QAAction.due_on)
     )
     history = await (
         QARecordChange.select()
-        .where(QARecordChange.provider == provider_id)
+        .where(QARecordChange.provider == provider_id, scope(actor, QARecordChange))
         .order_by(QARecordChange.changed_at, ascending=False)
         .order_by(QARecordChange.id, ascending=False)
     )

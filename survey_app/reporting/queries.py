@@ -35,11 +35,13 @@ from survey_app.db.tables import (
     Invitation,
     Placement,
     Provider,
+    ProviderRecord,
     QAAction,
     QARecordChange,
     Response,
     School,
 )
+from survey_app.organisations.provider_records import offers, record_of
 from survey_app.settings import Settings
 from survey_app.time_in_england import date_in_england, start_of_day_in_england, today_in_england
 
@@ -80,11 +82,19 @@ async def _none() -> list[dict[str, Any]]:
     return []
 
 
-async def qa_record_of(provider: dict[str, Any]) -> tuple[QARecord, list[RecordChange]]:
-    """The provider's QA record with its open actions, and the history of changes to it."""
+async def qa_record_of(
+    actor: Actor, provider: dict[str, Any]
+) -> tuple[QARecord, list[RecordChange]]:
+    """The actor's LA's QA record of the provider (``record_of``), with its open actions and the
+    history of changes to it: never another LA's."""
     actions = await (
         QAAction.select(QAAction.description, QAAction.due_on, QAAction.status)
-        .where(QAAction.provider == provider["id"], QAAction.status == "open")
+        .where(
+            QAAction.provider == provider["id"],
+            QAAction.local_authority == actor.local_authority_id,
+            QAAction.status == "open",
+            scope(actor, QAAction),
+        )
         .order_by(QAAction.due_on)
     )
     history = await (
@@ -95,12 +105,16 @@ async def qa_record_of(provider: dict[str, Any]) -> tuple[QARecord, list[RecordC
             QARecordChange.effective_on,
             QARecordChange.reason,
         )
-        .where(QARecordChange.provider == provider["id"])
+        .where(
+            QARecordChange.provider == provider["id"],
+            QARecordChange.local_authority == actor.local_authority_id,
+            scope(actor, QARecordChange),
+        )
         .order_by(QARecordChange.effective_on, QARecordChange.id)
     )
     record = QARecord(
         registration_status=provider["registration_status"],
-        offer_types=[o for o in provider["offer_types"].split(",") if o],
+        offer_types=offers(provider),
         qa_stage=provider["qa_stage"],
         rag_rating=provider["rag_rating"],
         rag_rated_on=provider["rag_rated_on"],
@@ -119,11 +133,12 @@ async def provider_report(
     academic_year: int | None = None,
 ) -> ProviderReport | None:
     """The provider report as ``actor`` may see it; None if the provider is out of scope."""
-    provider: dict[str, Any] | None = (
-        await Provider.select().where(Provider.id == provider_id, scope(actor, Provider)).first()
-    )
+    provider = await record_of(actor, provider_id)
     if provider is None:
         return None
+    # The area is the viewer's own LA: a provider shared by several LAs is compared, for each,
+    # with the rest of that LA's providers.
+    area = actor.local_authority_id
     controlled = not actor.is_la
     today = today_in_england(now)
     response_filter = [Response.provider == provider_id, scope(actor, Response)]
@@ -176,19 +191,19 @@ async def provider_report(
             IndicatorTally.indicator, IndicatorTally.polarity, Sum(IndicatorTally.answers)
         )
         .where(
-            IndicatorTally.local_authority == provider["local_authority"],
+            IndicatorTally.local_authority == area,
             *([IndicatorTally.academic_year == academic_year] if academic_year else []),
         )
         .group_by(IndicatorTally.indicator, IndicatorTally.polarity)
     )
     rest_answers = [
-        Answer.local_authority == provider["local_authority"],
+        Answer.local_authority == area,
         Answer.provider != provider_id,
     ]
     rest_responses_query = (
         Response.select(Response.term, Count(alias="count"))
         .where(
-            Response.local_authority == provider["local_authority"],
+            Response.local_authority == area,
             Response.provider != provider_id,
         )
         .group_by(Response.term)
@@ -238,7 +253,7 @@ async def provider_report(
         rest_responses_query if controlled else _none(),
         option_query,
         comments_query,
-        qa_record_of(provider),
+        qa_record_of(actor, provider),
     )
     counts = ProviderCounts(
         invitations=invitations,
@@ -301,9 +316,16 @@ async def area_summary(
     settings: Settings, actor: Actor, academic_year: int | None = None
 ) -> AreaSummary:
     """The LA's publishable summary; callers check the actor is LA staff."""
-    providers = await Provider.select(Provider.id, Provider.name, Provider.rag_rating).where(
-        scope(actor, Provider)
-    )
+    providers = await Provider.select(Provider.id, Provider.name).where(scope(actor, Provider))
+    ratings = {
+        row["provider"]: row["rag_rating"]
+        for row in await ProviderRecord.select(
+            ProviderRecord.provider, ProviderRecord.rag_rating
+        ).where(
+            ProviderRecord.local_authority == actor.local_authority_id,
+            scope(actor, ProviderRecord),
+        )
+    }
     opened: list[Any] = [Invitation.kind == "end", *_opened_in(academic_year)]
     # Counted from placements with a sub-select: one end survey per placement, and far quicker
     # than joining every invitation to its placement.
@@ -345,7 +367,7 @@ async def area_summary(
             ProviderLine(
                 provider_id=p["id"],
                 name=p["name"],
-                rag_rating=p["rag_rating"],
+                rag_rating=ratings.get(p["id"], "not_rated"),
                 invitations=invited_by.get(p["id"], 0),
                 responses=responded_by.get(p["id"], 0),
             )

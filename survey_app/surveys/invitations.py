@@ -15,6 +15,7 @@ from survey_app.db.tables import Invitation, Placement
 from survey_app.mail import messages
 from survey_app.mail.messages import Message
 from survey_app.mail.outbox import enqueue
+from survey_app.organisations.provider_records import add_provider_emails
 from survey_app.settings import Settings
 from survey_app.surveys.tokens import (
     invitation_token,
@@ -76,7 +77,6 @@ PLACEMENT_FIELDS = (
     Placement.pupil_reference,
     Placement.provider,
     Placement.provider.name.as_alias("provider_name"),
-    Placement.provider.contact_email.as_alias("provider_email"),
     Placement.school.contact_email.as_alias("school_email"),
     Placement.local_authority.contact_email.as_alias("la_email"),
 )
@@ -131,6 +131,8 @@ async def _issue_batch(settings: Settings, placement_ids: list[int], now: dt.dat
     """
     issued = 0
     pending = await Placement.select(*PLACEMENT_FIELDS).where(Placement.id.is_in(placement_ids))
+    # The provider is told at the address the commissioning LA keeps for it.
+    await add_provider_emails(pending, "local_authority")
     for _ in range(MAX_ISSUE_ROUNDS):
         if not pending:
             break

@@ -15,6 +15,10 @@ from survey_app.db.tables import (
     OutboxMessage,
     Placement,
     Provider,
+    ProviderRecord,
+    QAAction,
+    QARecordChange,
+    QAVisit,
     Response,
     SafeguardingAlert,
     School,
@@ -31,6 +35,10 @@ SCOPED_TABLES = [
     OutboxMessage,
     IndicatorTally,
     SafeguardingAlert,
+    ProviderRecord,
+    QAVisit,
+    QAAction,
+    QARecordChange,
 ]
 
 #: The world's login for each role; a role added to ``Role`` without one fails the matrix.
@@ -62,6 +70,8 @@ PAGES: dict[str, set[Role]] = {
     "/staff/area": {Role.LA_ADMIN, Role.LA_OFFICER, Role.LA_SAFEGUARDING},
     "/staff/safeguarding": {Role.LA_ADMIN, Role.LA_SAFEGUARDING},
     "/staff/comments": {Role.LA_ADMIN, Role.LA_SAFEGUARDING},
+    "/staff/providers/new": {Role.LA_ADMIN, Role.LA_OFFICER},
+    "/staff/providers/import": {Role.LA_ADMIN, Role.LA_OFFICER},
 }
 
 

@@ -17,7 +17,7 @@ from survey_app.db.tables import (
     LocalAuthority,
     OutboxMessage,
     Placement,
-    Provider,
+    ProviderRecord,
     School,
 )
 from survey_app.mail.outbox import SMTPTransport, send_due
@@ -54,8 +54,8 @@ def contacts(world: World) -> World:
     )
     run(School.update({School.contact_email: "head@oak.example"}).where(School.id == world.school))
     run(
-        Provider.update({Provider.contact_email: "office@meadow.example"}).where(
-            Provider.id == world.provider
+        ProviderRecord.update({ProviderRecord.contact_email: "office@meadow.example"}).where(
+            ProviderRecord.provider == world.provider, ProviderRecord.local_authority == world.la
         )
     )
     return world

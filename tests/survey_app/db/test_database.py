@@ -56,15 +56,20 @@ FORBIDDEN = (
 )
 
 
-#: An establishment's public address, as DfE publishes it in GIAS: never a pupil's.
-ORGANISATION_ADDRESSES = {"School.postcode"}
+#: Organisations' public or business addresses, never a pupil's: a school's as DfE publishes
+#: it in GIAS, a provider's premises on the LA's register.
+ORGANISATION_ADDRESSES = {
+    ("School", "postcode"),
+    ("ProviderRecord", "address"),
+    ("ProviderRecord", "postcode"),
+}
 
 
 def test_no_table_has_a_column_for_pupil_names_birth_dates_or_addresses() -> None:
     for table in all_tables():
         for column in table._meta.columns:
             name = column._meta.name.lower()
-            if f"{table.__name__}.{name}" in ORGANISATION_ADDRESSES:
+            if (table.__name__, name) in ORGANISATION_ADDRESSES:
                 continue
             assert not any(word in name for word in FORBIDDEN), f"{table.__name__}.{name}"
 
@@ -104,6 +109,7 @@ RAW_INDEXES = {
     "answer_provider",
     "indicator_tally_key",
     "school_urn_per_la",
+    "provider_record_one_per_la",
 }
 
 

@@ -13,7 +13,13 @@ from bs4 import BeautifulSoup
 from litestar.testing import TestClient
 
 from survey_app.accounts.password_reset import request_reset
-from survey_app.db.tables import Invitation, LocalAuthority, OutboxMessage, Placement, Provider
+from survey_app.db.tables import (
+    Invitation,
+    LocalAuthority,
+    OutboxMessage,
+    Placement,
+    ProviderRecord,
+)
 from survey_app.ops.schedule import run_scheduled_work
 from tests.mail_server import Recorder
 from tests.world import Clock, World, complete_survey, placement_row, run, sign_in, token_for
@@ -61,8 +67,8 @@ def addresses(world: World) -> None:
         ).where(LocalAuthority.id == world.la)
     )
     run(
-        Provider.update({Provider.contact_email: "office@meadow.example"}).where(
-            Provider.id == world.provider
+        ProviderRecord.update({ProviderRecord.contact_email: "office@meadow.example"}).where(
+            ProviderRecord.provider == world.provider, ProviderRecord.local_authority == world.la
         )
     )
 

@@ -1,0 +1,95 @@
+"""Each LA's own record of a provider: reading it, and the contact it gives for notifications.
+
+A provider row is shared by every LA that uses it and holds its identity only; everything a
+council writes about it is that council's ``ProviderRecord``. Every read here is through
+``scope`` or keyed by the LA the work belongs to, so one council never reads another's record.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, MutableMapping, Sequence
+from typing import Any
+
+from survey_app.accounts.scoping import Actor, scope
+from survey_app.db.tables import Provider, ProviderRecord
+
+#: The record's columns read beside the provider's own (the QA and register fields).
+RECORD_FIELDS = tuple(
+    column
+    for column in ProviderRecord._meta.columns
+    if column._meta.name not in {"id", "local_authority", "provider"}
+)
+
+
+async def record_of(actor: Actor, provider_id: int) -> dict[str, Any] | None:
+    """The provider with the actor's LA's record of it merged in, or None if out of scope.
+
+    The provider's identity (id, name, identifiers) comes from the shared row; every other field
+    is the actor's own LA's. A provider in scope with no record of this LA (provider staff whose
+    LA has not registered them) gets an empty record's defaults.
+    """
+    provider: dict[str, Any] | None = (
+        await Provider.select().where(Provider.id == provider_id, scope(actor, Provider)).first()
+    )
+    if provider is None:
+        return None
+    record = (
+        await ProviderRecord.select(ProviderRecord.id.as_alias("record_id"), *RECORD_FIELDS)
+        .where(
+            ProviderRecord.provider == provider_id,
+            ProviderRecord.local_authority == actor.local_authority_id,
+            scope(actor, ProviderRecord),
+        )
+        .first()
+    )
+    return {**provider, **(record or empty_record())}
+
+
+def empty_record() -> dict[str, Any]:
+    """What a record holds before the LA has written anything."""
+    return {"record_id": None} | {
+        column._meta.name: column.get_default_value() for column in RECORD_FIELDS
+    }
+
+
+async def provider_contacts(pairs: Iterable[tuple[int, int]]) -> dict[tuple[int, int], str]:
+    """The contact email each LA keeps for each provider, keyed by (LA, provider).
+
+    For system work (survey openings, reminders) done for the placement's own LA: a provider
+    is told at the address the commissioning LA holds, never at another council's.
+    """
+    wanted = set(pairs)
+    if not wanted:
+        return {}
+    rows = await ProviderRecord.select(
+        ProviderRecord.local_authority, ProviderRecord.provider, ProviderRecord.contact_email
+    ).where(ProviderRecord.provider.is_in(sorted({p for _, p in wanted})))
+    return {
+        (row["local_authority"], row["provider"]): row["contact_email"]
+        for row in rows
+        if (row["local_authority"], row["provider"]) in wanted
+    }
+
+
+async def add_provider_emails(
+    rows: Sequence[MutableMapping[str, Any]], la_key: str, provider_key: str = "provider"
+) -> None:
+    """Set ``provider_email`` on each row to its LA's contact for its provider ("" if none)."""
+    contacts = await provider_contacts((row[la_key], row[provider_key]) for row in rows)
+    for row in rows:
+        row["provider_email"] = contacts.get((row[la_key], row[provider_key]), "")
+
+
+def offers(row: Mapping[str, Any]) -> list[str]:
+    """The record's offer types as a list."""
+    return [offer for offer in str(row.get("offer_types") or "").split(",") if offer]
+
+
+def in_use(actor: Actor) -> Any:
+    """The where-clause for providers offered for new placements: those the actor's LA has not
+    archived (a provider archived in one LA stays in use in another)."""
+    archived = ProviderRecord.select(ProviderRecord.provider).where(
+        ProviderRecord.local_authority == actor.local_authority_id,
+        ProviderRecord.archived.eq(True),
+    )
+    return Provider.id.not_in(archived)

@@ -1,0 +1,272 @@
+"""Staff pages for the provider register: the list, adding, editing, archiving and importing.
+
+The list is every provider the actor's LA has a record of (or the provider staff's own), with
+that LA's record beside each; editing, archiving and importing are for LA admins and officers
+and only ever touch their own LA's record.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import msgspec
+from litestar import Request, Response, Router, get, post
+from litestar.di import NamedDependency
+from litestar.response import Redirect, Template
+
+from survey_app.accounts.guards import qa_editors
+from survey_app.accounts.scoping import Actor, scope
+from survey_app.db.engine import transaction
+from survey_app.db.tables import Provider, ProviderRecord
+from survey_app.ops.audit import record, refuse
+from survey_app.organisations.provider_records import empty_record, record_of
+from survey_app.organisations.provider_register import (
+    COLUMNS,
+    REGISTER_KEEPERS,
+    SETTING_TYPE,
+    CellError,
+    entry_from_fields,
+    import_file,
+    save_entry,
+)
+from survey_app.web.display import OFFER_TYPE, REGISTRATION_STATUS
+from survey_app.web.params import ObjectId
+from survey_app.web.rendering import staff_page as _page
+
+PAGE_SIZE = 50
+
+
+class ProviderPage(msgspec.Struct, frozen=True):
+    """One page of the register, and where it sits in the whole."""
+
+    providers: list[dict[str, Any]]
+    page: int
+    pages: int
+    total: int
+
+
+async def list_providers(actor: Actor, *, archived: bool = False, page: int = 1) -> ProviderPage:
+    """The actor's providers by name, a page at a time, each with the LA's record of it."""
+    records = ProviderRecord.select(ProviderRecord.provider).where(
+        ProviderRecord.local_authority == actor.local_authority_id,
+        ProviderRecord.archived.eq(True),
+        scope(actor, ProviderRecord),
+    )
+    # Archived providers are hidden unless asked for; with the filter, only they are shown.
+    which = Provider.id.is_in(records) if archived else Provider.id.not_in(records)
+    total = await Provider.count().where(scope(actor, Provider), which)
+    pages = max(1, -(-total // PAGE_SIZE))
+    page = min(max(1, page), pages)
+    rows = await (
+        Provider.select(Provider.id, Provider.name)
+        .where(scope(actor, Provider), which)
+        .order_by(Provider.name)
+        .order_by(Provider.id)
+        .limit(PAGE_SIZE)
+        .offset((page - 1) * PAGE_SIZE)
+    )
+    ids = [row["id"] for row in rows]
+    by_provider = {
+        row["provider"]: row
+        for row in await ProviderRecord.select().where(
+            ProviderRecord.provider.is_in(ids or [-1]),
+            ProviderRecord.local_authority == actor.local_authority_id,
+            scope(actor, ProviderRecord),
+        )
+    }
+    blank = empty_record()
+    providers = [{**blank, **by_provider.get(row["id"], {}), **row} for row in rows]
+    return ProviderPage(providers, page, pages, total)
+
+
+def _page_number(request: Request) -> int:
+    text = request.query_params.get("page", "1")
+    return int(text) if text.isdigit() and len(text) < 7 else 1
+
+
+@get("/providers")
+async def providers(request: Request, actor: NamedDependency[Actor]) -> Template:
+    """The register of providers with the LA's QA record of each."""
+    archived = request.query_params.get("archived") == "yes"
+    found = await list_providers(actor, archived=archived, page=_page_number(request))
+    return _page(
+        "providers",
+        actor,
+        providers=found.providers,
+        page=found,
+        archived=archived,
+        keeps_register=actor.role in REGISTER_KEEPERS,
+    )
+
+
+def _form(
+    actor: Actor,
+    values: dict[str, Any],
+    errors: list[CellError],
+    provider: dict[str, Any] | None = None,
+    status: int = 200,
+    saved: bool = False,
+) -> Template:
+    return _page(
+        "provider_form",
+        actor,
+        status,
+        provider=provider,
+        saved=saved,
+        values=values,
+        errors=[{"field": e.field, "message": e.message} for e in errors],
+        registration_statuses=REGISTRATION_STATUS,
+        offer_choices=OFFER_TYPE,
+        setting_types=SETTING_TYPE,
+    )
+
+
+async def _fields(request: Request) -> dict[str, str]:
+    form = await request.form()
+    fields = {key: str(value) for key, value in form.items() if key != "offer_types"}
+    fields["offer_types"] = ",".join(str(v) for v in form.getall("offer_types", []))
+    return fields
+
+
+@get("/providers/new")
+async def new_provider(actor: NamedDependency[Actor]) -> Template:
+    """The form to add a provider to the LA's register."""
+    return _form(actor, {"registration_status": "unregistered"}, [])
+
+
+@post("/providers/new")
+async def add_provider(
+    request: Request, actor: NamedDependency[Actor], now: NamedDependency[dt.datetime]
+) -> Response[Any]:
+    """Add a provider (linking to the shared one if another LA registered it already)."""
+    fields = await _fields(request)
+    entry, errors = entry_from_fields(fields)
+    if entry is None:
+        return _form(actor, fields, errors, status=400)
+    async with transaction():
+        _, provider_id = await save_entry(actor.local_authority_id, entry)
+        await record(
+            "provider.add", now=now, actor=actor, object_type="provider", object_id=provider_id
+        )
+    return Redirect(path="/staff/providers?saved=yes")
+
+
+def _values_of(provider: dict[str, Any]) -> dict[str, Any]:
+    """The stored record as the form shows it."""
+    values = {key: ("" if value is None else value) for key, value in provider.items()}
+    for key in ("dbs_checked_on", "insurance_expires_on", "policies_reviewed_on"):
+        values[key] = provider[key].isoformat() if provider[key] else ""
+    cost = provider["cost_per_day"]
+    values["cost_per_day"] = f"{cost:.2f}" if cost is not None else ""
+    return values
+
+
+async def _own(actor: Actor, provider_id: int, now: dt.datetime) -> dict[str, Any]:
+    """The provider with the actor's LA's record of it, or a logged 404."""
+    provider = await record_of(actor, provider_id)
+    if provider is None or provider["record_id"] is None or actor.role not in REGISTER_KEEPERS:
+        raise await refuse(actor, "provider", provider_id, now)
+    return provider
+
+
+@get("/providers/{provider_id:int}/edit")
+async def edit_provider(
+    request: Request,
+    actor: NamedDependency[Actor],
+    now: NamedDependency[dt.datetime],
+    provider_id: ObjectId,
+) -> Template:
+    """The form to change the LA's register entry for a provider."""
+    provider = await _own(actor, provider_id, now)
+    saved = request.query_params.get("saved") == "yes"
+    return _form(actor, _values_of(provider), [], provider, saved=saved)
+
+
+@post("/providers/{provider_id:int}/edit")
+async def update_provider(
+    request: Request,
+    actor: NamedDependency[Actor],
+    now: NamedDependency[dt.datetime],
+    provider_id: ObjectId,
+) -> Response[Any]:
+    """Save the LA's register entry; the shared name and identifiers it already has stay."""
+    provider = await _own(actor, provider_id, now)
+    fields = await _fields(request)
+    # The name is the one first registered, shared by every LA using the provider.
+    fields["name"] = provider["name"]
+    entry, errors = entry_from_fields(fields)
+    errors += [
+        CellError(None, key, "it cannot be changed once set (other councils may rely on it)")
+        for key in ("ofsted_urn", "ukprn", "company_number", "charity_number")
+        if provider[key] and entry is not None and getattr(entry, key) != provider[key]
+    ]
+    if entry is None or errors:
+        return _form(actor, fields, errors, provider, status=400)
+    async with transaction():
+        await save_entry(actor.local_authority_id, entry, provider_id)
+        await record(
+            "provider.edit", now=now, actor=actor, object_type="provider", object_id=provider_id
+        )
+    return Redirect(path=f"/staff/providers/{provider_id}/edit?saved=yes")
+
+
+@post("/providers/{provider_id:int}/archive")
+async def archive_provider(
+    request: Request,
+    actor: NamedDependency[Actor],
+    now: NamedDependency[dt.datetime],
+    provider_id: ObjectId,
+) -> Response[Any]:
+    """Archive the provider in this LA's register (or bring it back)."""
+    from survey_app.organisations.provider_register import archive
+
+    form = await request.form()
+    archived = form.get("archived") != "no"
+    if not await archive(actor, provider_id, archived, now):
+        raise await refuse(actor, "provider", provider_id, now)
+    return Redirect(path=f"/staff/providers/{provider_id}/edit?saved=yes")
+
+
+@get("/providers/import")
+async def import_form(actor: NamedDependency[Actor]) -> Template:
+    """Upload the council's provider register."""
+    return _page("provider_import", actor, result=None, columns=COLUMNS)
+
+
+@post("/providers/import", request_max_body_size=6 * 1024 * 1024)
+async def import_upload(
+    request: Request, actor: NamedDependency[Actor], now: NamedDependency[dt.datetime]
+) -> Template:
+    """Check the whole file, then import it, or name every bad cell and import nothing."""
+    form = await request.form()
+    upload = form.get("file")
+    if upload is None or not hasattr(upload, "read"):
+        return _page("provider_import", actor, 400, result=None, missing=True, columns=COLUMNS)
+    data = await upload.read()
+    filename = str(getattr(upload, "filename", "") or "")
+    result = await import_file(actor.local_authority_id, data, filename, now, actor)
+    return _page(
+        "provider_import", actor, 400 if result.errors else 200, result=result, columns=COLUMNS
+    )
+
+
+provider_pages = Router(
+    path="/",
+    route_handlers=[
+        providers,
+        Router(
+            path="/",
+            guards=[qa_editors],
+            route_handlers=[
+                new_provider,
+                add_provider,
+                edit_provider,
+                update_provider,
+                archive_provider,
+                import_form,
+                import_upload,
+            ],
+        ),
+    ],
+)
