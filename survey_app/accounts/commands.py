@@ -59,8 +59,8 @@ def user_add(
                 ProviderRecord.provider == provider_id, ProviderRecord.local_authority == la["id"]
             ):
                 raise click.ClickException(
-                    f"provider {provider_id} is not on the register of local authority "
-                    f"{la_code}: a user may only be tied to their own LA's schools and providers"
+                    f"provider {provider_id} is not in local authority {la_code}'s register: "
+                    "a user may only be tied to their own LA's schools and providers"
                 )
         return await create_user(
             email=email,

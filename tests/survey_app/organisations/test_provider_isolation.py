@@ -27,7 +27,16 @@ from survey_app.db.tables import (
 from survey_app.organisations.provider_register import match_key
 from survey_app.surveys.invitations import issue_for
 from survey_app.surveys.responses import answer_for, save_response
-from tests.world import Clock, World, csrf_token, placement_row, post_form, run, sign_in
+from tests.world import (
+    Clock,
+    World,
+    csrf_token,
+    placement_row,
+    post_form,
+    run,
+    sign_in,
+    token_for,
+)
 
 A_SECRET = "Westshire only: safeguarding concern under review"
 B_SECRET = "Eastshire only: late DBS renewals"
@@ -80,13 +89,15 @@ def shared(world: World) -> World:
 
 
 @pytest.fixture
-def officer(app: Any) -> Iterator[Callable[[World, str], TestClient[Any]]]:
-    """Sign in as one of the world's users in a browser of their own (closed afterwards)."""
+def officer(app: Any, clock: Clock) -> Iterator[Callable[[World, str], TestClient[Any]]]:
+    """Sign in as one of the world's users in a browser of their own (closed afterwards), with
+    an API token of theirs too: the API takes bearer tokens only."""
     with ExitStack() as stack:
 
         def signed_in_as(world: World, who: str) -> TestClient[Any]:
             client = stack.enter_context(TestClient(app, base_url="http://testserver.local"))
             sign_in(client, world, who)
+            client.headers.update(token_for(world, who, clock))
             return client
 
         yield signed_in_as
