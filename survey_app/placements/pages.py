@@ -13,8 +13,9 @@ from litestar.params import FromPath
 from litestar.response import Redirect, Template
 
 from survey_app.accounts.guards import commissioners
-from survey_app.accounts.scoping import Actor, Role, scope
+from survey_app.accounts.scoping import Actor, Role, placement_path, scope
 from survey_app.db.tables import Invitation, Provider, School
+from survey_app.db.tables import Response as SurveyResponse
 from survey_app.ops.audit import record, refuse
 from survey_app.placements.csv_import import import_placements
 from survey_app.placements.records import (
@@ -32,7 +33,10 @@ from survey_app.web.params import ObjectId
 from survey_app.web.rendering import staff_page as _page
 
 
-@get("/placements")
+# Provider staff open neither the list nor a placement: each shows pupils' references with their
+# survey's status and completion time, and the live link. Providers prompt completion from the
+# counts page and the slips sheet (chasing/pages.py), which show no one pupil's status.
+@get("/placements", guards=[commissioners])
 async def placements(
     actor: NamedDependency[Actor], settings: NamedDependency[Settings]
 ) -> Template:
@@ -95,7 +99,7 @@ async def import_upload(
     return _page("placement_import", actor, 400 if result.errors else 200, result=result)
 
 
-@get("/placements/{placement_id:int}")
+@get("/placements/{placement_id:int}", guards=[commissioners])
 async def placement_detail(
     actor: NamedDependency[Actor],
     settings: NamedDependency[Settings],
@@ -114,7 +118,25 @@ async def placement_detail(
             object_type="placement",
             object_id=placement_id,
         )
-    return _page("placement", actor, placement=placement, errors=[])
+    return _page(
+        "placement",
+        actor,
+        placement=placement,
+        errors=[],
+        not_own=await _not_own(actor, placement_id),
+    )
+
+
+async def _not_own(actor: Actor, placement_id: int) -> list[str]:
+    """For the LA only: why this placement's response may not be the pupil's own, if it may."""
+    if not actor.is_la:
+        return []
+    rows = await SurveyResponse.select(SurveyResponse.possibly_not_own_why).where(
+        placement_path(SurveyResponse).id == placement_id,
+        SurveyResponse.possibly_not_own.eq(True),
+        scope(actor, SurveyResponse),
+    )
+    return [row["possibly_not_own_why"] for row in rows]
 
 
 @post("/placements/{placement_id:int}/end")
@@ -139,7 +161,8 @@ async def end(
         placement = await get_placement(settings, actor, placement_id)
         if placement is None:
             raise NotFoundException()
-        return _page("placement", actor, 400, placement=placement, errors=errors)
+        not_own = await _not_own(actor, placement_id)
+        return _page("placement", actor, 400, placement=placement, errors=errors, not_own=not_own)
     return Redirect(path=f"/staff/placements/{placement_id}")
 
 
