@@ -19,7 +19,7 @@ from survey_app.chasing.reminders import open_ended, open_invitations
 from survey_app.db.tables import Invitation, OutboxMessage, Provider, Response
 from survey_app.ops.audit import refuse
 from survey_app.settings import Settings
-from survey_app.surveys.invitations import link_for
+from survey_app.surveys.invitations import link_for, waiting_today
 from survey_app.time_in_england import date_in_england, start_of_day_in_england
 from survey_app.web.params import ObjectId
 from survey_app.web.rendering import staff_page as _page
@@ -134,18 +134,6 @@ SLIP_FIELDS = (
 )
 
 
-def _waiting_today(now: dt.datetime) -> Any:
-    """Invitations waiting as of this morning: open now, or answered since the day began.
-
-    A pupil who finishes today stays on today's slips and in today's count, so neither changes
-    while the provider watches them finish (new invitations are added as they open).
-    """
-    day_start = start_of_day_in_england(date_in_england(now))
-    open_now = (Invitation.status == "open") & (Invitation.expires_at > now)
-    answered_today = (Invitation.status == "completed") & (Invitation.completed_at >= day_start)
-    return open_now | answered_today
-
-
 provider_staff = allow(Role.PROVIDER_STAFF)
 
 
@@ -162,7 +150,7 @@ async def my_learners(actor: NamedDependency[Actor], now: NamedDependency[dt.dat
     """
     day = date_in_england(now)
     day_start = start_of_day_in_england(day)
-    waiting = await Invitation.count().where(scope(actor, Invitation), _waiting_today(now))
+    waiting = await Invitation.count().where(scope(actor, Invitation), waiting_today(now))
     answered = await Response.count().where(
         scope(actor, Response), Response.term == term_key(day), Response.submitted_at < day_start
     )
@@ -201,7 +189,7 @@ async def provider_slips(
         .where(
             placement_path(Invitation).provider == provider_id,
             scope(actor, Invitation),
-            _waiting_today(now),
+            waiting_today(now),
         )
         .order_by(placement_path(Invitation).pupil_reference)
     )
@@ -219,9 +207,7 @@ async def one_slip(
     """One learner's printable slip."""
     row = (
         await Invitation.select(*SLIP_FIELDS)
-        .where(
-            Invitation.id == invitation_id, Invitation.status == "open", scope(actor, Invitation)
-        )
+        .where(Invitation.id == invitation_id, waiting_today(now), scope(actor, Invitation))
         .first()
     )
     if row is None:

@@ -28,7 +28,7 @@ from survey_app.placements.records import (
 from survey_app.placements.rules import end_date_from_text, placement_from_form
 from survey_app.settings import Settings
 from survey_app.surveys import qr
-from survey_app.surveys.invitations import link_for
+from survey_app.surveys.invitations import link_for, waiting_today
 from survey_app.web.params import ObjectId
 from survey_app.web.rendering import staff_page as _page
 
@@ -169,12 +169,14 @@ async def end(
 async def _open_invitation_link(
     actor: Actor, settings: Settings, invitation_id: uuid.UUID, now: dt.datetime
 ) -> str:
+    # Open, or answered today: a slip printed this morning keeps its QR code all day, so a broken
+    # image never tells a provider which pupil has just finished.
     row = (
-        await Invitation.select(Invitation.id, Invitation.revocation_counter, Invitation.status)
-        .where(Invitation.id == invitation_id, scope(actor, Invitation))
+        await Invitation.select(Invitation.id, Invitation.revocation_counter)
+        .where(Invitation.id == invitation_id, waiting_today(now), scope(actor, Invitation))
         .first()
     )
-    if row is None or row["status"] != "open":
+    if row is None:
         raise await refuse(actor, "invitation", invitation_id, now)
     return link_for(settings, row["id"], row["revocation_counter"]).url
 

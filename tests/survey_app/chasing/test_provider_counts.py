@@ -77,6 +77,11 @@ def test_todays_slip_sheet_still_has_a_slip_for_a_pupil_who_just_finished(
     assert after == before == ["SL-1", "SL-2"]
     words = page.get_text(" ").lower()
     assert "completed" not in words and "answered" not in words and "sent" not in words
+    for slip in page.select(".app-slip"):
+        qr = slip.select_one("img")["src"]
+        assert client.get(qr).status_code == 200, "no broken image gives a finished pupil away"
+        slip_page = qr.replace("/qr.svg", "/slip")
+        assert client.get(slip_page).status_code == 200
 
 
 def test_counts_page_is_for_provider_staff(client: Any, world: World) -> None:
