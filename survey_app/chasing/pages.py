@@ -11,19 +11,20 @@ from litestar.di import NamedDependency
 from litestar.params import FromPath
 from litestar.response import Template
 
+from reports.periods import term_key
 from reports.rates import Invited, rates_by
-from survey_app.accounts.guards import la_staff
-from survey_app.accounts.scoping import Actor, placement_path, scope
+from survey_app.accounts.guards import allow, commissioners, la_staff
+from survey_app.accounts.scoping import Actor, Role, placement_path, scope
 from survey_app.chasing.reminders import open_ended, open_invitations
-from survey_app.db.tables import Invitation, LocalAuthority, OutboxMessage, Provider
+from survey_app.db.tables import Invitation, LocalAuthority, OutboxMessage, Provider, Response
 from survey_app.mail.messages import fill, hide
 from survey_app.mail.outbox import unseal
 from survey_app.ops.audit import record, refuse
 from survey_app.ops.demo import DEMO_LA_CODE
 from survey_app.ops.logging_filters import redact
 from survey_app.settings import Settings
-from survey_app.surveys.invitations import link_for
-from survey_app.time_in_england import date_in_england
+from survey_app.surveys.invitations import link_for, waiting_today
+from survey_app.time_in_england import date_in_england, start_of_day_in_england
 from survey_app.web.params import ObjectId
 from survey_app.web.rendering import staff_page as _page
 from survey_app.web.urls import Urls
@@ -106,10 +107,30 @@ async def chasing(
         reminders=reminders,
         open_ended=await open_ended(settings, now, actor.local_authority_id),
         weeks=settings.open_ended_weeks,
+        not_own=await _possibly_not_own(actor),
     )
 
 
-@get("/rates")
+async def _possibly_not_own(actor: Actor) -> list[dict[str, Any]]:
+    """Responses sent where provider staff were at hand (see surveys/provenance.py): LA only."""
+    placement = placement_path(Response)
+    return await (
+        Response.select(
+            Response.submitted_at,
+            Response.possibly_not_own_why.as_alias("why"),
+            placement.id.as_alias("placement_id"),
+            placement.pupil_reference.as_alias("reference"),
+            placement.provider.name.as_alias("provider_name"),
+        )
+        .where(scope(actor, Response), Response.possibly_not_own.eq(True))
+        .order_by(Response.submitted_at, ascending=False)
+        .limit(500)
+    )
+
+
+# Per school and term, a provider's rates show one pupil's status whenever a school sends it one
+# pupil; providers see counts as of the morning on their own page instead.
+@get("/rates", guards=[commissioners])
 async def rates(actor: NamedDependency[Actor]) -> Template:
     """Response rates by provider, by school or LA team, and by term, within the actor's scope."""
     placement = placement_path(Invitation)
@@ -158,6 +179,36 @@ SLIP_FIELDS = (
 )
 
 
+provider_staff = allow(Role.PROVIDER_STAFF)
+
+
+@get("/my-learners", guards=[provider_staff])
+async def my_learners(actor: NamedDependency[Actor], now: NamedDependency[dt.datetime]) -> Template:
+    """How many of this provider's learners have a survey waiting and have answered this term.
+
+    Counts only: no name, reference, status or time. Both are as of the start of today, so a
+    pupil the provider watches finish does not change them until tomorrow, when every pupil who
+    finished that day moves at once. That still says "someone finished yesterday", which the
+    provider could learn anyway (a finished pupil's link says so); what it cannot say is which
+    of the day's pupils did, unless only one had a slip. Bands would hide little more (a count
+    crossing a band edge gives the same away) and make the page useless for small providers.
+    """
+    day = date_in_england(now)
+    day_start = start_of_day_in_england(day)
+    waiting = await Invitation.count().where(scope(actor, Invitation), waiting_today(now))
+    answered = await Response.count().where(
+        scope(actor, Response), Response.term == term_key(day), Response.submitted_at < day_start
+    )
+    return _page(
+        "my_learners",
+        actor,
+        waiting=waiting,
+        answered=answered,
+        provider_id=actor.provider_id,
+        as_of=day_start,
+    )
+
+
 @get("/providers/{provider_id:int}/slips")
 async def provider_slips(
     actor: NamedDependency[Actor],
@@ -165,7 +216,12 @@ async def provider_slips(
     now: NamedDependency[dt.datetime],
     provider_id: ObjectId,
 ) -> Template:
-    """A printable A4 sheet of QR slips for every learner with a survey waiting here."""
+    """A printable A4 sheet of QR slips for every learner with a survey waiting here.
+
+    The reference is on each slip so staff hand the right slip to the right child; there is no
+    status or time on it, and a pupil who finished today keeps their slip until tomorrow, so the
+    sheet does not give away who has just finished.
+    """
     provider = (
         await Provider.select(Provider.name)
         .where(Provider.id == provider_id, scope(actor, Provider))
@@ -178,8 +234,7 @@ async def provider_slips(
         .where(
             placement_path(Invitation).provider == provider_id,
             scope(actor, Invitation),
-            Invitation.status == "open",
-            Invitation.expires_at > now,
+            waiting_today(now),
         )
         .order_by(placement_path(Invitation).pupil_reference)
     )
@@ -205,9 +260,7 @@ async def one_slip(
     """One learner's printable slip."""
     row = (
         await Invitation.select(*SLIP_FIELDS)
-        .where(
-            Invitation.id == invitation_id, Invitation.status == "open", scope(actor, Invitation)
-        )
+        .where(Invitation.id == invitation_id, waiting_today(now), scope(actor, Invitation))
         .first()
     )
     if row is None:
@@ -224,5 +277,5 @@ async def one_slip(
 
 chasing_pages = Router(
     path="/",
-    route_handlers=[outbox, chasing, rates, provider_slips, one_slip],
+    route_handlers=[outbox, chasing, rates, my_learners, provider_slips, one_slip],
 )

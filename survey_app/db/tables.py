@@ -224,6 +224,12 @@ class Response(Table):
     school = Integer(null=True, default=None, index=True)
     #: The pupil said they did not feel safe or asked to talk to someone: never silently dropped.
     needs_follow_up = Boolean(default=False, index=True)
+    #: Sent from a browser that held a staff session, or from an address the provider's staff
+    #: signed in from that day: the LA may want to ask whether the pupil answered alone.
+    #: Shown to the LA only, never to the provider.
+    possibly_not_own = Boolean(default=False)
+    #: Why, in words for the LA ("opened in a browser signed in as staff", ...).
+    possibly_not_own_why = Varchar(length=120, default="")
 
 
 class Answer(Table):
@@ -358,6 +364,10 @@ class DraftAnswer(Table, tablename="draft_answer"):
     value = Varchar(length=40, null=True, default=None)
     text = Text(null=True, default=None)
     saved_at = Timestamptz()
+    #: The pupil session (browser) that saved it: a session shows only its own answers, so
+    #: someone else opening the link on another device never sees what the pupil saved.
+    #: "" for answers saved before sessions were told apart.
+    pupil_session = Varchar(length=32, default="")
 
 
 class SafeguardingAlert(Table, tablename="safeguarding_alert"):

@@ -10,6 +10,7 @@ from litestar.di import NamedDependency
 from litestar.exceptions import PermissionDeniedException
 from litestar.params import JSONBody
 
+from survey_app.accounts.guards import commissioners
 from survey_app.accounts.scoping import Actor
 from survey_app.ops.audit import record, refuse
 from survey_app.placements.records import (
@@ -40,7 +41,9 @@ class InvitationOut(msgspec.Struct, frozen=True):
     invitation: InvitationView
 
 
-@get("/placements", responses=ERRORS)
+# Provider tokens read no placement or invitation rows (references, statuses, completion times
+# and live links): 404 and an audited refusal, as on the staff pages.
+@get("/placements", guards=[commissioners], responses=ERRORS)
 async def api_placements(
     actor: NamedDependency[Actor], settings: NamedDependency[Settings]
 ) -> list[PlacementView]:
@@ -73,7 +76,7 @@ async def api_create_placement(
     return view
 
 
-@get("/placements/{placement_id:int}", responses=ERRORS)
+@get("/placements/{placement_id:int}", guards=[commissioners], responses=ERRORS)
 async def api_placement(
     actor: NamedDependency[Actor],
     settings: NamedDependency[Settings],
@@ -116,7 +119,7 @@ async def api_end_placement(
     return view
 
 
-@get("/invitations", responses=ERRORS)
+@get("/invitations", guards=[commissioners], responses=ERRORS)
 async def api_invitations(
     actor: NamedDependency[Actor], settings: NamedDependency[Settings]
 ) -> list[InvitationOut]:

@@ -13,8 +13,9 @@ from litestar.params import FromPath
 from litestar.response import Redirect, Template
 
 from survey_app.accounts.guards import commissioners
-from survey_app.accounts.scoping import Actor, Role, scope
+from survey_app.accounts.scoping import Actor, Role, placement_path, scope
 from survey_app.db.tables import Invitation, Provider, School
+from survey_app.db.tables import Response as SurveyResponse
 from survey_app.ops.audit import record, refuse
 from survey_app.organisations.provider_records import in_use
 from survey_app.placements.csv_import import ImportResult, import_placements
@@ -28,12 +29,15 @@ from survey_app.placements.records import (
 from survey_app.placements.rules import end_date_from_text, placement_from_form
 from survey_app.settings import Settings
 from survey_app.surveys import qr
-from survey_app.surveys.invitations import link_for
+from survey_app.surveys.invitations import link_for, waiting_today
 from survey_app.web.params import ObjectId
 from survey_app.web.rendering import staff_page as _page
 
 
-@get("/placements")
+# Provider staff open neither the list nor a placement: each shows pupils' references with their
+# survey's status and completion time, and the live link. Providers prompt completion from the
+# counts page and the slips sheet (chasing/pages.py), which show no one pupil's status.
+@get("/placements", guards=[commissioners])
 async def placements(
     actor: NamedDependency[Actor], settings: NamedDependency[Settings]
 ) -> Template:
@@ -113,7 +117,7 @@ async def _record_import(actor: Actor, result: ImportResult, now: dt.datetime) -
     )
 
 
-@get("/placements/{placement_id:int}")
+@get("/placements/{placement_id:int}", guards=[commissioners])
 async def placement_detail(
     actor: NamedDependency[Actor],
     settings: NamedDependency[Settings],
@@ -141,7 +145,25 @@ async def placement_detail(
             object_type="invitation",
             object_id=placement.invitation.id,
         )
-    return _page("placement", actor, placement=placement, errors=[])
+    return _page(
+        "placement",
+        actor,
+        placement=placement,
+        errors=[],
+        not_own=await _not_own(actor, placement_id),
+    )
+
+
+async def _not_own(actor: Actor, placement_id: int) -> list[str]:
+    """For the LA only: why this placement's response may not be the pupil's own, if it may."""
+    if not actor.is_la:
+        return []
+    rows = await SurveyResponse.select(SurveyResponse.possibly_not_own_why).where(
+        placement_path(SurveyResponse).id == placement_id,
+        SurveyResponse.possibly_not_own.eq(True),
+        scope(actor, SurveyResponse),
+    )
+    return [row["possibly_not_own_why"] for row in rows]
 
 
 @post("/placements/{placement_id:int}/end")
@@ -166,7 +188,8 @@ async def end(
         placement = await get_placement(settings, actor, placement_id)
         if placement is None:
             raise NotFoundException()
-        return _page("placement", actor, 400, placement=placement, errors=errors)
+        not_own = await _not_own(actor, placement_id)
+        return _page("placement", actor, 400, placement=placement, errors=errors, not_own=not_own)
     await record(
         "placement.ended", now=now, actor=actor, object_type="placement", object_id=placement_id
     )
@@ -176,12 +199,14 @@ async def end(
 async def _open_invitation_link(
     actor: Actor, settings: Settings, invitation_id: uuid.UUID, now: dt.datetime
 ) -> str:
+    # Open, or answered today: a slip printed this morning keeps its QR code all day, so a broken
+    # image never tells a provider which pupil has just finished.
     row = (
-        await Invitation.select(Invitation.id, Invitation.revocation_counter, Invitation.status)
-        .where(Invitation.id == invitation_id, scope(actor, Invitation))
+        await Invitation.select(Invitation.id, Invitation.revocation_counter)
+        .where(Invitation.id == invitation_id, waiting_today(now), scope(actor, Invitation))
         .first()
     )
-    if row is None or row["status"] != "open":
+    if row is None:
         raise await refuse(actor, "invitation", invitation_id, now)
     # A QR code is the pupil's link: record who fetched one, as for the link itself.
     await record(

@@ -12,6 +12,7 @@ from survey_app.db.tables import DraftAnswer, Invitation
 from survey_app.safeguarding.screening import matches
 from survey_app.safeguarding.triage import raise_alert
 from survey_app.settings import Settings
+from survey_app.surveys.provenance import Provenance
 from survey_app.surveys.responses import AnswerIn, SaveOutcome, answer_for, save_response
 
 
@@ -21,8 +22,12 @@ async def save_draft(
     question_id: str,
     answer: AnswerIn | None,
     now: dt.datetime,
+    pupil_session: str = "",
 ) -> bool:
     """Store (or replace) one answer; None records a skip. True if the pupil should see help now.
+
+    ``pupil_session`` marks the browser session that gave it: an answer to the same question
+    from another session replaces it (the survey is answered afresh there).
 
     A safeguarding answer, or free text with a listed word in it, raises an alert in the same
     transaction as the answer, so it exists even if the pupil never finishes the survey.
@@ -35,11 +40,17 @@ async def save_draft(
             value=answer.value if answer else None,
             text=answer.text if answer else None,
             saved_at=now,
+            pupil_session=pupil_session,
         )
     ).on_conflict(
         target=(DraftAnswer.invitation, DraftAnswer.question_id),
         action="DO UPDATE",
-        values=[DraftAnswer.value, DraftAnswer.text, DraftAnswer.saved_at],
+        values=[
+            DraftAnswer.value,
+            DraftAnswer.text,
+            DraftAnswer.saved_at,
+            DraftAnswer.pupil_session,
+        ],
     )
     if answer is None or not (answer.safeguarding or matched):
         # One statement is atomic by itself: an explicit transaction would only add BEGIN and
@@ -61,32 +72,34 @@ async def save_draft(
     return answer.safeguarding
 
 
-async def drafts_for(invitation_id: uuid.UUID) -> dict[str, dict[str, Any]]:
-    """The pupil's saved answers so far, by question id."""
+async def drafts_for(invitation_id: uuid.UUID, pupil_session: str) -> dict[str, dict[str, Any]]:
+    """The answers this pupil session saved so far, by question id."""
     rows = await DraftAnswer.select(
         DraftAnswer.question_id, DraftAnswer.value, DraftAnswer.text
-    ).where(DraftAnswer.invitation == invitation_id)
+    ).where(DraftAnswer.invitation == invitation_id, DraftAnswer.pupil_session == pupil_session)
     return {row["question_id"]: row for row in rows}
 
 
 #: The invitation a pupil's session points at and every answer saved on it, in one statement.
 #: A LEFT JOIN, so an invitation with no answers yet still comes back (as one row of NULLs).
+#: Only the answers this pupil session saved: another device opening the same link (a provider's
+#: phone, a shared tablet) starts from a blank survey and never reads what the pupil said.
 INVITATION_WITH_DRAFTS = (
     "SELECT invitation.id, invitation.status, invitation.expires_at, invitation.questionnaire_id,"
     " draft_answer.question_id, draft_answer.value, draft_answer.text"
     " FROM invitation LEFT JOIN draft_answer ON draft_answer.invitation = invitation.id"
-    " WHERE invitation.id = {}"
+    " AND draft_answer.pupil_session = {} WHERE invitation.id = {}"
 )
 
 
 async def invitation_with_drafts(
-    invitation_id: uuid.UUID,
+    invitation_id: uuid.UUID, pupil_session: str
 ) -> tuple[dict[str, Any] | None, dict[str, dict[str, Any]]]:
-    """The invitation (id, status, expiry, questionnaire) and its saved answers by question id.
+    """The invitation (id, status, expiry, questionnaire) and this session's answers by question.
 
     The pupil's every page needs both; reading them together halves its queries.
     """
-    rows = await Invitation.raw(INVITATION_WITH_DRAFTS, invitation_id)
+    rows = await Invitation.raw(INVITATION_WITH_DRAFTS, pupil_session, invitation_id)
     if not rows:
         return None, {}
     first = rows[0]
@@ -134,10 +147,24 @@ def answers_from_drafts(
 
 
 async def send(
-    invitation_id: uuid.UUID, questionnaire: Questionnaire, now: dt.datetime
+    invitation_id: uuid.UUID,
+    questionnaire: Questionnaire,
+    now: dt.datetime,
+    pupil_session: str = "",
+    provenance: Provenance | None = None,
 ) -> SaveOutcome:
-    """Turn the drafts into the response, once; a repeat finds it already sent."""
-    drafts = await drafts_for(invitation_id)
+    """Turn this session's drafts into the response, once; a repeat finds it already sent.
+
+    Only what this session answered (what its check page showed) is sent. Answers another
+    session saved and this one did not give again are deleted with the rest of the drafts when
+    the survey is sent: what was sent is what the sender saw. A safeguarding answer among them
+    has already raised its alert, which stays with the LA.
+    """
+    drafts = await drafts_for(invitation_id, pupil_session)
     return await save_response(
-        invitation_id, questionnaire, answers_from_drafts(questionnaire, drafts), now
+        invitation_id,
+        questionnaire,
+        answers_from_drafts(questionnaire, drafts),
+        now,
+        provenance=provenance,
     )

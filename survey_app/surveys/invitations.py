@@ -23,7 +23,12 @@ from survey_app.surveys.tokens import (
     normalise_short_code,
     short_code,
 )
-from survey_app.time_in_england import date_in_england, end_of_day_in_england, today_in_england
+from survey_app.time_in_england import (
+    date_in_england,
+    end_of_day_in_england,
+    start_of_day_in_england,
+    today_in_england,
+)
 from survey_app.web.urls import Urls, qr_png_path, qr_svg_path
 
 #: Attempts to find a free short code; each attempt draws a fresh 38-bit code.
@@ -239,3 +244,16 @@ def state_of(invitation: dict[str, Any] | None, now: dt.datetime) -> LinkState:
     if invitation["expires_at"] < now:
         return LinkState.EXPIRED
     return LinkState.OPEN
+
+
+def waiting_today(now: dt.datetime) -> Any:
+    """A where-clause: invitations waiting as of this morning (open now, or answered today).
+
+    What providers are shown (slips, their QR codes, counts): a pupil who finishes today keeps
+    their slip and their place in today's count, so nothing changes while the provider watches
+    them finish (new invitations are added as they open).
+    """
+    day_start = start_of_day_in_england(date_in_england(now))
+    open_now = (Invitation.status == "open") & (Invitation.expires_at > now)
+    answered_today = (Invitation.status == "completed") & (Invitation.completed_at >= day_start)
+    return open_now | answered_today

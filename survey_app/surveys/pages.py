@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import secrets
 import uuid
 from typing import Any
 
@@ -19,13 +20,15 @@ from litestar.response import Redirect, Template
 
 from questionnaires import loader
 from questionnaires.schema import Questionnaire
+from survey_app.accounts.sessions import ROTATE, session_cookie_name
 from survey_app.db.tables import Invitation
 from survey_app.settings import Settings
 from survey_app.surveys.drafts import first_unanswered, invitation_with_drafts, save_draft, send
 from survey_app.surveys.invitations import LinkState, find, state_of
+from survey_app.surveys.provenance import OPENED_OVER_STAFF, provenance_of
 from survey_app.surveys.responses import check_answer
+from survey_app.web import throttle
 from survey_app.web.headers import private_page
-from survey_app.web.throttle import is_blocked, record_failure
 
 LINK_PAGES = {
     LinkState.COMPLETED: ("survey/already_done.html", 200),
@@ -81,23 +84,59 @@ async def _enter(
     code: str | None = None,
 ) -> Response[Any]:
     address = _client_address(request)
-    if await is_blocked(settings, address, now):
+    verdict = await throttle.lookup_verdict(settings, address, now, code)
+    if verdict.blocked:
         return Template(
             template_name="survey/too_many_tries.html",
             context={"minutes": settings.lookup_failure_window_minutes},
             status_code=429,
             headers={"Retry-After": str(settings.lookup_failure_window_minutes * 60)},
         )
+    if verdict.delay_seconds:
+        await throttle.pause(verdict.delay_seconds)
     invitation = await find(settings, token=token, code=code)
     state = state_of(invitation, now)
     if state == LinkState.UNKNOWN:
-        await record_failure(settings, address, now)
+        await throttle.record_lookup_failure(settings, address, now, code)
     if state != LinkState.OPEN or invitation is None:
         template, status = LINK_PAGES[state]
         return Template(template_name=template, status_code=status)
-    # The token moves into the session and out of the address bar and browser history.
-    request.set_session({"invitation_id": str(invitation["id"])})
+    await _start_pupil_session(request, settings, str(invitation["id"]))
     return Redirect(path="/survey")
+
+
+#: Keys of a staff session (signed in, or half-way through the second step).
+STAFF_SESSION_KEYS = ("user_id", "mfa_user_id")
+
+
+async def _start_pupil_session(request: Request, settings: Settings, invitation_id: str) -> None:
+    """Put the invitation in a pupil session with a brand-new id, never one the client chose.
+
+    The token moves into the session and out of the address bar and browser history. The id is
+    rotated (as staff sign-in does) so an id planted in the browser beforehand never holds a
+    pupil's survey. Each new pupil session gets its own ``pupil_session`` mark, and a session
+    shows only the answers saved under its mark: a link opened in another browser starts blank.
+    The same browser opening its link again keeps its mark, and so its answers. A staff session
+    in this browser is ended (the browser is being handed to a pupil) and remembered, so the
+    response is flagged to the LA.
+    """
+    old = request.session if "session" in request.scope else {}
+    same_survey = old.get("invitation_id") == invitation_id
+    mark = old.get("pupil_session") if same_survey else None
+    over_staff = any(key in old for key in STAFF_SESSION_KEYS) or (
+        same_survey and bool(old.get(OPENED_OVER_STAFF))
+    )
+    old_id = request.cookies.get(session_cookie_name(settings))
+    if old_id:
+        await request.app.stores.get("sessions").delete(old_id)
+    request.scope.setdefault("state", {})[ROTATE] = True
+    session: dict[str, Any] = {
+        "invitation_id": invitation_id,
+        "pupil_session": mark if isinstance(mark, str) else secrets.token_hex(16),
+    }
+    if over_staff:
+        session[OPENED_OVER_STAFF] = True
+    request.set_session(session)
 
 
 @get("/s/{token:str}")
@@ -137,10 +176,12 @@ class SurveyState:
         invitation: dict[str, Any],
         questionnaire: Questionnaire,
         drafts: dict[str, dict[str, Any]],
+        pupil_session: str,
     ) -> None:
         self.id: uuid.UUID = invitation["id"]
         self.questionnaire = questionnaire
         self.drafts = drafts
+        self.pupil_session = pupil_session
 
 
 async def _survey_or_page(request: Request, now: dt.datetime) -> SurveyState | Response[Any]:
@@ -150,14 +191,16 @@ async def _survey_or_page(request: Request, now: dt.datetime) -> SurveyState | R
         invitation_id = uuid.UUID(str(raw))
     except ValueError:
         return page(request, "start_again", 404)
-    invitation, drafts = await invitation_with_drafts(invitation_id)
+    # Sessions from before pupil sessions were told apart have no mark: their drafts have none.
+    mark = str(request.session.get("pupil_session") or "")
+    invitation, drafts = await invitation_with_drafts(invitation_id, mark)
     if invitation is None:
         return page(request, "start_again", 404)
     state = state_of(invitation, now)
     if state != LinkState.OPEN:
         template, status = LINK_PAGES[state]
         return Template(template_name=template, status_code=status)
-    return SurveyState(invitation, current(invitation["questionnaire_id"]), drafts)
+    return SurveyState(invitation, current(invitation["questionnaire_id"]), drafts, mark)
 
 
 @get("/survey")
@@ -242,7 +285,7 @@ async def answer(
     if isinstance(checked, str):
         return _question_page(request, survey, number, raw, checked, returning, 400)
     question_id = questions[number - 1].id
-    raised = await save_draft(settings, survey.id, question_id, checked, now)
+    raised = await save_draft(settings, survey.id, question_id, checked, now, survey.pupil_session)
     finished = returning or number == len(questions)
     following = "/survey/check" if finished else f"/survey/q/{number + 1}"
     if not _is_htmx(request):
@@ -315,11 +358,14 @@ def _check_page(request: Request, survey: SurveyState, address: str | None = Non
 
 
 @post("/survey/send")
-async def send_answers(request: Request, now: NamedDependency[dt.datetime]) -> Response[Any]:
+async def send_answers(
+    request: Request, now: NamedDependency[dt.datetime], settings: NamedDependency[Settings]
+) -> Response[Any]:
     """Send the survey. A double tap or a retried post finds it sent and stores nothing more."""
     survey = await _survey_or_page(request, now)
     if isinstance(survey, SurveyState):
-        await send(survey.id, survey.questionnaire, now)
+        provenance = provenance_of(request, settings.secret_key)
+        await send(survey.id, survey.questionnaire, now, survey.pupil_session, provenance)
         questionnaire_id = survey.questionnaire.id
     else:
         # This pupil's own invitation is already completed: a twin request sent it a moment ago.
@@ -327,9 +373,7 @@ async def send_answers(request: Request, now: NamedDependency[dt.datetime]) -> R
         if sent is None:
             return survey
         questionnaire_id = sent
-    request.set_session(
-        {"invitation_id": request.session["invitation_id"], "finished": questionnaire_id}
-    )
+    request.set_session({**request.session, "finished": questionnaire_id})
     return Redirect(path="/survey/thanks")
 
 

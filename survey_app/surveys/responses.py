@@ -13,6 +13,7 @@ from reports.periods import academic_year_of, term_key
 from survey_app.db.engine import transaction
 from survey_app.db.tables import Answer, DraftAnswer, Invitation, Response
 from survey_app.reporting import tallies
+from survey_app.surveys.provenance import Provenance, not_own_reason
 from survey_app.time_in_england import date_in_england
 
 
@@ -59,10 +60,13 @@ async def save_response(
     questionnaire: Questionnaire,
     answers: list[AnswerIn],
     now: dt.datetime,
+    *,
+    provenance: Provenance | None = None,
 ) -> SaveOutcome:
     """Store a response and all its answers in one transaction, once per invitation.
 
     A double tap or a retried post finds the invitation already completed and stores nothing.
+    ``provenance`` (from the sending request) flags a response that may not be the pupil's own.
     """
     day = date_in_england(now)
     async with transaction():
@@ -90,6 +94,7 @@ async def save_response(
         )
         assert placement is not None, "an invitation always has its placement"
         term, academic_year = term_key(day), academic_year_of(day)
+        why = await not_own_reason(provenance, placement["provider"], now) if provenance else ""
         response = await Response.insert(
             Response(
                 invitation=invitation_id,
@@ -103,6 +108,8 @@ async def save_response(
                 provider=placement["provider"],
                 school=placement["school"],
                 needs_follow_up=any(answer.safeguarding for answer in answers),
+                possibly_not_own=bool(why),
+                possibly_not_own_why=why[:120],
             )
         ).returning(Response.id)
         response_id = response[0]["id"]

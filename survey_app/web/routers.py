@@ -18,6 +18,7 @@ from litestar.response import Redirect
 from survey_app.accounts.guards import actor_of, api_client, signed_in
 from survey_app.accounts.invitation_pages import invitation_routes
 from survey_app.accounts.pages import public_routes
+from survey_app.accounts.scoping import Actor, Role
 from survey_app.chasing.pages import chasing_pages
 from survey_app.organisations.api import organisation_api
 from survey_app.organisations.pages import organisation_pages
@@ -37,8 +38,10 @@ def to_sign_in(request: Request, exc: Exception) -> Response[Any]:
 
 
 @get("/")
-async def dashboard() -> Response[Any]:
-    """Where staff land: the placements they can see."""
+async def dashboard(actor: Actor) -> Response[Any]:
+    """Where staff land: the placements they can see (providers: how many learners answered)."""
+    if actor.role == Role.PROVIDER_STAFF:
+        return Redirect(path="/staff/my-learners")
     return Redirect(path="/staff/placements")
 
 

@@ -52,7 +52,9 @@ LOGIN_OF_ROLE = {
 
 #: Staff pages and who may open each (everyone else gets "Page not found").
 PAGES: dict[str, set[Role]] = {
-    "/staff/placements": set(Role),
+    # Providers see counts on their own page, never a pupil's placement (issue 14).
+    "/staff/placements": set(Role) - {Role.PROVIDER_STAFF},
+    "/staff/my-learners": {Role.PROVIDER_STAFF},
     "/staff/placements/new": {
         Role.LA_ADMIN,
         Role.LA_OFFICER,

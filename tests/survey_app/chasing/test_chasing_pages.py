@@ -21,6 +21,7 @@ def test_provider_prints_a_slip_for_each_learner_waiting(
     issue_for_year(world, settings, clock, reference="SL-2")
     done = issue_for_year(world, settings, clock, reference="SL-3")
     complete_survey(pupil, done.path, "end_years_4_6", {})
+    clock.advance(days=1)  # a pupil who finished keeps their slip until the next day
     sign_in(client, world, "provider_staff")
     page = soup(client.get(f"/staff/providers/{world.provider}/slips"))
     slips = page.select(".app-slip")

@@ -121,9 +121,9 @@ def test_a_pupil_and_staff_can_move_between_servers(
             data={"email": email, "password": password, "_csrf_token": laptop.cookies["lv_csrf"]},
         )
         assert (signed_in.status_code, signed_in.headers["location"]) == (302, "/staff")
-        on_second = laptop.get(f"{second.url}/staff/placements")
+        on_second = laptop.get(f"{second.url}/staff/my-learners")
         assert on_second.status_code == 200
         assert "Sign out" in BeautifulSoup(on_second.text, "html.parser").get_text()
         laptop.post(f"{second.url}/staff/sign-out", data={"_csrf_token": laptop.cookies["lv_csrf"]})
-        after = laptop.get(f"{first.url}/staff/placements")
+        after = laptop.get(f"{first.url}/staff/my-learners")
         assert (after.status_code, after.headers["location"]) == (302, "/staff/sign-in")

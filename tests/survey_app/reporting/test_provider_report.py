@@ -23,8 +23,8 @@ def test_provider_staff_see_suppressed_figures_la_sees_counts(
         row = page.select_one('tr[data-indicator="felt_safe"]')
         assert [td.get_text(strip=True) for td in row.select("td")][:5] == ["[c]"] * 5
         assert "fewer than 5 pupils" in page.select_one("#disclosure-note").get_text()
-        placements = provider.get("/staff/placements").text
-        assert "Follow up" not in placements
+        learners = provider.get("/staff/my-learners").text
+        assert "Follow up" not in learners
     with TestClient(app, base_url="http://testserver.local") as officer:
         sign_in(officer, world, "la_officer")
         officer.headers.update(token_for(world, "la_officer", clock))

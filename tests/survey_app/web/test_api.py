@@ -127,7 +127,7 @@ def test_school_contact_gets_404_for_another_schools_placement(
     assert run(Placement.select(Placement.ended_on).first())["ended_on"] is None
 
 
-def test_provider_staff_see_only_their_providers_placements(
+def test_provider_staff_see_no_placements_and_no_other_providers_report(
     client: Any, world: World, officer: dict[str, str], clock: Clock
 ) -> None:
     mine = client.post("/api/v1/placements", json=placement_body(world), headers=officer).json()
@@ -137,8 +137,9 @@ def test_provider_staff_see_only_their_providers_placements(
         headers=officer,
     )
     provider = token_for(world, "provider_staff", clock)
-    listed = client.get("/api/v1/placements", headers=provider).json()
-    assert [p["id"] for p in listed] == [mine["id"]]
+    # Not even their own: a provider reads no placement rows (issue 14).
+    assert client.get("/api/v1/placements", headers=provider).status_code == 404
+    assert client.get(f"/api/v1/placements/{mine['id']}", headers=provider).status_code == 404
     assert (
         client.get(
             f"/api/v1/providers/{world.second_provider}/report", headers=provider

@@ -1,0 +1,151 @@
+"""Someone else holding a pupil's link (a provider's phone, a shared tablet) learns nothing of
+what the pupil saved, and a survey they send is flagged to the LA as possibly not the pupil's."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from bs4 import BeautifulSoup
+from litestar.testing import TestClient
+
+from survey_app.db.tables import Answer, DraftAnswer, Response, SafeguardingAlert
+from tests.world import Clock, Issued, World, issue_for_year, post_form, run, sign_in
+
+
+def _browser(app: Any) -> TestClient:
+    return TestClient(app, base_url="http://testserver.local")
+
+
+def _older(world: World, settings: Any, clock: Clock) -> Issued:
+    # Years 7-9 see every answer again on the check page before sending.
+    return issue_for_year(world, settings, clock, year_group=8, reference="OAK-77")
+
+
+def test_a_link_opened_in_another_browser_shows_none_of_the_pupils_saved_answers(
+    app: Any, pupil: Any, world: World, settings: Any, clock: Clock
+) -> None:
+    issued = _older(world, settings, clock)
+    pupil.get(issued.path)
+    post_form(pupil, "/survey/q/1", {"answer": "not_safe"})
+    with _browser(app) as provider:
+        sign_in(provider, world, "provider_staff")
+        provider.get(issued.path)
+        start = provider.get("/survey", follow_redirects=False)
+        assert start.status_code == 200, "starts at the beginning, not where the pupil got to"
+        question = BeautifulSoup(provider.get("/survey/q/1").text, "html.parser")
+        assert not question.select("input[checked]"), "the pupil's answer is not shown"
+        check = BeautifulSoup(provider.get("/survey/check").text, "html.parser")
+        assert "Not safe" not in check.get_text()
+        assert "not_safe" not in check.decode()
+
+
+def test_answers_sent_from_another_browser_replace_the_pupils_and_are_flagged(
+    app: Any, pupil: Any, world: World, settings: Any, clock: Clock
+) -> None:
+    issued = _older(world, settings, clock)
+    pupil.get(issued.path)
+    post_form(pupil, "/survey/q/1", {"answer": "not_safe"})
+    post_form(pupil, "/survey/q/2", {"skip": "yes"})
+    with _browser(app) as provider:
+        sign_in(provider, world, "provider_staff")
+        provider.get(issued.path)
+        post_form(provider, "/survey/q/1", {"answer": "very_safe"})
+        sent = post_form(provider, "/survey/send", {}, follow_redirects=False)
+        assert sent.headers["location"] == "/survey/thanks"
+    answers = run(Answer.select(Answer.question_id, Answer.value))
+    assert answers == [{"question_id": "felt_safe", "value": "very_safe"}]
+    assert run(DraftAnswer.count()) == 0
+    assert run(SafeguardingAlert.count()) == 1, "what the pupil said about safety stays with the LA"
+    assert run(Response.select(Response.possibly_not_own).first())["possibly_not_own"] is True
+
+
+def test_the_same_browser_opening_its_link_again_keeps_its_answers(
+    pupil: Any, world: World, settings: Any, clock: Clock
+) -> None:
+    issued = _older(world, settings, clock)
+    pupil.get(issued.path)
+    post_form(pupil, "/survey/q/1", {"answer": "mostly_safe"})
+    pupil.get(issued.path)
+    assert pupil.get("/survey", follow_redirects=False).headers["location"] == "/survey/q/2"
+    first = BeautifulSoup(pupil.get("/survey/q/1").text, "html.parser")
+    assert first.select_one("#answer-mostly_safe").has_attr("checked")
+
+
+def test_a_survey_opened_in_a_browser_signed_in_as_staff_is_flagged_to_the_la_only(
+    app: Any, client: Any, world: World, settings: Any, clock: Clock
+) -> None:
+    issued = _older(world, settings, clock)
+    sign_in(client, world, "provider_staff")
+    client.get(issued.path)
+    assert client.get("/staff/my-learners", follow_redirects=False).status_code == 302, (
+        "the browser handed to the pupil is no longer signed in as staff"
+    )
+    post_form(client, "/survey/q/1", {"answer": "mostly_safe"})
+    post_form(client, "/survey/send", {})
+    row = run(Response.select(Response.possibly_not_own, Response.possibly_not_own_why).first())
+    assert row["possibly_not_own"] is True
+    assert "signed in as staff" in row["possibly_not_own_why"]
+    with _browser(app) as officer:
+        sign_in(officer, world, "la_officer")
+        chasing = BeautifulSoup(officer.get("/staff/chasing").text, "html.parser")
+        flagged = chasing.select("#not-own tbody tr")
+        assert [r.select("td")[0].get_text(strip=True) for r in flagged] == ["OAK-77"]
+        placement = officer.get(chasing.select_one("#not-own tbody a")["href"])
+        warning = BeautifulSoup(placement.text, "html.parser").select_one("#possibly-not-own")
+        assert warning is not None and "may not be the pupil's own" in warning.get_text()
+    with _browser(app) as school:
+        sign_in(school, world, "school_contact")
+        page = BeautifulSoup(
+            school.get(chasing.select_one("#not-own tbody a")["href"]).text, "html.parser"
+        )
+        assert page.select_one("#possibly-not-own") is None, "for the LA only"
+
+
+def test_a_survey_sent_from_where_the_providers_staff_signed_in_today_is_flagged(
+    app: Any, pupil: Any, world: World, settings: Any, clock: Clock
+) -> None:
+    issued = _older(world, settings, clock)
+    with _browser(app) as office:
+        # The test client's address is the same for every browser: the provider's office.
+        sign_in(office, world, "provider_staff")
+    pupil.get(issued.path)
+    post_form(pupil, "/survey/q/1", {"answer": "mostly_safe"})
+    post_form(pupil, "/survey/send", {})
+    row = run(Response.select(Response.possibly_not_own, Response.possibly_not_own_why).first())
+    assert row["possibly_not_own"] is True
+    assert "address" in row["possibly_not_own_why"]
+
+
+def test_a_survey_sent_with_no_staff_nearby_is_not_flagged(
+    app: Any, pupil: Any, world: World, settings: Any, clock: Clock
+) -> None:
+    issued = _older(world, settings, clock)
+    with _browser(app) as office:
+        sign_in(office, world, "provider_staff")
+    clock.advance(days=1)
+    with _browser(app) as elsewhere:
+        sign_in(elsewhere, world, "la_officer")  # another organisation's staff: not the provider
+    pupil.get(issued.path)
+    post_form(pupil, "/survey/q/1", {"answer": "mostly_safe"})
+    post_form(pupil, "/survey/send", {})
+    row = run(Response.select(Response.possibly_not_own).first())
+    assert row["possibly_not_own"] is False
+
+
+def test_a_planted_session_id_is_never_adopted_by_a_pupils_session(
+    app: Any, pupil: Any, issued: Issued
+) -> None:
+    planted = "planted-by-someone-who-will-come-back-later"
+    pupil.cookies.set("lv_session", planted, domain="testserver.local")
+    pupil.get(issued.path)
+    assert pupil.cookies.get("lv_session") != planted
+    with _browser(app) as attacker:
+        attacker.cookies.set("lv_session", planted, domain="testserver.local")
+        assert attacker.get("/survey").status_code == 404, "the planted id holds no survey"
+
+
+def test_each_opening_of_a_link_gets_a_new_session_id(pupil: Any, issued: Issued) -> None:
+    pupil.get(issued.path)
+    first = pupil.cookies.get("lv_session")
+    pupil.get(issued.path)
+    assert pupil.cookies.get("lv_session") not in (None, first)
