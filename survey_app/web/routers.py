@@ -11,7 +11,7 @@ from __future__ import annotations
 from typing import Any
 
 from litestar import Request, Response, Router, get
-from litestar.di import Provide
+from litestar.di import NamedDependency, Provide
 from litestar.exceptions import HTTPException, NotAuthorizedException, NotFoundException
 from litestar.response import Redirect
 
@@ -38,7 +38,7 @@ def to_sign_in(request: Request, exc: Exception) -> Response[Any]:
 
 
 @get("/")
-async def dashboard(actor: Actor) -> Response[Any]:
+async def dashboard(actor: NamedDependency[Actor]) -> Response[Any]:
     """Where staff land: the placements they can see (providers: how many learners answered)."""
     if actor.role == Role.PROVIDER_STAFF:
         return Redirect(path="/staff/my-learners")

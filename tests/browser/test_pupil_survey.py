@@ -147,21 +147,30 @@ def test_closing_midway_resumes_at_the_first_unanswered_question(
     live_server: str, world: World, settings: Any, clock: Clock, browser: Any
 ) -> None:
     issued = issue_for_year(world, settings, clock, year_group=5, reference="RS-5")
-    first = browser.new_context(viewport={"width": 360, "height": 740})
-    page = first.new_page()
+    phone = browser.new_context(viewport={"width": 360, "height": 740})
+    page = phone.new_page()
     page.goto(f"{live_server}{issued.path}")
     page.click("text=Start")
     for number in range(1, 4):
         answer_and_continue(page, "#answer-dont_know", number)
     page.wait_for_url("**/survey/q/4")
-    first.close()  # the pupil closes the phone's browser
+    page.close()  # the pupil closes the tab; the phone's browser keeps its cookie
 
-    second = browser.new_context(viewport={"width": 360, "height": 740})
-    page = second.new_page()
+    page = phone.new_page()
     page.goto(f"{live_server}{issued.path}")
     assert page.url.endswith("/survey/q/4")
     assert "Question 4 of" in page.inner_text("main")
-    second.close()
+
+    # Another device (a fresh browser, as a provider's tablet would be) starts from the
+    # beginning and shows none of the pupil's saved answers.
+    other = browser.new_context(viewport={"width": 360, "height": 740})
+    elsewhere = other.new_page()
+    elsewhere.goto(f"{live_server}{issued.path}")
+    assert not elsewhere.url.endswith("/survey/q/4")
+    elsewhere.goto(f"{live_server}/survey/q/1")
+    assert elsewhere.locator("input[name=answer]:checked").count() == 0
+    other.close()
+    phone.close()
 
 
 def test_double_sending_gives_one_response(
