@@ -25,7 +25,8 @@ def pupil_key(secret: str, la_code: str, reference: str) -> str:
     return hmac.new(secret.encode(), message, hashlib.sha256).hexdigest()[:32]
 
 
-def _client(request: Request | None, secret: str) -> str:
+def client_hash(request: Request | None, secret: str) -> str:
+    """The request's address as the audit log keeps it: a keyed hash, never the address."""
     if request is None or request.client is None:
         return ""
     return hmac.new(secret.encode(), request.client.host.encode(), hashlib.sha256).hexdigest()[:16]
@@ -55,7 +56,7 @@ async def record(
             object_type=object_type,
             object_id=str(object_id),
             outcome=outcome,
-            client=_client(request, secret),
+            client=client_hash(request, secret),
         )
     )
 

@@ -44,7 +44,7 @@ def provenance_of(request: Request, secret: str) -> Provenance:
     session = request.session if "session" in request.scope else {}
     staff_browser = bool(session.get(OPENED_OVER_STAFF)) or "user_id" in session
     # The same keyed hash the audit log records for sign-ins, so the two can be compared.
-    return Provenance(staff_browser=staff_browser, client=audit._client(request, secret))
+    return Provenance(staff_browser=staff_browser, client=audit.client_hash(request, secret))
 
 
 async def not_own_reason(provenance: Provenance, provider_id: int, now: dt.datetime) -> str:
