@@ -104,3 +104,32 @@ def test_the_uploads_work_and_their_results_pass_axe_without_javascript(
         assert axe_violations_here(checker) == [], url
     checker.goto(f"{live_server}/staff/schools")
     assert "St Mary’s Primary School" in checker.inner_text("#schools")
+
+
+def test_the_provider_register_pages_pass_axe(
+    live_server: str, world: World, checker: Any, tmp_path: Path
+) -> None:
+    sign_in(checker, live_server, world, "la_officer")
+    problems = check_pages(
+        checker,
+        live_server,
+        [
+            "/staff/providers",
+            "/staff/providers?archived=1",
+            "/staff/providers/new",
+            f"/staff/providers/{world.provider}/edit",
+            "/staff/providers/import",
+        ],
+    )
+    assert problems == {}, report(problems)
+    # A register with a mistake: the result page names it, and is axe-clean too.
+    register = tmp_path / "register.csv"
+    register.write_bytes(
+        b"Provider name,Postcode,Insurance expiry\r\nNew Leaf,AB1 2CD,31/13/2026\r\n"
+    )
+    checker.goto(f"{live_server}/staff/providers/import")
+    checker.set_input_files("input[type=file]", str(register))
+    checker.click("form[enctype] button[type=submit]")
+    checker.wait_for_load_state()
+    assert "31/13/2026" in checker.inner_text("main")
+    assert axe_violations_here(checker) == []
