@@ -13,6 +13,7 @@ from litestar.response import Redirect, Template
 
 from survey_app.accounts import invitations
 from survey_app.accounts.scoping import LA_ROLES, ROLE_LABELS
+from survey_app.accounts.sessions import start_fresh_session
 from survey_app.settings import Settings
 from survey_app.web.rendering import staff_page as _page
 
@@ -62,7 +63,10 @@ async def accept_invitation(
     if found is not None and found.role in LA_ROLES:
         # Half-way signed in, exactly as after a right password at the sign-in page: the second
         # factor's setup page takes it from here and finishes signing in.
-        request.set_session({"mfa_user_id": user_id, "mfa_started_at": now.isoformat()})
+        # Under a fresh id: a planted one must not come to hold the new account's set-up.
+        await start_fresh_session(
+            request, settings, {"mfa_user_id": user_id, "mfa_started_at": now.isoformat()}
+        )
         return Redirect(path="/staff/mfa/setup")
     return Redirect(path="/staff/sign-in")
 

@@ -20,7 +20,7 @@ from survey_app.accounts import password_reset
 from survey_app.accounts import second_factor as mfa
 from survey_app.accounts.guards import actor_of, signed_in
 from survey_app.accounts.scoping import Actor, Role
-from survey_app.accounts.sessions import ROTATE, end_sessions_of, session_cookie_name
+from survey_app.accounts.sessions import end_sessions_of, start_fresh_session
 from survey_app.accounts.users import (
     AccountError,
     check_password,
@@ -132,7 +132,10 @@ async def sign_in(
     await clear(settings, pair_key)
     if actor.is_la or await mfa.has_mfa(actor.user_id):
         # Half-way: the password was right; the second factor (or setting it up) comes next.
-        request.set_session({"mfa_user_id": actor.user_id, "mfa_started_at": now.isoformat()})
+        # A fresh id: a planted one must not come to hold a half-signed-in session.
+        await start_fresh_session(
+            request, settings, {"mfa_user_id": actor.user_id, "mfa_started_at": now.isoformat()}
+        )
         await record(
             "sign_in.password", now=now, actor=actor, request=request, secret=settings.secret_key
         )
@@ -147,11 +150,9 @@ async def _complete_sign_in(
 ) -> Response[Any]:
     """Start a fresh session (new id) for a user who has passed every check, and mark this
     browser as one that has signed in to the account (see ``sign_in``)."""
-    old = request.cookies.get(session_cookie_name(settings))
-    if old:
-        await request.app.stores.get("sessions").delete(old)
-    request.scope.setdefault("state", {})[ROTATE] = True
-    request.set_session({"user_id": user_id, "signed_in_at": now.isoformat()})
+    await start_fresh_session(
+        request, settings, {"user_id": user_id, "signed_in_at": now.isoformat()}
+    )
     await record("sign_in", now=now, user_id=user_id, request=request, secret=settings.secret_key)
     response = Redirect(path="/staff")
     nonce = secrets.token_urlsafe(12)

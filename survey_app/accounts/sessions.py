@@ -8,6 +8,7 @@ from collections.abc import Callable
 from typing import Any
 
 import msgspec
+from litestar import Request
 from litestar.connection import ASGIConnection
 from litestar.datastructures import Cookie, MutableScopeHeaders
 from litestar.middleware.session.server_side import (
@@ -71,6 +72,20 @@ def session_cookie_name(settings: Settings) -> str:
 
 #: Set on a request's state by sign-in: the response carries a brand-new session id.
 ROTATE = "rotate_session_id"
+
+
+async def start_fresh_session(request: Request, settings: Settings, data: dict[str, Any]) -> None:
+    """Hold ``data`` under a brand-new session id, ending the one the browser sent.
+
+    Every step that raises what a session may do (the right password, an accepted invitation,
+    the second factor, a pupil's link or code) does this: an id planted in the browser
+    beforehand (a shared PC, a cookie set from a sibling host) then holds nothing of it.
+    """
+    old = request.cookies.get(session_cookie_name(settings))
+    if old:
+        await request.app.stores.get("sessions").delete(old)
+    request.scope.setdefault("state", {})[ROTATE] = True
+    request.set_session(data)
 
 
 #: The session as it was read from the store, to tell whether a request changed it.

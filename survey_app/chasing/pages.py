@@ -23,7 +23,7 @@ from survey_app.ops.audit import record, refuse
 from survey_app.ops.demo import DEMO_LA_CODE
 from survey_app.ops.logging_filters import redact
 from survey_app.settings import Settings
-from survey_app.surveys.invitations import link_for, waiting_today
+from survey_app.surveys.invitations import link_for, on_the_slips_sheet, waiting_today
 from survey_app.time_in_england import date_in_england, start_of_day_in_england
 from survey_app.web.params import ObjectId
 from survey_app.web.rendering import staff_page as _page
@@ -216,11 +216,11 @@ async def provider_slips(
     now: NamedDependency[dt.datetime],
     provider_id: ObjectId,
 ) -> Template:
-    """A printable A4 sheet of QR slips for every learner with a survey waiting here.
+    """A printable A4 sheet of QR slips for every learner whose survey is open here.
 
     The reference is on each slip so staff hand the right slip to the right child; there is no
-    status or time on it, and a pupil who finished today keeps their slip until tomorrow, so the
-    sheet does not give away who has just finished.
+    status or time on it, and a pupil who has answered keeps their slip until the survey closes,
+    so the sheet never gives away who has finished.
     """
     provider = (
         await Provider.select(Provider.name)
@@ -234,7 +234,7 @@ async def provider_slips(
         .where(
             placement_path(Invitation).provider == provider_id,
             scope(actor, Invitation),
-            waiting_today(now),
+            on_the_slips_sheet(now),
         )
         .order_by(placement_path(Invitation).pupil_reference)
     )
@@ -260,7 +260,7 @@ async def one_slip(
     """One learner's printable slip."""
     row = (
         await Invitation.select(*SLIP_FIELDS)
-        .where(Invitation.id == invitation_id, waiting_today(now), scope(actor, Invitation))
+        .where(Invitation.id == invitation_id, on_the_slips_sheet(now), scope(actor, Invitation))
         .first()
     )
     if row is None:

@@ -457,8 +457,23 @@ async def _find_provider(entry: RegisterEntry, own: dict[str, int]) -> int | Non
     return int(shared["id"]) if shared is not None else None
 
 
-async def _fill_identifiers(provider_id: int, entry: RegisterEntry) -> None:
-    """Add identifiers the shared row lacks; never change one it has (other LAs rely on it)."""
+async def shared_with_another_la(provider_id: int, la: int) -> bool:
+    """Whether a council other than ``la`` also has this provider on its register."""
+    shared: bool = await ProviderRecord.exists().where(
+        ProviderRecord.provider == provider_id, ProviderRecord.local_authority != la
+    )
+    return shared
+
+
+async def _fill_identifiers(provider_id: int, entry: RegisterEntry, la: int) -> None:
+    """Add identifiers the shared row lacks; never change one it has (other LAs rely on it).
+
+    Only while this LA is the provider's only user: an identifier on a shared row decides which
+    later register entries are linked to it (and so whose pupils its staff answer for), so one
+    council must not set it on a provider another council also records.
+    """
+    if await shared_with_another_la(provider_id, la):
+        return
     current = await Provider.select(*[getattr(Provider, k) for k in IDENTIFIERS]).where(
         Provider.id == provider_id
     )
@@ -504,7 +519,7 @@ async def save_entry(
         found = int(rows[0]["id"])
         outcome = "added"
     else:
-        await _fill_identifiers(found, entry)
+        await _fill_identifiers(found, entry, la)
         outcome = "updated"
     own[match_key(entry.name, entry.postcode)] = found
     values = entry.record_values()

@@ -29,6 +29,7 @@ from survey_app.organisations.provider_register import (
     entry_from_fields,
     import_file,
     save_entry,
+    shared_with_another_la,
 )
 from survey_app.web.display import OFFER_TYPE, REGISTRATION_STATUS
 from survey_app.web.params import ObjectId
@@ -201,6 +202,23 @@ async def update_provider(
         for key in ("ofsted_urn", "ukprn", "company_number", "charity_number")
         if provider[key] and entry is not None and getattr(entry, key) != provider[key]
     ]
+    if (
+        entry is not None
+        and not errors
+        and await shared_with_another_la(provider_id, actor.local_authority_id)
+    ):
+        # Identifiers decide which register entries link to this provider: on a provider
+        # another council also records, one council may not add them.
+        errors += [
+            CellError(
+                None,
+                key,
+                "it cannot be added here: another council also has this provider on its "
+                "register, and identifiers are shared",
+            )
+            for key in ("ofsted_urn", "ukprn", "company_number", "charity_number")
+            if not provider[key] and getattr(entry, key)
+        ]
     if entry is None or errors:
         return _form(actor, fields, errors, provider, status=400)
     async with transaction():

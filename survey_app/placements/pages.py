@@ -29,7 +29,7 @@ from survey_app.placements.records import (
 from survey_app.placements.rules import end_date_from_text, placement_from_form
 from survey_app.settings import Settings
 from survey_app.surveys import qr
-from survey_app.surveys.invitations import link_for, waiting_today
+from survey_app.surveys.invitations import link_for, on_the_slips_sheet
 from survey_app.web.params import ObjectId
 from survey_app.web.rendering import staff_page as _page
 
@@ -203,7 +203,7 @@ async def _open_invitation_link(
     # image never tells a provider which pupil has just finished.
     row = (
         await Invitation.select(Invitation.id, Invitation.revocation_counter)
-        .where(Invitation.id == invitation_id, waiting_today(now), scope(actor, Invitation))
+        .where(Invitation.id == invitation_id, on_the_slips_sheet(now), scope(actor, Invitation))
         .first()
     )
     if row is None:

@@ -6,6 +6,8 @@ import datetime as dt
 import uuid
 from typing import Any
 
+import msgspec
+
 from questionnaires.schema import Questionnaire
 from survey_app.db.engine import transaction
 from survey_app.db.tables import DraftAnswer, Invitation
@@ -161,6 +163,10 @@ async def send(
     has already raised its alert, which stays with the LA.
     """
     drafts = await drafts_for(invitation_id, pupil_session)
+    if provenance is not None and await DraftAnswer.exists().where(
+        DraftAnswer.invitation == invitation_id, DraftAnswer.pupil_session != pupil_session
+    ):
+        provenance = msgspec.structs.replace(provenance, over_other_answers=True)
     return await save_response(
         invitation_id,
         questionnaire,

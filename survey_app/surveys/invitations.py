@@ -257,3 +257,13 @@ def waiting_today(now: dt.datetime) -> Any:
     open_now = (Invitation.status == "open") & (Invitation.expires_at > now)
     answered_today = (Invitation.status == "completed") & (Invitation.completed_at >= day_start)
     return open_now | answered_today
+
+
+def on_the_slips_sheet(now: dt.datetime) -> Any:
+    """A where-clause: invitations whose slip the provider may print, answered or not.
+
+    A slip stays on the sheet until its survey closes, whether or not the pupil has answered:
+    a reference dropping off the sheet before the closing date printed on it would tell the
+    provider that pupil had finished (and so, beside a report, what they said).
+    """
+    return Invitation.status.is_in(["open", "completed"]) & (Invitation.expires_at > now)

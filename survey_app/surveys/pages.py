@@ -20,7 +20,7 @@ from litestar.response import Redirect, Template
 
 from questionnaires import loader
 from questionnaires.schema import Questionnaire
-from survey_app.accounts.sessions import ROTATE, session_cookie_name
+from survey_app.accounts.sessions import start_fresh_session
 from survey_app.db.tables import Invitation
 from survey_app.settings import Settings
 from survey_app.surveys.drafts import first_unanswered, invitation_with_drafts, save_draft, send
@@ -126,17 +126,13 @@ async def _start_pupil_session(request: Request, settings: Settings, invitation_
     over_staff = any(key in old for key in STAFF_SESSION_KEYS) or (
         same_survey and bool(old.get(OPENED_OVER_STAFF))
     )
-    old_id = request.cookies.get(session_cookie_name(settings))
-    if old_id:
-        await request.app.stores.get("sessions").delete(old_id)
-    request.scope.setdefault("state", {})[ROTATE] = True
     session: dict[str, Any] = {
         "invitation_id": invitation_id,
         "pupil_session": mark if isinstance(mark, str) else secrets.token_hex(16),
     }
     if over_staff:
         session[OPENED_OVER_STAFF] = True
-    request.set_session(session)
+    await start_fresh_session(request, settings, session)
 
 
 @get("/s/{token:str}")

@@ -6,7 +6,9 @@ staff leave and tell the LA (never the provider), who can ask:
 
 * the browser that sent it held a staff session when the link was opened, or still holds one;
 * it was sent from an address from which that provider's staff signed in that day (the audit
-  log keeps a keyed hash of each sign-in's address, and the same hash is made here).
+  log keeps a keyed hash of each sign-in's address, and the same hash is made here);
+* it was sent from a second browser over answers another browser had saved: whoever holds the
+  code (it is on the provider's slips sheet) can replace what the pupil started to say.
 
 A survey answered on a provider's own tablet on its premises is flagged by the second, as it
 should be: the LA then knows the provider was in the room.
@@ -27,6 +29,7 @@ from survey_app.time_in_england import date_in_england, start_of_day_in_england
 OPENED_OVER_STAFF = "opened_over_staff"
 STAFF_BROWSER = "opened in a browser signed in as staff"
 STAFF_ADDRESS = "sent from an address the provider's staff signed in from that day"
+OVER_OTHER_ANSWERS = "sent from a second browser over answers saved in another"
 #: Successful sign-ins (the password step counts: the person was there).
 SIGN_IN_ACTIONS = ["sign_in", "sign_in.password"]
 
@@ -37,6 +40,8 @@ class Provenance(msgspec.Struct, frozen=True):
     staff_browser: bool
     #: The sender's address as the audit log keys it ("" when unknown).
     client: str
+    #: Another browser had saved answers to this survey that this one did not send.
+    over_other_answers: bool = False
 
 
 def provenance_of(request: Request, secret: str) -> Provenance:
@@ -52,6 +57,8 @@ async def not_own_reason(provenance: Provenance, provider_id: int, now: dt.datet
     reasons = []
     if provenance.staff_browser:
         reasons.append(STAFF_BROWSER)
+    if provenance.over_other_answers:
+        reasons.append(OVER_OTHER_ANSWERS)
     if provenance.client:
         day_start = start_of_day_in_england(date_in_england(now))
         signed_in_here = await AuditEvent.exists().where(

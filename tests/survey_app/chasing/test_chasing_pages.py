@@ -14,18 +14,20 @@ def soup(response: Any) -> BeautifulSoup:
     return BeautifulSoup(response.text, "html.parser")
 
 
-def test_provider_prints_a_slip_for_each_learner_waiting(
+def test_provider_prints_a_slip_for_each_learner_until_their_survey_closes(
     client: Any, world: World, settings: Any, clock: Clock, pupil: Any
 ) -> None:
     first = issue_for_year(world, settings, clock, reference="SL-1")
     issue_for_year(world, settings, clock, reference="SL-2")
     done = issue_for_year(world, settings, clock, reference="SL-3")
     complete_survey(pupil, done.path, "end_years_4_6", {})
-    clock.advance(days=1)  # a pupil who finished keeps their slip until the next day
+    # A pupil who finished keeps their slip until the survey closes: a slip dropping off the
+    # sheet would tell the provider who had answered.
+    clock.advance(days=1)
     sign_in(client, world, "provider_staff")
     page = soup(client.get(f"/staff/providers/{world.provider}/slips"))
     slips = page.select(".app-slip")
-    assert [s.select_one("p").get_text(strip=True) for s in slips] == ["SL-1", "SL-2"]
+    assert [s.select_one("p").get_text(strip=True) for s in slips] == ["SL-1", "SL-2", "SL-3"]
     assert first.code in slips[0].get_text()
     qr = client.get(slips[0].select_one("img")["src"])
     assert qr.status_code == 200 and qr.headers["content-type"].startswith("image/svg")
