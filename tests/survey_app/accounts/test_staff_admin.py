@@ -306,19 +306,19 @@ def test_disabling_signs_the_user_out_everywhere_at_once(
         officer = user_id(world, "la_officer")
         response = post_form(client, f"/staff/people/{officer}/disable", {})
         assert "signed out everywhere" in page(response).select_one("#done").get_text()
+        signed_out = {302, 303, 401}
         for browser in (desk, laptop):
-            assert browser.get("/staff/outbox", follow_redirects=False).status_code in (
-                302,
-                303,
-                401,
-            )
+            assert browser.get("/staff/outbox", follow_redirects=False).status_code in signed_out
         assert client.get("/api/v1/placements", headers=token).status_code == 401
-    assert (
-        page(client.get(f"/staff/people/{officer}")).select_one("#state").get_text() == "Disabled"
-    )
-    assert audited("user.disabled")
-    enabled = post_form(client, f"/staff/people/{officer}/enable", {})
-    assert page(enabled).select_one("#state").get_text() == "Active"
+        state = page(client.get(f"/staff/people/{officer}")).select_one("#state")
+        assert state.get_text() == "Disabled"
+        assert audited("user.disabled")
+        enabled = post_form(client, f"/staff/people/{officer}/enable", {})
+        assert page(enabled).select_one("#state").get_text() == "Active"
+        # Ended, not paused: re-enabling brings back neither the old sessions nor the token.
+        for browser in (desk, laptop):
+            assert browser.get("/staff/outbox", follow_redirects=False).status_code in signed_out
+        assert client.get("/api/v1/placements", headers=token).status_code == 401
 
 
 def test_an_administrator_cannot_lock_the_la_out(client: Any, world: World) -> None:
