@@ -19,7 +19,7 @@ from survey_app.accounts import invitations
 from survey_app.accounts.scoping import ROLE_LABELS, Actor, Role, scope
 from survey_app.accounts.sessions import end_sessions_of
 from survey_app.accounts.users import AccountError, check_password, revoke_api_tokens
-from survey_app.db.engine import transaction
+from survey_app.db.engine import is_postgres, transaction
 from survey_app.db.tables import LocalAuthority, Provider, ProviderRecord, School, StaffUser
 from survey_app.ops.audit import record
 from survey_app.settings import Settings
@@ -310,7 +310,18 @@ async def _target(actor: Actor, user_id: int) -> dict[str, Any]:
 
 
 async def _would_leave_no_administrator(actor: Actor, user_id: int) -> bool:
-    """Whether, without this user, the LA would have no administrator able to sign in."""
+    """Whether, without this user, the LA would have no administrator able to sign in.
+
+    Called inside the change's transaction. Two administrators disabling each other at once
+    must not both pass: SQLite's write transactions already run one at a time, and on
+    PostgreSQL the authority's row is locked first, so the second waits and counts afresh.
+    """
+    if is_postgres():
+        await (
+            LocalAuthority.select(LocalAuthority.id)
+            .where(LocalAuthority.id == actor.local_authority_id)
+            .lock_rows()
+        )
     others = await StaffUser.count().where(
         _in_la(actor),
         StaffUser.id != user_id,
