@@ -90,6 +90,62 @@ def user_add(
     click.echo(f"created user {user_id} ({email})", err=True)
 
 
+@user.command("invite")
+@click.option(
+    "--email", required=True, help="The person's email address; the invitation goes there."
+)
+@click.option(
+    "--role", required=True, type=click.Choice([r.value for r in Role]), help="What they may see."
+)
+@click.option("--la", "la_code", required=True, help="ONS code of their local authority.")
+@click.option(
+    "--school-urn", default="", help="Their school's URN (or exact name): school contacts."
+)
+@click.option(
+    "--provider", default="", help="Their provider's name on the LA's register: provider staff."
+)
+def user_invite(email: str, role: str, la_code: str, school_urn: str, provider: str) -> None:
+    """Invite a staff user by email and print their single-use link (7 days), as `la add` does."""
+    from survey_app.accounts.invitations import invite
+    from survey_app.accounts.staff import organisation_for
+    from survey_app.accounts.users import AccountError
+    from survey_app.db.tables import LocalAuthority
+    from survey_app.organisations.commands import CONSOLE_INVITER
+
+    settings = settings_or_exit()
+
+    async def send() -> str:
+        la = (
+            await LocalAuthority.select(LocalAuthority.id)
+            .where(LocalAuthority.code == la_code.strip().upper())
+            .first()
+        )
+        if la is None:
+            raise click.ClickException(f"there is no local authority with code {la_code}")
+        # Only this LA's schools and register: a user tied to another LA's would see its pupils.
+        school_id, provider_id = await organisation_for(la["id"], Role(role), school_urn, provider)
+        invited = await invite(
+            settings,
+            email=email,
+            role=Role(role),
+            local_authority_id=la["id"],
+            invited_by=None,
+            inviter=CONSOLE_INVITER,
+            now=now(),
+            school_id=school_id,
+            provider_id=provider_id,
+        )
+        return invited.link
+
+    try:
+        link = run(send())
+    except AccountError as error:
+        raise click.ClickException(str(error)) from None
+    click.echo(f"invited {email.strip().lower()} as {role}; an email is queued.")
+    click.echo("Their invitation link (works once, for 7 days; give it only to them):")
+    click.echo(f"  {link}")
+
+
 @user.command("disable")
 @click.option("--email", required=True, help="The user to disable.")
 def user_disable(email: str) -> None:

@@ -115,31 +115,17 @@ async def invite(
             )
         ).returning(StaffUser.id)
         user_id = int(users[0]["id"])
-        rows = await StaffInvitation.insert(
-            StaffInvitation(
-                user=user_id,
-                token_hash=token_hash(settings.secret_key, token),
-                invited_by=invited_by,
-                created_at=now,
-                expires_at=expires_at,
-            )
-        ).returning(StaffInvitation.id)
-        await enqueue(
-            [
-                messages.staff_invitation(
-                    la=local_authority_id,
-                    invitation_id=int(rows[0]["id"]),
-                    to=email,
-                    authority=authority["name"],
-                    role=ROLE_LABELS[role],
-                    inviter=inviter,
-                    second_factor=role in {Role.LA_ADMIN, Role.LA_OFFICER, Role.LA_SAFEGUARDING},
-                    link=link,
-                    expires=expires_at,
-                )
-            ],
-            now,
-            secret_key=settings.secret_key,
+        await _issue(
+            settings,
+            user_id=user_id,
+            email=email,
+            role=role,
+            local_authority_id=local_authority_id,
+            authority=authority["name"],
+            invited_by=invited_by,
+            inviter=inviter,
+            token=token,
+            now=now,
         )
     await record(
         f"user.invited.{role.value}",
@@ -149,6 +135,102 @@ async def invite(
         object_id=user_id,
     )
     return Invited(user_id=user_id, email=email, link=link, expires_at=expires_at)
+
+
+async def _issue(
+    settings: Settings,
+    *,
+    user_id: int,
+    email: str,
+    role: Role,
+    local_authority_id: int,
+    authority: str,
+    invited_by: int | None,
+    inviter: str,
+    token: str,
+    now: dt.datetime,
+) -> None:
+    """Store a link's hash and queue its email, inside the caller's transaction."""
+    expires_at = now + LIFETIME
+    rows = await StaffInvitation.insert(
+        StaffInvitation(
+            user=user_id,
+            token_hash=token_hash(settings.secret_key, token),
+            invited_by=invited_by,
+            created_at=now,
+            expires_at=expires_at,
+        )
+    ).returning(StaffInvitation.id)
+    await enqueue(
+        [
+            messages.staff_invitation(
+                la=local_authority_id,
+                invitation_id=int(rows[0]["id"]),
+                to=email,
+                authority=authority,
+                role=ROLE_LABELS[role],
+                inviter=inviter,
+                second_factor=role in {Role.LA_ADMIN, Role.LA_OFFICER, Role.LA_SAFEGUARDING},
+                link=Urls.of(settings).staff_invitation(token),
+                expires=expires_at,
+            )
+        ],
+        now,
+        secret_key=settings.secret_key,
+    )
+
+
+async def resend(
+    settings: Settings, *, user_id: int, invited_by: int | None, inviter: str, now: dt.datetime
+) -> Invited:
+    """A new link for someone who has not yet accepted; every earlier link stops working, so
+    an old email forwarded or left in a shared inbox cannot be used after the new one is sent.
+    The caller checks the actor may manage this user."""
+    token = secrets.token_urlsafe(32)
+    async with transaction():
+        user = (
+            await StaffUser.select(
+                StaffUser.email,
+                StaffUser.role,
+                StaffUser.local_authority,
+                StaffUser.local_authority.name.as_alias("authority"),
+            )
+            .where(
+                StaffUser.id == user_id,
+                StaffUser.password_hash == NO_PASSWORD,
+                StaffUser.active == True,  # noqa: E712
+            )
+            .first()
+        )
+        if user is None:
+            raise AccountError("Only someone who has not yet accepted can be sent a new link")
+        # Expired now, not deleted: the audit trail keeps who was sent what, and when.
+        await StaffInvitation.update({StaffInvitation.expires_at: now}).where(
+            StaffInvitation.user == user_id,
+            StaffInvitation.used_at.is_null(),
+            StaffInvitation.expires_at > now,
+        )
+        await _issue(
+            settings,
+            user_id=user_id,
+            email=user["email"],
+            role=Role(user["role"]),
+            local_authority_id=user["local_authority"],
+            authority=user["authority"],
+            invited_by=invited_by,
+            inviter=inviter,
+            token=token,
+            now=now,
+        )
+    await record(
+        "user.invitation_resent", now=now, user_id=invited_by, object_type="user", object_id=user_id
+    )
+    return Invited(
+        user_id=user_id,
+        email=user["email"],
+        link=Urls.of(settings).staff_invitation(token),
+        expires_at=now + LIFETIME,
+    )
 
 
 def _live(secret_key: str, token: str, now: dt.datetime) -> Any:

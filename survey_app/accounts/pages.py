@@ -21,6 +21,7 @@ from survey_app.accounts import second_factor as mfa
 from survey_app.accounts.guards import actor_of, signed_in
 from survey_app.accounts.scoping import Actor, Role
 from survey_app.accounts.sessions import end_sessions_of, start_fresh_session
+from survey_app.accounts.staff_pages import staff_pages
 from survey_app.accounts.users import (
     AccountError,
     check_password,
@@ -153,6 +154,7 @@ async def _complete_sign_in(
     await start_fresh_session(
         request, settings, {"user_id": user_id, "signed_in_at": now.isoformat()}
     )
+    await StaffUser.update({StaffUser.last_signed_in_at: now}).where(StaffUser.id == user_id)
     await record("sign_in", now=now, user_id=user_id, request=request, secret=settings.secret_key)
     response = Redirect(path="/staff")
     nonce = secrets.token_urlsafe(12)
@@ -469,7 +471,7 @@ account_pages = Router(
     path="/",
     guards=[signed_in],
     dependencies={"actor": Provide(actor_of, sync_to_thread=False)},
-    route_handlers=[tokens_page, token_create, token_revoke],
+    route_handlers=[tokens_page, token_create, token_revoke, staff_pages],
 )
 
 

@@ -274,6 +274,8 @@ class StaffUser(Table, tablename="staff_user"):
     totp_secret_encrypted = Varchar(length=200, null=True, default=None)
     #: The last time step a code was accepted for, so each code works once.
     totp_last_step = Integer(null=True, default=None)
+    #: When they last finished signing in (shown on the staff page); null if never.
+    last_signed_in_at = Timestamptz(null=True, default=None)
 
 
 class PasswordReset(Table, tablename="password_reset"):

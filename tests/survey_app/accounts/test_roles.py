@@ -74,6 +74,9 @@ PAGES: dict[str, set[Role]] = {
     "/staff/comments": {Role.LA_ADMIN, Role.LA_SAFEGUARDING},
     "/staff/providers/new": {Role.LA_ADMIN, Role.LA_OFFICER},
     "/staff/providers/import": {Role.LA_ADMIN, Role.LA_OFFICER},
+    # Staff administration is the administrators'; school contacts invite their colleagues.
+    "/staff/people": {Role.LA_ADMIN},
+    "/staff/people/invite": {Role.LA_ADMIN, Role.SCHOOL_CONTACT},
 }
 
 

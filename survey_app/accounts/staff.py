@@ -1,0 +1,456 @@
+"""Staff administration: who works in an LA's service, inviting more, and an administrator's
+changes to them (role, disabling, a new invitation link, a reset second factor).
+
+Every function here takes the acting ``Actor`` and reads or changes only users of the actor's
+own LA (``StaffUser.local_authority == actor.local_authority_id``, the staff table's scope); a
+user of another LA is reported as not found, never as forbidden, so ids cannot be probed.
+Schools and providers are chosen by what a person knows them by (URN or name), never by our
+internal ids. Handlers (``staff_pages.py``) and the console (``commands.py``) stay thin.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import msgspec
+
+from survey_app.accounts import invitations
+from survey_app.accounts.scoping import ROLE_LABELS, Actor, Role, scope
+from survey_app.accounts.sessions import end_sessions_of
+from survey_app.accounts.users import AccountError, check_password, revoke_api_tokens
+from survey_app.db.engine import is_postgres, transaction
+from survey_app.db.tables import LocalAuthority, Provider, ProviderRecord, School, StaffUser
+from survey_app.ops.audit import record
+from survey_app.settings import Settings
+
+PAGE_SIZE = 50
+
+
+class NotFound(Exception):
+    """No such user in the actor's LA (whether or not one exists elsewhere)."""
+
+
+class Choice(msgspec.Struct, frozen=True):
+    """One school or provider offered in a form: what is sent, and what is shown."""
+
+    value: str
+    label: str
+
+
+class StaffRow(msgspec.Struct, frozen=True):
+    """One user as the staff page lists them."""
+
+    id: int
+    email: str
+    role: str
+    role_label: str
+    organisation: str
+    last_signed_in_at: dt.datetime | None
+    state: str
+
+
+class StaffPage(msgspec.Struct, frozen=True):
+    users: list[StaffRow]
+    page: int
+    pages: int
+    total: int
+
+
+class Person(msgspec.Struct, frozen=True):
+    """One user as their page shows them, with the values the change-role form starts from."""
+
+    row: StaffRow
+    school: str
+    provider: str
+    has_second_factor: bool
+
+
+def _in_la(actor: Actor) -> Any:
+    # The staff table's scope: an LA's users are its administrators' to see, no one else's.
+    return StaffUser.local_authority == actor.local_authority_id
+
+
+def _state(row: dict[str, Any]) -> str:
+    if not row["active"]:
+        return "disabled"
+    if row["password_hash"] == invitations.NO_PASSWORD:
+        return "invited"
+    return "active"
+
+
+_ROW_FIELDS = (
+    StaffUser.id,
+    StaffUser.email,
+    StaffUser.role,
+    StaffUser.active,
+    StaffUser.password_hash,
+    StaffUser.last_signed_in_at,
+    StaffUser.totp_secret_encrypted,
+    StaffUser.school.name.as_alias("school_name"),
+    StaffUser.school.urn.as_alias("school_urn"),
+    StaffUser.provider.name.as_alias("provider_name"),
+)
+
+
+def _row(row: dict[str, Any], authority: str) -> StaffRow:
+    role = Role(row["role"])
+    organisation = (
+        row["school_name"]
+        if role == Role.SCHOOL_CONTACT
+        else row["provider_name"]
+        if role == Role.PROVIDER_STAFF
+        else authority
+    )
+    return StaffRow(
+        id=row["id"],
+        email=row["email"],
+        role=role.value,
+        role_label=ROLE_LABELS[role],
+        organisation=organisation or "",
+        last_signed_in_at=row["last_signed_in_at"],
+        state=_state(row),
+    )
+
+
+async def _authority_name(la_id: int) -> str:
+    row = await LocalAuthority.select(LocalAuthority.name).where(LocalAuthority.id == la_id).first()
+    return str(row["name"]) if row else ""
+
+
+async def staff_page(actor: Actor, page: int) -> StaffPage:
+    """One page of the actor's LA's users, by email; every page is reachable (no silent cut)."""
+    total = await StaffUser.count().where(_in_la(actor))
+    pages = max(1, -(-total // PAGE_SIZE))
+    page = min(max(page, 1), pages)
+    rows = (
+        await StaffUser.select(*_ROW_FIELDS)
+        .where(_in_la(actor))
+        .order_by(StaffUser.email)
+        .limit(PAGE_SIZE)
+        .offset((page - 1) * PAGE_SIZE)
+    )
+    authority = await _authority_name(actor.local_authority_id)
+    return StaffPage([_row(r, authority) for r in rows], page, pages, total)
+
+
+async def person(actor: Actor, user_id: int) -> Person:
+    row = await StaffUser.select(*_ROW_FIELDS).where(StaffUser.id == user_id, _in_la(actor)).first()
+    if row is None:
+        raise NotFound(user_id)
+    return Person(
+        row=_row(row, await _authority_name(actor.local_authority_id)),
+        school=row["school_urn"] or row["school_name"] or "",
+        provider=row["provider_name"] or "",
+        has_second_factor=bool(row["totp_secret_encrypted"]),
+    )
+
+
+# Choosing a school or provider -------------------------------------------------------------
+
+
+async def school_choices(actor: Actor) -> list[Choice]:
+    """The schools the actor may tie a user to: their LA's open ones (a school contact: theirs)."""
+    rows = (
+        await School.select(School.name, School.urn)
+        .where(scope(actor, School), School.status != "closed")
+        .order_by(School.name)
+    )
+    return [
+        Choice(r["urn"] or r["name"], f"{r['name']} (URN {r['urn']})" if r["urn"] else r["name"])
+        for r in rows
+    ]
+
+
+async def provider_choices(actor: Actor) -> list[Choice]:
+    """The providers on the actor's LA's register (not archived), by name."""
+    rows = (
+        await Provider.select(Provider.name)
+        .where(scope(actor, Provider), Provider.id.is_in(_register(actor.local_authority_id)))
+        .order_by(Provider.name)
+    )
+    return [Choice(r["name"], r["name"]) for r in rows]
+
+
+def _register(la_id: int) -> Any:
+    return ProviderRecord.select(ProviderRecord.provider).where(
+        ProviderRecord.local_authority == la_id,
+        ProviderRecord.archived == False,  # noqa: E712
+    )
+
+
+async def find_school(la_id: int, wanted: str) -> int:
+    """The LA's school with this URN, or else exactly this name; AccountError otherwise."""
+    wanted = wanted.strip()
+    if not wanted:
+        raise AccountError("Choose their school")
+    in_la = School.local_authority == la_id
+    rows = await School.select(School.id).where(in_la, School.urn == wanted)
+    if not rows:
+        # Names compared in Python, case-folded: LIKE would read "_" and "%" in a name as
+        # wildcards, and an LA has only a few hundred schools.
+        every = await School.select(School.id, School.name).where(in_la)
+        rows = [r for r in every if r["name"].strip().casefold() == wanted.casefold()]
+    if len(rows) != 1:
+        raise AccountError(
+            f"There is no school {wanted!r} in this authority"
+            if not rows
+            else f"More than one school is called {wanted!r}: choose it by URN"
+        )
+    return int(rows[0]["id"])
+
+
+async def find_provider(la_id: int, wanted: str) -> int:
+    """The provider on the LA's register with this name (or Ofsted URN or UKPRN)."""
+    wanted = wanted.strip()
+    if not wanted:
+        raise AccountError("Choose their provider")
+    on_register = Provider.id.is_in(_register(la_id))
+    every = await Provider.select(Provider.id, Provider.name).where(on_register)
+    rows = [r for r in every if r["name"].strip().casefold() == wanted.casefold()]
+    if not rows:
+        rows = await Provider.select(Provider.id).where(
+            on_register, (Provider.ofsted_urn == wanted) | (Provider.ukprn == wanted)
+        )
+    if len(rows) != 1:
+        raise AccountError(
+            f"There is no provider {wanted!r} on this authority's register"
+            if not rows
+            else f"More than one provider is called {wanted!r}: choose it by Ofsted URN or UKPRN"
+        )
+    return int(rows[0]["id"])
+
+
+async def organisation_for(
+    la_id: int, role: Role, school: str, provider: str
+) -> tuple[int | None, int | None]:
+    """The (school id, provider id) a user of this role is tied to, from what was chosen."""
+    if role == Role.SCHOOL_CONTACT:
+        return await find_school(la_id, school), None
+    if role == Role.PROVIDER_STAFF:
+        return None, await find_provider(la_id, provider)
+    return None, None
+
+
+# Inviting ----------------------------------------------------------------------------------
+
+
+def may_invite(actor: Actor, role: Role, school_id: int | None) -> bool:
+    """Administrators invite anyone to their LA; a school contact, only colleagues at their
+    own school (never an LA role, which would see every pupil in the area)."""
+    if actor.role == Role.LA_ADMIN:
+        return True
+    if actor.role == Role.SCHOOL_CONTACT:
+        return role == Role.SCHOOL_CONTACT and school_id == actor.school_id
+    return False
+
+
+async def inviter_of(actor: Actor) -> str:
+    """How the email names who sent it: a person, their role and where, and their address, so
+    the invitation is easy to check with someone the reader can find ("an LA administrator at
+    Westshire Council (jo@westshire.example)")."""
+    if actor.role == Role.SCHOOL_CONTACT and actor.school_id is not None:
+        school = await School.select(School.name).where(School.id == actor.school_id).first()
+        where = school["name"] if school else await _authority_name(actor.local_authority_id)
+        return f"a school contact at {where} ({actor.email})"
+    authority = await _authority_name(actor.local_authority_id)
+    return f"an {actor.role_label} at {authority} ({actor.email})"
+
+
+async def invite(
+    settings: Settings,
+    actor: Actor,
+    *,
+    email: str,
+    role: Role,
+    school: str = "",
+    provider: str = "",
+    now: dt.datetime,
+) -> invitations.Invited:
+    """Invite someone to the actor's LA; AccountError says in plain words what is wrong."""
+    la_id = actor.local_authority_id
+    if actor.role == Role.SCHOOL_CONTACT and role != Role.SCHOOL_CONTACT:
+        raise AccountError("You can invite colleagues at your own school only")
+    school_id, provider_id = await organisation_for(la_id, role, school, provider)
+    if not may_invite(actor, role, school_id):
+        await record(
+            "user.invite",
+            now=now,
+            actor=actor,
+            object_type="role",
+            object_id=role,
+            outcome="refused",
+        )
+        raise AccountError("You can invite colleagues at your own school only")
+    return await invitations.invite(
+        settings,
+        email=email,
+        role=role,
+        local_authority_id=la_id,
+        invited_by=actor.user_id,
+        inviter=await inviter_of(actor),
+        now=now,
+        school_id=school_id,
+        provider_id=provider_id,
+    )
+
+
+# An administrator's changes ------------------------------------------------------------------
+
+
+async def _target(actor: Actor, user_id: int) -> dict[str, Any]:
+    row = (
+        await StaffUser.select(StaffUser.id, StaffUser.role, StaffUser.active)
+        .where(StaffUser.id == user_id, _in_la(actor))
+        .first()
+    )
+    if row is None:
+        raise NotFound(user_id)
+    return row
+
+
+async def _would_leave_no_administrator(actor: Actor, user_id: int) -> bool:
+    """Whether, without this user, the LA would have no administrator able to sign in.
+
+    Called inside the change's transaction. Two administrators disabling each other at once
+    must not both pass: SQLite's write transactions already run one at a time, and on
+    PostgreSQL the authority's row is locked first, so the second waits and counts afresh.
+    """
+    if is_postgres():
+        await (
+            LocalAuthority.select(LocalAuthority.id)
+            .where(LocalAuthority.id == actor.local_authority_id)
+            .lock_rows()
+        )
+    others = await StaffUser.count().where(
+        _in_la(actor),
+        StaffUser.id != user_id,
+        StaffUser.role == Role.LA_ADMIN.value,
+        StaffUser.active == True,  # noqa: E712
+        StaffUser.password_hash != invitations.NO_PASSWORD,
+    )
+    return others == 0
+
+
+LAST_ADMIN = (
+    "This is the authority's only active administrator: make someone else an administrator "
+    "first, or the authority would be locked out of its staff page"
+)
+
+
+async def _sign_out_everywhere(user_id: int, now: dt.datetime) -> None:
+    await end_sessions_of(user_id)
+    await revoke_api_tokens(user_id, now)
+
+
+async def change_role(
+    actor: Actor,
+    user_id: int,
+    *,
+    role: Role,
+    school: str = "",
+    provider: str = "",
+    now: dt.datetime,
+) -> None:
+    """Give a user another role (and its school or provider). They are signed out everywhere
+    and their tokens revoked: a session or token kept from the old role would otherwise carry
+    on with the new one's reach, and a new LA role must first set up its second factor."""
+    school_id, provider_id = await organisation_for(
+        actor.local_authority_id, role, school, provider
+    )
+    async with transaction():
+        target = await _target(actor, user_id)
+        if (
+            target["role"] == Role.LA_ADMIN.value
+            and role != Role.LA_ADMIN
+            and target["active"]
+            and await _would_leave_no_administrator(actor, user_id)
+        ):
+            raise AccountError(LAST_ADMIN)
+        await StaffUser.update(
+            {
+                StaffUser.role: role.value,
+                StaffUser.school: school_id,
+                StaffUser.provider: provider_id,
+            }
+        ).where(StaffUser.id == user_id, _in_la(actor))
+    await _sign_out_everywhere(user_id, now)
+    await record(
+        f"user.role_changed.{role.value}",
+        now=now,
+        actor=actor,
+        object_type="user",
+        object_id=user_id,
+    )
+
+
+async def disable(actor: Actor, user_id: int, now: dt.datetime) -> None:
+    """Disable a user: every session ends and every API token is revoked, at once."""
+    async with transaction():
+        target = await _target(actor, user_id)
+        if target["role"] == Role.LA_ADMIN.value and await _would_leave_no_administrator(
+            actor, user_id
+        ):
+            raise AccountError(LAST_ADMIN)
+        await StaffUser.update({StaffUser.active: False}).where(
+            StaffUser.id == user_id, _in_la(actor)
+        )
+    await _sign_out_everywhere(user_id, now)
+    await record("user.disabled", now=now, actor=actor, object_type="user", object_id=user_id)
+
+
+async def enable(actor: Actor, user_id: int, now: dt.datetime) -> None:
+    """Let a disabled user sign in again (with their old password; tokens stay revoked)."""
+    await _target(actor, user_id)
+    await StaffUser.update({StaffUser.active: True}).where(StaffUser.id == user_id, _in_la(actor))
+    await record("user.enabled", now=now, actor=actor, object_type="user", object_id=user_id)
+
+
+async def resend_invitation(
+    settings: Settings, actor: Actor, user_id: int, now: dt.datetime
+) -> invitations.Invited:
+    """A new link for someone who has not accepted yet; the old link stops working."""
+    await _target(actor, user_id)
+    return await invitations.resend(
+        settings,
+        user_id=user_id,
+        invited_by=actor.user_id,
+        inviter=await inviter_of(actor),
+        now=now,
+    )
+
+
+async def reset_second_factor(
+    actor: Actor, user_id: int, own_password: str, now: dt.datetime
+) -> bool:
+    """Clear a user's lost second factor, only when the administrator's own password is right
+    (a session left open at a desk must not be enough). Their sessions end; at their next
+    sign-in, with their password, they set up a new one. False (and nothing changed) when the
+    password is wrong."""
+    await _target(actor, user_id)
+    check = await check_password(actor.email, own_password)
+    if check.actor is None or check.actor.user_id != actor.user_id:
+        await record(
+            "user.second_factor_reset",
+            now=now,
+            actor=actor,
+            object_type="user",
+            object_id=user_id,
+            outcome="refused",
+        )
+        return False
+    await StaffUser.update(
+        {StaffUser.totp_secret_encrypted: None, StaffUser.totp_last_step: None}
+    ).where(StaffUser.id == user_id, _in_la(actor))
+    await end_sessions_of(user_id)
+    await record(
+        "user.second_factor_reset", now=now, actor=actor, object_type="user", object_id=user_id
+    )
+    return True
+
+
+def roles_for(actor: Actor) -> list[Choice]:
+    """The roles the actor may give."""
+    if actor.role == Role.SCHOOL_CONTACT:
+        return [Choice(Role.SCHOOL_CONTACT.value, ROLE_LABELS[Role.SCHOOL_CONTACT])]
+    return [Choice(role.value, ROLE_LABELS[role]) for role in Role]
