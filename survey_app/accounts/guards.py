@@ -69,3 +69,5 @@ safeguarding_staff = allow(*SAFEGUARDING_ROLES)
 qa_editors = allow(Role.LA_ADMIN, Role.LA_OFFICER)
 #: Those who commission placements and so may record them: LA staff and school contacts.
 commissioners = allow(*LA_ROLES, Role.SCHOOL_CONTACT)
+#: The authority's own settings (``/staff/settings``): LA administrators only.
+la_admins = allow(Role.LA_ADMIN)
