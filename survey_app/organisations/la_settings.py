@@ -168,6 +168,18 @@ async def effective_settings(settings: Settings, la_id: int) -> EffectiveSetting
     return result
 
 
+async def disclosure_threshold(settings: Settings, la_id: int) -> int:
+    """The fewest respondents behind a figure a non-LA user of this LA sees (never below the
+    deployment's floor)."""
+    own = (
+        await LaSettings.select(LaSettings.disclosure_threshold)
+        .where(LaSettings.local_authority == la_id)
+        .first()
+    )
+    chosen = own["disclosure_threshold"] if own else None
+    return max(settings.disclosure_threshold, chosen or 0)
+
+
 async def all_effective(settings: Settings) -> dict[int, EffectiveSettings]:
     """Every LA's settings, for the scheduled work (two queries, however many LAs)."""
     own = await _own_rows()
