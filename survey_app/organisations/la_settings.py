@@ -168,6 +168,39 @@ async def effective_settings(settings: Settings, la_id: int) -> EffectiveSetting
     return result
 
 
+class MailIdentity(msgspec.Struct, frozen=True):
+    """Who an LA's emails come from: how they are signed and where replies go."""
+
+    name: str
+    contact: str
+    sign_off: str
+    reply_to: str
+    notify_reply_to_id: str
+
+
+async def mail_identities(la_ids: set[int]) -> dict[int, MailIdentity]:
+    """Each of these LAs' email identity (none of it depends on the environment)."""
+    if not la_ids:
+        return {}
+    own = {
+        row["local_authority"]: row
+        for row in await LaSettings.select().where(LaSettings.local_authority.is_in(list(la_ids)))
+    }
+    identities = {}
+    for row in await LocalAuthority.select(*_AUTHORITY).where(
+        LocalAuthority.id.is_in(list(la_ids))
+    ):
+        mine = own.get(row["id"], {})
+        identities[row["id"]] = MailIdentity(
+            name=row["name"],
+            contact=mine.get("public_contact") or row["contact_email"] or "",
+            sign_off=mine.get("sign_off") or "",
+            reply_to=mine.get("reply_to") or "",
+            notify_reply_to_id=mine.get("notify_reply_to_id") or "",
+        )
+    return identities
+
+
 async def disclosure_threshold(settings: Settings, la_id: int) -> int:
     """The fewest respondents behind a figure a non-LA user of this LA sees (never below the
     deployment's floor)."""
