@@ -23,7 +23,7 @@ from typing import Any
 import msgspec
 
 from survey_app.db.engine import transaction
-from survey_app.db.tables import LaSettings, LocalAuthority
+from survey_app.db.tables import LaSettings, LocalAuthority, Placement
 from survey_app.organisations.rules import email_problem, name_problem
 from survey_app.organisations.schools import FieldProblem
 from survey_app.settings import Settings
@@ -199,6 +199,25 @@ async def mail_identities(la_ids: set[int]) -> dict[int, MailIdentity]:
             notify_reply_to_id=mine.get("notify_reply_to_id") or "",
         )
     return identities
+
+
+async def pupil_authority(placement_id: int) -> dict[str, Any]:
+    """What a pupil's session keeps of their LA: its id, name and contact line (so each survey
+    page names them without another query)."""
+    row = (
+        await LocalAuthority.select(*_AUTHORITY)
+        .where(
+            LocalAuthority.id.is_in(
+                Placement.select(Placement.local_authority).where(Placement.id == placement_id)
+            )
+        )
+        .first()
+    )
+    if row is None:
+        return {}
+    own = (await _own_rows(row["id"])).get(row["id"], {})
+    contact = own.get("public_contact") or row["contact_email"] or ""
+    return {"la_id": row["id"], "la_name": row["name"], "la_contact": contact}
 
 
 async def disclosure_threshold(settings: Settings, la_id: int) -> int:
