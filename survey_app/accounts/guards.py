@@ -69,7 +69,7 @@ safeguarding_staff = allow(*SAFEGUARDING_ROLES)
 qa_editors = allow(Role.LA_ADMIN, Role.LA_OFFICER)
 #: Those who commission placements and so may record them: LA staff and school contacts.
 commissioners = allow(*LA_ROLES, Role.SCHOOL_CONTACT)
-#: LA administrators: the staff page and every change to another user.
+#: LA administrators: the staff page, every change to another user, the council's settings.
 la_admins = allow(Role.LA_ADMIN)
 #: Who may invite staff: administrators (anyone in the LA) and school contacts (colleagues at
 #: their own school; ``accounts/staff.py`` holds them to that).

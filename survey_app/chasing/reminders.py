@@ -15,6 +15,7 @@ from survey_app.db.tables import Invitation, LocalAuthority, Placement
 from survey_app.mail import messages
 from survey_app.mail.messages import Message
 from survey_app.mail.outbox import enqueue
+from survey_app.organisations.la_settings import all_effective
 from survey_app.organisations.provider_records import add_provider_emails
 from survey_app.settings import Settings
 from survey_app.surveys.invitations import link_for
@@ -55,9 +56,11 @@ async def queue_reminders(settings: Settings, now: dt.datetime) -> int:
     """Queue each reminder whose day has come; each (invitation, day, recipient) only once."""
     urls = Urls.of(settings)
     queued: list[Message] = []
+    authorities = await all_effective(settings)
     for row in await open_invitations(now):
         expires = date_in_england(row["expires_at"])
-        for day in settings.reminder_day_numbers:
+        # Each LA may choose its own reminder days (``organisations/la_settings.py``).
+        for day in authorities[row["la"]].reminder_days:
             if row["opened_at"] + dt.timedelta(days=day) > now:
                 continue
             link = link_for(settings, row["id"], row["revocation_counter"]).url

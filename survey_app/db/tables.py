@@ -477,8 +477,30 @@ class IndicatorTally(Table, tablename="indicator_tally"):
     answers = Integer(default=0)
 
 
+class LaSettings(Table, tablename="la_settings"):
+    """One LA's own choices (``organisations/la_settings.py``); an empty column (NULL) means
+    "use the deployment's environment setting"."""
+
+    id: Serial  # Piccolo adds the primary key; declared so type checkers know it
+    local_authority = ForeignKey(LocalAuthority, null=False, unique=True)
+    #: The line shown under the authority's name on pupils' pages and in emails.
+    public_contact = Varchar(length=200, null=True, default=None)
+    reply_to = Varchar(length=254, null=True, default=None)
+    #: GOV.UK Notify cannot take a reply-to address, only the id of one set up in Notify.
+    notify_reply_to_id = Varchar(length=36, null=True, default=None)
+    sign_off = Text(null=True, default=None)
+    controller = Varchar(length=200, null=True, default=None)
+    dpo_contact = Varchar(length=200, null=True, default=None)
+    retention_days = Integer(null=True, default=None)
+    invitation_open_days_before = Integer(null=True, default=None)
+    invitation_expiry_days = Integer(null=True, default=None)
+    reminder_days = Varchar(length=60, null=True, default=None)
+    disclosure_threshold = Integer(null=True, default=None)
+
+
 ALL_TABLES.extend(
     [
+        LaSettings,
         IndicatorTally,
         LookupFailure,
         DraftAnswer,

@@ -51,6 +51,26 @@ class Message(msgspec.Struct, frozen=True):
     secrets: dict[str, str] = msgspec.field(default_factory=dict)
 
 
+#: The last line ``_email.txt`` gives every email; ``signed`` puts the LA's own sign-off there.
+DEFAULT_SIGN_OFF = "This message was sent by Learner voice. Please do not reply to it."
+
+
+def signed(body: str, *, name: str, contact: str, sign_off: str, reply_to: str) -> str:
+    """The body signed for its LA: its sign-off (or its name), its contact line, and whether
+    a reply reaches anyone."""
+    if not body.endswith(DEFAULT_SIGN_OFF):
+        return body
+    lines = [sign_off or name]
+    if contact:
+        lines.append(contact if sign_off or contact != name else "")
+    lines.append(
+        f"Replies to this message go to {name}."
+        if reply_to
+        else f"This message was sent by Learner voice for {name}. Please do not reply to it."
+    )
+    return body.removesuffix(DEFAULT_SIGN_OFF) + "\n".join(line for line in lines if line)
+
+
 def placeholder(name: str) -> str:
     """What stands in a stored body where the secret ``name`` goes."""
     return f"[[secret:{name}]]"

@@ -28,7 +28,8 @@ from cryptography.fernet import Fernet, InvalidToken
 
 from survey_app.db.engine import batches, transaction
 from survey_app.db.tables import OutboxMessage
-from survey_app.mail.messages import Message, fill
+from survey_app.mail.messages import Message, fill, signed
+from survey_app.organisations.la_settings import MailIdentity, mail_identities
 from survey_app.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -78,8 +79,26 @@ async def enqueue(
     if secret_key is None and any(m.secrets for m in messages):
         # Storing the secret readable is the very thing the outbox must never do.
         raise ValueError("a message with secrets needs the server secret to seal them")
+    # Each LA signs its own emails (``organisations/la_settings.py``).
+    identities = await mail_identities({m.local_authority_id for m in messages})
+    messages = [
+        msgspec.structs.replace(m, body=_sign(m.body, identities.get(m.local_authority_id)))
+        for m in messages
+    ]
     for batch in batches(messages):
         await _insert(batch, now, secret_key or "")
+
+
+def _sign(body: str, identity: MailIdentity | None) -> str:
+    if identity is None:
+        return body
+    return signed(
+        body,
+        name=identity.name,
+        contact=identity.contact,
+        sign_off=identity.sign_off,
+        reply_to=identity.reply_to,
+    )
 
 
 async def _insert(messages: Sequence[Message], now: dt.datetime, secret_key: str) -> None:
@@ -123,7 +142,8 @@ def cause_of(dedupe_key: str) -> str | None:
 
 class Transport(Protocol):
     async def send(self, to: str, subject: str, body: str, reference: str) -> None:
-        """Deliver one message or raise."""
+        """Deliver one message or raise. The service's transports also take ``reply_to`` (an
+        address) and ``notify_reply_to_id``, passed only for an LA that set them."""
 
 
 class SMTPTransport:
@@ -132,10 +152,20 @@ class SMTPTransport:
     def __init__(self, settings: Settings) -> None:
         self.settings = settings
 
-    async def send(self, to: str, subject: str, body: str, reference: str) -> None:
+    async def send(
+        self,
+        to: str,
+        subject: str,
+        body: str,
+        reference: str,
+        reply_to: str = "",
+        notify_reply_to_id: str = "",
+    ) -> None:
         message = EmailMessage()
         message["From"] = self.settings.mail_from
         message["To"] = to
+        if reply_to:
+            message["Reply-To"] = reply_to
         message["Subject"] = subject
         message["X-Learner-Voice-Reference"] = reference
         message.set_content(body)
@@ -159,7 +189,17 @@ class NotifyTransport:
         self.client = NotificationsAPIClient(settings.notify_api_key)
         self.template_id = settings.notify_template_id
 
-    async def send(self, to: str, subject: str, body: str, reference: str) -> None:
+    async def send(
+        self,
+        to: str,
+        subject: str,
+        body: str,
+        reference: str,
+        reply_to: str = "",
+        notify_reply_to_id: str = "",
+    ) -> None:
+        # Notify takes no reply-to address, only the id of one added to the Notify service.
+        extra = {"email_reply_to_id": notify_reply_to_id} if notify_reply_to_id else {}
         # The client is synchronous (requests): keep it off the event loop.
         await asyncio.to_thread(
             self.client.send_email_notification,
@@ -167,6 +207,7 @@ class NotifyTransport:
             template_id=self.template_id,
             personalisation={"subject": subject, "body": body},
             reference=reference,
+            **extra,
         )
 
 
@@ -230,7 +271,9 @@ async def send_due(
     """
     sender = uuid.uuid4().hex
     sent = failed = 0
-    for row in await _claim(sender, now, limit):
+    claimed = await _claim(sender, now, limit)
+    identities = await mail_identities({row["local_authority"] for row in claimed})
+    for row in claimed:
         secrets = unseal(secret_key, row["secrets_sealed"])
         if secrets is None:
             # Trying again cannot help: the key that sealed them is gone. Say so on the page.
@@ -246,7 +289,17 @@ async def send_due(
             continue
         try:
             body = fill(row["body"], secrets)
-            await transport.send(row["recipient"], row["subject"], body, row["dedupe_key"])
+            identity = identities.get(row["local_authority"])
+            # Passed only where the LA set one, so any transport without them still works.
+            reply = (
+                {
+                    "reply_to": identity.reply_to,
+                    "notify_reply_to_id": identity.notify_reply_to_id,
+                }
+                if identity and (identity.reply_to or identity.notify_reply_to_id)
+                else {}
+            )
+            await transport.send(row["recipient"], row["subject"], body, row["dedupe_key"], **reply)
         except Exception as error:
             failed += 1
             attempts = row["attempts"] + 1

@@ -35,15 +35,19 @@ from survey_app.reporting import tallies
 ANONYMISED = "ANON-"
 
 
-async def apply_retention(retention_days: int, now: dt.datetime) -> int:
-    """Anonymise responses older than the retention period; returns how many placements."""
+async def apply_retention(retention_days: int, now: dt.datetime, la: int | None = None) -> int:
+    """Anonymise responses older than the retention period (of one LA's placements, if
+    ``la`` is given: each LA may choose its own); returns how many placements."""
     cutoff = now - dt.timedelta(days=retention_days)
-    old = await Response.select(
-        Response.id, Response.invitation, placement_path(Response).id.as_alias("placement")
-    ).where(
+    where = [
         Response.submitted_at < cutoff,
         placement_path(Response).pupil_reference.not_like(f"{ANONYMISED}%"),
-    )
+    ]
+    if la is not None:
+        where.append(placement_path(Response).local_authority == la)
+    old = await Response.select(
+        Response.id, Response.invitation, placement_path(Response).id.as_alias("placement")
+    ).where(*where)
     if not old:
         return 0
     placements = sorted({row["placement"] for row in old})

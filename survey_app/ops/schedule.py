@@ -20,6 +20,7 @@ from survey_app.accounts.sessions import purge_stale
 from survey_app.chasing.reminders import queue_digests, queue_reminders
 from survey_app.mail.outbox import Transport, send_due, transport_for
 from survey_app.ops.data_rights import apply_retention
+from survey_app.organisations.la_settings import all_effective
 from survey_app.safeguarding.triage import escalate_overdue
 from survey_app.settings import Settings
 from survey_app.surveys.invitations import issue_due
@@ -45,7 +46,8 @@ async def run_scheduled_work(
     reminders = await queue_reminders(settings, now)
     digests = await queue_digests(settings, now)
     await escalate_overdue(settings, now)
-    await apply_retention(settings.retention_days, now)
+    for authority in (await all_effective(settings)).values():
+        await apply_retention(authority.retention_days, now, authority.la_id)
     await purge_stale(now)
     sent, failed = (
         await send_due(transport, now, secret_key=settings.secret_key)

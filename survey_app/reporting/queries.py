@@ -41,6 +41,7 @@ from survey_app.db.tables import (
     Response,
     School,
 )
+from survey_app.organisations.la_settings import disclosure_threshold
 from survey_app.organisations.provider_records import offers, record_of
 from survey_app.settings import Settings
 from survey_app.time_in_england import date_in_england, start_of_day_in_england, today_in_england
@@ -133,6 +134,8 @@ async def provider_report(
     academic_year: int | None = None,
 ) -> ProviderReport | None:
     """The provider report as ``actor`` may see it; None if the provider is out of scope."""
+    # The viewer's LA may have raised the threshold above the deployment's floor.
+    threshold = await disclosure_threshold(settings, actor.local_authority_id)
     provider = await record_of(actor, provider_id)
     if provider is None:
         return None
@@ -156,7 +159,7 @@ async def provider_report(
     if controlled:
         # Outside the LA the rate is of the published responses, so count the invitations
         # opened by the end of the same term.
-        cut = published_cut(responses_by_term, today, settings.disclosure_threshold)
+        cut = published_cut(responses_by_term, today, threshold)
         last_day = term_end(cut or publication_term(today))
         invitation_filter.append(
             Invitation.opened_at < start_of_day_in_england(last_day + dt.timedelta(days=1))
@@ -297,7 +300,7 @@ async def provider_report(
         },
         academic_year=academic_year,
         today=today,
-        k=settings.disclosure_threshold,
+        k=threshold,
         controlled=controlled,
     )
 
@@ -316,6 +319,8 @@ async def area_summary(
     settings: Settings, actor: Actor, academic_year: int | None = None
 ) -> AreaSummary:
     """The LA's publishable summary; callers check the actor is LA staff."""
+    # The viewer's LA may have raised the threshold above the deployment's floor.
+    threshold = await disclosure_threshold(settings, actor.local_authority_id)
     providers = await Provider.select(Provider.id, Provider.name).where(scope(actor, Provider))
     ratings = {
         row["provider"]: row["rag_rating"]
@@ -380,7 +385,7 @@ async def area_summary(
             )
             for r in counts
         ],
-        threshold=settings.disclosure_threshold,
+        threshold=threshold,
         academic_year=academic_year,
     )
 
@@ -398,6 +403,8 @@ async def school_report(
     settings: Settings, actor: Actor, school_id: int, now: dt.datetime
 ) -> SchoolReport | None:
     """The school contact's report on their own pupils; None if the school is out of scope."""
+    # The viewer's LA may have raised the threshold above the deployment's floor.
+    threshold = await disclosure_threshold(settings, actor.local_authority_id)
     school = (
         await School.select(School.id, School.name)
         .where(School.id == school_id, scope(actor, School))
@@ -491,5 +498,5 @@ async def school_report(
         school_name=school["name"],
         placements=feedback,
         indicator_counts=[IndicatorCount(**row) for row in totals],
-        threshold=settings.disclosure_threshold,
+        threshold=threshold,
     )

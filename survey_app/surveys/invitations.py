@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
+import operator
 import uuid
 from enum import StrEnum
 from typing import Any
@@ -15,6 +17,7 @@ from survey_app.db.tables import Invitation, Placement
 from survey_app.mail import messages
 from survey_app.mail.messages import Message
 from survey_app.mail.outbox import enqueue
+from survey_app.organisations.la_settings import all_effective
 from survey_app.organisations.provider_records import add_provider_emails
 from survey_app.settings import Settings
 from survey_app.surveys.tokens import (
@@ -55,10 +58,12 @@ def link_for(settings: Settings, invitation_id: uuid.UUID, counter: int) -> Invi
     )
 
 
-def _new_row(settings: Settings, placement: dict[str, Any], now: dt.datetime) -> dict[Any, Any]:
+def _new_row(
+    settings: Settings, placement: dict[str, Any], now: dt.datetime, expiry_days: int
+) -> dict[Any, Any]:
     invitation_id = uuid.uuid4()
     band = band_for(placement["year_group"], simplest=placement["simplest_version"])
-    expires_on = today_in_england(now) + dt.timedelta(days=settings.invitation_expiry_days)
+    expires_on = today_in_england(now) + dt.timedelta(days=expiry_days)
     secret = settings.secret_key
     return {
         Invitation.id: invitation_id,
@@ -138,10 +143,20 @@ async def _issue_batch(settings: Settings, placement_ids: list[int], now: dt.dat
     pending = await Placement.select(*PLACEMENT_FIELDS).where(Placement.id.is_in(placement_ids))
     # The provider is told at the address the commissioning LA keeps for it.
     await add_provider_emails(pending, "local_authority")
+    # Each LA may choose how long its surveys stay open (``organisations/la_settings.py``).
+    authorities = await all_effective(settings)
     for _ in range(MAX_ISSUE_ROUNDS):
         if not pending:
             break
-        rows = {placement["id"]: _new_row(settings, placement, now) for placement in pending}
+        rows = {
+            placement["id"]: _new_row(
+                settings,
+                placement,
+                now,
+                authorities[placement["local_authority"]].invitation_expiry_days,
+            )
+            for placement in pending
+        }
         by_id = {placement["id"]: placement for placement in pending}
         async with transaction():
             inserted = (
@@ -175,16 +190,25 @@ async def _issue_batch(settings: Settings, placement_ids: list[int], now: dt.dat
 async def due_placements(settings: Settings, now: dt.datetime, limit: int = 5000) -> list[int]:
     """Placements whose end-of-placement survey should open now and has not."""
     today = today_in_england(now)
-    opens_by = today + dt.timedelta(days=settings.invitation_open_days_before)
+    # Each LA may choose how many days before the planned end its surveys open: one condition
+    # per distinct choice, so still one query however many LAs share a deployment.
+    by_days: dict[int, list[int]] = {}
+    for authority in (await all_effective(settings)).values():
+        by_days.setdefault(authority.invitation_open_days_before, []).append(authority.la_id)
+    planned_due = [
+        (Placement.local_authority.is_in(la_ids))
+        & (Placement.planned_end_date <= today + dt.timedelta(days=days))
+        for days, la_ids in by_days.items()
+    ]
+    planned = functools.reduce(operator.or_, planned_due) if planned_due else None
+    ended = (Placement.ended_on.is_not_null()) & (Placement.ended_on <= today)
     has_invitation = Invitation.select(Invitation.placement).where(Invitation.kind == "end")
     due = (
         await Placement.select(Placement.id)
         .where(
-            ((Placement.ended_on.is_not_null()) & (Placement.ended_on <= today))
-            | (
-                (Placement.planned_end_date.is_not_null())
-                & (Placement.planned_end_date <= opens_by)
-            ),
+            ended
+            if planned is None
+            else ended | ((Placement.planned_end_date.is_not_null()) & planned),
             Placement.id.not_in(has_invitation),
         )
         .order_by(Placement.id)

@@ -22,6 +22,7 @@ from questionnaires import loader
 from questionnaires.schema import Questionnaire
 from survey_app.accounts.sessions import start_fresh_session
 from survey_app.db.tables import Invitation
+from survey_app.organisations.la_settings import pupil_authority
 from survey_app.settings import Settings
 from survey_app.surveys.drafts import first_unanswered, invitation_with_drafts, save_draft, send
 from survey_app.surveys.invitations import LinkState, find, state_of
@@ -102,6 +103,8 @@ async def _enter(
         template, status = LINK_PAGES[state]
         return Template(template_name=template, status_code=status)
     await _start_pupil_session(request, settings, str(invitation["id"]))
+    # The pupil's pages name their council and its contact, and its privacy notice applies.
+    request.session.update(await pupil_authority(invitation["placement"]))
     return Redirect(path="/survey")
 
 

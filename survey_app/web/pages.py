@@ -4,11 +4,15 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from typing import Any
 
-from litestar import MediaType, Response, Router, get
+from litestar import MediaType, Request, Response, Router, get
+from litestar.di import NamedDependency
 from litestar.response import Template
 
-from survey_app.db.tables import Placement
+from survey_app.db.tables import Placement, StaffUser
+from survey_app.organisations.la_settings import EffectiveSettings, effective_settings
+from survey_app.settings import Settings
 
 log = logging.getLogger(__name__)
 #: A database that takes longer than this to answer ``SELECT 1`` is as good as unreachable.
@@ -27,16 +31,42 @@ def accessibility_statement() -> Template:
     return Template(template_name="accessibility.html")
 
 
-@get("/privacy", sync_to_thread=False)
-def privacy_notice() -> Template:
-    """How pupils' answers are used, in plain words."""
-    return Template(template_name="privacy.html")
+async def _notice_authority(request: Request, settings: Settings) -> EffectiveSettings | None:
+    """Whose notice this visitor reads: a pupil's LA (kept in their survey session), or a
+    signed-in member of staff's; None for anyone else, who reads the general notice."""
+    raw = request.scope.get("session")
+    session: dict[str, Any] = raw if isinstance(raw, dict) else {}
+    la_id = session.get("la_id")
+    if la_id is None and session.get("user_id") is not None:
+        user = (
+            await StaffUser.select(StaffUser.local_authority)
+            .where(StaffUser.id == session["user_id"])
+            .first()
+        )
+        la_id = user["local_authority"] if user else None
+    if not isinstance(la_id, int):
+        return None
+    try:
+        return await effective_settings(settings, la_id)
+    except LookupError:
+        return None
 
 
-@get("/privacy/staff", sync_to_thread=False)
-def staff_privacy_notice() -> Template:
-    """What the service holds about staff and pupils, for staff."""
-    return Template(template_name="staff_privacy.html")
+@get("/privacy")
+async def privacy_notice(request: Request, settings: NamedDependency[Settings]) -> Template:
+    """How pupils' answers are used, in plain words, filled from the pupil's council."""
+    authority = await _notice_authority(request, settings)
+    return Template(template_name="privacy.html", context={"authority": authority})
+
+
+@get("/privacy/staff")
+async def staff_privacy_notice(request: Request, settings: NamedDependency[Settings]) -> Template:
+    """What the service holds about staff and pupils, for staff, filled from their council."""
+    authority = await _notice_authority(request, settings)
+    return Template(
+        template_name="staff_privacy.html",
+        context={"authority": authority, "threshold": settings.disclosure_threshold},
+    )
 
 
 @get("/healthz", sync_to_thread=False, include_in_schema=False)

@@ -21,6 +21,7 @@ from survey_app.accounts.pages import public_routes
 from survey_app.accounts.scoping import Actor, Role
 from survey_app.chasing.pages import chasing_pages
 from survey_app.organisations.api import organisation_api
+from survey_app.organisations.la_settings_pages import la_settings_pages, with_authority
 from survey_app.organisations.pages import organisation_pages
 from survey_app.placements.api import placement_api
 from survey_app.placements.pages import placement_pages
@@ -52,11 +53,12 @@ staff_router = Router(
         invitation_routes,
         Router(
             path="/",
-            guards=[signed_in],
+            guards=[signed_in, with_authority],
             dependencies={"actor": Provide(actor_of, sync_to_thread=False)},
             route_handlers=[
                 dashboard,
                 organisation_pages,
+                la_settings_pages,
                 placement_pages,
                 chasing_pages,
                 report_pages,
