@@ -17,6 +17,7 @@ from survey_app.mail.messages import Message
 from survey_app.mail.outbox import enqueue
 from survey_app.organisations.provider_records import add_provider_emails
 from survey_app.settings import Settings
+from survey_app.surveys.statuses import InvitationKind, InvitationStatus
 from survey_app.surveys.tokens import (
     invitation_token,
     lookup_hash,
@@ -63,14 +64,14 @@ def _new_row(settings: Settings, placement: dict[str, Any], now: dt.datetime) ->
     return {
         Invitation.id: invitation_id,
         Invitation.placement: placement["id"],
-        Invitation.kind: "end",
+        Invitation.kind: InvitationKind.END,
         Invitation.questionnaire_id: END_QUESTIONNAIRE[band],
         Invitation.token_hash: lookup_hash(secret, invitation_token(secret, invitation_id, 0)),
         Invitation.short_code_hash: lookup_hash(secret, short_code(secret, invitation_id, 0)),
         Invitation.revocation_counter: 0,
         Invitation.opened_at: now,
         Invitation.expires_at: end_of_day_in_england(expires_on),
-        Invitation.status: "open",
+        Invitation.status: InvitationStatus.OPEN,
     }
 
 
@@ -161,7 +162,7 @@ async def _issue_batch(settings: Settings, placement_ids: list[int], now: dt.dat
         covered = {
             row["placement"]
             for row in await Invitation.select(Invitation.placement).where(
-                Invitation.placement.is_in(list(by_id)), Invitation.kind == "end"
+                Invitation.placement.is_in(list(by_id)), Invitation.kind == InvitationKind.END
             )
         }
         pending = [p for p in pending if p["id"] not in covered]
@@ -176,7 +177,9 @@ async def due_placements(settings: Settings, now: dt.datetime, limit: int = 5000
     """Placements whose end-of-placement survey should open now and has not."""
     today = today_in_england(now)
     opens_by = today + dt.timedelta(days=settings.invitation_open_days_before)
-    has_invitation = Invitation.select(Invitation.placement).where(Invitation.kind == "end")
+    has_invitation = Invitation.select(Invitation.placement).where(
+        Invitation.kind == InvitationKind.END
+    )
     due = (
         await Placement.select(Placement.id)
         .where(
@@ -237,9 +240,9 @@ def state_of(invitation: dict[str, Any] | None, now: dt.datetime) -> LinkState:
     """Whether a pupil may answer through this invitation, and if not, why not."""
     if invitation is None:
         return LinkState.UNKNOWN
-    if invitation["status"] == "completed":
+    if invitation["status"] == InvitationStatus.COMPLETED:
         return LinkState.COMPLETED
-    if invitation["status"] == "revoked":
+    if invitation["status"] == InvitationStatus.REVOKED:
         return LinkState.REVOKED
     if invitation["expires_at"] < now:
         return LinkState.EXPIRED
@@ -254,6 +257,8 @@ def waiting_today(now: dt.datetime) -> Any:
     them finish (new invitations are added as they open).
     """
     day_start = start_of_day_in_england(date_in_england(now))
-    open_now = (Invitation.status == "open") & (Invitation.expires_at > now)
-    answered_today = (Invitation.status == "completed") & (Invitation.completed_at >= day_start)
+    open_now = (Invitation.status == InvitationStatus.OPEN) & (Invitation.expires_at > now)
+    answered_today = (Invitation.status == InvitationStatus.COMPLETED) & (
+        Invitation.completed_at >= day_start
+    )
     return open_now | answered_today
