@@ -22,6 +22,7 @@ from survey_app.accounts.users import AccountError, check_password, revoke_api_t
 from survey_app.db.engine import is_postgres, transaction
 from survey_app.db.tables import LocalAuthority, Provider, ProviderRecord, School, StaffUser
 from survey_app.ops.audit import record
+from survey_app.organisations.statuses import SchoolStatus
 from survey_app.settings import Settings
 
 PAGE_SIZE = 50
@@ -153,7 +154,7 @@ async def school_choices(actor: Actor) -> list[Choice]:
     """The schools the actor may tie a user to: their LA's open ones (a school contact: theirs)."""
     rows = (
         await School.select(School.name, School.urn)
-        .where(scope(actor, School), School.status != "closed")
+        .where(scope(actor, School), School.status != SchoolStatus.CLOSED)
         .order_by(School.name)
     )
     return [

@@ -19,11 +19,13 @@ from survey_app.chasing.reminders import open_ended, open_invitations
 from survey_app.db.tables import Invitation, LocalAuthority, OutboxMessage, Provider, Response
 from survey_app.mail.messages import fill, hide
 from survey_app.mail.outbox import unseal
+from survey_app.mail.statuses import MessageKind
 from survey_app.ops.audit import record, refuse
 from survey_app.ops.demo import DEMO_LA_CODE
 from survey_app.ops.logging_filters import redact
 from survey_app.settings import Settings
 from survey_app.surveys.invitations import link_for, on_the_slips_sheet, waiting_today
+from survey_app.surveys.statuses import InvitationStatus
 from survey_app.time_in_england import date_in_england, start_of_day_in_england
 from survey_app.web.params import ObjectId
 from survey_app.web.rendering import staff_page as _page
@@ -96,7 +98,7 @@ async def chasing(
     ]
     reminders: dict[str, int] = {}
     for row in await OutboxMessage.select(OutboxMessage.dedupe_key).where(
-        scope(actor, OutboxMessage), OutboxMessage.kind == "reminder"
+        scope(actor, OutboxMessage), OutboxMessage.kind == MessageKind.REMINDER
     ):
         invitation = row["dedupe_key"].split(":")[2]
         reminders[invitation] = reminders.get(invitation, 0) + 1
@@ -146,7 +148,7 @@ async def rates(actor: NamedDependency[Actor]) -> Template:
             provider=row["provider"],
             commissioner=row["school"] or f"LA team: {row['la_team']}",
             opened_on=date_in_england(row["opened_at"]),
-            completed=row["status"] == "completed",
+            completed=row["status"] == InvitationStatus.COMPLETED,
         )
         for row in rows
     ]

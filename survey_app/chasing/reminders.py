@@ -19,6 +19,7 @@ from survey_app.organisations.la_settings import all_effective
 from survey_app.organisations.provider_records import add_provider_emails
 from survey_app.settings import Settings
 from survey_app.surveys.invitations import link_for
+from survey_app.surveys.statuses import InvitationStatus
 from survey_app.time_in_england import date_in_england, today_in_england
 from survey_app.web.urls import Urls
 
@@ -42,7 +43,7 @@ OPEN_FIELDS = (
 async def open_invitations(now: dt.datetime, la: int | None = None) -> list[dict[str, Any]]:
     """Surveys still waiting for a pupil, oldest first."""
     query = Invitation.select(*OPEN_FIELDS).where(
-        Invitation.status == "open", Invitation.expires_at > now
+        Invitation.status == InvitationStatus.OPEN, Invitation.expires_at > now
     )
     if la is not None:
         query = query.where(_placement.local_authority == la)

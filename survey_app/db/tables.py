@@ -17,6 +17,14 @@ from piccolo.columns import (
 from piccolo.columns.indexes import IndexMethod
 from piccolo.table import Table
 
+# Leaf modules (they import nothing from survey_app): ``choices`` documents each column's values
+# and changes no schema; Piccolo stores an enum member as its plain value.
+from survey_app.mail.statuses import MessageKind, MessageStatus
+from survey_app.organisations.statuses import SchoolStatus
+from survey_app.qa.statuses import ActionStatus, VisitKind
+from survey_app.safeguarding.statuses import AlertStatus, ReviewStatus
+from survey_app.surveys.statuses import InvitationKind, InvitationStatus
+
 
 class LocalAuthority(Table, tablename="local_authority"):
     id: Serial  # Piccolo adds the primary key; declared so type checkers know it
@@ -47,8 +55,8 @@ class School(Table):
     phase = Varchar(length=60, default="")
     postcode = Varchar(length=10, default="")
     ukprn = Varchar(length=10, default="")
-    #: "open" or "closed": a closed school keeps its placements but is not offered for new ones.
-    status = Varchar(length=10, default="open", index=True)
+    #: A closed school keeps its placements but is not offered for new ones.
+    status = Varchar(length=10, default=SchoolStatus.OPEN, index=True, choices=SchoolStatus)
 
 
 class Provider(Table):
@@ -118,8 +126,7 @@ class QAVisit(Table, tablename="qa_visit"):
     local_authority = ForeignKey(LocalAuthority, null=True, default=None, index=True)
     provider = ForeignKey(Provider, null=False, index=True)
     visited_on = Date()
-    #: "routine" or "spot_check".
-    kind = Varchar(length=20, default="routine")
+    kind = Varchar(length=20, default=VisitKind.ROUTINE, choices=VisitKind)
     summary = Text(default="")
     #: The officers who visited, as the LA writes them (staff names, never pupils').
     officers = Varchar(length=300, default="")
@@ -139,8 +146,7 @@ class QAAction(Table, tablename="qa_action"):
     visit = ForeignKey(QAVisit, null=False, index=True)
     description = Text()
     due_on = Date()
-    #: "open" or "done".
-    status = Varchar(length=12, default="open")
+    status = Varchar(length=12, default=ActionStatus.OPEN, choices=ActionStatus)
     done_on = Date(null=True, default=None)
 
 
@@ -193,7 +199,7 @@ class Invitation(Table):
 
     id = UUID(primary_key=True)
     placement = ForeignKey(Placement, null=False, index=True)
-    kind = Varchar(length=10, default="end")
+    kind = Varchar(length=10, default=InvitationKind.END, choices=InvitationKind)
     questionnaire_id = Varchar(length=40)
     #: Keyed hashes of the link token and of the short code, for look-up only.
     token_hash = Varchar(length=64, unique=True)
@@ -202,7 +208,7 @@ class Invitation(Table):
     revocation_counter = Integer(default=0)
     opened_at = Timestamptz()
     expires_at = Timestamptz()
-    status = Varchar(length=12, default="open", index=True)
+    status = Varchar(length=12, default=InvitationStatus.OPEN, index=True, choices=InvitationStatus)
     completed_at = Timestamptz(null=True, default=None)
 
 
@@ -252,8 +258,8 @@ class Answer(Table):
     year_group = Integer(default=0)
     term = Varchar(length=8, default="")
     academic_year = Integer(default=0)
-    #: Free text only: "pending" until the safeguarding contact releases or withholds it.
-    review_status = Varchar(length=12, null=True, default=None, index=True)
+    #: Free text only: pending until the safeguarding contact releases or withholds it.
+    review_status = Varchar(length=12, null=True, default=None, index=True, choices=ReviewStatus)
     #: What reports may show: the text as released, with any redactions.
     released_text = Text(null=True, default=None)
     reviewed_by = Integer(null=True, default=None)
@@ -383,8 +389,8 @@ class SafeguardingAlert(Table, tablename="safeguarding_alert"):
     question_id = Varchar(length=40)
     answer_value = Varchar(length=40)
     raised_at = Timestamptz()
-    #: "new", then "acknowledged", then "closed" once an action is recorded.
-    status = Varchar(length=20, default="new", index=True)
+    #: New, then acknowledged, then closed once an action is recorded.
+    status = Varchar(length=20, default=AlertStatus.NEW, index=True, choices=AlertStatus)
     #: "answer" (an option marked for safeguarding) or "words" (screened free text).
     reason = Varchar(length=12, default="answer")
     #: For screened text: the listed words or phrases it matched.
@@ -408,14 +414,14 @@ class OutboxMessage(Table, tablename="outbox_message"):
     #: The LA whose work caused the message: the outbox page is scoped by it.
     local_authority = ForeignKey(LocalAuthority, null=False, index=True)
     dedupe_key = Varchar(length=200, unique=True)
-    kind = Varchar(length=30, index=True)
+    kind = Varchar(length=30, index=True, choices=MessageKind)
     recipient = Varchar(length=254)
     subject = Varchar(length=200)
     #: Placeholders where links that let their holder in go: see ``survey_app.mail.messages``.
     body = Text()
     #: Those links, Fernet-encrypted under the server secret; cleared once the message is sent.
     secrets_sealed = Text(null=True, default=None)
-    status = Varchar(length=12, default="pending", index=True)
+    status = Varchar(length=12, default=MessageStatus.PENDING, index=True, choices=MessageStatus)
     attempts = Integer(default=0)
     next_attempt_at = Timestamptz(index=True)
     claimed_by = Varchar(length=40, null=True, default=None)

@@ -23,6 +23,7 @@ from typing import Any
 import msgspec
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
+from survey_app.mail.statuses import MessageKind
 from survey_app.time_in_england import LONDON, date_in_england
 from survey_app.web.display import london, long_date
 
@@ -162,7 +163,7 @@ def survey_open_for_commissioner(
     return compose(
         "survey_open_commissioner.txt",
         dedupe_key=f"opened:commissioner:{invitation}",
-        kind="survey_opened",
+        kind=MessageKind.SURVEY_OPENED,
         la=la,
         to=to,
         reference=reference,
@@ -180,7 +181,7 @@ def survey_open_for_provider(
     return compose(
         "survey_open_provider.txt",
         dedupe_key=f"opened:provider:{invitation}",
-        kind="survey_opened",
+        kind=MessageKind.SURVEY_OPENED,
         la=la,
         to=to,
         reference=reference,
@@ -211,7 +212,7 @@ def reminder(
     return compose(
         "reminder.txt",
         dedupe_key=f"reminder:{who}:{invitation}:{day}",
-        kind="reminder",
+        kind=MessageKind.REMINDER,
         la=la,
         to=to,
         who=who,
@@ -235,7 +236,7 @@ def weekly_digest(
     return compose(
         "weekly_digest.txt",
         dedupe_key=f"digest:{la}:{week}",
-        kind="digest",
+        kind=MessageKind.DIGEST,
         la=la,
         to=to,
         week=week,
@@ -251,7 +252,7 @@ def password_reset(*, la: int, reset_id: int, to: str, link: str) -> Message:
     return compose(
         "password_reset.txt",
         dedupe_key=f"password-reset:{reset_id}",
-        kind="password_reset",
+        kind=MessageKind.PASSWORD_RESET,
         la=la,
         to=to,
         secrets={"link": link},
@@ -274,7 +275,7 @@ def staff_invitation(
     return compose(
         "staff_invitation.txt",
         dedupe_key=f"staff-invitation:{invitation_id}",
-        kind="staff_invitation",
+        kind=MessageKind.STAFF_INVITATION,
         la=la,
         to=to,
         authority=authority,
@@ -294,7 +295,7 @@ def safeguarding_alert(*, la: int, alert_id: int, to: str, queue_url: str) -> Me
     return compose(
         "safeguarding_alert.txt",
         dedupe_key=f"safeguarding:{alert_id}",
-        kind="safeguarding",
+        kind=MessageKind.SAFEGUARDING,
         la=la,
         to=to,
         queue_url=queue_url,
@@ -308,7 +309,7 @@ def safeguarding_escalation(
     return compose(
         "safeguarding_escalation.txt",
         dedupe_key=f"escalation:{alert_id}:{to}",
-        kind="escalation",
+        kind=MessageKind.ESCALATION,
         la=la,
         to=to,
         queue_url=queue_url,
@@ -324,7 +325,7 @@ def password_changed(
     return compose(
         "password_changed.txt",
         dedupe_key=f"password-changed:{reset_id}",
-        kind="password_changed",
+        kind=MessageKind.PASSWORD_CHANGED,
         la=la,
         to=to,
         when=london(when),

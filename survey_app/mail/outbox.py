@@ -29,6 +29,7 @@ from cryptography.fernet import Fernet, InvalidToken
 from survey_app.db.engine import batches, transaction
 from survey_app.db.tables import OutboxMessage
 from survey_app.mail.messages import Message, fill, signed
+from survey_app.mail.statuses import MessageStatus
 from survey_app.organisations.la_settings import MailIdentity, mail_identities
 from survey_app.settings import Settings
 
@@ -36,10 +37,6 @@ log = logging.getLogger(__name__)
 MAX_BACK_OFF = dt.timedelta(hours=6)
 #: A claim older than this belongs to a sender that died: the message is sent again.
 STALE_CLAIM = dt.timedelta(minutes=10)
-
-
-#: The status of a message whose secrets no longer unseal (the server secret was changed).
-UNREADABLE = "unreadable"
 
 
 def _fernet(secret_key: str) -> Fernet:
@@ -112,7 +109,7 @@ async def _insert(messages: Sequence[Message], now: dt.datetime, secret_key: str
                 subject=m.subject,
                 body=m.body,
                 secrets_sealed=seal(secret_key, m.secrets),
-                status="pending" if m.recipient else "no_address",
+                status=MessageStatus.PENDING if m.recipient else MessageStatus.NO_ADDRESS,
                 attempts=0,
                 next_attempt_at=now,
                 created_at=now,
@@ -229,8 +226,14 @@ async def _claim(sender: str, now: dt.datetime, limit: int) -> list[dict[str, An
     due = (
         await OutboxMessage.select(OutboxMessage.id)
         .where(
-            ((OutboxMessage.status == "pending") & (OutboxMessage.next_attempt_at <= now))
-            | ((OutboxMessage.status == "sending") & (OutboxMessage.claimed_at < now - STALE_CLAIM))
+            (
+                (OutboxMessage.status == MessageStatus.PENDING)
+                & (OutboxMessage.next_attempt_at <= now)
+            )
+            | (
+                (OutboxMessage.status == MessageStatus.SENDING)
+                & (OutboxMessage.claimed_at < now - STALE_CLAIM)
+            )
         )
         .order_by(OutboxMessage.id)
         .limit(limit)
@@ -243,21 +246,22 @@ async def _claim(sender: str, now: dt.datetime, limit: int) -> list[dict[str, An
         # no longer matches, so each message has one sender.
         await OutboxMessage.update(
             {
-                OutboxMessage.status: "sending",
+                OutboxMessage.status: MessageStatus.SENDING,
                 OutboxMessage.claimed_by: sender,
                 OutboxMessage.claimed_at: now,
             }
         ).where(
             OutboxMessage.id.is_in(ids),
-            (OutboxMessage.status == "pending")
+            (OutboxMessage.status == MessageStatus.PENDING)
             | (
-                (OutboxMessage.status == "sending") & (OutboxMessage.claimed_at < now - STALE_CLAIM)
+                (OutboxMessage.status == MessageStatus.SENDING)
+                & (OutboxMessage.claimed_at < now - STALE_CLAIM)
             ),
         )
     claimed: list[dict[str, Any]] = await OutboxMessage.select().where(
         OutboxMessage.id.is_in(ids),
         OutboxMessage.claimed_by == sender,
-        OutboxMessage.status == "sending",
+        OutboxMessage.status == MessageStatus.SENDING,
     )
     return claimed
 
@@ -281,7 +285,7 @@ async def send_due(
             log.warning("outbox message %s cannot be sent: its link no longer unseals", row["id"])
             await OutboxMessage.update(
                 {
-                    OutboxMessage.status: UNREADABLE,
+                    OutboxMessage.status: MessageStatus.UNREADABLE,
                     OutboxMessage.last_error: "its link was sealed with an earlier server secret",
                     OutboxMessage.claimed_by: None,
                 }
@@ -308,7 +312,7 @@ async def send_due(
             )
             await OutboxMessage.update(
                 {
-                    OutboxMessage.status: "pending",
+                    OutboxMessage.status: MessageStatus.PENDING,
                     OutboxMessage.attempts: attempts,
                     OutboxMessage.next_attempt_at: now + back_off(attempts),
                     OutboxMessage.last_error: str(error)[:500],
@@ -319,7 +323,7 @@ async def send_due(
         sent += 1
         await OutboxMessage.update(
             {
-                OutboxMessage.status: "sent",
+                OutboxMessage.status: MessageStatus.SENT,
                 OutboxMessage.attempts: row["attempts"] + 1,
                 OutboxMessage.sent_at: now,
                 OutboxMessage.last_error: None,

@@ -21,9 +21,12 @@ from survey_app.db.tables import (
 from survey_app.organisations.authorities import create_authority
 from survey_app.organisations.provider_register import RegisterEntry, save_entry
 from survey_app.organisations.schools import add_school
+from survey_app.qa.statuses import ActionStatus, VisitKind
+from survey_app.safeguarding.statuses import ReviewStatus
 from survey_app.settings import Settings
 from survey_app.surveys.invitations import issue_due
 from survey_app.surveys.responses import AnswerIn, answer_for, save_response
+from survey_app.surveys.statuses import InvitationStatus
 
 DEMO_LA_CODE = "E99999999"
 #: Not a real DfE LA number (those run 201 to 938), so a real GIAS file imports nothing here.
@@ -118,7 +121,7 @@ async def load_demo(settings: Settings, now: dt.datetime) -> bool:
                         local_authority=la_id,
                         provider=provider_id,
                         visited_on=visited,
-                        kind="routine",
+                        kind=VisitKind.ROUTINE,
                         summary="Routine QA visit: documents, safeguarding and learning walk.",
                     )
                 )
@@ -277,7 +280,7 @@ async def _qa_history(la_id: int, provider_ids: list[int], now: dt.datetime) -> 
             local_authority=la_id,
             provider=provider_ids[3],
             visited_on=today - dt.timedelta(days=20),
-            kind="spot_check",
+            kind=VisitKind.SPOT_CHECK,
             summary="Unannounced visit after learners' answers on safety fell well below the area.",
             officers="J. Patel, R. Okafor",
             learner_voice_discussed=True,
@@ -292,7 +295,7 @@ async def _qa_history(la_id: int, provider_ids: list[int], now: dt.datetime) -> 
             visit=visit[0]["id"],
             description="Written risk assessment for every workshop machine.",
             due_on=today + dt.timedelta(days=10),
-            status="open",
+            status=ActionStatus.OPEN,
         )
     )
 
@@ -323,7 +326,7 @@ async def _triage(settings: Settings, now: dt.datetime) -> None:
             )
     comments = await Answer.select(
         Answer.id, Answer.text, Answer.question_id, Answer.response.invitation.as_alias("inv")
-    ).where(Answer.review_status == "pending")
+    ).where(Answer.review_status == ReviewStatus.PENDING)
     for number, comment in enumerate(comments):
         found = matches(comment["text"] or "")
         if found:
@@ -340,7 +343,7 @@ async def _triage(settings: Settings, now: dt.datetime) -> None:
             continue
         if number % 4 != 3:
             await Answer.update(
-                {Answer.review_status: "released", Answer.released_text: comment["text"]}
+                {Answer.review_status: ReviewStatus.RELEASED, Answer.released_text: comment["text"]}
             ).where(Answer.id == comment["id"])
 
 
@@ -352,7 +355,7 @@ async def _answer_some(rng: random.Random, now: dt.datetime, worried_provider: i
             Invitation.questionnaire_id,
             Invitation.placement.provider.as_alias("provider"),
         )
-        .where(Invitation.status == "open")
+        .where(Invitation.status == InvitationStatus.OPEN)
         .order_by(Invitation.placement)
     )
     for number, invitation in enumerate(invitations):

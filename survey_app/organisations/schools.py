@@ -20,8 +20,9 @@ from survey_app.db.tables import LocalAuthority, School
 from survey_app.organisations.authorities import OrganisationError
 from survey_app.organisations.gias import Establishment, GiasError, decode, read_gias
 from survey_app.organisations.rules import DFE_NUMBER, email_problem, name_problem, urn_problem
+from survey_app.organisations.statuses import SchoolStatus
 
-OPEN, CLOSED = "open", "closed"
+OPEN, CLOSED = SchoolStatus.OPEN, SchoolStatus.CLOSED
 PAGE_SIZE = 50
 #: What a GIAS row sets on a school; the contact email is the council's own and never touched.
 GIAS_FIELDS = ("name", "establishment_number", "establishment_type", "phase", "postcode", "ukprn")

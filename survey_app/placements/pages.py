@@ -18,6 +18,7 @@ from survey_app.db.tables import Invitation, Provider, School
 from survey_app.db.tables import Response as SurveyResponse
 from survey_app.ops.audit import record, refuse
 from survey_app.organisations.provider_records import in_use
+from survey_app.organisations.statuses import SchoolStatus
 from survey_app.placements.csv_import import ImportResult, import_placements
 from survey_app.placements.records import (
     NotAllowed,
@@ -52,7 +53,7 @@ async def _form_choices(actor: Actor) -> dict[str, Any]:
         .order_by(Provider.name),
         # A closed school keeps its placements but is not offered for new ones.
         "schools": await School.select(School.id, School.name)
-        .where(scope(actor, School), School.status == "open")
+        .where(scope(actor, School), School.status == SchoolStatus.OPEN)
         .order_by(School.name),
     }
 

@@ -27,6 +27,7 @@ from survey_app.surveys.invitations import (
     issue_for,
     link_for,
 )
+from survey_app.surveys.statuses import InvitationKind, InvitationStatus
 from survey_app.time_in_england import today_in_england
 
 
@@ -82,7 +83,7 @@ def _view(
     if invitation is not None:
         link = (
             link_for(settings, invitation["id"], invitation["revocation_counter"])
-            if invitation["status"] == "open"
+            if invitation["status"] == InvitationStatus.OPEN
             else None
         )
         invitation_view = InvitationView(
@@ -124,7 +125,7 @@ async def _invitations_by_placement(placement_ids: list[int]) -> dict[int, dict[
     if not placement_ids:
         return {}
     rows = await Invitation.select().where(
-        Invitation.placement.is_in(placement_ids), Invitation.kind == "end"
+        Invitation.placement.is_in(placement_ids), Invitation.kind == InvitationKind.END
     )
     if not rows:
         return {}

@@ -18,10 +18,14 @@ from survey_app.db.tables import ProviderRecord, QAAction, QARecordChange, QAVis
 from survey_app.ops.audit import record
 from survey_app.organisations.provider_records import record_of
 from survey_app.placements.rules import FieldError
+from survey_app.qa.statuses import ActionStatus, VisitKind
 from survey_app.web.display import OFFER_TYPE, QA_STAGE, RAG, REGISTRATION_STATUS
 
 EDITORS = {Role.LA_ADMIN, Role.LA_OFFICER}
-VISIT_KINDS = {"routine": "Routine visit", "spot_check": "Spot-check visit"}
+VISIT_KINDS: dict[str, str] = {
+    VisitKind.ROUTINE: "Routine visit",
+    VisitKind.SPOT_CHECK: "Spot-check visit",
+}
 MAX_ACTIONS_PER_VISIT = 3
 TRACKED = ("registration_status", "offer_types", "qa_stage", "rag_rating")
 
@@ -284,7 +288,7 @@ async def record_visit(actor: Actor, provider_id: int, visit: VisitIn, now: dt.d
                         visit=visit_id,
                         description=a.description,
                         due_on=a.due_on,
-                        status="open",
+                        status=ActionStatus.OPEN,
                     )
                     for a in visit.actions
                 ]
@@ -321,11 +325,11 @@ async def complete_action(
         return False
     async with transaction():
         done = await (
-            QAAction.update({QAAction.status: "done", QAAction.done_on: today})
+            QAAction.update({QAAction.status: ActionStatus.DONE, QAAction.done_on: today})
             .where(
                 QAAction.id == action_id,
                 QAAction.provider == provider_id,
-                QAAction.status == "open",
+                QAAction.status == ActionStatus.OPEN,
                 scope(actor, QAAction),
             )
             .returning(QAAction.description)
@@ -336,8 +340,8 @@ async def complete_action(
                     local_authority=actor.local_authority_id,
                     provider=provider_id,
                     field="action_done",
-                    old_value="open",
-                    new_value="done",
+                    old_value=ActionStatus.OPEN,
+                    new_value=ActionStatus.DONE,
                     reason=done[0]["description"][:2000],
                     effective_on=today,
                     changed_by=actor.user_id,

@@ -43,7 +43,10 @@ from survey_app.db.tables import (
 )
 from survey_app.organisations.la_settings import disclosure_threshold
 from survey_app.organisations.provider_records import offers, record_of
+from survey_app.qa.statuses import ActionStatus
+from survey_app.safeguarding.statuses import ReviewStatus
 from survey_app.settings import Settings
+from survey_app.surveys.statuses import InvitationKind, InvitationStatus
 from survey_app.time_in_england import date_in_england, start_of_day_in_england, today_in_england
 
 
@@ -93,7 +96,7 @@ async def qa_record_of(
         .where(
             QAAction.provider == provider["id"],
             QAAction.local_authority == actor.local_authority_id,
-            QAAction.status == "open",
+            QAAction.status == ActionStatus.OPEN,
             scope(actor, QAAction),
         )
         .order_by(QAAction.due_on)
@@ -229,7 +232,7 @@ async def provider_report(
     )
     comments_query = (
         Answer.select(Answer.term, Answer.released_text)
-        .where(Answer.review_status == "released", *answer_filter)
+        .where(Answer.review_status == ReviewStatus.RELEASED, *answer_filter)
         .limit(500)
     )
     # Independent queries, run at once: on PostgreSQL each takes its own pooled connection.
@@ -331,7 +334,7 @@ async def area_summary(
             scope(actor, ProviderRecord),
         )
     }
-    opened: list[Any] = [Invitation.kind == "end", *_opened_in(academic_year)]
+    opened: list[Any] = [Invitation.kind == InvitationKind.END, *_opened_in(academic_year)]
     # Counted from placements with a sub-select: one end survey per placement, and far quicker
     # than joining every invitation to its placement.
     invited = await (
@@ -394,7 +397,7 @@ def _request_status(row: dict[str, Any], now: dt.datetime) -> str:
     status = row["status"]
     if status is None:
         return "not_due"
-    if status == "open" and row["expires_at"] <= now:
+    if status == InvitationStatus.OPEN and row["expires_at"] <= now:
         return "expired"
     return str(status)
 
@@ -432,7 +435,7 @@ async def school_report(
             Invitation.placement, Invitation.status, Invitation.expires_at, Invitation.completed_at
         ).where(
             Invitation.placement.is_in(ids or [-1]),
-            Invitation.kind == "end",
+            Invitation.kind == InvitationKind.END,
             scope(actor, Invitation),
         )
     }
@@ -458,9 +461,9 @@ async def school_report(
         pupil_answers, comments, pending = [], [], 0
         for answer in given:
             question = question_in(answer["questionnaire_id"], answer["question_id"])
-            if answer["review_status"] == "released":
+            if answer["review_status"] == ReviewStatus.RELEASED:
                 comments.append(answer["released_text"])
-            elif answer["review_status"] == "pending":
+            elif answer["review_status"] == ReviewStatus.PENDING:
                 pending += 1
             elif answer["value"] is not None and question is not None:
                 label = next(

@@ -12,6 +12,7 @@ from litestar.response import Redirect, Template
 from survey_app.accounts.guards import safeguarding_staff
 from survey_app.accounts.scoping import Actor
 from survey_app.ops.audit import record, refuse
+from survey_app.safeguarding.statuses import ReviewStatus
 from survey_app.safeguarding.triage import (
     TriageError,
     acknowledge,
@@ -88,8 +89,8 @@ async def comments(actor: NamedDependency[Actor], now: NamedDependency[dt.dateti
     return _page(
         "comments",
         actor,
-        pending=await comment_queue(actor, "pending"),
-        released=await comment_queue(actor, "released"),
+        pending=await comment_queue(actor, ReviewStatus.PENDING),
+        released=await comment_queue(actor, ReviewStatus.RELEASED),
         errors={},
         values={},
     )
@@ -109,7 +110,7 @@ async def review(
     try:
         await review_comment(actor, answer_id, decision, text, now)
     except TriageError as error:
-        pending = await comment_queue(actor, "pending")
+        pending = await comment_queue(actor, ReviewStatus.PENDING)
         if not any(c.answer_id == answer_id for c in pending):
             raise await refuse(actor, "answer", answer_id, now) from None
         return _page(
@@ -117,7 +118,7 @@ async def review(
             actor,
             400,
             pending=pending,
-            released=await comment_queue(actor, "released"),
+            released=await comment_queue(actor, ReviewStatus.RELEASED),
             errors={answer_id: str(error)},
             values={answer_id: text},
         )

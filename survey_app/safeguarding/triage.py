@@ -28,6 +28,7 @@ from survey_app.db.tables import (
 from survey_app.mail import messages
 from survey_app.mail.outbox import enqueue
 from survey_app.ops.audit import record
+from survey_app.safeguarding.statuses import AlertStatus, ReviewStatus
 from survey_app.settings import Settings
 from survey_app.web.urls import Urls
 
@@ -57,7 +58,7 @@ async def raise_alert(
                 question_id=question_id,
                 answer_value=answer_value,
                 raised_at=now,
-                status="new",
+                status=AlertStatus.NEW,
                 reason=reason,
                 matched_terms=", ".join(matched_terms)[:300],
             )
@@ -190,8 +191,8 @@ async def alert_queue(actor: Actor) -> list[AlertView]:
         .order_by(SafeguardingAlert.raised_at)
     )
     views = [await _view(row) for row in rows]
-    open_ = [v for v in views if v.status != "closed"]
-    closed = sorted((v for v in views if v.status == "closed"), key=lambda v: v.raised_at)
+    open_ = [v for v in views if v.status != AlertStatus.CLOSED]
+    closed = sorted((v for v in views if v.status == AlertStatus.CLOSED), key=lambda v: v.raised_at)
     return open_ + closed[::-1][:50]
 
 
@@ -211,14 +212,14 @@ async def acknowledge(actor: Actor, alert_id: int, now: dt.datetime) -> None:
         changed = await (
             SafeguardingAlert.update(
                 {
-                    SafeguardingAlert.status: "acknowledged",
+                    SafeguardingAlert.status: AlertStatus.ACKNOWLEDGED,
                     SafeguardingAlert.acknowledged_at: now,
                     SafeguardingAlert.acknowledged_by: actor.user_id,
                 }
             )
             .where(
                 SafeguardingAlert.id == alert_id,
-                SafeguardingAlert.status == "new",
+                SafeguardingAlert.status == AlertStatus.NEW,
                 scope(actor, SafeguardingAlert),
             )
             .returning(SafeguardingAlert.id)
@@ -246,11 +247,11 @@ async def record_action(actor: Actor, alert_id: int, action: str, now: dt.dateti
             .where(SafeguardingAlert.id == alert_id, scope(actor, SafeguardingAlert))
             .first()
         )
-        if current is None or current["status"] == "closed":
+        if current is None or current["status"] == AlertStatus.CLOSED:
             raise TriageError("This alert is already closed")
         await SafeguardingAlert.update(
             {
-                SafeguardingAlert.status: "closed",
+                SafeguardingAlert.status: AlertStatus.CLOSED,
                 SafeguardingAlert.action: action,
                 SafeguardingAlert.closed_at: now,
                 SafeguardingAlert.acknowledged_at: current["acknowledged_at"] or now,
@@ -276,7 +277,7 @@ async def escalate_overdue(settings: Settings, now: dt.datetime) -> int:
             placement_path(SafeguardingAlert).local_authority.as_alias("la"),
             placement_path(SafeguardingAlert).local_authority.contact_email.as_alias("email"),
         ).where(
-            SafeguardingAlert.status == "new",
+            SafeguardingAlert.status == AlertStatus.NEW,
             SafeguardingAlert.escalated_at.is_null(),
             SafeguardingAlert.raised_at <= cutoff,
         )
@@ -324,7 +325,9 @@ class CommentView(msgspec.Struct, frozen=True):
     provider_name: str
 
 
-async def comment_queue(actor: Actor, status: str = "pending") -> list[CommentView]:
+async def comment_queue(
+    actor: Actor, status: ReviewStatus = ReviewStatus.PENDING
+) -> list[CommentView]:
     """Free-text answers waiting for review (or already reviewed, by ``status``)."""
     if not actor.is_safeguarding:
         return []
@@ -381,7 +384,9 @@ async def review_comment(
         changed = await (
             Answer.update(
                 {
-                    Answer.review_status: "released" if decision == "release" else "withheld",
+                    Answer.review_status: ReviewStatus.RELEASED
+                    if decision == "release"
+                    else ReviewStatus.WITHHELD,
                     Answer.released_text: released_text if decision == "release" else None,
                     Answer.reviewed_by: actor.user_id,
                     Answer.reviewed_at: now,

@@ -20,6 +20,7 @@ from survey_app.mail.outbox import enqueue
 from survey_app.organisations.la_settings import all_effective
 from survey_app.organisations.provider_records import add_provider_emails
 from survey_app.settings import Settings
+from survey_app.surveys.statuses import InvitationKind, InvitationStatus
 from survey_app.surveys.tokens import (
     invitation_token,
     lookup_hash,
@@ -68,14 +69,14 @@ def _new_row(
     return {
         Invitation.id: invitation_id,
         Invitation.placement: placement["id"],
-        Invitation.kind: "end",
+        Invitation.kind: InvitationKind.END,
         Invitation.questionnaire_id: END_QUESTIONNAIRE[band],
         Invitation.token_hash: lookup_hash(secret, invitation_token(secret, invitation_id, 0)),
         Invitation.short_code_hash: lookup_hash(secret, short_code(secret, invitation_id, 0)),
         Invitation.revocation_counter: 0,
         Invitation.opened_at: now,
         Invitation.expires_at: end_of_day_in_england(expires_on),
-        Invitation.status: "open",
+        Invitation.status: InvitationStatus.OPEN,
     }
 
 
@@ -176,7 +177,7 @@ async def _issue_batch(settings: Settings, placement_ids: list[int], now: dt.dat
         covered = {
             row["placement"]
             for row in await Invitation.select(Invitation.placement).where(
-                Invitation.placement.is_in(list(by_id)), Invitation.kind == "end"
+                Invitation.placement.is_in(list(by_id)), Invitation.kind == InvitationKind.END
             )
         }
         pending = [p for p in pending if p["id"] not in covered]
@@ -202,7 +203,9 @@ async def due_placements(settings: Settings, now: dt.datetime, limit: int = 5000
     ]
     planned = functools.reduce(operator.or_, planned_due) if planned_due else None
     ended = (Placement.ended_on.is_not_null()) & (Placement.ended_on <= today)
-    has_invitation = Invitation.select(Invitation.placement).where(Invitation.kind == "end")
+    has_invitation = Invitation.select(Invitation.placement).where(
+        Invitation.kind == InvitationKind.END
+    )
     due = (
         await Placement.select(Placement.id)
         .where(
@@ -261,9 +264,9 @@ def state_of(invitation: dict[str, Any] | None, now: dt.datetime) -> LinkState:
     """Whether a pupil may answer through this invitation, and if not, why not."""
     if invitation is None:
         return LinkState.UNKNOWN
-    if invitation["status"] == "completed":
+    if invitation["status"] == InvitationStatus.COMPLETED:
         return LinkState.COMPLETED
-    if invitation["status"] == "revoked":
+    if invitation["status"] == InvitationStatus.REVOKED:
         return LinkState.REVOKED
     if invitation["expires_at"] < now:
         return LinkState.EXPIRED
@@ -278,8 +281,10 @@ def waiting_today(now: dt.datetime) -> Any:
     them finish (new invitations are added as they open).
     """
     day_start = start_of_day_in_england(date_in_england(now))
-    open_now = (Invitation.status == "open") & (Invitation.expires_at > now)
-    answered_today = (Invitation.status == "completed") & (Invitation.completed_at >= day_start)
+    open_now = (Invitation.status == InvitationStatus.OPEN) & (Invitation.expires_at > now)
+    answered_today = (Invitation.status == InvitationStatus.COMPLETED) & (
+        Invitation.completed_at >= day_start
+    )
     return open_now | answered_today
 
 

@@ -28,6 +28,7 @@ from survey_app.surveys.drafts import first_unanswered, invitation_with_drafts, 
 from survey_app.surveys.invitations import LinkState, find, state_of
 from survey_app.surveys.provenance import OPENED_OVER_STAFF, provenance_of
 from survey_app.surveys.responses import check_answer
+from survey_app.surveys.statuses import InvitationStatus
 from survey_app.web import throttle
 from survey_app.web.headers import private_page
 
@@ -383,7 +384,7 @@ async def _own_completed_invitation(request: Request) -> str | None:
         return None
     row = (
         await Invitation.select(Invitation.questionnaire_id)
-        .where(Invitation.id == invitation_id, Invitation.status == "completed")
+        .where(Invitation.id == invitation_id, Invitation.status == InvitationStatus.COMPLETED)
         .first()
     )
     return str(row["questionnaire_id"]) if row else None

@@ -13,7 +13,9 @@ from reports.periods import academic_year_of, term_key
 from survey_app.db.engine import transaction
 from survey_app.db.tables import Answer, DraftAnswer, Invitation, Response
 from survey_app.reporting import tallies
+from survey_app.safeguarding.statuses import ReviewStatus
 from survey_app.surveys.provenance import Provenance, not_own_reason
+from survey_app.surveys.statuses import InvitationStatus
 from survey_app.time_in_england import date_in_england
 
 
@@ -73,11 +75,13 @@ async def save_response(
         invitation = (
             await Invitation.select(Invitation.status).where(Invitation.id == invitation_id).first()
         )
-        if invitation is None or invitation["status"] != "open":
+        if invitation is None or invitation["status"] != InvitationStatus.OPEN:
             return SaveOutcome.ALREADY_DONE
         claimed = (
-            await Invitation.update({Invitation.status: "completed", Invitation.completed_at: now})
-            .where(Invitation.id == invitation_id, Invitation.status == "open")
+            await Invitation.update(
+                {Invitation.status: InvitationStatus.COMPLETED, Invitation.completed_at: now}
+            )
+            .where(Invitation.id == invitation_id, Invitation.status == InvitationStatus.OPEN)
             .returning(Invitation.id)
         )
         if not claimed:
@@ -126,7 +130,7 @@ async def save_response(
                         polarity=answer.polarity,
                         text=answer.text,
                         # Nobody outside the review queue sees a comment until it is released.
-                        review_status="pending" if answer.text else None,
+                        review_status=ReviewStatus.PENDING if answer.text else None,
                         term=term,
                         academic_year=academic_year,
                         **placement,
