@@ -1,4 +1,5 @@
-"""Signing in and out: password, second factor, password reset. Open to everyone."""
+"""Signing in and out: the password, the second factor and its set-up. Open to everyone; password
+reset is in ``password_reset_pages.py``, the account's tokens in ``token_pages.py``."""
 
 from __future__ import annotations
 
@@ -10,27 +11,18 @@ import secrets
 from typing import Any
 
 from litestar import Request, Response, Router, get, post
-from litestar.background_tasks import BackgroundTask
-from litestar.di import NamedDependency, Provide
-from litestar.exceptions import NotFoundException
-from litestar.params import FromPath
+from litestar.di import NamedDependency
 from litestar.response import Redirect, Template
 
-from survey_app.accounts import password_reset
 from survey_app.accounts import second_factor as mfa
-from survey_app.accounts.guards import actor_of, signed_in
-from survey_app.accounts.scoping import Actor, Role
+from survey_app.accounts.password_reset_pages import reset_routes
 from survey_app.accounts.sessions import end_sessions_of, start_fresh_session
-from survey_app.accounts.staff_pages import staff_pages
+from survey_app.accounts.token_pages import account_pages
 from survey_app.accounts.users import (
-    AccountError,
     check_password,
-    create_api_token,
-    revoke_token,
-    tokens_for,
 )
 from survey_app.db.tables import StaffUser
-from survey_app.ops.audit import record, refuse
+from survey_app.ops.audit import record
 from survey_app.settings import Settings
 from survey_app.surveys import qr
 from survey_app.web.rendering import staff_page as _page
@@ -168,54 +160,6 @@ async def _complete_sign_in(
         samesite="lax",
     )
     return response
-
-
-@get("/password-reset")
-async def reset_request_form() -> Template:
-    """Ask for a password reset link."""
-    return _page("password_reset_request", None, sent=False)
-
-
-@post("/password-reset")
-async def reset_request(
-    request: Request, settings: NamedDependency[Settings], now: NamedDependency[dt.datetime]
-) -> Template:
-    """Send a link if the account exists; the page says the same, as fast, either way.
-
-    Only the throttle counting happens before the page is sent (the same writes for any email);
-    the account is looked up and the email queued after it has gone (``password_reset``).
-    """
-    email = str((await request.form()).get("email") or "")
-    address = request.client.host if request.client else "unknown"
-    await password_reset.note_request(settings, email, address, now)
-    page = _page("password_reset_request", None, sent=True)
-    page.background = BackgroundTask(password_reset.send_reset_link, settings, email, address, now)
-    return page
-
-
-@get("/password-reset/{token:str}")
-async def reset_form(token: FromPath[str], now: NamedDependency[dt.datetime]) -> Template:
-    """Choose a new password, if the link is still good."""
-    valid = await password_reset.valid_reset(token, now) is not None
-    return _page(
-        "password_reset", None, 200 if valid else 410, token=token, valid=valid, error=None
-    )
-
-
-@post("/password-reset/{token:str}")
-async def reset_password(
-    request: Request,
-    token: FromPath[str],
-    settings: NamedDependency[Settings],
-    now: NamedDependency[dt.datetime],
-) -> Response[Any]:
-    """Set the new password; every session, API token and other reset link of that account
-    stops working, and the owner is emailed."""
-    password = str((await request.form()).get("password") or "")
-    problem = await password_reset.complete_reset(settings, token, password, now)
-    if problem:
-        return _page("password_reset", None, 400, token=token, valid=True, error=problem)
-    return Redirect(path="/staff/sign-in")
 
 
 MFA_PENDING_MINUTES = 10
@@ -391,96 +335,13 @@ async def sign_out(request: Request, now: NamedDependency[dt.datetime]) -> Respo
 # --- API tokens: the signed-in user's own (an LA administrator's: the LA's) -------------------
 
 
-def _from_a_session(request: Request) -> None:
-    """Tokens are managed from a signed-in browser only: a stolen token must not mint more."""
-    if request.headers.get("authorization", "").lower().startswith("bearer "):
-        raise NotFoundException()
-
-
-async def _tokens_page(
-    actor: Actor,
-    settings: Settings,
-    now: dt.datetime,
-    *,
-    status: int = 200,
-    new_token: str | None = None,
-    error: str | None = None,
-) -> Template:
-    return _page(
-        "account_tokens",
-        actor,
-        status,
-        tokens=await tokens_for(actor, now, settings.api_token_days),
-        days=settings.api_token_days,
-        new_token=new_token,
-        error=error,
-        is_admin=actor.role == Role.LA_ADMIN,
-    )
-
-
-@get("/account/tokens")
-async def tokens_page(
-    request: Request,
-    actor: NamedDependency[Actor],
-    settings: NamedDependency[Settings],
-    now: NamedDependency[dt.datetime],
-) -> Template:
-    """API tokens: when each was made, last used and expires; revoke any of them here."""
-    _from_a_session(request)
-    return await _tokens_page(actor, settings, now)
-
-
-@post("/account/tokens")
-async def token_create(
-    request: Request,
-    actor: NamedDependency[Actor],
-    settings: NamedDependency[Settings],
-    now: NamedDependency[dt.datetime],
-) -> Template:
-    """Make a token for oneself; it is shown on this page once and never again."""
-    _from_a_session(request)
-    label = str((await request.form()).get("label") or "").strip()[:80]
-    if not label:
-        return await _tokens_page(
-            actor, settings, now, status=400, error="Say what the token is for"
-        )
-    try:
-        token = await create_api_token(
-            actor.user_id, label, now, days=settings.api_token_days, created_by=actor.user_id
-        )
-    except AccountError as problem:
-        return await _tokens_page(actor, settings, now, status=400, error=str(problem))
-    return await _tokens_page(actor, settings, now, status=201, new_token=token)
-
-
-@post("/account/tokens/{token_id:int}/revoke")
-async def token_revoke(
-    request: Request,
-    actor: NamedDependency[Actor],
-    token_id: FromPath[int],
-    now: NamedDependency[dt.datetime],
-) -> Response[Any]:
-    """Revoke one token at once: one's own, or (for an LA administrator) any of the LA's."""
-    _from_a_session(request)
-    if not await revoke_token(actor, token_id, now):
-        raise await refuse(actor, "api_token", token_id, now)
-    return Redirect(path="/staff/account/tokens")
-
-
-account_pages = Router(
-    path="/",
-    guards=[signed_in],
-    dependencies={"actor": Provide(actor_of, sync_to_thread=False)},
-    route_handlers=[tokens_page, token_create, token_revoke, staff_pages],
-)
-
-
 #: Pages anyone may open: the way in must not need a way in (and, behind its own guard, the
 #: signed-in user's account pages).
 public_routes = Router(
     path="/",
     route_handlers=[
         account_pages,
+        reset_routes,
         sign_in_form,
         sign_in,
         sign_out,
@@ -488,9 +349,5 @@ public_routes = Router(
         mfa_check,
         mfa_setup_form,
         mfa_setup,
-        reset_request_form,
-        reset_request,
-        reset_form,
-        reset_password,
     ],
 )
