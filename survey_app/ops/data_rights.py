@@ -1,10 +1,14 @@
 """Data protection duties: keeping answers no longer than needed, and subject-access requests.
 
-Retention: once a response is older than the retention period, its free-text answers, drafts and
-the pupil reference are removed; the multiple-choice answers stay, counted by indicator, so
-published figures do not change. Export and erasure cover everything linked to one pupil
-reference in one local authority: placements, invitations, responses, answers, drafts, alerts,
-the emails about them and (export) the audit rows about them.
+Retention: once the retention period has passed since the end of the school term a response was
+sent in, its free-text answers, drafts and the pupil reference are removed; the multiple-choice
+answers stay, counted by indicator, so published figures do not change. Whole terms go at once,
+never one day's responses: a provider knows who finished on which day, so a released comment
+that vanished on its own would name its pupil (``reports.disclosure``).
+
+Export and erasure cover everything linked to one pupil reference in one local authority:
+placements, invitations, responses, answers, drafts, alerts, the emails about them and (export)
+the audit rows about them.
 """
 
 from __future__ import annotations
@@ -15,6 +19,7 @@ from typing import Any
 
 import msgspec
 
+from reports.periods import term_end
 from survey_app.accounts.scoping import placement_path
 from survey_app.db.engine import transaction
 from survey_app.db.tables import (
@@ -31,19 +36,34 @@ from survey_app.db.tables import (
 from survey_app.mail.outbox import cause_of
 from survey_app.ops.audit import pupil_key
 from survey_app.reporting import tallies
+from survey_app.time_in_england import start_of_day_in_england
 
 ANONYMISED = "ANON-"
 
 
+def expired_terms(terms: set[str], retention_days: int, now: dt.datetime) -> list[str]:
+    """The terms whose end (midnight after their last day, in England) is more than the
+    retention period before ``now``: every response sent in one goes together."""
+    return sorted(
+        term
+        for term in terms
+        if start_of_day_in_england(term_end(term) + dt.timedelta(days=1))
+        + dt.timedelta(days=retention_days)
+        <= now
+    )
+
+
 async def apply_retention(retention_days: int, now: dt.datetime) -> int:
-    """Anonymise responses older than the retention period; returns how many placements."""
-    cutoff = now - dt.timedelta(days=retention_days)
+    """Anonymise the responses of every term whose retention period has passed since it ended;
+    returns how many placements."""
+    not_yet = placement_path(Response).pupil_reference.not_like(f"{ANONYMISED}%")
+    held = await Response.select(Response.term).where(not_yet).distinct()
+    terms = expired_terms({row["term"] for row in held}, retention_days, now)
+    if not terms:
+        return 0
     old = await Response.select(
         Response.id, Response.invitation, placement_path(Response).id.as_alias("placement")
-    ).where(
-        Response.submitted_at < cutoff,
-        placement_path(Response).pupil_reference.not_like(f"{ANONYMISED}%"),
-    )
+    ).where(Response.term.is_in(terms), not_yet)
     if not old:
         return 0
     placements = sorted({row["placement"] for row in old})
