@@ -137,6 +137,77 @@ def published_cut(responses_by_term: dict[str, int], today: dt.date, k: int) -> 
     return cuts[-1] if cuts else None
 
 
+class Publication(msgspec.Struct, frozen=True):
+    """The figures a viewer outside the LA was shown, kept so that later views are served from
+    them: counts over at least k pupils each step, never text (``reports.disclosure``).
+
+    An erasure, or anything else that takes responses away, then changes nothing such a viewer
+    sees; only k new responses after the last publication make a new one.
+    """
+
+    #: Successive publications of the provider's own figures (the terms counted up to).
+    cuts: list[str]
+    #: The counts of the last publication (own and rest of the area); no comments.
+    counts: ProviderCounts
+    #: Successive publications of the rest of the area.
+    rest_cuts: list[str]
+
+
+def moved_on(
+    shown: list[str], responses_by_term: dict[str, int], through: str, k: int
+) -> list[str]:
+    """The publications after ``shown``: a new one only once k responses have been sent in the
+    terms after the last one shown (pupils never counted before), whatever was taken away since.
+    """
+    if not shown:
+        return pooled_cuts(responses_by_term, through, k)
+    later = {t: n for t, n in responses_by_term.items() if t > shown[-1]}
+    return shown + pooled_cuts(later, through, k)
+
+
+def _own_up_to(live: ProviderCounts, cut: str) -> ProviderCounts:
+    return msgspec.structs.replace(
+        live,
+        responses_by_year={},
+        responses_by_term={t: n for t, n in live.responses_by_term.items() if t <= cut},
+        response_cells=[c for c in live.response_cells if c.term <= cut],
+        term_counts=[r for r in live.term_counts if r.group <= cut],
+        year_group_counts=[r for r in live.year_group_counts if r.term <= cut],
+        option_counts=[r for r in live.option_counts if r.term <= cut],
+        comments=[],
+        area_indicator_counts=[],
+    )
+
+
+def publish(shown: Publication | None, live: ProviderCounts, today: dt.date, k: int) -> Publication:
+    """What a viewer outside the LA sees now: the last publication shown to them, unless k new
+    responses have arrived since, in which case a new one from the live counts.
+
+    The provider's own figures and the rest of the area move on separately, each on its own
+    responses. Before the first publication the live counts are kept (all withheld anyway).
+    """
+    through = publication_term(today)
+    cuts = moved_on(shown.cuts if shown else [], live.responses_by_term, through, k)
+    if shown is not None and shown.cuts and cuts == shown.cuts:
+        own = shown.counts
+    else:
+        own = _own_up_to(live, cuts[-1] if cuts else through)
+    rest_cuts = moved_on(shown.rest_cuts if shown else [], live.rest_responses_by_term, through, k)
+    if shown is not None and shown.rest_cuts and rest_cuts == shown.rest_cuts:
+        rest_terms, rest_by_term = (
+            shown.counts.rest_term_counts,
+            shown.counts.rest_responses_by_term,
+        )
+    else:
+        rest_cut = rest_cuts[-1] if rest_cuts else ""
+        rest_terms = [r for r in live.rest_term_counts if r.group <= rest_cut]
+        rest_by_term = {t: n for t, n in live.rest_responses_by_term.items() if t <= rest_cut}
+    counts = msgspec.structs.replace(
+        own, rest_term_counts=rest_terms, rest_responses_by_term=rest_by_term
+    )
+    return Publication(cuts=cuts, counts=counts, rest_cuts=rest_cuts)
+
+
 def _up_to(cut: str | None, term: str, controlled: bool) -> bool:
     return not controlled or (cut is not None and term <= cut)
 
@@ -153,11 +224,14 @@ def build_provider_report(
     today: dt.date,
     k: int,
     controlled: bool,
+    cuts: list[str] | None = None,
+    rest_cuts: list[str] | None = None,
 ) -> ProviderReport:
     """Assemble the report; ``controlled`` for any viewer outside the LA (k: the threshold).
 
     Page, CSV, XLSX and JSON are all drawn from the report this returns, so every format shows
-    the same figures, cut and suppressed once here.
+    the same figures, cut and suppressed once here. ``cuts`` and ``rest_cuts``: the
+    publications already shown (``publish``); worked out from the counts when not given.
     """
     # Outside the LA there is one view (all years), so two views can never be subtracted.
     if controlled and academic_year is not None:
@@ -172,7 +246,10 @@ def build_provider_report(
         ]
     )
     publication = publication_term(today)
-    cuts = pooled_cuts(counts.responses_by_term, publication, k) if controlled else []
+    if not controlled:
+        cuts = []
+    elif cuts is None:
+        cuts = pooled_cuts(counts.responses_by_term, publication, k)
     cut = cuts[-1] if cuts else None
 
     def shown(term: str) -> bool:
@@ -254,7 +331,8 @@ def build_provider_report(
     else:
         period_label = "All years"
     if controlled:
-        rest_cuts = pooled_cuts(counts.rest_responses_by_term, publication, k)
+        if rest_cuts is None:
+            rest_cuts = pooled_cuts(counts.rest_responses_by_term, publication, k)
         rest_cut = rest_cuts[-1] if rest_cuts else ""
         area = [
             IndicatorCount(row.indicator, row.polarity, row.count)
