@@ -25,6 +25,7 @@ from reports.periods import (
     academic_year_bounds,
     academic_year_label,
     publication_term,
+    retention_passed,
     term_end,
     term_label,
 )
@@ -151,6 +152,11 @@ class Publication(msgspec.Struct, frozen=True):
     counts: ProviderCounts
     #: Successive publications of the rest of the area.
     rest_cuts: list[str]
+    #: How many released comments were shown, per term (counts only, never the text).
+    comments_by_term: dict[str, int] = {}
+    #: True when a comment shown has since gone (an erasure): then none is shown until the next
+    #: publication, so the one that went cannot be told from those that stayed.
+    comments_held: bool = False
 
 
 def moved_on(
@@ -179,17 +185,38 @@ def _own_up_to(live: ProviderCounts, cut: str) -> ProviderCounts:
     )
 
 
-def publish(shown: Publication | None, live: ProviderCounts, today: dt.date, k: int) -> Publication:
+def publish(
+    shown: Publication | None,
+    live: ProviderCounts,
+    today: dt.date,
+    k: int,
+    retention_days: int | None = None,
+) -> Publication:
     """What a viewer outside the LA sees now: the last publication shown to them, unless k new
     responses have arrived since, in which case a new one from the live counts.
 
     The provider's own figures and the rest of the area move on separately, each on its own
     responses. Before the first publication the live counts are kept (all withheld anyway).
+    Comments are always the live ones (text is personal data, so an erased pupil's goes), but
+    if one shown has gone, other than a whole term's by retention (``retention_days``), all are
+    held back until the next publication.
     """
     through = publication_term(today)
     cuts = moved_on(shown.cuts if shown else [], live.responses_by_term, through, k)
+    live_comments: dict[str, int] = defaultdict(int)
+    for comment in live.comments:
+        if cuts and comment.term <= cuts[-1]:
+            live_comments[comment.term] += 1
+    comments_by_term, held = dict(live_comments), False
     if shown is not None and shown.cuts and cuts == shown.cuts:
         own = shown.counts
+        gone = any(
+            live_comments.get(term, 0) < n
+            for term, n in shown.comments_by_term.items()
+            if retention_days is None or not retention_passed(term, retention_days, today)
+        )
+        if shown.comments_held or gone:
+            comments_by_term, held = shown.comments_by_term, True
     else:
         own = _own_up_to(live, cuts[-1] if cuts else through)
     rest_cuts = moved_on(shown.rest_cuts if shown else [], live.rest_responses_by_term, through, k)
@@ -205,7 +232,13 @@ def publish(shown: Publication | None, live: ProviderCounts, today: dt.date, k: 
     counts = msgspec.structs.replace(
         own, rest_term_counts=rest_terms, rest_responses_by_term=rest_by_term
     )
-    return Publication(cuts=cuts, counts=counts, rest_cuts=rest_cuts)
+    return Publication(
+        cuts=cuts,
+        counts=counts,
+        rest_cuts=rest_cuts,
+        comments_by_term=comments_by_term,
+        comments_held=held,
+    )
 
 
 def _up_to(cut: str | None, term: str, controlled: bool) -> bool:
@@ -226,12 +259,14 @@ def build_provider_report(
     controlled: bool,
     cuts: list[str] | None = None,
     rest_cuts: list[str] | None = None,
+    comments_held: bool = False,
 ) -> ProviderReport:
     """Assemble the report; ``controlled`` for any viewer outside the LA (k: the threshold).
 
     Page, CSV, XLSX and JSON are all drawn from the report this returns, so every format shows
     the same figures, cut and suppressed once here. ``cuts`` and ``rest_cuts``: the
     publications already shown (``publish``); worked out from the counts when not given.
+    ``comments_held``: a comment shown in this publication has gone, so none is shown.
     """
     # Outside the LA there is one view (all years), so two views can never be subtracted.
     if controlled and academic_year is not None:
@@ -310,6 +345,11 @@ def build_provider_report(
         comments_note = (
             f"Comments are held back while fewer than {k} pupils have answered, so that no "
             "comment can be traced to a child. The safeguarding contact has read them all."
+        )
+    elif released and comments_held:
+        comments_note = (
+            "A comment shown here has since been deleted, so comments are held back until the "
+            "figures are next updated, so that no comment can be traced to a child."
         )
     elif not withheld:
         comments = released

@@ -19,7 +19,7 @@ from typing import Any
 
 import msgspec
 
-from reports.periods import term_end
+from reports.periods import retention_passed
 from survey_app.accounts.scoping import placement_path
 from survey_app.db.engine import transaction
 from survey_app.db.tables import (
@@ -36,21 +36,9 @@ from survey_app.db.tables import (
 from survey_app.mail.outbox import cause_of
 from survey_app.ops.audit import pupil_key
 from survey_app.reporting import tallies
-from survey_app.time_in_england import start_of_day_in_england
+from survey_app.time_in_england import today_in_england
 
 ANONYMISED = "ANON-"
-
-
-def expired_terms(terms: set[str], retention_days: int, now: dt.datetime) -> list[str]:
-    """The terms whose end (midnight after their last day, in England) is more than the
-    retention period before ``now``: every response sent in one goes together."""
-    return sorted(
-        term
-        for term in terms
-        if start_of_day_in_england(term_end(term) + dt.timedelta(days=1))
-        + dt.timedelta(days=retention_days)
-        <= now
-    )
 
 
 async def apply_retention(retention_days: int, now: dt.datetime) -> int:
@@ -58,7 +46,10 @@ async def apply_retention(retention_days: int, now: dt.datetime) -> int:
     returns how many placements."""
     not_yet = placement_path(Response).pupil_reference.not_like(f"{ANONYMISED}%")
     held = await Response.select(Response.term).where(not_yet).distinct()
-    terms = expired_terms({row["term"] for row in held}, retention_days, now)
+    today = today_in_england(now)
+    terms = sorted(
+        {row["term"] for row in held if retention_passed(row["term"], retention_days, today)}
+    )
     if not terms:
         return 0
     old = await Response.select(

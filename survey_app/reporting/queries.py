@@ -297,15 +297,19 @@ async def provider_report(
     )
     published: list[str] | None = None
     rest_cuts: list[str] | None = None
+    comments_held = False
     if controlled:
         # Outside the LA, the figures last shown stay until k new responses make a publication:
         # an erasure or retention in between changes nothing, so cannot be read off a difference.
         # Comments are always live, so an erased pupil's comment goes with them.
-        publication = publish(shown, counts, today, settings.disclosure_threshold)
+        publication = publish(
+            shown, counts, today, settings.disclosure_threshold, settings.retention_days
+        )
         if publication != shown and (publication.cuts or publication.rest_cuts):
             await keep(actor, provider_id, publication)
         counts = msgspec.structs.replace(publication.counts, comments=counts.comments)
         published, rest_cuts = publication.cuts, publication.rest_cuts
+        comments_held = publication.comments_held
     return build_provider_report(
         provider_id=provider_id,
         provider_name=provider["name"],
@@ -314,6 +318,7 @@ async def provider_report(
         counts=counts,
         cuts=published,
         rest_cuts=rest_cuts,
+        comments_held=comments_held,
         questionnaires={
             qid: versions_of(qid) for qid in {r.questionnaire_id for r in counts.option_counts}
         },
