@@ -11,8 +11,30 @@ another time), isolates fewer than k pupils' responses.
 * **Steps of at least k** (``pooled_cuts``): a new publication moves the figures on only when at
   least k responses have arrived since the last one; until then the last figures stay (or, for
   a provider with fewer than k in all, the report stays withheld). So the difference between any
-  two publications covers at least k pupils. The cuts are worked out afresh from the responses
-  per term each time (no state), so every viewer sees the same sequence.
+  two publications covers at least k pupils.
+* **Publications are kept** (``reports.provider.publish``): responses can also be taken away (a
+  pupil erased, a response removed). Worked out afresh, the publication would then move by that
+  one pupil, and a provider who knows whose family asked for erasure would read the child's
+  answers off the difference. So the first time a publication is shown outside the LA its
+  figures are stored (counts only, each step over at least k pupils, so not personal data;
+  never text), per LA, provider and audience (the provider's staff, or one school's contact,
+  whose figures cover only their pupils), and later views are served from them. A new
+  publication comes only once k responses have been sent in the terms after the last one shown
+  (pupils never counted before), and is then counted afresh from what is held, so it differs
+  from the last by at least k new pupils, whatever was erased in between. The rest of the area
+  is kept the same way, on the other providers' responses.
+* **Comments after an erasure**: comments are text, personal data, so they are always live and an
+  erased pupil's goes at once, even from a kept publication. Its vanishing names nobody new if
+  the provider never knew whose it was; but the provider may know whose family asked for
+  erasure, and then the one comment that went is theirs. So once any comment shown has gone,
+  every comment is held back until the next publication. That still says the erased pupil left a
+  comment (or, if theirs was the only one, that it was theirs: the whole section empties either
+  way); what they wrote is not shown again. A whole term's comments going together because its
+  retention period has passed does not hold them back.
+* **Retention by whole terms** (``reports.periods.retention_passed``): comments are removed when
+  the retention period has passed since the end of the term they were sent in, so all of a
+  term's pupils' comments go together. By day, a comment would vanish on its own pupil's day,
+  and the provider knows who finished on which day.
 * **Breakdowns as a whole** (``steady``): a breakdown by questionnaire (age band), school year or
   term is shown outside the LA only if, in every step between publications, each group and the
   remainder (the step's responses minus those in the groups) is 0 or at least k; otherwise the

@@ -72,3 +72,9 @@ def publication_term(today: dt.date) -> str:
     """
     year, number = (int(part) for part in term_key(today).split("-"))
     return f"{year - 1}-{AUTUMN}" if number == SPRING else f"{year}-{number - 1}"
+
+
+def retention_passed(key: str, retention_days: int, today: dt.date) -> bool:
+    """True once ``retention_days`` have passed since the term ended: every response sent in it
+    is then due for retention together, never one pupil's day at a time."""
+    return term_end(key) + dt.timedelta(days=retention_days) < today

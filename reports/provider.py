@@ -25,6 +25,7 @@ from reports.periods import (
     academic_year_bounds,
     academic_year_label,
     publication_term,
+    retention_passed,
     term_end,
     term_label,
 )
@@ -137,6 +138,109 @@ def published_cut(responses_by_term: dict[str, int], today: dt.date, k: int) -> 
     return cuts[-1] if cuts else None
 
 
+class Publication(msgspec.Struct, frozen=True):
+    """The figures a viewer outside the LA was shown, kept so that later views are served from
+    them: counts over at least k pupils each step, never text (``reports.disclosure``).
+
+    An erasure, or anything else that takes responses away, then changes nothing such a viewer
+    sees; only k new responses after the last publication make a new one.
+    """
+
+    #: Successive publications of the provider's own figures (the terms counted up to).
+    cuts: list[str]
+    #: The counts of the last publication (own and rest of the area); no comments.
+    counts: ProviderCounts
+    #: Successive publications of the rest of the area.
+    rest_cuts: list[str]
+    #: How many released comments were shown, per term (counts only, never the text).
+    comments_by_term: dict[str, int] = {}
+    #: True when a comment shown has since gone (an erasure): then none is shown until the next
+    #: publication, so the one that went cannot be told from those that stayed.
+    comments_held: bool = False
+
+
+def moved_on(
+    shown: list[str], responses_by_term: dict[str, int], through: str, k: int
+) -> list[str]:
+    """The publications after ``shown``: a new one only once k responses have been sent in the
+    terms after the last one shown (pupils never counted before), whatever was taken away since.
+    """
+    if not shown:
+        return pooled_cuts(responses_by_term, through, k)
+    later = {t: n for t, n in responses_by_term.items() if t > shown[-1]}
+    return shown + pooled_cuts(later, through, k)
+
+
+def _own_up_to(live: ProviderCounts, cut: str) -> ProviderCounts:
+    return msgspec.structs.replace(
+        live,
+        responses_by_year={},
+        responses_by_term={t: n for t, n in live.responses_by_term.items() if t <= cut},
+        response_cells=[c for c in live.response_cells if c.term <= cut],
+        term_counts=[r for r in live.term_counts if r.group <= cut],
+        year_group_counts=[r for r in live.year_group_counts if r.term <= cut],
+        option_counts=[r for r in live.option_counts if r.term <= cut],
+        comments=[],
+        area_indicator_counts=[],
+    )
+
+
+def publish(
+    shown: Publication | None,
+    live: ProviderCounts,
+    today: dt.date,
+    k: int,
+    retention_days: int | None = None,
+) -> Publication:
+    """What a viewer outside the LA sees now: the last publication shown to them, unless k new
+    responses have arrived since, in which case a new one from the live counts.
+
+    The provider's own figures and the rest of the area move on separately, each on its own
+    responses. Before the first publication the live counts are kept (all withheld anyway).
+    Comments are always the live ones (text is personal data, so an erased pupil's goes), but
+    if one shown has gone, other than a whole term's by retention (``retention_days``), all are
+    held back until the next publication.
+    """
+    through = publication_term(today)
+    cuts = moved_on(shown.cuts if shown else [], live.responses_by_term, through, k)
+    live_comments: dict[str, int] = defaultdict(int)
+    for comment in live.comments:
+        if cuts and comment.term <= cuts[-1]:
+            live_comments[comment.term] += 1
+    comments_by_term, held = dict(live_comments), False
+    if shown is not None and shown.cuts and cuts == shown.cuts:
+        own = shown.counts
+        gone = any(
+            live_comments.get(term, 0) < n
+            for term, n in shown.comments_by_term.items()
+            if retention_days is None or not retention_passed(term, retention_days, today)
+        )
+        if shown.comments_held or gone:
+            comments_by_term, held = shown.comments_by_term, True
+    else:
+        own = _own_up_to(live, cuts[-1] if cuts else through)
+    rest_cuts = moved_on(shown.rest_cuts if shown else [], live.rest_responses_by_term, through, k)
+    if shown is not None and shown.rest_cuts and rest_cuts == shown.rest_cuts:
+        rest_terms, rest_by_term = (
+            shown.counts.rest_term_counts,
+            shown.counts.rest_responses_by_term,
+        )
+    else:
+        rest_cut = rest_cuts[-1] if rest_cuts else ""
+        rest_terms = [r for r in live.rest_term_counts if r.group <= rest_cut]
+        rest_by_term = {t: n for t, n in live.rest_responses_by_term.items() if t <= rest_cut}
+    counts = msgspec.structs.replace(
+        own, rest_term_counts=rest_terms, rest_responses_by_term=rest_by_term
+    )
+    return Publication(
+        cuts=cuts,
+        counts=counts,
+        rest_cuts=rest_cuts,
+        comments_by_term=comments_by_term,
+        comments_held=held,
+    )
+
+
 def _up_to(cut: str | None, term: str, controlled: bool) -> bool:
     return not controlled or (cut is not None and term <= cut)
 
@@ -153,11 +257,16 @@ def build_provider_report(
     today: dt.date,
     k: int,
     controlled: bool,
+    cuts: list[str] | None = None,
+    rest_cuts: list[str] | None = None,
+    comments_held: bool = False,
 ) -> ProviderReport:
     """Assemble the report; ``controlled`` for any viewer outside the LA (k: the threshold).
 
     Page, CSV, XLSX and JSON are all drawn from the report this returns, so every format shows
-    the same figures, cut and suppressed once here.
+    the same figures, cut and suppressed once here. ``cuts`` and ``rest_cuts``: the
+    publications already shown (``publish``); worked out from the counts when not given.
+    ``comments_held``: a comment shown in this publication has gone, so none is shown.
     """
     # Outside the LA there is one view (all years), so two views can never be subtracted.
     if controlled and academic_year is not None:
@@ -172,7 +281,10 @@ def build_provider_report(
         ]
     )
     publication = publication_term(today)
-    cuts = pooled_cuts(counts.responses_by_term, publication, k) if controlled else []
+    if not controlled:
+        cuts = []
+    elif cuts is None:
+        cuts = pooled_cuts(counts.responses_by_term, publication, k)
     cut = cuts[-1] if cuts else None
 
     def shown(term: str) -> bool:
@@ -234,6 +346,11 @@ def build_provider_report(
             f"Comments are held back while fewer than {k} pupils have answered, so that no "
             "comment can be traced to a child. The safeguarding contact has read them all."
         )
+    elif released and comments_held:
+        comments_note = (
+            "A comment shown here has since been deleted, so comments are held back until the "
+            "figures are next updated, so that no comment can be traced to a child."
+        )
     elif not withheld:
         comments = released
     if controlled:
@@ -254,7 +371,8 @@ def build_provider_report(
     else:
         period_label = "All years"
     if controlled:
-        rest_cuts = pooled_cuts(counts.rest_responses_by_term, publication, k)
+        if rest_cuts is None:
+            rest_cuts = pooled_cuts(counts.rest_responses_by_term, publication, k)
         rest_cut = rest_cuts[-1] if rest_cuts else ""
         area = [
             IndicatorCount(row.indicator, row.polarity, row.count)

@@ -17,6 +17,7 @@ from survey_app.db.tables import (
     Placement,
     Provider,
     ProviderRecord,
+    PublishedFigures,
     QAAction,
     QARecordChange,
     QAVisit,
@@ -139,6 +140,19 @@ def scope(actor: Actor, table: type[Table]) -> Any:
             return IndicatorTally.provider == actor.provider_id
         if la:
             return IndicatorTally.local_authority == actor.local_authority_id
+        return _nothing(table)
+    if table is PublishedFigures:
+        # The figures a viewer outside the LA was last shown: their own audience's only. LA
+        # staff see live figures and never read these.
+        own = PublishedFigures.local_authority == actor.local_authority_id
+        if role == Role.PROVIDER_STAFF:
+            return (
+                own
+                & (PublishedFigures.provider == actor.provider_id)
+                & (PublishedFigures.audience == "provider")
+            )
+        if role == Role.SCHOOL_CONTACT:
+            return own & (PublishedFigures.audience == f"school:{actor.school_id}")
         return _nothing(table)
     if table in (Answer, Response):
         # Answers and responses carry their placement's organisations (copied when saved).

@@ -504,10 +504,31 @@ class LaSettings(Table, tablename="la_settings"):
     disclosure_threshold = Integer(null=True, default=None)
 
 
+class PublishedFigures(Table, tablename="published_figures"):
+    """The provider report's figures as a viewer outside the LA was last shown them.
+
+    Counts only, each step over at least k pupils (not personal data), never comments: later
+    views are served from here, so an erasure or retention cannot be read off the difference
+    (``reports.disclosure``). One row per LA, provider and audience (unique index
+    ``published_figures_key``); a new publication replaces it.
+    """
+
+    id: Serial  # Piccolo adds the primary key; declared so type checkers know it
+    local_authority = Integer()
+    provider = Integer()
+    #: Whose view: "provider" for the provider's staff, "school:<id>" for a school's contact.
+    audience = Varchar(length=40)
+    #: The last term the provider's own figures count up to ("" before the first publication).
+    cut = Varchar(length=8, default="")
+    #: ``reports.provider.Publication`` as JSON.
+    figures = Text(default="")
+
+
 ALL_TABLES.extend(
     [
         LaSettings,
         IndicatorTally,
+        PublishedFigures,
         LookupFailure,
         DraftAnswer,
         SafeguardingAlert,

@@ -1,10 +1,14 @@
 """Data protection duties: keeping answers no longer than needed, and subject-access requests.
 
-Retention: once a response is older than the retention period, its free-text answers, drafts and
-the pupil reference are removed; the multiple-choice answers stay, counted by indicator, so
-published figures do not change. Export and erasure cover everything linked to one pupil
-reference in one local authority: placements, invitations, responses, answers, drafts, alerts,
-the emails about them and (export) the audit rows about them.
+Retention: once the retention period has passed since the end of the school term a response was
+sent in, its free-text answers, drafts and the pupil reference are removed; the multiple-choice
+answers stay, counted by indicator, so published figures do not change. Whole terms go at once,
+never one day's responses: a provider knows who finished on which day, so a released comment
+that vanished on its own would name its pupil (``reports.disclosure``).
+
+Export and erasure cover everything linked to one pupil reference in one local authority:
+placements, invitations, responses, answers, drafts, alerts, the emails about them and (export)
+the audit rows about them.
 """
 
 from __future__ import annotations
@@ -15,6 +19,7 @@ from typing import Any
 
 import msgspec
 
+from reports.periods import retention_passed
 from survey_app.accounts.scoping import placement_path
 from survey_app.db.engine import transaction
 from survey_app.db.tables import (
@@ -31,23 +36,28 @@ from survey_app.db.tables import (
 from survey_app.mail.outbox import cause_of
 from survey_app.ops.audit import pupil_key
 from survey_app.reporting import tallies
+from survey_app.time_in_england import today_in_england
 
 ANONYMISED = "ANON-"
 
 
 async def apply_retention(retention_days: int, now: dt.datetime, la: int | None = None) -> int:
-    """Anonymise responses older than the retention period (of one LA's placements, if
-    ``la`` is given: each LA may choose its own); returns how many placements."""
-    cutoff = now - dt.timedelta(days=retention_days)
-    where = [
-        Response.submitted_at < cutoff,
-        placement_path(Response).pupil_reference.not_like(f"{ANONYMISED}%"),
-    ]
+    """Anonymise the responses of every term whose retention period has passed since it ended
+    (of one LA's placements, if ``la`` is given: each LA may choose its own period); returns
+    how many placements."""
+    not_yet = placement_path(Response).pupil_reference.not_like(f"{ANONYMISED}%")
     if la is not None:
-        where.append(placement_path(Response).local_authority == la)
+        not_yet = not_yet & (placement_path(Response).local_authority == la)
+    held = await Response.select(Response.term).where(not_yet).distinct()
+    today = today_in_england(now)
+    terms = sorted(
+        {row["term"] for row in held if retention_passed(row["term"], retention_days, today)}
+    )
+    if not terms:
+        return 0
     old = await Response.select(
         Response.id, Response.invitation, placement_path(Response).id.as_alias("placement")
-    ).where(*where)
+    ).where(Response.term.is_in(terms), not_yet)
     if not old:
         return 0
     placements = sorted({row["placement"] for row in old})

@@ -10,6 +10,7 @@ import asyncio
 import datetime as dt
 from typing import Any
 
+import msgspec
 from piccolo.query.functions.aggregate import Count, Sum
 
 from questionnaires.loader import question_in, versions_of
@@ -23,7 +24,8 @@ from reports.provider import (
     ReleasedComment,
     ResponseCell,
     build_provider_report,
-    published_cut,
+    moved_on,
+    publish,
 )
 from reports.provider import QAAction as QAActionOut
 from reports.qa_history import RecordChange
@@ -41,9 +43,10 @@ from survey_app.db.tables import (
     Response,
     School,
 )
-from survey_app.organisations.la_settings import disclosure_threshold
+from survey_app.organisations.la_settings import disclosure_threshold, effective_settings
 from survey_app.organisations.provider_records import offers, record_of
 from survey_app.qa.statuses import ActionStatus
+from survey_app.reporting.publications import keep, last_shown
 from survey_app.safeguarding.statuses import ReviewStatus
 from survey_app.settings import Settings
 from survey_app.surveys.statuses import InvitationKind, InvitationStatus
@@ -159,11 +162,17 @@ async def provider_report(
         scope(actor, Invitation),
         *_opened_in(academic_year),
     ]
+    shown = await last_shown(actor, provider_id) if controlled else None
     if controlled:
         # Outside the LA the rate is of the published responses, so count the invitations
         # opened by the end of the same term.
-        cut = published_cut(responses_by_term, today, threshold)
-        last_day = term_end(cut or publication_term(today))
+        cuts = moved_on(
+            shown.cuts if shown else [],
+            responses_by_term,
+            publication_term(today),
+            threshold,
+        )
+        last_day = term_end(cuts[-1] if cuts else publication_term(today))
         invitation_filter.append(
             Invitation.opened_at < start_of_day_in_england(last_day + dt.timedelta(days=1))
         )
@@ -292,12 +301,30 @@ async def provider_report(
         ],
         rest_responses_by_term={row["term"]: row["count"] for row in rest_by_term},
     )
+    published: list[str] | None = None
+    rest_cuts: list[str] | None = None
+    comments_held = False
+    if controlled:
+        # Outside the LA, the figures last shown stay until k new responses make a publication:
+        # an erasure or retention in between changes nothing, so cannot be read off a difference.
+        # Comments are always live, so an erased pupil's comment goes with them.
+        # The LA's own threshold and retention period: both decide when figures may move.
+        own = await effective_settings(settings, actor.local_authority_id)
+        publication = publish(shown, counts, today, threshold, own.retention_days)
+        if publication != shown and (publication.cuts or publication.rest_cuts):
+            await keep(actor, provider_id, publication)
+        counts = msgspec.structs.replace(publication.counts, comments=counts.comments)
+        published, rest_cuts = publication.cuts, publication.rest_cuts
+        comments_held = publication.comments_held
     return build_provider_report(
         provider_id=provider_id,
         provider_name=provider["name"],
         qa_record=record,
         history=history,
         counts=counts,
+        cuts=published,
+        rest_cuts=rest_cuts,
+        comments_held=comments_held,
         questionnaires={
             qid: versions_of(qid) for qid in {r.questionnaire_id for r in counts.option_counts}
         },

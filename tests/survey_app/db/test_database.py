@@ -110,6 +110,7 @@ RAW_INDEXES = {
     "indicator_tally_key",
     "school_urn_per_la",
     "provider_record_one_per_la",
+    "published_figures_key",
 }
 
 

@@ -65,6 +65,10 @@ def test_retention_removes_free_text_and_reference_but_keeps_the_figures(
     )
     assert run(apply_retention(settings.retention_days, clock.now)) == 0, "nothing is old yet"
     clock.advance(days=settings.retention_days + 1)
+    # Retention counts from the end of the term (autumn 2026 ends on 31 December), so that the
+    # whole term's pupils go together.
+    assert run(apply_retention(settings.retention_days, clock.now)) == 0, "its term is not yet"
+    clock.advance(days=40)
     assert run(apply_retention(settings.retention_days, clock.now)) == 1
     answers = run(Answer.select(Answer.question_id, Answer.text))
     assert [a["question_id"] for a in answers] == ["felt_safe"], "the choice answer still counts"
