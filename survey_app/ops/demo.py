@@ -19,7 +19,8 @@ from survey_app.db.tables import (
     QAVisit,
 )
 from survey_app.organisations.authorities import create_authority
-from survey_app.organisations.provider_register import RegisterEntry, save_entry
+from survey_app.organisations.provider_register import save_entry
+from survey_app.organisations.register_file import RegisterEntry
 from survey_app.organisations.schools import add_school
 from survey_app.qa.statuses import ActionStatus, VisitKind
 from survey_app.safeguarding.statuses import ReviewStatus

@@ -22,14 +22,16 @@ from survey_app.db.tables import Provider, ProviderRecord
 from survey_app.ops.audit import record, refuse
 from survey_app.organisations.provider_records import empty_record, record_of
 from survey_app.organisations.provider_register import (
+    import_file,
+    save_entry,
+    shared_with_another_la,
+)
+from survey_app.organisations.register_file import (
     COLUMNS,
     REGISTER_KEEPERS,
     SETTING_TYPE,
     CellError,
     entry_from_fields,
-    import_file,
-    save_entry,
-    shared_with_another_la,
 )
 from survey_app.web.display import OFFER_TYPE, REGISTRATION_STATUS
 from survey_app.web.params import ObjectId

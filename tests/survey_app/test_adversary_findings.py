@@ -134,7 +134,8 @@ def test_another_la_cannot_set_identifiers_on_a_provider_it_shares(
     provider, the first LA can never change or clear it ("other councils may rely on it"), and
     any later register entry with that UKPRN is linked to this provider.
     """
-    from survey_app.organisations.provider_register import RegisterEntry, save_entry
+    from survey_app.organisations.provider_register import save_entry
+    from survey_app.organisations.register_file import RegisterEntry
 
     entry = RegisterEntry(name="Hill Stables", postcode="WS1 1AA")
     _, shared = run(save_entry(world.la, entry))

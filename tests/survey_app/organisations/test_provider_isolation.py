@@ -24,7 +24,7 @@ from survey_app.db.tables import (
     QAAction,
     QARecordChange,
 )
-from survey_app.organisations.provider_register import match_key
+from survey_app.organisations.register_file import match_key
 from survey_app.surveys.invitations import issue_for
 from survey_app.surveys.responses import answer_for, save_response
 from tests.world import (
