@@ -313,7 +313,8 @@ async def measure(env: dict[str, str], total: int) -> dict[str, float]:
     from survey_app.accounts.scoping import Actor, Role
     from survey_app.db.tables import Provider
     from survey_app.qa import visit_pack as qa_pack
-    from survey_app.reporting.queries import area_summary, provider_report
+    from survey_app.reporting.area_queries import area_summary
+    from survey_app.reporting.queries import provider_report
 
     settings = await bind(env)
     officer = Actor(user_id=1, email="bench@example", role=Role.LA_OFFICER, local_authority_id=1)

@@ -15,7 +15,9 @@ from reports.provider import ProviderReport
 from reports.school import SchoolReport
 from survey_app.accounts.scoping import Actor, Role
 from survey_app.ops.audit import record, refuse
-from survey_app.reporting.queries import area_summary, provider_report, school_report
+from survey_app.reporting.area_queries import area_summary
+from survey_app.reporting.queries import provider_report
+from survey_app.reporting.school_queries import school_report
 from survey_app.settings import Settings
 
 

@@ -13,10 +13,9 @@ from typing import Any
 import msgspec
 from piccolo.query.functions.aggregate import Count, Sum
 
-from questionnaires.loader import question_in, versions_of
+from questionnaires.loader import versions_of
 from reports.aggregation import GroupedCount, IndicatorCount, OptionCount
-from reports.area import AreaSummary, ProviderCount, ProviderLine, build_area_summary
-from reports.periods import academic_year_bounds, academic_year_label, publication_term, term_end
+from reports.periods import academic_year_bounds, publication_term, term_end
 from reports.provider import (
     ProviderCounts,
     ProviderReport,
@@ -29,19 +28,14 @@ from reports.provider import (
 )
 from reports.provider import QAAction as QAActionOut
 from reports.qa_history import RecordChange
-from reports.school import PlacementFeedback, PupilAnswer, SchoolReport, build_school_report
 from survey_app.accounts.scoping import Actor, placement_path, scope
 from survey_app.db.tables import (
     Answer,
     IndicatorTally,
     Invitation,
-    Placement,
-    Provider,
-    ProviderRecord,
     QAAction,
     QARecordChange,
     Response,
-    School,
 )
 from survey_app.organisations.la_settings import disclosure_threshold, effective_settings
 from survey_app.organisations.provider_records import offers, record_of
@@ -49,11 +43,10 @@ from survey_app.qa.statuses import ActionStatus
 from survey_app.reporting.publications import keep, last_shown
 from survey_app.safeguarding.statuses import ReviewStatus
 from survey_app.settings import Settings
-from survey_app.surveys.statuses import InvitationKind, InvitationStatus
-from survey_app.time_in_england import date_in_england, start_of_day_in_england, today_in_england
+from survey_app.time_in_england import start_of_day_in_england, today_in_england
 
 
-def _in_year(table: Any, academic_year: int | None) -> list[Any]:
+def in_year(table: Any, academic_year: int | None) -> list[Any]:
     """The where-clause for one academic year of responses (none for all years)."""
     if academic_year is None:
         return []
@@ -61,7 +54,7 @@ def _in_year(table: Any, academic_year: int | None) -> list[Any]:
     return [column == academic_year]
 
 
-def _opened_in(academic_year: int | None) -> list[Any]:
+def opened_in(academic_year: int | None) -> list[Any]:
     """The where-clause for invitations opened in one academic year (none for all years)."""
     if academic_year is None:
         return []
@@ -72,7 +65,7 @@ def _opened_in(academic_year: int | None) -> list[Any]:
     ]
 
 
-async def _grouped_by(column: Any, answer_filter: list[Any], *also: Any) -> list[dict[str, Any]]:
+async def grouped_by(column: Any, answer_filter: list[Any], *also: Any) -> list[dict[str, Any]]:
     """Indicator answers counted per polarity and per value of ``column`` (as ``grp``)."""
     rows: list[dict[str, Any]] = await (
         Answer.select(
@@ -153,14 +146,14 @@ async def provider_report(
     response_filter = [Response.provider == provider_id, scope(actor, Response)]
     by_term = await (
         Response.select(Response.term, Count(alias="count"))
-        .where(*response_filter, *_in_year(Response, academic_year))
+        .where(*response_filter, *in_year(Response, academic_year))
         .group_by(Response.term)
     )
     responses_by_term = {row["term"]: row["count"] for row in by_term}
     invitation_filter = [
         placement_path(Invitation).provider == provider_id,
         scope(actor, Invitation),
-        *_opened_in(academic_year),
+        *opened_in(academic_year),
     ]
     shown = await last_shown(actor, provider_id) if controlled else None
     if controlled:
@@ -189,13 +182,13 @@ async def provider_report(
             year_group.as_alias("year_group"),
             Count(alias="count"),
         )
-        .where(*response_filter, *_in_year(Response, academic_year))
+        .where(*response_filter, *in_year(Response, academic_year))
         .group_by(Response.term, Response.questionnaire_id, year_group)
     )
     answer_filter = [
         Answer.provider == provider_id,
         scope(actor, Answer),
-        *_in_year(Answer, academic_year),
+        *in_year(Answer, academic_year),
     ]
     # The area figure beside each indicator is the one deliberate read beyond the actor's scope,
     # and only ever as totals. LA staff: every provider of the LA, live, from the tallies.
@@ -261,10 +254,10 @@ async def provider_report(
         Invitation.count().where(*invitation_filter),
         by_year_query,
         cells_query,
-        _grouped_by(Answer.term, answer_filter),
-        _grouped_by(Answer.year_group, answer_filter, Answer.term),
+        grouped_by(Answer.term, answer_filter),
+        grouped_by(Answer.year_group, answer_filter, Answer.term),
         _none() if controlled else area_query,
-        _grouped_by(Answer.term, rest_answers) if controlled else _none(),
+        grouped_by(Answer.term, rest_answers) if controlled else _none(),
         rest_responses_query if controlled else _none(),
         option_query,
         comments_query,
@@ -343,190 +336,3 @@ async def academic_years(actor: Actor) -> list[int]:
         .group_by(Response.academic_year)
     )
     return sorted((row["academic_year"] for row in rows), reverse=True)
-
-
-async def area_summary(
-    settings: Settings, actor: Actor, academic_year: int | None = None
-) -> AreaSummary:
-    """The LA's publishable summary; callers check the actor is LA staff."""
-    # The viewer's LA may have raised the threshold above the deployment's floor.
-    threshold = await disclosure_threshold(settings, actor.local_authority_id)
-    providers = await Provider.select(Provider.id, Provider.name).where(scope(actor, Provider))
-    ratings = {
-        row["provider"]: row["rag_rating"]
-        for row in await ProviderRecord.select(
-            ProviderRecord.provider, ProviderRecord.rag_rating
-        ).where(
-            ProviderRecord.local_authority == actor.local_authority_id,
-            scope(actor, ProviderRecord),
-        )
-    }
-    opened: list[Any] = [Invitation.kind == InvitationKind.END, *_opened_in(academic_year)]
-    # Counted from placements with a sub-select: one end survey per placement, and far quicker
-    # than joining every invitation to its placement.
-    invited = await (
-        Placement.select(Placement.provider, Count(alias="count"))
-        .where(
-            scope(actor, Placement),
-            Placement.id.is_in(Invitation.select(Invitation.placement).where(*opened)),
-        )
-        .group_by(Placement.provider)
-    )
-    responded = await (
-        Response.select(Response.provider, Response.academic_year, Count(alias="count"))
-        .where(scope(actor, Response))
-        .group_by(Response.provider, Response.academic_year)
-    )
-    # Every year is counted, whichever is shown: each view is protected as part of the whole.
-    # One tally row per key already, so no GROUP BY: read straight off the unique index.
-    counts = await IndicatorTally.select(
-        IndicatorTally.provider,
-        IndicatorTally.academic_year,
-        IndicatorTally.indicator,
-        IndicatorTally.polarity,
-        IndicatorTally.answers,
-    ).where(scope(actor, IndicatorTally), IndicatorTally.answers != 0)
-    invited_by = {row["provider"]: row["count"] for row in invited}
-    by_year = {(row["provider"], row["academic_year"]): row["count"] for row in responded}
-    responded_by: dict[int, int] = {}
-    for (provider_id, year), count in by_year.items():
-        if academic_year is None or year == academic_year:
-            responded_by[provider_id] = responded_by.get(provider_id, 0) + count
-    return build_area_summary(
-        period_label=(
-            f"Academic year {academic_year_label(academic_year)}"
-            if academic_year is not None
-            else "All years"
-        ),
-        providers=[
-            ProviderLine(
-                provider_id=p["id"],
-                name=p["name"],
-                rag_rating=ratings.get(p["id"], "not_rated"),
-                invitations=invited_by.get(p["id"], 0),
-                responses=responded_by.get(p["id"], 0),
-            )
-            for p in providers
-        ],
-        responses_by_year=by_year,
-        counts=[
-            ProviderCount(
-                r["provider"], r["academic_year"], r["indicator"], r["polarity"], r["answers"]
-            )
-            for r in counts
-        ],
-        threshold=threshold,
-        academic_year=academic_year,
-    )
-
-
-def _request_status(row: dict[str, Any], now: dt.datetime) -> str:
-    status = row["status"]
-    if status is None:
-        return "not_due"
-    if status == InvitationStatus.OPEN and row["expires_at"] <= now:
-        return "expired"
-    return str(status)
-
-
-async def school_report(
-    settings: Settings, actor: Actor, school_id: int, now: dt.datetime
-) -> SchoolReport | None:
-    """The school contact's report on their own pupils; None if the school is out of scope."""
-    # The viewer's LA may have raised the threshold above the deployment's floor.
-    threshold = await disclosure_threshold(settings, actor.local_authority_id)
-    school = (
-        await School.select(School.id, School.name)
-        .where(School.id == school_id, scope(actor, School))
-        .first()
-    )
-    if school is None:
-        return None
-    placements = await (
-        Placement.select(
-            Placement.id,
-            Placement.pupil_reference,
-            Placement.provider.name.as_alias("provider_name"),
-            Placement.year_group,
-            Placement.start_date,
-            Placement.ended_on,
-        )
-        .where(Placement.school == school_id, scope(actor, Placement))
-        .order_by(Placement.start_date, ascending=False)
-        .limit(500)
-    )
-    ids = [row["id"] for row in placements]
-    invitations = {
-        row["placement"]: row
-        for row in await Invitation.select(
-            Invitation.placement, Invitation.status, Invitation.expires_at, Invitation.completed_at
-        ).where(
-            Invitation.placement.is_in(ids or [-1]),
-            Invitation.kind == InvitationKind.END,
-            scope(actor, Invitation),
-        )
-    }
-    answers = await (
-        Answer.select(
-            placement_path(Answer).id.as_alias("placement"),
-            Answer.response.questionnaire_id.as_alias("questionnaire_id"),  # type: ignore[union-attr]
-            Answer.question_id,
-            Answer.value,
-            Answer.review_status,
-            Answer.released_text,
-        )
-        .where(placement_path(Answer).id.is_in(ids or [-1]), scope(actor, Answer))
-        .order_by(Answer.id)
-    )
-    by_placement: dict[int, list[dict[str, Any]]] = {}
-    for row in answers:
-        by_placement.setdefault(row["placement"], []).append(row)
-    feedback = []
-    for row in placements:
-        invitation = invitations.get(row["id"], {"status": None})
-        given = by_placement.get(row["id"], [])
-        pupil_answers, comments, pending = [], [], 0
-        for answer in given:
-            question = question_in(answer["questionnaire_id"], answer["question_id"])
-            if answer["review_status"] == ReviewStatus.RELEASED:
-                comments.append(answer["released_text"])
-            elif answer["review_status"] == ReviewStatus.PENDING:
-                pending += 1
-            elif answer["value"] is not None and question is not None:
-                label = next(
-                    (o.label for o in question.options if o.value == answer["value"]),
-                    answer["value"],
-                )
-                pupil_answers.append(PupilAnswer(question.text, label))
-        completed = invitation.get("completed_at")
-        feedback.append(
-            PlacementFeedback(
-                placement_id=row["id"],
-                pupil_reference=row["pupil_reference"],
-                provider_name=row["provider_name"],
-                year_group=row["year_group"],
-                start_date=row["start_date"],
-                ended_on=row["ended_on"],
-                request_status=_request_status(invitation, now),
-                completed_on=date_in_england(completed) if completed else None,
-                answers=pupil_answers,
-                comments=comments,
-                comments_pending=pending,
-            )
-        )
-    totals = await (
-        Answer.select(Answer.indicator, Answer.polarity, Count(alias="count"))
-        .where(
-            Answer.indicator.is_not_null(),
-            Answer.school == school_id,
-            scope(actor, Answer),
-        )
-        .group_by(Answer.indicator, Answer.polarity)
-    )
-    return build_school_report(
-        school_id=school_id,
-        school_name=school["name"],
-        placements=feedback,
-        indicator_counts=[IndicatorCount(**row) for row in totals],
-        threshold=threshold,
-    )

@@ -1,0 +1,137 @@
+"""The SQL behind a school's report: its own pupils' requests and answers, through the scoping
+layer."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from piccolo.query.functions.aggregate import Count
+
+from questionnaires.loader import question_in
+from reports.aggregation import IndicatorCount
+from reports.school import PlacementFeedback, PupilAnswer, SchoolReport, build_school_report
+from survey_app.accounts.scoping import Actor, placement_path, scope
+from survey_app.db.tables import (
+    Answer,
+    Invitation,
+    Placement,
+    School,
+)
+from survey_app.organisations.la_settings import disclosure_threshold
+from survey_app.safeguarding.statuses import ReviewStatus
+from survey_app.settings import Settings
+from survey_app.surveys.statuses import InvitationKind, InvitationStatus
+from survey_app.time_in_england import date_in_england
+
+
+def _request_status(row: dict[str, Any], now: dt.datetime) -> str:
+    status = row["status"]
+    if status is None:
+        return "not_due"
+    if status == InvitationStatus.OPEN and row["expires_at"] <= now:
+        return "expired"
+    return str(status)
+
+
+async def school_report(
+    settings: Settings, actor: Actor, school_id: int, now: dt.datetime
+) -> SchoolReport | None:
+    """The school contact's report on their own pupils; None if the school is out of scope."""
+    # The viewer's LA may have raised the threshold above the deployment's floor.
+    threshold = await disclosure_threshold(settings, actor.local_authority_id)
+    school = (
+        await School.select(School.id, School.name)
+        .where(School.id == school_id, scope(actor, School))
+        .first()
+    )
+    if school is None:
+        return None
+    placements = await (
+        Placement.select(
+            Placement.id,
+            Placement.pupil_reference,
+            Placement.provider.name.as_alias("provider_name"),
+            Placement.year_group,
+            Placement.start_date,
+            Placement.ended_on,
+        )
+        .where(Placement.school == school_id, scope(actor, Placement))
+        .order_by(Placement.start_date, ascending=False)
+        .limit(500)
+    )
+    ids = [row["id"] for row in placements]
+    invitations = {
+        row["placement"]: row
+        for row in await Invitation.select(
+            Invitation.placement, Invitation.status, Invitation.expires_at, Invitation.completed_at
+        ).where(
+            Invitation.placement.is_in(ids or [-1]),
+            Invitation.kind == InvitationKind.END,
+            scope(actor, Invitation),
+        )
+    }
+    answers = await (
+        Answer.select(
+            placement_path(Answer).id.as_alias("placement"),
+            Answer.response.questionnaire_id.as_alias("questionnaire_id"),  # type: ignore[union-attr]
+            Answer.question_id,
+            Answer.value,
+            Answer.review_status,
+            Answer.released_text,
+        )
+        .where(placement_path(Answer).id.is_in(ids or [-1]), scope(actor, Answer))
+        .order_by(Answer.id)
+    )
+    by_placement: dict[int, list[dict[str, Any]]] = {}
+    for row in answers:
+        by_placement.setdefault(row["placement"], []).append(row)
+    feedback = []
+    for row in placements:
+        invitation = invitations.get(row["id"], {"status": None})
+        given = by_placement.get(row["id"], [])
+        pupil_answers, comments, pending = [], [], 0
+        for answer in given:
+            question = question_in(answer["questionnaire_id"], answer["question_id"])
+            if answer["review_status"] == ReviewStatus.RELEASED:
+                comments.append(answer["released_text"])
+            elif answer["review_status"] == ReviewStatus.PENDING:
+                pending += 1
+            elif answer["value"] is not None and question is not None:
+                label = next(
+                    (o.label for o in question.options if o.value == answer["value"]),
+                    answer["value"],
+                )
+                pupil_answers.append(PupilAnswer(question.text, label))
+        completed = invitation.get("completed_at")
+        feedback.append(
+            PlacementFeedback(
+                placement_id=row["id"],
+                pupil_reference=row["pupil_reference"],
+                provider_name=row["provider_name"],
+                year_group=row["year_group"],
+                start_date=row["start_date"],
+                ended_on=row["ended_on"],
+                request_status=_request_status(invitation, now),
+                completed_on=date_in_england(completed) if completed else None,
+                answers=pupil_answers,
+                comments=comments,
+                comments_pending=pending,
+            )
+        )
+    totals = await (
+        Answer.select(Answer.indicator, Answer.polarity, Count(alias="count"))
+        .where(
+            Answer.indicator.is_not_null(),
+            Answer.school == school_id,
+            scope(actor, Answer),
+        )
+        .group_by(Answer.indicator, Answer.polarity)
+    )
+    return build_school_report(
+        school_id=school_id,
+        school_name=school["name"],
+        placements=feedback,
+        indicator_counts=[IndicatorCount(**row) for row in totals],
+        threshold=threshold,
+    )
