@@ -339,6 +339,17 @@ def check(settings: Settings, form: dict[str, str]) -> tuple[dict[str, Any], lis
             )
         else:
             values["reminder_days"] = ",".join(str(day) for day in reminder_numbers(reminders))
+            # A reminder after the survey has closed would chase a link that no longer works.
+            open_for = values.get("invitation_expiry_days") or settings.invitation_expiry_days
+            late = [day for day in reminder_numbers(reminders) if day >= open_for]
+            if late:
+                problems.append(
+                    FieldProblem(
+                        "reminder_days",
+                        f"Reminder days must come before the survey closes (it stays open "
+                        f"{open_for} days), not {', '.join(str(day) for day in late)}",
+                    )
+                )
     return values, problems
 
 

@@ -282,6 +282,10 @@ async def read_contact_emails(
             continue
         cells = cells + [""] * (len(header) - len(cells))
         urn, email = cells[urn_at].strip(), cells[email_at].strip().lower()
+        if not email:
+            # The downloaded list has every school; a row left blank is one not filled in yet,
+            # so it changes nothing (a council fills in what it has, in as many goes as it likes).
+            continue
         if urn not in ours:
             unknown = urn_problem(urn) or f"There is no school with URN {urn} in your area"
             errors.append(EmailRowError(number, "URN", unknown))

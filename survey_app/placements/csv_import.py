@@ -18,6 +18,7 @@ import msgspec
 from survey_app.accounts.scoping import Actor, Role, scope
 from survey_app.db.engine import batches, transaction
 from survey_app.db.tables import Placement, Provider, School
+from survey_app.organisations.provider_records import in_use
 from survey_app.placements.records import NotAllowed, upsert_placements
 from survey_app.placements.rules import (
     MAX_ID,
@@ -105,7 +106,12 @@ def _too_long(number: int, header: list[str], row: list[str]) -> list[RowError]:
 
 async def _lookups(actor: Actor) -> tuple[dict[str, int], dict[str, int], dict[str, int]]:
     providers: dict[str, int] = {}
-    for row in await Provider.select(Provider.id, Provider.name).where(scope(actor, Provider)):
+    # Only providers offered for new placements: one the LA has archived is refused, as on the
+    # form and in the API.
+    offered = await Provider.select(Provider.id, Provider.name).where(
+        scope(actor, Provider), in_use(actor)
+    )
+    for row in offered:
         providers[str(row["id"])] = row["id"]
         providers[row["name"].strip().lower()] = row["id"]
     schools: dict[str, int] = {}
@@ -143,7 +149,10 @@ def _check_row(
     provider_text = cells.get("provider", "").strip()
     provider_id = providers.get(provider_text.lower()) if provider_text else None
     if provider_text and provider_id is None:
-        problem("provider", f'There is no provider called "{provider_text}" in your area')
+        problem(
+            "provider",
+            f'There is no provider called "{provider_text}" in your area, or it is archived',
+        )
         provider_id = MAX_ID
     school_text = cells.get("school", "").strip()
     school_id = schools.get(school_text.lower()) if school_text else None

@@ -231,13 +231,36 @@ def read_date(field: str, value: object, errors: list[FieldError]) -> dt.date | 
         return None
     if isinstance(value, str):
         try:
-            return parse_date(value)
+            day = parse_date(value)
         except ValueError:
             pass
+        else:
+            earliest, latest = plausible_years()
+            if earliest <= day.year <= latest:
+                return day
+            errors.append(
+                FieldError(
+                    field,
+                    f"{FORM_LABELS[field]} must be between {earliest} and {latest}, "
+                    f"not {_shown(value)}",
+                )
+            )
+            return None
     errors.append(
         FieldError(field, f"{FORM_LABELS[field]} must be {DATE_HINT}, not {_shown(value)}")
     )
     return None
+
+
+#: Placements are recorded near the time they happen: a date further off is a slip of the
+#: keyboard (1900 for 2026), and would put a survey decades away.
+YEARS_BACK, YEARS_AHEAD = 10, 3
+
+
+def plausible_years() -> tuple[int, int]:
+    """The first and last year a placement date may fall in, counted from this year."""
+    this_year = dt.date.today().year
+    return this_year - YEARS_BACK, this_year + YEARS_AHEAD
 
 
 def _read_whole(field: str, value: object, errors: list[FieldError]) -> int | None:

@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from survey_app.db.tables import AuditEvent, LaSettings, LocalAuthority
+from survey_app.organisations.la_settings import FORM_FIELDS
 from tests.survey_app.organisations.helpers import page
 from tests.world import World, post_form, run, sign_in
 
@@ -106,3 +107,14 @@ def test_the_page_warns_while_the_privacy_notice_is_incomplete(client: Any, worl
     assert warning is not None and "Data controller" in warning.get_text()
     saved = page(post_form(client, "/staff/settings", GOOD))
     assert saved.select_one("#notice-incomplete") is None
+
+
+def test_a_reminder_after_the_survey_closes_is_refused(settings: Any) -> None:
+    # An outside tester saved reminder days 30,60 for surveys open 21 days, unchallenged.
+    from survey_app.organisations.la_settings import check
+
+    form = dict.fromkeys(FORM_FIELDS, "")
+    form.update({"invitation_expiry_days": "21", "reminder_days": "7,30,60"})
+    _, problems = check(settings, form)
+    (late,) = [p for p in problems if p.field == "reminder_days"]
+    assert "30, 60" in late.message

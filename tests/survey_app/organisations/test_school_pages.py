@@ -7,7 +7,7 @@ from typing import Any
 
 from survey_app.db.tables import School
 from tests.survey_app.organisations.helpers import page, schools_of, upload
-from tests.world import World, post_form, run, sign_in
+from tests.world import World, csrf_token, post_form, run, sign_in
 
 
 def add_schools(la_id: int, count: int, start: int = 170000) -> None:
@@ -180,3 +180,22 @@ def test_the_download_lists_every_school_ready_to_fill_in(client: Any, world: Wo
     assert lines[0] == "URN,email,name,status"
     assert "170000,,School 000,open" in lines
     assert not any("Far School" in line for line in lines)
+
+
+def test_a_half_filled_list_of_emails_sets_those_filled_and_leaves_the_rest(
+    client: Any, world: World
+) -> None:
+    # An outside tester filled 100 of 759 rows of the downloaded list: every blank was an error.
+    run(School.update({School.urn: "100001"}).where(School.id == world.school))
+    run(School.update({School.urn: "100002"}).where(School.id == world.second_school))
+    sign_in(client, world, "la_officer")
+    data = b"URN,email,name\r\n100001,head@oak.example,Oak School\r\n100002,,Elm School\r\n"
+    response = client.post(
+        "/staff/schools/emails",
+        files={"file": ("schools.csv", data, "text/csv")},
+        data={"_csrf_token": csrf_token(client)},
+    )
+    assert response.status_code == 200, response.text
+    rows = run(School.select(School.urn, School.contact_email))
+    emails = {r["urn"]: r["contact_email"] for r in rows}
+    assert emails["100001"] == "head@oak.example" and emails["100002"] == ""

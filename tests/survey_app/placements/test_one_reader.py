@@ -10,11 +10,12 @@ import pytest
 from bs4 import BeautifulSoup
 
 from survey_app.db.tables import Placement
+from survey_app.placements.rules import FieldError, read_date
 from tests.survey_app.placements.test_placement_import import HEADER, upload
 from tests.survey_app.placements.test_placements import error_messages
 from tests.survey_app.test_flow import record_placement
-from tests.survey_app.web.test_api import create, token_for
-from tests.world import Clock, World, run
+from tests.survey_app.web.test_api import create
+from tests.world import Clock, World, run, token_for
 
 #: One good placement in each input's own shape.
 FORM = {"pupil_reference": "OAK-9", "start_date": "2026-09-07", "planned_end_date": ""}
@@ -134,3 +135,10 @@ def test_a_file_that_repeats_a_placement_with_the_la_team_in_another_case_is_ref
         "pupil_reference": "repeats row 2 (same pupil, provider and start)"
     }
     assert run(Placement.count()) == 0
+
+
+@pytest.mark.parametrize("typed", ["01/12/1900", "2099-12-01"])
+def test_a_date_decades_away_is_refused_as_a_slip(typed: str) -> None:
+    errors: list[FieldError] = []
+    assert read_date("start_date", typed, errors) is None
+    assert errors and "must be between" in errors[0].message and typed in errors[0].message

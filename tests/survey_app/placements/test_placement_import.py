@@ -11,7 +11,7 @@ from click.testing import CliRunner
 
 from survey_app.cli import main
 from survey_app.db.tables import Placement
-from tests.world import World, csrf_token, run
+from tests.world import World, csrf_token, run, sign_in
 
 HEADER = (
     "pupil_reference,year_group,provider,school,la_team,start_date,planned_end_date,"
@@ -122,3 +122,23 @@ def test_cli_imports_ten_thousand_rows_and_reports_bad_rows(world: World, tmp_pa
     refused = CliRunner().invoke(main, ["placements", "import", str(broken), "--email", email])
     assert refused.exit_code != 0
     assert "row 2, column year_group: Year group must be from 4 to 11" in refused.output
+
+
+def test_a_csv_cannot_place_a_pupil_with_an_archived_provider(
+    client: Any, world: World, settings: Any
+) -> None:
+    # An outside tester's find: the form and API refused an archived provider, the CSV did not.
+    from survey_app.db.tables import ProviderRecord
+
+    run(
+        ProviderRecord.update({ProviderRecord.archived: True}).where(
+            ProviderRecord.provider == world.provider, ProviderRecord.local_authority == world.la
+        )
+    )
+    sign_in(client, world, "school_contact")
+    response = upload(
+        client, HEADER + "OAK-9,5,Meadow Farm,Oak School,,06/01/2027,27/03/2027,6,,no\n"
+    )
+    assert response.status_code == 400
+    assert "archived" in response.text
+    assert run(Placement.count()) == 0
