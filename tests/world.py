@@ -166,7 +166,8 @@ def _password_hash() -> str:
 @pytest.fixture
 def world(clock: Clock) -> World:
     from survey_app.accounts.scoping import Role
-    from survey_app.db.tables import LocalAuthority, Provider, ProviderRecord, School, StaffUser
+    from survey_app.db.staff_tables import StaffUser
+    from survey_app.db.tables import LocalAuthority, Provider, ProviderRecord, School
 
     async def build() -> World:
         async def la(name: str, code: str) -> int:
@@ -426,7 +427,7 @@ def give_responses(
 def token_for(world: World, who: str, clock: Clock) -> dict[str, str]:
     """An Authorization header with a fresh API token of one of the world's users."""
     from survey_app.accounts.users import create_api_token
-    from survey_app.db.tables import StaffUser
+    from survey_app.db.staff_tables import StaffUser
 
     email = world.logins[who][0]
     user = run(StaffUser.select(StaffUser.id).where(StaffUser.email == email).first())

@@ -107,7 +107,7 @@ def user_add(
 def user_invite(email: str, role: str, la_code: str, school_urn: str, provider: str) -> None:
     """Invite a staff user by email and print their single-use link (7 days), as `la add` does."""
     from survey_app.accounts.invitations import invite
-    from survey_app.accounts.staff import organisation_for
+    from survey_app.accounts.staff_organisations import organisation_for
     from survey_app.accounts.users import AccountError
     from survey_app.db.tables import LocalAuthority
     from survey_app.organisations.commands import CONSOLE_INVITER
@@ -152,7 +152,7 @@ def user_disable(email: str) -> None:
     """Disable a staff user: every session ends and every API token is revoked, at once."""
     from survey_app.accounts.sessions import end_sessions_of
     from survey_app.accounts.users import revoke_api_tokens
-    from survey_app.db.tables import StaffUser
+    from survey_app.db.staff_tables import StaffUser
     from survey_app.ops.audit import record
 
     settings_or_exit()

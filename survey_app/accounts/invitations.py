@@ -22,7 +22,8 @@ from survey_app.accounts.scoping import ROLE_LABELS, Role
 from survey_app.accounts.sessions import end_sessions_of
 from survey_app.accounts.users import AccountError, check_password_rules, hash_password
 from survey_app.db.engine import transaction
-from survey_app.db.tables import LocalAuthority, StaffInvitation, StaffUser
+from survey_app.db.staff_tables import StaffInvitation, StaffUser
+from survey_app.db.tables import LocalAuthority
 from survey_app.mail import messages
 from survey_app.mail.outbox import enqueue
 from survey_app.ops.audit import record

@@ -21,7 +21,7 @@ from survey_app.accounts.token_pages import account_pages
 from survey_app.accounts.users import (
     check_password,
 )
-from survey_app.db.tables import StaffUser
+from survey_app.db.staff_tables import StaffUser
 from survey_app.ops.audit import record
 from survey_app.settings import Settings
 from survey_app.surveys import qr

@@ -21,7 +21,7 @@ from survey_app.accounts.users import (
     revoke_api_tokens,
 )
 from survey_app.db.engine import transaction
-from survey_app.db.tables import PasswordReset, StaffUser
+from survey_app.db.staff_tables import PasswordReset, StaffUser
 from survey_app.mail import messages
 from survey_app.mail.outbox import enqueue
 from survey_app.ops.audit import record

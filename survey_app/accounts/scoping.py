@@ -8,9 +8,9 @@ from typing import Any
 import msgspec
 from piccolo.table import Table
 
+from survey_app.db.staff_tables import ApiToken
 from survey_app.db.tables import (
     Answer,
-    ApiToken,
     IndicatorTally,
     Invitation,
     OutboxMessage,

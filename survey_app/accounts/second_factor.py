@@ -15,7 +15,7 @@ import pyotp
 from cryptography.fernet import Fernet, InvalidToken
 
 from survey_app.db.engine import transaction
-from survey_app.db.tables import StaffUser
+from survey_app.db.staff_tables import StaffUser
 
 ISSUER = "Learner voice"
 STEP_SECONDS = 30

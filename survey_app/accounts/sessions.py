@@ -20,7 +20,7 @@ from litestar.types import Empty, Message, ScopeSession
 from litestar.utils.dataclass import extract_dataclass_items
 
 from survey_app.db.engine import transaction
-from survey_app.db.tables import StaffSession
+from survey_app.db.staff_tables import StaffSession
 from survey_app.settings import Settings
 
 #: How stale a session's expiry may get before reading it writes a new one.

@@ -12,7 +12,7 @@ from litestar.di import NamedDependency
 from litestar.params import QueryParameter
 from litestar.response import Template
 
-from survey_app.accounts import staff
+from survey_app.accounts import staff, staff_organisations
 from survey_app.accounts.guards import la_admins, staff_inviters
 from survey_app.accounts.scoping import Actor, Role
 from survey_app.accounts.users import AccountError
@@ -45,8 +45,10 @@ async def _invite_page(
         actor,
         status,
         roles=staff.roles_for(actor),
-        schools=await staff.school_choices(actor),
-        providers=await staff.provider_choices(actor) if actor.role == Role.LA_ADMIN else [],
+        schools=await staff_organisations.school_choices(actor),
+        providers=await staff_organisations.provider_choices(actor)
+        if actor.role == Role.LA_ADMIN
+        else [],
         values=values or {},
         errors=errors or [],
         sent=sent,
@@ -122,8 +124,8 @@ async def _person_page(
         status,
         person=found,
         roles=staff.roles_for(actor),
-        schools=await staff.school_choices(actor),
-        providers=await staff.provider_choices(actor),
+        schools=await staff_organisations.school_choices(actor),
+        providers=await staff_organisations.provider_choices(actor),
         is_self=user_id == actor.user_id,
         done=done,
         errors=errors or [],

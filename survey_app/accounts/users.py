@@ -19,7 +19,7 @@ from argon2.exceptions import InvalidHashError, VerificationError
 
 from survey_app.accounts.scoping import LA_ROLES, Actor, Role, scope
 from survey_app.db.engine import transaction
-from survey_app.db.tables import ApiToken, StaffUser
+from survey_app.db.staff_tables import ApiToken, StaffUser
 from survey_app.ops.audit import record
 
 T = TypeVar("T")

@@ -230,6 +230,6 @@ def is_postgres() -> bool:
 
 def all_tables() -> list[Any]:
     """Every table of the service, for binding to an engine and for clearing test data."""
-    from survey_app.db.tables import ALL_TABLES
+    from survey_app.db.schema import ALL_TABLES
 
     return list(ALL_TABLES)

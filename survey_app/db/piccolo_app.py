@@ -4,7 +4,7 @@ from pathlib import Path
 
 from piccolo.conf.apps import AppConfig
 
-from survey_app.db.tables import ALL_TABLES
+from survey_app.db.schema import ALL_TABLES
 
 APP_CONFIG = AppConfig(
     app_name="survey_app",

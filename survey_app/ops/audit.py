@@ -11,7 +11,7 @@ from litestar import Request
 from litestar.exceptions import NotFoundException
 
 from survey_app.accounts.scoping import Actor
-from survey_app.db.tables import AuditEvent
+from survey_app.db.staff_tables import AuditEvent
 
 
 def pupil_key(secret: str, la_code: str, reference: str) -> str:

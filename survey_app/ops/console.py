@@ -31,7 +31,7 @@ def now() -> dt.datetime:
 
 
 async def user_id_of(email: str) -> int:
-    from survey_app.db.tables import StaffUser
+    from survey_app.db.staff_tables import StaffUser
 
     row = (
         await StaffUser.select(StaffUser.id).where(StaffUser.email == email.strip().lower()).first()

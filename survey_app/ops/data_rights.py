@@ -22,9 +22,9 @@ import msgspec
 from reports.periods import retention_passed
 from survey_app.accounts.scoping import placement_path
 from survey_app.db.engine import transaction
+from survey_app.db.staff_tables import AuditEvent
 from survey_app.db.tables import (
     Answer,
-    AuditEvent,
     DraftAnswer,
     Invitation,
     LocalAuthority,

@@ -171,7 +171,7 @@ async def load_demo(settings: Settings, now: dt.datetime) -> bool:
             **org,
         )
     from survey_app.accounts import second_factor as mfa
-    from survey_app.db.tables import StaffUser
+    from survey_app.db.staff_tables import StaffUser
 
     for login in (DEMO_LOGINS[0], DEMO_LOGINS[3]):
         user = await StaffUser.select(StaffUser.id).where(StaffUser.email == login.email).first()

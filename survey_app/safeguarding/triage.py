@@ -18,13 +18,8 @@ import msgspec
 from questionnaires.loader import question_in
 from survey_app.accounts.scoping import Actor, Role, placement_path, scope
 from survey_app.db.engine import transaction
-from survey_app.db.tables import (
-    Answer,
-    DraftAnswer,
-    Invitation,
-    SafeguardingAlert,
-    StaffUser,
-)
+from survey_app.db.staff_tables import StaffUser
+from survey_app.db.tables import Answer, DraftAnswer, Invitation, SafeguardingAlert
 from survey_app.mail import messages
 from survey_app.mail.outbox import enqueue
 from survey_app.ops.audit import record

@@ -21,7 +21,7 @@ import datetime as dt
 import msgspec
 from litestar import Request
 
-from survey_app.db.tables import AuditEvent, StaffUser
+from survey_app.db.staff_tables import AuditEvent, StaffUser
 from survey_app.ops import audit
 from survey_app.time_in_england import date_in_england, start_of_day_in_england
 

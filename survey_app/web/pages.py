@@ -10,7 +10,8 @@ from litestar import MediaType, Request, Response, Router, get
 from litestar.di import NamedDependency
 from litestar.response import Template
 
-from survey_app.db.tables import Placement, StaffUser
+from survey_app.db.staff_tables import StaffUser
+from survey_app.db.tables import Placement
 from survey_app.organisations.la_settings import EffectiveSettings, effective_settings
 from survey_app.settings import Settings
 

@@ -15,7 +15,7 @@ import hmac
 import msgspec
 
 from survey_app.db.engine import transaction
-from survey_app.db.tables import LookupFailure
+from survey_app.db.staff_tables import LookupFailure
 from survey_app.settings import Settings
 
 #: The longest window any counter uses; rows older than this are purged by the schedule.

@@ -12,7 +12,8 @@ from click.testing import CliRunner
 
 from survey_app.accounts.users import actor_for_api_token, authenticate
 from survey_app.cli import main
-from survey_app.db.tables import Invitation, LocalAuthority, Placement, Response, StaffUser
+from survey_app.db.staff_tables import StaffUser
+from survey_app.db.tables import Invitation, LocalAuthority, Placement, Response
 from tests.world import World, placement_row, run
 
 

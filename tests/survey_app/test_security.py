@@ -16,17 +16,15 @@ from litestar.testing import TestClient
 
 from survey_app.accounts.users import create_api_token
 from survey_app.cli import main
+from survey_app.db.staff_tables import AuditEvent, StaffSession, StaffUser
 from survey_app.db.tables import (
     Answer,
-    AuditEvent,
     Invitation,
     Placement,
     QAAction,
     QAVisit,
     Response,
     SafeguardingAlert,
-    StaffSession,
-    StaffUser,
 )
 from survey_app.surveys.invitations import issue_due
 from tests.world import (
@@ -538,7 +536,7 @@ def test_disabling_a_user_ends_sessions_and_tokens_at_once(
     assert "signed out everywhere" in result.output
     assert client.get("/staff/placements", follow_redirects=False).status_code == 302
     assert client.get("/api/v1/placements", headers=bearer).status_code == 401
-    from survey_app.db.tables import StaffSession
+    from survey_app.db.staff_tables import StaffSession
 
     assert run(StaffSession.count().where(StaffSession.user_id == user["id"])) == 0
 

@@ -13,7 +13,7 @@ from click.testing import CliRunner
 from survey_app.accounts.scoping import Role
 from survey_app.accounts.users import AccountError, create_api_token, create_user
 from survey_app.cli import main
-from survey_app.db.tables import ApiToken, AuditEvent, StaffUser
+from survey_app.db.staff_tables import ApiToken, AuditEvent, StaffUser
 from tests.world import Clock, World, post_form, run, sign_in
 
 API = "/api/v1/schools"  # open to every role

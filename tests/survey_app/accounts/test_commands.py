@@ -7,7 +7,7 @@ import pytest
 from click.testing import CliRunner
 
 from survey_app.cli import main
-from survey_app.db.tables import StaffUser
+from survey_app.db.staff_tables import StaffUser
 from tests.world import World, run
 
 

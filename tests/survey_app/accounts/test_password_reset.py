@@ -11,7 +11,8 @@ from bs4 import BeautifulSoup
 from litestar.testing import TestClient
 
 from survey_app.accounts.users import create_api_token
-from survey_app.db.tables import AuditEvent, OutboxMessage, StaffUser
+from survey_app.db.staff_tables import AuditEvent, StaffUser
+from survey_app.db.tables import OutboxMessage
 from survey_app.mail.messages import fill
 from survey_app.mail.outbox import unseal
 from tests.world import Clock, World, post_form, run, sign_in

@@ -8,7 +8,7 @@ import pyotp
 from bs4 import BeautifulSoup
 from litestar.testing import TestClient
 
-from survey_app.db.tables import AuditEvent, StaffUser
+from survey_app.db.staff_tables import AuditEvent, StaffUser
 from tests.world import Clock, World, post_form, run, sign_in, totp_code
 
 

@@ -13,7 +13,7 @@ import msgspec
 import pytest
 from litestar.testing import TestClient
 
-from survey_app.db.tables import AuditEvent, LookupFailure, StaffSession, StaffUser
+from survey_app.db.staff_tables import AuditEvent, LookupFailure, StaffSession, StaffUser
 from tests.world import PASSWORD, Clock, World, post_form, run, sign_in
 
 BASE = "http://testserver.local"

@@ -14,14 +14,8 @@ from litestar.testing import TestClient
 
 from survey_app.accounts.scoping import Role
 from survey_app.cli import main
-from survey_app.db.tables import (
-    ApiToken,
-    AuditEvent,
-    LocalAuthority,
-    School,
-    StaffInvitation,
-    StaffUser,
-)
+from survey_app.db.staff_tables import ApiToken, AuditEvent, StaffInvitation, StaffUser
+from survey_app.db.tables import LocalAuthority, School
 from tests.mail_server import Recorder
 from tests.world import PASSWORD, World, post_form, run, sign_in, token_for
 

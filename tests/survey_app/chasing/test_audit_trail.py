@@ -6,7 +6,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from survey_app.db.tables import AuditEvent, Invitation, StaffUser
+from survey_app.db.staff_tables import AuditEvent, StaffUser
+from survey_app.db.tables import Invitation
 from tests.survey_app.placements.test_placement_import import GOOD, HEADER, upload
 from tests.survey_app.test_flow import record_placement
 from tests.survey_app.web.test_api import placement_body, token_for

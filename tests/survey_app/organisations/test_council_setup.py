@@ -12,7 +12,8 @@ from click.testing import CliRunner
 
 from survey_app.accounts.users import authenticate
 from survey_app.cli import main
-from survey_app.db.tables import LocalAuthority, OutboxMessage, StaffInvitation, StaffUser
+from survey_app.db.staff_tables import StaffInvitation, StaffUser
+from survey_app.db.tables import LocalAuthority, OutboxMessage
 from survey_app.time_in_england import date_in_england
 from survey_app.web.display import long_date
 from tests.mail_server import Recorder

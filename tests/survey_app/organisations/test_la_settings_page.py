@@ -5,7 +5,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from survey_app.db.tables import AuditEvent, LaSettings, LocalAuthority
+from survey_app.db.staff_tables import AuditEvent
+from survey_app.db.tables import LaSettings, LocalAuthority
 from survey_app.organisations.la_settings import FORM_FIELDS
 from tests.survey_app.organisations.helpers import page
 from tests.world import World, post_form, run, sign_in

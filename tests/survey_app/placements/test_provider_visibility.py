@@ -5,7 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 from survey_app.accounts.users import create_api_token
-from survey_app.db.tables import AuditEvent, Placement, StaffUser
+from survey_app.db.staff_tables import AuditEvent, StaffUser
+from survey_app.db.tables import Placement
 from tests.world import Clock, Issued, World, run, sign_in
 
 

@@ -10,13 +10,8 @@ from typing import Any
 import pytest
 from bs4 import BeautifulSoup
 
-from survey_app.db.tables import (
-    Answer,
-    AuditEvent,
-    LocalAuthority,
-    OutboxMessage,
-    SafeguardingAlert,
-)
+from survey_app.db.staff_tables import AuditEvent
+from survey_app.db.tables import Answer, LocalAuthority, OutboxMessage, SafeguardingAlert
 from survey_app.ops.schedule import run_scheduled_work
 from survey_app.safeguarding.screening import matches, terms
 from tests.world import (

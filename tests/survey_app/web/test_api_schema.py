@@ -16,7 +16,7 @@ from schemathesis.specs.openapi.checks import (
 )
 
 from survey_app.accounts.users import create_api_token
-from survey_app.db.tables import StaffUser
+from survey_app.db.staff_tables import StaffUser
 from tests.world import Clock, World, run
 
 CHECKS = [
