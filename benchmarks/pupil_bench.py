@@ -1,7 +1,7 @@
 """The pupil's page path at full speed: a question page and an answer against ``/healthz``.
 
-    /work/main/.venv/bin/python benchmarks/pupil_bench.py              # wrk -t2 -c50 -d10s
-    /work/main/.venv/bin/python benchmarks/pupil_bench.py --seconds 5 --connections 20
+    .venv/bin/python benchmarks/pupil_bench.py              # wrk -t2 -c50 -d10s
+    .venv/bin/python benchmarks/pupil_bench.py --seconds 5 --connections 20
 
 It makes a fresh SQLite database in a temporary directory through the real migrations, opens
 surveys for ``--pupils`` pupils through the service's own code, and starts ``uvicorn

@@ -1,7 +1,7 @@
 """What a pupil on a cheap phone waits for: Chromium on Slow 3G with a 4x slower CPU.
 
-    /work/main/.venv/bin/python benchmarks/pupil_browser_bench.py
-    /work/main/.venv/bin/python benchmarks/pupil_browser_bench.py --answers 8
+    .venv/bin/python benchmarks/pupil_browser_bench.py
+    .venv/bin/python benchmarks/pupil_browser_bench.py --answers 8
 
 Debian's Chromium (``/usr/bin/chromium``, driven by Playwright; never a downloaded browser) opens
 a pupil's link on a fresh server (uvicorn, SQLite in a temporary directory, as the README says)
