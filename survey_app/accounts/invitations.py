@@ -20,7 +20,12 @@ import msgspec
 
 from survey_app.accounts.scoping import ROLE_LABELS, Role
 from survey_app.accounts.sessions import end_sessions_of
-from survey_app.accounts.users import AccountError, check_password_rules, hash_password
+from survey_app.accounts.users import (
+    AccountError,
+    check_password_rules,
+    hash_password,
+    insert_user,
+)
 from survey_app.db.engine import transaction
 from survey_app.db.staff_tables import StaffInvitation, StaffUser
 from survey_app.db.tables import LocalAuthority
@@ -103,19 +108,9 @@ async def invite(
         )
         if authority is None:
             raise AccountError("There is no such local authority")
-        users = await StaffUser.insert(
-            StaffUser(
-                email=email,
-                password_hash=NO_PASSWORD,
-                role=role.value,
-                local_authority=local_authority_id,
-                school=school_id if role == Role.SCHOOL_CONTACT else None,
-                provider=provider_id if role == Role.PROVIDER_STAFF else None,
-                active=True,
-                created_at=now,
-            )
-        ).returning(StaffUser.id)
-        user_id = int(users[0]["id"])
+        user_id = await insert_user(
+            email, NO_PASSWORD, role, local_authority_id, school_id, provider_id, now
+        )
         await _issue(
             settings,
             user_id=user_id,

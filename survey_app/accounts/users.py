@@ -118,18 +118,40 @@ async def create_user(
     async with transaction():
         if await StaffUser.exists().where(StaffUser.email == email):
             raise AccountError(f"There is already a user with the email {email}")
-        rows = await StaffUser.insert(
-            StaffUser(
-                email=email,
-                password_hash=await hash_password_off_loop(password),
-                role=role.value,
-                local_authority=local_authority_id,
-                school=school_id if role == Role.SCHOOL_CONTACT else None,
-                provider=provider_id if role == Role.PROVIDER_STAFF else None,
-                active=True,
-                created_at=now,
-            )
-        ).returning(StaffUser.id)
+        return await insert_user(
+            email,
+            await hash_password_off_loop(password),
+            role,
+            local_authority_id,
+            school_id,
+            provider_id,
+            now,
+        )
+
+
+async def insert_user(
+    email: str,
+    password_hash: str,
+    role: Role,
+    local_authority_id: int,
+    school_id: int | None,
+    provider_id: int | None,
+    now: dt.datetime,
+) -> int:
+    """Write one staff user row (checks done by the caller); only their role's organisation is
+    kept, so a school contact never carries a provider."""
+    rows = await StaffUser.insert(
+        StaffUser(
+            email=email,
+            password_hash=password_hash,
+            role=role.value,
+            local_authority=local_authority_id,
+            school=school_id if role == Role.SCHOOL_CONTACT else None,
+            provider=provider_id if role == Role.PROVIDER_STAFF else None,
+            active=True,
+            created_at=now,
+        )
+    ).returning(StaffUser.id)
     return int(rows[0]["id"])
 
 
