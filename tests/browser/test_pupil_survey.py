@@ -47,6 +47,11 @@ def tab_to(page: Any, text: str, limit: int = 40) -> None:
     raise AssertionError(f"could not reach {text!r} with the Tab key")
 
 
+#: Resolves once htmx has swapped in and settled the next page.
+SETTLED_PROMISE = """() => { window.settled = new Promise((done) =>
+  document.body.addEventListener("htmx:afterSettle", done, { once: true })); }"""
+
+
 @pytest.mark.parametrize("band", list(BANDS))
 def test_complete_a_survey_with_only_the_keyboard(
     band: str, live_server: str, world: World, settings: Any, clock: Clock, phone: Any
@@ -67,7 +72,12 @@ def test_complete_a_survey_with_only_the_keyboard(
                 phone.keyboard.press("Tab")
             phone.keyboard.type("It was good")
         tab_to(phone, "Continue")
+        # Wait for htmx to settle the page it swaps in: only then are the new form's handlers
+        # attached. A keyboard faster than that posts the plain form instead (it still works,
+        # as a full page load) and the test would be racing htmx rather than checking focus.
+        phone.evaluate(SETTLED_PROMISE)
         phone.keyboard.press("Enter")
+        phone.evaluate("window.settled")
         if number < len(questionnaire.questions) and question.id != "talk_to_someone":
             phone.wait_for_selector(f"text=Question {number + 1} of")
             focused = phone.evaluate("document.activeElement.tagName")
@@ -78,7 +88,10 @@ def test_complete_a_survey_with_only_the_keyboard(
         if question.id == "talk_to_someone" or phone.url.find("/survey/help") >= 0:
             phone.wait_for_url("**/survey/help**")
             tab_to(phone, "Carry on")
-            phone.keyboard.press("Enter")
+            # "Carry on" is a plain link: a full page load. Wait for its load event (its
+            # scripts have run), or the next Continue is pressed before htmx is there.
+            with phone.expect_navigation(wait_until="load"):
+                phone.keyboard.press("Enter")
     phone.wait_for_url("**/survey/check")
     tab_to(phone, "Send my answers")
     phone.keyboard.press("Enter")
