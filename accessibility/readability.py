@@ -1,15 +1,22 @@
-"""Readability and wording checks for every pupil-facing string of a questionnaire."""
+"""Readability and wording checks for every pupil-facing string: a questionnaire's, and (given
+as lines of text) those of the rendered pupil pages around it."""
 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from statistics import mean
 
 import msgspec
 import textstat
 
-from accessibility.targets import JARGON, LONG_WORD_ALLOW_LIST, TARGETS, BandTarget
+from accessibility.targets import (
+    JARGON,
+    JARGON_IN_CAPITALS,
+    LONG_WORD_ALLOW_LIST,
+    TARGETS,
+    BandTarget,
+)
 from questionnaires.schema import Questionnaire
 
 WORD = re.compile(r"[A-Za-z][A-Za-z']*")
@@ -76,7 +83,10 @@ def _syllables(word: str) -> int:
 
 def check_text(text: str, target: BandTarget, item: str = "text") -> ItemCheck:
     """Score one string against a band's targets."""
-    grade = round(float(textstat.flesch_kincaid_grade(text)), 1)
+    # Very short, simple sentences score below 0 ("Yes it was." is about -2). No text is easier
+    # than easy: a negative grade counts as 0, or a page of one-word buttons would pull the
+    # average down and hide a hard paragraph beside them.
+    grade = max(0.0, round(float(textstat.flesch_kincaid_grade(text)), 1))
     words = WORD.findall(text)
     problems = []
     # A grade for one or two words is noise ("Never" scores 8.4); labels get the word rules.
@@ -89,6 +99,9 @@ def check_text(text: str, target: BandTarget, item: str = "text") -> ItemCheck:
     for term in JARGON:
         if f" {term} " in lowered:
             problems.append(f"uses the word {term!r}, which pupils would not")
+    for term in JARGON_IN_CAPITALS:
+        if term in words:
+            problems.append(f"uses the word {term!r}, which pupils would not")
     if target.max_syllables is not None:
         for word in words:
             if word.lower() in LONG_WORD_ALLOW_LIST:
@@ -98,13 +111,26 @@ def check_text(text: str, target: BandTarget, item: str = "text") -> ItemCheck:
     return ItemCheck(target.band, item, text, grade, len(words), problems)
 
 
+def average_grade(items: Iterable[ItemCheck]) -> float:
+    """The mean grade over sentences and paragraphs (each already at least 0).
+
+    Only strings of four words or more count: single-word answer labels would flatter it.
+    """
+    prose = [item.grade for item in items if item.words >= MIN_WORDS_FOR_GRADE]
+    return round(mean(prose), 2) if prose else 0.0
+
+
+def check_lines(band: str, page: str, lines: Iterable[str]) -> list[ItemCheck]:
+    """Check each line of text a pupil sees on one rendered page, each named by its page."""
+    target = TARGETS[band]
+    return [check_text(line, target, page) for line in lines]
+
+
 def check_questionnaire(questionnaire: Questionnaire) -> BandCheck:
     """Check every pupil-facing string, and the band's average grade over its sentences."""
     target = TARGETS[questionnaire.band]
     items = [check_text(text, target, item) for item, text in pupil_strings(questionnaire)]
-    # The average is over questions and paragraphs: single-word answer labels would flatter it.
-    prose = [item.grade for item in items if item.words >= MIN_WORDS_FOR_GRADE]
-    average = round(mean(prose), 2) if prose else 0.0
+    average = average_grade(items)
     problems = []
     if average > target.max_average_grade:
         problems.append(f"average grade {average} is above {target.max_average_grade}")

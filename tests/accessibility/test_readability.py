@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from accessibility.readability import check_questionnaire, check_text
+from accessibility.readability import average_grade, check_questionnaire, check_text
 from accessibility.targets import LONG_WORD_ALLOW_LIST, TARGETS
 from questionnaires.loader import DATA_DIR, load_directory
 
@@ -45,12 +45,33 @@ def test_jargon_is_caught_whole_word_only() -> None:
     assert fine.problems == []
 
 
+def test_send_is_jargon_only_as_the_capitalised_acronym() -> None:
+    target = TARGETS["years_7_9"]
+    flagged = check_text("Does the place meet your SEND needs?", target)
+    assert any("SEND" in p for p in flagged.problems)
+    assert check_text("Check your answers, then send them.", target).problems == []
+
+
 def test_youngest_band_refuses_long_words_unless_allowed(monkeypatch: pytest.MonkeyPatch) -> None:
     target = TARGETS["years_4_6"]
     assert any("syllables" in p for p in check_text("Was it educational?", target).problems)
     assert check_text("Was it educational?", TARGETS["years_7_9"]).problems == []
     monkeypatch.setitem(LONG_WORD_ALLOW_LIST, "educational", "a test reason")
     assert check_text("Was it educational?", target).problems == []
+
+
+def test_very_easy_text_counts_as_grade_0_and_cannot_hide_a_hard_paragraph() -> None:
+    import textstat
+
+    easy = "Did you like it? Yes it was."
+    assert textstat.flesch_kincaid_grade(easy) < 0, "the formula gives it a grade below 0"
+    target = TARGETS["years_4_6"]
+    assert check_text(easy, target).grade == 0.0
+    harder = check_text("Your school will read what you tell us about the place.", target)
+    # Two easy lines beside one harder one: the average is a third of the harder grade, never
+    # less (as it was when an easy line's grade of -2.4 was added in).
+    together = average_grade([harder, check_text(easy, target), check_text(easy, target)])
+    assert together == round(harder.grade / 3, 2)
 
 
 def test_overlong_sentence_is_refused() -> None:
