@@ -138,7 +138,7 @@ class Pupil:
 def already_answered(response: httpx.Response) -> bool:
     """Whether this is the page saying the survey was already sent."""
     title = BeautifulSoup(response.text, "html.parser").title
-    return title is not None and title.get_text().startswith("You have already answered")
+    return title is not None and title.get_text().startswith("You have sent your answers")
 
 
 class UnexpectedResponse(Exception):

@@ -38,8 +38,8 @@ LINK_PAGES = {
     LinkState.REVOKED: ("survey/not_found.html", 404),
     LinkState.UNKNOWN: ("survey/not_found.html", 404),
 }
-#: Bands that see every answer again before sending (the youngest get a simpler last page).
-CHECK_ANSWERS_BANDS = {"years_7_9", "years_10_11"}
+#: What the check page shows for a question with no answer.
+SKIPPED = "Skipped"
 
 
 @functools.cache
@@ -327,7 +327,7 @@ def _help_page(
 
 @get("/survey/check")
 async def check(request: Request, now: NamedDependency[dt.datetime]) -> Response[Any]:
-    """Check your answers (years 7-11) or a simple last page (years 4-6), then send."""
+    """Check your answers, then send them: short in every band, the answers folded away."""
     survey = await _survey_or_page(request, now)
     if not isinstance(survey, SurveyState):
         return survey
@@ -338,13 +338,15 @@ def _check_page(request: Request, survey: SurveyState, address: str | None = Non
     questionnaire = survey.questionnaire
     drafts = survey.drafts
     rows = []
+    answered = 0
     for number, item in enumerate(questionnaire.questions, start=1):
         draft = drafts.get(item.id)
-        shown = "Skipped"
+        answered += bool(draft and (draft["text"] or draft["value"]))
+        shown = SKIPPED
         if draft and draft["text"]:
             shown = draft["text"]
         elif draft and draft["value"]:
-            shown = next((o.label for o in item.options if o.value == draft["value"]), "Skipped")
+            shown = next((o.label for o in item.options if o.value == draft["value"]), SKIPPED)
         rows.append({"number": number, "question": item, "answer": shown})
     return page(
         request,
@@ -352,7 +354,7 @@ def _check_page(request: Request, survey: SurveyState, address: str | None = Non
         address=address,
         q=questionnaire,
         rows=rows,
-        full=questionnaire.band in CHECK_ANSWERS_BANDS,
+        answered=answered,
         total=len(questionnaire.questions),
     )
 

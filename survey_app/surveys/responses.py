@@ -44,7 +44,7 @@ def check_answer(question: Question, raw: str) -> AnswerIn | str | None:
         return None
     if question.kind == "text":
         if len(raw) > question.max_length:
-            return f"Your answer is too long. Use {question.max_length} characters or fewer."
+            return f"Your answer is too long. Use {question.max_length} letters or fewer."
         return AnswerIn(question.id, None, None, None, raw)
     option = next((o for o in question.options if o.value == raw), None)
     if option is None:

@@ -56,7 +56,7 @@ def test_officer_ends_placement_and_pupil_answers_on_a_phone(
     assert phone.inner_text("h1") == "Thank you"
 
     phone.goto(link)
-    assert phone.inner_text("h1") == "You have already answered"
+    assert phone.inner_text("h1") == "You have sent your answers"
 
     desk.goto(f"{live_server}/staff/providers/{world.provider}")
     assert desk.inner_text("#responses") == "1"

@@ -239,7 +239,7 @@ def walk_survey(page: Any, questionnaire: Any, visit: Any) -> int:
         if "/survey/help" in page.url:
             seen("help")
             page.click("a.govuk-button:has-text('Carry on')")
-    page.wait_for_selector("h1:has-text('heck your answers'), h1:has-text('You have finished')")
+    page.wait_for_selector("h1:has-text('Check your answers, then send them')")
     seen("check")
     page.click("button:has-text('Send my answers')")
     page.wait_for_selector(".govuk-panel__title")

@@ -76,7 +76,7 @@ def test_placement_to_report_end_to_end(
         sent = complete_survey(pupil, path, "end_years_7_9", answers)
         assert sent.headers["location"] == "/survey/thanks"
         again = pupil.get(path)
-        assert page(again).h1.get_text(strip=True) == "You have already answered"
+        assert page(again).h1.get_text(strip=True) == "You have sent your answers"
 
     report = signed_in.get(
         f"/api/v1/providers/{world.provider}/report", headers=token_for(world, "la_officer", clock)

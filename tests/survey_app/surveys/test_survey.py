@@ -70,10 +70,9 @@ def test_answers_saved_once_and_used_link_says_already_done(pupil: Any, issued: 
     assert run(DraftAnswer.count()) == 0, "the drafts became the response"
     with TestClient(pupil.app, base_url="http://testserver.local") as again:
         response = again.get(issued.path)
-        assert heading(response) == "You have already answered"
-        assert (
-            heading(post_form(again, "/code", {"code": issued.code})) == "You have already answered"
-        )
+        assert heading(response) == "You have sent your answers"
+        typed = post_form(again, "/code", {"code": issued.code})
+        assert heading(typed) == "You have sent your answers"
 
 
 def test_answer_not_on_the_questionnaire_is_refused_and_nothing_saved(
@@ -153,7 +152,7 @@ def test_older_pupils_check_and_change_answers_before_sending(
         post_form(pupil, f"/survey/q/{number}", {"skip": "yes"})
     post_form(pupil, "/survey/q/1", {"answer": "mostly_safe"})
     check = BeautifulSoup(pupil.get("/survey/check").text, "html.parser")
-    assert check.h1.get_text(strip=True) == "Check your answers"
+    assert check.h1.get_text(strip=True) == "Check your answers, then send them"
     rows = check.select(".govuk-summary-list__row")
     assert rows[0].select_one(".govuk-summary-list__value").get_text(strip=True) == "Mostly safe"
     assert rows[1].select_one(".govuk-summary-list__value").get_text(strip=True) == "Skipped"
@@ -234,7 +233,7 @@ def test_with_javascript_the_last_answer_shows_the_check_page_with_it(
     last = post_form(pupil, "/survey/q/16", {"answer": "Cooking"}, headers=HTMX)
     assert last.headers["hx-push-url"] == "/survey/check"
     soup = BeautifulSoup(last.text, "html.parser")
-    assert soup.h1.get_text(strip=True) == "Check your answers"
+    assert soup.h1.get_text(strip=True) == "Check your answers, then send them"
     answers = soup.select(".govuk-summary-list__value")
     assert answers[-1].get_text(strip=True) == "Cooking", "the answer just given is on it"
 

@@ -1,0 +1,129 @@
+"""The pupil's pages as a child meets them: what the opening page tells them before they start,
+a last page that says what it is for (and is short), Listen and the band's text size on every
+page. (Browser checks of the same pages are in tests/browser/test_pupil_pages.py.)"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from bs4 import BeautifulSoup
+from litestar.testing import TestClient
+
+from questionnaires.bands import END_QUESTIONNAIRE
+from questionnaires.loader import current
+from tests.world import Clock, World, issue_for_year, post_form
+
+YEAR_IN_BAND = {"years_4_6": 5, "years_7_9": 8, "years_10_11": 10}
+
+
+def soup_of(response: Any) -> BeautifulSoup:
+    return BeautifulSoup(response.text, "html.parser")
+
+
+@pytest.fixture
+def pupil_in(app: Any, world: World, settings: Any, clock: Clock) -> Any:
+    """Open a survey for a pupil in a band; returns their browser (a test client)."""
+    clients: list[TestClient[Any]] = []
+
+    def opened(band: str) -> Any:
+        issued = issue_for_year(world, settings, clock, year_group=YEAR_IN_BAND[band])
+        client: TestClient[Any] = TestClient(app, base_url="http://testserver.local")
+        client.__enter__()
+        clients.append(client)
+        client.get(issued.path)
+        return client
+
+    yield opened
+    for client in clients:
+        client.__exit__(None, None, None)
+
+
+@pytest.mark.parametrize("band", list(YEAR_IN_BAND))
+def test_the_opening_page_says_answers_are_saved_and_to_answer_out_of_staff_sight(
+    band: str, pupil_in: Any
+) -> None:
+    soup = soup_of(pupil_in(band).get("/survey"))
+    main = soup.select_one("main")
+    assert main is not None
+    words = main.get_text(" ", strip=True)
+    assert "Each answer is saved as you go." in words
+    assert "staff from the place you went to cannot see your screen" in words
+    # Both come before the Start button, so a pupil who taps it at once has read them.
+    start = main.select_one("a.govuk-button--start")
+    assert start is not None and start.get_text(strip=True) == "Start"
+    before_start = " ".join(
+        element.get_text(" ", strip=True) for element in start.find_all_previous(["p", "li"])
+    )
+    assert "saved as you go" in before_start and "cannot see your screen" in before_start
+
+
+@pytest.mark.parametrize("band", list(YEAR_IN_BAND))
+def test_the_last_page_says_check_then_send_and_is_short(band: str, pupil_in: Any) -> None:
+    client = pupil_in(band)
+    questionnaire = current(END_QUESTIONNAIRE[band])
+    first, second = questionnaire.questions[0], questionnaire.questions[1]
+    post_form(client, "/survey/q/1", {"answer": first.options[0].value})
+    post_form(client, "/survey/q/2", {"skip": "yes"})
+    soup = soup_of(client.get("/survey/check"))
+    assert soup.h1 is not None
+    assert soup.h1.get_text(strip=True) == "Check your answers, then send them"
+    main = soup.select_one("main")
+    assert main is not None
+    total = len(questionnaire.questions)
+    assert main.select_one("#answered").get_text(strip=True) == (
+        f"You answered 1 of {total} questions."
+    )
+    assert "Sending them tells us you have finished" in main.get_text(" ", strip=True)
+    # Every answer can be seen and changed, folded away so the page is not a wall of text.
+    folded = main.select_one("details")
+    assert folded is not None
+    assert folded.select_one("summary").get_text(strip=True) == "See or change your answers"
+    rows = folded.select(".govuk-summary-list__row")
+    assert len(rows) == total
+    assert rows[0].select_one("dd").get_text(strip=True) == first.options[0].label
+    assert rows[1].select_one("dd").get_text(strip=True) == "Skipped"
+    assert rows[1].select_one("a")["href"] == "/survey/q/2?change=yes"
+    assert second.text in rows[1].get_text()
+    folded.decompose()
+    unfolded_words = main.get_text(" ", strip=True).split()
+    assert len(unfolded_words) <= 40, " ".join(unfolded_words)
+    assert main.select_one("button[type=submit]").get_text(strip=True) == "Send my answers"
+
+
+@pytest.mark.parametrize("band", list(YEAR_IN_BAND))
+def test_every_page_of_the_survey_has_listen_and_its_band(band: str, pupil_in: Any) -> None:
+    client = pupil_in(band)
+    questionnaire = current(END_QUESTIONNAIRE[band])
+    pages = {"opening": client.get("/survey")}
+    for number in range(1, len(questionnaire.questions) + 1):
+        pages[f"question {number}"] = client.get(f"/survey/q/{number}")
+    pages["help"] = client.get("/survey/help?next=/survey/q/2")
+    pages["check"] = client.get("/survey/check")
+    post_form(client, "/survey/send", {})
+    pages["thanks"] = client.get("/survey/thanks")
+    for name, response in pages.items():
+        assert response.status_code == 200, name
+        soup = soup_of(response)
+        listen = soup.select("button[data-listen]")
+        assert len(listen) == 1, f"{name}: one Listen button"
+        assert listen[0].get_text(strip=True) == "Listen"
+        assert listen[0]["data-listen"] == "main-content" and soup.select_one("#main-content")
+        assert soup.body is not None
+        assert f"app-band-{band}" in soup.body["class"], name
+
+
+def test_a_text_question_carries_its_counter_words_in_plain_english(pupil_in: Any) -> None:
+    client = pupil_in("years_4_6")
+    questionnaire = current(END_QUESTIONNAIRE["years_4_6"])
+    number, question = next(
+        (n, q) for n, q in enumerate(questionnaire.questions, start=1) if q.kind == "text"
+    )
+    soup = soup_of(client.get(f"/survey/q/{number}"))
+    counter = soup.select_one(".govuk-character-count")
+    assert counter is not None
+    under_the_limit = counter["data-i18n.characters-under-limit.other"]
+    assert under_the_limit == "You can write %{count} more letters"
+    assert soup.select_one("#answer-info").get_text(strip=True) == (
+        f"You can write up to {question.max_length} letters."
+    )
