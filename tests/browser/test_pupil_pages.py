@@ -7,7 +7,13 @@ from typing import Any
 
 import pytest
 
-from tests.browser.test_pupil_survey import ARTIFACTS, BANDS, open_survey, walk_survey
+from tests.browser.test_pupil_survey import (
+    ARTIFACTS,
+    BANDS,
+    answer_and_continue,
+    open_survey,
+    walk_survey,
+)
 from tests.world import Clock, World
 
 #: A cheap phone's screen: 360 CSS pixels wide, 640 tall.
@@ -110,3 +116,26 @@ def test_listen_on_every_page_reads_what_a_sighted_pupil_sees_once(
     assert "Check your answers, then send them" in heard["check"]
     assert not any(first.text in line for line in heard["check"]), "folded answers are not read"
     assert any(line == questionnaire.closing.title for line in heard["thanks"])
+
+
+def test_listen_is_still_there_after_the_back_button(
+    live_server: str, world: World, settings: Any, clock: Clock, browser: Any
+) -> None:
+    context = browser.new_context(viewport=PHONE)
+    context.add_init_script(CAPTURE_SPEECH)
+    page = context.new_page()
+    questionnaire = open_survey(page, live_server, world, settings, clock, BANDS["years_4_6"])
+    page.click("a.govuk-button--start")
+    page.wait_for_url("**/survey/q/1")
+    for number, question in enumerate(questionnaire.questions[:2], start=1):
+        calm = next(o for o in question.options if not o.safeguarding)
+        answer_and_continue(page, f"#answer-{calm.value}", number)
+    page.wait_for_selector("text=Question 3 of")
+    # htmx keeps no copy of the pages, so Back asks the server for the whole page again,
+    # header and Listen button included.
+    page.go_back()
+    page.wait_for_selector("text=Question 2 of")
+    page.click("button:has-text('Listen')")
+    spoken = page.evaluate("window.__spoken")
+    context.close()
+    assert len(spoken) == 1 and questionnaire.questions[1].text in spoken[0][1]

@@ -76,6 +76,8 @@ function spoken(text) {
 function setUpListen(root) {
   if (!("speechSynthesis" in window) || typeof SpeechSynthesisUtterance === "undefined") return;
   root.querySelectorAll("[data-listen]").forEach((button) => {
+    if (button.dataset.listenReady) return; // set up already (it outlives htmx's swaps)
+    button.dataset.listenReady = "true";
     button.hidden = false;
     button.addEventListener("click", () => {
       // Looked up on each tap: htmx swaps the page under the button, which stays.
@@ -100,7 +102,8 @@ function showNewPage() {
   if (!main) return;
   window.speechSynthesis?.cancel();
   initAll({ scope: main });
-  setUpListen(main);
+  // The whole document: a history restore (the back button) brings a new header and its button.
+  setUpListen(document);
   const heading = main.querySelector(".govuk-error-summary, h1");
   if (heading) {
     if (!heading.hasAttribute("tabindex")) heading.setAttribute("tabindex", "-1");
