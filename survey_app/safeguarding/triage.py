@@ -10,6 +10,7 @@ any report shows them. Every step is audited.
 from __future__ import annotations
 
 import datetime as dt
+import logging
 import uuid
 from typing import Any
 
@@ -21,12 +22,13 @@ from survey_app.db.engine import transaction
 from survey_app.db.staff_tables import StaffUser
 from survey_app.db.tables import Answer, DraftAnswer, Invitation, SafeguardingAlert
 from survey_app.mail import messages
-from survey_app.mail.outbox import enqueue
+from survey_app.mail.outbox import enqueue, send_now, transport_for
 from survey_app.ops.audit import record
-from survey_app.safeguarding.statuses import AlertStatus, ReviewStatus
+from survey_app.safeguarding.statuses import AlertStatus, HelpReason, ReviewStatus
 from survey_app.settings import Settings
 from survey_app.web.urls import Urls
 
+log = logging.getLogger(__name__)
 MAX_ACTION_LENGTH = 2000
 MAX_COMMENT_LENGTH = 1000
 
@@ -44,8 +46,12 @@ async def raise_alert(
     reason: str,
     matched_terms: list[str],
     now: dt.datetime,
-) -> None:
-    """Record an alert and email the safeguarding contact; call inside the answer's transaction."""
+) -> str | None:
+    """Record an alert and email the safeguarding contact; call inside the answer's transaction.
+
+    Returns the key of the queued email (for ``outbox.send_now`` once the transaction has
+    committed), or None when this answer had already raised its alert.
+    """
     inserted = (
         await SafeguardingAlert.insert(
             SafeguardingAlert(
@@ -62,7 +68,7 @@ async def raise_alert(
         .returning(SafeguardingAlert.id)
     )
     if not inserted:
-        return
+        return None
     la: dict[str, Any] | None = await (
         Invitation.select(
             placement_path(Invitation).local_authority.as_alias("la"),
@@ -73,17 +79,26 @@ async def raise_alert(
     )
     assert la is not None, "the invitation was just answered"
     alert_id = inserted[0]["id"]
-    await enqueue(
-        [
-            messages.safeguarding_alert(
-                la=la["la"],
-                alert_id=alert_id,
-                to=la["email"],
-                queue_url=Urls.of(settings).alert(alert_id),
-            )
-        ],
-        now,
+    email = messages.safeguarding_alert(
+        la=la["la"], alert_id=alert_id, to=la["email"], queue_url=Urls.of(settings).alert(alert_id)
     )
+    await enqueue([email], now)
+    return email.dedupe_key
+
+
+async def send_alert_now(settings: Settings, dedupe_key: str, now: dt.datetime) -> None:
+    """Send one alert's email at once; run after the answer's transaction has committed.
+
+    Through the outbox, so it is claimed like any other message (a scheduled sender that got
+    there first keeps it, and it goes once) and a failure waits for the scheduled sender's
+    retries. Never raises: the pupil's answer is saved whatever the mail server says.
+    """
+    if settings.demo_mode:
+        return  # Demo mode sends nothing; the message waits on /staff/outbox.
+    try:
+        await send_now(transport_for(settings), [dedupe_key], now, secret_key=settings.secret_key)
+    except Exception:
+        log.exception("sending %s at once failed; the scheduled sender retries it", dedupe_key)
 
 
 ALERT_FIELDS = (
@@ -129,7 +144,7 @@ class AlertView(msgspec.Struct, frozen=True):
 
 async def _answer_text(row: dict[str, Any]) -> str:
     question = question_in(row["questionnaire_id"], row["question_id"])
-    if row["reason"] == "answer":
+    if row["reason"] == HelpReason.ANSWER:
         option = next(
             (o for o in (question.options if question else []) if o.value == row["answer_value"]),
             None,
