@@ -24,6 +24,7 @@ from survey_app.db.tables import Answer, DraftAnswer, Invitation, SafeguardingAl
 from survey_app.mail import messages
 from survey_app.mail.outbox import enqueue, send_now, transport_for
 from survey_app.ops.audit import record
+from survey_app.organisations.la_settings import all_effective
 from survey_app.safeguarding.statuses import AlertStatus, HelpReason, ReviewStatus
 from survey_app.settings import Settings
 from survey_app.web.urls import Urls
@@ -278,12 +279,22 @@ async def record_action(actor: Actor, alert_id: int, action: str, now: dt.dateti
 
 
 async def escalate_overdue(settings: Settings, now: dt.datetime) -> int:
-    """Escalate alerts nobody acknowledged in time to the LA contact and its administrators."""
-    cutoff = now - dt.timedelta(hours=settings.safeguarding_escalation_hours)
+    """Escalate alerts nobody acknowledged in time to the LA contact and its administrators.
+
+    "In time" is each council's own ``safeguarding_escalation_hours`` (the deployment's
+    setting unless it chose one): the wait its pupils are told on the help page.
+    """
+    hours = {
+        la_id: la.safeguarding_escalation_hours
+        for la_id, la in (await all_effective(settings)).items()
+    }
+    # No council waits less than the shortest: read only alerts at least that old.
+    cutoff = now - dt.timedelta(hours=min(hours.values(), default=0))
     escalated = 0
     async with transaction():
-        overdue = await SafeguardingAlert.select(
+        candidates = await SafeguardingAlert.select(
             SafeguardingAlert.id,
+            SafeguardingAlert.raised_at,
             placement_path(SafeguardingAlert).local_authority.as_alias("la"),
             placement_path(SafeguardingAlert).local_authority.contact_email.as_alias("email"),
         ).where(
@@ -291,6 +302,11 @@ async def escalate_overdue(settings: Settings, now: dt.datetime) -> int:
             SafeguardingAlert.escalated_at.is_null(),
             SafeguardingAlert.raised_at <= cutoff,
         )
+        overdue = [
+            alert
+            for alert in candidates
+            if alert["raised_at"] <= now - dt.timedelta(hours=hours[alert["la"]])
+        ]
         for alert in overdue:
             admins = await StaffUser.select(StaffUser.email).where(
                 StaffUser.local_authority == alert["la"],
@@ -306,7 +322,7 @@ async def escalate_overdue(settings: Settings, now: dt.datetime) -> int:
                         alert_id=alert["id"],
                         to=to,
                         queue_url=url,
-                        hours=settings.safeguarding_escalation_hours,
+                        hours=hours[alert["la"]],
                     )
                     for to in recipients
                 ],

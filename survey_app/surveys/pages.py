@@ -23,7 +23,7 @@ from questionnaires import loader
 from questionnaires.schema import Questionnaire
 from survey_app.accounts.sessions import start_fresh_session
 from survey_app.db.tables import Invitation
-from survey_app.organisations.la_settings import pupil_authority
+from survey_app.organisations.la_settings import effective_settings, pupil_authority
 from survey_app.safeguarding.statuses import HelpReason
 from survey_app.safeguarding.triage import send_alert_now
 from survey_app.settings import Settings
@@ -316,7 +316,7 @@ async def answer(
     # htmx: answer with the next page itself, read from what this request already loaded.
     if saved.help:
         wrote = saved.help == HelpReason.WORDS
-        return _help_page(request, survey, following, wrote, settings, help_address, email)
+        return await _help_page(request, survey, following, wrote, settings, help_address, email)
     if finished:
         survey.drafts[question_id] = {
             "question_id": question_id,
@@ -342,10 +342,10 @@ async def help_now(
     if not following.startswith("/survey/"):
         following = "/survey"
     wrote = request.query_params.get("wrote") == "yes"
-    return _help_page(request, survey, following, wrote, settings)
+    return await _help_page(request, survey, following, wrote, settings)
 
 
-def _help_page(
+async def _help_page(
     request: Request,
     survey: SurveyState,
     following: str,
@@ -355,6 +355,13 @@ def _help_page(
     background: BackgroundTask | None = None,
 ) -> Template:
     session = request.session if "session" in request.scope else {}
+    la_id = session.get("la_id")
+    # The wait the pupil's own council promises (its setting, else the deployment's).
+    hours = (
+        (await effective_settings(settings, int(la_id))).safeguarding_escalation_hours
+        if isinstance(la_id, int)
+        else settings.safeguarding_escalation_hours
+    )
     return page(
         request,
         "help",
@@ -364,7 +371,7 @@ def _help_page(
         following=following,
         wrote=wrote,
         la_name=str(session.get("la_name") or ""),
-        wait=hours_in_words(settings.safeguarding_escalation_hours),
+        wait=hours_in_words(hours),
         exit_url=settings.exit_page_url,
     )
 
