@@ -75,6 +75,8 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     disclosure_threshold: int = 5
     #: Hours a safeguarding alert may wait unacknowledged before it is escalated.
     safeguarding_escalation_hours: int = 24
+    #: Where the pupil's "Exit this page" button goes: an ordinary page that gives nothing away.
+    exit_page_url: str = "https://www.bbc.co.uk/weather"
     #: Demo mode shows outgoing messages in the staff area instead of sending them.
     demo_mode: bool = False
     #: Staff sessions end after this many idle minutes.
@@ -127,6 +129,9 @@ def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
         raise SettingsError(
             f"{PREFIX}MAIL_TRANSPORT must be smtp or notify, not {settings.mail_transport}"
         )
+    if not settings.exit_page_url.startswith("https://"):
+        # A pupil escaping a watched screen must land on a real page, not an error.
+        raise SettingsError(f"{PREFIX}EXIT_PAGE_URL must be a full https:// address")
     try:
         settings.reminder_day_numbers  # noqa: B018 - validate early, with the variable's name
     except ValueError:

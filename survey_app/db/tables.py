@@ -391,6 +391,8 @@ class LaSettings(Table, tablename="la_settings"):
     invitation_expiry_days = Integer(null=True, default=None)
     reminder_days = Varchar(length=60, null=True, default=None)
     disclosure_threshold = Integer(null=True, default=None)
+    #: Hours the safeguarding contact has to pick up an alert; pupils who ask for help are told.
+    safeguarding_escalation_hours = Integer(null=True, default=None)
 
 
 class PublishedFigures(Table, tablename="published_figures"):

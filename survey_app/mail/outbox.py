@@ -222,22 +222,20 @@ def back_off(attempts: int) -> dt.timedelta:
     return min(dt.timedelta(minutes=2 ** max(attempts - 1, 0)), MAX_BACK_OFF)
 
 
-async def _claim(sender: str, now: dt.datetime, limit: int) -> list[dict[str, Any]]:
-    due = (
-        await OutboxMessage.select(OutboxMessage.id)
-        .where(
-            (
-                (OutboxMessage.status == MessageStatus.PENDING)
-                & (OutboxMessage.next_attempt_at <= now)
-            )
-            | (
-                (OutboxMessage.status == MessageStatus.SENDING)
-                & (OutboxMessage.claimed_at < now - STALE_CLAIM)
-            )
+async def _claim(
+    sender: str, now: dt.datetime, limit: int, dedupe_keys: Sequence[str] | None = None
+) -> list[dict[str, Any]]:
+    """Claim what is due for this sender; only the messages with these keys, if given."""
+    query = OutboxMessage.select(OutboxMessage.id).where(
+        ((OutboxMessage.status == MessageStatus.PENDING) & (OutboxMessage.next_attempt_at <= now))
+        | (
+            (OutboxMessage.status == MessageStatus.SENDING)
+            & (OutboxMessage.claimed_at < now - STALE_CLAIM)
         )
-        .order_by(OutboxMessage.id)
-        .limit(limit)
     )
+    if dedupe_keys is not None:
+        query = query.where(OutboxMessage.dedupe_key.is_in(list(dedupe_keys) or [""]))
+    due = await query.order_by(OutboxMessage.id).limit(limit)
     if not due:
         return []
     ids = [row["id"] for row in due]
@@ -274,8 +272,35 @@ async def send_due(
     ``secret_key`` is the server secret, to unseal each message's secrets into its body.
     """
     sender = uuid.uuid4().hex
-    sent = failed = 0
     claimed = await _claim(sender, now, limit)
+    return await _send_claimed(transport, sender, claimed, now, secret_key=secret_key)
+
+
+async def send_now(
+    transport: Transport, dedupe_keys: Sequence[str], now: dt.datetime, *, secret_key: str
+) -> tuple[int, int]:
+    """Send these messages at once, if they are still waiting; returns (sent, failed).
+
+    For mail that cannot wait for the next scheduled run (a safeguarding alert). It claims
+    exactly as ``send_due`` does, so a scheduled sender on another server that got there first
+    keeps the message and it goes once. A failure is recorded like any other (the error, the
+    attempt, the back-off) and the scheduled sender retries it from there.
+    """
+    sender = uuid.uuid4().hex
+    claimed = await _claim(sender, now, max(len(dedupe_keys), 1), dedupe_keys)
+    return await _send_claimed(transport, sender, claimed, now, secret_key=secret_key)
+
+
+async def _send_claimed(
+    transport: Transport,
+    sender: str,
+    claimed: list[dict[str, Any]],
+    now: dt.datetime,
+    *,
+    secret_key: str,
+) -> tuple[int, int]:
+    """Send each message ``sender`` claimed, recording on its row what happened."""
+    sent = failed = 0
     identities = await mail_identities({row["local_authority"] for row in claimed})
     for row in claimed:
         secrets = unseal(secret_key, row["secrets_sealed"])

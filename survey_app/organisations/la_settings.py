@@ -1,13 +1,14 @@
 """Each local authority's own settings, and the one function that says which apply.
 
 An LA administrator sets, on ``/staff/settings``, the authority's name and contacts, its email
-sign-off and reply-to address, what its privacy notices name (controller, data protection
-officer, retention period) and the choices that are otherwise the deployment's environment
-settings (``SURVEY_INVITATION_OPEN_DAYS_BEFORE``, ``…_EXPIRY_DAYS``, ``…_REMINDER_DAYS``,
-``…_RETENTION_DAYS``, ``…_DISCLOSURE_THRESHOLD``). A value left empty is stored as NULL and means
-"the environment's value", so a deployment changing its defaults changes every LA that has not
-chosen otherwise. Everything that reads one of these choices asks ``effective_settings`` (or
-``all_effective`` in the scheduled work), never ``Settings`` directly.
+sign-off and reply-to address, what its privacy notices name (controller, data protection officer,
+retention period) and the choices that are otherwise the deployment's environment settings
+(``SURVEY_INVITATION_OPEN_DAYS_BEFORE``, ``…_EXPIRY_DAYS``, ``…_REMINDER_DAYS``,
+``…_RETENTION_DAYS``, ``…_DISCLOSURE_THRESHOLD``, ``…_SAFEGUARDING_ESCALATION_HOURS``). A value
+left empty is stored as NULL and means "the environment's value", so a deployment changing its
+defaults changes every LA that has not chosen otherwise. Everything that reads one of these choices
+asks ``effective_settings`` (or ``all_effective`` in the scheduled work), never ``Settings``
+directly.
 
 The disclosure threshold is a floor, not a default: a council may raise it (suppress more), never
 lower it below the deployment's ``SURVEY_DISCLOSURE_THRESHOLD``, which whoever runs the service
@@ -44,6 +45,7 @@ NUMBER_FIELDS: dict[str, tuple[str, int, int]] = {
     "invitation_expiry_days": ("Days a survey stays open", 1, 365),
     "retention_days": ("Days answers are kept", 30, 3650),
     "disclosure_threshold": ("Disclosure threshold", 1, 100),
+    "safeguarding_escalation_hours": ("Hours to pick up a safeguarding alert", 1, 168),
 }
 LABELS = {
     "name": "Authority name",
@@ -84,6 +86,8 @@ class EffectiveSettings(msgspec.Struct, frozen=True, kw_only=True):
     invitation_expiry_days: int
     reminder_days: tuple[int, ...]
     disclosure_threshold: int
+    #: Hours an alert may wait unacknowledged before it is escalated; pupils are told it.
+    safeguarding_escalation_hours: int
     #: Labels of the privacy notice's fields the council has not filled in.
     notice_gaps: tuple[str, ...] = ()
 
@@ -140,6 +144,9 @@ def effective(settings: Settings, authority: dict[str, Any], own: dict[str, Any]
             reminder_numbers(reminders) if reminders else tuple(settings.reminder_day_numbers)
         ),
         disclosure_threshold=threshold,
+        safeguarding_escalation_hours=(
+            chosen("safeguarding_escalation_hours") or settings.safeguarding_escalation_hours
+        ),
         notice_gaps=tuple(LABELS[name] for name in NOTICE_FIELDS if not chosen(name)),
     )
 

@@ -37,6 +37,7 @@ def _context(settings: Settings, effective: la_settings.EffectiveSettings) -> di
             "invitation_expiry_days": settings.invitation_expiry_days,
             "retention_days": settings.retention_days,
             "disclosure_threshold": settings.disclosure_threshold,
+            "safeguarding_escalation_hours": settings.safeguarding_escalation_hours,
             "reminder_days": ",".join(str(day) for day in settings.reminder_day_numbers),
         },
         "effective": effective,

@@ -2,7 +2,7 @@
 
 The list lives in ``data/screening_terms.txt`` so safeguarding leads can maintain it without
 touching code. Matching is deliberately generous: case, accents, punctuation and repeated spaces
-are ignored, and the last word of a term also matches its plural or -ing form.
+are ignored, and the last word of a term also matches its plural, -ing or -ed form.
 """
 
 from __future__ import annotations
@@ -32,9 +32,17 @@ def terms() -> tuple[str, ...]:
     return tuple(sorted(term for term in found if term))
 
 
+def _with_endings(term: str) -> str:
+    """The term as a pattern: its last word may end -s, -es, -ing or -ed, doubling a last
+    consonant first as children spell it ("cut" -> "cutting", "snapchat" -> "snapchatting")."""
+    last = term[-1]
+    doubled = f"{re.escape(last)}?" if last not in "aeiouy0123456789" else ""
+    return re.escape(term) + rf"(?:{doubled}(?:s|es|ing|ed))?"
+
+
 @cache
 def _pattern() -> re.Pattern[str]:
-    alternatives = "|".join(re.escape(term) + r"(?:s|es|ing|ed)?" for term in terms())
+    alternatives = "|".join(_with_endings(term) for term in terms())
     return re.compile(rf"\b(?:{alternatives})\b")
 
 

@@ -21,3 +21,12 @@ class ReviewStatus(StrEnum):
     PENDING = "pending"
     RELEASED = "released"
     WITHHELD = "withheld"
+
+
+class HelpReason(StrEnum):
+    """Why an alert was raised (``safeguarding_alert.reason``), and so what the help page says."""
+
+    #: The pupil chose an option marked for safeguarding ("Not safe", "I want to talk").
+    ANSWER = "answer"
+    #: The pupil's own words matched the screening list: an adult will read what they wrote.
+    WORDS = "words"

@@ -10,6 +10,7 @@ any report shows them. Every step is audited.
 from __future__ import annotations
 
 import datetime as dt
+import logging
 import uuid
 from typing import Any
 
@@ -21,12 +22,14 @@ from survey_app.db.engine import transaction
 from survey_app.db.staff_tables import StaffUser
 from survey_app.db.tables import Answer, DraftAnswer, Invitation, SafeguardingAlert
 from survey_app.mail import messages
-from survey_app.mail.outbox import enqueue
+from survey_app.mail.outbox import enqueue, send_now, transport_for
 from survey_app.ops.audit import record
-from survey_app.safeguarding.statuses import AlertStatus, ReviewStatus
+from survey_app.organisations.la_settings import all_effective
+from survey_app.safeguarding.statuses import AlertStatus, HelpReason, ReviewStatus
 from survey_app.settings import Settings
 from survey_app.web.urls import Urls
 
+log = logging.getLogger(__name__)
 MAX_ACTION_LENGTH = 2000
 MAX_COMMENT_LENGTH = 1000
 
@@ -44,8 +47,12 @@ async def raise_alert(
     reason: str,
     matched_terms: list[str],
     now: dt.datetime,
-) -> None:
-    """Record an alert and email the safeguarding contact; call inside the answer's transaction."""
+) -> str | None:
+    """Record an alert and email the safeguarding contact; call inside the answer's transaction.
+
+    Returns the key of the queued email (for ``outbox.send_now`` once the transaction has
+    committed), or None when this answer had already raised its alert.
+    """
     inserted = (
         await SafeguardingAlert.insert(
             SafeguardingAlert(
@@ -62,7 +69,7 @@ async def raise_alert(
         .returning(SafeguardingAlert.id)
     )
     if not inserted:
-        return
+        return None
     la: dict[str, Any] | None = await (
         Invitation.select(
             placement_path(Invitation).local_authority.as_alias("la"),
@@ -73,17 +80,26 @@ async def raise_alert(
     )
     assert la is not None, "the invitation was just answered"
     alert_id = inserted[0]["id"]
-    await enqueue(
-        [
-            messages.safeguarding_alert(
-                la=la["la"],
-                alert_id=alert_id,
-                to=la["email"],
-                queue_url=Urls.of(settings).alert(alert_id),
-            )
-        ],
-        now,
+    email = messages.safeguarding_alert(
+        la=la["la"], alert_id=alert_id, to=la["email"], queue_url=Urls.of(settings).alert(alert_id)
     )
+    await enqueue([email], now)
+    return email.dedupe_key
+
+
+async def send_alert_now(settings: Settings, dedupe_key: str, now: dt.datetime) -> None:
+    """Send one alert's email at once; run after the answer's transaction has committed.
+
+    Through the outbox, so it is claimed like any other message (a scheduled sender that got
+    there first keeps it, and it goes once) and a failure waits for the scheduled sender's
+    retries. Never raises: the pupil's answer is saved whatever the mail server says.
+    """
+    if settings.demo_mode:
+        return  # Demo mode sends nothing; the message waits on /staff/outbox.
+    try:
+        await send_now(transport_for(settings), [dedupe_key], now, secret_key=settings.secret_key)
+    except Exception:
+        log.exception("sending %s at once failed; the scheduled sender retries it", dedupe_key)
 
 
 ALERT_FIELDS = (
@@ -129,7 +145,7 @@ class AlertView(msgspec.Struct, frozen=True):
 
 async def _answer_text(row: dict[str, Any]) -> str:
     question = question_in(row["questionnaire_id"], row["question_id"])
-    if row["reason"] == "answer":
+    if row["reason"] == HelpReason.ANSWER:
         option = next(
             (o for o in (question.options if question else []) if o.value == row["answer_value"]),
             None,
@@ -263,12 +279,22 @@ async def record_action(actor: Actor, alert_id: int, action: str, now: dt.dateti
 
 
 async def escalate_overdue(settings: Settings, now: dt.datetime) -> int:
-    """Escalate alerts nobody acknowledged in time to the LA contact and its administrators."""
-    cutoff = now - dt.timedelta(hours=settings.safeguarding_escalation_hours)
+    """Escalate alerts nobody acknowledged in time to the LA contact and its administrators.
+
+    "In time" is each council's own ``safeguarding_escalation_hours`` (the deployment's
+    setting unless it chose one): the wait its pupils are told on the help page.
+    """
+    hours = {
+        la_id: la.safeguarding_escalation_hours
+        for la_id, la in (await all_effective(settings)).items()
+    }
+    # No council waits less than the shortest: read only alerts at least that old.
+    cutoff = now - dt.timedelta(hours=min(hours.values(), default=0))
     escalated = 0
     async with transaction():
-        overdue = await SafeguardingAlert.select(
+        candidates = await SafeguardingAlert.select(
             SafeguardingAlert.id,
+            SafeguardingAlert.raised_at,
             placement_path(SafeguardingAlert).local_authority.as_alias("la"),
             placement_path(SafeguardingAlert).local_authority.contact_email.as_alias("email"),
         ).where(
@@ -276,6 +302,11 @@ async def escalate_overdue(settings: Settings, now: dt.datetime) -> int:
             SafeguardingAlert.escalated_at.is_null(),
             SafeguardingAlert.raised_at <= cutoff,
         )
+        overdue = [
+            alert
+            for alert in candidates
+            if alert["raised_at"] <= now - dt.timedelta(hours=hours[alert["la"]])
+        ]
         for alert in overdue:
             admins = await StaffUser.select(StaffUser.email).where(
                 StaffUser.local_authority == alert["la"],
@@ -291,7 +322,7 @@ async def escalate_overdue(settings: Settings, now: dt.datetime) -> int:
                         alert_id=alert["id"],
                         to=to,
                         queue_url=url,
-                        hours=settings.safeguarding_escalation_hours,
+                        hours=hours[alert["la"]],
                     )
                     for to in recipients
                 ],

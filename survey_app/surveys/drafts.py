@@ -12,10 +12,20 @@ from questionnaires.schema import Questionnaire
 from survey_app.db.engine import transaction
 from survey_app.db.tables import DraftAnswer, Invitation
 from survey_app.safeguarding.screening import matches
+from survey_app.safeguarding.statuses import HelpReason
 from survey_app.safeguarding.triage import raise_alert
 from survey_app.settings import Settings
 from survey_app.surveys.provenance import Provenance
 from survey_app.surveys.responses import AnswerIn, SaveOutcome, answer_for, save_response
+
+
+class Saved(msgspec.Struct, frozen=True):
+    """What saving one answer started: the help the pupil sees now, the email to send now."""
+
+    #: Why the pupil sees the help page now, or None when they do not.
+    help: HelpReason | None = None
+    #: The safeguarding email this answer queued, to send the moment its transaction commits.
+    alert_email: str | None = None
 
 
 async def save_draft(
@@ -25,14 +35,16 @@ async def save_draft(
     answer: AnswerIn | None,
     now: dt.datetime,
     pupil_session: str = "",
-) -> bool:
-    """Store (or replace) one answer; None records a skip. True if the pupil should see help now.
+) -> Saved:
+    """Store (or replace) one answer; None records a skip. Says whether the pupil sees help now.
 
     ``pupil_session`` marks the browser session that gave it: an answer to the same question
     from another session replaces it (the survey is answered afresh there).
 
     A safeguarding answer, or free text with a listed word in it, raises an alert in the same
-    transaction as the answer, so it exists even if the pupil never finishes the survey.
+    transaction as the answer, so it exists even if the pupil never finishes the survey. Both
+    lead the pupil to the same help page: a child who wrote it may be asking, and is told an
+    adult will read it.
     """
     matched = matches(answer.text) if answer and answer.text else []
     upsert = DraftAnswer.insert(
@@ -58,20 +70,20 @@ async def save_draft(
         # One statement is atomic by itself: an explicit transaction would only add BEGIN and
         # COMMIT round trips to the answer every pupil posts.
         await upsert
-        return False
+        return Saved()
+    reason = HelpReason.ANSWER if answer.safeguarding else HelpReason.WORDS
     async with transaction():
         await upsert
-        await raise_alert(
+        email = await raise_alert(
             settings,
             invitation_id=invitation_id,
             question_id=question_id,
             answer_value=answer.value or "",
-            reason="answer" if answer.safeguarding else "words",
+            reason=reason.value,
             matched_terms=matched,
             now=now,
         )
-    # Screened text goes to the contact quietly: the pupil chose to write, not to ask for help.
-    return answer.safeguarding
+    return Saved(help=reason, alert_email=email)
 
 
 async def drafts_for(invitation_id: uuid.UUID, pupil_session: str) -> dict[str, dict[str, Any]]:

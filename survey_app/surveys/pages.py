@@ -14,6 +14,7 @@ import uuid
 from typing import Any
 
 from litestar import Request, Response, Router, get, post
+from litestar.background_tasks import BackgroundTask
 from litestar.di import NamedDependency
 from litestar.params import FromPath
 from litestar.response import Redirect, Template
@@ -22,7 +23,9 @@ from questionnaires import loader
 from questionnaires.schema import Questionnaire
 from survey_app.accounts.sessions import start_fresh_session
 from survey_app.db.tables import Invitation
-from survey_app.organisations.la_settings import pupil_authority
+from survey_app.organisations.la_settings import effective_settings, pupil_authority
+from survey_app.safeguarding.statuses import HelpReason
+from survey_app.safeguarding.triage import send_alert_now
 from survey_app.settings import Settings
 from survey_app.surveys.drafts import first_unanswered, invitation_with_drafts, save_draft, send
 from survey_app.surveys.invitations import LinkState, find, state_of
@@ -58,7 +61,13 @@ def _is_htmx(request: Request) -> bool:
 
 
 def page(
-    request: Request, name: str, status: int = 200, *, address: str | None = None, **context: Any
+    request: Request,
+    name: str,
+    status: int = 200,
+    *,
+    address: str | None = None,
+    background: BackgroundTask | None = None,
+    **context: Any,
 ) -> Template:
     """Render a survey page; for htmx, also tell the browser which address it is now on.
 
@@ -69,7 +78,11 @@ def page(
     if _is_htmx(request) and status < 400:
         headers["HX-Push-Url"] = address or request.url.path
     return Template(
-        template_name=f"survey/{name}.html", context=context, status_code=status, headers=headers
+        template_name=f"survey/{name}.html",
+        context=context,
+        status_code=status,
+        headers=headers,
+        background=background,
     )
 
 
@@ -285,16 +298,25 @@ async def answer(
     if isinstance(checked, str):
         return _question_page(request, survey, number, raw, checked, returning, 400)
     question_id = questions[number - 1].id
-    raised = await save_draft(settings, survey.id, question_id, checked, now, survey.pupil_session)
+    saved = await save_draft(settings, survey.id, question_id, checked, now, survey.pupil_session)
     finished = returning or number == len(questions)
     following = "/survey/check" if finished else f"/survey/q/{number + 1}"
+    # The answer's transaction has committed: its safeguarding email goes now, after the
+    # pupil's next page is on its way, not at the next scheduled dispatch.
+    email = (
+        BackgroundTask(send_alert_now, settings, saved.alert_email, now)
+        if saved.alert_email
+        else None
+    )
+    help_address = f"/survey/help?next={following}" + (
+        "&wrote=yes" if saved.help == HelpReason.WORDS else ""
+    )
     if not _is_htmx(request):
-        if raised:
-            return Redirect(path=f"/survey/help?next={following}")
-        return Redirect(path=following)
+        return Redirect(path=help_address if saved.help else following, background=email)
     # htmx: answer with the next page itself, read from what this request already loaded.
-    if raised:
-        return _help_page(request, survey, following, address=f"/survey/help?next={following}")
+    if saved.help:
+        wrote = saved.help == HelpReason.WORDS
+        return await _help_page(request, survey, following, wrote, settings, help_address, email)
     if finished:
         survey.drafts[question_id] = {
             "question_id": question_id,
@@ -308,21 +330,58 @@ async def answer(
 
 
 @get("/survey/help")
-async def help_now(request: Request, now: NamedDependency[dt.datetime]) -> Response[Any]:
-    """Straight after a pupil says they felt unsafe or want to talk: who follows up, help now."""
+async def help_now(
+    request: Request, now: NamedDependency[dt.datetime], settings: NamedDependency[Settings]
+) -> Response[Any]:
+    """Straight after a pupil says they felt unsafe or want to talk, or writes something the
+    screening flags: who follows it up and by when, help now, and a quick way off the page."""
     survey = await _survey_or_page(request, now)
     if not isinstance(survey, SurveyState):
         return survey
     following = request.query_params.get("next", "")
     if not following.startswith("/survey/"):
         following = "/survey"
-    return _help_page(request, survey, following)
+    wrote = request.query_params.get("wrote") == "yes"
+    return await _help_page(request, survey, following, wrote, settings)
 
 
-def _help_page(
-    request: Request, survey: SurveyState, following: str, address: str | None = None
+async def _help_page(
+    request: Request,
+    survey: SurveyState,
+    following: str,
+    wrote: bool,
+    settings: Settings,
+    address: str | None = None,
+    background: BackgroundTask | None = None,
 ) -> Template:
-    return page(request, "help", address=address, q=survey.questionnaire, following=following)
+    session = request.session if "session" in request.scope else {}
+    la_id = session.get("la_id")
+    # The wait the pupil's own council promises (its setting, else the deployment's).
+    hours = (
+        (await effective_settings(settings, int(la_id))).safeguarding_escalation_hours
+        if isinstance(la_id, int)
+        else settings.safeguarding_escalation_hours
+    )
+    return page(
+        request,
+        "help",
+        address=address,
+        background=background,
+        q=survey.questionnaire,
+        following=following,
+        wrote=wrote,
+        la_name=str(session.get("la_name") or ""),
+        wait=hours_in_words(hours),
+        exit_url=settings.exit_page_url,
+    )
+
+
+def hours_in_words(hours: int) -> str:
+    """A wait as a child would say it: "1 day", "2 days", "6 hours"."""
+    if hours % 24 == 0:
+        days = hours // 24
+        return "1 day" if days == 1 else f"{days} days"
+    return "1 hour" if hours == 1 else f"{hours} hours"
 
 
 @get("/survey/check")

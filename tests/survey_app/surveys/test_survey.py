@@ -135,7 +135,7 @@ def test_pupil_who_felt_unsafe_is_told_where_to_get_help_at_once(
     help_page = BeautifulSoup(pupil.get(moved_on.headers["location"]).text, "html.parser")
     text = help_page.select_one("main").get_text()
     assert "0800 1111" in text and "999" in text and "keep children safe" in text
-    assert help_page.select_one("a.govuk-button")["href"] == "/survey/q/2"
+    assert help_page.select_one("a#carry-on")["href"] == "/survey/q/2"
     alert = run(SafeguardingAlert.select(SafeguardingAlert.question_id).first())
     assert alert == {"question_id": "felt_safe"}, "the alert exists before the survey is finished"
     complete_survey(pupil, issued.path, "end_years_4_6", {"felt_safe": "not_safe"})
@@ -219,7 +219,7 @@ def test_with_javascript_a_pupil_who_felt_unsafe_still_gets_help_at_once(
     assert response.headers["hx-push-url"] == "/survey/help?next=/survey/q/2"
     soup = BeautifulSoup(response.text, "html.parser")
     assert "0800 1111" in soup.select_one("main").get_text()
-    assert soup.select_one("a.govuk-button")["href"] == "/survey/q/2"
+    assert soup.select_one("a#carry-on")["href"] == "/survey/q/2"
     assert run(SafeguardingAlert.count()) == 1
 
 
