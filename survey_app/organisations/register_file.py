@@ -130,9 +130,12 @@ class RegisterEntry(msgspec.Struct, frozen=True, kw_only=True):
         return {key: getattr(self, key) for key in IDENTIFIERS if getattr(self, key)}
 
     def record_values(self) -> dict[str, Any]:
-        """What goes into the LA's record (everything but the name and identifiers)."""
+        """What goes into the LA's record: everything but the identifiers, which are shared.
+
+        The name is the LA's own: another council may know the same provider by another name.
+        """
         values = msgspec.structs.asdict(self)
-        for key in ("name", *IDENTIFIERS):
+        for key in IDENTIFIERS:
             values.pop(key)
         values["offer_types"] = ",".join(self.offer_types)
         return values

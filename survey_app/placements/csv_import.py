@@ -18,7 +18,7 @@ import msgspec
 from survey_app.accounts.scoping import Actor, Role, scope
 from survey_app.db.engine import batches, transaction
 from survey_app.db.tables import Placement, Provider, School
-from survey_app.organisations.provider_records import in_use
+from survey_app.organisations.provider_records import in_use, named_providers
 from survey_app.placements.records import NotAllowed, upsert_placements
 from survey_app.placements.rules import (
     MAX_ID,
@@ -107,9 +107,9 @@ def _too_long(number: int, header: list[str], row: list[str]) -> list[RowError]:
 async def _lookups(actor: Actor) -> tuple[dict[str, int], dict[str, int], dict[str, int]]:
     providers: dict[str, int] = {}
     # Only providers offered for new placements: one the LA has archived is refused, as on the
-    # form and in the API.
-    offered = await Provider.select(Provider.id, Provider.name).where(
-        scope(actor, Provider), in_use(actor)
+    # form and in the API. Matched by the name the LA keeps for it, never another council's.
+    offered = await named_providers(
+        actor.local_authority_id, scope(actor, Provider) & in_use(actor)
     )
     for row in offered:
         providers[str(row["id"])] = row["id"]
