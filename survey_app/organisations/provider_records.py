@@ -20,6 +20,16 @@ RECORD_FIELDS = tuple(
     if column._meta.name not in {"id", "local_authority", "provider"}
 )
 
+#: The shared row's columns a council may read: its id, fallback name and public identifiers.
+IDENTITY = (
+    Provider.id,
+    Provider.name,
+    Provider.ofsted_urn,
+    Provider.ukprn,
+    Provider.company_number,
+    Provider.charity_number,
+)
+
 
 async def record_of(actor: Actor, provider_id: int) -> dict[str, Any] | None:
     """The provider with the actor's LA's record of it merged in, or None if out of scope.
@@ -29,8 +39,11 @@ async def record_of(actor: Actor, provider_id: int) -> dict[str, Any] | None:
     (provider staff whose LA has not registered them) gets an empty record's defaults and the
     deployment's fallback name.
     """
+    # Not the match key: it is the first registering council's name and postcode, squeezed.
     provider: dict[str, Any] | None = (
-        await Provider.select().where(Provider.id == provider_id, scope(actor, Provider)).first()
+        await Provider.select(*IDENTITY)
+        .where(Provider.id == provider_id, scope(actor, Provider))
+        .first()
     )
     if provider is None:
         return None
