@@ -16,6 +16,7 @@ from typing import Any
 import pytest
 from bs4 import BeautifulSoup
 from litestar.testing import TestClient
+from pypdf import PdfReader
 
 from questionnaires.loader import current
 from survey_app.accounts import staff
@@ -208,9 +209,13 @@ def test_eastshire_officers_see_their_own_name_and_nothing_westshire_typed(
             "/staff/chasing",
             "/staff/rates",
             "/staff/area",
+            "/staff/outbox",
+            f"/staff/providers/{p}/report.csv",
             "/api/v1/providers",
             f"/api/v1/providers/{p}",
+            f"/api/v1/providers/{p}/report",
             "/api/v1/placements",
+            "/api/v1/area-summary",
         )
     }
     for path, text in pages.items():
@@ -225,8 +230,12 @@ def test_eastshire_officers_see_their_own_name_and_nothing_westshire_typed(
         "/staff/chasing",
         "/staff/rates",
         "/staff/area",
+        "/staff/outbox",
+        f"/staff/providers/{p}/report.csv",
         "/api/v1/providers",
         f"/api/v1/providers/{p}",
+        f"/api/v1/providers/{p}/report",
+        "/api/v1/area-summary",
     ):
         assert B_NAME in pages[path], path
     edit = BeautifulSoup(east.get(f"/staff/providers/{p}/edit").text, "html.parser")
@@ -424,3 +433,14 @@ def test_eastshire_renames_its_provider_without_touching_westshires_name(
     west = browser(world, "la_officer")
     listed = text_of(west.get("/staff/providers"))
     assert A_NAME in listed and "Green Acres" not in listed
+
+
+def test_eastshires_qa_visit_pack_is_headed_with_eastshires_name(
+    two_names: World, browser: Any
+) -> None:
+    east = browser(two_names, "other_la_officer")
+    response = east.get(f"/staff/providers/{two_names.provider}/qa-pack.pdf")
+    assert response.status_code == 200
+    text = " ".join(p.extract_text() for p in PdfReader(io.BytesIO(response.content)).pages)
+    assert f"QA visit pack: {B_NAME}" in text
+    assert_nothing_of_westshire("qa-pack.pdf", text)
