@@ -106,10 +106,12 @@ async def provider_names(pairs: Iterable[tuple[int, int]]) -> dict[tuple[int, in
     wanted = set(pairs)
     if not wanted:
         return {}
-    providers = sorted({p for _, p in wanted})
     rows = await ProviderRecord.select(
         ProviderRecord.local_authority, ProviderRecord.provider, ProviderRecord.name
-    ).where(ProviderRecord.provider.is_in(providers))
+    ).where(
+        ProviderRecord.provider.is_in(sorted({p for _, p in wanted})),
+        ProviderRecord.local_authority.is_in(sorted({la for la, _ in wanted})),
+    )
     names = {
         (row["local_authority"], row["provider"]): row["name"]
         for row in rows
