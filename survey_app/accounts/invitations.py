@@ -63,6 +63,8 @@ class OpenInvitation(msgspec.Struct, frozen=True):
     email: str
     role: Role
     authority: str
+    #: The school or provider they are invited for ("" for an LA role), as their LA names it.
+    organisation: str = ""
 
 
 def token_hash(secret_key: str, token: str) -> str:
@@ -268,6 +270,7 @@ async def open_invitation(secret_key: str, token: str, now: dt.datetime) -> Open
             StaffInvitation.user,
             StaffInvitation.user.email.as_alias("email"),
             StaffInvitation.user.role.as_alias("role"),
+            StaffInvitation.user.local_authority.as_alias("la"),
             StaffInvitation.user.local_authority.name.as_alias("authority"),  # type: ignore[union-attr]
         )
         .where(_live(secret_key, token, now), StaffInvitation.user.active == True)  # noqa: E712
@@ -275,8 +278,13 @@ async def open_invitation(secret_key: str, token: str, now: dt.datetime) -> Open
     )
     if row is None:
         return None
+    _, organisation = await _organisation_of(row["user"], row["la"])
     return OpenInvitation(
-        user_id=row["user"], email=row["email"], role=Role(row["role"]), authority=row["authority"]
+        user_id=row["user"],
+        email=row["email"],
+        role=Role(row["role"]),
+        authority=row["authority"],
+        organisation=organisation,
     )
 
 

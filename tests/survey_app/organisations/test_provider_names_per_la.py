@@ -317,7 +317,7 @@ def test_every_email_names_the_provider_as_the_placements_council_does(
 
 
 def test_a_staff_invitation_names_the_provider_as_the_inviting_council_does(
-    two_names: World, settings: Any, clock: Clock
+    two_names: World, settings: Any, clock: Clock, app: Any
 ) -> None:
     world = two_names
     admin = Actor(
@@ -330,8 +330,22 @@ def test_a_staff_invitation_names_the_provider_as_the_inviting_council_does(
     with pytest.raises(AccountError, match="no provider 'Meadow Farm' on this authority"):
         run(staff.invite(settings, admin, email="x@far.example", role=Role.PROVIDER_STAFF,
                          provider=A_NAME, now=clock.now))  # fmt: skip
-    run(staff.invite(settings, admin, email="new@greenacres.example", role=Role.PROVIDER_STAFF,
-                     provider=B_NAME, now=clock.now))  # fmt: skip
+    invited = run(
+        staff.invite(
+            settings,
+            admin,
+            email="new@greenacres.example",
+            role=Role.PROVIDER_STAFF,
+            provider=B_NAME,
+            now=clock.now,
+        )
+    )
+    # The page the link opens says the same.
+    with TestClient(app, base_url="http://testserver.local") as newcomer:
+        opened = newcomer.get(invited.link.removeprefix(settings.base_url))
+        invited_as = BeautifulSoup(opened.text, "html.parser").select_one("#invited-as")
+    assert f"as Provider staff at {B_NAME}, for Eastshire." in invited_as.get_text()
+    assert_nothing_of_westshire("invitation page", opened.text)
     (message,) = run(
         OutboxMessage.select().where(OutboxMessage.recipient == "new@greenacres.example")
     )
