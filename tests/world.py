@@ -188,6 +188,7 @@ def world(clock: Clock) -> World:
                 ProviderRecord(
                     local_authority=la_id,
                     provider=rows[0]["id"],
+                    name=name,
                     registration_status="unregistered",
                     offer_types="vocational",
                     qa_stage="approved",

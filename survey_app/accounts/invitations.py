@@ -32,6 +32,7 @@ from survey_app.db.tables import LocalAuthority
 from survey_app.mail import messages
 from survey_app.mail.outbox import enqueue
 from survey_app.ops.audit import record
+from survey_app.organisations.provider_records import provider_names
 from survey_app.organisations.rules import email_problem
 from survey_app.settings import Settings
 from survey_app.web.urls import Urls
@@ -62,6 +63,8 @@ class OpenInvitation(msgspec.Struct, frozen=True):
     email: str
     role: Role
     authority: str
+    #: The school or provider they are invited for ("" for an LA role), as their LA names it.
+    organisation: str = ""
 
 
 def token_hash(secret_key: str, token: str) -> str:
@@ -148,6 +151,7 @@ async def _issue(
 ) -> None:
     """Store a link's hash and queue its email, inside the caller's transaction."""
     expires_at = now + LIFETIME
+    kind, organisation = await _organisation_of(user_id, local_authority_id)
     rows = await StaffInvitation.insert(
         StaffInvitation(
             user=user_id,
@@ -164,6 +168,8 @@ async def _issue(
                 invitation_id=int(rows[0]["id"]),
                 to=email,
                 authority=authority,
+                organisation=organisation,
+                organisation_kind=kind,
                 role=ROLE_LABELS[role],
                 inviter=inviter,
                 second_factor=role in {Role.LA_ADMIN, Role.LA_OFFICER, Role.LA_SAFEGUARDING},
@@ -174,6 +180,25 @@ async def _issue(
         now,
         secret_key=settings.secret_key,
     )
+
+
+async def _organisation_of(user_id: int, la: int) -> tuple[str, str]:
+    """The school or provider someone is invited for, as ("school" or "provider", its name), or
+    ("", "") for an LA role. The provider is named as the inviting LA keeps it: the email must
+    not show a name another council typed."""
+    row = (
+        await StaffUser.select(StaffUser.school.name.as_alias("school_name"), StaffUser.provider)
+        .where(StaffUser.id == user_id)
+        .first()
+    )
+    if row is None:
+        return "", ""
+    if row["school_name"]:
+        return "school", str(row["school_name"])
+    if row["provider"] is not None:
+        names = await provider_names([(la, row["provider"])])
+        return "provider", names[(la, row["provider"])]
+    return "", ""
 
 
 async def resend(
@@ -245,6 +270,7 @@ async def open_invitation(secret_key: str, token: str, now: dt.datetime) -> Open
             StaffInvitation.user,
             StaffInvitation.user.email.as_alias("email"),
             StaffInvitation.user.role.as_alias("role"),
+            StaffInvitation.user.local_authority.as_alias("la"),
             StaffInvitation.user.local_authority.name.as_alias("authority"),  # type: ignore[union-attr]
         )
         .where(_live(secret_key, token, now), StaffInvitation.user.active == True)  # noqa: E712
@@ -252,8 +278,13 @@ async def open_invitation(secret_key: str, token: str, now: dt.datetime) -> Open
     )
     if row is None:
         return None
+    _, organisation = await _organisation_of(row["user"], row["la"])
     return OpenInvitation(
-        user_id=row["user"], email=row["email"], role=Role(row["role"]), authority=row["authority"]
+        user_id=row["user"],
+        email=row["email"],
+        role=Role(row["role"]),
+        authority=row["authority"],
+        organisation=organisation,
     )
 
 

@@ -24,6 +24,7 @@ from survey_app.db.engine import is_postgres, transaction
 from survey_app.db.staff_tables import StaffUser
 from survey_app.db.tables import LocalAuthority, School
 from survey_app.ops.audit import record
+from survey_app.organisations.provider_records import add_provider_names
 from survey_app.settings import Settings
 
 PAGE_SIZE = 50
@@ -84,7 +85,8 @@ _ROW_FIELDS = (
     StaffUser.totp_secret_encrypted,
     StaffUser.school.name.as_alias("school_name"),
     StaffUser.school.urn.as_alias("school_urn"),
-    StaffUser.provider.name.as_alias("provider_name"),
+    StaffUser.local_authority,
+    StaffUser.provider,
 )
 
 
@@ -93,7 +95,7 @@ def _row(row: dict[str, Any], authority: str) -> StaffRow:
     organisation = (
         row["school_name"]
         if role == Role.SCHOOL_CONTACT
-        else row["provider_name"]
+        else row.get("provider_name")
         if role == Role.PROVIDER_STAFF
         else authority
     )
@@ -125,6 +127,8 @@ async def staff_page(actor: Actor, page: int) -> StaffPage:
         .limit(PAGE_SIZE)
         .offset((page - 1) * PAGE_SIZE)
     )
+    # Each provider as this LA names it, never as another council using it does.
+    await add_provider_names(rows, "local_authority")
     authority = await _authority_name(actor.local_authority_id)
     return StaffPage([_row(r, authority) for r in rows], page, pages, total)
 
@@ -133,10 +137,11 @@ async def person(actor: Actor, user_id: int) -> Person:
     row = await StaffUser.select(*_ROW_FIELDS).where(StaffUser.id == user_id, _in_la(actor)).first()
     if row is None:
         raise NotFound(user_id)
+    await add_provider_names([row], "local_authority")
     return Person(
         row=_row(row, await _authority_name(actor.local_authority_id)),
         school=row["school_urn"] or row["school_name"] or "",
-        provider=row["provider_name"] or "",
+        provider=row.get("provider_name") or "",
         has_second_factor=bool(row["totp_secret_encrypted"]),
     )
 

@@ -10,6 +10,7 @@ import msgspec
 from survey_app.accounts.scoping import Actor, Role, scope
 from survey_app.accounts.users import AccountError
 from survey_app.db.tables import Provider, ProviderRecord, School
+from survey_app.organisations.provider_records import named_providers
 from survey_app.organisations.statuses import SchoolStatus
 
 
@@ -34,11 +35,10 @@ async def school_choices(actor: Actor) -> list[Choice]:
 
 
 async def provider_choices(actor: Actor) -> list[Choice]:
-    """The providers on the actor's LA's register (not archived), by name."""
-    rows = (
-        await Provider.select(Provider.name)
-        .where(scope(actor, Provider), Provider.id.is_in(_register(actor.local_authority_id)))
-        .order_by(Provider.name)
+    """The providers on the actor's LA's register (not archived), by the names it keeps."""
+    rows = await named_providers(
+        actor.local_authority_id,
+        scope(actor, Provider) & Provider.id.is_in(_register(actor.local_authority_id)),
     )
     return [Choice(r["name"], r["name"]) for r in rows]
 
@@ -77,7 +77,9 @@ async def find_provider(la_id: int, wanted: str) -> int:
     if not wanted:
         raise AccountError("Choose their provider")
     on_register = Provider.id.is_in(_register(la_id))
-    every = await Provider.select(Provider.id, Provider.name).where(on_register)
+    # By the name this LA keeps for it: another council's name for the same provider finds
+    # nothing here.
+    every = await named_providers(la_id, on_register)
     rows = [r for r in every if r["name"].strip().casefold() == wanted.casefold()]
     if not rows:
         rows = await Provider.select(Provider.id).where(

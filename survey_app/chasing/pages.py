@@ -23,6 +23,7 @@ from survey_app.mail.statuses import MessageKind
 from survey_app.ops.audit import record, refuse
 from survey_app.ops.demo import DEMO_LA_CODE
 from survey_app.ops.logging_filters import redact
+from survey_app.organisations.provider_records import add_provider_names, provider_names
 from survey_app.settings import Settings
 from survey_app.surveys.invitations import link_for, on_the_slips_sheet, waiting_today
 from survey_app.surveys.statuses import InvitationStatus
@@ -116,18 +117,21 @@ async def chasing(
 async def _possibly_not_own(actor: Actor) -> list[dict[str, Any]]:
     """Responses sent where provider staff were at hand (see surveys/provenance.py): LA only."""
     placement = placement_path(Response)
-    return await (
+    rows: list[dict[str, Any]] = await (
         Response.select(
             Response.submitted_at,
             Response.possibly_not_own_why.as_alias("why"),
             placement.id.as_alias("placement_id"),
             placement.pupil_reference.as_alias("reference"),
-            placement.provider.name.as_alias("provider_name"),
+            Response.provider,
+            Response.local_authority,
         )
         .where(scope(actor, Response), Response.possibly_not_own.eq(True))
         .order_by(Response.submitted_at, ascending=False)
         .limit(500)
     )
+    await add_provider_names(rows, "local_authority")
+    return rows
 
 
 # Per school and term, a provider's rates show one pupil's status whenever a school sends it one
@@ -139,10 +143,12 @@ async def rates(actor: NamedDependency[Actor]) -> Template:
     rows = await Invitation.select(
         Invitation.status,
         Invitation.opened_at,
-        placement.provider.name.as_alias("provider"),
+        placement.provider.as_alias("provider_id"),
+        placement.local_authority.as_alias("local_authority"),
         placement.school.name.as_alias("school"),
         placement.la_team.as_alias("la_team"),
     ).where(scope(actor, Invitation))
+    await add_provider_names(rows, "local_authority", "provider_id", "provider")
     invited = [
         Invited(
             provider=row["provider"],
@@ -224,13 +230,11 @@ async def provider_slips(
     status or time on it, and a pupil who has answered keeps their slip until the survey closes,
     so the sheet never gives away who has finished.
     """
-    provider = (
-        await Provider.select(Provider.name)
-        .where(Provider.id == provider_id, scope(actor, Provider))
-        .first()
-    )
-    if provider is None:
+    if not await Provider.exists().where(Provider.id == provider_id, scope(actor, Provider)):
         raise await refuse(actor, "provider", provider_id, now)
+    name = (await provider_names([(actor.local_authority_id, provider_id)]))[
+        (actor.local_authority_id, provider_id)
+    ]
     rows = (
         await Invitation.select(*SLIP_FIELDS)
         .where(
@@ -249,7 +253,7 @@ async def provider_slips(
         object_type="provider",
         object_id=provider_id,
     )
-    return _page("slips", actor, title=f"QR slips: {provider['name']}", slips=slips)
+    return _page("slips", actor, title=f"QR slips: {name}", slips=slips)
 
 
 @get("/invitations/{invitation_id:uuid}/slip")

@@ -16,7 +16,7 @@ from survey_app.mail import messages
 from survey_app.mail.messages import Message
 from survey_app.mail.outbox import enqueue
 from survey_app.organisations.la_settings import all_effective
-from survey_app.organisations.provider_records import add_provider_emails
+from survey_app.organisations.provider_records import add_provider_emails, add_provider_names
 from survey_app.settings import Settings
 from survey_app.surveys.invitations import link_for
 from survey_app.surveys.statuses import InvitationStatus
@@ -32,7 +32,6 @@ OPEN_FIELDS = (
     _placement.local_authority.as_alias("la"),
     _placement.pupil_reference.as_alias("reference"),
     _placement.provider.as_alias("provider"),
-    _placement.provider.name.as_alias("provider_name"),
     _placement.school.name.as_alias("school_name"),
     _placement.school.contact_email.as_alias("school_email"),
     _placement.la_team.as_alias("la_team"),
@@ -48,8 +47,10 @@ async def open_invitations(now: dt.datetime, la: int | None = None) -> list[dict
     if la is not None:
         query = query.where(_placement.local_authority == la)
     rows: list[dict[str, Any]] = await query.order_by(Invitation.opened_at)
-    # The provider is reminded at the address the commissioning LA keeps for it.
+    # The provider is reminded at the address the commissioning LA keeps for it, and named as
+    # that LA names it.
     await add_provider_emails(rows, "la")
+    await add_provider_names(rows, "la")
     return rows
 
 
@@ -146,7 +147,8 @@ async def open_ended(settings: Settings, now: dt.datetime, la: int) -> list[dict
             Placement.pupil_reference,
             Placement.start_date,
             Placement.la_team,
-            Placement.provider.name.as_alias("provider_name"),
+            Placement.local_authority,
+            Placement.provider,
             Placement.school.name.as_alias("school_name"),
         )
         .where(
@@ -157,4 +159,5 @@ async def open_ended(settings: Settings, now: dt.datetime, la: int) -> list[dict
         )
         .order_by(Placement.start_date)
     )
+    await add_provider_names(rows, "local_authority")
     return rows

@@ -68,7 +68,8 @@ class Provider(Table):
     """
 
     id: Serial  # Piccolo adds the primary key; declared so type checkers know it
-    #: The name it was first registered under.
+    #: The name it was first registered under: the deployment's fallback only. Each council
+    #: shows its own ``ProviderRecord.name``, never the name another council typed.
     name = Varchar(length=200)
     #: Public identifiers, where it has them ("" where not): a provider is matched by these.
     ofsted_urn = Varchar(length=12, default="", index=True)
@@ -93,6 +94,8 @@ class ProviderRecord(Table, tablename="provider_record"):
     local_authority = ForeignKey(LocalAuthority, null=False, index=True)
     provider = ForeignKey(Provider, null=False, index=True)
     # The register entry: the provider's own business details, never a pupil's.
+    #: The name this LA knows the provider by (another LA may spell it differently).
+    name = Varchar(length=200, default="")
     address = Text(default="")
     postcode = Varchar(length=10, default="")
     contact_name = Varchar(length=120, default="")

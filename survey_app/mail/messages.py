@@ -268,10 +268,13 @@ def staff_invitation(
     role: str,
     inviter: str,
     second_factor: bool,
+    organisation: str = "",
+    organisation_kind: str = "",
     link: str,
     expires: dt.datetime,
 ) -> Message:
-    """To someone invited to the service: who set it up, why, what to do, and when it expires."""
+    """To someone invited to the service: who set it up, for which school or provider and
+    council, why, what to do, and when it expires."""
     return compose(
         "staff_invitation.txt",
         dedupe_key=f"staff-invitation:{invitation_id}",
@@ -282,6 +285,8 @@ def staff_invitation(
         role=role,
         inviter=inviter,
         second_factor=second_factor,
+        organisation=organisation,
+        organisation_kind=organisation_kind,
         # The link sets the account's password: only the invited person may ever read it.
         secrets={"link": link},
         # As a person in England reads a clock: "10:00am on 30 November 2026".

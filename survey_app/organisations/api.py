@@ -12,7 +12,12 @@ from litestar.di import NamedDependency
 from survey_app.accounts.scoping import Actor, scope
 from survey_app.db.tables import Provider, ProviderRecord, School
 from survey_app.ops.audit import refuse
-from survey_app.organisations.provider_records import empty_record, offers, record_of
+from survey_app.organisations.provider_records import (
+    empty_record,
+    named_providers,
+    offers,
+    record_of,
+)
 from survey_app.web.api_errors import ERRORS
 from survey_app.web.params import ObjectId
 
@@ -50,10 +55,10 @@ def _provider_out(provider: dict[str, Any], record: dict[str, Any]) -> ProviderO
 @get("/providers", responses=ERRORS)
 async def api_providers(actor: NamedDependency[Actor]) -> list[ProviderOut]:
     """Providers in your area, with your LA's QA record of each."""
-    rows = (
-        await Provider.select(Provider.id, Provider.name)
-        .where(scope(actor, Provider))
-        .order_by(Provider.id)
+    # Named as the actor's LA names each one (never another council's name for it).
+    rows = sorted(
+        await named_providers(actor.local_authority_id, scope(actor, Provider)),
+        key=lambda row: row["id"],
     )
     records = {
         row["provider"]: row

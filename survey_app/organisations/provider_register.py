@@ -35,11 +35,11 @@ class ImportResult(msgspec.Struct, frozen=True):
 
 
 async def own_match_keys(la: int) -> dict[str, int]:
-    """The LA's own providers by name and the postcode it keeps now (which may have changed
+    """The LA's own providers by the name and postcode it keeps now (either may have changed
     since the provider was first registered), so a re-import finds them."""
     rows = await ProviderRecord.select(
         ProviderRecord.provider,
-        ProviderRecord.provider.name.as_alias("name"),
+        ProviderRecord.name,
         ProviderRecord.postcode,
     ).where(ProviderRecord.local_authority == la)
     return {match_key(row["name"], row["postcode"]): int(row["provider"]) for row in rows}

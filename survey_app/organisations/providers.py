@@ -20,7 +20,7 @@ from survey_app.accounts.scoping import Actor, scope
 from survey_app.db.engine import transaction
 from survey_app.db.tables import Provider, ProviderRecord
 from survey_app.ops.audit import record, refuse
-from survey_app.organisations.provider_records import empty_record, record_of
+from survey_app.organisations.provider_records import empty_record, named_providers, record_of
 from survey_app.organisations.provider_register import (
     import_file,
     save_entry,
@@ -58,17 +58,12 @@ async def list_providers(actor: Actor, *, archived: bool = False, page: int = 1)
     )
     # Archived providers are hidden unless asked for; with the filter, only they are shown.
     which = Provider.id.is_in(records) if archived else Provider.id.not_in(records)
-    total = await Provider.count().where(scope(actor, Provider), which)
+    # In the council's own names and order: sorted here, as the name is on the LA's record.
+    every = await named_providers(actor.local_authority_id, scope(actor, Provider) & which)
+    total = len(every)
     pages = max(1, -(-total // PAGE_SIZE))
     page = min(max(1, page), pages)
-    rows = await (
-        Provider.select(Provider.id, Provider.name)
-        .where(scope(actor, Provider), which)
-        .order_by(Provider.name)
-        .order_by(Provider.id)
-        .limit(PAGE_SIZE)
-        .offset((page - 1) * PAGE_SIZE)
-    )
+    rows = every[(page - 1) * PAGE_SIZE : page * PAGE_SIZE]
     ids = [row["id"] for row in rows]
     by_provider = {
         row["provider"]: row
@@ -193,11 +188,9 @@ async def update_provider(
     now: NamedDependency[dt.datetime],
     provider_id: ObjectId,
 ) -> Response[Any]:
-    """Save the LA's register entry; the shared name and identifiers it already has stay."""
+    """Save the LA's register entry, its name too; the shared identifiers it has stay."""
     provider = await _own(actor, provider_id, now)
     fields = await _fields(request)
-    # The name is the one first registered, shared by every LA using the provider.
-    fields["name"] = provider["name"]
     entry, errors = entry_from_fields(fields)
     errors += [
         CellError(None, key, "it cannot be changed once set (other councils may rely on it)")

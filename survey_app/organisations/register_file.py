@@ -17,6 +17,7 @@ from typing import Any
 import msgspec
 
 from survey_app.accounts.scoping import Role
+from survey_app.organisations.gias import decode
 from survey_app.web.display import OFFER_TYPE, REGISTRATION_STATUS
 
 #: Who keeps the register: LA administrators and officers.
@@ -130,9 +131,12 @@ class RegisterEntry(msgspec.Struct, frozen=True, kw_only=True):
         return {key: getattr(self, key) for key in IDENTIFIERS if getattr(self, key)}
 
     def record_values(self) -> dict[str, Any]:
-        """What goes into the LA's record (everything but the name and identifiers)."""
+        """What goes into the LA's record: everything but the identifiers, which are shared.
+
+        The name is the LA's own: another council may know the same provider by another name.
+        """
         values = msgspec.structs.asdict(self)
-        for key in ("name", *IDENTIFIERS):
+        for key in IDENTIFIERS:
             values.pop(key)
         values["offer_types"] = ",".join(self.offer_types)
         return values
@@ -357,12 +361,8 @@ def read_rows(data: bytes, filename: str) -> list[list[str]]:
         rows = [[_cell(v) for v in row] for row in sheet.iter_rows(values_only=True)]
         book.close()
         return rows
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        # Excel on Windows saves "CSV" in Windows-1252: £ and curly quotes are its bytes.
-        text = data.decode("cp1252", errors="replace")
-    return [list(row) for row in csv.reader(io.StringIO(text))]
+    # Excel on Windows saves "CSV" in Windows-1252: £ and curly quotes are its bytes.
+    return [list(row) for row in csv.reader(io.StringIO(decode(data)))]
 
 
 class CheckedRegister(msgspec.Struct, frozen=True):

@@ -18,7 +18,8 @@ import msgspec
 from survey_app.accounts.scoping import Actor, Role, scope
 from survey_app.db.engine import batches, transaction
 from survey_app.db.tables import Placement, Provider, School
-from survey_app.organisations.provider_records import in_use
+from survey_app.organisations.gias import decode
+from survey_app.organisations.provider_records import in_use, named_providers
 from survey_app.placements.records import NotAllowed, upsert_placements
 from survey_app.placements.rules import (
     MAX_ID,
@@ -68,7 +69,9 @@ class ImportResult(msgspec.Struct, frozen=True):
 
 
 def _rows(data: bytes) -> tuple[list[str], Iterator[list[str]]]:
-    text = data.decode("utf-8-sig")
+    # UTF-8 or Windows-1252 (what Excel on Windows saves as plain "CSV"), read as every other
+    # import reads them.
+    text = decode(data)
     # The limit is process-wide; raising it only lets other readers take longer cells too.
     csv.field_size_limit(max(csv.field_size_limit(), READER_CELL_LIMIT))
     reader = csv.reader(io.StringIO(text, newline=""))
@@ -107,9 +110,9 @@ def _too_long(number: int, header: list[str], row: list[str]) -> list[RowError]:
 async def _lookups(actor: Actor) -> tuple[dict[str, int], dict[str, int], dict[str, int]]:
     providers: dict[str, int] = {}
     # Only providers offered for new placements: one the LA has archived is refused, as on the
-    # form and in the API.
-    offered = await Provider.select(Provider.id, Provider.name).where(
-        scope(actor, Provider), in_use(actor)
+    # form and in the API. Matched by the name the LA keeps for it, never another council's.
+    offered = await named_providers(
+        actor.local_authority_id, scope(actor, Provider) & in_use(actor)
     )
     for row in offered:
         providers[str(row["id"])] = row["id"]
@@ -193,15 +196,7 @@ async def import_placements(
     """Check every row; if all are good, create or update them all in one transaction."""
     if actor.role == Role.PROVIDER_STAFF:
         raise NotAllowed("Provider staff cannot import placements")
-    try:
-        header, reader = _rows(data)
-    except UnicodeDecodeError:
-        return ImportResult(
-            0,
-            0,
-            0,
-            [RowError(1, "file", "the file is not UTF-8 text: save it as 'CSV UTF-8' from Excel")],
-        )
+    header, reader = _rows(data)
     missing = [c for c in REQUIRED if c not in header]
     unknown = [c for c in header if c and c not in COLUMNS]
     if missing or unknown:

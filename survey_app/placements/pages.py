@@ -17,7 +17,7 @@ from survey_app.accounts.scoping import Actor, Role, placement_path, scope
 from survey_app.db.tables import Invitation, Provider, School
 from survey_app.db.tables import Response as SurveyResponse
 from survey_app.ops.audit import record, refuse
-from survey_app.organisations.provider_records import in_use
+from survey_app.organisations.provider_records import in_use, named_providers
 from survey_app.organisations.statuses import SchoolStatus
 from survey_app.placements.csv_import import ImportResult, import_placements
 from survey_app.placements.records import (
@@ -48,9 +48,9 @@ async def placements(
 
 async def _form_choices(actor: Actor) -> dict[str, Any]:
     return {
-        "providers": await Provider.select(Provider.id, Provider.name)
-        .where(scope(actor, Provider), in_use(actor))
-        .order_by(Provider.name),
+        "providers": await named_providers(
+            actor.local_authority_id, scope(actor, Provider) & in_use(actor)
+        ),
         # A closed school keeps its placements but is not offered for new ones.
         "schools": await School.select(School.id, School.name)
         .where(scope(actor, School), School.status == SchoolStatus.OPEN)

@@ -11,7 +11,7 @@ import msgspec
 from survey_app.accounts.scoping import Actor, Role, scope
 from survey_app.db.engine import transaction
 from survey_app.db.tables import Invitation, Placement, Provider, Response, School
-from survey_app.organisations.provider_records import in_use
+from survey_app.organisations.provider_records import add_provider_names, in_use
 from survey_app.placements.rules import (
     URN,
     FieldError,
@@ -68,7 +68,6 @@ class PlacementView(msgspec.Struct, frozen=True):
 
 PLACEMENT_COLUMNS: tuple[Any, ...] = (
     *Placement.all_columns(),
-    Placement.provider.name.as_alias("provider_name"),
     Placement.school.name.as_alias("school_name"),
 )
 
@@ -147,6 +146,7 @@ async def list_placements(
     if provider_id is not None:
         query = query.where(Placement.provider == provider_id)
     rows = await query.order_by(Placement.id, ascending=False).limit(limit)
+    await add_provider_names(rows, "local_authority")
     invitations = await _invitations_by_placement([row["id"] for row in rows])
     return [_view(row, invitations.get(row["id"]), settings, actor) for row in rows]
 
@@ -162,6 +162,7 @@ async def get_placement(
     )
     if row is None:
         return None
+    await add_provider_names([row], "local_authority")
     invitations = await _invitations_by_placement([placement_id])
     return _view(row, invitations.get(placement_id), settings, actor)
 

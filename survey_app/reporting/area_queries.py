@@ -18,6 +18,7 @@ from survey_app.db.tables import (
     Response,
 )
 from survey_app.organisations.la_settings import disclosure_threshold
+from survey_app.organisations.provider_records import named_providers
 from survey_app.reporting.queries import opened_in
 from survey_app.settings import Settings
 from survey_app.surveys.statuses import InvitationKind
@@ -29,7 +30,8 @@ async def area_summary(
     """The LA's publishable summary; callers check the actor is LA staff."""
     # The viewer's LA may have raised the threshold above the deployment's floor.
     threshold = await disclosure_threshold(settings, actor.local_authority_id)
-    providers = await Provider.select(Provider.id, Provider.name).where(scope(actor, Provider))
+    # Named as this LA keeps them, never as another council using the same provider does.
+    providers = await named_providers(actor.local_authority_id, scope(actor, Provider))
     ratings = {
         row["provider"]: row["rag_rating"]
         for row in await ProviderRecord.select(

@@ -19,6 +19,7 @@ from survey_app.db.tables import (
     School,
 )
 from survey_app.organisations.la_settings import disclosure_threshold
+from survey_app.organisations.provider_records import add_provider_names
 from survey_app.safeguarding.statuses import ReviewStatus
 from survey_app.settings import Settings
 from survey_app.surveys.statuses import InvitationKind, InvitationStatus
@@ -51,7 +52,8 @@ async def school_report(
         Placement.select(
             Placement.id,
             Placement.pupil_reference,
-            Placement.provider.name.as_alias("provider_name"),
+            Placement.local_authority,
+            Placement.provider,
             Placement.year_group,
             Placement.start_date,
             Placement.ended_on,
@@ -60,6 +62,8 @@ async def school_report(
         .order_by(Placement.start_date, ascending=False)
         .limit(500)
     )
+    # Each provider as the placement's LA names it (never another council's spelling).
+    await add_provider_names(placements, "local_authority")
     ids = [row["id"] for row in placements]
     invitations = {
         row["placement"]: row

@@ -25,6 +25,7 @@ from survey_app.mail import messages
 from survey_app.mail.outbox import enqueue, send_now, transport_for
 from survey_app.ops.audit import record
 from survey_app.organisations.la_settings import all_effective
+from survey_app.organisations.provider_records import add_provider_names
 from survey_app.safeguarding.statuses import AlertStatus, HelpReason, ReviewStatus
 from survey_app.settings import Settings
 from survey_app.web.urls import Urls
@@ -118,7 +119,8 @@ ALERT_FIELDS = (
     SafeguardingAlert.invitation.questionnaire_id.as_alias("questionnaire_id"),
     placement_path(SafeguardingAlert).id.as_alias("placement_id"),
     placement_path(SafeguardingAlert).pupil_reference.as_alias("pupil_reference"),
-    placement_path(SafeguardingAlert).provider.name.as_alias("provider_name"),
+    placement_path(SafeguardingAlert).provider.as_alias("provider"),
+    placement_path(SafeguardingAlert).local_authority.as_alias("local_authority"),
     placement_path(SafeguardingAlert).school.name.as_alias("school_name"),
     placement_path(SafeguardingAlert).la_team.as_alias("la_team"),
 )
@@ -201,6 +203,7 @@ async def alert_queue(actor: Actor) -> list[AlertView]:
         .where(scope(actor, SafeguardingAlert))
         .order_by(SafeguardingAlert.raised_at)
     )
+    await add_provider_names(rows, "local_authority")
     views = [await _view(row) for row in rows]
     open_ = [v for v in views if v.status != AlertStatus.CLOSED]
     closed = sorted((v for v in views if v.status == AlertStatus.CLOSED), key=lambda v: v.raised_at)
@@ -214,7 +217,10 @@ async def get_alert(actor: Actor, alert_id: int) -> AlertView | None:
         .where(SafeguardingAlert.id == alert_id, scope(actor, SafeguardingAlert))
         .first()
     )
-    return await _view(row) if row else None
+    if row is None:
+        return None
+    await add_provider_names([row], "local_authority")
+    return await _view(row)
 
 
 async def acknowledge(actor: Actor, alert_id: int, now: dt.datetime) -> None:
@@ -367,7 +373,8 @@ async def comment_queue(
             Answer.released_text,
             Answer.response.questionnaire_id.as_alias("questionnaire_id"),
             path.pupil_reference.as_alias("pupil_reference"),
-            path.provider.name.as_alias("provider_name"),
+            path.provider.as_alias("provider"),
+            path.local_authority.as_alias("local_authority"),
         )
         .where(
             Answer.review_status == status,
@@ -376,6 +383,7 @@ async def comment_queue(
         .order_by(Answer.id)
         .limit(200)
     )
+    await add_provider_names(rows, "local_authority")
     views = []
     for row in rows:
         question = question_in(row["questionnaire_id"], row["question_id"])

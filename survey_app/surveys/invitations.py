@@ -18,7 +18,7 @@ from survey_app.mail import messages
 from survey_app.mail.messages import Message
 from survey_app.mail.outbox import enqueue
 from survey_app.organisations.la_settings import all_effective
-from survey_app.organisations.provider_records import add_provider_emails
+from survey_app.organisations.provider_records import add_provider_emails, add_provider_names
 from survey_app.settings import Settings
 from survey_app.surveys.statuses import InvitationKind, InvitationStatus
 from survey_app.surveys.tokens import (
@@ -87,7 +87,6 @@ PLACEMENT_FIELDS = (
     Placement.local_authority,
     Placement.pupil_reference,
     Placement.provider,
-    Placement.provider.name.as_alias("provider_name"),
     Placement.school.contact_email.as_alias("school_email"),
     Placement.local_authority.contact_email.as_alias("la_email"),
 )
@@ -142,8 +141,10 @@ async def _issue_batch(settings: Settings, placement_ids: list[int], now: dt.dat
     """
     issued = 0
     pending = await Placement.select(*PLACEMENT_FIELDS).where(Placement.id.is_in(placement_ids))
-    # The provider is told at the address the commissioning LA keeps for it.
+    # The provider is told at the address the commissioning LA keeps for it, and named in the
+    # school's email as that LA names it.
     await add_provider_emails(pending, "local_authority")
+    await add_provider_names(pending, "local_authority")
     # Each LA may choose how long its surveys stay open (``organisations/la_settings.py``).
     authorities = await all_effective(settings)
     for _ in range(MAX_ISSUE_ROUNDS):

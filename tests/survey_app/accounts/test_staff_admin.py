@@ -97,6 +97,37 @@ def test_the_invitation_email_names_who_invited_them_and_for_which_council(
     assert "We will never ask for your password" in message.body
 
 
+def test_a_school_or_provider_invitation_names_the_school_or_provider_and_the_council(
+    client: Any, world: World, settings: Any
+) -> None:
+    give_school_urn(world.school, "100001")
+    sign_in(client, world, "la_admin")
+    post_form(
+        client,
+        "/staff/people/invite",
+        {"email": NEW, "role": "school_contact", "school": "100001"},
+    )
+    post_form(
+        client,
+        "/staff/people/invite",
+        {"email": "tutor@meadow.example", "role": "provider_staff", "provider": "Meadow Farm"},
+    )
+    sent = {m.to: m for m in Recorder().deliver(settings, dt.datetime.now(dt.UTC))}
+    school, provider = sent[NEW], sent["tutor@meadow.example"]
+    assert school.subject == "Westshire: set up your Learner voice account for Oak School"
+    assert school.body.startswith(
+        "An LA administrator at Westshire (la_admin@example.test) has set up a Learner voice "
+        "account for you at Oak School, as school contact, for Westshire."
+    )
+    assert "tell the council about pupils your school places" in school.body
+    assert provider.subject == "Westshire: set up your Learner voice account for Meadow Farm"
+    assert "for you at Meadow Farm, as provider staff, for Westshire." in provider.body
+    assert "never one learner's answers" in provider.body
+    for message in (school, provider):
+        # How to check it is genuine without trusting anything in the email itself.
+        assert "do not open the link: ask Westshire using a phone number" in message.body
+
+
 def test_an_invited_provider_worker_sets_a_password_and_signs_in(
     client: Any, world: World, settings: Any, app: Any
 ) -> None:

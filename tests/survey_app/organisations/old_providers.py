@@ -49,7 +49,7 @@ async def main() -> None:
     out: dict[str, object] = {}
     out["providers"] = await T.raw("SELECT id, name, match_key FROM provider ORDER BY id")
     out["records"] = await T.raw(
-        "SELECT local_authority, provider, contact_email, registration_status, offer_types, "
+        "SELECT local_authority, provider, name, contact_email, registration_status, offer_types, "
         "qa_stage, rag_rating, rag_reason, CAST(rag_rated_on AS VARCHAR(10)) AS rated, "
         "CAST(last_visit_on AS VARCHAR(10)) AS visited FROM provider_record ORDER BY provider"
     )

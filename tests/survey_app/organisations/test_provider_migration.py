@@ -45,6 +45,8 @@ EXPECTED_RECORDS = [
     {
         "local_authority": 1,
         "provider": 1,
+        # Each LA's own name for the provider starts as the only name it had.
+        "name": "Meadow Farm Ltd.",
         "contact_email": "m@west.example",
         "registration_status": "unregistered",
         "offer_types": "vocational,mentoring",
@@ -57,6 +59,7 @@ EXPECTED_RECORDS = [
     {
         "local_authority": 2,
         "provider": 2,
+        "name": "Quay Tutors",
         "contact_email": "q@east.example",
         "registration_status": "under_review",
         "offer_types": "tutoring",

@@ -59,11 +59,8 @@ def upload(client: Any, data: bytes, name: str = "register.csv") -> BeautifulSou
 
 
 def records(la: int) -> dict[str, dict[str, Any]]:
-    rows = run(
-        ProviderRecord.select(
-            ProviderRecord.all_columns(), ProviderRecord.provider.name.as_alias("name")
-        ).where(ProviderRecord.local_authority == la)
-    )
+    # By the LA's own name for each: what the import (page or command) wrote for this LA.
+    rows = run(ProviderRecord.select().where(ProviderRecord.local_authority == la))
     return {row["name"]: row for row in rows}
 
 
@@ -163,8 +160,10 @@ def test_a_reimport_updates_each_provider_by_identity_instead_of_adding_it_again
     assert "0 added" in page.select_one("#imported").get_text()
     assert "2 updated" in page.select_one("#imported").get_text()
     mine = records(world.la)
-    assert mine["Green Shoots Farm"]["contact_email"] == "new@greenshoots.example"
-    assert mine["Bright Steps Tutoring"]["contact_email"] == "tutors@brightsteps.example"
+    # The register's new name is the council's own name for it from now on.
+    assert mine["Green Shoots Farm CIC"]["contact_email"] == "new@greenshoots.example"
+    assert mine["Bright Steps"]["contact_email"] == "tutors@brightsteps.example"
+    assert "Green Shoots Farm" not in mine and "Bright Steps Tutoring" not in mine
     assert run(Provider.count()) == 3 + 5, "the world's three and the example's five"
 
 
@@ -188,8 +187,10 @@ def test_a_second_la_importing_the_same_provider_links_to_it_and_keeps_its_own_r
     assert "0 added, 2 already known" in second.output
     assert run(Provider.count()) == 3 + 5, "linked to the shared rows, none added"
     west, east = records(world.la), records(world.other_la)
+    # Each council keeps the name it typed for the shared provider.
     assert west["Harbour Wellbeing Centre"]["contact_email"] == "team@harbourwellbeing.example"
-    assert east["Harbour Wellbeing Centre"]["contact_email"] == "east@harbour.example"
+    assert east["Harbour Wellbeing"]["contact_email"] == "east@harbour.example"
+    assert "Harbour Wellbeing Centre" not in east
     assert east["Bright Steps Tutoring"]["cost_per_day"] == 70
     assert west["Bright Steps Tutoring"]["cost_per_day"] == 60
 

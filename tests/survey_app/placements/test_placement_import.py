@@ -10,7 +10,7 @@ from bs4 import BeautifulSoup
 from click.testing import CliRunner
 
 from survey_app.cli import main
-from survey_app.db.tables import Placement
+from survey_app.db.tables import Placement, ProviderRecord
 from tests.world import World, csrf_token, run, sign_in
 
 HEADER = (
@@ -74,19 +74,30 @@ def test_reuploading_updates_rather_than_duplicates(signed_in: Any, world: World
     assert "Animal care" in purposes and "Practical work" not in purposes
 
 
-def test_files_that_are_not_utf8_or_lack_columns_are_refused_plainly(
+def test_a_windows_1252_csv_from_excel_imports_with_its_accents_and_pound_signs(
     signed_in: Any, world: World
 ) -> None:
-    latin1 = signed_in.post(
+    # Excel on Windows saves plain "CSV" in Windows-1252: é, £ and curly quotes are its bytes.
+    run(
+        ProviderRecord.update({ProviderRecord.name: "Café Tutors"}).where(
+            ProviderRecord.provider == world.second_provider
+        )
+    )
+    text = HEADER + "OAK-1,8,Café Tutors,Oak School,,06/01/2027,,9,“Hands-on” £5 trips,no\n"
+    response = signed_in.post(
         "/staff/placements/import",
-        files={
-            "file": ("p.csv", (HEADER + "OAK-1,8,Caf\xe9,,,,,,,\n").encode("latin-1"), "text/csv")
-        },
+        files={"file": ("p.csv", text.encode("cp1252"), "text/csv")},
         data={"_csrf_token": csrf_token(signed_in)},
     )
-    assert (
-        "CSV UTF-8" in BeautifulSoup(latin1.text, "html.parser").select_one("#problems").get_text()
-    )
+    panel = BeautifulSoup(response.text, "html.parser").select_one("#imported")
+    assert panel is not None, response.text[:800]
+    assert "1 new, 0 updated" in panel.get_text()
+    (row,) = run(Placement.select(Placement.provider, Placement.purpose))
+    assert row["provider"] == world.second_provider
+    assert row["purpose"] == "“Hands-on” £5 trips"
+
+
+def test_files_that_lack_columns_are_refused_plainly(signed_in: Any, world: World) -> None:
     missing = upload(signed_in, "pupil_reference,year_group\nOAK-1,8\n")
     assert "the column provider is missing" in missing.text
     assert run(Placement.count()) == 0
