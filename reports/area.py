@@ -116,6 +116,9 @@ class AreaSummary(msgspec.Struct, frozen=True):
     providers: list[ProviderRow]
     spot_check_prompts: list[SpotCheckPrompt]
     disclosure_note: str
+    #: Of ``responses``, those never sent but kept when the link closed (their answers count);
+    #: None when hidden.
+    partial_responses: int | None = None
 
 
 def wilson_upper(positive: int, answered: int, z: float = Z95) -> float:
@@ -141,6 +144,7 @@ def build_area_summary(
     counts: list[ProviderCount],
     threshold: int,
     academic_year: int | None = None,
+    partial_by_year: dict[int, int] | None = None,
 ) -> AreaSummary:
     """The publishable summary for one academic year (or all), every figure protected.
 
@@ -253,6 +257,22 @@ def build_area_summary(
                     )
                 )
     total_hidden = (TOTAL, column) in row_hidden
+    # Partial against sent, per year and over all years, is one more table tied to the totals:
+    # protected as a whole, so no view of it minus another isolates fewer than k pupils.
+    partial_by_year = partial_by_year or {}
+    sent_or_kept: dict[tuple[Hashable, Hashable], int] = {}
+    for (_, year), n in responses_by_year.items():
+        sent_or_kept[("sent", year)] = sent_or_kept.get(("sent", year), 0) + n
+    for year, n in partial_by_year.items():
+        sent_or_kept[("partial", year)] = n
+        sent_or_kept[("sent", year)] = sent_or_kept.get(("sent", year), 0) - n
+    partial_hidden = protect_relations(*grid(sent_or_kept), threshold) if sent_or_kept else set()
+    partial_shown = not total_hidden and not (
+        ("partial", column) in partial_hidden or (TOTAL, column) in partial_hidden
+    )
+    partial_count = sum(
+        n for year, n in partial_by_year.items() if academic_year is None or year == academic_year
+    )
     return AreaSummary(
         period_label=period_label,
         responses=None if total_hidden else responses,
@@ -268,4 +288,5 @@ def build_area_summary(
         providers=rows,
         spot_check_prompts=sorted(prompts, key=lambda p: (p.name.lower(), p.indicator)),
         disclosure_note=note(threshold),
+        partial_responses=partial_count if partial_shown else None,
     )

@@ -68,6 +68,10 @@ def provider_tables(report: ProviderReport) -> list[Table]:
             ["Pupils invited", report.invitations],
             ["Pupils who answered", _n(report.responses, report.responses is None)],
             ["Response rate (%)", _pct(report.response_rate, report.response_rate is None)],
+            [
+                "Of which partial (never sent, kept when the link closed)",
+                _n(report.partial_responses, report.partial_responses is None),
+            ],
             ["Rating (red, amber, green)", report.qa_record.rag_rating],
             ["QA stage", report.qa_record.qa_stage],
             ["Registration status", report.qa_record.registration_status],
@@ -146,7 +150,14 @@ def area_tables(summary: AreaSummary) -> list[Table]:
             "I don't know (%)",
             "Negative means",
         ],
-        rows=[["Responses", _n(summary.responses, summary.responses is None), None]]
+        rows=[
+            ["Responses", _n(summary.responses, summary.responses is None), None],
+            [
+                "Of which partial (never sent, kept when the link closed)",
+                _n(summary.partial_responses, summary.partial_responses is None),
+                None,
+            ],
+        ]
         + [
             [
                 f"Share who {h.wording}",
@@ -212,7 +223,7 @@ def school_tables(report: SchoolReport) -> list[Table]:
                 p.pupil_reference,
                 p.provider_name,
                 p.year_group,
-                p.request_status,
+                "not sent, kept when the link closed" if p.partial else p.request_status,
                 str(p.completed_on or ""),
                 a.question,
                 a.answer,
@@ -225,7 +236,7 @@ def school_tables(report: SchoolReport) -> list[Table]:
                 p.pupil_reference,
                 p.provider_name,
                 p.year_group,
-                p.request_status,
+                "not sent, kept when the link closed" if p.partial else p.request_status,
                 str(p.completed_on or ""),
                 "Comment",
                 text,
