@@ -137,18 +137,26 @@ async def rates(actor: NamedDependency[Actor]) -> Template:
     """Response rates by provider, by school or LA team, and by term, within the actor's scope."""
     placement = placement_path(Invitation)
     rows = await Invitation.select(
+        Invitation.id,
         Invitation.status,
         Invitation.opened_at,
         placement.provider.name.as_alias("provider"),
         placement.school.name.as_alias("school"),
         placement.la_team.as_alias("la_team"),
     ).where(scope(actor, Invitation))
+    kept = {
+        row["invitation"]
+        for row in await Response.select(Response.invitation).where(
+            Response.partial.eq(True), scope(actor, Response)
+        )
+    }
     invited = [
         Invited(
             provider=row["provider"],
             commissioner=row["school"] or f"LA team: {row['la_team']}",
             opened_on=date_in_england(row["opened_at"]),
             completed=row["status"] == InvitationStatus.COMPLETED,
+            partial=row["id"] in kept,
         )
         for row in rows
     ]

@@ -33,6 +33,7 @@ from tests.world import (
     post_form,
     run,
     sign_in,
+    token_for,
 )
 
 YEARS_4_6 = current("end_years_4_6")
@@ -198,6 +199,14 @@ def test_reports_count_partial_responses_beside_complete_ones(
     assert statuses.count("Completed") == 6
     answered = school.select_one("#answered")
     assert answered is not None and "6 complete and 5 partial" in answered.get_text(" ", strip=True)
+
+    rates = BeautifulSoup(client.get("/staff/rates").text, "html.parser")
+    cells = [td.get_text(strip=True) for td in rates.select("#by-provider tbody tr td")]
+    assert cells == ["11", "11", "5", "100%"], "opened, answered, of which partial, rate"
+
+    client.headers.update(token_for(world, "la_officer", clock))
+    api = client.get("/api/v1/area-summary")
+    assert api.status_code == 200 and api.json()["partial_responses"] == 5
 
     rows = csv.reader(io.StringIO(client.get("/staff/area.csv").content.decode("utf-8-sig")))
     partial = next(r for r in rows if r and r[0].startswith("Of which partial"))
