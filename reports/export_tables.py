@@ -249,6 +249,14 @@ def school_tables(report: SchoolReport) -> list[Table]:
         title="Totals across your pupils",
         columns=["Indicator key", "Indicator", *INDICATOR_HEADINGS],
         rows=[[i.key, i.label, *_indicator_columns(i)] for i in report.totals]
-        + [["", DONT_KNOW_NOTE]],
+        + [
+            ["responses", "Pupils who answered", report.responses],
+            [
+                "partial",
+                "Of which partial (never sent, kept when the link closed)",
+                report.partial_responses,
+            ],
+            ["", DONT_KNOW_NOTE],
+        ],
     )
     return [pupils, totals]

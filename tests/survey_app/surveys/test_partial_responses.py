@@ -200,6 +200,11 @@ def test_reports_count_partial_responses_beside_complete_ones(
     answered = school.select_one("#answered")
     assert answered is not None and "6 complete and 5 partial" in answered.get_text(" ", strip=True)
 
+    school_csv = client.get(f"/staff/schools/{world.school}/report.csv")
+    pupil_rows = list(csv.reader(io.StringIO(school_csv.content.decode("utf-8-sig"))))
+    kept_rows = [r for r in pupil_rows if "not sent, kept when the link closed" in r]
+    assert len(kept_rows) == 5 and all(r[-1] == "I don't know" for r in kept_rows)
+
     rates = BeautifulSoup(client.get("/staff/rates").text, "html.parser")
     cells = [td.get_text(strip=True) for td in rates.select("#by-provider tbody tr td")]
     assert cells == ["11", "11", "5", "100%"], "opened, answered, of which partial, rate"
