@@ -1,6 +1,7 @@
 """Differencing with "I don't know" as a share of its own: the area summary, in every view (each
 academic year and all years), shows positive, neutral, negative and "I don't know" shares on its
-headlines, and still no figure, nor the difference of any two, rests on fewer than k pupils.
+headlines, and the provider report shows them to provider staff at each publication; still no
+figure, nor the difference of any two, rests on fewer than k pupils.
 
 Which pupils a figure rests on is found from the summary itself: a pupil is behind a figure if
 changing their answer (to any other answer, "I don't know" included) moves it.
@@ -8,14 +9,18 @@ changing their answer (to any other answer, "I don't know" included) moves it.
 
 from __future__ import annotations
 
+import datetime as dt
+from collections import defaultdict
 from typing import Any
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from reports.aggregation import GroupedCount
 from reports.area import AreaSummary, ProviderCount, ProviderLine, build_area_summary
 from reports.disclosure import is_suppressed
+from reports.provider import ProviderCounts, QARecord, build_provider_report
 
 pytestmark = pytest.mark.no_database
 
@@ -129,3 +134,97 @@ def test_one_pupil_saying_i_dont_know_in_a_small_year_cannot_be_read_off_the_all
         if h.answered is not None and g.answered is not None
     ]
     assert shown_both == []
+
+
+# The provider report as its staff see it, at every publication they could have saved.
+TERMS = ["2025-3", "2026-1", "2026-2", "2026-3"]
+TODAYS = [dt.date(2026, 1, 15), dt.date(2026, 5, 15), dt.date(2026, 9, 15), dt.date(2027, 1, 15)]
+VIEWER = 1
+RECORD = QARecord("registered", [], "approved", "green", None, "", None, [])
+
+#: (provider, term, answer to next steps, answer on feeling safe)
+Answered = tuple[int, str, str, str]
+answered_strategy = st.lists(
+    st.tuples(
+        st.sampled_from([VIEWER, VIEWER, 2]),
+        st.sampled_from(TERMS),
+        st.sampled_from(ANSWERS),
+        st.sampled_from(ANSWERS),
+    ),
+    max_size=20,
+)
+
+
+def provider_counts(pupils: list[Answered]) -> ProviderCounts:
+    by_term: dict[str, int] = defaultdict(int)
+    terms: dict[tuple[str, str, str], int] = defaultdict(int)
+    rest_by_term: dict[str, int] = defaultdict(int)
+    rest: dict[tuple[str, str, str], int] = defaultdict(int)
+    for provider, term, next_steps, safe in pupils:
+        own = provider == VIEWER
+        (by_term if own else rest_by_term)[term] += 1
+        for indicator, polarity in (("next_steps", next_steps), ("felt_safe", safe)):
+            (terms if own else rest)[(term, indicator, polarity)] += 1
+    return ProviderCounts(
+        invitations=20,
+        responses_by_year={},
+        responses_by_term=dict(by_term),
+        response_cells=[],
+        term_counts=[GroupedCount(t, i, p, n) for (t, i, p), n in terms.items()],
+        year_group_counts=[],
+        option_counts=[],
+        comments=[],
+        rest_term_counts=[GroupedCount(t, i, p, n) for (t, i, p), n in rest.items()],
+        rest_responses_by_term=dict(rest_by_term),
+    )
+
+
+def provider_figures(pupils: list[Answered], k: int) -> dict[tuple[Any, ...], Any]:
+    shown: dict[tuple[Any, ...], Any] = {}
+    for view, today in enumerate(TODAYS):
+        report = build_provider_report(
+            provider_id=VIEWER,
+            provider_name="P",
+            qa_record=RECORD,
+            history=[],
+            counts=provider_counts(pupils),
+            questionnaires={},
+            academic_year=None,
+            today=today,
+            k=k,
+            controlled=True,
+        )
+        for i in report.indicators:
+            if not i.suppressed:
+                for name in ("positive", "neutral", "negative", "dont_know", "share_dont_know"):
+                    shown[(view, "total", i.key, name)] = getattr(i, name)
+            if i.area_answered is not None:
+                shown[(view, "rest", i.key)] = i.area_share_positive
+        for b in report.by_term:
+            for c in b.cells:
+                if not c.suppressed and c.answered:
+                    shown[(view, "term", b.key, c.group)] = c.share_positive
+    return shown
+
+
+@settings(max_examples=120, deadline=None)
+@given(answered_strategy, st.sampled_from([2, 3, 5]))
+def test_provider_staff_cannot_isolate_fewer_than_k_with_the_dont_know_share(
+    pupils: list[Answered], k: int
+) -> None:
+    base = provider_figures(pupils, k)
+    members: dict[tuple[Any, ...], set[int]] = {key: set() for key in base}
+    for n, (provider, term, next_steps, safe) in enumerate(pupils):
+        for other in ANSWERS:
+            for changed in ((provider, term, other, safe), (provider, term, next_steps, other)):
+                moved = provider_figures([*pupils[:n], changed, *pupils[n + 1 :]], k)
+                assert moved.keys() == base.keys(), "what is shown never depends on the answers"
+                for key, value in moved.items():
+                    if value != base[key]:
+                        members[key].add(n)
+    distinct = {frozenset(s) for s in members.values() if s}
+    for s in distinct:
+        assert not is_suppressed(len(s), k), "a figure rests on fewer than k pupils"
+        for t in distinct:
+            if s < t:
+                assert not is_suppressed(len(t - s), k), "two views differ by fewer than k"
