@@ -183,8 +183,9 @@ async def keep_partial_responses(now: dt.datetime) -> int:
     response (``Response.partial``); how many were kept.
 
     Without this a pupil who answered everything but never tapped Send would be lost. The
-    answers kept are those of the pupil session that saved last (one person's answers, as on
-    a check page; another device's are deleted with the rest of the drafts). Safe to run twice
+    answers kept are those of the pupil session that last gave an answer (one person's answers,
+    as on a check page; another device's are deleted with the rest of the drafts). The response
+    is dated, and counted in the term of, the moment it was kept. Safe to run twice
     at once: ``save_response`` claims the open invitation, so a second run stores nothing.
     Safeguarding answers and screened words raised their alert when they were saved
     (``save_draft``); the kept response carries ``needs_follow_up`` and its comments wait for
@@ -209,9 +210,11 @@ async def keep_partial_responses(now: dt.datetime) -> int:
             DraftAnswer.saved_at,
             DraftAnswer.pupil_session,
         ).where(DraftAnswer.invitation == invitation_id)
-        if not rows:
+        given = [row for row in rows if row["value"] is not None or row["text"]]
+        if not given:
             continue
-        last = max(rows, key=lambda row: row["saved_at"])["pupil_session"]
+        # The session that last gave an answer (a later one that only skipped gave none).
+        last = max(given, key=lambda row: row["saved_at"])["pupil_session"]
         drafts = {row["question_id"]: row for row in rows if row["pupil_session"] == last}
         questionnaire = current(questionnaire_id)
         answers = answers_from_drafts(questionnaire, drafts)
