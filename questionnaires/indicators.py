@@ -70,5 +70,9 @@ DONT_KNOW_MEANS: dict[str, DontKnowMeans] = {
 
 
 def dont_know_means(indicator: str) -> DontKnowMeans:
-    """What "I don't know" means for this indicator (KeyError for one nobody has declared)."""
-    return DONT_KNOW_MEANS[indicator]
+    """What "I don't know" means for this indicator.
+
+    One nobody has declared (a test fails until someone does) still shows its "I don't know"s,
+    as their own share: a report page never breaks, and never hides them.
+    """
+    return DONT_KNOW_MEANS.get(indicator, DontKnowMeans.OWN_SHARE)
