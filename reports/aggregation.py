@@ -7,11 +7,62 @@ from collections.abc import Iterable
 
 import msgspec
 
-from questionnaires.indicators import ALL_INDICATORS
+from questionnaires.indicators import ALL_INDICATORS, DontKnowMeans, dont_know_means
 from questionnaires.schema import Question, Questionnaire
 from reports.disclosure import is_suppressed
 
 POLARITIES = ("positive", "neutral", "negative")
+#: The polarity of "I don't know": an answer, counted by what it means for its indicator.
+NOT_KNOWN = "not_known"
+#: Every polarity an answer can have: each is in the denominator of every share.
+ALL_POLARITIES = (*POLARITIES, NOT_KNOWN)
+
+
+class Shares(msgspec.Struct, frozen=True):
+    """One indicator's counts and shares over every pupil who answered, "I don't know" included.
+
+    For an indicator of knowing (``DontKnowMeans.NOT_KNOWING``) "I don't know" is counted with
+    the negative answers, as not knowing, and has no share of its own; elsewhere it has its own
+    share beside the other three. Either way the four shares cover everyone who answered.
+    """
+
+    answered: int
+    positive: int
+    neutral: int
+    #: The negative answers, and for an indicator of knowing the "I don't know"s too.
+    negative: int
+    #: How many said "I don't know", whatever it counts as.
+    dont_know: int
+    share_positive: float | None
+    share_neutral: float | None
+    share_negative: float | None
+    #: None for an indicator of knowing, whose "I don't know"s are in ``share_negative``.
+    share_dont_know: float | None
+    dont_know_means: DontKnowMeans
+
+
+def shares(indicator: str, by_polarity: dict[str, int]) -> Shares:
+    """Counts and shares for one indicator from its answers by polarity."""
+    answered = sum(by_polarity.get(p, 0) for p in ALL_POLARITIES)
+    dont_know = by_polarity.get(NOT_KNOWN, 0)
+    means = dont_know_means(indicator)
+    negative = by_polarity.get("negative", 0)
+    if means is DontKnowMeans.NOT_KNOWING:
+        negative += dont_know
+    return Shares(
+        answered=answered,
+        positive=by_polarity.get("positive", 0),
+        neutral=by_polarity.get("neutral", 0),
+        negative=negative,
+        dont_know=dont_know,
+        share_positive=_share(by_polarity.get("positive", 0), answered),
+        share_neutral=_share(by_polarity.get("neutral", 0), answered),
+        share_negative=_share(negative, answered),
+        share_dont_know=(
+            None if means is DontKnowMeans.NOT_KNOWING else _share(dont_know, answered)
+        ),
+        dont_know_means=means,
+    )
 
 
 class IndicatorCount(msgspec.Struct, frozen=True):
@@ -38,10 +89,11 @@ class IndicatorResult(msgspec.Struct, frozen=True):
 
     key: str
     label: str
-    #: Pupils who gave an answer other than "I don't know".
+    #: Pupils who answered, "I don't know" included: the denominator of every share.
     answered: int | None
     positive: int | None
     neutral: int | None
+    #: For an indicator of knowing, the "I don't know"s are counted here too, as not knowing.
     negative: int | None
     dont_know: int | None
     share_positive: float | None
@@ -51,6 +103,9 @@ class IndicatorResult(msgspec.Struct, frozen=True):
     #: The same indicator across the whole area, for comparison.
     area_share_positive: float | None = None
     area_answered: int | None = None
+    #: The "I don't know"s' own share; None when they count as not knowing (or are hidden).
+    share_dont_know: float | None = None
+    dont_know_means: DontKnowMeans = DontKnowMeans.OWN_SHARE
 
 
 class GroupedCount(msgspec.Struct, frozen=True):
@@ -124,14 +179,15 @@ def indicator_results(
     for key, label in ALL_INDICATORS.items():
         if key not in table:
             continue
-        by_polarity = table[key]
-        answered = sum(by_polarity[p] for p in POLARITIES)
-        area_answered = sum(area_table[key][p] for p in POLARITIES) if key in area_table else None
+        figures = shares(key, table[key])
+        area_answered = (
+            sum(area_table[key][p] for p in ALL_POLARITIES) if key in area_table else None
+        )
         area_share = _share(area_table[key]["positive"], area_answered) if area_answered else None
         if area_threshold is not None and area_answered is not None:
             if is_suppressed(area_answered, area_threshold):
                 area_share, area_answered = None, None
-        if threshold is not None and is_suppressed(answered + by_polarity["not_known"], threshold):
+        if threshold is not None and is_suppressed(figures.answered, threshold):
             results.append(
                 IndicatorResult(
                     key,
@@ -147,6 +203,8 @@ def indicator_results(
                     True,
                     area_share,
                     area_answered,
+                    None,
+                    figures.dont_know_means,
                 )
             )
             continue
@@ -154,16 +212,18 @@ def indicator_results(
             IndicatorResult(
                 key=key,
                 label=label,
-                answered=answered,
-                positive=by_polarity["positive"],
-                neutral=by_polarity["neutral"],
-                negative=by_polarity["negative"],
-                dont_know=by_polarity["not_known"],
-                share_positive=_share(by_polarity["positive"], answered),
-                share_neutral=_share(by_polarity["neutral"], answered),
-                share_negative=_share(by_polarity["negative"], answered),
+                answered=figures.answered,
+                positive=figures.positive,
+                neutral=figures.neutral,
+                negative=figures.negative,
+                dont_know=figures.dont_know,
+                share_positive=figures.share_positive,
+                share_neutral=figures.share_neutral,
+                share_negative=figures.share_negative,
                 area_share_positive=area_share,
                 area_answered=area_answered,
+                share_dont_know=figures.share_dont_know,
+                dont_know_means=figures.dont_know_means,
             )
         )
     return results
@@ -198,7 +258,8 @@ def breakdown_results(
         )
         cells = []
         for group in groups:
-            answered = sum(by_group[group][p] for p in POLARITIES)
+            # Every answer, "I don't know" included, is in the share's denominator.
+            answered = sum(by_group[group][p] for p in ALL_POLARITIES)
             if hidden and respondents[group]:
                 cells.append(BreakdownCell(group, None, None, True))
                 continue

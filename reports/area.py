@@ -12,16 +12,21 @@ from collections.abc import Hashable
 
 import msgspec
 
-from questionnaires.indicators import ALL_INDICATORS
-from reports.aggregation import POLARITIES
+from questionnaires.indicators import ALL_INDICATORS, DontKnowMeans, dont_know_means
+from reports.aggregation import ALL_POLARITIES, shares
 from reports.disclosure import ALL, TOTAL, grid, note, protect_relations
 
-#: The figures an LA would put in its annual report, with how they are worded there.
-HEADLINES: dict[str, str] = {
-    "overall_rating": "rated their placement good or better",
-    "felt_safe": "felt safe",
-    "home_school_contact": "kept in touch with their home school",
-    "next_steps": "know what happens next",
+#: The figures an LA would put in its annual report, with how they are worded there: the
+#: positive answers, and the negative ones (which, for an indicator of knowing, include every
+#: "I don't know": ``questionnaires.indicators.DONT_KNOW_MEANS``).
+HEADLINES: dict[str, tuple[str, str]] = {
+    "overall_rating": ("rated their placement good or better", "rated it poor or not good"),
+    "felt_safe": ("felt safe", "did not feel safe"),
+    "home_school_contact": (
+        "kept in touch with their home school",
+        "had no contact with their home school",
+    ),
+    "next_steps": ("know what happens next", "are unclear about what happens next"),
 }
 #: The indicators whose shortfall prompts a spot-check visit.
 FLAGGED_INDICATORS = ("felt_safe", "overall_rating")
@@ -50,10 +55,20 @@ class ProviderLine(msgspec.Struct, frozen=True):
 
 
 class Headline(msgspec.Struct, frozen=True):
+    """One headline over every pupil who answered, "I don't know" included (None: hidden)."""
+
     key: str
     wording: str
     answered: int | None
     share_positive: float | None
+    #: How the negative share is worded ("are unclear about what happens next").
+    negative_wording: str = ""
+    share_neutral: float | None = None
+    #: For an indicator of knowing, the "I don't know"s are in here, as not knowing.
+    share_negative: float | None = None
+    #: The "I don't know"s' own share; None when they count as not knowing.
+    share_dont_know: float | None = None
+    dont_know_means: DontKnowMeans = DontKnowMeans.OWN_SHARE
 
 
 class ProviderCell(msgspec.Struct, frozen=True):
@@ -101,6 +116,9 @@ class AreaSummary(msgspec.Struct, frozen=True):
     providers: list[ProviderRow]
     spot_check_prompts: list[SpotCheckPrompt]
     disclosure_note: str
+    #: Of ``responses``, those never sent but kept when the link closed (their answers count);
+    #: None when hidden.
+    partial_responses: int | None = None
 
 
 def wilson_upper(positive: int, answered: int, z: float = Z95) -> float:
@@ -126,6 +144,7 @@ def build_area_summary(
     counts: list[ProviderCount],
     threshold: int,
     academic_year: int | None = None,
+    partial_by_year: dict[int, int] | None = None,
 ) -> AreaSummary:
     """The publishable summary for one academic year (or all), every figure protected.
 
@@ -149,7 +168,8 @@ def build_area_summary(
     keys = [key for key in ALL_INDICATORS if key in area]
 
     def answered(by_polarity: dict[str, int]) -> int:
-        return sum(by_polarity[p] for p in POLARITIES)
+        # "I don't know" is an answer: every share is over everyone who answered.
+        return sum(by_polarity[p] for p in ALL_POLARITIES)
 
     responses = sum(p.responses for p in providers)
     invitations = sum(p.invitations for p in providers)
@@ -159,15 +179,32 @@ def build_area_summary(
     row_hidden = protect_relations(*grid(grid_cells), threshold)
     column_hidden = {key: protect_relations(*grid(respondents[key]), threshold) for key in keys}
     headlines = []
-    for key, wording in HEADLINES.items():
-        n = answered(area[key]) if key in area else 0
+    for key, (wording, negative_wording) in HEADLINES.items():
         hidden = (TOTAL, column) in column_hidden[key] if key in column_hidden else True
+        figures = shares(key, area[key]) if key in area else None
+        if hidden or figures is None:
+            headlines.append(
+                Headline(
+                    key,
+                    wording,
+                    None,
+                    None,
+                    negative_wording=negative_wording,
+                    dont_know_means=dont_know_means(key),
+                )
+            )
+            continue
         headlines.append(
             Headline(
                 key,
                 wording,
-                None if hidden else n,
-                None if hidden else _share(area[key]["positive"], n),
+                figures.answered,
+                figures.share_positive,
+                negative_wording=negative_wording,
+                share_neutral=figures.share_neutral,
+                share_negative=figures.share_negative,
+                share_dont_know=figures.share_dont_know,
+                dont_know_means=figures.dont_know_means,
             )
         )
     rows = []
@@ -220,6 +257,22 @@ def build_area_summary(
                     )
                 )
     total_hidden = (TOTAL, column) in row_hidden
+    # Partial against sent, per year and over all years, is one more table tied to the totals:
+    # protected as a whole, so no view of it minus another isolates fewer than k pupils.
+    partial_by_year = partial_by_year or {}
+    sent_or_kept: dict[tuple[Hashable, Hashable], int] = {}
+    for (_, year), n in responses_by_year.items():
+        sent_or_kept[("sent", year)] = sent_or_kept.get(("sent", year), 0) + n
+    for year, n in partial_by_year.items():
+        sent_or_kept[("partial", year)] = n
+        sent_or_kept[("sent", year)] = sent_or_kept.get(("sent", year), 0) - n
+    partial_hidden = protect_relations(*grid(sent_or_kept), threshold) if sent_or_kept else set()
+    partial_shown = not total_hidden and not (
+        ("partial", column) in partial_hidden or (TOTAL, column) in partial_hidden
+    )
+    partial_count = sum(
+        n for year, n in partial_by_year.items() if academic_year is None or year == academic_year
+    )
     return AreaSummary(
         period_label=period_label,
         responses=None if total_hidden else responses,
@@ -235,4 +288,5 @@ def build_area_summary(
         providers=rows,
         spot_check_prompts=sorted(prompts, key=lambda p: (p.name.lower(), p.indicator)),
         disclosure_note=note(threshold),
+        partial_responses=partial_count if partial_shown else None,
     )

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from questionnaires.indicators import DontKnowMeans
+from reports.aggregation import IndicatorResult
 from reports.area import AreaSummary
 from reports.disclosure import SUPPRESSION_MARK
 from reports.exports import Cell, Table
@@ -19,6 +21,44 @@ def _n(value: int | None, suppressed: bool = False) -> Cell:
     return SUPPRESSION_MARK if suppressed else value
 
 
+#: What the "I don't know" column says for an indicator of knowing, whose don't-knows are counted
+#: in the negative share rather than as a share of their own.
+IN_NEGATIVE = "in negative (not knowing)"
+DONT_KNOW_NOTE = (
+    'Shares are of every pupil who answered, "I don\'t know" included. Where the question is '
+    'about knowing or understanding, "I don\'t know" counts as not knowing, in the negative '
+    "(unclear) share; elsewhere it is its own share."
+)
+
+
+def _dont_know_pct(share: float | None, means: DontKnowMeans, suppressed: bool = False) -> Cell:
+    if suppressed:
+        return SUPPRESSION_MARK
+    return IN_NEGATIVE if means is DontKnowMeans.NOT_KNOWING else _pct(share)
+
+
+def _indicator_columns(i: IndicatorResult) -> list[Cell]:
+    """Answered, the four shares and the "I don't know" count, as every export shows them."""
+    return [
+        _n(i.answered, i.suppressed),
+        _pct(i.share_positive, i.suppressed),
+        _pct(i.share_neutral, i.suppressed),
+        _pct(i.share_negative, i.suppressed),
+        _dont_know_pct(i.share_dont_know, i.dont_know_means, i.suppressed),
+        _n(i.dont_know, i.suppressed),
+    ]
+
+
+INDICATOR_HEADINGS = [
+    "Answered",
+    "Positive (%)",
+    "Neutral (%)",
+    "Negative or unclear (%)",
+    "I don't know (%)",
+    "I don't know (pupils)",
+]
+
+
 def provider_tables(report: ProviderReport) -> list[Table]:
     """The provider report: indicators, trend by term and by year group, released comments."""
     about = Table(
@@ -28,37 +68,29 @@ def provider_tables(report: ProviderReport) -> list[Table]:
             ["Pupils invited", report.invitations],
             ["Pupils who answered", _n(report.responses, report.responses is None)],
             ["Response rate (%)", _pct(report.response_rate, report.response_rate is None)],
+            [
+                "Of which partial (never sent, kept when the link closed)",
+                _n(report.partial_responses, report.partial_responses is None),
+            ],
             ["Rating (red, amber, green)", report.qa_record.rag_rating],
             ["QA stage", report.qa_record.qa_stage],
             ["Registration status", report.qa_record.registration_status],
             ["Last visit", str(report.qa_record.last_visit_on or "")],
             ["Open actions", len(report.qa_record.open_actions)],
         ]
-        + ([["Note", report.disclosure_note]] if report.disclosure_note else []),
+        + ([["Note", report.disclosure_note]] if report.disclosure_note else [])
+        + [["Note", DONT_KNOW_NOTE]],
     )
     indicators = Table(
         title="Indicators",
         columns=[
             "Indicator key",
             "Indicator",
-            "Answered",
-            "Positive (%)",
-            "Neutral (%)",
-            "Negative (%)",
-            "Don't know",
+            *INDICATOR_HEADINGS,
             "Rest of the area positive (%)" if report.area_is_rest else "Area positive (%)",
         ],
         rows=[
-            [
-                i.key,
-                i.label,
-                _n(i.answered, i.suppressed),
-                _pct(i.share_positive, i.suppressed),
-                _pct(i.share_neutral, i.suppressed),
-                _pct(i.share_negative, i.suppressed),
-                _n(i.dont_know, i.suppressed),
-                _pct(i.area_share_positive),
-            ]
+            [i.key, i.label, *_indicator_columns(i), _pct(i.area_share_positive)]
             for i in report.indicators
         ],
     )
@@ -109,10 +141,33 @@ def area_tables(summary: AreaSummary) -> list[Table]:
     """The publishable area summary: headlines and the providers table."""
     headlines = Table(
         title=f"Learner voice in the area, {summary.period_label}",
-        columns=["Figure", "Pupils answering", "Positive (%)"],
-        rows=[["Responses", _n(summary.responses, summary.responses is None), None]]
+        columns=[
+            "Figure",
+            "Pupils answering",
+            "Positive (%)",
+            "Neutral (%)",
+            "Negative or unclear (%)",
+            "I don't know (%)",
+            "Negative means",
+        ],
+        rows=[
+            ["Responses", _n(summary.responses, summary.responses is None), None],
+            [
+                "Of which partial (never sent, kept when the link closed)",
+                _n(summary.partial_responses, summary.partial_responses is None),
+                None,
+            ],
+        ]
         + [
-            [f"Share who {h.wording}", _n(h.answered, h.answered is None), _pct(h.share_positive)]
+            [
+                f"Share who {h.wording}",
+                _n(h.answered, h.answered is None),
+                _pct(h.share_positive, h.answered is None),
+                _pct(h.share_neutral, h.answered is None),
+                _pct(h.share_negative, h.answered is None),
+                _dont_know_pct(h.share_dont_know, h.dont_know_means, h.answered is None),
+                h.negative_wording,
+            ]
             for h in summary.headlines
         ]
         + [
@@ -144,7 +199,9 @@ def area_tables(summary: AreaSummary) -> list[Table]:
             for row in summary.providers
         ],
     )
-    note = Table(title="Notes", columns=["Note"], rows=[[summary.disclosure_note]])
+    note = Table(
+        title="Notes", columns=["Note"], rows=[[summary.disclosure_note], [DONT_KNOW_NOTE]]
+    )
     return [headlines, providers, note]
 
 
@@ -166,7 +223,7 @@ def school_tables(report: SchoolReport) -> list[Table]:
                 p.pupil_reference,
                 p.provider_name,
                 p.year_group,
-                p.request_status,
+                "not sent, kept when the link closed" if p.partial else p.request_status,
                 str(p.completed_on or ""),
                 a.question,
                 a.answer,
@@ -179,7 +236,7 @@ def school_tables(report: SchoolReport) -> list[Table]:
                 p.pupil_reference,
                 p.provider_name,
                 p.year_group,
-                p.request_status,
+                "not sent, kept when the link closed" if p.partial else p.request_status,
                 str(p.completed_on or ""),
                 "Comment",
                 text,
@@ -190,10 +247,16 @@ def school_tables(report: SchoolReport) -> list[Table]:
     )
     totals = Table(
         title="Totals across your pupils",
-        columns=["Indicator key", "Indicator", "Answered", "Positive (%)"],
-        rows=[
-            [i.key, i.label, _n(i.answered, i.suppressed), _pct(i.share_positive, i.suppressed)]
-            for i in report.totals
+        columns=["Indicator key", "Indicator", *INDICATOR_HEADINGS],
+        rows=[[i.key, i.label, *_indicator_columns(i)] for i in report.totals]
+        + [
+            ["responses", "Pupils who answered", report.responses],
+            [
+                "partial",
+                "Of which partial (never sent, kept when the link closed)",
+                report.partial_responses,
+            ],
+            ["", DONT_KNOW_NOTE],
         ],
     )
     return [pupils, totals]

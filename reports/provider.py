@@ -73,6 +73,8 @@ class ProviderReport(msgspec.Struct, frozen=True):
     period_label: str
     periods: list[PeriodOption]
     invitations: int
+    #: Pupils whose answers count, complete (sent) and partial (``partial_responses``) together;
+    #: None when hidden (``reports.disclosure``).
     responses: int | None
     response_rate: float | None
     indicators: list[IndicatorResult]
@@ -91,6 +93,9 @@ class ProviderReport(msgspec.Struct, frozen=True):
     withheld: bool = False
     #: True when the area figures leave this provider out ("the rest of the area").
     area_is_rest: bool = False
+    #: Of ``responses``, how many were never sent but kept when the link closed (None: hidden,
+    #: as the partial responses of a publication step are 1 to k-1, or its sent ones are).
+    partial_responses: int | None = None
 
 
 class ResponseCell(msgspec.Struct, frozen=True):
@@ -130,6 +135,9 @@ class ProviderCounts(msgspec.Struct, frozen=True):
     #: The comparison outside the LA: the other providers of the LA only, by term.
     rest_term_counts: list[GroupedCount] = []
     rest_responses_by_term: dict[str, int] = {}
+    #: Of ``responses_by_term``, those never sent: kept from the saved answers when the link
+    #: closed (their answers are counted like any other).
+    partial_by_term: dict[str, int] = {}
 
 
 def published_cut(responses_by_term: dict[str, int], today: dt.date, k: int) -> str | None:
@@ -176,6 +184,7 @@ def _own_up_to(live: ProviderCounts, cut: str) -> ProviderCounts:
         live,
         responses_by_year={},
         responses_by_term={t: n for t, n in live.responses_by_term.items() if t <= cut},
+        partial_by_term={t: n for t, n in live.partial_by_term.items() if t <= cut},
         response_cells=[c for c in live.response_cells if c.term <= cut],
         term_counts=[r for r in live.term_counts if r.group <= cut],
         year_group_counts=[r for r in live.year_group_counts if r.term <= cut],
@@ -314,8 +323,16 @@ def build_provider_report(
         bands_steady = steady(
             _summed(((c.term, c.questionnaire_id), c.count) for c in cells), by_term_counts, cuts, k
         )
+        # Partial against sent is one more breakdown of the responses, protected the same way.
+        partial_steady = steady(
+            {(t, "partial"): n for t, n in counts.partial_by_term.items() if shown(t)},
+            by_term_counts,
+            cuts,
+            k,
+        )
     else:
-        terms_steady = years_steady = bands_steady = True
+        terms_steady = years_steady = bands_steady = partial_steady = True
+    partial = sum(n for t, n in counts.partial_by_term.items() if shown(t))
     term_rows = [
         TermRow(
             key=key,
@@ -426,6 +443,7 @@ def build_provider_report(
         disclosure_note=note(k) if controlled else None,
         withheld=withheld,
         area_is_rest=controlled,
+        partial_responses=None if withheld or not partial_steady else partial,
     )
 
 

@@ -34,15 +34,20 @@ class PlacementFeedback(msgspec.Struct, frozen=True):
     #: Comments the safeguarding contact has released (with any redactions).
     comments: list[str]
     comments_pending: int
+    #: Never sent: the pupil's saved answers were kept when the link closed.
+    partial: bool = False
 
 
 class SchoolReport(msgspec.Struct, frozen=True):
     school_id: int
     school_name: str
     placements: list[PlacementFeedback]
+    #: Pupils whose answers count: complete (sent) and partial (kept when the link closed).
     responses: int
     totals: list[IndicatorResult]
     disclosure_note: str
+    #: Of ``responses``, those never sent (each pupil is shown to the school anyway).
+    partial_responses: int = 0
 
 
 def build_school_report(
@@ -61,4 +66,5 @@ def build_school_report(
         responses=sum(1 for p in placements if p.request_status == "completed"),
         totals=indicator_results(indicator_counts, threshold=threshold),
         disclosure_note=note(threshold),
+        partial_responses=sum(1 for p in placements if p.partial),
     )

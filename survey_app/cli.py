@@ -83,6 +83,8 @@ def dispatch() -> None:
     transport = None if settings.demo_mode else transport_for(settings)
     result = run(run_dispatch(settings, now(), transport))
     click.echo(f"issued {result.issued} invitation{'s' if result.issued != 1 else ''}")
+    if result.partial_kept:
+        click.echo(f"kept {result.partial_kept} unsent surveys as partial responses")
     click.echo(
         f"queued {result.reminders_queued} reminders and {result.digests_queued} digests; "
         f"sent {result.sent} messages, {result.failed} to retry"

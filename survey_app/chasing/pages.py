@@ -141,6 +141,7 @@ async def rates(actor: NamedDependency[Actor]) -> Template:
     """Response rates by provider, by school or LA team, and by term, within the actor's scope."""
     placement = placement_path(Invitation)
     rows = await Invitation.select(
+        Invitation.id,
         Invitation.status,
         Invitation.opened_at,
         placement.provider.as_alias("provider_id"),
@@ -149,12 +150,19 @@ async def rates(actor: NamedDependency[Actor]) -> Template:
         placement.la_team.as_alias("la_team"),
     ).where(scope(actor, Invitation))
     await add_provider_names(rows, "local_authority", "provider_id", "provider")
+    kept = {
+        row["invitation"]
+        for row in await Response.select(Response.invitation).where(
+            Response.partial.eq(True), scope(actor, Response)
+        )
+    }
     invited = [
         Invited(
             provider=row["provider"],
             commissioner=row["school"] or f"LA team: {row['la_team']}",
             opened_on=date_in_england(row["opened_at"]),
             completed=row["status"] == InvitationStatus.COMPLETED,
+            partial=row["id"] in kept,
         )
         for row in rows
     ]

@@ -239,6 +239,9 @@ class Response(Table):
     possibly_not_own = Boolean(default=False)
     #: Why, in words for the LA ("opened in a browser signed in as staff", ...).
     possibly_not_own_why = Varchar(length=120, default="")
+    #: Never sent: the link closed with answers saved, and the scheduled work kept them
+    #: (``surveys.partials``). Reports count its answers and say how many responses are partial.
+    partial = Boolean(default=False)
 
 
 class Answer(Table):

@@ -1,6 +1,7 @@
 """The scheduled work: everything the service does by itself, in order, on a timer.
 
-Issue the surveys that are due, queue reminders and the LA's weekly digest, escalate safeguarding
+Issue the surveys that are due, keep the saved answers of links that closed unsent as partial
+responses, queue reminders and the LA's weekly digest, escalate safeguarding
 alerts nobody has acknowledged, apply retention, purge expired sessions and throttle counters,
 then send the outbox. It runs inside the server
 every ``SURVEY_DISPATCH_INTERVAL_MINUTES`` and as ``survey-app dispatch`` for cron. Every step is
@@ -23,6 +24,7 @@ from survey_app.ops.data_rights import apply_retention
 from survey_app.organisations.la_settings import all_effective
 from survey_app.safeguarding.triage import escalate_overdue
 from survey_app.settings import Settings
+from survey_app.surveys.drafts import keep_partial_responses
 from survey_app.surveys.invitations import issue_due
 
 log = logging.getLogger(__name__)
@@ -36,6 +38,8 @@ class ScheduleResult(msgspec.Struct, frozen=True):
     digests_queued: int
     sent: int
     failed: int
+    #: Links that closed with answers saved but not sent, kept as partial responses.
+    partial_kept: int = 0
 
 
 async def run_scheduled_work(
@@ -43,6 +47,8 @@ async def run_scheduled_work(
 ) -> ScheduleResult:
     """Everything the schedule does, in order; ``transport`` None queues without sending."""
     issued = await issue_due(settings, now)
+    # Before retention and reminders: a closed link's saved answers become its response.
+    partial_kept = await keep_partial_responses(now)
     reminders = await queue_reminders(settings, now)
     digests = await queue_digests(settings, now)
     await escalate_overdue(settings, now)
@@ -54,7 +60,7 @@ async def run_scheduled_work(
         if transport is not None
         else (0, 0)
     )
-    return ScheduleResult(issued, reminders, digests, sent, failed)
+    return ScheduleResult(issued, reminders, digests, sent, failed, partial_kept)
 
 
 def in_the_background(

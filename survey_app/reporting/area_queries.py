@@ -66,6 +66,11 @@ async def area_summary(
         IndicatorTally.polarity,
         IndicatorTally.answers,
     ).where(scope(actor, IndicatorTally), IndicatorTally.answers != 0)
+    partial = await (
+        Response.select(Response.academic_year, Count(alias="count"))
+        .where(scope(actor, Response), Response.partial.eq(True))
+        .group_by(Response.academic_year)
+    )
     invited_by = {row["provider"]: row["count"] for row in invited}
     by_year = {(row["provider"], row["academic_year"]): row["count"] for row in responded}
     responded_by: dict[int, int] = {}
@@ -97,4 +102,5 @@ async def area_summary(
         ],
         threshold=threshold,
         academic_year=academic_year,
+        partial_by_year={row["academic_year"]: row["count"] for row in partial},
     )

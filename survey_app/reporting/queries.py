@@ -145,11 +145,16 @@ async def provider_report(
     today = today_in_england(now)
     response_filter = [Response.provider == provider_id, scope(actor, Response)]
     by_term = await (
-        Response.select(Response.term, Count(alias="count"))
+        Response.select(Response.term, Response.partial, Count(alias="count"))
         .where(*response_filter, *in_year(Response, academic_year))
-        .group_by(Response.term)
+        .group_by(Response.term, Response.partial)
     )
-    responses_by_term = {row["term"]: row["count"] for row in by_term}
+    responses_by_term: dict[str, int] = {}
+    partial_by_term: dict[str, int] = {}
+    for row in by_term:
+        responses_by_term[row["term"]] = responses_by_term.get(row["term"], 0) + row["count"]
+        if row["partial"]:
+            partial_by_term[row["term"]] = row["count"]
     invitation_filter = [
         placement_path(Invitation).provider == provider_id,
         scope(actor, Invitation),
@@ -293,6 +298,7 @@ async def provider_report(
             for r in rest_rows
         ],
         rest_responses_by_term={row["term"]: row["count"] for row in rest_by_term},
+        partial_by_term=partial_by_term,
     )
     published: list[str] | None = None
     rest_cuts: list[str] | None = None

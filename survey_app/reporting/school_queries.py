@@ -16,6 +16,7 @@ from survey_app.db.tables import (
     Answer,
     Invitation,
     Placement,
+    Response,
     School,
 )
 from survey_app.organisations.la_settings import disclosure_threshold
@@ -75,6 +76,15 @@ async def school_report(
             scope(actor, Invitation),
         )
     }
+    # Responses never sent, kept from the saved answers when the link closed.
+    kept = {
+        row["placement"]
+        for row in await Response.select(placement_path(Response).id.as_alias("placement")).where(
+            placement_path(Response).id.is_in(ids or [-1]),
+            Response.partial.eq(True),
+            scope(actor, Response),
+        )
+    }
     answers = await (
         Answer.select(
             placement_path(Answer).id.as_alias("placement"),
@@ -117,6 +127,7 @@ async def school_report(
                 start_date=row["start_date"],
                 ended_on=row["ended_on"],
                 request_status=_request_status(invitation, now),
+                partial=row["id"] in kept,
                 completed_on=date_in_england(completed) if completed else None,
                 answers=pupil_answers,
                 comments=comments,

@@ -8,6 +8,7 @@ from typing import Any
 
 import msgspec
 
+from questionnaires.loader import current
 from questionnaires.schema import Questionnaire
 from survey_app.db.engine import transaction
 from survey_app.db.tables import DraftAnswer, Invitation
@@ -17,6 +18,7 @@ from survey_app.safeguarding.triage import raise_alert
 from survey_app.settings import Settings
 from survey_app.surveys.provenance import Provenance
 from survey_app.surveys.responses import AnswerIn, SaveOutcome, answer_for, save_response
+from survey_app.surveys.statuses import InvitationStatus
 
 
 class Saved(msgspec.Struct, frozen=True):
@@ -186,3 +188,50 @@ async def send(
         now,
         provenance=provenance,
     )
+
+
+async def keep_partial_responses(now: dt.datetime) -> int:
+    """Keep the saved answers of every link that closed before they were sent, as a partial
+    response (``Response.partial``); how many were kept.
+
+    Without this a pupil who answered everything but never tapped Send would be lost. The
+    answers kept are those of the pupil session that last gave an answer (one person's answers,
+    as on a check page; another device's are deleted with the rest of the drafts). The response
+    is dated, and counted in the term of, the moment it was kept. Safe to run twice
+    at once: ``save_response`` claims the open invitation, so a second run stores nothing.
+    Safeguarding answers and screened words raised their alert when they were saved
+    (``save_draft``); the kept response carries ``needs_follow_up`` and its comments wait for
+    review like any other.
+    """
+    closed = (
+        (DraftAnswer.invitation.status == InvitationStatus.OPEN)
+        & (DraftAnswer.invitation.expires_at < now)
+        & (DraftAnswer.value.is_not_null() | DraftAnswer.text.is_not_null())
+    )
+    waiting = await DraftAnswer.select(
+        DraftAnswer.invitation,
+        DraftAnswer.invitation.questionnaire_id.as_alias("questionnaire_id"),
+    ).where(closed)
+    questionnaires = {row["invitation"]: row["questionnaire_id"] for row in waiting}
+    kept = 0
+    for invitation_id, questionnaire_id in questionnaires.items():
+        rows = await DraftAnswer.select(
+            DraftAnswer.question_id,
+            DraftAnswer.value,
+            DraftAnswer.text,
+            DraftAnswer.saved_at,
+            DraftAnswer.pupil_session,
+        ).where(DraftAnswer.invitation == invitation_id)
+        given = [row for row in rows if row["value"] is not None or row["text"]]
+        if not given:
+            continue
+        # The session that last gave an answer (a later one that only skipped gave none).
+        last = max(given, key=lambda row: row["saved_at"])["pupil_session"]
+        drafts = {row["question_id"]: row for row in rows if row["pupil_session"] == last}
+        questionnaire = current(questionnaire_id)
+        answers = answers_from_drafts(questionnaire, drafts)
+        if not answers:
+            continue
+        outcome = await save_response(invitation_id, questionnaire, answers, now, partial=True)
+        kept += outcome == SaveOutcome.SAVED
+    return kept

@@ -64,11 +64,13 @@ async def save_response(
     now: dt.datetime,
     *,
     provenance: Provenance | None = None,
+    partial: bool = False,
 ) -> SaveOutcome:
     """Store a response and all its answers in one transaction, once per invitation.
 
     A double tap or a retried post finds the invitation already completed and stores nothing.
     ``provenance`` (from the sending request) flags a response that may not be the pupil's own.
+    ``partial``: never sent, kept from the drafts when the link closed (``drafts.keep_partial``).
     """
     day = date_in_england(now)
     async with transaction():
@@ -114,6 +116,7 @@ async def save_response(
                 needs_follow_up=any(answer.safeguarding for answer in answers),
                 possibly_not_own=bool(why),
                 possibly_not_own_why=why[:120],
+                partial=partial,
             )
         ).returning(Response.id)
         response_id = response[0]["id"]

@@ -15,12 +15,28 @@ def counts(**by_polarity: int) -> list[IndicatorCount]:
     return [IndicatorCount("felt_safe", polarity, n) for polarity, n in by_polarity.items()]
 
 
-def test_shares_exclude_dont_know() -> None:
+def test_dont_know_is_its_own_share_where_it_is_not_about_knowing() -> None:
     (result,) = indicator_results(
         counts(positive=6, neutral=1, negative=1, not_known=2), threshold=None
     )
-    assert (result.answered, result.positive, result.dont_know) == (8, 6, 2)
-    assert result.share_positive == 0.75 and result.share_negative == 0.125
+    assert (result.answered, result.positive, result.negative, result.dont_know) == (10, 6, 1, 2)
+    assert (result.share_positive, result.share_negative, result.share_dont_know) == (
+        0.6,
+        0.1,
+        0.2,
+    )
+
+
+def test_dont_know_counts_as_not_knowing_for_what_happens_next() -> None:
+    """A third saying "I don't know" is a third who do not know, not 100% who do."""
+    rows = [
+        IndicatorCount("next_steps", "positive", 6),
+        IndicatorCount("next_steps", "not_known", 3),
+    ]
+    (result,) = indicator_results(rows, threshold=None)
+    assert result.answered == 9 and result.share_positive == 0.6667
+    assert (result.negative, result.share_negative) == (3, 0.3333)
+    assert result.dont_know == 3 and result.share_dont_know is None
 
 
 def test_fewer_than_k_pupils_are_hidden_from_non_la_viewers() -> None:

@@ -71,3 +71,20 @@ def test_the_rating_in_force_on_a_day_follows_the_history() -> None:
     assert rating_on(dt.date(2026, 6, 1), changes, **kwargs) == "amber"
     assert rating_on(dt.date(2026, 11, 1), changes, **kwargs) == "red"
     assert rating_on(dt.date(2026, 1, 1), [], **kwargs) == "not_rated"
+
+
+def test_a_third_saying_i_dont_know_what_happens_next_is_a_third_unclear() -> None:
+    counts = [
+        ProviderCount(1, 2026, "next_steps", "positive", 20),
+        ProviderCount(1, 2026, "next_steps", "not_known", 10),
+        ProviderCount(1, 2026, "home_school_contact", "positive", 10),
+        ProviderCount(1, 2026, "home_school_contact", "negative", 15),
+        ProviderCount(1, 2026, "home_school_contact", "not_known", 5),
+    ]
+    summary = summary_of([line(1, 30)], counts)
+    by_key = {h.key: h for h in summary.headlines}
+    next_steps, contact = by_key["next_steps"], by_key["home_school_contact"]
+    assert next_steps.answered == 30 and next_steps.share_positive == 0.6667
+    assert next_steps.share_negative == 0.3333 and next_steps.share_dont_know is None
+    assert contact.answered == 30 and contact.share_negative == 0.5
+    assert contact.share_dont_know == 0.1667

@@ -73,6 +73,6 @@ def test_response_rates_by_provider_school_and_term_within_scope(
     sign_in(client, world, "school_contact")
     page = soup(client.get("/staff/rates"))
     cells = [td.get_text(strip=True) for td in page.select("#by-provider tbody tr td")]
-    assert cells == ["2", "1", "50%"]
+    assert cells == ["2", "1", "0", "50%"], "opened, answered, of which partial, rate"
     assert page.select_one("#by-term tbody th").get_text(strip=True) == "Autumn term 2026"
     assert page.select_one("#by-commissioner tbody th").get_text(strip=True) == "Oak School"

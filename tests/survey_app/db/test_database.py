@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import ast
 import os
+import re
 import sqlite3
 import subprocess
 import sys
@@ -95,6 +96,19 @@ def test_no_migration_imports_live_code_that_may_change() -> None:
         for path in sorted(MIGRATIONS.glob("survey_app_*.py"))
     }
     assert {name: found for name, found in offending.items() if found} == {}
+
+
+def test_migrations_have_unique_ids_in_the_order_of_their_file_numbers() -> None:
+    # Piccolo runs migrations in ID order and records them by ID: two with one ID means the
+    # second never runs on a database that has the first (two branches once chose the same one).
+    ids = [
+        re.search(r'^ID = "([^"]+)"', path.read_text(), re.M)
+        for path in sorted(MIGRATIONS.glob("survey_app_*.py"))
+    ]
+    found = [match.group(1) if match else "" for match in ids]
+    assert "" not in found, "every migration declares its ID"
+    assert len(set(found)) == len(found), "no two migrations share an ID"
+    assert found == sorted(found), "file numbers follow the IDs Piccolo orders by"
 
 
 #: Indexes made by raw SQL in migrations: present only if every raw step ran.
