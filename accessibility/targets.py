@@ -55,5 +55,8 @@ JARGON: tuple[str, ...] = (
 )
 
 #: Words over three syllables allowed in the youngest band, each with the reason it is needed
-#: (e.g. a helpline's name). Empty: the shipped years 4-6 text needs none.
-LONG_WORD_ALLOW_LIST: dict[str, str] = {}
+#: (e.g. a helpline's name).
+LONG_WORD_ALLOW_LIST: dict[str, str] = {
+    "january": "a month of the pupil's own time there ({dates}); no shorter word names it",
+    "february": "a month of the pupil's own time there ({dates}); no shorter word names it",
+}

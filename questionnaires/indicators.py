@@ -16,6 +16,14 @@ CORE_INDICATORS: dict[str, str] = {
     "sessions_missed": "Sessions went ahead as planned",
     "feelings_about_learning": "Feels better about learning",
     "overall_rating": "Rated the place good or better",
+    # Added with the version 2 questionnaires (what the councils' own frameworks ask). Version 1
+    # responses have no answers for these: their figures start with version 2.
+    "belonging": "Felt they fitted in there",
+    "respected": "Was treated with respect",
+    "not_bullied": "Was not bullied there",
+    "knew_who_to_tell": "Knew who to tell if worried",
+    "needs_understood": "Staff understood what helps them learn",
+    "attended": "Went to their sessions",
 }
 
 #: Indicators asked only of older pupils.
