@@ -38,7 +38,7 @@ STAFF_WORDS = {PLACE: "[the place]", DATES: "[their dates there]", MINUTES: "[a 
 
 #: Words a pupil reads on every question page besides the question: "Question 3 of 20". The
 #: buttons ("Continue", "Skip this question") are read once and recognised after that.
-WORDS_PER_PAGE = 2
+WORDS_PER_PAGE = 4
 
 
 def unknown_placeholders(text: str) -> list[str]:
@@ -66,10 +66,9 @@ def months(start: dt.date, end: dt.date | None) -> str:
 
 
 def fill_text(text: str, values: dict[str, str]) -> str:
-    """Replace each placeholder with its value (a name with braces in it is left as it is)."""
-    for placeholder, value in values.items():
-        text = text.replace(placeholder, value)
-    return text
+    """Replace each placeholder with its value, in one pass: a provider's name that happens to
+    contain "{dates}" is shown as it is, never filled in turn."""
+    return LOOKS_LIKE_PLACEHOLDER.sub(lambda found: values.get(found[0], found[0]), text)
 
 
 def _fill_page(page: Page, values: dict[str, str]) -> Page:
@@ -105,8 +104,11 @@ def for_pupil(
     """The questionnaire as this pupil reads it: their place, their months, an honest time."""
     from questionnaires.timing import minutes_to_read
 
-    named = fill(questionnaire, {PLACE: place.strip() or "the place", DATES: months(start, end)})
-    return fill(named, {MINUTES: str(minutes_to_read(named))})
+    values = {PLACE: place.strip() or "the place", DATES: months(start, end)}
+    # The time counts the words as filled (a long name is more to read); "{minutes}" counts as
+    # one word, as the number that replaces it does.
+    values[MINUTES] = str(minutes_to_read(fill(questionnaire, values)))
+    return fill(questionnaire, values)
 
 
 def sample(questionnaire: Questionnaire) -> Questionnaire:

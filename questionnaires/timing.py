@@ -33,7 +33,8 @@ SLOW_READER_WORDS_PER_MINUTE: dict[str, int] = {
     "years_10_11": 89,
 }
 
-WORD = re.compile(r"[A-Za-z][A-Za-z']*")
+#: A word or a number: "13" is read as a word, and "{minutes}" stands for one.
+WORD = re.compile(r"[A-Za-z0-9][A-Za-z0-9']*")
 
 
 def words_read(questionnaire: Questionnaire) -> int:

@@ -76,6 +76,12 @@ def test_version_1s_five_minutes_was_a_fluent_readers_figure() -> None:
     assert minutes_to_read(older_v1) > 5
 
 
+def test_a_name_with_braces_in_it_is_shown_as_it_is() -> None:
+    questionnaire = current("end_years_4_6")
+    odd = for_pupil(questionnaire, "The {dates} Project", dt.date(2026, 1, 5), dt.date(2026, 3, 2))
+    assert "You went to The {dates} Project." in odd.opening.paragraphs[0]
+
+
 def test_staff_read_neutral_words_where_the_pupil_reads_their_place() -> None:
     question = question_in("end_years_7_9", "felt_safe")
     assert question is not None
