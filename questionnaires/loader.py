@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from functools import cache
 from pathlib import Path
 
@@ -110,6 +111,26 @@ def versions_of(questionnaire_id: str) -> list[Questionnaire]:
 def current(questionnaire_id: str) -> Questionnaire:
     """The newest version of a questionnaire: what a pupil starting now is asked."""
     return versions_of(questionnaire_id)[-1]
+
+
+def version_for(questionnaire_id: str, saved: Mapping[str, str | None]) -> Questionnaire:
+    """The newest version that every saved answer (question id -> option value, None for text or
+    a skip) belongs to.
+
+    A pupil part-way through when a new version ships finishes the version they started if an
+    answer they gave is not in the new one (version 1's "Mostly safe"), rather than lose it.
+    A pupil with nothing saved, or whose answers fit, is asked the newest version.
+    """
+    versions = versions_of(questionnaire_id)
+    for questionnaire in reversed(versions):
+        questions = {question.id: question for question in questionnaire.questions}
+        if all(
+            question_id in questions
+            and (value is None or value in {o.value for o in questions[question_id].options})
+            for question_id, value in saved.items()
+        ):
+            return questionnaire
+    return versions[-1]
 
 
 def question_in(questionnaire_id: str, question_id: str) -> Question | None:

@@ -201,9 +201,13 @@ async def _survey_or_page(request: Request, now: dt.datetime) -> SurveyState | R
     if state != LinkState.OPEN:
         template, status = LINK_PAGES[state]
         return Template(template_name=template, status_code=status)
+    # A pupil who started before a new version shipped finishes the version their answers are in.
+    started = loader.version_for(
+        invitation["questionnaire_id"], {qid: draft["value"] for qid, draft in drafts.items()}
+    )
     # The pupil reads their own place's name and months; nothing else about the placement.
     questionnaire = for_pupil(
-        current(invitation["questionnaire_id"]),
+        started,
         invitation["place"],
         invitation["start_date"],
         invitation["end_date"],

@@ -8,15 +8,16 @@ from typing import Any
 
 from bs4 import BeautifulSoup
 
-from questionnaires.loader import current
+from questionnaires.loader import current, versions_of
 from questionnaires.placeholders import for_pupil
 from questionnaires.timing import minutes_to_read
-from survey_app.db.tables import Invitation, Placement, Provider
+from survey_app.db.tables import Answer, DraftAnswer, Invitation, Placement, Provider, Response
 from survey_app.surveys.invitations import issue_due, link_for
 from tests.world import (
     Clock,
     Issued,
     World,
+    issue_for_year,
     placement_row,
     post_form,
     question_number,
@@ -103,3 +104,30 @@ def test_a_year_11_on_the_simplest_version_is_asked_about_qualifications_in_simp
         pupil, f"/survey/q/{number}", {"answer": "dont_know"}, follow_redirects=False
     )
     assert answered.status_code == 302
+
+
+def test_a_pupil_part_way_through_when_version_2_ships_keeps_their_version_1_answers(
+    pupil: Any, world: World, settings: Any, clock: Clock
+) -> None:
+    older = issue_for_year(world, settings, clock, year_group=8, reference="OAK-8")
+    pupil.get(older.path)
+    safe = question_number("end_years_7_9", "felt_safe")
+    post_form(pupil, f"/survey/q/{safe}", {"skip": "yes"})
+    # As version 1 saved it before the new version shipped: "Mostly safe" is not in version 2.
+    run(
+        DraftAnswer.update({DraftAnswer.value: "mostly_safe"}).where(
+            DraftAnswer.question_id == "felt_safe"
+        )
+    )
+    version_1 = versions_of("end_years_7_9")[0]
+    resumed = pupil.get("/survey", follow_redirects=False).headers["location"]
+    assert resumed == "/survey/q/2", "version 1's second question: they finish what they began"
+    check = BeautifulSoup(pupil.get("/survey/check").text, "html.parser")
+    rows = check.select(".govuk-summary-list__row")
+    assert len(rows) == len(version_1.questions)
+    assert rows[0].select_one(".govuk-summary-list__value").get_text(strip=True) == "Mostly safe"
+    post_form(pupil, "/survey/send", {})
+    response = run(Response.select(Response.questionnaire_version).first())
+    assert response["questionnaire_version"] == 1
+    kept = run(Answer.select(Answer.value).where(Answer.question_id == "felt_safe").first())
+    assert kept == {"value": "mostly_safe"}, "the answer they gave is not lost"
