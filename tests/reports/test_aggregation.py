@@ -67,3 +67,12 @@ def test_answers_to_an_older_version_still_count_under_the_new_wording() -> None
     (question,) = question_results(rows, {"end_years_4_6": [v1, v2]}, threshold=None)
     assert question.text == "How safe were you at the place you went to?"
     assert {o.value: o.count for o in question.options}["safe"] == 3
+
+
+def test_a_question_naming_the_pupils_place_reads_neutrally_in_a_report() -> None:
+    # A report covers many pupils: "{place}" must not reach staff as a brace or one pupil's place.
+    rows = [OptionCount("end_years_4_6", "felt_safe", "safe", 2)]
+    (question,) = question_results(
+        rows, {"end_years_4_6": versions_of("end_years_4_6")}, threshold=None
+    )
+    assert question.text == "How safe did you feel at [the place]?"
