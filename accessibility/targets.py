@@ -65,4 +65,6 @@ LONG_WORD_ALLOW_LIST: dict[str, str] = {
         " have under that name (Public Sector Bodies Accessibility Regulations 2018): the adults"
         " helping a pupil look for it by it"
     ),
+    "january": "a month of the pupil's own time there ({dates}); no shorter word names it",
+    "february": "a month of the pupil's own time there ({dates}); no shorter word names it",
 }

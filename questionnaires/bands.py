@@ -13,11 +13,26 @@ END_QUESTIONNAIRE: dict[Band, str] = {
     "years_10_11": "end_years_10_11",
 }
 
+#: The "use the simplest version" questionnaire per band: the youngest band's words, but the
+#: pupil's own band's indicators (an older pupil is still asked about qualifications and plans
+#: after year 11). Years 4-6 are already written in the simplest words.
+SIMPLEST_END_QUESTIONNAIRE: dict[Band, str] = {
+    "years_4_6": "end_years_4_6",
+    "years_7_9": "end_years_7_9_simplest",
+    "years_10_11": "end_years_10_11_simplest",
+}
 
-def band_for(year_group: int, *, simplest: bool = False) -> Band:
-    """The age band for a year group; ``simplest`` gives the youngest band's wording."""
+
+def band_for(year_group: int) -> Band:
+    """The age band for a year group (the simplest version keeps the pupil's own band)."""
     if year_group not in YEAR_GROUPS:
         raise ValueError(f"year group must be between 4 and 11, not {year_group}")
-    if simplest or year_group <= 6:
+    if year_group <= 6:
         return "years_4_6"
     return "years_7_9" if year_group <= 9 else "years_10_11"
+
+
+def end_questionnaire_for(year_group: int, *, simplest: bool = False) -> str:
+    """The end-of-placement questionnaire id for a pupil in this year group."""
+    band = band_for(year_group)
+    return (SIMPLEST_END_QUESTIONNAIRE if simplest else END_QUESTIONNAIRE)[band]

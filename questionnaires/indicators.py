@@ -18,6 +18,14 @@ CORE_INDICATORS: dict[str, str] = {
     "sessions_missed": "Sessions went ahead as planned",
     "feelings_about_learning": "Feels better about learning",
     "overall_rating": "Rated the place good or better",
+    # Added with the version 2 questionnaires (what the councils' own frameworks ask). Version 1
+    # responses have no answers for these: their figures start with version 2.
+    "belonging": "Felt they fitted in there",
+    "respected": "Was treated with respect",
+    "not_bullied": "Was not bullied there",
+    "knew_who_to_tell": "Knew who to tell if worried",
+    "needs_understood": "Staff understood what helps them learn",
+    "attended": "Went to their sessions",
 }
 
 #: Indicators asked only of older pupils.
@@ -66,6 +74,13 @@ DONT_KNOW_MEANS: dict[str, DontKnowMeans] = {
     "overall_rating": DontKnowMeans.OWN_SHARE,
     "qualification": DontKnowMeans.NOT_KNOWING,
     "post16_plans": DontKnowMeans.OWN_SHARE,
+    "belonging": DontKnowMeans.OWN_SHARE,
+    "respected": DontKnowMeans.OWN_SHARE,
+    "not_bullied": DontKnowMeans.OWN_SHARE,
+    # "Would you know who to tell?" is a question of knowing: not knowing is the finding.
+    "knew_who_to_tell": DontKnowMeans.NOT_KNOWING,
+    "needs_understood": DontKnowMeans.OWN_SHARE,
+    "attended": DontKnowMeans.OWN_SHARE,
 }
 
 

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from functools import cache
 from pathlib import Path
 
 import msgspec
 
 from questionnaires.indicators import ALL_INDICATORS
+from questionnaires.placeholders import MINUTES, PLACEHOLDERS, for_staff, unknown_placeholders
 from questionnaires.schema import Question, Questionnaire
 
 DATA_DIR = Path(__file__).parent / "data"
@@ -31,8 +33,34 @@ def load_file(path: Path) -> Questionnaire:
     return questionnaire
 
 
-def _rule_problems(questionnaire: Questionnaire) -> list[str]:
+def _placeholder_problems(questionnaire: Questionnaire) -> list[str]:
     problems = []
+    strings = [("title", questionnaire.title)]
+    for name in ("opening", "closing", "help"):
+        page = getattr(questionnaire, name)
+        strings += [(f"{name}.title", page.title)]
+        strings += [(f"{name}.paragraphs[{i}]", p) for i, p in enumerate(page.paragraphs)]
+    for index, question in enumerate(questionnaire.questions):
+        strings += [(f"questions[{index}].text", question.text)]
+        strings += [(f"questions[{index}].hint", question.hint)]
+        strings += [(f"questions[{index}].options.label", o.label) for o in question.options]
+    for where, text in strings:
+        for unknown in unknown_placeholders(text):
+            problems.append(
+                f"{where}: {unknown} is not a placeholder (use {', '.join(PLACEHOLDERS)})"
+            )
+        # The thank-you page is shown after the survey is sent, with no placement to hand; an
+        # answer label is stored and compared by value, and the time belongs on the opening.
+        used = [p for p in PLACEHOLDERS if p in text]
+        if used and (where.startswith("closing") or where.endswith(".label")):
+            problems.append(f"{where}: placeholders cannot be used here")
+        elif MINUTES in text and not where.startswith("opening"):
+            problems.append(f"{where}: {MINUTES} belongs on the opening page")
+    return problems
+
+
+def _rule_problems(questionnaire: Questionnaire) -> list[str]:
+    problems = _placeholder_problems(questionnaire)
     seen: set[str] = set()
     for index, question in enumerate(questionnaire.questions):
         where = f"questions[{index}] ({question.id})"
@@ -85,10 +113,35 @@ def current(questionnaire_id: str) -> Questionnaire:
     return versions_of(questionnaire_id)[-1]
 
 
+def version_for(questionnaire_id: str, saved: Mapping[str, str | None]) -> Questionnaire:
+    """The newest version that every saved answer (question id -> option value, None for text or
+    a skip) belongs to.
+
+    A pupil part-way through when a new version ships finishes the version they started if an
+    answer they gave is not in the new one (version 1's "Mostly safe"), rather than lose it.
+    A pupil with nothing saved, or whose answers fit, is asked the newest version.
+    """
+    versions = versions_of(questionnaire_id)
+    for questionnaire in reversed(versions):
+        questions = {question.id: question for question in questionnaire.questions}
+        if all(
+            question_id in questions
+            and (value is None or value in {o.value for o in questions[question_id].options})
+            for question_id, value in saved.items()
+        ):
+            return questionnaire
+    return versions[-1]
+
+
 def question_in(questionnaire_id: str, question_id: str) -> Question | None:
-    """A question as worded in the newest version of the questionnaire that asks it."""
+    """A question as worded for staff in the newest version of the questionnaire that asks it.
+
+    Staff read about many placements, so "{place}" reads "[the place]" (``for_staff``).
+    """
     for questionnaire in sorted(versions_of(questionnaire_id), key=lambda q: -q.version):
         for question in questionnaire.questions:
             if question.id == question_id:
-                return question
+                return msgspec.structs.replace(
+                    question, text=for_staff(question.text), hint=for_staff(question.hint)
+                )
     return None

@@ -28,6 +28,7 @@ class Question(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
 
     id: Identifier
     kind: Literal["choice", "text"]
+    #: May name the place and dates with ``{place}`` and ``{dates}`` (``placeholders.py``).
     text: Annotated[str, msgspec.Meta(min_length=1, max_length=200)]
     hint: str = ""
     #: The indicator this question measures; the same key in every band.
@@ -56,3 +57,6 @@ class Questionnaire(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
     help: Page
     questions: list[Question]
     language: str = "en-GB"
+    #: Whose reading targets the words must meet, when not the band's own: the simplest versions
+    #: for older pupils keep their band's indicators in the youngest band's words.
+    reading_band: Band | None = None

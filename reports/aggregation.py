@@ -8,6 +8,7 @@ from collections.abc import Iterable
 import msgspec
 
 from questionnaires.indicators import ALL_INDICATORS, DontKnowMeans, dont_know_means
+from questionnaires.placeholders import for_staff
 from questionnaires.schema import Question, Questionnaire
 from reports.disclosure import is_suppressed
 
@@ -315,7 +316,8 @@ def question_results(
                 QuestionResult(
                     questionnaire_id=questionnaire_id,
                     question_id=question.id,
-                    text=question.text,
+                    # "{place}" is a pupil's own place; a report is about many pupils.
+                    text=for_staff(question.text),
                     answered=None if hidden else answered,
                     options=[
                         OptionResult(v, labels.get(v, v), None if hidden else values.get(v, 0))

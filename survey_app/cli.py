@@ -124,7 +124,7 @@ def questionnaires_check(directory: str | None) -> None:
             click.echo(
                 f"{item.band:12} {name:36} {item.grade:5.1f} {item.words:5d}  {item.verdict}"
             )
-        target = TARGETS[questionnaire.band]
+        target = TARGETS[questionnaire.reading_band or questionnaire.band]
         verdict = "ok" if not result.problems else "FAIL: " + "; ".join(result.problems)
         click.echo(
             f"{result.band:12} {'AVERAGE ' + questionnaire_id + ' v' + str(version):36} "

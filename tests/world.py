@@ -347,6 +347,18 @@ def pupil(app: Any) -> Iterator[Any]:
         yield client
 
 
+def question_number(questionnaire_id: str, question_id: str) -> int:
+    """The page number (1-based) of a question in what a pupil starting now is asked.
+
+    Tests find questions by id through the loader, so a new version that adds or reorders
+    questions does not silently point them at another question.
+    """
+    from questionnaires.loader import current
+
+    ids = [question.id for question in current(questionnaire_id).questions]
+    return ids.index(question_id) + 1
+
+
 def complete_survey(
     client: Any, link_path: str, questionnaire_id: str, answers: dict[str, str]
 ) -> Any:

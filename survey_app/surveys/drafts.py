@@ -100,18 +100,35 @@ async def drafts_for(invitation_id: uuid.UUID, pupil_session: str) -> dict[str, 
 #: A LEFT JOIN, so an invitation with no answers yet still comes back (as one row of NULLs).
 #: Only the answers this pupil session saved: another device opening the same link (a provider's
 #: phone, a shared tablet) starts from a blank survey and never reads what the pupil said.
+#: The questions name the place and its months, so the provider's name (the one the commissioning
+#: LA keeps for it, as every staff page of that LA shows it; the shared row's name only where the
+#: LA keeps none) and the placement's dates come in the same statement.
 INVITATION_WITH_DRAFTS = (
     "SELECT invitation.id, invitation.status, invitation.expires_at, invitation.questionnaire_id,"
+    " COALESCE(provider_record.name, provider.name) AS place, placement.start_date,"
+    " COALESCE(placement.ended_on, placement.planned_end_date) AS end_date,"
     " draft_answer.question_id, draft_answer.value, draft_answer.text"
-    " FROM invitation LEFT JOIN draft_answer ON draft_answer.invitation = invitation.id"
+    " FROM invitation JOIN placement ON placement.id = invitation.placement"
+    " JOIN provider ON provider.id = placement.provider"
+    " LEFT JOIN provider_record ON provider_record.provider = placement.provider"
+    " AND provider_record.local_authority = placement.local_authority"
+    " LEFT JOIN draft_answer ON draft_answer.invitation = invitation.id"
     " AND draft_answer.pupil_session = {} WHERE invitation.id = {}"
 )
+
+
+def _date(value: Any) -> dt.date | None:
+    """A date column as read by a raw query (SQLite gives text, PostgreSQL a date)."""
+    if value is None or isinstance(value, dt.date):
+        return value
+    return dt.date.fromisoformat(str(value)[:10])
 
 
 async def invitation_with_drafts(
     invitation_id: uuid.UUID, pupil_session: str
 ) -> tuple[dict[str, Any] | None, dict[str, dict[str, Any]]]:
-    """The invitation (id, status, expiry, questionnaire) and this session's answers by question.
+    """The invitation (id, status, expiry, questionnaire, place and dates) and this session's
+    answers by question.
 
     The pupil's every page needs both; reading them together halves its queries.
     """
@@ -124,6 +141,9 @@ async def invitation_with_drafts(
         "status": first["status"],
         "expires_at": first["expires_at"],
         "questionnaire_id": first["questionnaire_id"],
+        "place": first["place"],
+        "start_date": _date(first["start_date"]),
+        "end_date": _date(first["end_date"]),
     }
     drafts = {
         row["question_id"]: {

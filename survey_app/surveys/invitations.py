@@ -11,7 +11,7 @@ from typing import Any
 
 import msgspec
 
-from questionnaires.bands import END_QUESTIONNAIRE, band_for
+from questionnaires.bands import end_questionnaire_for
 from survey_app.db.engine import batches, transaction
 from survey_app.db.tables import Invitation, Placement
 from survey_app.mail import messages
@@ -63,14 +63,15 @@ def _new_row(
     settings: Settings, placement: dict[str, Any], now: dt.datetime, expiry_days: int
 ) -> dict[Any, Any]:
     invitation_id = uuid.uuid4()
-    band = band_for(placement["year_group"], simplest=placement["simplest_version"])
     expires_on = today_in_england(now) + dt.timedelta(days=expiry_days)
     secret = settings.secret_key
     return {
         Invitation.id: invitation_id,
         Invitation.placement: placement["id"],
         Invitation.kind: InvitationKind.END,
-        Invitation.questionnaire_id: END_QUESTIONNAIRE[band],
+        Invitation.questionnaire_id: end_questionnaire_for(
+            placement["year_group"], simplest=placement["simplest_version"]
+        ),
         Invitation.token_hash: lookup_hash(secret, invitation_token(secret, invitation_id, 0)),
         Invitation.short_code_hash: lookup_hash(secret, short_code(secret, invitation_id, 0)),
         Invitation.revocation_counter: 0,

@@ -20,6 +20,7 @@ from litestar.params import FromPath
 from litestar.response import Redirect, Template
 
 from questionnaires import loader
+from questionnaires.placeholders import for_pupil
 from questionnaires.schema import Questionnaire
 from survey_app.accounts.sessions import start_fresh_session
 from survey_app.db.tables import Invitation
@@ -213,7 +214,18 @@ async def _survey_or_page(request: Request, now: dt.datetime) -> SurveyState | R
     if state != LinkState.OPEN:
         template, status = LINK_PAGES[state]
         return Template(template_name=template, status_code=status)
-    return SurveyState(invitation, current(invitation["questionnaire_id"]), drafts, mark)
+    # A pupil who started before a new version shipped finishes the version their answers are in.
+    started = loader.version_for(
+        invitation["questionnaire_id"], {qid: draft["value"] for qid, draft in drafts.items()}
+    )
+    # The pupil reads their own place's name and months; nothing else about the placement.
+    questionnaire = for_pupil(
+        started,
+        invitation["place"],
+        invitation["start_date"],
+        invitation["end_date"],
+    )
+    return SurveyState(invitation, questionnaire, drafts, mark)
 
 
 @get("/survey")

@@ -6,9 +6,15 @@ from pathlib import Path
 
 import pytest
 
-from questionnaires.bands import END_QUESTIONNAIRE, band_for
+from questionnaires.bands import (
+    END_QUESTIONNAIRE,
+    SIMPLEST_END_QUESTIONNAIRE,
+    band_for,
+    end_questionnaire_for,
+)
 from questionnaires.indicators import expected_indicators
 from questionnaires.loader import QuestionnaireError, all_versions, current, load_file
+from questionnaires.schema import Questionnaire
 
 pytestmark = pytest.mark.no_database
 
@@ -79,18 +85,22 @@ def test_invalid_toml_is_reported_with_the_file_name(tmp_path: Path) -> None:
         load_file(write(tmp_path, "id = "))
 
 
-@pytest.mark.parametrize("questionnaire", list(all_versions().values()), ids=lambda q: q.id)
-def test_every_band_measures_every_indicator(questionnaire: object) -> None:
-    from questionnaires.schema import Questionnaire
+#: What a pupil starting now is asked: the newest version of every questionnaire that is served.
+SERVED = sorted(set(END_QUESTIONNAIRE.values()) | set(SIMPLEST_END_QUESTIONNAIRE.values()))
 
-    assert isinstance(questionnaire, Questionnaire)
+
+@pytest.mark.parametrize("questionnaire_id", SERVED)
+def test_every_questionnaire_served_measures_every_indicator_of_its_band(
+    questionnaire_id: str,
+) -> None:
+    # Older versions measured what the indicators were then; they are never served again.
+    questionnaire = current(questionnaire_id)
     measured = {q.indicator for q in questionnaire.questions if q.indicator}
     assert measured == expected_indicators(questionnaire.band)
 
 
 @pytest.mark.parametrize("questionnaire", list(all_versions().values()), ids=lambda q: q.id)
 def test_every_closed_question_can_be_answered_dont_know(questionnaire: object) -> None:
-    from questionnaires.schema import Questionnaire
 
     assert isinstance(questionnaire, Questionnaire)
     for question in questionnaire.questions:
@@ -99,38 +109,69 @@ def test_every_closed_question_can_be_answered_dont_know(questionnaire: object) 
             assert question.options[-1].polarity == "not_known"
 
 
-def test_youngest_band_uses_three_worded_points_with_faces() -> None:
+def test_youngest_band_uses_at_most_three_worded_points_with_faces() -> None:
     for question in current("end_years_4_6").questions:
         if question.kind == "choice" and question.indicator:
             scale = [o for o in question.options if o.value != "dont_know"]
-            assert len(scale) == 3, question.id
+            assert 2 <= len(scale) <= 3, question.id
             assert all(o.label and o.face for o in scale), question.id
 
 
-def test_older_bands_use_four_or_five_worded_points() -> None:
+def test_older_bands_use_at_most_five_worded_points() -> None:
     for questionnaire_id in ("end_years_7_9", "end_years_10_11"):
         for question in current(questionnaire_id).questions:
             if question.kind == "choice" and question.indicator:
                 scale = [o for o in question.options if o.value != "dont_know"]
-                assert len(scale) in (3, 4, 5), question.id
+                assert 2 <= len(scale) <= 5, question.id
                 assert all(not o.label.isdigit() for o in scale)
 
 
+@pytest.mark.parametrize("questionnaire_id", ["end_years_7_9_simplest", "end_years_10_11_simplest"])
+def test_the_simplest_version_for_older_pupils_has_no_faces_and_no_talk_of_children(
+    questionnaire_id: str,
+) -> None:
+    questionnaire = current(questionnaire_id)
+    words = " ".join(
+        [*questionnaire.opening.paragraphs, *questionnaire.help.paragraphs]
+        + [q.text for q in questionnaire.questions]
+    ).lower()
+    assert "children" not in words
+    assert not [o for q in questionnaire.questions for o in q.options if o.face]
+    assert questionnaire.reading_band == "years_4_6", "held to the youngest band's reading targets"
+
+
 @pytest.mark.parametrize(
-    ("year", "simplest", "band"),
+    ("year", "simplest", "questionnaire_id", "band"),
     [
-        (4, False, "years_4_6"),
-        (6, False, "years_4_6"),
-        (7, False, "years_7_9"),
-        (9, False, "years_7_9"),
-        (10, False, "years_10_11"),
-        (11, False, "years_10_11"),
-        (11, True, "years_4_6"),
+        (4, False, "end_years_4_6", "years_4_6"),
+        (6, False, "end_years_4_6", "years_4_6"),
+        (6, True, "end_years_4_6", "years_4_6"),
+        (7, False, "end_years_7_9", "years_7_9"),
+        (9, False, "end_years_7_9", "years_7_9"),
+        (9, True, "end_years_7_9_simplest", "years_7_9"),
+        (10, False, "end_years_10_11", "years_10_11"),
+        (11, False, "end_years_10_11", "years_10_11"),
+        (11, True, "end_years_10_11_simplest", "years_10_11"),
     ],
 )
-def test_year_group_picks_the_band(year: int, simplest: bool, band: str) -> None:
-    assert band_for(year, simplest=simplest) == band
-    assert END_QUESTIONNAIRE[band_for(year, simplest=simplest)] == f"end_{band}"
+def test_year_group_and_simplest_pick_the_questionnaire(
+    year: int, simplest: bool, questionnaire_id: str, band: str
+) -> None:
+    assert band_for(year) == band
+    assert end_questionnaire_for(year, simplest=simplest) == questionnaire_id
+    assert current(questionnaire_id).band == band
+
+
+def test_the_simplest_version_for_a_year_11_keeps_qualification_and_plans() -> None:
+    # Version 1 gave an older pupil the years 4-6 survey word for word, without these.
+    simplest = current(end_questionnaire_for(11, simplest=True))
+    measured = {q.indicator for q in simplest.questions}
+    assert {"qualification", "post16_plans"} <= measured
+
+
+def test_new_invitations_are_served_version_2() -> None:
+    for questionnaire_id in END_QUESTIONNAIRE.values():
+        assert current(questionnaire_id).version == 2
 
 
 @pytest.mark.parametrize("year", [3, 12])

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from questionnaires.loader import current
+from questionnaires.loader import current, versions_of
 from reports.aggregation import IndicatorCount, OptionCount, indicator_results, question_results
 from reports.disclosure import is_suppressed
 
@@ -68,11 +68,14 @@ def test_threshold_boundary(n: int, hidden: bool) -> None:
 def test_answers_to_an_older_version_still_count_under_the_new_wording() -> None:
     import msgspec
 
-    v1 = current("end_years_4_6")
+    v1 = versions_of("end_years_4_6")[0]
+    felt_safe = next(q for q in v1.questions if q.id == "felt_safe")
     reworded = msgspec.structs.replace(
-        v1.questions[0], text="How safe were you at the place you went to?"
+        felt_safe, text="How safe were you at the place you went to?"
     )
-    v2 = msgspec.structs.replace(v1, version=2, questions=[reworded, *v1.questions[1:]])
+    v2 = msgspec.structs.replace(
+        v1, version=99, questions=[reworded, *(q for q in v1.questions if q is not felt_safe)]
+    )
     rows = [
         OptionCount("end_years_4_6", "felt_safe", "safe", 3),
         OptionCount("end_years_4_6", "felt_safe", "not_safe", 1),
@@ -80,3 +83,12 @@ def test_answers_to_an_older_version_still_count_under_the_new_wording() -> None
     (question,) = question_results(rows, {"end_years_4_6": [v1, v2]}, threshold=None)
     assert question.text == "How safe were you at the place you went to?"
     assert {o.value: o.count for o in question.options}["safe"] == 3
+
+
+def test_a_question_naming_the_pupils_place_reads_neutrally_in_a_report() -> None:
+    # A report covers many pupils: "{place}" must not reach staff as a brace or one pupil's place.
+    rows = [OptionCount("end_years_4_6", "felt_safe", "safe", 2)]
+    (question,) = question_results(
+        rows, {"end_years_4_6": versions_of("end_years_4_6")}, threshold=None
+    )
+    assert question.text == "How safe did you feel at [the place]?"

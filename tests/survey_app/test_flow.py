@@ -12,7 +12,8 @@ from litestar.testing import TestClient
 from PIL import Image
 
 from questionnaires.loader import current
-from tests.world import Clock, World, complete_survey, post_form, token_for
+from survey_app.db.tables import Provider
+from tests.world import Clock, World, complete_survey, post_form, run, token_for
 
 
 def page(response: Any) -> BeautifulSoup:
@@ -71,7 +72,9 @@ def test_placement_to_report_end_to_end(
         opened = pupil.get(path, follow_redirects=False)
         assert opened.status_code == 302 and opened.headers["location"] == "/survey"
         questionnaire = current("end_years_7_9")
-        assert page(pupil.get("/survey")).h1.get_text(strip=True) == questionnaire.opening.title
+        opening = page(pupil.get("/survey")).h1.get_text(strip=True)
+        provider = run(Provider.select(Provider.name).where(Provider.id == world.provider).first())
+        assert opening == questionnaire.opening.title.replace("{place}", provider["name"])
         answers = {"felt_safe": "very_safe", "overall_rating": "good", "best_thing": "Cars"}
         sent = complete_survey(pupil, path, "end_years_7_9", answers)
         assert sent.headers["location"] == "/survey/thanks"

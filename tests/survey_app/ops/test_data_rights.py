@@ -19,6 +19,7 @@ from tests.world import (
     issue_for_year,
     placement_row,
     post_form,
+    question_number,
     run,
 )
 
@@ -126,9 +127,10 @@ def test_emails_queued_before_causes_were_kept_are_erased_by_whole_reference_onl
 
 
 def answer_one_question(client: Any, link_path: str, value: str) -> None:
-    """Open the survey link and answer the first question (felt safe), then stop."""
+    """Open the survey link and answer the safety question, then stop."""
     assert client.get(link_path, follow_redirects=False).status_code == 302
-    response = post_form(client, "/survey/q/1", {"answer": value}, follow_redirects=False)
+    safe = question_number("end_years_4_6", "felt_safe")
+    response = post_form(client, f"/survey/q/{safe}", {"answer": value}, follow_redirects=False)
     assert response.status_code == 302, response.text
 
 

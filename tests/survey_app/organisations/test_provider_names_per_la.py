@@ -458,3 +458,25 @@ def test_eastshires_qa_visit_pack_is_headed_with_eastshires_name(
     text = " ".join(p.extract_text() for p in PdfReader(io.BytesIO(response.content)).pages)
     assert f"QA visit pack: {B_NAME}" in text
     assert_nothing_of_westshire("qa-pack.pdf", text)
+
+
+def test_an_eastshire_pupil_is_asked_about_the_place_by_eastshires_name(
+    two_names: World,
+) -> None:
+    # The questions name the place ("How safe did you feel at ...?"): the pupil reads the name
+    # their own council keeps, not the one another council typed first.
+    from survey_app.surveys.drafts import invitation_with_drafts
+
+    def place_for(reference: str) -> str:
+        invitation = run(
+            Invitation.select(Invitation.id)
+            .where(Invitation.placement.pupil_reference == reference)
+            .first()
+        )
+        assert invitation is not None, reference
+        found, _ = run(invitation_with_drafts(invitation["id"], "no-session"))
+        assert found is not None
+        return str(found["place"])
+
+    assert place_for("FAR-7") == B_NAME
+    assert place_for("OAK-7") == A_NAME

@@ -9,7 +9,19 @@ from bs4 import BeautifulSoup
 from litestar.testing import TestClient
 
 from survey_app.db.tables import Answer, DraftAnswer, Response, SafeguardingAlert
-from tests.world import Clock, Issued, World, issue_for_year, post_form, run, sign_in
+from tests.world import (
+    Clock,
+    Issued,
+    World,
+    issue_for_year,
+    post_form,
+    question_number,
+    run,
+    sign_in,
+)
+
+#: The safety question's page in the years 7-9 survey.
+SAFE = question_number("end_years_7_9", "felt_safe")
 
 
 def _browser(app: Any) -> TestClient:
@@ -26,13 +38,13 @@ def test_a_link_opened_in_another_browser_shows_none_of_the_pupils_saved_answers
 ) -> None:
     issued = _older(world, settings, clock)
     pupil.get(issued.path)
-    post_form(pupil, "/survey/q/1", {"answer": "not_safe"})
+    post_form(pupil, f"/survey/q/{SAFE}", {"answer": "not_safe"})
     with _browser(app) as provider:
         sign_in(provider, world, "provider_staff")
         provider.get(issued.path)
         start = provider.get("/survey", follow_redirects=False)
         assert start.status_code == 200, "starts at the beginning, not where the pupil got to"
-        question = BeautifulSoup(provider.get("/survey/q/1").text, "html.parser")
+        question = BeautifulSoup(provider.get(f"/survey/q/{SAFE}").text, "html.parser")
         assert not question.select("input[checked]"), "the pupil's answer is not shown"
         check = BeautifulSoup(provider.get("/survey/check").text, "html.parser")
         assert "Not safe" not in check.get_text()
@@ -44,12 +56,12 @@ def test_answers_sent_from_another_browser_replace_the_pupils_and_are_flagged(
 ) -> None:
     issued = _older(world, settings, clock)
     pupil.get(issued.path)
-    post_form(pupil, "/survey/q/1", {"answer": "not_safe"})
-    post_form(pupil, "/survey/q/2", {"skip": "yes"})
+    post_form(pupil, f"/survey/q/{SAFE}", {"answer": "not_safe"})
+    post_form(pupil, f"/survey/q/{SAFE + 1}", {"skip": "yes"})
     with _browser(app) as provider:
         sign_in(provider, world, "provider_staff")
         provider.get(issued.path)
-        post_form(provider, "/survey/q/1", {"answer": "very_safe"})
+        post_form(provider, f"/survey/q/{SAFE}", {"answer": "very_safe"})
         sent = post_form(provider, "/survey/send", {}, follow_redirects=False)
         assert sent.headers["location"] == "/survey/thanks"
     answers = run(Answer.select(Answer.question_id, Answer.value))
@@ -64,11 +76,14 @@ def test_the_same_browser_opening_its_link_again_keeps_its_answers(
 ) -> None:
     issued = _older(world, settings, clock)
     pupil.get(issued.path)
-    post_form(pupil, "/survey/q/1", {"answer": "mostly_safe"})
+    for number in range(1, SAFE):
+        post_form(pupil, f"/survey/q/{number}", {"skip": "yes"})
+    post_form(pupil, f"/survey/q/{SAFE}", {"answer": "safe"})
     pupil.get(issued.path)
-    assert pupil.get("/survey", follow_redirects=False).headers["location"] == "/survey/q/2"
-    first = BeautifulSoup(pupil.get("/survey/q/1").text, "html.parser")
-    assert first.select_one("#answer-mostly_safe").has_attr("checked")
+    resumed = pupil.get("/survey", follow_redirects=False).headers["location"]
+    assert resumed == f"/survey/q/{SAFE + 1}"
+    first = BeautifulSoup(pupil.get(f"/survey/q/{SAFE}").text, "html.parser")
+    assert first.select_one("#answer-safe").has_attr("checked")
 
 
 def test_a_survey_opened_in_a_browser_signed_in_as_staff_is_flagged_to_the_la_only(
@@ -80,7 +95,7 @@ def test_a_survey_opened_in_a_browser_signed_in_as_staff_is_flagged_to_the_la_on
     assert client.get("/staff/my-learners", follow_redirects=False).status_code == 302, (
         "the browser handed to the pupil is no longer signed in as staff"
     )
-    post_form(client, "/survey/q/1", {"answer": "mostly_safe"})
+    post_form(client, f"/survey/q/{SAFE}", {"answer": "safe"})
     post_form(client, "/survey/send", {})
     row = run(Response.select(Response.possibly_not_own, Response.possibly_not_own_why).first())
     assert row["possibly_not_own"] is True
@@ -109,7 +124,7 @@ def test_a_survey_sent_from_where_the_providers_staff_signed_in_today_is_flagged
         # The test client's address is the same for every browser: the provider's office.
         sign_in(office, world, "provider_staff")
     pupil.get(issued.path)
-    post_form(pupil, "/survey/q/1", {"answer": "mostly_safe"})
+    post_form(pupil, f"/survey/q/{SAFE}", {"answer": "safe"})
     post_form(pupil, "/survey/send", {})
     row = run(Response.select(Response.possibly_not_own, Response.possibly_not_own_why).first())
     assert row["possibly_not_own"] is True
@@ -126,7 +141,7 @@ def test_a_survey_sent_with_no_staff_nearby_is_not_flagged(
     with _browser(app) as elsewhere:
         sign_in(elsewhere, world, "la_officer")  # another organisation's staff: not the provider
     pupil.get(issued.path)
-    post_form(pupil, "/survey/q/1", {"answer": "mostly_safe"})
+    post_form(pupil, f"/survey/q/{SAFE}", {"answer": "safe"})
     post_form(pupil, "/survey/send", {})
     row = run(Response.select(Response.possibly_not_own).first())
     assert row["possibly_not_own"] is False

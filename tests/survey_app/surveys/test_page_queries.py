@@ -11,7 +11,10 @@ from typing import Any
 import pytest
 
 from survey_app.db.tables import Invitation
-from tests.world import Issued, csrf_token
+from tests.world import Issued, csrf_token, question_number
+
+#: The safety question's page in the years 4-6 survey (after the warm-up).
+SAFE = question_number("end_years_4_6", "felt_safe")
 
 
 class Statements:
@@ -51,9 +54,9 @@ def test_question_page_reads_session_then_invitation_with_answers_in_one(
 ) -> None:
     pupil.get(issued.path)
     token = csrf_token(pupil)
-    pupil.post("/survey/q/1", data={"answer": "safe", "_csrf_token": token})
+    pupil.post(f"/survey/q/{SAFE}", data={"answer": "safe", "_csrf_token": token})
     statements.clear()
-    page = pupil.get("/survey/q/2")
+    page = pupil.get(f"/survey/q/{SAFE + 1}")
     assert page.status_code == 200
     assert statements.sql == ["SELECT", "SELECT"], "the session, then invitation and answers"
 
@@ -65,7 +68,7 @@ def test_answer_post_reads_twice_and_writes_once(
     token = csrf_token(pupil)
     statements.clear()
     response = pupil.post(
-        "/survey/q/1", data={"answer": "safe", "_csrf_token": token}, follow_redirects=False
+        f"/survey/q/{SAFE}", data={"answer": "safe", "_csrf_token": token}, follow_redirects=False
     )
     assert response.status_code == 302
     assert statements.sql == ["SELECT", "SELECT", "INSERT"]
@@ -78,7 +81,7 @@ def test_answer_post_with_htmx_shows_the_next_question_in_the_same_queries(
     token = csrf_token(pupil)
     statements.clear()
     response = pupil.post(
-        "/survey/q/1",
+        f"/survey/q/{SAFE}",
         data={"answer": "safe", "_csrf_token": token},
         headers={"HX-Request": "true"},
     )
@@ -93,6 +96,8 @@ def test_unsafe_answer_still_saves_answer_and_alert_together(
     token = csrf_token(pupil)
     statements.clear()
     pupil.post(
-        "/survey/q/1", data={"answer": "not_safe", "_csrf_token": token}, follow_redirects=False
+        f"/survey/q/{SAFE}",
+        data={"answer": "not_safe", "_csrf_token": token},
+        follow_redirects=False,
     )
     assert statements.sql[:3] == ["SELECT", "SELECT", "BEGIN"], "answer and alert in one go"

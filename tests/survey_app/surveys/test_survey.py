@@ -8,9 +8,24 @@ from typing import Any
 from bs4 import BeautifulSoup
 from litestar.testing import TestClient
 
+from questionnaires.loader import current
 from survey_app.db.tables import Answer, DraftAnswer, Invitation, Response, SafeguardingAlert
 from survey_app.surveys.invitations import end_of_day_in_england
-from tests.world import Clock, Issued, World, complete_survey, issue_for_year, post_form, run
+from tests.world import (
+    Clock,
+    Issued,
+    World,
+    complete_survey,
+    issue_for_year,
+    post_form,
+    question_number,
+    run,
+)
+
+#: The safety question's page in the years 4-6 survey (after the warm-up), and in years 7-9.
+SAFE = question_number("end_years_4_6", "felt_safe")
+OLDER_SAFE = question_number("end_years_7_9", "felt_safe")
+OLDER_COUNT = len(current("end_years_7_9").questions)
 
 
 def heading(response: Any) -> str:
@@ -79,7 +94,7 @@ def test_answer_not_on_the_questionnaire_is_refused_and_nothing_saved(
     pupil: Any, issued: Issued
 ) -> None:
     pupil.get(issued.path)
-    response = post_form(pupil, "/survey/q/1", {"answer": "ecstatic"})
+    response = post_form(pupil, f"/survey/q/{SAFE}", {"answer": "ecstatic"})
     assert response.status_code == 400
     summary = BeautifulSoup(response.text, "html.parser").select_one(".govuk-error-summary")
     assert summary is not None and "Choose one of the answers" in summary.get_text()
@@ -91,8 +106,6 @@ def test_answer_not_on_the_questionnaire_is_refused_and_nothing_saved(
 def test_overlong_text_answer_is_refused_with_what_was_typed_kept(
     pupil: Any, issued: Issued
 ) -> None:
-    from questionnaires.loader import current
-
     pupil.get(issued.path)
     questions = current("end_years_4_6").questions
     number = next(i for i, q in enumerate(questions, start=1) if q.id == "best_thing")
@@ -109,20 +122,22 @@ def test_each_answer_is_saved_when_the_pupil_moves_on_and_resumes(
     pupil: Any, issued: Issued
 ) -> None:
     pupil.get(issued.path)
+    for number in range(1, SAFE):
+        post_form(pupil, f"/survey/q/{number}", {"skip": "yes"})
     assert (
-        post_form(pupil, "/survey/q/1", {"answer": "safe"}, follow_redirects=False).headers[
+        post_form(pupil, f"/survey/q/{SAFE}", {"answer": "safe"}, follow_redirects=False).headers[
             "location"
         ]
-        == "/survey/q/2"
+        == f"/survey/q/{SAFE + 1}"
     )
-    post_form(pupil, "/survey/q/2", {"skip": "yes"})
-    assert run(DraftAnswer.count()) == 2
+    post_form(pupil, f"/survey/q/{SAFE + 1}", {"skip": "yes"})
+    assert run(DraftAnswer.count()) == SAFE + 1
     # Opening the link again in the same browser (another device starts blank: see
     # test_other_devices.py).
     pupil.get(issued.path)
     resumed = pupil.get("/survey", follow_redirects=False)
-    assert resumed.headers["location"] == "/survey/q/3", "resumes at the first unanswered"
-    first = BeautifulSoup(pupil.get("/survey/q/1").text, "html.parser")
+    assert resumed.headers["location"] == f"/survey/q/{SAFE + 2}", "resumes at the first unanswered"
+    first = BeautifulSoup(pupil.get(f"/survey/q/{SAFE}").text, "html.parser")
     assert first.select_one("#answer-safe").has_attr("checked"), "earlier answers are kept"
 
 
@@ -130,12 +145,12 @@ def test_pupil_who_felt_unsafe_is_told_where_to_get_help_at_once(
     pupil: Any, issued: Issued
 ) -> None:
     pupil.get(issued.path)
-    moved_on = post_form(pupil, "/survey/q/1", {"answer": "not_safe"}, follow_redirects=False)
-    assert moved_on.headers["location"] == "/survey/help?next=/survey/q/2"
+    moved_on = post_form(pupil, f"/survey/q/{SAFE}", {"answer": "not_safe"}, follow_redirects=False)
+    assert moved_on.headers["location"] == f"/survey/help?next=/survey/q/{SAFE + 1}"
     help_page = BeautifulSoup(pupil.get(moved_on.headers["location"]).text, "html.parser")
     text = help_page.select_one("main").get_text()
     assert "0800 1111" in text and "999" in text and "keep children safe" in text
-    assert help_page.select_one("a#carry-on")["href"] == "/survey/q/2"
+    assert help_page.select_one("a#carry-on")["href"] == f"/survey/q/{SAFE + 1}"
     alert = run(SafeguardingAlert.select(SafeguardingAlert.question_id).first())
     assert alert == {"question_id": "felt_safe"}, "the alert exists before the survey is finished"
     complete_survey(pupil, issued.path, "end_years_4_6", {"felt_safe": "not_safe"})
@@ -148,20 +163,26 @@ def test_older_pupils_check_and_change_answers_before_sending(
 ) -> None:
     older = issue_for_year(world, settings, clock, year_group=8, reference="OAK-8")
     pupil.get(older.path)
-    for number in range(1, 17):
+    for number in range(1, OLDER_COUNT + 1):
         post_form(pupil, f"/survey/q/{number}", {"skip": "yes"})
-    post_form(pupil, "/survey/q/1", {"answer": "mostly_safe"})
+    post_form(pupil, f"/survey/q/{OLDER_SAFE}", {"answer": "safe"})
     check = BeautifulSoup(pupil.get("/survey/check").text, "html.parser")
     assert check.h1.get_text(strip=True) == "Check your answers, then send them"
     rows = check.select(".govuk-summary-list__row")
-    assert rows[0].select_one(".govuk-summary-list__value").get_text(strip=True) == "Mostly safe"
-    assert rows[1].select_one(".govuk-summary-list__value").get_text(strip=True) == "Skipped"
-    change = rows[0].select_one("a")["href"]
-    assert change == "/survey/q/1?change=yes"
+    safe_row = rows[OLDER_SAFE - 1]
+    assert safe_row.select_one(".govuk-summary-list__value").get_text(strip=True) == "Safe"
+    assert rows[OLDER_SAFE].select_one(".govuk-summary-list__value").get_text(strip=True) == (
+        "Skipped"
+    )
+    change = safe_row.select_one("a")["href"]
+    assert change == f"/survey/q/{OLDER_SAFE}?change=yes"
     form = BeautifulSoup(pupil.get(change).text, "html.parser")
     assert form.select_one('input[name="returning"]')["value"] == "yes"
     back = post_form(
-        pupil, "/survey/q/1", {"answer": "very_safe", "returning": "yes"}, follow_redirects=False
+        pupil,
+        f"/survey/q/{OLDER_SAFE}",
+        {"answer": "very_safe", "returning": "yes"},
+        follow_redirects=False,
     )
     assert back.headers["location"] == "/survey/check"
 
@@ -214,12 +235,12 @@ def test_with_javascript_a_pupil_who_felt_unsafe_still_gets_help_at_once(
     pupil: Any, issued: Issued
 ) -> None:
     pupil.get(issued.path)
-    response = post_form(pupil, "/survey/q/1", {"answer": "not_safe"}, headers=HTMX)
+    response = post_form(pupil, f"/survey/q/{SAFE}", {"answer": "not_safe"}, headers=HTMX)
     assert response.status_code == 200
-    assert response.headers["hx-push-url"] == "/survey/help?next=/survey/q/2"
+    assert response.headers["hx-push-url"] == f"/survey/help?next=/survey/q/{SAFE + 1}"
     soup = BeautifulSoup(response.text, "html.parser")
     assert "0800 1111" in soup.select_one("main").get_text()
-    assert soup.select_one("a#carry-on")["href"] == "/survey/q/2"
+    assert soup.select_one("a#carry-on")["href"] == f"/survey/q/{SAFE + 1}"
     assert run(SafeguardingAlert.count()) == 1
 
 
@@ -228,9 +249,9 @@ def test_with_javascript_the_last_answer_shows_the_check_page_with_it(
 ) -> None:
     older = issue_for_year(world, settings, clock, year_group=8, reference="OAK-8")
     pupil.get(older.path)
-    for number in range(1, 16):
+    for number in range(1, OLDER_COUNT):
         post_form(pupil, f"/survey/q/{number}", {"skip": "yes"})
-    last = post_form(pupil, "/survey/q/16", {"answer": "Cooking"}, headers=HTMX)
+    last = post_form(pupil, f"/survey/q/{OLDER_COUNT}", {"answer": "Cooking"}, headers=HTMX)
     assert last.headers["hx-push-url"] == "/survey/check"
     soup = BeautifulSoup(last.text, "html.parser")
     assert soup.h1.get_text(strip=True) == "Check your answers, then send them"
@@ -240,7 +261,7 @@ def test_with_javascript_the_last_answer_shows_the_check_page_with_it(
 
 def test_with_javascript_a_refused_answer_stays_at_its_address(pupil: Any, issued: Issued) -> None:
     pupil.get(issued.path)
-    response = post_form(pupil, "/survey/q/1", {"answer": "ecstatic"}, headers=HTMX)
+    response = post_form(pupil, f"/survey/q/{SAFE}", {"answer": "ecstatic"}, headers=HTMX)
     assert response.status_code == 400
     assert "hx-push-url" not in response.headers, "no new history entry for an error"
 
@@ -263,7 +284,7 @@ def test_database_holds_no_token_or_code(issued: Issued, settings: Any) -> None:
 def test_response_records_questionnaire_id_and_version(pupil: Any, issued: Issued) -> None:
     complete_survey(pupil, issued.path, "end_years_4_6", {"felt_safe": "safe"})
     row = run(Response.select(Response.questionnaire_id, Response.questionnaire_version).first())
-    assert row == {"questionnaire_id": "end_years_4_6", "questionnaire_version": 1}
+    assert row == {"questionnaire_id": "end_years_4_6", "questionnaire_version": 2}
 
 
 def test_right_codes_never_count_towards_the_limit(

@@ -51,11 +51,11 @@ def stored() -> tuple[Any, ...]:
 def answering(pupil: Any, issued: Issued) -> Any:
     """A pupil part-way through: the link opened and the first question answered."""
     assert pupil.get(issued.path, follow_redirects=False).status_code == 302
-    questions = current("end_years_4_6").questions
-    first = next(o.value for o in questions[0].options if not o.safeguarding)
+    first = current("end_years_4_6").questions[0]
+    given = next((o.value for o in first.options if not o.safeguarding), "Cooking")
     answered = pupil.post(
         "/survey/q/1",
-        data={"answer": first, "_csrf_token": csrf_token(pupil)},
+        data={"answer": given, "_csrf_token": csrf_token(pupil)},
         follow_redirects=False,
     )
     assert answered.status_code == 302

@@ -1,0 +1,61 @@
+"""How long a questionnaire takes a slow reader, from the words they read on the way.
+
+The figure on the opening page comes from here, never from a hand-typed "five minutes". It is
+the time to read, at the pace of a slow reader at the reading age the band's words are written
+for: the 10th percentile of oral reading fluency in Hasbrouck & Tindal's 2017 norms (words
+correct per minute, US grades; grade N is about age N+5, the same mapping the reading targets
+use in ``accessibility/targets.py``). A pupil who writes a comment takes longer; the figure
+says "about", and skipping is always allowed.
+
+* years 4-6 (written for a reading age of about 7, US grade 2): grade 2, spring, 10th
+  percentile: 43 words a minute.
+* years 7-9 (reading age about 9, grade 4): grade 4, autumn, 10th percentile: 60 words a minute.
+* years 10-11 (reading age about 11, grade 6): grade 6, autumn, 10th percentile: 89 words a
+  minute.
+
+A simplest version is read at the pace of the band whose words it uses (``reading_band``).
+
+Source: Hasbrouck, J. & Tindal, G. (2017). *An update to compiled ORF norms* (Technical Report
+No. 1702). Behavioral Research and Teaching, University of Oregon.
+"""
+
+from __future__ import annotations
+
+import re
+
+from questionnaires.placeholders import WORDS_PER_PAGE, round_up_minutes
+from questionnaires.schema import Questionnaire
+
+#: Words a minute for a slow reader at each band's target reading age (see above).
+SLOW_READER_WORDS_PER_MINUTE: dict[str, int] = {
+    "years_4_6": 43,
+    "years_7_9": 60,
+    "years_10_11": 89,
+}
+
+#: A word or a number: "13" is read as a word, and "{minutes}" stands for one.
+WORD = re.compile(r"[A-Za-z0-9][A-Za-z0-9']*")
+
+
+def words_read(questionnaire: Questionnaire) -> int:
+    """Words a pupil reads from the opening page to the last question, answers included.
+
+    The help page (only some pupils see it) and the thank-you page (after sending) are left out.
+    """
+    strings = [questionnaire.opening.title, *questionnaire.opening.paragraphs]
+    for question in questionnaire.questions:
+        strings.append(question.text)
+        strings.append(question.hint)
+        strings.extend(option.label for option in question.options)
+    pages = 1 + len(questionnaire.questions)
+    return sum(len(WORD.findall(s)) for s in strings) + WORDS_PER_PAGE * pages
+
+
+def reading_pace(questionnaire: Questionnaire) -> int:
+    """The slow reader's words a minute for the words this questionnaire is written in."""
+    return SLOW_READER_WORDS_PER_MINUTE[questionnaire.reading_band or questionnaire.band]
+
+
+def minutes_to_read(questionnaire: Questionnaire) -> int:
+    """Whole minutes (rounded up) for a slow reader to read it through."""
+    return round_up_minutes(words_read(questionnaire) * 60 / reading_pace(questionnaire))
