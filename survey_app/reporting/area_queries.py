@@ -14,7 +14,6 @@ from survey_app.db.tables import (
     Invitation,
     Placement,
     Provider,
-    ProviderRecord,
     Response,
 )
 from survey_app.organisations.la_settings import disclosure_threshold
@@ -30,15 +29,6 @@ async def area_summary(
     # The viewer's LA may have raised the threshold above the deployment's floor.
     threshold = await disclosure_threshold(settings, actor.local_authority_id)
     providers = await Provider.select(Provider.id, Provider.name).where(scope(actor, Provider))
-    ratings = {
-        row["provider"]: row["rag_rating"]
-        for row in await ProviderRecord.select(
-            ProviderRecord.provider, ProviderRecord.rag_rating
-        ).where(
-            ProviderRecord.local_authority == actor.local_authority_id,
-            scope(actor, ProviderRecord),
-        )
-    }
     opened: list[Any] = [Invitation.kind == InvitationKind.END, *opened_in(academic_year)]
     # Counted from placements with a sub-select: one end survey per placement, and far quicker
     # than joining every invitation to its placement.
@@ -80,7 +70,6 @@ async def area_summary(
             ProviderLine(
                 provider_id=p["id"],
                 name=p["name"],
-                rag_rating=ratings.get(p["id"], "not_rated"),
                 invitations=invited_by.get(p["id"], 0),
                 responses=responded_by.get(p["id"], 0),
             )
