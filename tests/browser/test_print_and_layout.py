@@ -1,0 +1,142 @@
+"""What officers print and read on an office screen: QR slips on A4, the area table at 1280 px,
+the QA record's buttons, and the API documentation under the service's own CSP."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import pytest
+
+from survey_app.db.tables import QAAction, QAVisit
+from tests.browser.test_staff_reports import sign_in
+from tests.world import Clock, World, give_responses, issue_for_year, run
+
+#: A4's printable width at 96 px to the inch, inside the 10 mm margins of the print stylesheet.
+A4_PRINTABLE_PX = round((210 - 2 * 10) / 25.4 * 96)
+
+BOXES = """sel => [...document.querySelectorAll(sel)].map(e => {
+  const r = e.getBoundingClientRect();
+  const inner = e.querySelector(':scope > div');
+  const i = inner ? inner.getBoundingClientRect() : r;
+  return {left: r.left, right: r.right, top: r.top, bottom: r.bottom,
+          innerRight: Math.max(i.right, i.left + (inner ? inner.scrollWidth : 0))};
+})"""
+
+
+def overlaps(boxes: list[dict[str, float]]) -> list[tuple[int, int]]:
+    """Pairs of boxes whose areas intersect (touching edges do not count)."""
+    found = []
+    for a, first in enumerate(boxes):
+        for b, second in enumerate(boxes[a + 1 :], start=a + 1):
+            if (
+                first["left"] < second["right"] - 1
+                and second["left"] < first["right"] - 1
+                and first["top"] < second["bottom"] - 1
+                and second["top"] < first["bottom"] - 1
+            ):
+                found.append((a, b))
+    return found
+
+
+@pytest.fixture
+def waiting(world: World, settings: Any, clock: Clock) -> None:
+    """Five learners with a survey waiting at the provider."""
+    for n in range(5):
+        issue_for_year(world, settings, clock, reference=f"OAK-LONGREFERENCE-{n}")
+
+
+def test_qr_slips_do_not_overlap_on_screen_or_spill_off_an_a4_page(
+    live_server: str, world: World, desk: Any, waiting: None
+) -> None:
+    sign_in(desk, live_server, world, "la_officer")
+    desk.goto(f"{live_server}/staff/providers/{world.provider}/slips")
+    for width in (1280, 800):
+        desk.set_viewport_size({"width": width, "height": 900})
+        boxes = desk.evaluate(BOXES, ".app-slip")
+        assert len(boxes) == 5
+        assert overlaps(boxes) == [], f"slips overlap at {width}px"
+        assert all(b["innerRight"] <= b["right"] + 1 for b in boxes), f"text spills at {width}px"
+    desk.emulate_media(media="print")
+    desk.set_viewport_size({"width": A4_PRINTABLE_PX, "height": 1100})
+    boxes = desk.evaluate(BOXES, ".app-slip")
+    assert len({round(b["left"]) for b in boxes}) == 2, "two columns of slips on A4"
+    assert overlaps(boxes) == []
+    assert max(b["right"] for b in boxes) <= A4_PRINTABLE_PX + 1, "the right column is not cut off"
+    assert all(b["innerRight"] <= b["right"] + 1 for b in boxes)
+    pdf = desk.pdf(format="A4", print_background=True)
+    assert pdf.startswith(b"%PDF")
+
+
+def every_question_answered(year_group: int) -> dict[str, str]:
+    """An answer to every question of the year group's questionnaire, so every indicator shows."""
+    from questionnaires.bands import END_QUESTIONNAIRE, band_for
+    from questionnaires.loader import current
+
+    questionnaire = current(END_QUESTIONNAIRE[band_for(year_group)])
+    return {q.id: q.options[0].value for q in questionnaire.questions if q.options}
+
+
+def test_the_area_table_fits_an_office_screen(
+    live_server: str, world: World, desk: Any, settings: Any, clock: Clock
+) -> None:
+    for year_group, prefix in ((8, "A"), (10, "B")):
+        answers = every_question_answered(year_group)
+        for provider in (world.provider, world.second_provider):
+            give_responses(
+                world,
+                settings,
+                clock,
+                6,
+                provider=provider,
+                year_group=year_group,
+                answers=answers,
+                prefix=f"{prefix}{provider}",
+            )
+    sign_in(desk, live_server, world, "la_officer")
+    desk.goto(f"{live_server}/staff/area")
+    wrap = desk.evaluate(
+        "() => { const w = document.querySelector('#providers').closest('.app-table-wrap');"
+        " return [w.scrollWidth, w.clientWidth]; }"
+    )
+    assert wrap[0] <= wrap[1], f"the table scrolls sideways at 1280 px: {wrap}"
+
+
+def luminance(rgb: str) -> float:
+    channels = [int(c) / 255 for c in rgb[rgb.index("(") + 1 : rgb.index(")")].split(",")[:3]]
+    linear = [c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4 for c in channels]
+    return 0.2126 * linear[0] + 0.7152 * linear[1] + 0.0722 * linear[2]
+
+
+def test_mark_done_reads_as_a_link_on_the_white_page(
+    live_server: str, world: World, desk: Any, clock: Clock
+) -> None:
+    visit = run(
+        QAVisit.insert(
+            QAVisit(
+                local_authority=world.la,
+                provider=world.provider,
+                visited_on=dt.date(2026, 11, 20),
+                kind="routine",
+                summary="Routine visit.",
+                recorded_at=clock.now,
+            )
+        ).returning(QAVisit.id)
+    )[0]["id"]
+    run(
+        QAAction.insert(
+            QAAction(
+                local_authority=world.la,
+                provider=world.provider,
+                visit=visit,
+                description="Fire drill log",
+                due_on=dt.date(2026, 12, 4),
+                status="open",
+            )
+        )
+    )
+    sign_in(desk, live_server, world, "la_officer")
+    desk.goto(f"{live_server}/staff/providers/{world.provider}/qa")
+    colour = desk.eval_on_selector(".app-visit button", "b => getComputedStyle(b).color")
+    contrast = (1.0 + 0.05) / (luminance(colour) + 0.05)  # against the white page
+    assert contrast >= 4.5, f"Mark done is {colour} on white"
