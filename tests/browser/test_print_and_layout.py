@@ -140,3 +140,15 @@ def test_mark_done_reads_as_a_link_on_the_white_page(
     colour = desk.eval_on_selector(".app-visit button", "b => getComputedStyle(b).color")
     contrast = (1.0 + 0.05) / (luminance(colour) + 0.05)  # against the white page
     assert contrast >= 4.5, f"Mark done is {colour} on white"
+
+
+@pytest.mark.parametrize("path", ["/schema", "/schema/swagger"])
+def test_the_api_documentation_draws_under_the_services_own_csp(
+    live_server: str, desk: Any, path: str
+) -> None:
+    response = desk.goto(f"{live_server}{path}")
+    assert "default-src 'self'" in response.headers["content-security-policy"]
+    desk.wait_for_selector(".opblock", timeout=15_000)
+    operations = desk.locator(".opblock-summary-path").all_inner_texts()
+    assert "/api/v1/placements" in [o.replace("\u200b", "").strip() for o in operations]
+    assert desk.locator("button.authorize").count() == 1, "the bearer token can be entered"
