@@ -18,6 +18,8 @@ from reports.disclosure import note
 class PupilAnswer(msgspec.Struct, frozen=True):
     question: str
     answer: str
+    #: An answer that raises a safeguarding alert (e.g. did not feel safe).
+    flagged: bool = False
 
 
 class PlacementFeedback(msgspec.Struct, frozen=True):
@@ -34,6 +36,8 @@ class PlacementFeedback(msgspec.Struct, frozen=True):
     #: Comments the safeguarding contact has released (with any redactions).
     comments: list[str]
     comments_pending: int
+    #: The pupil gave an answer that raises a safeguarding alert: the school should know at once.
+    flagged: bool = False
 
 
 class SchoolReport(msgspec.Struct, frozen=True):

@@ -152,3 +152,24 @@ def test_the_api_documentation_draws_under_the_services_own_csp(
     operations = desk.locator(".opblock-summary-path").all_inner_texts()
     assert "/api/v1/placements" in [o.replace("\u200b", "").strip() for o in operations]
     assert desk.locator("button.authorize").count() == 1, "the bearer token can be entered"
+
+
+def test_a_schools_pupil_answers_are_styled_and_the_unsafe_one_stands_out(
+    live_server: str, world: World, desk: Any, settings: Any, clock: Clock
+) -> None:
+    give_responses(world, settings, clock, 1, answers={"felt_safe": "very_safe"}, prefix="CALM")
+    give_responses(world, settings, clock, 1, answers={"felt_safe": "not_safe"}, prefix="HURT")
+    sign_in(desk, live_server, world, "la_officer")
+    desk.goto(f"{live_server}/staff/schools/{world.school}/report")
+    style = """sel => { const s = getComputedStyle(document.querySelector(sel));
+      return {colour: s.color, background: s.backgroundColor, size: s.fontSize,
+              weight: s.fontWeight, underline: s.textDecorationLine}; }"""
+    summary = desk.evaluate(style, ".govuk-details__summary-text")
+    assert summary["underline"] == "underline", "the details toggle looks like a link"
+    body = desk.evaluate(style, "[data-placement] .govuk-body")
+    assert body["size"] == "19px", "staff text, not the pupils' pages' larger type"
+    assert desk.evaluate(style, ".govuk-summary-list__key")["weight"] == "700"
+    flagged = desk.evaluate(style, ".app-flag-row")
+    assert flagged["background"] == "rgb(253, 226, 224)"
+    assert desk.is_visible(".app-flag-row"), "the unsafe answer is shown without a click"
+    assert desk.is_visible(".govuk-warning-text")
