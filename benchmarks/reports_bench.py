@@ -312,6 +312,7 @@ async def measure(env: dict[str, str], total: int) -> dict[str, float]:
     from reports.charts import charts_for
     from survey_app.accounts.scoping import Actor, Role
     from survey_app.db.tables import Provider
+    from survey_app.organisations.provider_records import record_of
     from survey_app.qa import visit_pack as qa_pack
     from survey_app.reporting.area_queries import area_summary
     from survey_app.reporting.queries import provider_report
@@ -336,8 +337,11 @@ async def measure(env: dict[str, str], total: int) -> dict[str, float]:
     async def pack() -> None:
         report = await provider_report(settings, officer, 7, NOW)
         assert report is not None
+        provider = await record_of(officer, 7)
+        assert provider is not None
+        facts = await qa_pack.visit_facts(officer, provider, NOW.date())
         charts = {name: Markup(svg) for name, svg in charts_for(report).items()}  # noqa: S704
-        await asyncio.to_thread(qa_pack.render, report, charts, NOW)
+        await asyncio.to_thread(qa_pack.render, report, facts, charts, NOW)
 
     return {
         "floor (SELECT 1)": await median_ms(floor),

@@ -49,7 +49,6 @@ class ProviderLine(msgspec.Struct, frozen=True):
 
     provider_id: int
     name: str
-    rag_rating: str
     invitations: int
     responses: int
 
@@ -79,9 +78,11 @@ class ProviderCell(msgspec.Struct, frozen=True):
 
 
 class ProviderRow(msgspec.Struct, frozen=True):
+    """A provider's line in the publishable summary: learner voice only, never the LA's own QA
+    rating of it (internal to the LA, like the reasons behind it)."""
+
     provider_id: int
     name: str
-    rag_rating: str
     invitations: int | None
     responses: int | None
     response_rate: float | None
@@ -222,7 +223,6 @@ def build_area_summary(
             ProviderRow(
                 provider_id=provider.provider_id,
                 name=provider.name,
-                rag_rating=provider.rag_rating,
                 invitations=provider.invitations if shown else None,
                 responses=provider.responses if shown else None,
                 response_rate=_share(provider.responses, provider.invitations) if shown else None,

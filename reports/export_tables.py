@@ -72,7 +72,13 @@ def provider_tables(report: ProviderReport) -> list[Table]:
                 "Of which partial (never sent, kept when the link closed)",
                 _n(report.partial_responses, report.partial_responses is None),
             ],
-            ["Rating (red, amber, green)", report.qa_record.rag_rating],
+        ]
+        + (
+            [["Rating (red, amber, green)", report.qa_record.rag_rating]]
+            if report.qa_record.rag_rating is not None
+            else []
+        )
+        + [
             ["QA stage", report.qa_record.qa_stage],
             ["Registration status", report.qa_record.registration_status],
             ["Last visit", str(report.qa_record.last_visit_on or "")],
@@ -107,9 +113,15 @@ def provider_tables(report: ProviderReport) -> list[Table]:
                 "Pupils who answered",
                 *[_n(t.responses, t.responses is None) for t in report.terms],
             ],
-            ["rating_then", "Rating at the end of the term"]
-            + [t.rating_then for t in report.terms],
-        ],
+        ]
+        + (
+            [
+                ["rating_then", "Rating at the end of the term"]
+                + [t.rating_then or "" for t in report.terms]
+            ]
+            if not report.disclosure_controlled
+            else []
+        ),
     )
     years = Table(
         title="Positive (%) by year group",
@@ -185,12 +197,11 @@ def area_tables(summary: AreaSummary) -> list[Table]:
     )
     providers = Table(
         title="Providers",
-        columns=["Provider", "Rating", "Invited", "Answered", "Response rate (%)"]
+        columns=["Provider", "Invited", "Answered", "Response rate (%)"]
         + [f"{label}: positive (%)" for label in summary.indicator_labels],
         rows=[
             [
                 row.name,
-                row.rag_rating,
                 _n(row.invitations, row.suppressed),
                 _n(row.responses, row.suppressed),
                 _pct(row.response_rate, row.suppressed),

@@ -42,9 +42,10 @@ class QARecord(msgspec.Struct, frozen=True):
     registration_status: str
     offer_types: list[str]
     qa_stage: str
-    rag_rating: str
+    #: The LA's own rating and its reason are internal to the LA: None for anyone else.
+    rag_rating: str | None
     rag_rated_on: dt.date | None
-    rag_reason: str
+    rag_reason: str | None
     last_visit_on: dt.date | None
     open_actions: list[QAAction]
 
@@ -60,8 +61,9 @@ class TermRow(msgspec.Struct, frozen=True):
     key: str
     label: str
     responses: int | None
-    #: The provider's red/amber/green rating at the end of the term (or today, if sooner).
-    rating_then: str
+    #: The provider's red/amber/green rating at the end of the term (or today, if sooner); None
+    #: outside the LA, whose rating it is.
+    rating_then: str | None
 
 
 class ProviderReport(msgspec.Struct, frozen=True):
@@ -338,7 +340,9 @@ def build_provider_report(
             key=key,
             label=term_label(key),
             responses=by_term_counts[key] if terms_steady else None,
-            rating_then=rating_on(
+            rating_then=None
+            if controlled or qa_record.rag_rating is None
+            else rating_on(
                 min(term_end(key), today),
                 history,
                 current=qa_record.rag_rating,
@@ -400,6 +404,11 @@ def build_provider_report(
         area = counts.area_indicator_counts
     # When the view itself is too small, nothing below it is shown either.
     effective = None if not controlled else (10**9 if withheld else k)
+    if controlled:
+        # The rating, its date and the reason are the LA's own judgement, for the LA only.
+        qa_record = msgspec.structs.replace(
+            qa_record, rag_rating=None, rag_rated_on=None, rag_reason=None
+        )
     return ProviderReport(
         provider_id=provider_id,
         provider_name=provider_name,

@@ -7,6 +7,10 @@ from collections.abc import Iterable
 
 import msgspec
 
+#: The history row that corrects the date of the rating in force (``old_value`` and
+#: ``new_value`` are ISO dates); the rating itself is unchanged.
+RATING_DATE_FIELD = "rag_rated_on"
+
 
 class RecordChange(msgspec.Struct, frozen=True):
     """One change to the QA record (a row of its history)."""
@@ -27,10 +31,18 @@ def rating_on(
 ) -> str:
     """The red/amber/green rating in force on ``day``.
 
-    Ratings given before history was kept have no change row: the current rating then counts
-    from its own date.
+    ``changes`` in the order they were recorded. A correction of the rating's date moves the
+    rating change recorded before it to the corrected day. Ratings given before history was kept
+    have no change row: the current rating then counts from its own date, and a rating from
+    before history with no date counts as always having held.
     """
-    ratings = sorted((c for c in changes if c.field == "rag_rating"), key=lambda c: c.effective_on)
+    ratings: list[RecordChange] = []
+    for change in changes:
+        if change.field == "rag_rating":
+            ratings.append(change)
+        elif change.field == RATING_DATE_FIELD and ratings:
+            ratings[-1] = msgspec.structs.replace(ratings[-1], effective_on=change.effective_on)
+    ratings.sort(key=lambda c: c.effective_on)
     in_force = [c for c in ratings if c.effective_on <= day]
     if in_force:
         return in_force[-1].new_value

@@ -18,6 +18,8 @@ from reports.disclosure import note
 class PupilAnswer(msgspec.Struct, frozen=True):
     question: str
     answer: str
+    #: An answer that raises a safeguarding alert (e.g. did not feel safe).
+    flagged: bool = False
 
 
 class PlacementFeedback(msgspec.Struct, frozen=True):
@@ -36,6 +38,8 @@ class PlacementFeedback(msgspec.Struct, frozen=True):
     comments_pending: int
     #: Never sent: the pupil's saved answers were kept when the link closed.
     partial: bool = False
+    #: The pupil gave an answer that raises a safeguarding alert: the school should know at once.
+    flagged: bool = False
 
 
 class SchoolReport(msgspec.Struct, frozen=True):

@@ -42,7 +42,7 @@ from survey_app.ops.logging_filters import log_exception
 from survey_app.ops.schedule import in_the_background
 from survey_app.settings import Settings, load_settings
 from survey_app.surveys.pages import survey_router
-from survey_app.web import assets
+from survey_app.web import api_docs, assets
 from survey_app.web.display import register_filters
 from survey_app.web.headers import Edge
 from survey_app.web.pages import pages_router
@@ -235,6 +235,8 @@ def create_app(settings: Settings | None = None, clock: Clock = system_clock) ->
             title="Learner voice API",
             version="1",
             description="Placements, invitations and learner-voice reports for non-school AP.",
+            components=api_docs.COMPONENTS,
+            render_plugins=api_docs.render_plugins(manifest),
         ),
         exception_handlers={
             NotFoundException: _not_found,

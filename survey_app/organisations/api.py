@@ -28,7 +28,8 @@ class ProviderOut(msgspec.Struct, frozen=True):
     registration_status: str
     offer_types: list[str]
     qa_stage: str
-    rag_rating: str
+    #: The LA's own rating and its date: None for anyone outside the LA (schools, providers).
+    rag_rating: str | None
     rag_rated_on: dt.date | None
     last_visit_on: dt.date | None
 
@@ -39,15 +40,17 @@ class SchoolOut(msgspec.Struct, frozen=True):
     urn: str
 
 
-def _provider_out(provider: dict[str, Any], record: dict[str, Any]) -> ProviderOut:
+def _provider_out(
+    provider: dict[str, Any], record: dict[str, Any], *, internal: bool
+) -> ProviderOut:
     return ProviderOut(
         id=provider["id"],
         name=provider["name"],
         registration_status=record["registration_status"],
         offer_types=offers(record),
         qa_stage=record["qa_stage"],
-        rag_rating=record["rag_rating"],
-        rag_rated_on=record["rag_rated_on"],
+        rag_rating=record["rag_rating"] if internal else None,
+        rag_rated_on=record["rag_rated_on"] if internal else None,
         last_visit_on=record["last_visit_on"],
     )
 
@@ -68,7 +71,7 @@ async def api_providers(actor: NamedDependency[Actor]) -> list[ProviderOut]:
         )
     }
     blank = empty_record()
-    return [_provider_out(row, records.get(row["id"], blank)) for row in rows]
+    return [_provider_out(row, records.get(row["id"], blank), internal=actor.is_la) for row in rows]
 
 
 @get("/providers/{provider_id:int}", responses=ERRORS)
@@ -79,7 +82,7 @@ async def api_provider(
     row = await record_of(actor, provider_id)
     if row is None:
         raise await refuse(actor, "provider", provider_id, now)
-    return _provider_out(row, row)
+    return _provider_out(row, row, internal=actor.is_la)
 
 
 @get("/schools", responses=ERRORS)

@@ -14,6 +14,7 @@ from survey_app.accounts.scoping import Actor
 from survey_app.ops.audit import refuse
 from survey_app.placements.rules import FieldError
 from survey_app.qa.records import (
+    HISTORY_FIELDS,
     MAX_ACTIONS_PER_VISIT,
     VISIT_KINDS,
     complete_action,
@@ -50,6 +51,7 @@ async def _qa_page(
             "qa_stages": QA_STAGE,
             "ratings": RAG,
             "visit_kinds": VISIT_KINDS,
+            "history_fields": HISTORY_FIELDS,
             "action_numbers": range(1, MAX_ACTIONS_PER_VISIT + 1),
             "errors": (record_errors or []) + (visit_errors or []),
             "record_errors": record_errors or [],
@@ -101,7 +103,7 @@ async def update_record(
     form = await request.form()
     fields = {key: str(value) for key, value in form.items()}
     update, errors = update_from_form(
-        fields, [str(v) for v in form.getall("offer_types", [])], today_in_england(now)
+        fields, [str(v) for v in form.getall("offer_types", [])], today_in_england(now), provider
     )
     if update is None:
         return await _qa_page(actor, provider, record_errors=errors, values=fields, status=400)

@@ -12,6 +12,7 @@ from typing import Any
 
 import msgspec
 
+from reports.qa_history import RATING_DATE_FIELD
 from survey_app.accounts.scoping import Actor, Role, scope
 from survey_app.db.engine import transaction
 from survey_app.db.tables import ProviderRecord, QAAction, QARecordChange, QAVisit
@@ -19,7 +20,7 @@ from survey_app.ops.audit import record
 from survey_app.organisations.provider_records import record_of
 from survey_app.placements.rules import FieldError
 from survey_app.qa.statuses import ActionStatus, VisitKind
-from survey_app.web.display import OFFER_TYPE, QA_STAGE, RAG, REGISTRATION_STATUS
+from survey_app.web.display import OFFER_TYPE, QA_STAGE, RAG, REGISTRATION_STATUS, long_date
 
 EDITORS = {Role.LA_ADMIN, Role.LA_OFFICER}
 VISIT_KINDS: dict[str, str] = {
@@ -28,6 +29,20 @@ VISIT_KINDS: dict[str, str] = {
 }
 MAX_ACTIONS_PER_VISIT = 3
 TRACKED = ("registration_status", "offer_types", "qa_stage", "rag_rating")
+#: The history row for a corrected reason (the new reason is the row's ``reason``).
+REASON_FIELD = "rag_reason"
+NOT_RATED = "not_rated"
+#: How each kind of history row is named on the page.
+HISTORY_FIELDS: dict[str, str] = {
+    "registration_status": "Registration status",
+    "offer_types": "Offer",
+    "qa_stage": "QA stage",
+    "rag_rating": "Rating",
+    RATING_DATE_FIELD: "Date of the rating (corrected)",
+    REASON_FIELD: "Reason for the rating (corrected)",
+    "visit": "Visit",
+    "action_done": "Action done",
+}
 
 
 class RecordUpdate(msgspec.Struct, frozen=True, kw_only=True):
@@ -35,9 +50,10 @@ class RecordUpdate(msgspec.Struct, frozen=True, kw_only=True):
     offer_types: list[str]
     qa_stage: str
     rag_rating: str
-    #: The day the rating was decided (may be before today).
+    #: The day the rating was decided (may be before today); None: today for a new rating, the
+    #: current date otherwise.
     rag_rated_on: dt.date | None
-    #: Why the rating is what it is; required when it changes.
+    #: Why the rating is what it is; required when it changes, kept when empty otherwise.
     reason: str
 
 
@@ -83,9 +99,16 @@ def _choice(
 
 
 def update_from_form(
-    form: Mapping[str, str], offer_types: list[str], today: dt.date
+    form: Mapping[str, str],
+    offer_types: list[str],
+    today: dt.date,
+    current: Mapping[str, Any],
 ) -> tuple[RecordUpdate | None, list[FieldError]]:
-    """Read the QA record form, reporting every problem at once."""
+    """Read the QA record form against the ``current`` record, reporting every problem at once.
+
+    A change of rating needs its reason (the old one does not carry over) and takes effect today
+    unless a date is given; it cannot take effect before the rating it replaces did.
+    """
     errors: list[FieldError] = []
     registration = _choice(
         form, "registration_status", "registration status", REGISTRATION_STATUS, errors
@@ -101,6 +124,24 @@ def update_from_form(
     reason = (form.get("reason") or "").strip()
     if len(reason) > 2000:
         errors.append(FieldError("reason", "The reason must be 2000 characters or fewer"))
+    old_rating = current["rag_rating"]
+    if rating in RAG and rating != old_rating:
+        if not reason:
+            old = RAG.get(old_rating, old_rating)
+            errors.append(
+                FieldError(
+                    "reason", f"Give the reason for changing the rating from {old} to {RAG[rating]}"
+                )
+            )
+        since = current["rag_rated_on"]
+        if rated_on is not None and since is not None and rated_on < since:
+            errors.append(
+                FieldError(
+                    "rag_rated_on",
+                    "The new rating cannot take effect before the current one did"
+                    f" ({long_date(since)})",
+                )
+            )
     if errors:
         return None, errors
     return (
@@ -194,7 +235,10 @@ def _stored(field: str, value: Any) -> str:
 async def update_record(
     actor: Actor, provider_id: int, update: RecordUpdate, now: dt.datetime, today: dt.date
 ) -> list[str]:
-    """Apply the update and keep each change as history; returns the fields that changed."""
+    """Apply the update and keep each change as history; returns the fields that changed.
+
+    A new date or reason for an unchanged rating is a correction, and is kept in the history too.
+    """
     async with transaction():
         current = await ProviderRecord.select().where(*_own_record(actor, provider_id)).first()
         if current is None or actor.role not in EDITORS:
@@ -202,25 +246,50 @@ async def update_record(
         changed = [
             field for field in TRACKED if _stored(field, getattr(update, field)) != current[field]
         ]
-        rated_on = update.rag_rated_on or (
-            today if "rag_rating" in changed else current["rag_rated_on"]
-        )
-        for field in changed:
-            await QARecordChange.insert(
-                QARecordChange(
-                    local_authority=actor.local_authority_id,
-                    provider=provider_id,
-                    field=field,
-                    old_value=current[field],
-                    new_value=_stored(field, getattr(update, field)),
-                    reason=update.reason,
-                    effective_on=rated_on if field == "rag_rating" else today,
-                    changed_by=actor.user_id,
-                    changed_at=now,
-                )
+        rating_changed = "rag_rating" in changed
+        if rating_changed:
+            rated_on = update.rag_rated_on or today
+            reason = update.reason
+        else:
+            rated_on = update.rag_rated_on or current["rag_rated_on"]
+            reason = update.reason or current["rag_reason"]
+            if rated_on != current["rag_rated_on"]:
+                changed.append(RATING_DATE_FIELD)
+            if reason != current["rag_reason"]:
+                changed.append(REASON_FIELD)
+        rows = []
+        if rating_changed and await _rated_before_history(current):
+            # The rating being replaced was given before history was kept: record when it began,
+            # or the days before it would read as having had it.
+            rows.append(
+                _change(actor, provider_id, now, "rag_rating", current["rag_rated_on"])
+                | {
+                    "old_value": NOT_RATED,
+                    "new_value": current["rag_rating"],
+                    "reason": "Rated before this record's history was kept",
+                }
             )
-        reason_changed = update.reason and update.reason != current["rag_reason"]
-        if changed or reason_changed or rated_on != current["rag_rated_on"]:
+        for field in changed:
+            row = _change(actor, provider_id, now, field, today) | {"reason": update.reason}
+            if field == "rag_rating":
+                row["effective_on"] = rated_on
+            if field == RATING_DATE_FIELD:
+                old = current["rag_rated_on"]
+                row |= {
+                    "old_value": old.isoformat() if old else "",
+                    "new_value": rated_on.isoformat() if rated_on else "",
+                    "effective_on": rated_on,
+                }
+            elif field == REASON_FIELD:
+                row |= {"old_value": "", "new_value": ""}
+            else:
+                row |= {
+                    "old_value": current[field],
+                    "new_value": _stored(field, getattr(update, field)),
+                }
+            rows.append(row)
+        if rows:
+            await QARecordChange.insert(*[QARecordChange(**row) for row in rows])
             await ProviderRecord.update(
                 {
                     ProviderRecord.registration_status: update.registration_status,
@@ -228,9 +297,7 @@ async def update_record(
                     ProviderRecord.qa_stage: update.qa_stage,
                     ProviderRecord.rag_rating: update.rag_rating,
                     ProviderRecord.rag_rated_on: rated_on,
-                    ProviderRecord.rag_reason: update.reason
-                    if "rag_rating" in changed or reason_changed
-                    else current["rag_reason"],
+                    ProviderRecord.rag_reason: reason,
                 }
             ).where(ProviderRecord.id == current["id"])
             await record(
@@ -241,6 +308,32 @@ async def update_record(
                 object_id=provider_id,
             )
     return changed
+
+
+def _change(
+    actor: Actor, provider_id: int, now: dt.datetime, field: str, effective_on: dt.date
+) -> dict[str, Any]:
+    """The columns of a history row common to every kind of change."""
+    return {
+        "local_authority": actor.local_authority_id,
+        "provider": provider_id,
+        "field": field,
+        "effective_on": effective_on,
+        "changed_by": actor.user_id,
+        "changed_at": now,
+    }
+
+
+async def _rated_before_history(current: Mapping[str, Any]) -> bool:
+    """Whether the record's rating was given, on a known day, before any rating history."""
+    if current["rag_rating"] == NOT_RATED or current["rag_rated_on"] is None:
+        return False
+    earlier = await QARecordChange.count().where(
+        QARecordChange.local_authority == current["local_authority"],
+        QARecordChange.provider == current["provider"],
+        QARecordChange.field == "rag_rating",
+    )
+    return not earlier
 
 
 async def record_visit(actor: Actor, provider_id: int, visit: VisitIn, now: dt.datetime) -> bool:

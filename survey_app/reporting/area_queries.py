@@ -14,7 +14,6 @@ from survey_app.db.tables import (
     Invitation,
     Placement,
     Provider,
-    ProviderRecord,
     Response,
 )
 from survey_app.organisations.la_settings import disclosure_threshold
@@ -30,17 +29,9 @@ async def area_summary(
     """The LA's publishable summary; callers check the actor is LA staff."""
     # The viewer's LA may have raised the threshold above the deployment's floor.
     threshold = await disclosure_threshold(settings, actor.local_authority_id)
-    # Named as this LA keeps them, never as another council using the same provider does.
+    # Named as this LA keeps them, never as another council using the same provider does. No
+    # rating: the publishable summary never carries providers' internal ratings.
     providers = await named_providers(actor.local_authority_id, scope(actor, Provider))
-    ratings = {
-        row["provider"]: row["rag_rating"]
-        for row in await ProviderRecord.select(
-            ProviderRecord.provider, ProviderRecord.rag_rating
-        ).where(
-            ProviderRecord.local_authority == actor.local_authority_id,
-            scope(actor, ProviderRecord),
-        )
-    }
     opened: list[Any] = [Invitation.kind == InvitationKind.END, *opened_in(academic_year)]
     # Counted from placements with a sub-select: one end survey per placement, and far quicker
     # than joining every invitation to its placement.
@@ -87,7 +78,6 @@ async def area_summary(
             ProviderLine(
                 provider_id=p["id"],
                 name=p["name"],
-                rag_rating=ratings.get(p["id"], "not_rated"),
                 invitations=invited_by.get(p["id"], 0),
                 responses=responded_by.get(p["id"], 0),
             )

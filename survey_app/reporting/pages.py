@@ -21,6 +21,7 @@ from reports.periods import academic_year_label
 from reports.provider import ProviderReport
 from survey_app.accounts.guards import la_staff
 from survey_app.accounts.scoping import Actor, Role
+from survey_app.organisations.provider_records import record_of
 from survey_app.placements.records import list_placements
 from survey_app.qa import visit_pack as qa_pack
 from survey_app.reporting.access import (
@@ -30,6 +31,7 @@ from survey_app.reporting.access import (
 )
 from survey_app.reporting.queries import academic_years
 from survey_app.settings import Settings
+from survey_app.time_in_england import today_in_england
 from survey_app.web.params import ObjectId, Year
 from survey_app.web.rendering import staff_page as _page
 
@@ -108,8 +110,14 @@ async def provider_pack(
 ) -> Response[bytes]:
     """The QA visit pack: the provider report on A4, for the officer to take on a visit."""
     report = await open_provider_report(settings, actor, provider_id, now, year)
+    provider = await record_of(actor, provider_id)
+    if provider is None:  # open_provider_report has refused anything out of scope already
+        raise NotFoundException()
+    facts = await qa_pack.visit_facts(actor, provider, today_in_england(now))
     try:
-        pdf = await anyio.to_thread.run_sync(qa_pack.render, report, provider_charts(report), now)
+        pdf = await anyio.to_thread.run_sync(
+            qa_pack.render, report, facts, provider_charts(report), now
+        )
     except qa_pack.PackUnavailable as error:
         raise ServiceUnavailableException(str(error)) from None
     return Response(

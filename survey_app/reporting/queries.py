@@ -110,7 +110,8 @@ async def qa_record_of(
             QARecordChange.local_authority == actor.local_authority_id,
             scope(actor, QARecordChange),
         )
-        .order_by(QARecordChange.effective_on, QARecordChange.id)
+        # In the order recorded: a correction of a rating's date applies to the rating before it.
+        .order_by(QARecordChange.id)
     )
     record = QARecord(
         registration_status=provider["registration_status"],

@@ -112,11 +112,14 @@ async def school_report(
             elif answer["review_status"] == ReviewStatus.PENDING:
                 pending += 1
             elif answer["value"] is not None and question is not None:
-                label = next(
-                    (o.label for o in question.options if o.value == answer["value"]),
-                    answer["value"],
+                option = next((o for o in question.options if o.value == answer["value"]), None)
+                pupil_answers.append(
+                    PupilAnswer(
+                        question.text,
+                        option.label if option else answer["value"],
+                        flagged=bool(option and option.safeguarding),
+                    )
                 )
-                pupil_answers.append(PupilAnswer(question.text, label))
         completed = invitation.get("completed_at")
         feedback.append(
             PlacementFeedback(
@@ -132,6 +135,7 @@ async def school_report(
                 answers=pupil_answers,
                 comments=comments,
                 comments_pending=pending,
+                flagged=any(a.flagged for a in pupil_answers),
             )
         )
     totals = await (

@@ -29,6 +29,7 @@ from survey_app.qa.pages import qa_pages
 from survey_app.reporting.api import report_api
 from survey_app.reporting.pages import report_pages
 from survey_app.safeguarding.pages import safeguarding_pages
+from survey_app.web.api_docs import SECURITY
 from survey_app.web.api_errors import json_error
 from survey_app.web.headers import private_page
 
@@ -80,4 +81,5 @@ api_router = Router(
     # NotFoundException named too: the app-level HTML 404 handler is otherwise more specific.
     exception_handlers={HTTPException: json_error, NotFoundException: json_error},
     after_request=private_page,
+    security=SECURITY,
 )

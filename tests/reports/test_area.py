@@ -13,7 +13,7 @@ pytestmark = pytest.mark.no_database
 
 
 def line(provider_id: int, responses: int) -> ProviderLine:
-    return ProviderLine(provider_id, f"Provider {provider_id}", "green", responses + 2, responses)
+    return ProviderLine(provider_id, f"Provider {provider_id}", responses + 2, responses)
 
 
 def safe(provider_id: int, positive: int, negative: int) -> list[ProviderCount]:

@@ -53,7 +53,6 @@ def summary_at(pupils: list[Pupil], year: int | None, k: int) -> AreaSummary:
         ProviderLine(
             p,
             f"Provider {p}",
-            "green",
             20,
             sum(n for (q, y), n in by_year.items() if q == p and year in (None, y)),
         )

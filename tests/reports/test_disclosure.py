@@ -106,7 +106,7 @@ def test_no_view_of_the_area_table_and_no_difference_between_views_reveals_a_sma
 ) -> None:
     """Every period view and the all-years view, together: each sum they publish is safe."""
     providers = sorted({p for p, _ in responses})
-    lines = [ProviderLine(p, f"P{p}", "green", 0, 0) for p in providers]
+    lines = [ProviderLine(p, f"P{p}", 0, 0) for p in providers]
     counts = [ProviderCount(p, y, "felt_safe", "positive", n) for (p, y), n in responses.items()]
     published: dict[tuple[Any, Any], int] = {}
     for year in [None, 2024, 2025, 2026]:
@@ -116,7 +116,6 @@ def test_no_view_of_the_area_table_and_no_difference_between_views_reveals_a_sma
                 ProviderLine(
                     p,
                     f"P{p}",
-                    "green",
                     0,
                     sum(n for (q, y), n in responses.items() if q == p and year in (None, y)),
                 )

@@ -63,7 +63,7 @@ def area(partial_by_year: dict[int, int], year: int | None) -> int | None:
     by_year = {(1, 2025): 10, (1, 2026): 10}
     return build_area_summary(
         period_label="view",
-        providers=[ProviderLine(1, "P", "green", 20, 20 if year is None else 10)],
+        providers=[ProviderLine(1, "P", 20, 20 if year is None else 10)],
         responses_by_year=by_year,
         counts=[ProviderCount(1, y, "felt_safe", "positive", n) for (_, y), n in by_year.items()],
         threshold=5,

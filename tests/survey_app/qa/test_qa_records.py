@@ -121,3 +121,127 @@ def test_only_la_officers_and_admins_keep_the_record(client: Any, world: World) 
         assert client.get(f"/staff/providers/{world.provider}/qa").status_code == 404
         assert post_form(client, f"/staff/providers/{world.provider}/qa", RECORD).status_code == 404
     assert run(QARecordChange.count()) == 0
+
+
+def rated(world: World, rating: str, on: dt.date, reason: str = "") -> None:
+    """The first LA's record as it stood before this change: rated, with no history yet."""
+    run(
+        ProviderRecord.update(
+            {
+                ProviderRecord.rag_rating: rating,
+                ProviderRecord.rag_rated_on: on,
+                ProviderRecord.rag_reason: reason,
+            }
+        ).where(
+            ProviderRecord.provider == world.provider, ProviderRecord.local_authority == world.la
+        )
+    )
+
+
+def test_a_new_rating_needs_its_reason_and_is_not_backdated_to_the_old_one(
+    client: Any, world: World, clock: Clock
+) -> None:
+    rated(world, "green", dt.date(2026, 3, 1), "Good first visit.")
+    sign_in(client, world, "la_officer")
+    page = BeautifulSoup(client.get(f"/staff/providers/{world.provider}/qa").text, "html.parser")
+    assert page.select_one("#rag_rated_on").get("value", "") == "", "not the old rating's date"
+    assert page.select_one("#reason").get_text() == "", "the old reason does not carry over"
+    to_amber = {**RECORD, "rag_rated_on": "", "reason": ""}
+    refused = post_form(client, f"/staff/providers/{world.provider}/qa", to_amber)
+    assert refused.status_code == 400
+    errors = BeautifulSoup(refused.text, "html.parser").select(".govuk-error-summary a")
+    assert [(a["href"], a.get_text(strip=True)) for a in errors] == [
+        ("#reason", "Give the reason for changing the rating from Green to Amber")
+    ]
+    assert run(record_of(world, world.provider))["rag_rating"] == "green"
+    assert run(QARecordChange.count()) == 0
+
+    post_form(client, f"/staff/providers/{world.provider}/qa", {**to_amber, "reason": "Late."})
+    now = run(record_of(world, world.provider))
+    assert (now["rag_rating"], now["rag_rated_on"], now["rag_reason"]) == (
+        "amber",
+        clock.now.date(),
+        "Late.",
+    )
+    change = run(QARecordChange.select().where(QARecordChange.new_value == "amber").first())
+    assert change["effective_on"] == clock.now.date(), "a new rating takes effect today"
+
+
+def test_a_new_rating_cannot_take_effect_before_the_one_it_replaces(
+    client: Any, world: World
+) -> None:
+    rated(world, "green", dt.date(2026, 10, 5))
+    sign_in(client, world, "la_officer")
+    refused = post_form(client, f"/staff/providers/{world.provider}/qa", RECORD)  # 1 October
+    assert refused.status_code == 400
+    errors = BeautifulSoup(refused.text, "html.parser").select(".govuk-error-summary a")
+    assert [a["href"] for a in errors] == ["#rag_rated_on"]
+    assert "5 October 2026" in errors[0].get_text()
+    assert run(QARecordChange.count()) == 0
+
+
+def test_correcting_a_ratings_date_or_reason_is_kept_in_the_history(
+    client: Any, world: World
+) -> None:
+    sign_in(client, world, "la_officer")
+    post_form(client, f"/staff/providers/{world.provider}/qa", RECORD)  # amber from 1 October
+    corrected = {**RECORD, "rag_rated_on": "2026-10-08", "reason": ""}
+    post_form(client, f"/staff/providers/{world.provider}/qa", corrected)
+    post_form(
+        client,
+        f"/staff/providers/{world.provider}/qa",
+        {**RECORD, "rag_rated_on": "", "reason": "Attendance records incomplete for Year 10."},
+    )
+    now = run(record_of(world, world.provider))
+    assert str(now["rag_rated_on"]) == "2026-10-08"
+    assert now["rag_reason"] == "Attendance records incomplete for Year 10."
+    rows = run(QARecordChange.select().order_by(QARecordChange.id))
+    assert [(r["field"], r["old_value"], r["new_value"]) for r in rows[-2:]] == [
+        ("rag_rated_on", "2026-10-01", "2026-10-08"),
+        ("rag_reason", "", ""),
+    ]
+    assert rows[-1]["reason"] == "Attendance records incomplete for Year 10."
+    history = BeautifulSoup(client.get(f"/staff/providers/{world.provider}/qa").text, "html.parser")
+    what = [tr.select("td")[1].get_text(strip=True) for tr in history.select("#history tbody tr")]
+    assert what[:2] == ["Reason for the rating (corrected)", "Date of the rating (corrected)"]
+
+
+def test_a_corrected_date_moves_the_rating_shown_for_each_term(
+    client: Any, world: World, settings: Any, clock: Clock
+) -> None:
+    give_responses(world, settings, clock, 5, when=clock.now - dt.timedelta(days=120), prefix="S")
+    give_responses(world, settings, clock, 5)
+    sign_in(client, world, "la_officer")
+    post_form(client, f"/staff/providers/{world.provider}/qa", {**RECORD, "rag_rated_on": ""})
+    post_form(client, f"/staff/providers/{world.provider}/qa", {**RECORD, "reason": ""})
+    soup = BeautifulSoup(client.get(f"/staff/providers/{world.provider}").text, "html.parser")
+    ratings = [tr.select("td")[-1].get_text(strip=True) for tr in soup.select("#terms tbody tr")]
+    assert ratings == ["Green", "Amber"], "amber from the corrected 1 October"
+    june = {**RECORD, "rag_rated_on": "2026-06-01", "reason": ""}
+    post_form(client, f"/staff/providers/{world.provider}/qa", june)
+    soup = BeautifulSoup(client.get(f"/staff/providers/{world.provider}").text, "html.parser")
+    ratings = [tr.select("td")[-1].get_text(strip=True) for tr in soup.select("#terms tbody tr")]
+    assert ratings == ["Amber", "Amber"], "amber from the corrected 1 June"
+
+
+def test_terms_before_a_provider_was_first_rated_are_not_rated(
+    client: Any, world: World, settings: Any, clock: Clock
+) -> None:
+    # Rated green on 1 September, before the record kept its history (as data from before it).
+    rated(world, "green", dt.date(2026, 9, 1))
+    give_responses(world, settings, clock, 5, when=clock.now - dt.timedelta(days=300), prefix="OLD")
+    give_responses(world, settings, clock, 5)
+    sign_in(client, world, "la_officer")
+    post_form(client, f"/staff/providers/{world.provider}/qa", {**RECORD, "rag_rated_on": ""})
+    soup = BeautifulSoup(client.get(f"/staff/providers/{world.provider}").text, "html.parser")
+    ratings = [tr.select("td")[-1].get_text(strip=True) for tr in soup.select("#terms tbody tr")]
+    assert ratings == ["Not yet rated", "Amber"], "a year before anyone rated it, not green"
+
+
+def test_the_mark_done_button_is_not_the_headers_white_link(client: Any, world: World) -> None:
+    sign_in(client, world, "la_officer")
+    post_form(client, f"/staff/providers/{world.provider}/visits", VISIT)
+    soup = BeautifulSoup(client.get(f"/staff/providers/{world.provider}/qa").text, "html.parser")
+    button = soup.select_one(".app-visit form button")
+    assert button is not None and "Mark done" in button.get_text()
+    assert "app-link-button--body" in button["class"]

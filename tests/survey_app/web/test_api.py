@@ -214,3 +214,30 @@ def test_text_that_cannot_be_stored_is_refused_by_name(
     response = create(client, world, officer, purpose="before\x00after")
     assert response.status_code == 400
     assert "purpose" in [error["key"] for error in response.json()["errors"]]
+
+
+def test_openapi_document_declares_the_bearer_token(client: Any) -> None:
+    schema = client.get("/schema/openapi.json").json()
+    assert schema["components"]["securitySchemes"]["bearer"] == {
+        "type": "http",
+        "scheme": "bearer",
+        "description": "A personal API token: create one under 'API tokens' when signed in.",
+    }
+    operation = schema["paths"]["/api/v1/placements"]["post"]
+    assert operation["security"] == [{"bearer": []}]
+
+
+def test_api_documentation_loads_nothing_from_other_sites(client: Any) -> None:
+    from bs4 import BeautifulSoup
+
+    for path in ("/schema", "/schema/swagger"):
+        page = client.get(path)
+        assert page.status_code == 200
+        soup = BeautifulSoup(page.text, "html.parser")
+        sources = [s["src"] for s in soup.select("script")] + [
+            link["href"] for link in soup.select("link")
+        ]
+        assert sources and all(s.startswith("/static/") for s in sources), sources
+        assert all(s.get("src") for s in soup.select("script")), "no inline script"
+        for source in sources:
+            assert client.get(source).status_code == 200, source
