@@ -35,7 +35,8 @@ from survey_app.web.headers import private_page
 LINK_PAGES = {
     LinkState.COMPLETED: ("survey/already_done.html", 200),
     LinkState.EXPIRED: ("survey/expired.html", 410),
-    LinkState.REVOKED: ("survey/not_found.html", 404),
+    # Withdrawn (its placement was cancelled as entered in error): said kindly, not "not found".
+    LinkState.REVOKED: ("survey/withdrawn.html", 410),
     LinkState.UNKNOWN: ("survey/not_found.html", 404),
 }
 #: Bands that see every answer again before sending (the youngest get a simpler last page).
