@@ -88,6 +88,7 @@ async def drafts_for(invitation_id: uuid.UUID, pupil_session: str) -> dict[str, 
 #: phone, a shared tablet) starts from a blank survey and never reads what the pupil said.
 INVITATION_WITH_DRAFTS = (
     "SELECT invitation.id, invitation.status, invitation.expires_at, invitation.questionnaire_id,"
+    " invitation.revocation_counter,"
     " draft_answer.question_id, draft_answer.value, draft_answer.text"
     " FROM invitation LEFT JOIN draft_answer ON draft_answer.invitation = invitation.id"
     " AND draft_answer.pupil_session = {} WHERE invitation.id = {}"
@@ -110,6 +111,7 @@ async def invitation_with_drafts(
         "status": first["status"],
         "expires_at": first["expires_at"],
         "questionnaire_id": first["questionnaire_id"],
+        "revocation_counter": first["revocation_counter"],
     }
     drafts = {
         row["question_id"]: {

@@ -244,6 +244,7 @@ class LinkState(StrEnum):
 
 INVITATION_FIELDS = (
     Invitation.id,
+    Invitation.revocation_counter,
     Invitation.status,
     Invitation.expires_at,
     Invitation.questionnaire_id,
