@@ -320,6 +320,10 @@ def test_an_expired_survey_is_closed_not_answered_everywhere_until_extended(
     page = soup(signed_in.get(url))
     assert "Closed, not answered" in page.select_one(".govuk-summary-list .govuk-tag").get_text()
     assert not page.select("img.app-qr") and not page.select(".app-short-code"), "no dead QR code"
+    chasing = soup(signed_in.get("/staff/chasing"))
+    assert not chasing.select("#waiting tbody tr td.app-num"), "no longer waiting"
+    closed = chasing.select("#closed tbody tr")
+    assert [row.select_one("a")["href"] for row in closed] == [url]
     api = token_for(world, "la_officer", clock)
     body = signed_in.get(f"/api/v1/placements/{placement_id}", headers=api).json()
     assert body["invitation"]["status"] == "expired" and body["invitation"]["link"] is None
