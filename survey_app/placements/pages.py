@@ -41,6 +41,7 @@ from survey_app.surveys import qr
 from survey_app.surveys.invitations import link_for, on_the_slips_sheet
 from survey_app.time_in_england import today_in_england
 from survey_app.web.params import ObjectId
+from survey_app.web.rendering import done_from_query, done_redirect
 from survey_app.web.rendering import staff_page as _page
 
 
@@ -98,15 +99,16 @@ async def new_placement(
 
 
 @get("/placements/import", guards=[commissioners])
-async def import_form(actor: NamedDependency[Actor]) -> Template:
-    """Upload a CSV of placements."""
-    return _page("placement_import", actor, result=None)
+async def import_form(request: Request, actor: NamedDependency[Actor]) -> Template:
+    """Upload a CSV of placements (and, after an import, what it did)."""
+    result = done_from_query(request.query_params, ImportResult)
+    return _page("placement_import", actor, result=result)
 
 
 @post("/placements/import", guards=[commissioners], request_max_body_size=10 * 1024 * 1024)
 async def import_upload(
     request: Request, actor: NamedDependency[Actor], now: NamedDependency[dt.datetime]
-) -> Template:
+) -> Response[Any]:
     """Check the whole file, then import it, or report every problem and import nothing."""
     form = await request.form()
     upload = form.get("file")
@@ -114,7 +116,9 @@ async def import_upload(
         return _page("placement_import", actor, 400, result=None, missing=True)
     result = await import_placements(actor, await upload.read(), now)
     await _record_import(actor, result, now)
-    return _page("placement_import", actor, 400 if result.errors else 200, result=result)
+    if result.errors:
+        return _page("placement_import", actor, 400, result=result)
+    return done_redirect("/staff/placements/import", result)
 
 
 async def _record_import(actor: Actor, result: ImportResult, now: dt.datetime) -> None:
