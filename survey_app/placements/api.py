@@ -249,7 +249,7 @@ async def api_extend_survey(
     data: JSONBody[SurveyExtension],
 ) -> PlacementView:
     """Keep an unanswered survey open until the end of a later day (reopening a closed one)."""
-    outcome = await extend_survey(actor, placement_id, data.closes_on, now)
+    outcome = await extend_survey(actor, placement_id, data.closes_on or "", now)
     return await _corrected(actor, settings, placement_id, now, outcome, "invitation.extended")
 
 

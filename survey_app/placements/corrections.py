@@ -87,7 +87,9 @@ class SurveyReissue(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
 class SurveyExtension(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
     """Keep the survey open until the end of this day: 2026-12-18 or 18/12/2026."""
 
-    closes_on: str
+    #: Checked only once the placement is found, so a missing date on someone else's
+    #: placement is "not found" like any other request about it.
+    closes_on: str | None = None
 
 
 class Change(msgspec.Struct, frozen=True):
