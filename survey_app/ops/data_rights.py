@@ -30,6 +30,7 @@ from survey_app.db.tables import (
     LocalAuthority,
     OutboxMessage,
     Placement,
+    PlacementChange,
     Response,
     SafeguardingAlert,
 )
@@ -72,6 +73,10 @@ async def apply_retention(retention_days: int, now: dt.datetime, la: int | None 
             await Placement.update(
                 {Placement.pupil_reference: f"{ANONYMISED}{placement_id}", Placement.purpose: ""}
             ).where(Placement.id == placement_id)
+        # The purpose's earlier wordings, kept in the placement's history, go with it.
+        await PlacementChange.update(
+            {PlacementChange.old_value: "", PlacementChange.new_value: ""}
+        ).where(PlacementChange.placement.is_in(placements), PlacementChange.field == "purpose")
     return len(placements)
 
 
@@ -257,5 +262,6 @@ async def erase_pupil(local_authority_id: int, reference: str) -> int:
                 SafeguardingAlert.invitation.is_in(linked.invitations)
             )
             await Invitation.delete().where(Invitation.id.is_in(linked.invitations))
+        await PlacementChange.delete().where(PlacementChange.placement.is_in(linked.placements))
         await Placement.delete().where(Placement.id.is_in(linked.placements))
     return len(linked.placements)

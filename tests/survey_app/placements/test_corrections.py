@@ -397,3 +397,19 @@ def test_the_api_corrects_cancels_reissues_and_extends_with_the_same_rules(
     assert cancelled.json()["invitation"]["status"] == "revoked"
     assert cancelled.json()["survey"] == "withdrawn"
     assert run(PlacementChange.count()) == 5
+
+
+def test_erasing_the_pupil_erases_their_placements_history(
+    signed_in: Any, world: World, issued: Issued
+) -> None:
+    from survey_app.ops.data_rights import erase_pupil
+
+    placement_id = placement_of(issued)
+    url = f"/staff/placements/{placement_id}"
+    form = edit_form(
+        world, year_group="5", start_date="2026-09-01", planned_end_date="", purpose="Riding"
+    )
+    assert post_form(signed_in, f"{url}/edit", form, follow_redirects=False).status_code == 302
+    assert run(PlacementChange.count()) >= 1
+    assert run(erase_pupil(world.la, "OAK-55")) == 1
+    assert run(PlacementChange.count()) == 0
