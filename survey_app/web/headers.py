@@ -42,10 +42,11 @@ class Edge:
             return
         method = cast("HTTPScope", scope)["method"]
         head = method == "HEAD"
-        # A page sent in answer to a form post (its problems, or a secret shown once) is not
-        # an address to come back to: htmx's boost would put the post's address in the bar,
+        # A staff page sent in answer to a form post (its problems, or a secret shown once) is
+        # not an address to come back to: htmx's boost would put the post's address in the bar,
         # and a refresh would ask for it with GET and be refused. The bar keeps the form's.
-        posted_page = method == "POST" and not scope["path"].startswith("/api/")
+        # (The pupil's pages are not boosted: they say for themselves what goes in history.)
+        posted_page = method == "POST" and scope["path"].startswith("/staff")
         if head:
             scope = cast("HTTPScope", {**scope, "method": "GET"})
 
