@@ -95,6 +95,8 @@ class PupilRecord(msgspec.Struct):
     safeguarding_alerts: list[dict[str, Any]]
     outbox_messages: list[dict[str, Any]]
     audit_events: list[dict[str, Any]]
+    #: Corrections made to the placements: what changed, when, by which staff user (by id).
+    placement_changes: list[dict[str, Any]] = msgspec.field(default_factory=list)
 
 
 class _Linked(msgspec.Struct):
@@ -226,6 +228,10 @@ async def export_pupil(local_authority_id: int, reference: str, *, secret: str) 
     if linked.alerts:
         record.safeguarding_alerts = await SafeguardingAlert.select().where(
             SafeguardingAlert.id.is_in(linked.alerts)
+        )
+    if linked.placements:
+        record.placement_changes = await PlacementChange.select().where(
+            PlacementChange.placement.is_in(linked.placements)
         )
     outbox = await _outbox_ids(local_authority_id, reference, linked)
     if outbox:

@@ -5,6 +5,7 @@ anyone who may not."""
 from __future__ import annotations
 
 import datetime as dt
+import os
 from typing import Any
 
 from bs4 import BeautifulSoup
@@ -35,6 +36,10 @@ def soup(response: Any) -> BeautifulSoup:
 def errors(response: Any) -> dict[str, str]:
     summary = soup(response).select(".govuk-error-summary li a")
     return {a["href"].lstrip("#"): a.get_text(strip=True) for a in summary}
+
+
+def settings_secret() -> str:
+    return os.environ["SURVEY_SECRET_KEY"]
 
 
 def placement_of(issued: Issued) -> int:
@@ -399,10 +404,10 @@ def test_the_api_corrects_cancels_reissues_and_extends_with_the_same_rules(
     assert run(PlacementChange.count()) == 5
 
 
-def test_erasing_the_pupil_erases_their_placements_history(
+def test_the_pupils_placements_history_is_in_their_record_and_erased_with_them(
     signed_in: Any, world: World, issued: Issued
 ) -> None:
-    from survey_app.ops.data_rights import erase_pupil
+    from survey_app.ops.data_rights import erase_pupil, export_pupil
 
     placement_id = placement_of(issued)
     url = f"/staff/placements/{placement_id}"
@@ -411,5 +416,7 @@ def test_erasing_the_pupil_erases_their_placements_history(
     )
     assert post_form(signed_in, f"{url}/edit", form, follow_redirects=False).status_code == 302
     assert run(PlacementChange.count()) >= 1
+    record = run(export_pupil(world.la, "OAK-55", secret=settings_secret()))
+    assert {change["field"] for change in record.placement_changes} >= {"purpose"}
     assert run(erase_pupil(world.la, "OAK-55")) == 1
     assert run(PlacementChange.count()) == 0
