@@ -19,7 +19,7 @@ from litestar.config.csrf import CSRFConfig
 from litestar.connection import ASGIConnection
 from litestar.datastructures import CacheControlHeader, State
 from litestar.di import Provide
-from litestar.exceptions import NotFoundException
+from litestar.exceptions import MethodNotAllowedException, NotFoundException
 from litestar.exceptions.http_exceptions import RequestEntityTooLarge
 from litestar.handlers.base import BaseRouteHandler
 from litestar.logging.config import LoggingConfig
@@ -60,6 +60,27 @@ def system_clock() -> dt.datetime:
 
 def _not_found(request: Request, exc: Exception) -> Response[Any]:
     return Template(template_name="errors/404.html", status_code=404)
+
+
+def _method_not_allowed(request: Request, exc: Exception) -> Response[Any]:
+    """An address that takes only form posts, opened as a page (a bookmark, a refresh, an old
+    tab): a page that says where to go, never raw JSON. The API keeps its JSON answer."""
+    allow = getattr(exc, "headers", None) or {}
+    if request.url.path.startswith("/api/") or request.method not in ("GET", "HEAD"):
+        body = {"status_code": 405, "detail": "Method Not Allowed"}
+        return Response(body, status_code=405, headers=allow)
+    parent = request.url.path.rstrip("/").rsplit("/", 1)[0] or "/"
+    return Template(
+        template_name="errors/error.html",
+        context={
+            "heading": "This page is for sending a form",
+            "message": "It cannot be opened on its own. Go to the page it belongs to, and check "
+            "there whether what you sent was saved.",
+            "back": parent,
+        },
+        status_code=405,
+        headers=allow,
+    )
 
 
 def _server_error(request: Request, exc: Exception) -> Response[Any]:
@@ -240,6 +261,7 @@ def create_app(settings: Settings | None = None, clock: Clock = system_clock) ->
         ),
         exception_handlers={
             NotFoundException: _not_found,
+            MethodNotAllowedException: _method_not_allowed,
             500: _server_error,
             **dict.fromkeys(DATABASE_UNAVAILABLE, _database_unavailable),
             UnicodeDecodeError: _not_utf8,

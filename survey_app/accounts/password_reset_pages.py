@@ -17,15 +17,15 @@ from survey_app.web.rendering import staff_page as _page
 
 
 @get("/password-reset")
-async def reset_request_form() -> Template:
-    """Ask for a password reset link."""
-    return _page("password_reset_request", None, sent=False)
+async def reset_request_form(sent: str = "") -> Template:
+    """Ask for a password reset link (and, once asked, say what happens next)."""
+    return _page("password_reset_request", None, sent=sent == "yes")
 
 
 @post("/password-reset")
 async def reset_request(
     request: Request, settings: NamedDependency[Settings], now: NamedDependency[dt.datetime]
-) -> Template:
+) -> Response[Any]:
     """Send a link if the account exists; the page says the same, as fast, either way.
 
     Only the throttle counting happens before the page is sent (the same writes for any email);
@@ -34,7 +34,8 @@ async def reset_request(
     email = str((await request.form()).get("email") or "")
     address = request.client.host if request.client else "unknown"
     await password_reset.note_request(settings, email, address, now)
-    page = _page("password_reset_request", None, sent=True)
+    # Post, redirect, get: a refresh shows the same words and asks for no second link.
+    page = Redirect(path="/staff/password-reset?sent=yes", status_code=303)
     page.background = BackgroundTask(password_reset.send_reset_link, settings, email, address, now)
     return page
 

@@ -15,6 +15,7 @@ from survey_app.db.tables import (
     Invitation,
     OutboxMessage,
     Placement,
+    PlacementChange,
     Provider,
     ProviderRecord,
     PublishedFigures,
@@ -83,6 +84,8 @@ def placement_path(table: type[Table]) -> Any:
         return Placement
     if table is Invitation:
         return Invitation.placement
+    if table is PlacementChange:
+        return PlacementChange.placement
     if table is Response:
         return Response.invitation.placement  # type: ignore[union-attr]
     if table is Answer:

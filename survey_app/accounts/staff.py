@@ -149,6 +149,18 @@ async def person(actor: Actor, user_id: int) -> Person:
 # Choosing a school or provider -------------------------------------------------------------
 
 
+async def invited_email(actor: Actor, user_id: int) -> str | None:
+    """The address of someone the actor may have just invited (for the page that says it was
+    sent): within their LA, and for a school contact, their own school's colleagues only."""
+    query = StaffUser.select(StaffUser.email).where(StaffUser.id == user_id, _in_la(actor))
+    if actor.role == Role.SCHOOL_CONTACT:
+        query = query.where(StaffUser.school == actor.school_id)
+    elif actor.role != Role.LA_ADMIN:
+        return None
+    row = await query.first()
+    return str(row["email"]) if row else None
+
+
 def may_invite(actor: Actor, role: Role, school_id: int | None) -> bool:
     """Administrators invite anyone to their LA; a school contact, only colleagues at their
     own school (never an LA role, which would see every pupil in the area)."""

@@ -7,10 +7,10 @@ from __future__ import annotations
 import datetime as dt
 from typing import Annotated, Any
 
-from litestar import Request, Router, get, post
+from litestar import Request, Response, Router, get, post
 from litestar.di import NamedDependency
 from litestar.params import QueryParameter
-from litestar.response import Template
+from litestar.response import Redirect, Template
 
 from survey_app.accounts import staff, staff_organisations
 from survey_app.accounts.guards import la_admins, staff_inviters
@@ -19,7 +19,7 @@ from survey_app.accounts.users import AccountError
 from survey_app.ops.audit import refuse
 from survey_app.organisations.schools import FieldProblem
 from survey_app.settings import Settings
-from survey_app.web.params import ObjectId
+from survey_app.web.params import ObjectId, QueryId
 from survey_app.web.rendering import staff_page as _page
 from survey_app.web.throttle import clear, is_blocked, record_failure
 
@@ -56,9 +56,11 @@ async def _invite_page(
 
 
 @get("/people/invite", guards=[staff_inviters])
-async def invite_form(actor: NamedDependency[Actor]) -> Template:
-    """Invite someone: their email, role, and the school or provider they work for."""
-    return await _invite_page(actor)
+async def invite_form(actor: NamedDependency[Actor], sent: QueryId = None) -> Template:
+    """Invite someone: their email, role, and the school or provider they work for; after
+    sending, says to whom (``sent`` is the new user's id)."""
+    email = await staff.invited_email(actor, sent) if sent else None
+    return await _invite_page(actor, sent=email)
 
 
 def _field_of(message: str) -> str:
@@ -76,7 +78,7 @@ async def invite(
     actor: NamedDependency[Actor],
     settings: NamedDependency[Settings],
     now: NamedDependency[dt.datetime],
-) -> Template:
+) -> Response[Any]:
     """Make the account and email its invitation; or show what is wrong with the form."""
     form = await request.form()
     values = {k: str(form.get(k) or "").strip() for k in ("email", "role", "school", "provider")}
@@ -102,7 +104,8 @@ async def invite(
         field = "role" if "own school" in message else _field_of(message)
         problem = FieldProblem(field, message)
         return await _invite_page(actor, 400, values=values, errors=[problem])
-    return await _invite_page(actor, 201, sent=invited.email)
+    # Post, redirect, get: a refresh shows the page again rather than inviting twice.
+    return Redirect(path=f"/staff/people/invite?sent={invited.user_id}", status_code=303)
 
 
 async def _person_page(
@@ -132,17 +135,40 @@ async def _person_page(
     )
 
 
+#: What the user's page says after each change (``?done=`` on the address it redirects to).
+DONE = {
+    "role": "Role changed: they have been signed out.",
+    "disabled": (
+        "Account disabled: they have been signed out everywhere and their API tokens revoked."
+    ),
+    "enabled": "Account enabled: they can sign in again.",
+    "resent": "A new invitation has been emailed. The link in the earlier email no longer works.",
+    "second_factor": (
+        "Two-step sign-in reset: they have been signed out, and will set it up again "
+        "the next time they sign in."
+    ),
+}
+
+
 @get("/people/{user_id:int}", guards=[la_admins])
 async def person(
-    actor: NamedDependency[Actor], user_id: ObjectId, now: NamedDependency[dt.datetime]
+    actor: NamedDependency[Actor],
+    user_id: ObjectId,
+    now: NamedDependency[dt.datetime],
+    done: str | None = None,
 ) -> Template:
-    """One user, and what an administrator can do about them."""
-    return await _person_page(actor, user_id, now)
+    """One user, and what an administrator can do about them (and what they just did)."""
+    return await _person_page(actor, user_id, now, done=DONE.get(done or ""))
+
+
+def _done(user_id: int, done: str) -> Redirect:
+    """Post, redirect, get: the user's page says what happened, and a refresh repeats nothing."""
+    return Redirect(path=f"/staff/people/{user_id}?done={done}", status_code=303)
 
 
 async def _act(
     actor: Actor, user_id: int, now: dt.datetime, field: str, done: str, action: Any
-) -> Template:
+) -> Response[Any]:
     """Run one change and show the user's page with what happened, or why it did not."""
     try:
         await action
@@ -151,7 +177,7 @@ async def _act(
     except AccountError as error:
         problem = FieldProblem(field, str(error))
         return await _person_page(actor, user_id, now, 400, errors=[problem])
-    return await _person_page(actor, user_id, now, done=done)
+    return _done(user_id, done)
 
 
 @post("/people/{user_id:int}/role", guards=[la_admins])
@@ -160,7 +186,7 @@ async def change_role(
     actor: NamedDependency[Actor],
     user_id: ObjectId,
     now: NamedDependency[dt.datetime],
-) -> Template:
+) -> Response[Any]:
     """Give the user another role (and its school or provider); they are signed out."""
     form = await request.form()
     try:
@@ -170,27 +196,23 @@ async def change_role(
         return await _person_page(actor, user_id, now, 400, errors=[problem])
     school, provider = str(form.get("school") or ""), str(form.get("provider") or "")
     change = staff.change_role(actor, user_id, role=role, school=school, provider=provider, now=now)
-    return await _act(
-        actor, user_id, now, "role", "Role changed: they have been signed out.", change
-    )
+    return await _act(actor, user_id, now, "role", "role", change)
 
 
 @post("/people/{user_id:int}/disable", guards=[la_admins])
 async def disable(
     actor: NamedDependency[Actor], user_id: ObjectId, now: NamedDependency[dt.datetime]
-) -> Template:
+) -> Response[Any]:
     """Disable the account: signed out everywhere, tokens revoked, at once."""
-    done = "Account disabled: they have been signed out everywhere and their API tokens revoked."
-    return await _act(actor, user_id, now, "state", done, staff.disable(actor, user_id, now))
+    return await _act(actor, user_id, now, "state", "disabled", staff.disable(actor, user_id, now))
 
 
 @post("/people/{user_id:int}/enable", guards=[la_admins])
 async def enable(
     actor: NamedDependency[Actor], user_id: ObjectId, now: NamedDependency[dt.datetime]
-) -> Template:
+) -> Response[Any]:
     """Let a disabled user sign in again."""
-    done = "Account enabled: they can sign in again."
-    return await _act(actor, user_id, now, "state", done, staff.enable(actor, user_id, now))
+    return await _act(actor, user_id, now, "state", "enabled", staff.enable(actor, user_id, now))
 
 
 @post("/people/{user_id:int}/resend", guards=[la_admins])
@@ -199,11 +221,10 @@ async def resend(
     user_id: ObjectId,
     settings: NamedDependency[Settings],
     now: NamedDependency[dt.datetime],
-) -> Template:
+) -> Response[Any]:
     """Email a new invitation link; the old one stops working."""
-    done = "A new invitation has been emailed. The link in the earlier email no longer works."
     action = staff.resend_invitation(settings, actor, user_id, now)
-    return await _act(actor, user_id, now, "state", done, action)
+    return await _act(actor, user_id, now, "state", "resent", action)
 
 
 @post("/people/{user_id:int}/second-factor", guards=[la_admins])
@@ -213,7 +234,7 @@ async def reset_second_factor(
     user_id: ObjectId,
     settings: NamedDependency[Settings],
     now: NamedDependency[dt.datetime],
-) -> Template:
+) -> Response[Any]:
     """Clear a lost second factor, once the administrator has typed their own password.
     Wrong passwords here count towards the same limit as at sign-in, so an unattended session
     cannot be used to guess the administrator's password."""
@@ -231,11 +252,7 @@ async def reset_second_factor(
         problem = FieldProblem("password", "That is not your password: nothing was changed")
         return await _person_page(actor, user_id, now, 400, errors=[problem])
     await clear(settings, key)
-    done = (
-        "Two-step sign-in reset: they have been signed out, and will set it up again "
-        "the next time they sign in."
-    )
-    return await _person_page(actor, user_id, now, done=done)
+    return _done(user_id, "second_factor")
 
 
 staff_pages = Router(

@@ -15,7 +15,7 @@ from reports.periods import term_key
 from reports.rates import Invited, rates_by
 from survey_app.accounts.guards import allow, commissioners, la_staff
 from survey_app.accounts.scoping import Actor, Role, placement_path, scope
-from survey_app.chasing.reminders import open_ended, open_invitations
+from survey_app.chasing.reminders import closed_unanswered, open_ended, open_invitations
 from survey_app.db.tables import Invitation, LocalAuthority, OutboxMessage, Provider, Response
 from survey_app.mail.messages import fill, hide
 from survey_app.mail.outbox import unseal
@@ -109,6 +109,7 @@ async def chasing(
         waiting=waiting,
         reminders=reminders,
         open_ended=await open_ended(settings, now, actor.local_authority_id),
+        closed=await closed_unanswered(now, actor.local_authority_id),
         weeks=settings.open_ended_weeks,
         not_own=await _possibly_not_own(actor),
     )
@@ -148,7 +149,11 @@ async def rates(actor: NamedDependency[Actor]) -> Template:
         placement.local_authority.as_alias("local_authority"),
         placement.school.name.as_alias("school"),
         placement.la_team.as_alias("la_team"),
-    ).where(scope(actor, Invitation))
+    ).where(
+        scope(actor, Invitation),
+        # A survey withdrawn with its placement (entered in error) was never really asked.
+        Invitation.status != InvitationStatus.REVOKED,
+    )
     await add_provider_names(rows, "local_authority", "provider_id", "provider")
     kept = {
         row["invitation"]

@@ -17,6 +17,7 @@ from survey_app.mail.messages import Message
 from survey_app.mail.outbox import enqueue
 from survey_app.organisations.la_settings import all_effective
 from survey_app.organisations.provider_records import add_provider_emails, add_provider_names
+from survey_app.placements.statuses import PlacementStatus
 from survey_app.settings import Settings
 from survey_app.surveys.invitations import link_for
 from survey_app.surveys.statuses import InvitationStatus
@@ -51,6 +52,27 @@ async def open_invitations(now: dt.datetime, la: int | None = None) -> list[dict
     # that LA names it.
     await add_provider_emails(rows, "la")
     await add_provider_names(rows, "la")
+    return rows
+
+
+#: How far back the chasing list looks for surveys that closed unanswered: long enough to
+#: notice and extend one, short enough that last year's do not bury this week's.
+RECENTLY_CLOSED = dt.timedelta(weeks=4)
+
+
+async def closed_unanswered(now: dt.datetime, la: int) -> list[dict[str, Any]]:
+    """Surveys that closed in the last four weeks with no answer, the most recent first: each
+    may be worth extending (from its placement page)."""
+    rows: list[dict[str, Any]] = (
+        await Invitation.select(*OPEN_FIELDS, _placement.id.as_alias("placement_id"))
+        .where(
+            Invitation.status == InvitationStatus.OPEN,
+            Invitation.expires_at <= now,
+            Invitation.expires_at > now - RECENTLY_CLOSED,
+            _placement.local_authority == la,
+        )
+        .order_by(Invitation.expires_at, ascending=False)
+    )
     return rows
 
 
@@ -156,6 +178,7 @@ async def open_ended(settings: Settings, now: dt.datetime, la: int) -> list[dict
             Placement.planned_end_date.is_null(),
             Placement.ended_on.is_null(),
             Placement.start_date <= cutoff,
+            Placement.status == PlacementStatus.ACTIVE,
         )
         .order_by(Placement.start_date)
     )

@@ -21,6 +21,7 @@ from piccolo.table import Table
 # and changes no schema; Piccolo stores an enum member as its plain value.
 from survey_app.mail.statuses import MessageKind, MessageStatus
 from survey_app.organisations.statuses import SchoolStatus
+from survey_app.placements.statuses import PlacementStatus
 from survey_app.qa.statuses import ActionStatus, VisitKind
 from survey_app.safeguarding.statuses import AlertStatus, ReviewStatus
 from survey_app.surveys.statuses import InvitationKind, InvitationStatus
@@ -192,6 +193,22 @@ class Placement(Table):
     #: Give the years 4-6 wording whatever the year group.
     simplest_version = Boolean(default=False)
     created_at = Timestamptz()
+    #: Cancelled as entered in error: kept (with its history) but out of chasing and reports.
+    status = Varchar(length=12, default=PlacementStatus.ACTIVE, index=True, choices=PlacementStatus)
+
+
+class PlacementChange(Table, tablename="placement_change"):
+    """One correction to a placement (a field edited, cancelled, its survey reissued or
+    extended): what changed, when, by whom. Kept for the placement's life; erasing the
+    placement erases its history with it (the foreign key cascades)."""
+
+    id: Serial  # Piccolo adds the primary key; declared so type checkers know it
+    placement = ForeignKey(Placement, null=False, index=True)
+    field = Varchar(length=40)
+    old_value = Varchar(length=200, default="")
+    new_value = Varchar(length=200, default="")
+    changed_by = Integer(null=True, default=None)
+    changed_at = Timestamptz()
 
 
 class Invitation(Table):

@@ -158,11 +158,16 @@ def survey_open_for_commissioner(
     code: str,
     code_page: str,
     expires: dt.date,
+    version: int = 0,
 ) -> Message:
-    """To the school contact (or LA team): their pupil's end-of-placement survey is open."""
+    """To the school contact (or LA team): their pupil's end-of-placement survey is open.
+
+    ``version`` counts reissues: each reissued link is a new message, sent once.
+    """
     return compose(
         "survey_open_commissioner.txt",
-        dedupe_key=f"opened:commissioner:{invitation}",
+        dedupe_key=f"opened:commissioner:{invitation}"
+        + (f":reissued-{version}" if version else ""),
         kind=MessageKind.SURVEY_OPENED,
         la=la,
         to=to,

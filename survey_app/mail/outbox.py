@@ -120,6 +120,34 @@ async def _insert(messages: Sequence[Message], now: dt.datetime, secret_key: str
     ).on_conflict(action="DO NOTHING")
 
 
+async def withdraw_links(cause: str, now: dt.datetime) -> int:
+    """Withdraw the unsent messages about ``cause`` that carry a pupil's link (a reissued or
+    withdrawn survey's): kept on the outbox page, marked, and never sent. Messages without a
+    link (the provider's, pointing at the slips page) still go. Returns how many."""
+    withdrawn = (
+        await OutboxMessage.update(
+            {
+                OutboxMessage.status: MessageStatus.WITHDRAWN,
+                OutboxMessage.secrets_sealed: None,
+                OutboxMessage.claimed_by: None,
+                OutboxMessage.last_error: "its link was replaced or withdrawn before it was sent",
+            }
+        )
+        .where(
+            OutboxMessage.cause == cause,
+            OutboxMessage.secrets_sealed.is_not_null(),
+            (OutboxMessage.status == MessageStatus.PENDING)
+            # A claim gone stale would be sent again; a fresh claim is already on its way.
+            | (
+                (OutboxMessage.status == MessageStatus.SENDING)
+                & (OutboxMessage.claimed_at < now - STALE_CLAIM)
+            ),
+        )
+        .returning(OutboxMessage.id)
+    )
+    return len(withdrawn)
+
+
 def cause_of(dedupe_key: str) -> str | None:
     """What a message is about, read from its de-duplication key (``survey_app.mail.messages``
     makes each from the invitation or alert that caused it): ``invitation:<id>`` or
@@ -129,7 +157,8 @@ def cause_of(dedupe_key: str) -> str | None:
     in the words would also catch look-alike references, and misses emails that do not name it.
     """
     match dedupe_key.split(":"):
-        case ["opened", _, invitation] | ["reminder", _, invitation, _]:
+        # A reissued link's message has a fourth part, "reissued-<version>".
+        case ["opened", _, invitation, *_] | ["reminder", _, invitation, _]:
             return f"invitation:{invitation}"
         case ["safeguarding", alert] | ["escalation", alert, *_]:
             return f"safeguarding_alert:{alert}"

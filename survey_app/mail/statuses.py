@@ -29,3 +29,6 @@ class MessageStatus(StrEnum):
     NO_ADDRESS = "no_address"
     #: Its secrets no longer unseal (the server secret was changed): trying again cannot help.
     UNREADABLE = "unreadable"
+    #: Its pupil's link was replaced (survey reissued) or withdrawn (placement cancelled) before
+    #: it went: sending it would hand out a dead link, so it is kept, marked, and never sent.
+    WITHDRAWN = "withdrawn"

@@ -30,6 +30,7 @@ from survey_app.db.tables import (
     LocalAuthority,
     OutboxMessage,
     Placement,
+    PlacementChange,
     Response,
     SafeguardingAlert,
 )
@@ -72,6 +73,10 @@ async def apply_retention(retention_days: int, now: dt.datetime, la: int | None 
             await Placement.update(
                 {Placement.pupil_reference: f"{ANONYMISED}{placement_id}", Placement.purpose: ""}
             ).where(Placement.id == placement_id)
+        # The purpose's earlier wordings, kept in the placement's history, go with it.
+        await PlacementChange.update(
+            {PlacementChange.old_value: "", PlacementChange.new_value: ""}
+        ).where(PlacementChange.placement.is_in(placements), PlacementChange.field == "purpose")
     return len(placements)
 
 
@@ -90,6 +95,8 @@ class PupilRecord(msgspec.Struct):
     safeguarding_alerts: list[dict[str, Any]]
     outbox_messages: list[dict[str, Any]]
     audit_events: list[dict[str, Any]]
+    #: Corrections made to the placements: what changed, when, by which staff user (by id).
+    placement_changes: list[dict[str, Any]] = msgspec.field(default_factory=list)
 
 
 class _Linked(msgspec.Struct):
@@ -222,6 +229,10 @@ async def export_pupil(local_authority_id: int, reference: str, *, secret: str) 
         record.safeguarding_alerts = await SafeguardingAlert.select().where(
             SafeguardingAlert.id.is_in(linked.alerts)
         )
+    if linked.placements:
+        record.placement_changes = await PlacementChange.select().where(
+            PlacementChange.placement.is_in(linked.placements)
+        )
     outbox = await _outbox_ids(local_authority_id, reference, linked)
     if outbox:
         record.outbox_messages = await OutboxMessage.select().where(OutboxMessage.id.is_in(outbox))
@@ -257,5 +268,6 @@ async def erase_pupil(local_authority_id: int, reference: str) -> int:
                 SafeguardingAlert.invitation.is_in(linked.invitations)
             )
             await Invitation.delete().where(Invitation.id.is_in(linked.invitations))
+        await PlacementChange.delete().where(PlacementChange.placement.is_in(linked.placements))
         await Placement.delete().where(Placement.id.is_in(linked.placements))
     return len(linked.placements)

@@ -5,11 +5,11 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from litestar import Request, Router, get, post
+from litestar import Request, Response, Router, get, post
 from litestar.connection import ASGIConnection
 from litestar.di import NamedDependency
 from litestar.handlers.base import BaseRouteHandler
-from litestar.response import Template
+from litestar.response import Redirect, Template
 
 from survey_app.accounts.guards import la_admins
 from survey_app.accounts.scoping import Actor
@@ -46,14 +46,20 @@ def _context(settings: Settings, effective: la_settings.EffectiveSettings) -> di
 
 @get("/settings", guards=[la_admins])
 async def settings_form(
-    actor: NamedDependency[Actor], settings: NamedDependency[Settings]
+    actor: NamedDependency[Actor], settings: NamedDependency[Settings], saved: str = ""
 ) -> Template:
-    """The authority's settings, empty fields showing the default they fall back to."""
+    """The authority's settings, empty fields showing the default they fall back to (and,
+    after saving, that they were saved)."""
     la_id = actor.local_authority_id
     effective = await la_settings.effective_settings(settings, la_id)
     values = await la_settings.form_values(la_id)
     return _page(
-        "la_settings", actor, values=values, errors=[], saved=False, **_context(settings, effective)
+        "la_settings",
+        actor,
+        values=values,
+        errors=[],
+        saved=saved == "yes",
+        **_context(settings, effective),
     )
 
 
@@ -63,7 +69,7 @@ async def save_settings(
     actor: NamedDependency[Actor],
     settings: NamedDependency[Settings],
     now: NamedDependency[dt.datetime],
-) -> Template:
+) -> Response[Any]:
     """Save every field, or show every problem and save nothing. Always the actor's own LA."""
     form = await request.form()
     values = {name: str(form.get(name) or "") for name in la_settings.FORM_FIELDS}
@@ -83,16 +89,8 @@ async def save_settings(
     await record(
         "la_settings.changed", now=now, actor=actor, object_type="local_authority", object_id=la_id
     )
-    effective = await la_settings.effective_settings(settings, la_id)
-    request.state.authority = effective
-    return _page(
-        "la_settings",
-        actor,
-        values=await la_settings.form_values(la_id),
-        errors=[],
-        saved=True,
-        **_context(settings, effective),
-    )
+    # Post, redirect, get: a refresh shows the saved settings rather than posting again.
+    return Redirect(path="/staff/settings?saved=yes", status_code=303)
 
 
 la_settings_pages = Router(path="/", route_handlers=[settings_form, save_settings])

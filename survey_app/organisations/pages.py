@@ -20,7 +20,8 @@ from survey_app.organisations import schools as registry
 from survey_app.organisations.authorities import OrganisationError, authority_by_id
 from survey_app.organisations.gias import GiasError
 from survey_app.organisations.providers import provider_pages
-from survey_app.web.params import ObjectId
+from survey_app.web.params import ObjectId, QueryCount
+from survey_app.web.rendering import done_from_query, done_redirect
 from survey_app.web.rendering import staff_page as _page
 
 #: Who keeps the list of schools: the LA's administrators and officers.
@@ -134,16 +135,18 @@ def _codes(text: str) -> list[str]:
 
 
 @get("/schools/import", guards=[school_editors])
-async def import_form(actor: NamedDependency[Actor]) -> Template:
-    """Upload DfE's GIAS establishment export to add and update the authority's schools."""
+async def import_form(request: Request, actor: NamedDependency[Actor]) -> Template:
+    """Upload DfE's GIAS establishment export to add and update the authority's schools (and,
+    after an import, what it did)."""
     authority = await authority_by_id(actor.local_authority_id)
-    return _page("school_import", actor, result=None, authority=authority, values={})
+    result = done_from_query(request.query_params, registry.ImportResult)
+    return _page("school_import", actor, result=result, authority=authority, values={})
 
 
 @post("/schools/import", guards=[school_editors], request_max_body_size=MAX_UPLOAD)
 async def import_upload(
     request: Request, actor: NamedDependency[Actor], now: NamedDependency[dt.datetime]
-) -> Template:
+) -> Response[Any]:
     """Check the whole file, then import it, or report every problem and import nothing."""
     authority = await authority_by_id(actor.local_authority_id)
     data, form = await _upload(request)
@@ -160,29 +163,32 @@ async def import_upload(
         )
     except OrganisationError as error:
         result = registry.ImportResult(errors=[GiasError(0, "file", str(error))])
-    if not result.errors:
-        await record("schools.imported", now=now, actor=actor, object_type="gias")
-    return _page("school_import", actor, 400 if result.errors else 200, result=result, **context)
+    if result.errors:
+        return _page("school_import", actor, 400, result=result, **context)
+    await record("schools.imported", now=now, actor=actor, object_type="gias")
+    return done_redirect("/staff/schools/import", result)
 
 
 @get("/schools/emails", guards=[school_editors])
-async def emails_form(actor: NamedDependency[Actor]) -> Template:
-    """Upload a CSV of URN,email to fill in schools' contact emails."""
-    return _page("school_emails", actor, count=None, errors=[])
+async def emails_form(actor: NamedDependency[Actor], updated: QueryCount = None) -> Template:
+    """Upload a CSV of URN,email to fill in schools' contact emails (``updated``: how many
+    the last upload set)."""
+    return _page("school_emails", actor, count=updated, errors=[])
 
 
 @post("/schools/emails", guards=[school_editors], request_max_body_size=10 * 1024 * 1024)
 async def emails_upload(
     request: Request, actor: NamedDependency[Actor], now: NamedDependency[dt.datetime]
-) -> Template:
+) -> Response[Any]:
     """Set every email in the file, or, if any row is wrong, none, and name each bad row."""
     data, _ = await _upload(request)
     if data is None:
         return _page("school_emails", actor, 400, count=None, errors=[], missing=True)
     count, errors = await registry.set_contact_emails(actor.local_authority_id, data)
-    if not errors:
-        await record("schools.emails_set", now=now, actor=actor, object_type="school")
-    return _page("school_emails", actor, 400 if errors else 200, count=count, errors=errors)
+    if errors:
+        return _page("school_emails", actor, 400, count=count, errors=errors)
+    await record("schools.emails_set", now=now, actor=actor, object_type="school")
+    return Redirect(path=f"/staff/schools/emails?updated={count}", status_code=303)
 
 
 organisation_pages = Router(

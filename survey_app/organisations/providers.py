@@ -22,6 +22,7 @@ from survey_app.db.tables import Provider, ProviderRecord
 from survey_app.ops.audit import record, refuse
 from survey_app.organisations.provider_records import empty_record, named_providers, record_of
 from survey_app.organisations.provider_register import (
+    ImportOutcome,
     import_file,
     save_entry,
     shared_with_another_la,
@@ -35,6 +36,7 @@ from survey_app.organisations.register_file import (
 )
 from survey_app.web.display import OFFER_TYPE, REGISTRATION_STATUS
 from survey_app.web.params import ObjectId
+from survey_app.web.rendering import done_from_query, done_redirect
 from survey_app.web.rendering import staff_page as _page
 
 PAGE_SIZE = 50
@@ -242,15 +244,16 @@ async def archive_provider(
 
 
 @get("/providers/import")
-async def import_form(actor: NamedDependency[Actor]) -> Template:
-    """Upload the council's provider register."""
-    return _page("provider_import", actor, result=None, columns=COLUMNS)
+async def import_form(request: Request, actor: NamedDependency[Actor]) -> Template:
+    """Upload the council's provider register (and, after an import, what it did)."""
+    result = done_from_query(request.query_params, ImportOutcome)
+    return _page("provider_import", actor, result=result, columns=COLUMNS)
 
 
 @post("/providers/import", request_max_body_size=6 * 1024 * 1024)
 async def import_upload(
     request: Request, actor: NamedDependency[Actor], now: NamedDependency[dt.datetime]
-) -> Template:
+) -> Response[Any]:
     """Check the whole file, then import it, or name every bad cell and import nothing."""
     form = await request.form()
     upload = form.get("file")
@@ -259,9 +262,9 @@ async def import_upload(
     data = await upload.read()
     filename = str(getattr(upload, "filename", "") or "")
     result = await import_file(actor.local_authority_id, data, filename, now, actor)
-    return _page(
-        "provider_import", actor, 400 if result.errors else 200, result=result, columns=COLUMNS
-    )
+    if result.errors:
+        return _page("provider_import", actor, 400, result=result, columns=COLUMNS)
+    return done_redirect("/staff/providers/import", result)
 
 
 provider_pages = Router(

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 import msgspec
-from litestar import Router, get, post
+from litestar import Router, get, patch, post
 from litestar.di import NamedDependency
 from litestar.exceptions import PermissionDeniedException
 from litestar.params import JSONBody
@@ -13,6 +13,15 @@ from litestar.params import JSONBody
 from survey_app.accounts.guards import commissioners
 from survey_app.accounts.scoping import Actor
 from survey_app.ops.audit import record, refuse
+from survey_app.placements.corrections import (
+    PlacementEdit,
+    SurveyExtension,
+    SurveyReissue,
+    cancel_placement,
+    edit_placement,
+    extend_survey,
+    reissue_survey,
+)
 from survey_app.placements.records import (
     InvitationView,
     NotAllowed,
@@ -23,6 +32,7 @@ from survey_app.placements.records import (
     list_placements,
 )
 from survey_app.placements.rules import (
+    FieldError,
     PlacementBody,
     PlacementEnd,
     end_date_from_text,
@@ -45,10 +55,12 @@ class InvitationOut(msgspec.Struct, frozen=True):
 # and live links): 404 and an audited refusal, as on the staff pages.
 @get("/placements", guards=[commissioners], responses=ERRORS)
 async def api_placements(
-    actor: NamedDependency[Actor], settings: NamedDependency[Settings]
+    actor: NamedDependency[Actor],
+    settings: NamedDependency[Settings],
+    now: NamedDependency[dt.datetime],
 ) -> list[PlacementView]:
     """Placements you may see, newest first."""
-    return await list_placements(settings, actor)
+    return await list_placements(settings, actor, now=now)
 
 
 @post("/placements", responses=ERRORS)
@@ -71,7 +83,7 @@ async def api_create_placement(
     await record(
         "placement.created", now=now, actor=actor, object_type="placement", object_id=placement_id
     )
-    view = await get_placement(settings, actor, placement_id)
+    view = await get_placement(settings, actor, placement_id, now)
     assert view is not None
     return view
 
@@ -84,7 +96,7 @@ async def api_placement(
     placement_id: ObjectId,
 ) -> PlacementView:
     """One placement with its invitation."""
-    view = await get_placement(settings, actor, placement_id)
+    view = await get_placement(settings, actor, placement_id, now)
     if view is None:
         raise await refuse(actor, "placement", placement_id, now)
     return view
@@ -114,19 +126,22 @@ async def api_end_placement(
     await record(
         "placement.ended", now=now, actor=actor, object_type="placement", object_id=placement_id
     )
-    view = await get_placement(settings, actor, placement_id)
+    view = await get_placement(settings, actor, placement_id, now)
     assert view is not None
     return view
 
 
 @get("/invitations", guards=[commissioners], responses=ERRORS)
 async def api_invitations(
-    actor: NamedDependency[Actor], settings: NamedDependency[Settings]
+    actor: NamedDependency[Actor],
+    settings: NamedDependency[Settings],
+    now: NamedDependency[dt.datetime],
 ) -> list[InvitationOut]:
-    """Invitations you may see, each with its link, QR image URLs and short code."""
+    """Invitations you may see, each with its link, QR image URLs and short code while it can
+    be answered (``status`` is ``open``, ``completed``, ``expired`` or ``revoked``)."""
     urls = Urls.of(settings)
     out = []
-    for placement in await list_placements(settings, actor, limit=5000):
+    for placement in await list_placements(settings, actor, limit=5000, now=now):
         invitation = placement.invitation
         if invitation is None:
             continue
@@ -145,6 +160,99 @@ async def api_invitations(
     return out
 
 
+async def _corrected(
+    actor: Actor,
+    settings: Settings,
+    placement_id: int,
+    now: dt.datetime,
+    outcome: tuple[bool, list[FieldError]],
+    action: str,
+) -> PlacementView:
+    """The placement as it now stands, or the problems (400), or 404 out of scope."""
+    found, errors = outcome
+    if not found:
+        raise await refuse(actor, "placement", placement_id, now)
+    if errors:
+        raise invalid(errors)
+    await record(action, now=now, actor=actor, object_type="placement", object_id=placement_id)
+    view = await get_placement(settings, actor, placement_id, now)
+    assert view is not None
+    return view
+
+
+# Provider tokens correct nothing: the commissioners guard answers them 404, as for reading.
+@patch("/placements/{placement_id:int}", guards=[commissioners], responses=ERRORS)
+async def api_edit_placement(
+    actor: NamedDependency[Actor],
+    settings: NamedDependency[Settings],
+    now: NamedDependency[dt.datetime],
+    placement_id: ObjectId,
+    data: JSONBody[PlacementEdit],
+) -> PlacementView:
+    """Correct a placement: only the fields given change, each kept in its history."""
+    values = {
+        key: value
+        for key, value in msgspec.structs.asdict(data).items()
+        if value is not msgspec.UNSET
+    }
+    outcome = await edit_placement(actor, placement_id, values, now)
+    return await _corrected(actor, settings, placement_id, now, outcome, "placement.edited")
+
+
+@post(
+    "/placements/{placement_id:int}/cancel",
+    guards=[commissioners],
+    status_code=200,
+    responses=ERRORS,
+)
+async def api_cancel_placement(
+    actor: NamedDependency[Actor],
+    settings: NamedDependency[Settings],
+    now: NamedDependency[dt.datetime],
+    placement_id: ObjectId,
+) -> PlacementView:
+    """Cancel a placement entered in error: its survey is withdrawn. Asking twice is harmless."""
+    outcome = await cancel_placement(actor, placement_id, now)
+    return await _corrected(actor, settings, placement_id, now, outcome, "placement.cancelled")
+
+
+@post(
+    "/placements/{placement_id:int}/survey/reissue",
+    guards=[commissioners],
+    status_code=200,
+    responses=ERRORS,
+)
+async def api_reissue_survey(
+    actor: NamedDependency[Actor],
+    settings: NamedDependency[Settings],
+    now: NamedDependency[dt.datetime],
+    placement_id: ObjectId,
+    data: JSONBody[SurveyReissue],
+) -> PlacementView:
+    """A new link and short code; the old ones stop working. Send ``link_version`` as last
+    seen so a retried request reissues once."""
+    outcome = await reissue_survey(settings, actor, placement_id, data.link_version, now)
+    return await _corrected(actor, settings, placement_id, now, outcome, "invitation.reissued")
+
+
+@post(
+    "/placements/{placement_id:int}/survey/extend",
+    guards=[commissioners],
+    status_code=200,
+    responses=ERRORS,
+)
+async def api_extend_survey(
+    actor: NamedDependency[Actor],
+    settings: NamedDependency[Settings],
+    now: NamedDependency[dt.datetime],
+    placement_id: ObjectId,
+    data: JSONBody[SurveyExtension],
+) -> PlacementView:
+    """Keep an unanswered survey open until the end of a later day (reopening a closed one)."""
+    outcome = await extend_survey(actor, placement_id, data.closes_on or "", now)
+    return await _corrected(actor, settings, placement_id, now, outcome, "invitation.extended")
+
+
 placement_api = Router(
     path="/",
     route_handlers=[
@@ -153,5 +261,9 @@ placement_api = Router(
         api_placement,
         api_end_placement,
         api_invitations,
+        api_edit_placement,
+        api_cancel_placement,
+        api_reissue_survey,
+        api_extend_survey,
     ],
 )

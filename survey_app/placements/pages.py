@@ -8,7 +8,6 @@ from typing import Any
 
 from litestar import Request, Response, Router, get, post
 from litestar.di import NamedDependency
-from litestar.exceptions import NotFoundException
 from litestar.params import FromPath
 from litestar.response import Redirect, Template
 
@@ -19,19 +18,30 @@ from survey_app.db.tables import Response as SurveyResponse
 from survey_app.ops.audit import record, refuse
 from survey_app.organisations.provider_records import in_use, named_providers
 from survey_app.organisations.statuses import SchoolStatus
+from survey_app.placements.corrections import (
+    EDITABLE,
+    cancel_placement,
+    edit_placement,
+    extend_survey,
+    history,
+    reissue_survey,
+)
 from survey_app.placements.csv_import import ImportResult, import_placements
 from survey_app.placements.records import (
     NotAllowed,
+    PlacementView,
     create_placement,
     end_placement,
     get_placement,
     list_placements,
 )
-from survey_app.placements.rules import end_date_from_text, placement_from_form
+from survey_app.placements.rules import FieldError, end_date_from_text, placement_from_form
 from survey_app.settings import Settings
 from survey_app.surveys import qr
 from survey_app.surveys.invitations import link_for, on_the_slips_sheet
+from survey_app.time_in_england import today_in_england
 from survey_app.web.params import ObjectId
+from survey_app.web.rendering import done_from_query, done_redirect
 from survey_app.web.rendering import staff_page as _page
 
 
@@ -40,10 +50,12 @@ from survey_app.web.rendering import staff_page as _page
 # counts page and the slips sheet (chasing/pages.py), which show no one pupil's status.
 @get("/placements", guards=[commissioners])
 async def placements(
-    actor: NamedDependency[Actor], settings: NamedDependency[Settings]
+    actor: NamedDependency[Actor],
+    settings: NamedDependency[Settings],
+    now: NamedDependency[dt.datetime],
 ) -> Template:
     """Placements the actor may see, with each survey's status."""
-    return _page("placements", actor, placements=await list_placements(settings, actor))
+    return _page("placements", actor, placements=await list_placements(settings, actor, now=now))
 
 
 async def _form_choices(actor: Actor) -> dict[str, Any]:
@@ -87,15 +99,16 @@ async def new_placement(
 
 
 @get("/placements/import", guards=[commissioners])
-async def import_form(actor: NamedDependency[Actor]) -> Template:
-    """Upload a CSV of placements."""
-    return _page("placement_import", actor, result=None)
+async def import_form(request: Request, actor: NamedDependency[Actor]) -> Template:
+    """Upload a CSV of placements (and, after an import, what it did)."""
+    result = done_from_query(request.query_params, ImportResult)
+    return _page("placement_import", actor, result=result)
 
 
 @post("/placements/import", guards=[commissioners], request_max_body_size=10 * 1024 * 1024)
 async def import_upload(
     request: Request, actor: NamedDependency[Actor], now: NamedDependency[dt.datetime]
-) -> Template:
+) -> Response[Any]:
     """Check the whole file, then import it, or report every problem and import nothing."""
     form = await request.form()
     upload = form.get("file")
@@ -103,7 +116,9 @@ async def import_upload(
         return _page("placement_import", actor, 400, result=None, missing=True)
     result = await import_placements(actor, await upload.read(), now)
     await _record_import(actor, result, now)
-    return _page("placement_import", actor, 400 if result.errors else 200, result=result)
+    if result.errors:
+        return _page("placement_import", actor, 400, result=result)
+    return done_redirect("/staff/placements/import", result)
 
 
 async def _record_import(actor: Actor, result: ImportResult, now: dt.datetime) -> None:
@@ -126,7 +141,7 @@ async def placement_detail(
     placement_id: ObjectId,
 ) -> Template:
     """One placement with its invitation: link, QR code and short code."""
-    placement = await get_placement(settings, actor, placement_id)
+    placement = await get_placement(settings, actor, placement_id, now)
     if placement is None:
         raise await refuse(actor, "placement", placement_id, now)
     if placement.needs_follow_up:
@@ -146,12 +161,29 @@ async def placement_detail(
             object_type="invitation",
             object_id=placement.invitation.id,
         )
+    return await _placement_page(actor, settings, placement_id, now, [])
+
+
+async def _placement_page(
+    actor: Actor,
+    settings: Settings,
+    placement_id: int,
+    now: dt.datetime,
+    errors: list[FieldError],
+) -> Template:
+    """The placement page, with any problems with what was just asked of it (then 400)."""
+    placement = await get_placement(settings, actor, placement_id, now)
+    if placement is None:
+        raise await refuse(actor, "placement", placement_id, now)
     return _page(
         "placement",
         actor,
+        400 if errors else 200,
         placement=placement,
-        errors=[],
+        errors=errors,
         not_own=await _not_own(actor, placement_id),
+        changes=await history(actor, placement_id),
+        today=today_in_england(now),
     )
 
 
@@ -186,13 +218,148 @@ async def end(
         if not found:
             raise await refuse(actor, "placement", placement_id, now)
     if errors:
-        placement = await get_placement(settings, actor, placement_id)
-        if placement is None:
-            raise NotFoundException()
-        not_own = await _not_own(actor, placement_id)
-        return _page("placement", actor, 400, placement=placement, errors=errors, not_own=not_own)
+        return await _placement_page(actor, settings, placement_id, now, errors)
     await record(
         "placement.ended", now=now, actor=actor, object_type="placement", object_id=placement_id
+    )
+    return Redirect(path=f"/staff/placements/{placement_id}")
+
+
+def _edit_values(placement: PlacementView) -> dict[str, str]:
+    """The placement as the correction form shows it first."""
+    return {
+        "provider_id": str(placement.provider_id),
+        "school_id": str(placement.school_id or ""),
+        "la_team": placement.la_team or "",
+        "year_group": str(placement.year_group),
+        "start_date": placement.start_date.isoformat(),
+        "planned_end_date": (
+            placement.planned_end_date.isoformat() if placement.planned_end_date else ""
+        ),
+        "hours_per_week": f"{placement.hours_per_week:g}",
+        "purpose": placement.purpose,
+    }
+
+
+async def _edit_page(
+    actor: Actor, placement: PlacementView, values: dict[str, str], errors: list[FieldError]
+) -> Template:
+    choices = await _form_choices(actor)
+    # A provider the LA has archived since, or a school since closed, stays choosable here.
+    if not any(p["id"] == placement.provider_id for p in choices["providers"]):
+        choices["providers"].append({"id": placement.provider_id, "name": placement.provider_name})
+    if placement.school_id and not any(s["id"] == placement.school_id for s in choices["schools"]):
+        choices["schools"].append({"id": placement.school_id, "name": placement.school_name})
+    return _page(
+        "placement_edit",
+        actor,
+        400 if errors else 200,
+        errors=errors,
+        values=values,
+        placement_id=placement.id,
+        reference=placement.pupil_reference,
+        **choices,
+    )
+
+
+@get("/placements/{placement_id:int}/edit", guards=[commissioners])
+async def edit_form(
+    actor: NamedDependency[Actor],
+    settings: NamedDependency[Settings],
+    now: NamedDependency[dt.datetime],
+    placement_id: ObjectId,
+) -> Template:
+    """The form to correct a placement, filled in with what it says now."""
+    placement = await get_placement(settings, actor, placement_id, now)
+    if placement is None:
+        raise await refuse(actor, "placement", placement_id, now)
+    return await _edit_page(actor, placement, _edit_values(placement), [])
+
+
+@post("/placements/{placement_id:int}/edit", guards=[commissioners])
+async def edit(
+    request: Request,
+    actor: NamedDependency[Actor],
+    settings: NamedDependency[Settings],
+    now: NamedDependency[dt.datetime],
+    placement_id: ObjectId,
+) -> Response[Any]:
+    """Correct a placement; on any problem show the form again with every field kept."""
+    form = {key: str(value) for key, value in (await request.form()).items()}
+    # Only the fields the form has: a school contact's form has no school or LA team.
+    values = {key: form.get(key, "") for key in EDITABLE if key in form}
+    found, errors = await edit_placement(actor, placement_id, values, now)
+    if not found:
+        raise await refuse(actor, "placement", placement_id, now)
+    if errors:
+        placement = await get_placement(settings, actor, placement_id, now)
+        assert placement is not None
+        return await _edit_page(actor, placement, {**_edit_values(placement), **values}, errors)
+    await record(
+        "placement.edited", now=now, actor=actor, object_type="placement", object_id=placement_id
+    )
+    return Redirect(path=f"/staff/placements/{placement_id}")
+
+
+@post("/placements/{placement_id:int}/cancel", guards=[commissioners])
+async def cancel(
+    actor: NamedDependency[Actor],
+    settings: NamedDependency[Settings],
+    now: NamedDependency[dt.datetime],
+    placement_id: ObjectId,
+) -> Response[Any]:
+    """Cancel a placement entered in error; its survey is withdrawn."""
+    found, errors = await cancel_placement(actor, placement_id, now)
+    if not found:
+        raise await refuse(actor, "placement", placement_id, now)
+    if errors:
+        return await _placement_page(actor, settings, placement_id, now, errors)
+    await record(
+        "placement.cancelled", now=now, actor=actor, object_type="placement", object_id=placement_id
+    )
+    return Redirect(path=f"/staff/placements/{placement_id}")
+
+
+@post("/placements/{placement_id:int}/reissue", guards=[commissioners])
+async def reissue(
+    request: Request,
+    actor: NamedDependency[Actor],
+    settings: NamedDependency[Settings],
+    now: NamedDependency[dt.datetime],
+    placement_id: ObjectId,
+) -> Response[Any]:
+    """A new link and short code for the pupil; the old ones stop working."""
+    form = await request.form()
+    seen = str(form.get("link_version") or "")
+    version = int(seen) if seen.isdigit() and len(seen) < 10 else None
+    found, errors = await reissue_survey(settings, actor, placement_id, version, now)
+    if not found:
+        raise await refuse(actor, "placement", placement_id, now)
+    if errors:
+        return await _placement_page(actor, settings, placement_id, now, errors)
+    await record(
+        "invitation.reissued", now=now, actor=actor, object_type="placement", object_id=placement_id
+    )
+    return Redirect(path=f"/staff/placements/{placement_id}")
+
+
+@post("/placements/{placement_id:int}/extend", guards=[commissioners])
+async def extend(
+    request: Request,
+    actor: NamedDependency[Actor],
+    settings: NamedDependency[Settings],
+    now: NamedDependency[dt.datetime],
+    placement_id: ObjectId,
+) -> Response[Any]:
+    """Keep the survey open until a later day (reopening it if it had closed)."""
+    form = await request.form()
+    found, errors = await extend_survey(actor, placement_id, str(form.get("closes_on") or ""), now)
+    if not found:
+        raise await refuse(actor, "placement", placement_id, now)
+    if errors:
+        return await _placement_page(actor, settings, placement_id, now, errors)
+    await record(
+        "invitation.extended", now=now, actor=actor, object_type="placement", object_id=placement_id
     )
     return Redirect(path=f"/staff/placements/{placement_id}")
 
@@ -248,6 +415,11 @@ placement_pages = Router(
         import_upload,
         placement_detail,
         end,
+        edit_form,
+        edit,
+        cancel,
+        reissue,
+        extend,
         qr_png,
         qr_svg,
     ],

@@ -11,6 +11,7 @@ import msgspec
 from survey_app.accounts.scoping import Actor, Role, scope
 from survey_app.db.engine import transaction
 from survey_app.db.tables import Invitation, Placement, Provider, Response, School
+from survey_app.organisations.la_settings import all_effective
 from survey_app.organisations.provider_records import add_provider_names, in_use
 from survey_app.placements.rules import (
     URN,
@@ -21,14 +22,18 @@ from survey_app.placements.rules import (
     commissioner_key,
     is_id,
 )
+from survey_app.placements.statuses import PlacementStatus
 from survey_app.settings import Settings
 from survey_app.surveys.invitations import (
     InvitationLink,
     issue_for,
     link_for,
 )
-from survey_app.surveys.statuses import InvitationKind, InvitationStatus
+from survey_app.surveys.statuses import InvitationKind, InvitationStatus, SurveyState
 from survey_app.time_in_england import today_in_england
+
+#: Said when a change is asked of a placement that was cancelled as entered in error.
+CANCELLED_ALREADY = "This placement was cancelled as entered in error, so it cannot be changed"
 
 
 class NotAllowed(Exception):
@@ -38,12 +43,17 @@ class NotAllowed(Exception):
 class InvitationView(msgspec.Struct, frozen=True):
     id: uuid.UUID
     kind: str
+    #: As it stands now: ``open``, ``completed``, ``expired`` (closed, not answered) or
+    #: ``revoked`` (withdrawn when its placement was cancelled).
     status: str
     questionnaire_id: str
     opened_at: dt.datetime
     expires_at: dt.datetime
     completed_at: dt.datetime | None
+    #: Only while the pupil can still answer: an expired or withdrawn survey shows no dead link.
     link: InvitationLink | None
+    #: Goes up by one each time the survey is reissued; send it back to reissue only once.
+    link_version: int = 0
 
 
 class PlacementView(msgspec.Struct, frozen=True):
@@ -64,6 +74,12 @@ class PlacementView(msgspec.Struct, frozen=True):
     invitation: InvitationView | None
     #: The pupil asked for help or said they felt unsafe; None where the viewer may not know.
     needs_follow_up: bool | None = None
+    #: ``active``, or ``cancelled`` as entered in error.
+    status: str = PlacementStatus.ACTIVE
+    #: Where its survey stands: not_open_yet, preparing, open, completed, expired, withdrawn.
+    survey: str = SurveyState.NOT_OPEN_YET
+    #: The day its survey opens, while it is not open yet and has a planned end date.
+    survey_opens_on: dt.date | None = None
 
 
 PLACEMENT_COLUMNS: tuple[Any, ...] = (
@@ -72,28 +88,69 @@ PLACEMENT_COLUMNS: tuple[Any, ...] = (
 )
 
 
+def survey_state(
+    row: dict[str, Any],
+    invitation: dict[str, Any] | None,
+    now: dt.datetime,
+    opens_on: dt.date | None,
+) -> SurveyState:
+    """Where a placement's survey stands now, from its stored statuses and the clock."""
+    if invitation is None:
+        if row["status"] == PlacementStatus.CANCELLED:
+            return SurveyState.WITHDRAWN
+        today = today_in_england(now)
+        if (row["ended_on"] and row["ended_on"] <= today) or (opens_on and opens_on <= today):
+            return SurveyState.PREPARING
+        return SurveyState.NOT_OPEN_YET
+    if invitation["status"] == InvitationStatus.COMPLETED:
+        return SurveyState.COMPLETED
+    if invitation["status"] == InvitationStatus.REVOKED:
+        return SurveyState.WITHDRAWN
+    if invitation["expires_at"] < now:
+        return SurveyState.EXPIRED
+    return SurveyState.OPEN
+
+
+#: What the API's ``invitation.status`` says for each state an invitation can be in.
+INVITATION_STATUS = {
+    SurveyState.OPEN: InvitationStatus.OPEN,
+    SurveyState.COMPLETED: InvitationStatus.COMPLETED,
+    SurveyState.EXPIRED: SurveyState.EXPIRED,
+    SurveyState.WITHDRAWN: InvitationStatus.REVOKED,
+}
+
+
 def _view(
     row: dict[str, Any],
     invitation: dict[str, Any] | None,
     settings: Settings,
     actor: Actor,
+    now: dt.datetime,
+    open_days_before: int,
 ) -> PlacementView:
+    opens_on = (
+        row["planned_end_date"] - dt.timedelta(days=open_days_before)
+        if row["planned_end_date"] and not row["ended_on"]
+        else None
+    )
+    state = survey_state(row, invitation, now, opens_on)
     invitation_view = None
     if invitation is not None:
         link = (
             link_for(settings, invitation["id"], invitation["revocation_counter"])
-            if invitation["status"] == InvitationStatus.OPEN
+            if state == SurveyState.OPEN
             else None
         )
         invitation_view = InvitationView(
             id=invitation["id"],
             kind=invitation["kind"],
-            status=invitation["status"],
+            status=INVITATION_STATUS[state],
             questionnaire_id=invitation["questionnaire_id"],
             opened_at=invitation["opened_at"],
             expires_at=invitation["expires_at"],
             completed_at=invitation["completed_at"],
             link=link,
+            link_version=invitation["revocation_counter"],
         )
     return PlacementView(
         id=row["id"],
@@ -117,7 +174,18 @@ def _view(
             if actor.role == Role.PROVIDER_STAFF or invitation is None
             else bool(invitation.get("needs_follow_up"))
         ),
+        status=row["status"],
+        survey=state,
+        survey_opens_on=opens_on if state == SurveyState.NOT_OPEN_YET else None,
     )
+
+
+async def _open_days_before(settings: Settings) -> dict[int, int]:
+    """Each LA's days-before-the-end its surveys open (``organisations/la_settings.py``)."""
+    return {
+        la_id: authority.invitation_open_days_before
+        for la_id, authority in (await all_effective(settings)).items()
+    }
 
 
 async def _invitations_by_placement(placement_ids: list[int]) -> dict[int, dict[str, Any]]:
@@ -139,22 +207,40 @@ async def _invitations_by_placement(placement_ids: list[int]) -> dict[int, dict[
 
 
 async def list_placements(
-    settings: Settings, actor: Actor, *, provider_id: int | None = None, limit: int = 500
+    settings: Settings,
+    actor: Actor,
+    *,
+    provider_id: int | None = None,
+    limit: int = 500,
+    now: dt.datetime | None = None,
 ) -> list[PlacementView]:
-    """The placements the actor may see, newest first."""
+    """The placements the actor may see, newest first, each survey's state as of ``now``."""
+    now = now or dt.datetime.now(dt.UTC)
     query = Placement.select(*PLACEMENT_COLUMNS).where(scope(actor, Placement))
     if provider_id is not None:
         query = query.where(Placement.provider == provider_id)
     rows = await query.order_by(Placement.id, ascending=False).limit(limit)
     await add_provider_names(rows, "local_authority")
     invitations = await _invitations_by_placement([row["id"] for row in rows])
-    return [_view(row, invitations.get(row["id"]), settings, actor) for row in rows]
+    days = await _open_days_before(settings)
+    return [
+        _view(
+            row,
+            invitations.get(row["id"]),
+            settings,
+            actor,
+            now,
+            days.get(row["local_authority"], 0),
+        )
+        for row in rows
+    ]
 
 
 async def get_placement(
-    settings: Settings, actor: Actor, placement_id: int
+    settings: Settings, actor: Actor, placement_id: int, now: dt.datetime | None = None
 ) -> PlacementView | None:
     """One placement, or None when it does not exist or is outside the actor's scope."""
+    now = now or dt.datetime.now(dt.UTC)
     row = (
         await Placement.select(*PLACEMENT_COLUMNS)
         .where(Placement.id == placement_id, scope(actor, Placement))
@@ -164,15 +250,23 @@ async def get_placement(
         return None
     await add_provider_names([row], "local_authority")
     invitations = await _invitations_by_placement([placement_id])
-    return _view(row, invitations.get(placement_id), settings, actor)
+    days = await _open_days_before(settings)
+    return _view(
+        row,
+        invitations.get(placement_id),
+        settings,
+        actor,
+        now,
+        days.get(row["local_authority"], 0),
+    )
 
 
-async def create_placement(
-    actor: Actor, placement: PlacementIn, now: dt.datetime
-) -> tuple[int | None, list[FieldError]]:
-    """Record a placement the actor commissions; returns its id or the problems found."""
-    if actor.role == Role.PROVIDER_STAFF:
-        raise NotAllowed("Provider staff cannot record placements")
+async def check_references(
+    actor: Actor, placement: PlacementIn, *, kept_provider: int | None = None
+) -> tuple[PlacementIn, list[FieldError]]:
+    """Every rule of a placement, and that its school and provider are the actor's to name: a
+    school contact names only their own school. ``kept_provider`` (on a correction) is the
+    provider it already had, allowed even if the LA has since archived it."""
     errors: list[FieldError] = []
     if placement.school_urn and placement.school_id is None and URN.match(placement.school_urn):
         # Named by URN: found among the schools the actor may see, like an id would be.
@@ -199,8 +293,12 @@ async def create_placement(
         )
     errors += check_placement(placement)
     # Ids out of range were refused above; only real candidates are looked up.
-    if is_id(placement.provider_id) and not await Provider.exists().where(
-        Provider.id == placement.provider_id, scope(actor, Provider), in_use(actor)
+    if (
+        is_id(placement.provider_id)
+        and placement.provider_id != kept_provider
+        and not await Provider.exists().where(
+            Provider.id == placement.provider_id, scope(actor, Provider), in_use(actor)
+        )
     ):
         errors.append(
             FieldError(
@@ -214,6 +312,16 @@ async def create_placement(
         and not await School.exists().where(School.id == placement.school_id, scope(actor, School))
     ):
         errors.append(FieldError("school_id", "There is no school with that id in your area"))
+    return placement, errors
+
+
+async def create_placement(
+    actor: Actor, placement: PlacementIn, now: dt.datetime
+) -> tuple[int | None, list[FieldError]]:
+    """Record a placement the actor commissions; returns its id or the problems found."""
+    if actor.role == Role.PROVIDER_STAFF:
+        raise NotAllowed("Provider staff cannot record placements")
+    placement, errors = await check_references(actor, placement)
     if errors:
         return None, errors
     async with transaction():
@@ -288,6 +396,8 @@ async def end_placement(
     )
     if row is None:
         return False, []
+    if row["status"] == PlacementStatus.CANCELLED:
+        return True, [FieldError("ended_on", CANCELLED_ALREADY)]
     ended_on = ended_on or today_in_england(now)
     errors = check_end(row["start_date"], ended_on)
     if ended_on > today_in_england(now):

@@ -162,6 +162,7 @@ FORM_LABELS = {
     "school_urn": "Home school URN",
     "simplest_version": "Simplest version",
     "ended_on": "End date",
+    "closes_on": "New closing date",
 }
 
 #: The two ways people write a date: ISO, as a browser's date field sends it, and day first, as

@@ -66,7 +66,7 @@ async def provider_detail(
     """One provider's QA record and learner-voice report (totals only for provider staff)."""
     report = await open_provider_report(settings, actor, provider_id, now, year)
     placements = (
-        await list_placements(settings, actor, provider_id=provider_id, limit=200)
+        await list_placements(settings, actor, provider_id=provider_id, limit=200, now=now)
         if actor.role != Role.PROVIDER_STAFF
         else []
     )

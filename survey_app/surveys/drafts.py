@@ -107,6 +107,7 @@ INVITATION_WITH_DRAFTS = (
     "SELECT invitation.id, invitation.status, invitation.expires_at, invitation.questionnaire_id,"
     " COALESCE(provider_record.name, provider.name) AS place, placement.start_date,"
     " COALESCE(placement.ended_on, placement.planned_end_date) AS end_date,"
+    " invitation.revocation_counter,"
     " draft_answer.question_id, draft_answer.value, draft_answer.text"
     " FROM invitation JOIN placement ON placement.id = invitation.placement"
     " JOIN provider ON provider.id = placement.provider"
@@ -144,6 +145,7 @@ async def invitation_with_drafts(
         "place": first["place"],
         "start_date": _date(first["start_date"]),
         "end_date": _date(first["end_date"]),
+        "revocation_counter": first["revocation_counter"],
     }
     drafts = {
         row["question_id"]: {

@@ -16,9 +16,10 @@ from survey_app.db.engine import batches, transaction
 from survey_app.db.tables import Invitation, Placement
 from survey_app.mail import messages
 from survey_app.mail.messages import Message
-from survey_app.mail.outbox import enqueue
+from survey_app.mail.outbox import enqueue, withdraw_links
 from survey_app.organisations.la_settings import all_effective
 from survey_app.organisations.provider_records import add_provider_emails, add_provider_names
+from survey_app.placements.statuses import PlacementStatus
 from survey_app.settings import Settings
 from survey_app.surveys.statuses import InvitationKind, InvitationStatus
 from survey_app.surveys.tokens import (
@@ -215,6 +216,8 @@ async def due_placements(settings: Settings, now: dt.datetime, limit: int = 5000
             if planned is None
             else ended | ((Placement.planned_end_date.is_not_null()) & planned),
             Placement.id.not_in(has_invitation),
+            # Entered in error: no survey is ever issued for it.
+            Placement.status == PlacementStatus.ACTIVE,
         )
         .order_by(Placement.id)
         .limit(limit)
@@ -243,6 +246,7 @@ class LinkState(StrEnum):
 
 INVITATION_FIELDS = (
     Invitation.id,
+    Invitation.revocation_counter,
     Invitation.status,
     Invitation.expires_at,
     Invitation.questionnaire_id,
@@ -298,3 +302,106 @@ def on_the_slips_sheet(now: dt.datetime) -> Any:
     provider that pupil had finished (and so, beside a report, what they said).
     """
     return Invitation.status.is_in(["open", "completed"]) & (Invitation.expires_at > now)
+
+
+async def replace_link(
+    settings: Settings, invitation_id: uuid.UUID, from_version: int, now: dt.datetime
+) -> int | None:
+    """Reissue an open invitation: a new link and short code, the old ones dead at once.
+
+    Conditional on the link version the caller saw (``from_version``), so a double submit or a
+    retried request replaces the link once: the second finds the version moved on and changes
+    nothing (None). Queued emails that carry the old link are withdrawn, not sent, and the
+    commissioner is sent the new one. Call inside a transaction; returns the new version.
+    """
+    secret = settings.secret_key
+    row = (
+        await Invitation.select(Invitation.id, Invitation.revocation_counter)
+        .where(
+            Invitation.id == invitation_id,
+            Invitation.revocation_counter == from_version,
+            Invitation.status == InvitationStatus.OPEN,
+            Invitation.expires_at > now,
+        )
+        .first()
+    )
+    if row is None:
+        return None
+    # Each step draws a fresh 38-bit short code; a clash with one in use (rare) takes the next.
+    for version in range(from_version + 1, from_version + 1 + MAX_ISSUE_ROUNDS):
+        code_hash = lookup_hash(secret, short_code(secret, invitation_id, version))
+        if await Invitation.exists().where(Invitation.short_code_hash == code_hash):
+            continue
+        updated = (
+            await Invitation.update(
+                {
+                    Invitation.revocation_counter: version,
+                    Invitation.token_hash: lookup_hash(
+                        secret, invitation_token(secret, invitation_id, version)
+                    ),
+                    Invitation.short_code_hash: code_hash,
+                }
+            )
+            .where(
+                Invitation.id == invitation_id,
+                Invitation.revocation_counter == from_version,
+                Invitation.status == InvitationStatus.OPEN,
+            )
+            .returning(Invitation.id)
+        )
+        if not updated:
+            return None
+        await withdraw_links(f"invitation:{invitation_id}", now)
+        await _tell_commissioner(settings, invitation_id, version, now)
+        return version
+    raise RuntimeError(f"could not draw a free short code for invitation {invitation_id}")
+
+
+async def _tell_commissioner(
+    settings: Settings, invitation_id: uuid.UUID, version: int, now: dt.datetime
+) -> None:
+    """The commissioner's copy of the new link (the provider's slips page shows it already)."""
+    row = (
+        await Invitation.select(Invitation.expires_at, Invitation.placement)
+        .where(Invitation.id == invitation_id)
+        .first()
+    )
+    assert row is not None, "called in the transaction that just updated it"
+    placement = (
+        await Placement.select(*PLACEMENT_FIELDS).where(Placement.id == row["placement"]).first()
+    )
+    assert placement is not None
+    link = link_for(settings, invitation_id, version)
+    message = messages.survey_open_for_commissioner(
+        la=placement["local_authority"],
+        invitation=str(invitation_id),
+        to=placement["school_email"] or placement["la_email"] or "",
+        reference=placement["pupil_reference"],
+        provider=placement["provider_name"],
+        link=link.url,
+        code=link.short_code,
+        code_page=Urls.of(settings).code_page(),
+        expires=date_in_england(row["expires_at"]),
+        version=version,
+    )
+    await enqueue([message], now, settings.secret_key)
+
+
+async def extend_expiry(invitation_id: uuid.UUID, closes_on: dt.date) -> bool:
+    """Keep an unanswered survey open until the end of ``closes_on`` (England), reopening one
+    that had closed; its link and code stay the same. False when it is answered or withdrawn."""
+    updated = (
+        await Invitation.update({Invitation.expires_at: end_of_day_in_england(closes_on)})
+        .where(Invitation.id == invitation_id, Invitation.status == InvitationStatus.OPEN)
+        .returning(Invitation.id)
+    )
+    return bool(updated)
+
+
+async def withdraw(invitation_id: uuid.UUID, now: dt.datetime) -> None:
+    """Withdraw an unanswered survey (its placement was cancelled): its link then says so, and
+    queued emails carrying it are not sent. Call inside a transaction."""
+    await Invitation.update({Invitation.status: InvitationStatus.REVOKED}).where(
+        Invitation.id == invitation_id, Invitation.status == InvitationStatus.OPEN
+    )
+    await withdraw_links(f"invitation:{invitation_id}", now)

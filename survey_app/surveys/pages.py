@@ -39,7 +39,8 @@ from survey_app.web.headers import private_page
 LINK_PAGES = {
     LinkState.COMPLETED: ("survey/already_done.html", 200),
     LinkState.EXPIRED: ("survey/expired.html", 410),
-    LinkState.REVOKED: ("survey/not_found.html", 404),
+    # Withdrawn (its placement was cancelled as entered in error): said kindly, not "not found".
+    LinkState.REVOKED: ("survey/withdrawn.html", 410),
     LinkState.UNKNOWN: ("survey/not_found.html", 404),
 }
 #: What the check page shows for a question with no answer.
@@ -117,7 +118,9 @@ async def _enter(
     if state != LinkState.OPEN or invitation is None:
         template, status = LINK_PAGES[state]
         return Template(template_name=template, status_code=status)
-    await _start_pupil_session(request, settings, str(invitation["id"]))
+    await _start_pupil_session(
+        request, settings, str(invitation["id"]), invitation["revocation_counter"]
+    )
     # The pupil's pages name their council and its contact, and its privacy notice applies.
     request.session.update(await pupil_authority(invitation["placement"]))
     return Redirect(path="/survey")
@@ -127,7 +130,9 @@ async def _enter(
 STAFF_SESSION_KEYS = ("user_id", "mfa_user_id")
 
 
-async def _start_pupil_session(request: Request, settings: Settings, invitation_id: str) -> None:
+async def _start_pupil_session(
+    request: Request, settings: Settings, invitation_id: str, link_version: int
+) -> None:
     """Put the invitation in a pupil session with a brand-new id, never one the client chose.
 
     The token moves into the session and out of the address bar and browser history. The id is
@@ -146,6 +151,8 @@ async def _start_pupil_session(request: Request, settings: Settings, invitation_
     )
     session: dict[str, Any] = {
         "invitation_id": invitation_id,
+        # Which of the invitation's links opened it: a reissue ends sessions the old link began.
+        "link_version": link_version,
         "pupil_session": mark if isinstance(mark, str) else secrets.token_hex(16),
     }
     if over_staff:
@@ -208,7 +215,11 @@ async def _survey_or_page(request: Request, now: dt.datetime) -> SurveyState | R
     # Sessions from before pupil sessions were told apart have no mark: their drafts have none.
     mark = str(request.session.get("pupil_session") or "")
     invitation, drafts = await invitation_with_drafts(invitation_id, mark)
-    if invitation is None:
+    # A session begun before the link was reissued ended with the old link (sessions from
+    # before links had versions opened version 0).
+    if invitation is None or invitation["revocation_counter"] != request.session.get(
+        "link_version", 0
+    ):
         return page(request, "start_again", 404)
     state = state_of(invitation, now)
     if state != LinkState.OPEN:

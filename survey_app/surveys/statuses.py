@@ -17,6 +17,22 @@ class InvitationKind(StrEnum):
 class InvitationStatus(StrEnum):
     OPEN = "open"
     COMPLETED = "completed"
-    #: Refused when read, though nothing in the service sets it yet. A link past its expiry
-    #: stays ``open`` in the database and is shown as expired.
+    #: Withdrawn because its placement was cancelled: the pupil's link says so kindly. A link
+    #: past its expiry stays ``open`` in the database and is shown as expired (``SurveyState``).
     REVOKED = "revoked"
+
+
+class SurveyState(StrEnum):
+    """Where a placement's survey stands as staff and the API are told: worked out from the
+    invitation's stored status and the clock, never stored itself."""
+
+    #: The placement has not reached the day its survey opens.
+    NOT_OPEN_YET = "not_open_yet"
+    #: Due now: the scheduled work issues it within minutes.
+    PREPARING = "preparing"
+    OPEN = "open"
+    COMPLETED = "completed"
+    #: Its closing time passed with no answer: "Closed, not answered".
+    EXPIRED = "expired"
+    #: The placement was cancelled as entered in error.
+    WITHDRAWN = "withdrawn"

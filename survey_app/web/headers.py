@@ -40,7 +40,13 @@ class Edge:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        head = cast("HTTPScope", scope)["method"] == "HEAD"
+        method = cast("HTTPScope", scope)["method"]
+        head = method == "HEAD"
+        # A staff page sent in answer to a form post (its problems, or a secret shown once) is
+        # not an address to come back to: htmx's boost would put the post's address in the bar,
+        # and a refresh would ask for it with GET and be refused. The bar keeps the form's.
+        # (The pupil's pages are not boosted: they say for themselves what goes in history.)
+        posted_page = method == "POST" and scope["path"].startswith("/staff")
         if head:
             scope = cast("HTTPScope", {**scope, "method": "GET"})
 
@@ -50,6 +56,8 @@ class Edge:
                 for name, value in SECURITY_HEADERS.items():
                     if name not in headers:
                         headers[name] = value
+                if posted_page and not 300 <= message["status"] < 400:
+                    headers.setdefault("HX-Push-Url", "false")
             elif head and message["type"] == "http.response.body":
                 # The same headers (Content-Length included) as the GET, and no body.
                 message = {**message, "body": b""}

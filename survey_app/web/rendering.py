@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Mapping
+from typing import Any, TypeVar
+from urllib.parse import urlencode
 
-from litestar.response import Template
+import msgspec
+from litestar.response import Redirect, Template
 
 from survey_app.accounts.scoping import Actor
+
+T = TypeVar("T")
 
 
 def staff_page(name: str, actor: Actor | None, status: int = 200, **context: Any) -> Template:
@@ -16,3 +21,37 @@ def staff_page(name: str, actor: Actor | None, status: int = 200, **context: Any
         context={"actor": actor, **context},
         status_code=status,
     )
+
+
+def done_redirect(path: str, result: msgspec.Struct) -> Redirect:
+    """Post, redirect, get: after an upload or other post that reports what it did, go to
+    ``path`` with the outcome's counts (and lists of names) in the address, so a refresh shows
+    the same outcome instead of posting again. Its ``errors`` are never carried: a post with
+    errors re-renders its form instead."""
+    values = {
+        name: ",".join(map(str, value)) if isinstance(value, list) else value
+        for name, value in msgspec.structs.asdict(result).items()
+        if name != "errors"
+    }
+    return Redirect(path=f"{path}?{urlencode(values)}", status_code=303)
+
+
+def done_from_query(query: Mapping[str, str], result_type: type[T]) -> T | None:
+    """The outcome ``done_redirect`` put in the address, or None when there is none (or it was
+    tampered with into something unreadable: then the page simply shows its empty form)."""
+    fields = msgspec.structs.fields(result_type)  # type: ignore[arg-type]
+    values: dict[str, Any] = {}
+    for field in fields:
+        if field.name == "errors" or field.name not in query:
+            continue
+        text = query[field.name]
+        is_list = getattr(field.type, "__origin__", None) is list
+        values[field.name] = [part for part in text.split(",") if part] if is_list else text
+    if not values:
+        return None
+    if any(field.name == "errors" for field in fields):
+        values["errors"] = []
+    try:
+        return msgspec.convert(values, result_type, strict=False)
+    except msgspec.ValidationError:
+        return None

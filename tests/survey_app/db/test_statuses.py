@@ -24,6 +24,7 @@ from survey_app.mail.outbox import send_due
 from survey_app.mail.statuses import MessageKind, MessageStatus
 from survey_app.ops.schedule import run_scheduled_work
 from survey_app.organisations.statuses import SchoolStatus
+from survey_app.placements.statuses import PlacementStatus
 from survey_app.qa.statuses import ActionStatus, VisitKind
 from survey_app.safeguarding.statuses import AlertStatus, ReviewStatus
 from survey_app.surveys.statuses import InvitationKind, InvitationStatus
@@ -51,6 +52,7 @@ COLUMNS: list[tuple[str, str, type[StrEnum]]] = [
     ("qa_action", "status", ActionStatus),
     ("qa_visit", "kind", VisitKind),
     ("school", "status", SchoolStatus),
+    ("placement", "status", PlacementStatus),
 ]
 
 
