@@ -371,6 +371,8 @@ async def _tell_commissioner(
         await Placement.select(*PLACEMENT_FIELDS).where(Placement.id == row["placement"]).first()
     )
     assert placement is not None
+    # Named as the placement's council names the provider (not another council's spelling).
+    await add_provider_names([placement], "local_authority")
     link = link_for(settings, invitation_id, version)
     message = messages.survey_open_for_commissioner(
         la=placement["local_authority"],
