@@ -433,6 +433,13 @@ def give_responses(
             option = next((o for o in question.options if o.value == chosen.get(question.id)), None)
             if option is not None:
                 given.append(answer_for(question, option))
+            elif question.id in chosen and question.options:
+                # A value the questionnaire no longer offers would be silently unanswered, and a
+                # test would go on checking figures that no longer mean what it thinks.
+                raise ValueError(
+                    f"{questionnaire.id} v{questionnaire.version} offers no {chosen[question.id]!r}"
+                    f" for {question.id}"
+                )
         run(save_response(invitation["id"], questionnaire, given, moment))
     return ids
 

@@ -170,7 +170,7 @@ def _drafts_for(world: World, settings: Any, clock: Clock, count: int, prefix: s
 def test_reports_count_partial_responses_beside_complete_ones(
     client: Any, world: World, settings: Any, clock: Clock
 ) -> None:
-    give_responses(world, settings, clock, 6, answers={"next_steps": "very_clear"})
+    give_responses(world, settings, clock, 6, answers={"next_steps": "yes"})
     _drafts_for(world, settings, clock, 5, "KEPT")
     expires_at = run(
         Invitation.select(Invitation.expires_at)
