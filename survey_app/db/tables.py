@@ -189,6 +189,10 @@ class Placement(Table):
     #: Give the years 4-6 wording whatever the year group.
     simplest_version = Boolean(default=False)
     created_at = Timestamptz()
+    #: When the placement or its survey last changed (recorded, edited, ended, survey issued or
+    #: answered): the API's ``updated_since`` and its cursor order rest on it. Every write sets
+    #: it to the request's time; Piccolo fills in now for rows inserted without it.
+    updated_at = Timestamptz()
 
 
 class Invitation(Table):

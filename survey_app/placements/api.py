@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 import msgspec
-from litestar import Router, get, post
+from litestar import Request, Router, get, post
 from litestar.di import NamedDependency
 from litestar.exceptions import PermissionDeniedException
 from litestar.params import JSONBody
@@ -13,6 +14,7 @@ from litestar.params import JSONBody
 from survey_app.accounts.guards import commissioners
 from survey_app.accounts.scoping import Actor
 from survey_app.ops.audit import record, refuse
+from survey_app.placements.finding import placement_spec, sync_placements
 from survey_app.placements.records import (
     InvitationView,
     NotAllowed,
@@ -20,7 +22,6 @@ from survey_app.placements.records import (
     create_placement,
     end_placement,
     get_placement,
-    list_placements,
 )
 from survey_app.placements.rules import (
     PlacementBody,
@@ -30,6 +31,7 @@ from survey_app.placements.rules import (
 )
 from survey_app.settings import Settings
 from survey_app.web.api_errors import ERRORS, invalid
+from survey_app.web.listing import next_link, parse_api
 from survey_app.web.params import ObjectId
 from survey_app.web.urls import Urls
 
@@ -41,14 +43,51 @@ class InvitationOut(msgspec.Struct, frozen=True):
     invitation: InvitationView
 
 
+class PlacementList(msgspec.Struct, frozen=True):
+    """One page of placements in change order, and the address of the next (None on the last)."""
+
+    items: list[PlacementView]
+    next: str | None
+
+
+class InvitationList(msgspec.Struct, frozen=True):
+    """One page of invitations in their placements' change order, and the next page's address."""
+
+    items: list[InvitationOut]
+    next: str | None
+
+
+async def _sync_page(
+    request: Request, actor: Actor, settings: Settings, now: dt.datetime, path: str, **kw: Any
+) -> tuple[list[PlacementView], str | None]:
+    """Parse the list parameters as the placements page does (plus ``limit``, ``cursor`` and
+    ``updated_since``); a bad one is a 400 naming it, and nothing is read."""
+    spec = await placement_spec(actor, now)
+    params = {key: str(value) for key, value in request.query_params.items()}
+    query, errors = parse_api(spec, params, settings.secret_key)
+    if errors:
+        raise invalid(errors)
+    views, cursor = await sync_placements(settings, actor, spec, query, **kw)
+    link = next_link(path, params, cursor)
+    return views, Urls.of(settings).absolute(link) if link else None
+
+
 # Provider tokens read no placement or invitation rows (references, statuses, completion times
 # and live links): 404 and an audited refusal, as on the staff pages.
 @get("/placements", guards=[commissioners], responses=ERRORS)
 async def api_placements(
-    actor: NamedDependency[Actor], settings: NamedDependency[Settings]
-) -> list[PlacementView]:
-    """Placements you may see, newest first."""
-    return await list_placements(settings, actor)
+    request: Request,
+    actor: NamedDependency[Actor],
+    settings: NamedDependency[Settings],
+    now: NamedDependency[dt.datetime],
+) -> PlacementList:
+    """Placements you may see, oldest change first, ``limit`` at a time (default 50, at most
+    500), with ``next`` the address of the following page. Filter as on the placements page
+    (``q``, ``provider``, ``school``, ``survey``, ``year_group``, ``term``, ``started_from``,
+    ``started_to``); ``updated_since`` (ISO 8601 with a time zone) returns only placements that
+    changed since then, for a school's system to keep in step."""
+    views, link = await _sync_page(request, actor, settings, now, "/api/v1/placements")
+    return PlacementList(views, link)
 
 
 @post("/placements", responses=ERRORS)
@@ -121,28 +160,35 @@ async def api_end_placement(
 
 @get("/invitations", guards=[commissioners], responses=ERRORS)
 async def api_invitations(
-    actor: NamedDependency[Actor], settings: NamedDependency[Settings]
-) -> list[InvitationOut]:
-    """Invitations you may see, each with its link, QR image URLs and short code."""
+    request: Request,
+    actor: NamedDependency[Actor],
+    settings: NamedDependency[Settings],
+    now: NamedDependency[dt.datetime],
+) -> InvitationList:
+    """Invitations you may see, each with its link, QR image URLs and short code: paged and
+    filtered like ``/placements`` (placements without a survey yet are left out)."""
     urls = Urls.of(settings)
+    views, link = await _sync_page(
+        request, actor, settings, now, "/api/v1/invitations", with_survey=True
+    )
     out = []
-    for placement in await list_placements(settings, actor, limit=5000):
+    for placement in views:
         invitation = placement.invitation
         if invitation is None:
             continue
         if invitation.link is not None:
-            link = msgspec.structs.replace(
+            link_view = msgspec.structs.replace(
                 invitation.link,
                 qr_png_path=urls.qr_png(invitation.id),
                 qr_svg_path=urls.qr_svg(invitation.id),
             )
-            invitation = msgspec.structs.replace(invitation, link=link)
+            invitation = msgspec.structs.replace(invitation, link=link_view)
         out.append(
             InvitationOut(
                 placement.id, placement.pupil_reference, placement.provider_id, invitation
             )
         )
-    return out
+    return InvitationList(out, link)
 
 
 placement_api = Router(

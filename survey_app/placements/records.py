@@ -139,6 +139,14 @@ async def _invitations_by_placement(placement_ids: list[int]) -> dict[int, dict[
     return {row["placement"]: {**row, "needs_follow_up": row["id"] in flagged} for row in rows}
 
 
+async def views_of(
+    settings: Settings, actor: Actor, rows: list[dict[str, Any]]
+) -> list[PlacementView]:
+    """Placement rows (selected with ``PLACEMENT_COLUMNS``) as views with their surveys."""
+    invitations = await _invitations_by_placement([row["id"] for row in rows])
+    return [_view(row, invitations.get(row["id"]), settings, actor) for row in rows]
+
+
 async def list_placements(
     settings: Settings, actor: Actor, *, provider_id: int | None = None, limit: int = 500
 ) -> list[PlacementView]:
@@ -235,6 +243,7 @@ UPDATED_ON_REPEAT = [
     Placement.hours_per_week,
     Placement.purpose,
     Placement.simplest_version,
+    Placement.updated_at,
 ]
 
 
@@ -260,6 +269,7 @@ async def upsert_placements(
                     purpose=p.purpose.strip(),
                     simplest_version=p.simplest_version,
                     created_at=now,
+                    updated_at=now,
                 )
                 for p in placements
             ]
@@ -294,7 +304,9 @@ async def end_placement(
     if errors:
         return True, errors
     async with transaction():
-        await Placement.update({Placement.ended_on: ended_on}).where(Placement.id == placement_id)
+        await Placement.update({Placement.ended_on: ended_on, Placement.updated_at: now}).where(
+            Placement.id == placement_id
+        )
     # A separate step: if the server stops here, the dispatcher issues it on its next run.
     await issue_for(settings, [placement_id], now)
     return True, []
