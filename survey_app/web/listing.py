@@ -16,6 +16,7 @@ import base64
 import datetime as dt
 import hashlib
 import hmac
+import re
 from collections.abc import Callable, Mapping, Sequence
 from enum import StrEnum
 from typing import Any
@@ -23,6 +24,7 @@ from urllib.parse import urlencode
 
 import msgspec
 from piccolo.columns import Column
+from piccolo.columns.combination import WhereRaw
 from piccolo.table import Table
 
 from survey_app.accounts.scoping import Actor, scope
@@ -35,6 +37,7 @@ MAX_LIMIT = 500
 MAX_PAGE = 100_000
 #: Longest search text accepted: longer is refused, never silently cut.
 MAX_SEARCH = 100
+OFFSET_AS_SPACE = re.compile(r"(?<=\d) (\d\d:?\d\d)$")
 
 
 class FieldKind(StrEnum):
@@ -150,10 +153,13 @@ def clauses(spec: ListSpec, query: ListQuery) -> list[Any]:
 def contains(column: Column) -> Callable[[str], Any]:
     """A SEARCH filter's clause: the column contains the text, whatever its case."""
 
+    name = column._meta.get_full_name(with_alias=False)
+
     def where(text: str) -> Any:
-        # LIKE's wildcards in what was typed are matched literally, not as patterns.
-        escaped = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-        return column.ilike(f"%{escaped}%")
+        # LIKE's wildcards in what was typed are matched literally, not as patterns; LOWER and
+        # an explicit ESCAPE behave the same on SQLite (which has no ILIKE) and PostgreSQL.
+        escaped = text.lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+        return WhereRaw(f"LOWER({name}) LIKE {{}} ESCAPE '\\'", f"%{escaped}%")
 
     return where
 
@@ -305,6 +311,8 @@ def parse_api(
             )
     since = None
     if text := str(params.get("updated_since") or "").strip():
+        # An unencoded "+01:00" arrives as " 01:00" (a plus is a space in a query string).
+        text = OFFSET_AS_SPACE.sub(r"+\1", text)
         try:
             since = dt.datetime.fromisoformat(text)
         except ValueError:
