@@ -10,7 +10,6 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-import msgspec
 from litestar import Request, Response, Router, get, post
 from litestar.di import NamedDependency
 from litestar.response import Redirect, Template
@@ -33,43 +32,94 @@ from survey_app.organisations.register_file import (
     CellError,
     entry_from_fields,
 )
-from survey_app.web.display import OFFER_TYPE, REGISTRATION_STATUS
+from survey_app.web.display import OFFER_TYPE, QA_STAGE, RAG, REGISTRATION_STATUS
+from survey_app.web.listing import (
+    Field,
+    FieldKind,
+    ListPage,
+    ListQuery,
+    ListSpec,
+    Sort,
+    contains,
+    fetch_page,
+    parse,
+)
 from survey_app.web.params import ObjectId
 from survey_app.web.rendering import staff_page as _page
 
-PAGE_SIZE = 50
 
-
-class ProviderPage(msgspec.Struct, frozen=True):
-    """One page of the register, and where it sits in the whole."""
-
-    providers: list[dict[str, Any]]
-    page: int
-    pages: int
-    total: int
-
-
-async def list_providers(actor: Actor, *, archived: bool = False, page: int = 1) -> ProviderPage:
-    """The actor's providers by name, a page at a time, each with the LA's record of it."""
-    records = ProviderRecord.select(ProviderRecord.provider).where(
-        ProviderRecord.local_authority == actor.local_authority_id,
-        ProviderRecord.archived.eq(True),
-        scope(actor, ProviderRecord),
+def _own_record(**where: Any) -> Any:
+    """Providers whose record at the actor's LA matches (the LA is added by the caller)."""
+    return lambda la: ProviderRecord.select(ProviderRecord.provider).where(
+        ProviderRecord.local_authority == la,
+        *[getattr(ProviderRecord, column) == value for column, value in where.items()],
     )
-    # Archived providers are hidden unless asked for; with the filter, only they are shown.
-    which = Provider.id.is_in(records) if archived else Provider.id.not_in(records)
-    total = await Provider.count().where(scope(actor, Provider), which)
-    pages = max(1, -(-total // PAGE_SIZE))
-    page = min(max(1, page), pages)
-    rows = await (
-        Provider.select(Provider.id, Provider.name)
-        .where(scope(actor, Provider), which)
-        .order_by(Provider.name)
-        .order_by(Provider.id)
-        .limit(PAGE_SIZE)
-        .offset((page - 1) * PAGE_SIZE)
+
+
+def provider_spec(actor: Actor) -> ListSpec:
+    """The register's filters: name, archived or not, QA stage, rating and registration."""
+    la = actor.local_authority_id
+
+    def recorded(column: str) -> Any:
+        return lambda value: Provider.id.is_in(_own_record(**{column: value})(la))
+
+    return ListSpec(
+        path="/staff/providers",
+        noun=("provider", "providers"),
+        fields=(
+            Field(name="q", label="Name", kind=FieldKind.SEARCH, where=contains(Provider.name)),
+            Field(
+                name="qa_stage",
+                label="QA stage",
+                kind=FieldKind.CHOICE,
+                where=recorded("qa_stage"),
+                choices=tuple(QA_STAGE.items()),
+            ),
+            Field(
+                name="rating",
+                label="Rating",
+                kind=FieldKind.CHOICE,
+                where=recorded("rag_rating"),
+                choices=tuple(RAG.items()),
+            ),
+            Field(
+                name="registration",
+                label="Registration",
+                kind=FieldKind.CHOICE,
+                where=recorded("registration_status"),
+                choices=tuple(REGISTRATION_STATUS.items()),
+            ),
+            Field(
+                name="archived",
+                label="Archived",
+                kind=FieldKind.CHOICE,
+                # Archived providers are hidden unless asked for; with the filter, only they are
+                # shown (the "no filter" clause is added by list_providers).
+                where=lambda value: Provider.id.is_in(_own_record(archived=True)(la)),
+                choices=(("yes", "Archived providers only"),),
+                any_label="Current providers",
+            ),
+        ),
+        sorts={
+            "name": Sort("Name, A to Z", ((Provider.name, True),)),
+            "name_desc": Sort("Name, Z to A", ((Provider.name, False),)),
+        },
     )
-    ids = [row["id"] for row in rows]
+
+
+async def list_providers(
+    actor: Actor, spec: ListSpec, query: ListQuery, errors: list[Any]
+) -> tuple[ListPage, list[dict[str, Any]]]:
+    """The actor's providers, a page at a time, each with the LA's record of it."""
+    current = (
+        []
+        if "archived" in query.filters
+        else [Provider.id.not_in(_own_record(archived=True)(actor.local_authority_id))]
+    )
+    found = await fetch_page(
+        spec, query, errors, actor, Provider, (Provider.id, Provider.name), current
+    )
+    ids = [row["id"] for row in found.rows]
     by_provider = {
         row["provider"]: row
         for row in await ProviderRecord.select().where(
@@ -79,26 +129,23 @@ async def list_providers(actor: Actor, *, archived: bool = False, page: int = 1)
         )
     }
     blank = empty_record()
-    providers = [{**blank, **by_provider.get(row["id"], {}), **row} for row in rows]
-    return ProviderPage(providers, page, pages, total)
-
-
-def _page_number(request: Request) -> int:
-    text = request.query_params.get("page", "1")
-    return int(text) if text.isdigit() and len(text) < 7 else 1
+    return found, [{**blank, **by_provider.get(row["id"], {}), **row} for row in found.rows]
 
 
 @get("/providers")
 async def providers(request: Request, actor: NamedDependency[Actor]) -> Template:
-    """The register of providers with the LA's QA record of each."""
-    archived = request.query_params.get("archived") == "yes"
-    found = await list_providers(actor, archived=archived, page=_page_number(request))
+    """The register of providers with the LA's QA record of each: searched, filtered and paged
+    by the query string."""
+    spec = provider_spec(actor)
+    query, errors = parse(spec, request.query_params)
+    found, rows = await list_providers(actor, spec, query, errors)
     return _page(
         "providers",
         actor,
-        providers=found.providers,
-        page=found,
-        archived=archived,
+        400 if errors else 200,
+        providers=rows,
+        found=found,
+        archived="archived" in query.filters,
         keeps_register=actor.role in REGISTER_KEEPERS,
     )
 

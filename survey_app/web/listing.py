@@ -60,6 +60,8 @@ class Field(msgspec.Struct, frozen=True, kw_only=True):
     #: (value, label) pairs for CHOICE; a value not among them is refused by name.
     choices: tuple[tuple[str, str], ...] = ()
     hint: str = ""
+    #: What the CHOICE select calls "no filter".
+    any_label: str = "Any"
 
 
 class Sort(msgspec.Struct, frozen=True):
