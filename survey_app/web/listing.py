@@ -152,16 +152,17 @@ def clauses(spec: ListSpec, query: ListQuery) -> list[Any]:
     return [by_name[name].where(value) for name, value in query.filters.items()]
 
 
-def contains(column: Column) -> Callable[[str], Any]:
-    """A SEARCH filter's clause: the column contains the text, whatever its case."""
-
-    name = column._meta.get_full_name(with_alias=False)
+def contains(*columns: Column) -> Callable[[str], Any]:
+    """A SEARCH filter's clause: any of the columns contains the text, whatever its case."""
+    names = [column._meta.get_full_name(with_alias=False) for column in columns]
 
     def where(text: str) -> Any:
         # LIKE's wildcards in what was typed are matched literally, not as patterns; LOWER and
         # an explicit ESCAPE behave the same on SQLite (which has no ILIKE) and PostgreSQL.
         escaped = text.lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-        return WhereRaw(f"LOWER({name}) LIKE {{}} ESCAPE '\\'", f"%{escaped}%")
+        pattern = f"%{escaped}%"
+        sql = " OR ".join(f"LOWER({name}) LIKE {{}} ESCAPE '\\'" for name in names)
+        return WhereRaw(f"({sql})", *[pattern] * len(names))
 
     return where
 
