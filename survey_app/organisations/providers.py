@@ -48,20 +48,19 @@ from survey_app.web.params import ObjectId
 from survey_app.web.rendering import staff_page as _page
 
 
-def _own_record(**where: Any) -> Any:
-    """Providers whose record at the actor's LA matches (the LA is added by the caller)."""
-    return lambda la: ProviderRecord.select(ProviderRecord.provider).where(
-        ProviderRecord.local_authority == la,
+def _own_record(actor: Actor, **where: Any) -> Any:
+    """Providers whose record at the actor's LA matches ``where`` (column = value)."""
+    return ProviderRecord.select(ProviderRecord.provider).where(
+        scope(actor, ProviderRecord),
         *[getattr(ProviderRecord, column) == value for column, value in where.items()],
     )
 
 
 def provider_spec(actor: Actor) -> ListSpec:
     """The register's filters: name, archived or not, QA stage, rating and registration."""
-    la = actor.local_authority_id
 
     def recorded(column: str) -> Any:
-        return lambda value: Provider.id.is_in(_own_record(**{column: value})(la))
+        return lambda value: Provider.id.is_in(_own_record(actor, **{column: value}))
 
     return ListSpec(
         path="/staff/providers",
@@ -95,7 +94,7 @@ def provider_spec(actor: Actor) -> ListSpec:
                 kind=FieldKind.CHOICE,
                 # Archived providers are hidden unless asked for; with the filter, only they are
                 # shown (the "no filter" clause is added by list_providers).
-                where=lambda value: Provider.id.is_in(_own_record(archived=True)(la)),
+                where=lambda value: Provider.id.is_in(_own_record(actor, archived=True)),
                 choices=(("yes", "Archived providers only"),),
                 any_label="Current providers",
             ),
@@ -114,7 +113,7 @@ async def list_providers(
     current = (
         []
         if "archived" in query.filters
-        else [Provider.id.not_in(_own_record(archived=True)(actor.local_authority_id))]
+        else [Provider.id.not_in(_own_record(actor, archived=True))]
     )
     found = await fetch_page(
         spec, query, errors, actor, Provider, (Provider.id, Provider.name), current
