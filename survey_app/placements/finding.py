@@ -89,11 +89,6 @@ SORTS = {
 
 async def placement_spec(actor: Actor, now: dt.datetime) -> ListSpec:
     """The placements list's filters for this actor (only providers and schools they see)."""
-    providers = (
-        await Provider.select(Provider.id, Provider.name)
-        .where(scope(actor, Provider))
-        .order_by(Provider.name)
-    )
     fields = [
         Field(
             name="q",
@@ -107,7 +102,7 @@ async def placement_spec(actor: Actor, now: dt.datetime) -> ListSpec:
             label="Provider",
             kind=FieldKind.CHOICE,
             where=lambda value: Placement.provider == int(value),
-            choices=tuple((str(row["id"]), row["name"]) for row in providers),
+            choices=await provider_choices(actor),
         ),
     ]
     if actor.role != Role.SCHOOL_CONTACT:
@@ -206,3 +201,27 @@ async def sync_placements(
         extra,
     )
     return await views_of(settings, actor, found.rows), found.next_cursor
+
+
+def invitations_for_reference(text: str) -> Any:
+    """Ids of invitations whose placement's pupil reference contains ``text``: a subquery for
+    lists of things said in a survey (alerts, comments), searched by the pupil's reference."""
+    return Invitation.select(Invitation.id).where(
+        Invitation.placement.is_in(
+            Placement.select(Placement.id).where(contains(Placement.pupil_reference)(text))
+        )
+    )
+
+
+def provider_choices_of(rows: list[dict[str, Any]]) -> tuple[tuple[str, str], ...]:
+    """(id, name) choices for a provider filter, from rows of ``Provider.id, Provider.name``."""
+    return tuple((str(row["id"]), row["name"]) for row in rows)
+
+
+async def provider_choices(actor: Actor) -> tuple[tuple[str, str], ...]:
+    """The providers the actor may see, by name, as choices for a filter."""
+    return provider_choices_of(
+        await Provider.select(Provider.id, Provider.name)
+        .where(scope(actor, Provider))
+        .order_by(Provider.name)
+    )

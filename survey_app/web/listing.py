@@ -62,6 +62,9 @@ class Field(msgspec.Struct, frozen=True, kw_only=True):
     hint: str = ""
     #: What the CHOICE select calls "no filter".
     any_label: str = "Any"
+    #: A CHOICE applied when the parameter is absent (the list's usual view, e.g. open alerts);
+    #: the form then offers no "no filter" option, so give a choice that means "all".
+    default: str = ""
 
 
 class Sort(msgspec.Struct, frozen=True):
@@ -111,6 +114,8 @@ def parse(spec: ListSpec, params: Mapping[str, str]) -> tuple[ListQuery, list[Fi
     for field in spec.fields:
         text = str(params.get(field.name) or "").strip()
         if not text:
+            if field.default:
+                filters[field.name] = field.default
             continue
         raw[field.name] = text
         if field.kind == FieldKind.SEARCH:
@@ -149,7 +154,11 @@ def parse(spec: ListSpec, params: Mapping[str, str]) -> tuple[ListQuery, list[Fi
 def clauses(spec: ListSpec, query: ListQuery) -> list[Any]:
     """The where-clauses of the query's filters (scope() is added by the fetchers)."""
     by_name = {field.name: field for field in spec.fields}
-    return [by_name[name].where(value) for name, value in query.filters.items()]
+    return [
+        clause
+        for name, value in query.filters.items()
+        if (clause := by_name[name].where(value)) is not None
+    ]
 
 
 def contains(*columns: Column) -> Callable[[str], Any]:
