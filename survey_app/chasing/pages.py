@@ -6,7 +6,7 @@ import datetime as dt
 import uuid
 from typing import Any
 
-from litestar import Router, get
+from litestar import Request, Router, get
 from litestar.di import NamedDependency
 from litestar.params import FromPath
 from litestar.response import Template
@@ -17,6 +17,7 @@ from survey_app.accounts.guards import allow, commissioners, la_staff
 from survey_app.accounts.scoping import Actor, Role, placement_path, scope
 from survey_app.chasing.reminders import open_ended, open_invitations
 from survey_app.db.tables import Invitation, LocalAuthority, OutboxMessage, Provider, Response
+from survey_app.mail.finding import outbox_spec
 from survey_app.mail.messages import fill, hide
 from survey_app.mail.outbox import unseal
 from survey_app.mail.statuses import MessageKind
@@ -27,6 +28,7 @@ from survey_app.settings import Settings
 from survey_app.surveys.invitations import link_for, on_the_slips_sheet, waiting_today
 from survey_app.surveys.statuses import InvitationStatus
 from survey_app.time_in_england import date_in_england, start_of_day_in_england
+from survey_app.web.listing import fetch_page, parse
 from survey_app.web.params import ObjectId
 from survey_app.web.rendering import staff_page as _page
 from survey_app.web.urls import Urls
@@ -60,27 +62,28 @@ def _as_shown(row: dict[str, Any], settings: Settings, links: bool) -> dict[str,
 
 @get("/outbox", guards=[la_staff])
 async def outbox(
+    request: Request,
     actor: NamedDependency[Actor],
     settings: NamedDependency[Settings],
     now: NamedDependency[dt.datetime],
 ) -> Template:
-    """Every message the service has queued for this LA: sent, waiting, or missing an address.
+    """Every message the service has queued for this LA: sent, waiting, or missing an address;
+    a page at a time, searched and filtered by the query string.
 
     Links that let their holder in are hidden: they are for the recipient only (a colleague's
     password-reset link, a pupil's survey link).
     """
-    rows = (
-        await OutboxMessage.select()
-        .where(scope(actor, OutboxMessage))
-        .order_by(OutboxMessage.id, ascending=False)
-        .limit(500)
-    )
+    spec = outbox_spec()
+    query, errors = parse(spec, request.query_params)
+    found = await fetch_page(spec, query, errors, actor, OutboxMessage, OutboxMessage.all_columns())
     links = await _shows_links(actor, settings)
     await record("outbox.viewed", now=now, actor=actor, object_type="outbox")
     return _page(
         "outbox",
         actor,
-        messages=[_as_shown(row, settings, links) for row in rows],
+        400 if errors else 200,
+        found=found,
+        messages=[_as_shown(row, settings, links) for row in found.rows],
         demo=settings.demo_mode,
     )
 
