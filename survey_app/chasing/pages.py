@@ -22,7 +22,6 @@ from survey_app.db.tables import (
     Invitation,
     LocalAuthority,
     OutboxMessage,
-    Placement,
     Provider,
     Response,
     School,
@@ -128,9 +127,7 @@ async def _chasing_spec(actor: Actor, now: dt.datetime) -> ListSpec:
                 name="q",
                 label="Pupil reference",
                 kind=FieldKind.SEARCH,
-                where=lambda text: Invitation.placement.is_in(
-                    Placement.select(Placement.id).where(contains(Placement.pupil_reference)(text))
-                ),
+                where=contains(placement.pupil_reference),
             ),
             Field(
                 name="provider",

@@ -8,6 +8,8 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from piccolo.columns.combination import WhereRaw
+
 from questionnaires.bands import YEAR_GROUPS
 from reports.periods import AUTUMN, SPRING, SUMMER, term_end, term_label
 from survey_app.accounts.scoping import Actor, Role, scope
@@ -58,21 +60,38 @@ def _during_term(key: str) -> Any:
     )
 
 
+#: The placement's end-of-placement survey, as a correlated subquery: one index look-up per
+#: placement (``invitation_one_per_kind``), where ``IN (SELECT ...)`` read every invitation.
+_END_SURVEY = (
+    "EXISTS (SELECT 1 FROM invitation WHERE invitation.placement = placement.id"
+    " AND invitation.kind = {}"
+)
+
+
 def _survey(now: dt.datetime) -> Any:
     def where(value: str) -> Any:
         state = SurveyState(value)
-        ends = Invitation.select(Invitation.placement).where(Invitation.kind == InvitationKind.END)
+        end = InvitationKind.END.value
         if state == SurveyState.NOT_ISSUED:
-            return Placement.id.not_in(ends)
-        condition: Any = {
-            SurveyState.WAITING: (Invitation.status == InvitationStatus.OPEN)
-            & (Invitation.expires_at > now),
-            SurveyState.ANSWERED: Invitation.status == InvitationStatus.COMPLETED,
-            SurveyState.CLOSED: (Invitation.status == InvitationStatus.OPEN)
-            & (Invitation.expires_at <= now),
-            SurveyState.WITHDRAWN: Invitation.status == InvitationStatus.REVOKED,
-        }[state]
-        return Placement.id.is_in(ends.where(condition))
+            return WhereRaw(f"NOT {_END_SURVEY})", end)
+        if state == SurveyState.ANSWERED:
+            return WhereRaw(
+                f"{_END_SURVEY} AND invitation.status = {{}})",
+                end,
+                InvitationStatus.COMPLETED.value,
+            )
+        if state == SurveyState.WITHDRAWN:
+            return WhereRaw(
+                f"{_END_SURVEY} AND invitation.status = {{}})", end, InvitationStatus.REVOKED.value
+            )
+        # Open in the database: waiting until its expiry, closed (not answered) after it.
+        after = ">" if state == SurveyState.WAITING else "<="
+        return WhereRaw(
+            f"{_END_SURVEY} AND invitation.status = {{}} AND invitation.expires_at {after} {{}})",
+            end,
+            InvitationStatus.OPEN.value,
+            now,
+        )
 
     return where
 
@@ -201,16 +220,6 @@ async def sync_placements(
         extra,
     )
     return await views_of(settings, actor, found.rows), found.next_cursor
-
-
-def invitations_for_reference(text: str) -> Any:
-    """Ids of invitations whose placement's pupil reference contains ``text``: a subquery for
-    lists of things said in a survey (alerts, comments), searched by the pupil's reference."""
-    return Invitation.select(Invitation.id).where(
-        Invitation.placement.is_in(
-            Placement.select(Placement.id).where(contains(Placement.pupil_reference)(text))
-        )
-    )
 
 
 def provider_choices_of(rows: list[dict[str, Any]]) -> tuple[tuple[str, str], ...]:

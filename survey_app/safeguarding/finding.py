@@ -5,13 +5,22 @@ from __future__ import annotations
 
 from typing import Any
 
-from survey_app.accounts.scoping import Actor, scope
-from survey_app.db.tables import Answer, Invitation, Response, SafeguardingAlert
-from survey_app.placements.finding import invitations_for_reference, provider_choices
+from survey_app.accounts.scoping import Actor, placement_path, scope
+from survey_app.db.tables import Answer, Invitation, SafeguardingAlert
+from survey_app.placements.finding import provider_choices
 from survey_app.safeguarding.statuses import AlertStatus, ReviewStatus
 from survey_app.safeguarding.triage import ALERT_FIELDS, COMMENT_FIELDS, comment_view, view_of
 from survey_app.time_in_england import end_of_day_in_england, start_of_day_in_england
-from survey_app.web.listing import Field, FieldKind, ListPage, ListQuery, ListSpec, Sort, fetch_page
+from survey_app.web.listing import (
+    Field,
+    FieldKind,
+    ListPage,
+    ListQuery,
+    ListSpec,
+    Sort,
+    contains,
+    fetch_page,
+)
 
 #: "open" and "all" are views over the stored statuses, not statuses themselves.
 OPEN, ALL = "open", "all"
@@ -49,9 +58,7 @@ async def alert_spec(actor: Actor) -> ListSpec:
                 name="q",
                 label="Pupil reference",
                 kind=FieldKind.SEARCH,
-                where=lambda text: SafeguardingAlert.invitation.is_in(
-                    invitations_for_reference(text)
-                ),
+                where=contains(placement_path(SafeguardingAlert).pupil_reference),
             ),
             Field(
                 name="provider",
@@ -114,11 +121,7 @@ async def comment_spec(actor: Actor) -> ListSpec:
                 name="q",
                 label="Pupil reference",
                 kind=FieldKind.SEARCH,
-                where=lambda text: Answer.response.is_in(
-                    Response.select(Response.id).where(
-                        Response.invitation.is_in(invitations_for_reference(text))
-                    )
-                ),
+                where=contains(placement_path(Answer).pupil_reference),
             ),
             Field(
                 name="provider",

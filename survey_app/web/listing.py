@@ -164,6 +164,7 @@ def clauses(spec: ListSpec, query: ListQuery) -> list[Any]:
 def contains(*columns: Column) -> Callable[[str], Any]:
     """A SEARCH filter's clause: any of the columns contains the text, whatever its case."""
     names = [column._meta.get_full_name(with_alias=False) for column in columns]
+    joined = [column for column in columns if column._meta.call_chain]
 
     def where(text: str) -> Any:
         # LIKE's wildcards in what was typed are matched literally, not as patterns; LOWER and
@@ -171,7 +172,12 @@ def contains(*columns: Column) -> Callable[[str], Any]:
         escaped = text.lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
         pattern = f"%{escaped}%"
         sql = " OR ".join(f"LOWER({name}) LIKE {{}} ESCAPE '\\'" for name in names)
-        return WhereRaw(f"({sql})", *[pattern] * len(names))
+        clause: Any = WhereRaw(f"({sql})", *[pattern] * len(names))
+        for column in joined:
+            # Piccolo joins the tables a where-clause names, but cannot see into raw SQL: an
+            # always-true test on each joined column makes it add the join the LIKE reads.
+            clause = clause & (column.is_null() | column.is_not_null())
+        return clause
 
     return where
 

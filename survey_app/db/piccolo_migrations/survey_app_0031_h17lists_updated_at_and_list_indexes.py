@@ -21,7 +21,6 @@ INDEXES = {
     "placement_la_start": ("placement", "local_authority, start_date, id"),
     "placement_la_reference": ("placement", "local_authority, pupil_reference, id"),
     "placement_la_year": ("placement", "local_authority, year_group, id"),
-    "invitation_placement_kind_status": ("invitation", "placement, kind, status"),
 }
 
 

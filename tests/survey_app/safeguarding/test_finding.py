@@ -59,6 +59,10 @@ def test_open_alerts_come_first_and_every_alert_is_reachable(
     assert {tr["data-status"] for tr in first.select("#alerts tbody tr")} == {"new"}
     everything = _walk(client, "/staff/safeguarding?status=all")
     assert len(everything) == len(set(everything)) == 70, "none of the 60 closed is cut off"
+    # Found by the pupil's reference (all or part of it), whatever its status.
+    reference = run(Placement.select(Placement.pupil_reference).first())["pupil_reference"]
+    found = _soup(client.get(f"/staff/safeguarding?status=all&q={reference.lower()}"))
+    assert [a.get_text(strip=True) for a in found.select("#alerts tbody a")] == [reference]
 
 
 def test_another_las_alerts_are_never_counted(
@@ -100,3 +104,8 @@ def test_a_reviewer_returns_to_the_page_of_comments_they_were_on(
     assert status == {"review_status": ReviewStatus.WITHHELD}
     withheld = _soup(client.get("/staff/comments?status=withheld"))
     assert withheld.select_one("#count").get_text(strip=True) == "1 comment matches"
+    reference = withheld.select_one(".app-comment-reviewed p").get_text().split(" at ")[0]
+    searched = _soup(client.get(f"/staff/comments?status=withheld&q={reference}"))
+    assert searched.select_one("#count").get_text(strip=True) == "1 comment matches"
+    nobody = _soup(client.get("/staff/comments?q=NOBODY-1"))
+    assert nobody.select_one("#count").get_text(strip=True) == "0 comments match"
