@@ -147,18 +147,6 @@ async def views_of(
     return [_view(row, invitations.get(row["id"]), settings, actor) for row in rows]
 
 
-async def list_placements(
-    settings: Settings, actor: Actor, *, provider_id: int | None = None, limit: int = 500
-) -> list[PlacementView]:
-    """The placements the actor may see, newest first."""
-    query = Placement.select(*PLACEMENT_COLUMNS).where(scope(actor, Placement))
-    if provider_id is not None:
-        query = query.where(Placement.provider == provider_id)
-    rows = await query.order_by(Placement.id, ascending=False).limit(limit)
-    invitations = await _invitations_by_placement([row["id"] for row in rows])
-    return [_view(row, invitations.get(row["id"]), settings, actor) for row in rows]
-
-
 async def get_placement(
     settings: Settings, actor: Actor, placement_id: int
 ) -> PlacementView | None:

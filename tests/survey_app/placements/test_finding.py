@@ -294,3 +294,16 @@ def test_wildcards_typed_in_the_search_are_matched_as_themselves(
     sign_in(client, world, "la_officer")
     assert _references(_soup(client.get("/staff/placements?q=%25"))) == []
     assert _references(_soup(client.get("/staff/placements?q=a_b"))) == ["A_B-0000"]
+
+
+def test_the_provider_page_links_to_all_of_its_placements_rather_than_cutting_them(
+    client: Any, world: World, clock: Clock
+) -> None:
+    _add(world, clock, 70)
+    _add(world, clock, 5, prefix="QUAY", provider=world.second_provider)
+    sign_in(client, world, "la_officer")
+    page = _soup(client.get(f"/staff/providers/{world.provider}"))
+    note = page.select_one("#all-placements")
+    assert note.get_text(" ", strip=True).startswith("The newest 50 of 70.")
+    seen, _ = _walk(client, str(note.select_one("a")["href"]))
+    assert sorted(seen) == [f"P-{n:04d}" for n in range(70)]
