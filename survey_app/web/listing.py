@@ -226,14 +226,17 @@ class ListPage(msgspec.Struct, frozen=True):
         return words
 
 
-def _ordered(query: Any, spec: ListSpec, sort: str, table: type[Table]) -> Any:
+def _ordered(
+    query: Any, spec: ListSpec, sort: str, table: type[Table], reverse: bool = False
+) -> Any:
     chosen = spec.sorts[sort]
     for column, ascending in chosen.columns:
-        query = query.order_by(column, ascending=ascending)
+        query = query.order_by(column, ascending=ascending != reverse)
     # The id last, in the direction of the first column: equal values keep one order, so paging
     # never shows a row twice or misses one.
     first_ascending = chosen.columns[0][1] if chosen.columns else True
-    return query.order_by(table.id, ascending=first_ascending)  # type: ignore[attr-defined]
+    row_id = table.id  # type: ignore[attr-defined]
+    return query.order_by(row_id, ascending=first_ascending != reverse)
 
 
 async def fetch_page(
@@ -256,11 +259,16 @@ async def fetch_page(
     pages = max(1, -(-total // spec.page_size))
     page = min(query.page, pages)
     select = table.select(*columns).where(*where)
-    rows = (
-        await _ordered(select, spec, query.sort, table)
-        .limit(spec.page_size)
-        .offset((page - 1) * spec.page_size)
-    )
+    offset = (page - 1) * spec.page_size
+    if offset > total // 2:
+        # Past the middle, read from the other end: the last page costs what the first does,
+        # not a skip over every row before it. The order is the exact mirror (ties broken by
+        # id, NULLs mirrored on both databases), so the rows are the same as read forwards.
+        size = min(spec.page_size, total - offset)
+        backwards = _ordered(select, spec, query.sort, table, reverse=True)
+        rows = list(reversed(await backwards.limit(size).offset(total - offset - size)))
+    else:
+        rows = await _ordered(select, spec, query.sort, table).limit(spec.page_size).offset(offset)
     return ListPage(spec, query, rows, total, page, pages, [])
 
 

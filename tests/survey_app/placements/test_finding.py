@@ -60,7 +60,8 @@ def test_every_placement_is_reachable_page_by_page_with_the_total_shown(
     _add(world, clock, 120)
     sign_in(client, world, "la_officer")
     seen, pages = _walk(client, "/staff/placements")
-    assert sorted(seen) == [f"P-{n:04d}" for n in range(120)]
+    # Newest first, in one unbroken order across the pages (the last is read from the far end).
+    assert seen == [f"P-{n:04d}" for n in reversed(range(120))]
     assert len(pages) == 3
     count = pages[0].select_one("#count").get_text(" ", strip=True)
     assert count == "120 placements, page 1 of 3"
@@ -74,9 +75,12 @@ def test_an_order_with_ties_never_shows_a_row_twice_or_misses_one(
     # Every placement starts the same day: only the tie-break keeps the pages apart.
     _add(world, clock, 110, start_date=dt.date(2026, 9, 1))
     sign_in(client, world, "la_officer")
-    for sort in ("start", "start_asc", "provider", "year"):
+    for sort, newest_first in (("start", True), ("start_asc", False), ("provider", False)):
         seen, _ = _walk(client, f"/staff/placements?sort={sort}")
         assert len(seen) == len(set(seen)) == 110, sort
+        # Ties fall back to the order they were recorded in, the same way on every page.
+        expected = [f"P-{n:04d}" for n in range(110)]
+        assert seen == (expected[::-1] if newest_first else expected), sort
 
 
 def test_filters_combine_and_stay_in_the_page_links(
