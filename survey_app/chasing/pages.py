@@ -199,6 +199,9 @@ async def chasing(
         open_ended=await open_ended(settings, now, actor.local_authority_id),
         weeks=settings.open_ended_weeks,
         not_own=await _possibly_not_own(actor),
+        not_own_total=await Response.count().where(
+            scope(actor, Response), Response.possibly_not_own.eq(True)
+        ),
     )
 
 
