@@ -311,3 +311,21 @@ def test_the_provider_page_links_to_all_of_its_placements_rather_than_cutting_th
     assert note.get_text(" ", strip=True).startswith("The newest 50 of 70.")
     seen, _ = _walk(client, str(note.select_one("a")["href"]))
     assert sorted(seen) == [f"P-{n:04d}" for n in range(70)]
+
+
+def test_an_answered_survey_reaches_a_schools_next_sync(
+    client: Any, pupil: Any, world: World, clock: Clock, issued: Any
+) -> None:
+    from tests.world import complete_survey
+
+    officer = token_for(world, "la_officer", clock)
+    clock.advance(hours=1)
+    synced_at = clock.now.isoformat().replace("+00:00", "Z")
+    before = client.get(f"/api/v1/placements?updated_since={synced_at}", headers=officer)
+    assert before.json()["items"] == []
+    clock.advance(minutes=10)
+    sent = complete_survey(pupil, issued.path, "end_years_4_6", {})
+    assert sent.status_code == 302, sent.text
+    after = client.get(f"/api/v1/placements?updated_since={synced_at}", headers=officer).json()
+    assert [p["pupil_reference"] for p in after["items"]] == ["OAK-55"]
+    assert after["items"][0]["invitation"]["status"] == "completed"
