@@ -5,10 +5,10 @@
 
 It builds a fresh SQLite database through the real migrations and bulk-loads the reports
 benchmark's county (``reports_bench.rows``: 300 providers, 400 schools, years 4-11 over three
-academic years, 12 indicator answers and sometimes a released comment per response), one
-placement per response: ``--placements`` of them (20,000) belong to the LA whose lists are
-measured and the rest (80,000) to a second LA on the same database, so 100,000 responses in all.
-To that it adds 2,000 safeguarding alerts, 30,000 outbox messages, 60 staff, 200 comments waiting
+academic years, 12 indicator answers and sometimes a released comment per response), one placement
+per response: ``--placements`` of them (20,000) belong to the LA whose lists are measured and the
+rest (80,000) to a second LA on the same database, so 100,000 responses in all. To that it adds
+2,000 safeguarding alerts, 45,000 outbox messages (30,000 the LA's), 60 staff, 200 comments waiting
 for review, and ``updated_at`` spread over the three years. Then it starts ``uvicorn
 survey_app.asgi:app`` on 127.0.0.1 (one worker, as the README runs it), signs in as the LA's
 administrator (password and authenticator code, as a person would) and, in one run against that
