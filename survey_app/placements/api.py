@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import Annotated, Any
 
 import msgspec
 from litestar import Request, Router, get, post
 from litestar.di import NamedDependency
 from litestar.exceptions import PermissionDeniedException
-from litestar.params import JSONBody
+from litestar.params import JSONBody, QueryParameter
 
 from survey_app.accounts.guards import commissioners
 from survey_app.accounts.scoping import Actor
@@ -72,6 +72,29 @@ async def _sync_page(
     return views, Urls.of(settings).absolute(link) if link else None
 
 
+def _query(description: str) -> Any:
+    return QueryParameter(required=False, description=description)
+
+
+# Declared for the OpenAPI document only: the values are read from the query string by
+# ``parse_api`` (the same parser as the placements page), so a bad one gets the page's words.
+Limit = Annotated[str | None, _query("Rows per page, 1 to 500 (default 50)")]
+CursorText = Annotated[str | None, _query("Where to carry on from: take it from `next`")]
+UpdatedSince = Annotated[
+    str | None, _query("Only placements changed since this time (ISO 8601 with a time zone)")
+]
+Search = Annotated[str | None, _query("All or part of a pupil reference")]
+ProviderId = Annotated[str | None, _query("A provider's id")]
+SchoolId = Annotated[str | None, _query("A school's id (not for school contacts)")]
+Survey = Annotated[
+    str | None, _query("not_issued, waiting, answered, closed (not answered) or withdrawn")
+]
+YearGroup = Annotated[str | None, _query("A year group, 4 to 11")]
+Term = Annotated[str | None, _query("A term running at any time in it, e.g. 2026-3 (autumn)")]
+StartedFrom = Annotated[str | None, _query("Started on or after this date (2026-09-01)")]
+StartedTo = Annotated[str | None, _query("Started on or before this date")]
+
+
 # Provider tokens read no placement or invitation rows (references, statuses, completion times
 # and live links): 404 and an audited refusal, as on the staff pages.
 @get("/placements", guards=[commissioners], responses=ERRORS)
@@ -80,6 +103,17 @@ async def api_placements(
     actor: NamedDependency[Actor],
     settings: NamedDependency[Settings],
     now: NamedDependency[dt.datetime],
+    limit: Limit = None,
+    cursor: CursorText = None,
+    updated_since: UpdatedSince = None,
+    q: Search = None,
+    provider: ProviderId = None,
+    school: SchoolId = None,
+    survey: Survey = None,
+    year_group: YearGroup = None,
+    term: Term = None,
+    started_from: StartedFrom = None,
+    started_to: StartedTo = None,
 ) -> PlacementList:
     """Placements you may see, oldest change first, ``limit`` at a time (default 50, at most
     500), with ``next`` the address of the following page. Filter as on the placements page
@@ -164,6 +198,17 @@ async def api_invitations(
     actor: NamedDependency[Actor],
     settings: NamedDependency[Settings],
     now: NamedDependency[dt.datetime],
+    limit: Limit = None,
+    cursor: CursorText = None,
+    updated_since: UpdatedSince = None,
+    q: Search = None,
+    provider: ProviderId = None,
+    school: SchoolId = None,
+    survey: Survey = None,
+    year_group: YearGroup = None,
+    term: Term = None,
+    started_from: StartedFrom = None,
+    started_to: StartedTo = None,
 ) -> InvitationList:
     """Invitations you may see, each with its link, QR image URLs and short code: paged and
     filtered like ``/placements`` (placements without a survey yet are left out)."""

@@ -329,3 +329,10 @@ def test_an_answered_survey_reaches_a_schools_next_sync(
     after = client.get(f"/api/v1/placements?updated_since={synced_at}", headers=officer).json()
     assert [p["pupil_reference"] for p in after["items"]] == ["OAK-55"]
     assert after["items"][0]["invitation"]["status"] == "completed"
+
+
+def test_the_openapi_document_names_the_paging_and_filter_parameters(client: Any) -> None:
+    schema = client.get("/schema/openapi.json").json()
+    for path in ("/api/v1/placements", "/api/v1/invitations"):
+        names = {p["name"] for p in schema["paths"][path]["get"]["parameters"]}
+        assert {"limit", "cursor", "updated_since", "q", "provider", "survey", "term"} <= names
