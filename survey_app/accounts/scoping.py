@@ -8,7 +8,7 @@ from typing import Any
 import msgspec
 from piccolo.table import Table
 
-from survey_app.db.staff_tables import ApiToken
+from survey_app.db.staff_tables import ApiToken, AuditEvent, StaffUser
 from survey_app.db.tables import (
     Answer,
     IndicatorTally,
@@ -112,6 +112,16 @@ def scope(actor: Actor, table: type[Table]) -> Any:
         if role == Role.LA_ADMIN:
             return ApiToken.user.local_authority == actor.local_authority_id
         return ApiToken.user == actor.user_id
+    if table is AuditEvent:
+        # Who did what in the LA's service: its administrators' to read, no one else's.
+        if role == Role.LA_ADMIN:
+            return AuditEvent.local_authority == actor.local_authority_id
+        return _nothing(table)
+    if table is StaffUser:
+        # An LA's users are its administrators' to see, no one else's (the staff list).
+        if role == Role.LA_ADMIN:
+            return StaffUser.local_authority == actor.local_authority_id
+        return _nothing(table)
     if table is Provider:
         # A provider is shared by the LAs that use it: an LA's staff and schools see those it
         # has a record of, never another LA's providers.

@@ -19,6 +19,7 @@ from survey_app.accounts import invitations
 from survey_app.accounts.scoping import ROLE_LABELS, Actor, Role
 from survey_app.accounts.sessions import end_sessions_of
 from survey_app.accounts.staff_organisations import Choice, organisation_for
+from survey_app.accounts.statuses import StaffState
 from survey_app.accounts.users import AccountError, check_password, revoke_api_tokens
 from survey_app.db.engine import is_postgres, transaction
 from survey_app.db.staff_tables import StaffUser
@@ -26,8 +27,16 @@ from survey_app.db.tables import LocalAuthority, School
 from survey_app.ops.audit import record
 from survey_app.organisations.provider_records import add_provider_names
 from survey_app.settings import Settings
-
-PAGE_SIZE = 50
+from survey_app.web.listing import (
+    Field,
+    FieldKind,
+    ListPage,
+    ListQuery,
+    ListSpec,
+    Sort,
+    contains,
+    fetch_page,
+)
 
 
 class NotFound(Exception):
@@ -47,10 +56,8 @@ class StaffRow(msgspec.Struct, frozen=True):
 
 
 class StaffPage(msgspec.Struct, frozen=True):
+    found: ListPage
     users: list[StaffRow]
-    page: int
-    pages: int
-    total: int
 
 
 class Person(msgspec.Struct, frozen=True):
@@ -69,10 +76,10 @@ def _in_la(actor: Actor) -> Any:
 
 def _state(row: dict[str, Any]) -> str:
     if not row["active"]:
-        return "disabled"
+        return StaffState.DISABLED
     if row["password_hash"] == invitations.NO_PASSWORD:
-        return "invited"
-    return "active"
+        return StaffState.INVITED
+    return StaffState.ACTIVE
 
 
 _ROW_FIELDS = (
@@ -115,22 +122,56 @@ async def _authority_name(la_id: int) -> str:
     return str(row["name"]) if row else ""
 
 
-async def staff_page(actor: Actor, page: int) -> StaffPage:
-    """One page of the actor's LA's users, by email; every page is reachable (no silent cut)."""
-    total = await StaffUser.count().where(_in_la(actor))
-    pages = max(1, -(-total // PAGE_SIZE))
-    page = min(max(page, 1), pages)
-    rows = (
-        await StaffUser.select(*_ROW_FIELDS)
-        .where(_in_la(actor))
-        .order_by(StaffUser.email)
-        .limit(PAGE_SIZE)
-        .offset((page - 1) * PAGE_SIZE)
+STATE_WHERE = {
+    StaffState.ACTIVE: StaffUser.active.eq(True)
+    & (StaffUser.password_hash != invitations.NO_PASSWORD),
+    StaffState.INVITED: StaffUser.active.eq(True)
+    & (StaffUser.password_hash == invitations.NO_PASSWORD),
+    StaffState.DISABLED: StaffUser.active.eq(False),
+}
+
+
+def staff_spec() -> ListSpec:
+    """The staff list's filters: email, role and state."""
+    return ListSpec(
+        path="/staff/people",
+        noun=("person", "people"),
+        fields=(
+            Field(name="q", label="Email", kind=FieldKind.SEARCH, where=contains(StaffUser.email)),
+            Field(
+                name="role",
+                label="Role",
+                kind=FieldKind.CHOICE,
+                where=lambda value: StaffUser.role == value,
+                choices=tuple((role.value, label) for role, label in ROLE_LABELS.items()),
+            ),
+            Field(
+                name="state",
+                label="State",
+                kind=FieldKind.CHOICE,
+                where=lambda value: STATE_WHERE[StaffState(value)],
+                choices=tuple((state.value, state.value.capitalize()) for state in StaffState),
+            ),
+        ),
+        sorts={
+            "email": Sort("Email, A to Z", ((StaffUser.email, True),)),
+            "signed_in": Sort(
+                "Last signed in, latest first", ((StaffUser.last_signed_in_at, False),)
+            ),
+            "role": Sort("Role", ((StaffUser.role, True),)),
+        },
     )
+
+
+async def staff_page(
+    actor: Actor, spec: ListSpec, query: ListQuery, errors: list[Any]
+) -> StaffPage:
+    """One page of the actor's LA's users; every page is reachable (no silent cut)."""
+    found = await fetch_page(spec, query, errors, actor, StaffUser, _ROW_FIELDS)
     # Each provider as this LA names it, never as another council using it does.
-    await add_provider_names(rows, "local_authority")
+    await add_provider_names(found.rows, "local_authority")
     authority = await _authority_name(actor.local_authority_id)
-    return StaffPage([_row(r, authority) for r in rows], page, pages, total)
+    return StaffPage(found, [_row(r, authority) for r in found.rows])
 
 
 async def person(actor: Actor, user_id: int) -> Person:

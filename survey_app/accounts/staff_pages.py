@@ -5,11 +5,10 @@ The rules are in ``accounts/staff.py``; these handlers only read forms and rende
 from __future__ import annotations
 
 import datetime as dt
-from typing import Annotated, Any
+from typing import Any
 
 from litestar import Request, Response, Router, get, post
 from litestar.di import NamedDependency
-from litestar.params import QueryParameter
 from litestar.response import Redirect, Template
 
 from survey_app.accounts import staff, staff_organisations
@@ -19,17 +18,20 @@ from survey_app.accounts.users import AccountError
 from survey_app.ops.audit import refuse
 from survey_app.organisations.schools import FieldProblem
 from survey_app.settings import Settings
+from survey_app.web.listing import parse
 from survey_app.web.params import ObjectId, QueryId
 from survey_app.web.rendering import staff_page as _page
 from survey_app.web.throttle import clear, is_blocked, record_failure
 
-PageNumber = Annotated[int, QueryParameter(ge=1, le=100_000, required=False)]
-
 
 @get("/people", guards=[la_admins])
-async def people(actor: NamedDependency[Actor], page: PageNumber = 1) -> Template:
-    """Everyone with an account in the LA: role, organisation, last sign-in and state."""
-    return _page("people", actor, found=await staff.staff_page(actor, page))
+async def people(request: Request, actor: NamedDependency[Actor]) -> Template:
+    """Everyone with an account in the LA: role, organisation, last sign-in and state;
+    searched, filtered and sorted by the query string."""
+    spec = staff.staff_spec()
+    query, errors = parse(spec, request.query_params)
+    listed = await staff.staff_page(actor, spec, query, errors)
+    return _page("people", actor, 400 if errors else 200, found=listed.found, page=listed)
 
 
 async def _invite_page(

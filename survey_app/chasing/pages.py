@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
+import operator
 import uuid
 from typing import Any
 
-from litestar import Router, get
+from litestar import Request, Router, get
 from litestar.di import NamedDependency
 from litestar.params import FromPath
 from litestar.response import Template
@@ -15,8 +17,16 @@ from reports.periods import term_key
 from reports.rates import Invited, rates_by
 from survey_app.accounts.guards import allow, commissioners, la_staff
 from survey_app.accounts.scoping import Actor, Role, placement_path, scope
-from survey_app.chasing.reminders import closed_unanswered, open_ended, open_invitations
-from survey_app.db.tables import Invitation, LocalAuthority, OutboxMessage, Provider, Response
+from survey_app.chasing.reminders import OPEN_FIELDS, closed_unanswered, open_ended
+from survey_app.db.tables import (
+    Invitation,
+    LocalAuthority,
+    OutboxMessage,
+    Provider,
+    Response,
+    School,
+)
+from survey_app.mail.finding import outbox_spec
 from survey_app.mail.messages import fill, hide
 from survey_app.mail.outbox import unseal
 from survey_app.mail.statuses import MessageKind
@@ -24,10 +34,24 @@ from survey_app.ops.audit import record, refuse
 from survey_app.ops.demo import DEMO_LA_CODE
 from survey_app.ops.logging_filters import redact
 from survey_app.organisations.provider_records import add_provider_names, provider_names
+from survey_app.placements.finding import provider_choices
 from survey_app.settings import Settings
 from survey_app.surveys.invitations import link_for, on_the_slips_sheet, waiting_today
 from survey_app.surveys.statuses import InvitationStatus
-from survey_app.time_in_england import date_in_england, start_of_day_in_england
+from survey_app.time_in_england import (
+    date_in_england,
+    end_of_day_in_england,
+    start_of_day_in_england,
+)
+from survey_app.web.listing import (
+    Field,
+    FieldKind,
+    ListSpec,
+    Sort,
+    contains,
+    fetch_page,
+    parse,
+)
 from survey_app.web.params import ObjectId
 from survey_app.web.rendering import staff_page as _page
 from survey_app.web.urls import Urls
@@ -61,57 +85,127 @@ def _as_shown(row: dict[str, Any], settings: Settings, links: bool) -> dict[str,
 
 @get("/outbox", guards=[la_staff])
 async def outbox(
+    request: Request,
     actor: NamedDependency[Actor],
     settings: NamedDependency[Settings],
     now: NamedDependency[dt.datetime],
 ) -> Template:
-    """Every message the service has queued for this LA: sent, waiting, or missing an address.
+    """Every message the service has queued for this LA: sent, waiting, or missing an address;
+    a page at a time, searched and filtered by the query string.
 
     Links that let their holder in are hidden: they are for the recipient only (a colleague's
     password-reset link, a pupil's survey link).
     """
-    rows = (
-        await OutboxMessage.select()
-        .where(scope(actor, OutboxMessage))
-        .order_by(OutboxMessage.id, ascending=False)
-        .limit(500)
-    )
+    spec = outbox_spec()
+    query, errors = parse(spec, request.query_params)
+    found = await fetch_page(spec, query, errors, actor, OutboxMessage, OutboxMessage.all_columns())
     links = await _shows_links(actor, settings)
     await record("outbox.viewed", now=now, actor=actor, object_type="outbox")
     return _page(
         "outbox",
         actor,
-        messages=[_as_shown(row, settings, links) for row in rows],
+        400 if errors else 200,
+        found=found,
+        messages=[_as_shown(row, settings, links) for row in found.rows],
         demo=settings.demo_mode,
     )
 
 
+async def _chasing_spec(actor: Actor, now: dt.datetime) -> ListSpec:
+    """The chasing list: surveys still waiting, longest-waiting first, found by pupil, provider,
+    school and closing date."""
+    placement = placement_path(Invitation)
+    schools = (
+        await School.select(School.id, School.name)
+        .where(scope(actor, School))
+        .order_by(School.name)
+    )
+    return ListSpec(
+        path="/staff/chasing",
+        noun=("survey waiting", "surveys waiting"),
+        fields=(
+            Field(
+                name="q",
+                label="Pupil reference",
+                kind=FieldKind.SEARCH,
+                where=contains(placement.pupil_reference),
+            ),
+            Field(
+                name="provider",
+                label="Provider",
+                kind=FieldKind.CHOICE,
+                where=lambda value: placement.provider == int(value),
+                choices=await provider_choices(actor),
+            ),
+            Field(
+                name="school",
+                label="School",
+                kind=FieldKind.CHOICE,
+                where=lambda value: placement.school == int(value),
+                choices=tuple((str(row["id"]), row["name"]) for row in schools),
+            ),
+            Field(
+                name="closes_by",
+                label="Closes on or before",
+                kind=FieldKind.DATE,
+                where=lambda day: Invitation.expires_at <= end_of_day_in_england(day),
+            ),
+        ),
+        sorts={
+            "waiting": Sort("Longest waiting first", ((Invitation.opened_at, True),)),
+            "closing": Sort("Closing soonest first", ((Invitation.expires_at, True),)),
+            "reference": Sort("Pupil reference, A to Z", ((placement.pupil_reference, True),)),
+        },
+    )
+
+
+async def _reminders_sent(actor: Actor, invitation_ids: list[str]) -> dict[str, int]:
+    """Reminders queued for each of these invitations (both the school's and the provider's)."""
+    if not invitation_ids:
+        return {}
+    # Keys are "reminder:<who>:<invitation>:<day>": only this page's invitations are read.
+    matches = [OutboxMessage.dedupe_key.like(f"reminder:%:{i}:%") for i in invitation_ids]
+    counts: dict[str, int] = {}
+    for row in await OutboxMessage.select(OutboxMessage.dedupe_key).where(
+        scope(actor, OutboxMessage),
+        OutboxMessage.kind == MessageKind.REMINDER,
+        functools.reduce(operator.or_, matches),
+    ):
+        invitation = row["dedupe_key"].split(":")[2]
+        counts[invitation] = counts.get(invitation, 0) + 1
+    return counts
+
+
 @get("/chasing", guards=[la_staff])
 async def chasing(
+    request: Request,
     actor: NamedDependency[Actor],
     settings: NamedDependency[Settings],
     now: NamedDependency[dt.datetime],
 ) -> Template:
-    """Surveys still waiting, most overdue first, and open-ended placements."""
-    waiting = [
-        {**row, "days_waiting": (now - row["opened_at"]).days}
-        for row in await open_invitations(now, actor.local_authority_id)
-    ]
-    reminders: dict[str, int] = {}
-    for row in await OutboxMessage.select(OutboxMessage.dedupe_key).where(
-        scope(actor, OutboxMessage), OutboxMessage.kind == MessageKind.REMINDER
-    ):
-        invitation = row["dedupe_key"].split(":")[2]
-        reminders[invitation] = reminders.get(invitation, 0) + 1
+    """Surveys still waiting, most overdue first (a page at a time, searched and filtered by the
+    query string), and open-ended placements."""
+    spec = await _chasing_spec(actor, now)
+    query, errors = parse(spec, request.query_params)
+    waiting_now = [Invitation.status == InvitationStatus.OPEN, Invitation.expires_at > now]
+    found = await fetch_page(spec, query, errors, actor, Invitation, OPEN_FIELDS, waiting_now)
+    # Each provider as this council names it, never as another council using it does.
+    await add_provider_names(found.rows, "la")
+    waiting = [{**row, "days_waiting": (now - row["opened_at"]).days} for row in found.rows]
     return _page(
         "chasing",
         actor,
+        400 if errors else 200,
+        found=found,
         waiting=waiting,
-        reminders=reminders,
+        reminders=await _reminders_sent(actor, [str(row["id"]) for row in found.rows]),
         open_ended=await open_ended(settings, now, actor.local_authority_id),
         closed=await closed_unanswered(now, actor.local_authority_id),
         weeks=settings.open_ended_weeks,
         not_own=await _possibly_not_own(actor),
+        not_own_total=await Response.count().where(
+            scope(actor, Response), Response.possibly_not_own.eq(True)
+        ),
     )
 
 

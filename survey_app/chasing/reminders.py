@@ -73,6 +73,7 @@ async def closed_unanswered(now: dt.datetime, la: int) -> list[dict[str, Any]]:
         )
         .order_by(Invitation.expires_at, ascending=False)
     )
+    await add_provider_names(rows, "la")
     return rows
 
 

@@ -195,6 +195,10 @@ class Placement(Table):
     created_at = Timestamptz()
     #: Cancelled as entered in error: kept (with its history) but out of chasing and reports.
     status = Varchar(length=12, default=PlacementStatus.ACTIVE, index=True, choices=PlacementStatus)
+    #: When the placement or its survey last changed (recorded, edited, ended, survey issued or
+    #: answered): the API's ``updated_since`` and its cursor order rest on it. Every write sets
+    #: it to the request's time; Piccolo fills in now for rows inserted without it.
+    updated_at = Timestamptz()
 
 
 class PlacementChange(Table, tablename="placement_change"):

@@ -71,7 +71,12 @@ async def apply_retention(retention_days: int, now: dt.datetime, la: int | None 
         )
         for placement_id in placements:
             await Placement.update(
-                {Placement.pupil_reference: f"{ANONYMISED}{placement_id}", Placement.purpose: ""}
+                {
+                    Placement.pupil_reference: f"{ANONYMISED}{placement_id}",
+                    Placement.purpose: "",
+                    # A school's synced copy must lose the reference too.
+                    Placement.updated_at: now,
+                }
             ).where(Placement.id == placement_id)
         # The purpose's earlier wordings, kept in the placement's history, go with it.
         await PlacementChange.update(

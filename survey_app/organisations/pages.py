@@ -5,11 +5,10 @@ emails (LA administrators and officers)."""
 from __future__ import annotations
 
 import datetime as dt
-from typing import Annotated, Any
+from typing import Any
 
 from litestar import Request, Response, Router, get, post
 from litestar.di import NamedDependency
-from litestar.params import QueryParameter
 from litestar.response import Redirect, Template
 
 from survey_app.accounts.guards import allow, la_staff
@@ -20,6 +19,7 @@ from survey_app.organisations import schools as registry
 from survey_app.organisations.authorities import OrganisationError, authority_by_id
 from survey_app.organisations.gias import GiasError
 from survey_app.organisations.providers import provider_pages
+from survey_app.web.listing import parse
 from survey_app.web.params import ObjectId, QueryCount
 from survey_app.web.rendering import done_from_query, done_redirect
 from survey_app.web.rendering import staff_page as _page
@@ -28,15 +28,18 @@ from survey_app.web.rendering import staff_page as _page
 school_editors = allow(Role.LA_ADMIN, Role.LA_OFFICER)
 #: A GIAS export is about 60 MB; a little room above that.
 MAX_UPLOAD = 100 * 1024 * 1024
-PageNumber = Annotated[int, QueryParameter(ge=1, le=100_000, required=False)]
 
 
 @get("/schools")
-async def schools(actor: NamedDependency[Actor], page: PageNumber = 1) -> Template:
-    """Schools in the actor's area, a page at a time, with whose contact email is missing."""
-    found = await registry.school_page(scope(actor, School), page)
+async def schools(request: Request, actor: NamedDependency[Actor]) -> Template:
+    """Schools in the actor's area, a page at a time, with whose contact email is missing:
+    searched, filtered and sorted by the query string."""
+    spec = registry.school_spec()
+    query, errors = parse(spec, request.query_params)
+    found = await registry.school_page(actor, spec, query, errors)
     editor = actor.role in (Role.LA_ADMIN, Role.LA_OFFICER)
-    return _page("schools", actor, found=found, editor=editor)
+    status = 400 if errors else 200
+    return _page("schools", actor, status, found=found.found, page=found, editor=editor)
 
 
 @get("/schools.csv", guards=[la_staff])

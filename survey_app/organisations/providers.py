@@ -10,17 +10,16 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-import msgspec
 from litestar import Request, Response, Router, get, post
 from litestar.di import NamedDependency
 from litestar.response import Redirect, Template
 
 from survey_app.accounts.guards import qa_editors
-from survey_app.accounts.scoping import Actor, scope
+from survey_app.accounts.scoping import Actor
 from survey_app.db.engine import transaction
-from survey_app.db.tables import Provider, ProviderRecord
+from survey_app.db.tables import ProviderRecord
 from survey_app.ops.audit import record, refuse
-from survey_app.organisations.provider_records import empty_record, named_providers, record_of
+from survey_app.organisations.provider_records import empty_record, record_of
 from survey_app.organisations.provider_register import (
     ImportOutcome,
     import_file,
@@ -34,68 +33,106 @@ from survey_app.organisations.register_file import (
     CellError,
     entry_from_fields,
 )
-from survey_app.web.display import OFFER_TYPE, REGISTRATION_STATUS
+from survey_app.web.display import OFFER_TYPE, QA_STAGE, RAG, REGISTRATION_STATUS
+from survey_app.web.listing import (
+    Field,
+    FieldKind,
+    ListPage,
+    ListQuery,
+    ListSpec,
+    Sort,
+    contains,
+    fetch_page,
+    parse,
+)
 from survey_app.web.params import ObjectId
 from survey_app.web.rendering import done_from_query, done_redirect
 from survey_app.web.rendering import staff_page as _page
 
-PAGE_SIZE = 50
 
+def provider_spec(actor: Actor) -> ListSpec:
+    """The register's filters: name, archived or not, QA stage, rating and registration.
 
-class ProviderPage(msgspec.Struct, frozen=True):
-    """One page of the register, and where it sits in the whole."""
-
-    providers: list[dict[str, Any]]
-    page: int
-    pages: int
-    total: int
-
-
-async def list_providers(actor: Actor, *, archived: bool = False, page: int = 1) -> ProviderPage:
-    """The actor's providers by name, a page at a time, each with the LA's record of it."""
-    records = ProviderRecord.select(ProviderRecord.provider).where(
-        ProviderRecord.local_authority == actor.local_authority_id,
-        ProviderRecord.archived.eq(True),
-        scope(actor, ProviderRecord),
+    Read from the actor's LA's own records of its providers: the name searched and sorted is the
+    one this council typed, so no search can find, and no order can betray, a name another
+    council using the same provider typed.
+    """
+    return ListSpec(
+        path="/staff/providers",
+        noun=("provider", "providers"),
+        fields=(
+            Field(
+                name="q", label="Name", kind=FieldKind.SEARCH, where=contains(ProviderRecord.name)
+            ),
+            Field(
+                name="qa_stage",
+                label="QA stage",
+                kind=FieldKind.CHOICE,
+                where=lambda value: ProviderRecord.qa_stage == value,
+                choices=tuple(QA_STAGE.items()),
+            ),
+            Field(
+                name="rating",
+                label="Rating",
+                kind=FieldKind.CHOICE,
+                where=lambda value: ProviderRecord.rag_rating == value,
+                choices=tuple(RAG.items()),
+            ),
+            Field(
+                name="registration",
+                label="Registration",
+                kind=FieldKind.CHOICE,
+                where=lambda value: ProviderRecord.registration_status == value,
+                choices=tuple(REGISTRATION_STATUS.items()),
+            ),
+            Field(
+                name="archived",
+                label="Archived",
+                kind=FieldKind.CHOICE,
+                # Archived providers are hidden unless asked for; with the filter, only they are
+                # shown (the "no filter" clause is added by list_providers).
+                where=lambda value: ProviderRecord.archived.eq(True),
+                choices=(("yes", "Archived providers only"),),
+                any_label="Current providers",
+            ),
+        ),
+        sorts={
+            "name": Sort("Name, A to Z", ((ProviderRecord.name, True),)),
+            "name_desc": Sort("Name, Z to A", ((ProviderRecord.name, False),)),
+        },
     )
-    # Archived providers are hidden unless asked for; with the filter, only they are shown.
-    which = Provider.id.is_in(records) if archived else Provider.id.not_in(records)
-    # In the council's own names and order: sorted here, as the name is on the LA's record.
-    every = await named_providers(actor.local_authority_id, scope(actor, Provider) & which)
-    total = len(every)
-    pages = max(1, -(-total // PAGE_SIZE))
-    page = min(max(1, page), pages)
-    rows = every[(page - 1) * PAGE_SIZE : page * PAGE_SIZE]
-    ids = [row["id"] for row in rows]
-    by_provider = {
-        row["provider"]: row
-        for row in await ProviderRecord.select().where(
-            ProviderRecord.provider.is_in(ids or [-1]),
-            ProviderRecord.local_authority == actor.local_authority_id,
-            scope(actor, ProviderRecord),
-        )
-    }
+
+
+async def list_providers(
+    actor: Actor, spec: ListSpec, query: ListQuery, errors: list[Any]
+) -> tuple[ListPage, list[dict[str, Any]]]:
+    """The actor's providers, a page at a time, each with the LA's record of it."""
+    current = [ProviderRecord.local_authority == actor.local_authority_id]
+    if "archived" not in query.filters:
+        current.append(ProviderRecord.archived.eq(False))
+    found = await fetch_page(
+        spec, query, errors, actor, ProviderRecord, (ProviderRecord.all_columns()), current
+    )
     blank = empty_record()
-    providers = [{**blank, **by_provider.get(row["id"], {}), **row} for row in rows]
-    return ProviderPage(providers, page, pages, total)
-
-
-def _page_number(request: Request) -> int:
-    text = request.query_params.get("page", "1")
-    return int(text) if text.isdigit() and len(text) < 7 else 1
+    # Each row is the LA's record, keyed as the pages expect: ``id`` is the provider's.
+    rows = [{**blank, **row, "id": row["provider"]} for row in found.rows]
+    return found, rows
 
 
 @get("/providers")
 async def providers(request: Request, actor: NamedDependency[Actor]) -> Template:
-    """The register of providers with the LA's QA record of each."""
-    archived = request.query_params.get("archived") == "yes"
-    found = await list_providers(actor, archived=archived, page=_page_number(request))
+    """The register of providers with the LA's QA record of each: searched, filtered and paged
+    by the query string."""
+    spec = provider_spec(actor)
+    query, errors = parse(spec, request.query_params)
+    found, rows = await list_providers(actor, spec, query, errors)
     return _page(
         "providers",
         actor,
-        providers=found.providers,
-        page=found,
-        archived=archived,
+        400 if errors else 200,
+        providers=rows,
+        found=found,
+        archived="archived" in query.filters,
         keeps_register=actor.role in REGISTER_KEEPERS,
     )
 

@@ -11,19 +11,30 @@ from __future__ import annotations
 import csv
 import io
 from collections.abc import Callable, Sequence
+from typing import Any
 
 import msgspec
 
 from reports.exports import safe_text
+from survey_app.accounts.scoping import Actor, scope
 from survey_app.db.engine import batches, transaction
 from survey_app.db.tables import LocalAuthority, School
 from survey_app.organisations.authorities import OrganisationError
 from survey_app.organisations.gias import Establishment, GiasError, decode, read_gias
 from survey_app.organisations.rules import DFE_NUMBER, email_problem, name_problem, urn_problem
 from survey_app.organisations.statuses import SchoolStatus
+from survey_app.web.listing import (
+    Field,
+    FieldKind,
+    ListPage,
+    ListQuery,
+    ListSpec,
+    Sort,
+    contains,
+    fetch_page,
+)
 
 OPEN, CLOSED = SchoolStatus.OPEN, SchoolStatus.CLOSED
-PAGE_SIZE = 50
 #: What a GIAS row sets on a school; the contact email is the council's own and never touched.
 GIAS_FIELDS = ("name", "establishment_number", "establishment_type", "phase", "postcode", "ukprn")
 
@@ -51,10 +62,8 @@ class SchoolRow(msgspec.Struct, frozen=True):
 
 
 class SchoolPage(msgspec.Struct, frozen=True):
+    found: ListPage
     schools: list[SchoolRow]
-    page: int
-    pages: int
-    total: int
     missing_email: int
 
 
@@ -330,21 +339,49 @@ SCHOOL_FIELDS = (
 )
 
 
-async def school_page(where: object, page: int) -> SchoolPage:
-    """One page of the schools ``where`` lets in (a ``scope()`` clause), by name."""
-    total = await School.count().where(where)  # type: ignore[arg-type]
-    missing = await School.count().where(where, School.contact_email == "")  # type: ignore[arg-type]
-    pages = max(1, -(-total // PAGE_SIZE))
-    page = min(max(page, 1), pages)
-    rows = (
-        await School.select(*SCHOOL_FIELDS)
-        .where(where)  # type: ignore[arg-type]
-        .order_by(School.name)
-        .order_by(School.id)
-        .limit(PAGE_SIZE)
-        .offset((page - 1) * PAGE_SIZE)
+def school_spec() -> ListSpec:
+    """The schools list's filters: name or URN, open or closed, contact email missing."""
+    return ListSpec(
+        path="/staff/schools",
+        noun=("school", "schools"),
+        fields=(
+            Field(
+                name="q",
+                label="Name or URN",
+                kind=FieldKind.SEARCH,
+                where=contains(School.name, School.urn),
+            ),
+            Field(
+                name="status",
+                label="Status",
+                kind=FieldKind.CHOICE,
+                where=lambda value: School.status == value,
+                choices=tuple((status.value, status.value.capitalize()) for status in SchoolStatus),
+            ),
+            Field(
+                name="email",
+                label="Contact email",
+                kind=FieldKind.CHOICE,
+                where=lambda value: (
+                    School.contact_email == "" if value == "missing" else School.contact_email != ""
+                ),
+                choices=(("missing", "Missing"), ("present", "Given")),
+            ),
+        ),
+        sorts={
+            "name": Sort("Name, A to Z", ((School.name, True),)),
+            "urn": Sort("URN", ((School.urn, True),)),
+        },
     )
-    return SchoolPage([_school_row(r) for r in rows], page, pages, total, missing)
+
+
+async def school_page(
+    actor: Actor, spec: ListSpec, query: ListQuery, errors: list[Any]
+) -> SchoolPage:
+    """One page of the schools the actor may see, with how many of all of them lack an email."""
+    found = await fetch_page(spec, query, errors, actor, School, SCHOOL_FIELDS)
+    missing = await School.count().where(scope(actor, School), School.contact_email == "")
+    return SchoolPage(found, [_school_row(r) for r in found.rows], missing)
 
 
 async def schools_csv(where: object) -> bytes:

@@ -432,6 +432,8 @@ async def _remember(
             for field, old, new in changes
         ]
     )
+    # Every correction is a change a school's system must see (``updated_since`` in the API).
+    await Placement.update({Placement.updated_at: now}).where(Placement.id == placement_id)
 
 
 async def history(actor: Actor, placement_id: int) -> list[Change]:

@@ -27,19 +27,20 @@ from survey_app.placements.corrections import (
     reissue_survey,
 )
 from survey_app.placements.csv_import import ImportResult, import_placements
+from survey_app.placements.finding import find_placements, placement_spec
 from survey_app.placements.records import (
     NotAllowed,
     PlacementView,
     create_placement,
     end_placement,
     get_placement,
-    list_placements,
 )
 from survey_app.placements.rules import FieldError, end_date_from_text, placement_from_form
 from survey_app.settings import Settings
 from survey_app.surveys import qr
 from survey_app.surveys.invitations import link_for, on_the_slips_sheet
 from survey_app.time_in_england import today_in_england
+from survey_app.web.listing import parse
 from survey_app.web.params import ObjectId
 from survey_app.web.rendering import done_from_query, done_redirect
 from survey_app.web.rendering import staff_page as _page
@@ -50,12 +51,17 @@ from survey_app.web.rendering import staff_page as _page
 # counts page and the slips sheet (chasing/pages.py), which show no one pupil's status.
 @get("/placements", guards=[commissioners])
 async def placements(
+    request: Request,
     actor: NamedDependency[Actor],
     settings: NamedDependency[Settings],
     now: NamedDependency[dt.datetime],
 ) -> Template:
-    """Placements the actor may see, with each survey's status."""
-    return _page("placements", actor, placements=await list_placements(settings, actor, now=now))
+    """Placements the actor may see, a page at a time: searched, filtered and sorted by the
+    query string (a bookmarkable GET form), each with its survey's status."""
+    spec = await placement_spec(actor, now)
+    query, errors = parse(spec, request.query_params)
+    found, views = await find_placements(settings, actor, spec, query, errors, now)
+    return _page("placements", actor, 400 if errors else 200, found=found, placements=views)
 
 
 async def _form_choices(actor: Actor) -> dict[str, Any]:

@@ -206,20 +206,11 @@ async def _invitations_by_placement(placement_ids: list[int]) -> dict[int, dict[
     return {row["placement"]: {**row, "needs_follow_up": row["id"] in flagged} for row in rows}
 
 
-async def list_placements(
-    settings: Settings,
-    actor: Actor,
-    *,
-    provider_id: int | None = None,
-    limit: int = 500,
-    now: dt.datetime | None = None,
+async def views_of(
+    settings: Settings, actor: Actor, rows: list[dict[str, Any]], now: dt.datetime
 ) -> list[PlacementView]:
-    """The placements the actor may see, newest first, each survey's state as of ``now``."""
-    now = now or dt.datetime.now(dt.UTC)
-    query = Placement.select(*PLACEMENT_COLUMNS).where(scope(actor, Placement))
-    if provider_id is not None:
-        query = query.where(Placement.provider == provider_id)
-    rows = await query.order_by(Placement.id, ascending=False).limit(limit)
+    """Placement rows (selected with ``PLACEMENT_COLUMNS``) as views with their surveys, each
+    survey's state as of ``now``; each provider named as the placement's council names it."""
     await add_provider_names(rows, "local_authority")
     invitations = await _invitations_by_placement([row["id"] for row in rows])
     days = await _open_days_before(settings)
@@ -344,6 +335,7 @@ UPDATED_ON_REPEAT = [
     Placement.hours_per_week,
     Placement.purpose,
     Placement.simplest_version,
+    Placement.updated_at,
 ]
 
 
@@ -369,6 +361,7 @@ async def upsert_placements(
                     purpose=p.purpose.strip(),
                     simplest_version=p.simplest_version,
                     created_at=now,
+                    updated_at=now,
                 )
                 for p in placements
             ]
@@ -405,7 +398,9 @@ async def end_placement(
     if errors:
         return True, errors
     async with transaction():
-        await Placement.update({Placement.ended_on: ended_on}).where(Placement.id == placement_id)
+        await Placement.update({Placement.ended_on: ended_on, Placement.updated_at: now}).where(
+            Placement.id == placement_id
+        )
     # A separate step: if the server stops here, the dispatcher issues it on its next run.
     await issue_for(settings, [placement_id], now)
     return True, []

@@ -22,7 +22,8 @@ from reports.provider import ProviderReport
 from survey_app.accounts.guards import la_staff
 from survey_app.accounts.scoping import Actor, Role
 from survey_app.organisations.provider_records import record_of
-from survey_app.placements.records import list_placements
+from survey_app.placements.finding import find_placements, placement_spec
+from survey_app.placements.records import PlacementView
 from survey_app.qa import visit_pack as qa_pack
 from survey_app.reporting.access import (
     open_area_summary,
@@ -32,6 +33,7 @@ from survey_app.reporting.access import (
 from survey_app.reporting.queries import academic_years
 from survey_app.settings import Settings
 from survey_app.time_in_england import today_in_england
+from survey_app.web.listing import parse
 from survey_app.web.params import ObjectId, Year
 from survey_app.web.rendering import staff_page as _page
 
@@ -65,16 +67,19 @@ async def provider_detail(
 ) -> Template:
     """One provider's QA record and learner-voice report (totals only for provider staff)."""
     report = await open_provider_report(settings, actor, provider_id, now, year)
-    placements = (
-        await list_placements(settings, actor, provider_id=provider_id, limit=200, now=now)
-        if actor.role != Role.PROVIDER_STAFF
-        else []
-    )
+    placements: list[PlacementView] = []
+    found = None
+    if actor.role != Role.PROVIDER_STAFF:
+        # The newest page of this provider's placements; the rest are one link away, filtered.
+        spec = await placement_spec(actor, now)
+        query, errors = parse(spec, {"provider": str(provider_id)})
+        found, placements = await find_placements(settings, actor, spec, query, errors, now)
     return _page(
         "provider",
         actor,
         report=report,
         placements=placements,
+        found=found,
         charts=provider_charts(report),
         year=year,
         year_headings=[f"Year {group}" for group in report.year_groups],

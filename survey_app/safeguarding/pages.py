@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from typing import Any
+from urllib.parse import parse_qs, urlencode
 
 from litestar import Request, Response, Router, get, post
 from litestar.di import NamedDependency
@@ -12,25 +13,36 @@ from litestar.response import Redirect, Template
 from survey_app.accounts.guards import safeguarding_staff
 from survey_app.accounts.scoping import Actor
 from survey_app.ops.audit import record, refuse
-from survey_app.safeguarding.statuses import ReviewStatus
+from survey_app.safeguarding.finding import (
+    alert_spec,
+    comment_spec,
+    find_alerts,
+    find_comments,
+    is_pending,
+)
 from survey_app.safeguarding.triage import (
     TriageError,
     acknowledge,
-    alert_queue,
-    comment_queue,
     get_alert,
     record_action,
     review_comment,
 )
+from survey_app.web.listing import parse
 from survey_app.web.params import ObjectId
 from survey_app.web.rendering import staff_page as _page
 
 
 @get("/safeguarding")
-async def queue(actor: NamedDependency[Actor], now: NamedDependency[dt.datetime]) -> Template:
-    """Alerts waiting (oldest first) and those recently closed."""
+async def queue(
+    request: Request, actor: NamedDependency[Actor], now: NamedDependency[dt.datetime]
+) -> Template:
+    """Open alerts, oldest first, a page at a time; closed ones and searches by the query
+    string."""
     await record("safeguarding.queue_view", now=now, actor=actor)
-    return _page("safeguarding", actor, alerts=await alert_queue(actor), now=now)
+    spec = await alert_spec(actor)
+    query, errors = parse(spec, request.query_params)
+    found, alerts = await find_alerts(actor, spec, query, errors)
+    return _page("safeguarding", actor, 400 if errors else 200, found=found, alerts=alerts, now=now)
 
 
 @get("/safeguarding/{alert_id:int}")
@@ -82,18 +94,35 @@ async def close_alert(
     return Redirect(path="/staff/safeguarding")
 
 
-@get("/comments")
-async def comments(actor: NamedDependency[Actor], now: NamedDependency[dt.datetime]) -> Template:
-    """Pupils' comments waiting to be read before any report may show them."""
-    await record("comments.queue_view", now=now, actor=actor)
+async def _comments_page(
+    actor: Actor,
+    params: Any,
+    status: int = 200,
+    errors: dict[int, str] | None = None,
+    values: dict[int, str] | None = None,
+) -> Template:
+    spec = await comment_spec(actor)
+    query, problems = parse(spec, params)
+    found, comments = await find_comments(actor, spec, query, problems)
     return _page(
         "comments",
         actor,
-        pending=await comment_queue(actor, ReviewStatus.PENDING),
-        released=await comment_queue(actor, ReviewStatus.RELEASED),
-        errors={},
-        values={},
+        400 if problems else status,
+        found=found,
+        comments=comments,
+        errors=errors or {},
+        values=values or {},
     )
+
+
+@get("/comments")
+async def comments(
+    request: Request, actor: NamedDependency[Actor], now: NamedDependency[dt.datetime]
+) -> Template:
+    """Pupils' comments waiting to be read before any report may show them, a page at a time;
+    released and withheld ones by the query string."""
+    await record("comments.queue_view", now=now, actor=actor)
+    return await _comments_page(actor, request.query_params)
 
 
 @post("/comments/{answer_id:int}")
@@ -107,22 +136,18 @@ async def review(
     form = await request.form()
     decision = str(form.get("decision") or "")
     text = str(form.get("released_text") or "")
+    # The list's filters and page as the reviewer saw them: back to the same view afterwards.
+    # Only parameters are taken from the form; the path is always this list's own.
+    view = {key: values[-1] for key, values in parse_qs(str(form.get("view") or "")).items()}
     try:
         await review_comment(actor, answer_id, decision, text, now)
     except TriageError as error:
-        pending = await comment_queue(actor, ReviewStatus.PENDING)
-        if not any(c.answer_id == answer_id for c in pending):
+        if not await is_pending(actor, answer_id):
             raise await refuse(actor, "answer", answer_id, now) from None
-        return _page(
-            "comments",
-            actor,
-            400,
-            pending=pending,
-            released=await comment_queue(actor, ReviewStatus.RELEASED),
-            errors={answer_id: str(error)},
-            values={answer_id: text},
+        return await _comments_page(
+            actor, view, 400, errors={answer_id: str(error)}, values={answer_id: text}
         )
-    return Redirect(path="/staff/comments")
+    return Redirect(path=f"/staff/comments?{urlencode(view)}" if view else "/staff/comments")
 
 
 safeguarding_pages = Router(

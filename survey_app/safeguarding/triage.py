@@ -175,7 +175,7 @@ async def _answer_text(row: dict[str, Any]) -> str:
     return str(draft["text"] or "") if draft else "(the pupil has since removed this answer)"
 
 
-async def _view(row: dict[str, Any]) -> AlertView:
+async def view_of(row: dict[str, Any]) -> AlertView:
     question = question_in(row["questionnaire_id"], row["question_id"])
     return AlertView(
         id=row["id"],
@@ -196,20 +196,6 @@ async def _view(row: dict[str, Any]) -> AlertView:
     )
 
 
-async def alert_queue(actor: Actor) -> list[AlertView]:
-    """Open alerts first (oldest first), then the most recently closed."""
-    rows = await (
-        SafeguardingAlert.select(*ALERT_FIELDS)
-        .where(scope(actor, SafeguardingAlert))
-        .order_by(SafeguardingAlert.raised_at)
-    )
-    await add_provider_names(rows, "local_authority")
-    views = [await _view(row) for row in rows]
-    open_ = [v for v in views if v.status != AlertStatus.CLOSED]
-    closed = sorted((v for v in views if v.status == AlertStatus.CLOSED), key=lambda v: v.raised_at)
-    return open_ + closed[::-1][:50]
-
-
 async def get_alert(actor: Actor, alert_id: int) -> AlertView | None:
     """One alert, if the actor may see it."""
     row = await (
@@ -220,7 +206,7 @@ async def get_alert(actor: Actor, alert_id: int) -> AlertView | None:
     if row is None:
         return None
     await add_provider_names([row], "local_authority")
-    return await _view(row)
+    return await view_of(row)
 
 
 async def acknowledge(actor: Actor, alert_id: int, now: dt.datetime) -> None:
@@ -357,48 +343,32 @@ class CommentView(msgspec.Struct, frozen=True):
     provider_name: str
 
 
-async def comment_queue(
-    actor: Actor, status: ReviewStatus = ReviewStatus.PENDING
-) -> list[CommentView]:
-    """Free-text answers waiting for review (or already reviewed, by ``status``)."""
-    if not actor.is_safeguarding:
-        return []
-    path = placement_path(Answer)
-    rows = await (
-        Answer.select(
-            Answer.id,
-            Answer.question_id,
-            Answer.text,
-            Answer.review_status,
-            Answer.released_text,
-            Answer.response.questionnaire_id.as_alias("questionnaire_id"),
-            path.pupil_reference.as_alias("pupil_reference"),
-            path.provider.as_alias("provider"),
-            path.local_authority.as_alias("local_authority"),
-        )
-        .where(
-            Answer.review_status == status,
-            scope(actor, Answer),
-        )
-        .order_by(Answer.id)
-        .limit(200)
+COMMENT_FIELDS: tuple[Any, ...] = (
+    Answer.id,
+    Answer.question_id,
+    Answer.text,
+    Answer.review_status,
+    Answer.released_text,
+    Answer.response.questionnaire_id.as_alias("questionnaire_id"),  # type: ignore[union-attr]
+    placement_path(Answer).pupil_reference.as_alias("pupil_reference"),
+    # The provider by id and LA: its name is the one that LA keeps (``add_provider_names``).
+    placement_path(Answer).provider.as_alias("provider"),
+    placement_path(Answer).local_authority.as_alias("local_authority"),
+)
+
+
+def comment_view(row: dict[str, Any]) -> CommentView:
+    """A free-text answer (selected with ``COMMENT_FIELDS``) as the review page shows it."""
+    question = question_in(row["questionnaire_id"], row["question_id"])
+    return CommentView(
+        answer_id=row["id"],
+        question=question.text if question else row["question_id"],
+        text=row["text"] or "",
+        review_status=row["review_status"],
+        released_text=row["released_text"],
+        pupil_reference=row["pupil_reference"],
+        provider_name=row["provider_name"],
     )
-    await add_provider_names(rows, "local_authority")
-    views = []
-    for row in rows:
-        question = question_in(row["questionnaire_id"], row["question_id"])
-        views.append(
-            CommentView(
-                answer_id=row["id"],
-                question=question.text if question else row["question_id"],
-                text=row["text"] or "",
-                review_status=row["review_status"],
-                released_text=row["released_text"],
-                pupil_reference=row["pupil_reference"],
-                provider_name=row["provider_name"],
-            )
-        )
-    return views
 
 
 async def review_comment(

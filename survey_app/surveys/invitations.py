@@ -168,6 +168,11 @@ async def _issue_batch(settings: Settings, placement_ids: list[int], now: dt.dat
                 .on_conflict(action="DO NOTHING")
                 .returning(Invitation.placement)
             )
+            if inserted:
+                # A survey issued is a change a school's synced copy should hear of.
+                await Placement.update({Placement.updated_at: now}).where(
+                    Placement.id.is_in([created["placement"] for created in inserted])
+                )
             queued: list[Message] = []
             for created in inserted:
                 queued += opening_messages(

@@ -11,7 +11,7 @@ import msgspec
 from questionnaires.schema import Option, Question, Questionnaire
 from reports.periods import academic_year_of, term_key
 from survey_app.db.engine import transaction
-from survey_app.db.tables import Answer, DraftAnswer, Invitation, Response
+from survey_app.db.tables import Answer, DraftAnswer, Invitation, Placement, Response
 from survey_app.reporting import tallies
 from survey_app.safeguarding.statuses import ReviewStatus
 from survey_app.surveys.provenance import Provenance, not_own_reason
@@ -120,6 +120,12 @@ async def save_response(
             )
         ).returning(Response.id)
         response_id = response[0]["id"]
+        # Answered is a change a school's synced copy should hear of (the API's updated_since).
+        await Placement.update({Placement.updated_at: now}).where(
+            Placement.id.is_in(
+                Invitation.select(Invitation.placement).where(Invitation.id == invitation_id)
+            )
+        )
         # The drafts have become the response: keep one copy of what the pupil said.
         await DraftAnswer.delete().where(DraftAnswer.invitation == invitation_id)
         if answers:

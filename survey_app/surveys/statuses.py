@@ -36,3 +36,14 @@ class SurveyState(StrEnum):
     EXPIRED = "expired"
     #: The placement was cancelled as entered in error.
     WITHDRAWN = "withdrawn"
+
+
+#: What the placements list's survey filter offers, in the words the list shows. "Preparing" (due,
+#: issued within minutes) is found under "Not open yet": either way there is no link yet.
+SURVEY_FILTER_LABELS: dict[SurveyState, str] = {
+    SurveyState.NOT_OPEN_YET: "Not open yet",
+    SurveyState.OPEN: "Waiting for pupil",
+    SurveyState.COMPLETED: "Completed",
+    SurveyState.EXPIRED: "Closed, not answered",
+    SurveyState.WITHDRAWN: "Withdrawn",
+}

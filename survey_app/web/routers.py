@@ -20,6 +20,7 @@ from survey_app.accounts.invitation_pages import invitation_routes
 from survey_app.accounts.pages import public_routes
 from survey_app.accounts.scoping import Actor, Role
 from survey_app.chasing.pages import chasing_pages
+from survey_app.ops.audit_pages import audit_pages
 from survey_app.organisations.api import organisation_api
 from survey_app.organisations.la_settings_pages import la_settings_pages, with_authority
 from survey_app.organisations.pages import organisation_pages
@@ -65,6 +66,7 @@ staff_router = Router(
                 report_pages,
                 qa_pages,
                 safeguarding_pages,
+                audit_pages,
             ],
         ),
     ],

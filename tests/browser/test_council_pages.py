@@ -115,7 +115,7 @@ def test_the_provider_register_pages_pass_axe(
         live_server,
         [
             "/staff/providers",
-            "/staff/providers?archived=1",
+            "/staff/providers?archived=yes",
             "/staff/providers/new",
             f"/staff/providers/{world.provider}/edit",
             "/staff/providers/import",

@@ -295,8 +295,7 @@ def test_the_staff_page_is_paged_with_nothing_cut_off(client: Any, world: World)
     )
     sign_in(client, world, "la_admin")
     first = page(client.get("/staff/people"))
-    assert "65 people" in first.select_one("#summary").get_text()
-    assert first.select_one("#page-of").get_text() == "Page 1 of 2"
+    assert first.select_one("#count").get_text(strip=True) == "65 people, page 1 of 2"
     second = page(client.get("/staff/people?page=2"))
     emails = [tr.select_one("td").get_text(strip=True) for tr in first.select("#people tbody tr")]
     emails += [tr.select_one("td").get_text(strip=True) for tr in second.select("#people tbody tr")]

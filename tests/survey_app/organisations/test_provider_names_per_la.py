@@ -35,9 +35,11 @@ from survey_app.db.tables import (
     ProviderRecord,
     School,
 )
-from survey_app.safeguarding.triage import alert_queue, comment_queue, raise_alert
+from survey_app.safeguarding.finding import alert_spec, comment_spec, find_alerts, find_comments
+from survey_app.safeguarding.triage import raise_alert
 from survey_app.surveys.invitations import issue_due
 from survey_app.surveys.responses import AnswerIn, answer_for, save_response
+from survey_app.web.listing import parse
 from tests.world import (
     PASSWORD,
     Clock,
@@ -395,9 +397,12 @@ def test_eastshires_safeguarding_queue_names_eastshires_provider(
         role=Role.LA_SAFEGUARDING,
         local_authority_id=world.other_la,
     )
-    (view,) = run(alert_queue(contact))
+    alerts = run(alert_spec(contact))
+    _, (view,) = run(find_alerts(contact, alerts, *parse(alerts, {})))
     assert view.provider_name == B_NAME
-    assert [c.provider_name for c in run(comment_queue(contact))] == [B_NAME]
+    comments = run(comment_spec(contact))
+    _, found = run(find_comments(contact, comments, *parse(comments, {})))
+    assert [c.provider_name for c in found] == [B_NAME]
 
 
 def test_eastshire_placements_match_the_provider_by_eastshires_name_only(

@@ -420,3 +420,25 @@ def test_the_pupils_placements_history_is_in_their_record_and_erased_with_them(
     assert {change["field"] for change in record.placement_changes} >= {"purpose"}
     assert run(erase_pupil(world.la, "OAK-55")) == 1
     assert run(PlacementChange.count()) == 0
+
+
+def test_every_correction_reaches_a_school_system_syncing_by_updated_since(
+    client: Any, world: World, settings: Any, clock: Clock
+) -> None:
+    # A school's system asks for what changed since it last asked: an edit, a cancellation, a
+    # reissue or an extension that did not move ``updated_at`` would never reach it.
+    from survey_app.accounts.scoping import Actor, Role
+    from survey_app.db.tables import Placement
+    from survey_app.placements.corrections import cancel_placement
+
+    issued = issue_for_year(world, settings, clock, year_group=8, reference="SYNC-1")
+    assert issued is not None
+    placement = run(Placement.select(Placement.id).where(Placement.pupil_reference == "SYNC-1"))
+    placement_id = placement[0]["id"]
+    clock.advance(hours=2)
+    officer = Actor(
+        user_id=0, email="o@example.test", role=Role.LA_OFFICER, local_authority_id=world.la
+    )
+    run(cancel_placement(officer, placement_id, clock.now))
+    moved = run(Placement.select(Placement.updated_at).where(Placement.id == placement_id))
+    assert moved[0]["updated_at"] == clock.now

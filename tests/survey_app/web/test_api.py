@@ -56,7 +56,7 @@ def test_create_end_and_list_invitation(client: Any, world: World, officer: dict
     )
     assert ended.status_code == 200, ended.text
     assert ended.json()["ended_on"] == "2026-11-20"
-    invitations = client.get("/api/v1/invitations", headers=officer).json()
+    invitations = client.get("/api/v1/invitations", headers=officer).json()["items"]
     assert len(invitations) == 1
     link = invitations[0]["invitation"]["link"]
     assert link["url"].startswith("http://testserver.local/s/")
@@ -121,7 +121,7 @@ def test_school_contact_gets_404_for_another_schools_placement(
     ).json()
     school = token_for(world, "school_contact", clock)
     assert client.get(f"/api/v1/placements/{other['id']}", headers=school).status_code == 404
-    assert client.get("/api/v1/placements", headers=school).json() == []
+    assert client.get("/api/v1/placements", headers=school).json()["items"] == []
     ended = client.post(f"/api/v1/placements/{other['id']}/end", json={}, headers=school)
     assert ended.status_code == 404
     assert run(Placement.select(Placement.ended_on).first())["ended_on"] is None

@@ -155,7 +155,7 @@ def test_printed_slips_and_the_api_give_addresses_under_the_prefix(
 
     listed = browser.get("/api/v1/invitations", headers=token_for(world, "la_officer", clock))
     assert listed.status_code == 200, listed.text
-    link = listed.json()[0]["invitation"]["link"]
+    link = listed.json()["items"][0]["invitation"]["link"]
     assert link["url"].startswith(f"{PREFIX}/s/")
     assert link["qr_png_path"] == f"{PREFIX}/staff/invitations/{invitation}/qr.png"
     assert link["qr_svg_path"] == f"{PREFIX}/staff/invitations/{invitation}/qr.svg"
