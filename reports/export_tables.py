@@ -5,6 +5,7 @@ from __future__ import annotations
 from reports.area import AreaSummary
 from reports.disclosure import SUPPRESSION_MARK
 from reports.exports import Cell, Table
+from reports.labels import QA_STAGE, RAG, REGISTRATION_STATUS, REQUEST_STATUS, label
 from reports.provider import ProviderReport
 from reports.school import SchoolReport
 
@@ -22,22 +23,29 @@ def _n(value: int | None, suppressed: bool = False) -> Cell:
 def provider_tables(report: ProviderReport) -> list[Table]:
     """The provider report: indicators, trend by term and by year group, released comments."""
     about = Table(
-        title=f"{report.provider_name}: learner voice, {report.period_label}",
+        title="About this report",
+        key="about",
         columns=["Figure", "Value"],
         rows=[
+            ["Provider", report.provider_name],
+            ["Period", report.period_label],
             ["Pupils invited", report.invitations],
             ["Pupils who answered", _n(report.responses, report.responses is None)],
             ["Response rate (%)", _pct(report.response_rate, report.response_rate is None)],
-            ["Rating (red, amber, green)", report.qa_record.rag_rating],
-            ["QA stage", report.qa_record.qa_stage],
-            ["Registration status", report.qa_record.registration_status],
-            ["Last visit", str(report.qa_record.last_visit_on or "")],
+            ["Rating (red, amber, green)", label(RAG, report.qa_record.rag_rating)],
+            ["QA stage", label(QA_STAGE, report.qa_record.qa_stage)],
+            [
+                "Registration status",
+                label(REGISTRATION_STATUS, report.qa_record.registration_status),
+            ],
+            ["Last visit", report.qa_record.last_visit_on],
             ["Open actions", len(report.qa_record.open_actions)],
         ]
         + ([["Note", report.disclosure_note]] if report.disclosure_note else []),
     )
     indicators = Table(
         title="Indicators",
+        key="indicators",
         columns=[
             "Indicator key",
             "Indicator",
@@ -64,6 +72,7 @@ def provider_tables(report: ProviderReport) -> list[Table]:
     )
     terms = Table(
         title="Positive (%) by term",
+        key="by-term",
         columns=["Indicator key", "Indicator"] + [t.label for t in report.terms],
         rows=[
             [b.key, b.label, *[_pct(c.share_positive, c.suppressed) for c in b.cells]]
@@ -76,11 +85,12 @@ def provider_tables(report: ProviderReport) -> list[Table]:
                 *[_n(t.responses, t.responses is None) for t in report.terms],
             ],
             ["rating_then", "Rating at the end of the term"]
-            + [t.rating_then for t in report.terms],
+            + [label(RAG, t.rating_then) if t.rating_then else None for t in report.terms],
         ],
     )
     years = Table(
         title="Positive (%) by year group",
+        key="by-year-group",
         columns=["Indicator key", "Indicator"] + [f"Year {y}" for y in report.year_groups],
         rows=[
             [b.key, b.label, *[_pct(c.share_positive, c.suppressed) for c in b.cells]]
@@ -89,6 +99,7 @@ def provider_tables(report: ProviderReport) -> list[Table]:
     )
     questions = Table(
         title="Answers by question",
+        key="answers",
         columns=["Questionnaire", "Question", "Answer", "Pupils"],
         rows=[
             [q.questionnaire_id, q.text, o.label, _n(o.count, q.suppressed)]
@@ -98,6 +109,7 @@ def provider_tables(report: ProviderReport) -> list[Table]:
     )
     comments = Table(
         title="Comments (reviewed and released)",
+        key="comments",
         columns=["Comment"],
         rows=[[text] for text in report.comments]
         or [[report.comments_note or "No released comments."]],
@@ -108,9 +120,13 @@ def provider_tables(report: ProviderReport) -> list[Table]:
 def area_tables(summary: AreaSummary) -> list[Table]:
     """The publishable area summary: headlines and the providers table."""
     headlines = Table(
-        title=f"Learner voice in the area, {summary.period_label}",
+        title="Headlines",
+        key="headlines",
         columns=["Figure", "Pupils answering", "Positive (%)"],
-        rows=[["Responses", _n(summary.responses, summary.responses is None), None]]
+        rows=[
+            ["Period", summary.period_label, None],
+            ["Responses", _n(summary.responses, summary.responses is None), None],
+        ]
         + [
             [f"Share who {h.wording}", _n(h.answered, h.answered is None), _pct(h.share_positive)]
             for h in summary.headlines
@@ -130,12 +146,13 @@ def area_tables(summary: AreaSummary) -> list[Table]:
     )
     providers = Table(
         title="Providers",
+        key="providers",
         columns=["Provider", "Rating", "Invited", "Answered", "Response rate (%)"]
         + [f"{label}: positive (%)" for label in summary.indicator_labels],
         rows=[
             [
                 row.name,
-                row.rag_rating,
+                label(RAG, row.rag_rating),
                 _n(row.invitations, row.suppressed),
                 _n(row.responses, row.suppressed),
                 _pct(row.response_rate, row.suppressed),
@@ -144,15 +161,17 @@ def area_tables(summary: AreaSummary) -> list[Table]:
             for row in summary.providers
         ],
     )
-    note = Table(title="Notes", columns=["Note"], rows=[[summary.disclosure_note]])
+    note = Table(title="Notes", key="notes", columns=["Note"], rows=[[summary.disclosure_note]])
     return [headlines, providers, note]
 
 
 def school_tables(report: SchoolReport) -> list[Table]:
     """The school's own pupils, one row each, and totals across them."""
     pupils = Table(
-        title=f"{report.school_name}: pupils' end-of-placement feedback",
+        title="Pupils' feedback",
+        key="pupils",
         columns=[
+            "School",
             "Pupil reference",
             "Provider",
             "Year",
@@ -163,11 +182,12 @@ def school_tables(report: SchoolReport) -> list[Table]:
         ],
         rows=[
             [
+                report.school_name,
                 p.pupil_reference,
                 p.provider_name,
                 p.year_group,
-                p.request_status,
-                str(p.completed_on or ""),
+                label(REQUEST_STATUS, p.request_status),
+                p.completed_on,
                 a.question,
                 a.answer,
             ]
@@ -176,11 +196,12 @@ def school_tables(report: SchoolReport) -> list[Table]:
         ]
         + [
             [
+                report.school_name,
                 p.pupil_reference,
                 p.provider_name,
                 p.year_group,
-                p.request_status,
-                str(p.completed_on or ""),
+                label(REQUEST_STATUS, p.request_status),
+                p.completed_on,
                 "Comment",
                 text,
             ]
@@ -190,6 +211,7 @@ def school_tables(report: SchoolReport) -> list[Table]:
     )
     totals = Table(
         title="Totals across your pupils",
+        key="totals",
         columns=["Indicator key", "Indicator", "Answered", "Positive (%)"],
         rows=[
             [i.key, i.label, _n(i.answered, i.suppressed), _pct(i.share_positive, i.suppressed)]

@@ -17,3 +17,14 @@ Year = Annotated[
         description="The academic year to show, by the year it starts in: 2026 for 2026/27.",
     ),
 ]
+
+#: Which table of a report to download as CSV, by its key (``indicators``); the first if absent.
+TableKey = Annotated[
+    str | None,
+    QueryParameter(
+        max_length=40,
+        pattern=r"^[a-z0-9-]+$",
+        required=False,
+        description="Which table to download as CSV, e.g. indicators; the first if not given.",
+    ),
+]
