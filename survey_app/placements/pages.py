@@ -20,6 +20,13 @@ from survey_app.ops.audit import record, refuse
 from survey_app.organisations.provider_records import in_use
 from survey_app.organisations.statuses import SchoolStatus
 from survey_app.placements.csv_import import ImportResult, import_placements
+from survey_app.placements.exports import (
+    TooManyRows,
+    authority_name,
+    placements_table,
+    responses_table,
+)
+from survey_app.placements.filters import PlacementFilters, read_filters, where
 from survey_app.placements.records import (
     NotAllowed,
     create_placement,
@@ -27,10 +34,12 @@ from survey_app.placements.records import (
     get_placement,
     list_placements,
 )
-from survey_app.placements.rules import end_date_from_text, placement_from_form
+from survey_app.placements.rules import FieldError, end_date_from_text, placement_from_form
+from survey_app.placements.statuses import SURVEY_STATE_LABEL
 from survey_app.settings import Settings
 from survey_app.surveys import qr
 from survey_app.surveys.invitations import link_for, on_the_slips_sheet
+from survey_app.web.downloads import download, file_stem
 from survey_app.web.params import ObjectId
 from survey_app.web.rendering import staff_page as _page
 
@@ -40,10 +49,82 @@ from survey_app.web.rendering import staff_page as _page
 # counts page and the slips sheet (chasing/pages.py), which show no one pupil's status.
 @get("/placements", guards=[commissioners])
 async def placements(
-    actor: NamedDependency[Actor], settings: NamedDependency[Settings]
+    request: Request,
+    actor: NamedDependency[Actor],
+    settings: NamedDependency[Settings],
+    now: NamedDependency[dt.datetime],
 ) -> Template:
-    """Placements the actor may see, with each survey's status."""
-    return _page("placements", actor, placements=await list_placements(settings, actor))
+    """Placements the actor may see, with each survey's status, filtered as the address says."""
+    filters, errors = read_filters(request.query_params)
+    if errors:
+        return await _placements_page(actor, settings, now, PlacementFilters(), errors)
+    return await _placements_page(actor, settings, now, filters, [])
+
+
+async def _placements_page(
+    actor: Actor,
+    settings: Settings,
+    now: dt.datetime,
+    filters: PlacementFilters,
+    errors: list[FieldError],
+) -> Template:
+    shown = await list_placements(settings, actor, matching=where(filters, now))
+    return _page(
+        "placements",
+        actor,
+        400 if errors else 200,
+        placements=shown,
+        errors=errors,
+        filters=filters,
+        query=filters.query(),
+        states=SURVEY_STATE_LABEL,
+        **await _form_choices(actor),
+    )
+
+
+@get(
+    [
+        "/placements.csv",
+        "/placements.xlsx",
+        "/placements/responses.csv",
+        "/placements/responses.xlsx",
+    ],
+    guards=[commissioners],
+)
+async def placements_download(
+    request: Request,
+    actor: NamedDependency[Actor],
+    settings: NamedDependency[Settings],
+    now: NamedDependency[dt.datetime],
+) -> Response[Any]:
+    """The placements (or their pupils' answers) the list shows with the same filters, as one
+    CSV or XLSX file; a provider never reaches this (the guard), so never a pupil's answers."""
+    filters, errors = read_filters(request.query_params)
+    if not errors:
+        what = "responses" if "/responses." in request.url.path else "placements"
+        build = responses_table if what == "responses" else placements_table
+        try:
+            table = await build(actor, filters, now)
+        except TooManyRows as many:
+            errors = [
+                FieldError(
+                    "status",
+                    f"That is {many.args[0]:,} rows, more than one spreadsheet holds: "
+                    "choose fewer with the filters",
+                )
+            ]
+        else:
+            await record(
+                f"{what}.exported",
+                now=now,
+                actor=actor,
+                object_type=what,
+                # The count only: a reference searched for would put a pupil in the log.
+                object_id=f"rows={len(table.rows)}",
+            )
+            stem = file_stem(what, await authority_name(actor), now)
+            return download([table], stem, request.url.path.rsplit(".", 1)[-1])
+    return await _placements_page(actor, settings, now, PlacementFilters(), errors)
 
 
 async def _form_choices(actor: Actor) -> dict[str, Any]:
@@ -242,6 +323,7 @@ placement_pages = Router(
     path="/",
     route_handlers=[
         placements,
+        placements_download,
         new_placement_form,
         new_placement,
         import_form,

@@ -140,10 +140,15 @@ async def _invitations_by_placement(placement_ids: list[int]) -> dict[int, dict[
 
 
 async def list_placements(
-    settings: Settings, actor: Actor, *, provider_id: int | None = None, limit: int = 500
+    settings: Settings,
+    actor: Actor,
+    *,
+    provider_id: int | None = None,
+    limit: int = 500,
+    matching: list[Any] | None = None,
 ) -> list[PlacementView]:
-    """The placements the actor may see, newest first."""
-    query = Placement.select(*PLACEMENT_COLUMNS).where(scope(actor, Placement))
+    """The placements the actor may see (and ``matching`` the list's filters), newest first."""
+    query = Placement.select(*PLACEMENT_COLUMNS).where(scope(actor, Placement), *(matching or []))
     if provider_id is not None:
         query = query.where(Placement.provider == provider_id)
     rows = await query.order_by(Placement.id, ascending=False).limit(limit)
