@@ -18,9 +18,10 @@ from reports.exports import safe_text
 from survey_app.db.engine import batches, transaction
 from survey_app.db.tables import LocalAuthority, School
 from survey_app.organisations.authorities import OrganisationError
-from survey_app.organisations.gias import Establishment, GiasError, decode, read_gias
+from survey_app.organisations.gias import Establishment, GiasError, read_gias
 from survey_app.organisations.rules import DFE_NUMBER, email_problem, name_problem, urn_problem
 from survey_app.organisations.statuses import SchoolStatus
+from survey_app.web.uploads import UploadError, read_rows
 
 OPEN, CLOSED = SchoolStatus.OPEN, SchoolStatus.CLOSED
 PAGE_SIZE = 50
@@ -257,7 +258,10 @@ async def read_contact_emails(
     la_id: int, data: bytes
 ) -> tuple[dict[str, str], list[EmailRowError]]:
     """A two-column file of ``URN,email`` as {URN: email}, with every bad row named."""
-    reader = csv.reader(io.StringIO(decode(data), newline=""))
+    try:
+        reader = read_rows(data)
+    except UploadError as unreadable:
+        return {}, [EmailRowError(1, "file", str(unreadable))]
     header = [name.strip().lower() for name in next(reader, [])]
     missing = [name for name in ("urn", "email") if name not in header]
     if missing:

@@ -15,7 +15,15 @@ from typing import Any
 from questionnaires.loader import question_in
 from reports.exports import Table
 from survey_app.accounts.scoping import Actor, scope
-from survey_app.db.tables import Answer, Invitation, LocalAuthority, Placement, Response
+from survey_app.db.tables import (
+    Answer,
+    Invitation,
+    LocalAuthority,
+    Placement,
+    Provider,
+    Response,
+    School,
+)
 from survey_app.placements.filters import PlacementFilters, where
 from survey_app.placements.statuses import SURVEY_STATE_LABEL, SurveyState
 from survey_app.safeguarding.statuses import ReviewStatus
@@ -175,10 +183,12 @@ async def responses_table(actor: Actor, filters: PlacementFilters, now: dt.datet
     rows = await (
         Answer.select(
             placement.pupil_reference.as_alias("pupil_reference"),
-            Answer.year_group,
-            placement.provider.name.as_alias("provider_name"),
-            placement.school.name.as_alias("school_name"),
             placement.la_team.as_alias("la_team"),
+            # Names come from the copied ids: a join through the placement to its provider makes
+            # an alias PostgreSQL cuts at 63 characters, the same for provider and school.
+            Answer.provider,
+            Answer.school,
+            Answer.year_group,
             Answer.response.submitted_at.as_alias("submitted_at"),  # type: ignore[union-attr]
             Answer.response.questionnaire_id.as_alias("questionnaire_id"),  # type: ignore[union-attr]
             Answer.question_id,
@@ -190,6 +200,8 @@ async def responses_table(actor: Actor, filters: PlacementFilters, now: dt.datet
         .order_by(Answer.response, ascending=False)
         .order_by(Answer.id)
     )
+    providers = await _names(Provider, {row["provider"] for row in rows})
+    schools = await _names(School, {row["school"] for row in rows if row["school"]})
     if len(rows) > XLSX_MAX_ROWS:
         raise TooManyRows(len(rows))
     table_rows = []
@@ -199,8 +211,8 @@ async def responses_table(actor: Actor, filters: PlacementFilters, now: dt.datet
             [
                 row["pupil_reference"],
                 row["year_group"],
-                row["provider_name"],
-                row["school_name"],
+                providers.get(row["provider"]),
+                schools.get(row["school"]),
                 row["la_team"],
                 _local(row["submitted_at"]),
                 row["questionnaire_id"],
@@ -209,6 +221,13 @@ async def responses_table(actor: Actor, filters: PlacementFilters, now: dt.datet
             ]
         )
     return Table("Responses", RESPONSE_HEADINGS, table_rows, key="responses")
+
+
+async def _names(table: type[Provider] | type[School], ids: set[int]) -> dict[int, str]:
+    if not ids:
+        return {}
+    found = await table.select(table.id, table.name).where(table.id.is_in(sorted(ids)))
+    return {row["id"]: row["name"] for row in found}
 
 
 async def authority_name(actor: Actor) -> str:

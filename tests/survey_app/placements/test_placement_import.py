@@ -74,21 +74,40 @@ def test_reuploading_updates_rather_than_duplicates(signed_in: Any, world: World
     assert "Animal care" in purposes and "Practical work" not in purposes
 
 
-def test_files_that_are_not_utf8_or_lack_columns_are_refused_plainly(
+def test_a_windows_1252_file_is_read_and_files_lacking_columns_are_refused_plainly(
     signed_in: Any, world: World
 ) -> None:
-    latin1 = signed_in.post(
+    windows = signed_in.post(
         "/staff/placements/import",
         files={
-            "file": ("p.csv", (HEADER + "OAK-1,8,Caf\xe9,,,,,,,\n").encode("latin-1"), "text/csv")
+            "file": (
+                "p.csv",
+                (HEADER + "OAK-1,8,Meadow Farm,,SEN team,06/01/2027,,9,Caf\xe9 work,no\n").encode(
+                    "cp1252"
+                ),
+                "text/csv",
+            )
         },
         data={"_csrf_token": csrf_token(signed_in)},
     )
-    assert (
-        "CSV UTF-8" in BeautifulSoup(latin1.text, "html.parser").select_one("#problems").get_text()
-    )
+    assert windows.status_code == 200, windows.text[:500]
+    assert run(Placement.select(Placement.purpose).first())["purpose"] == "Caf\xe9 work"
     missing = upload(signed_in, "pupil_reference,year_group\nOAK-1,8\n")
     assert "the column provider is missing" in missing.text
+    assert run(Placement.count()) == 1
+
+
+def test_an_old_xls_file_is_refused_in_words_that_say_what_to_save_instead(
+    signed_in: Any, world: World
+) -> None:
+    response = signed_in.post(
+        "/staff/placements/import",
+        files={"file": ("p.xls", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 600, "x")},
+        data={"_csrf_token": csrf_token(signed_in)},
+    )
+    assert response.status_code == 400
+    problems = BeautifulSoup(response.text, "html.parser").select_one("#problems").get_text()
+    assert ".xls" in problems and "Excel Workbook (.xlsx)" in problems
     assert run(Placement.count()) == 0
 
 
