@@ -165,3 +165,52 @@ def test_the_list_filters_and_its_download_links_carry_the_filters_past_htmx_boo
         if a["href"].split("?")[0].endswith((".csv", ".xlsx", ".zip", ".pdf")):
             unboosted = a.find_parent(attrs={"hx-boost": True}) if not a.get("hx-boost") else a
             assert unboosted is not None and unboosted["hx-boost"] == "false", a["href"]
+
+
+def test_an_export_is_audited_by_row_count_without_the_reference_searched_for(
+    client: Any, world: World, clock: Clock
+) -> None:
+    from survey_app.db.staff_tables import AuditEvent
+
+    run(Placement.insert(placement_row(world, clock, pupil_reference="OAK-77", ended_on=None)))
+    sign_in(client, world, "la_officer")
+    assert client.get("/staff/placements.csv?reference=OAK-77").status_code == 200
+    events = run(
+        AuditEvent.select(AuditEvent.object_id).where(AuditEvent.action == "placements.exported")
+    )
+    assert [event["object_id"] for event in events] == ["rows=1"]
+
+
+def test_a_purpose_written_as_a_formula_is_exported_as_text(
+    client: Any, world: World, clock: Clock
+) -> None:
+    formula = '=HYPERLINK("http://evil.example","Click")'
+    run(Placement.insert(placement_row(world, clock, purpose=formula, ended_on=None)))
+    sign_in(client, world, "la_officer")
+    sheet = workbook(client.get("/staff/placements.xlsx")).active
+    cell = sheet.cell(row=2, column=[c.value for c in sheet[1]].index("Purpose") + 1)
+    assert cell.data_type == "s" and cell.value == "'" + formula
+    rows = csv_rows(client.get("/staff/placements.csv"))
+    assert rows[1][rows[0].index("Purpose")] == "'" + formula
+
+
+def test_dates_find_the_placements_running_in_that_window(
+    client: Any, world: World, clock: Clock
+) -> None:
+    # OAK-55 ran from 1 September to 20 November 2026; OPEN-1 started then and has no end yet.
+    run(
+        Placement.insert(
+            placement_row(world, clock),
+            placement_row(world, clock, pupil_reference="OPEN-1", ended_on=None),
+        )
+    )
+    sign_in(client, world, "la_officer")
+
+    def found(query: str) -> list[str]:
+        return sorted(row[0] for row in csv_rows(client.get(f"/staff/placements.csv?{query}"))[1:])
+
+    assert found("from=2026-10-01&to=2026-10-31") == ["OAK-55", "OPEN-1"]
+    assert found("from=01/12/2026") == ["OPEN-1"], "ended before; UK dates accepted too"
+    assert found("to=2026-08-31") == []
+    bad = client.get("/staff/placements.csv?from=2026-12-01&to=2026-11-01")
+    assert bad.status_code == 400 and "To must be the same as or after From" in bad.text
