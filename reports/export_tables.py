@@ -124,7 +124,6 @@ def area_tables(summary: AreaSummary) -> list[Table]:
         key="headlines",
         columns=["Figure", "Pupils answering", "Positive (%)"],
         rows=[
-            ["Period", summary.period_label, None],
             ["Responses", _n(summary.responses, summary.responses is None), None],
         ]
         + [
@@ -161,7 +160,13 @@ def area_tables(summary: AreaSummary) -> list[Table]:
             for row in summary.providers
         ],
     )
-    note = Table(title="Notes", key="notes", columns=["Note"], rows=[[summary.disclosure_note]])
+    note = Table(
+        title="Notes",
+        key="notes",
+        columns=["Note"],
+        # The period goes here, not among the headlines, whose columns hold only numbers.
+        rows=[[f"Period: {summary.period_label}"], [summary.disclosure_note]],
+    )
     return [headlines, providers, note]
 
 
