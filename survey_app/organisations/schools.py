@@ -8,13 +8,11 @@ history, and is no longer offered for new placements.
 
 from __future__ import annotations
 
-import csv
-import io
 from collections.abc import Callable, Sequence
 
 import msgspec
 
-from reports.exports import safe_text
+from reports.exports import Table
 from survey_app.db.engine import batches, transaction
 from survey_app.db.tables import LocalAuthority, School
 from survey_app.organisations.authorities import OrganisationError
@@ -351,9 +349,9 @@ async def school_page(where: object, page: int) -> SchoolPage:
     return SchoolPage([_school_row(r) for r in rows], page, pages, total, missing)
 
 
-async def schools_csv(where: object) -> bytes:
-    """Every school ``where`` lets in as a CSV of URN, email and name, ready to fill in the
-    emails and upload again. Every cell is made safe to open in a spreadsheet."""
+async def schools_table(where: object) -> Table:
+    """Every school ``where`` lets in, by URN, email and name, ready to fill in the emails and
+    upload again (the email upload reads these headings)."""
     rows = (
         await School.select(School.urn, School.contact_email, School.name, School.status)
         .where(
@@ -361,14 +359,15 @@ async def schools_csv(where: object) -> bytes:
         )
         .order_by(School.name)
     )
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\r\n")
-    writer.writerow(["URN", "email", "name", "status"])
-    for row in rows:
-        writer.writerow(
-            [safe_text(str(row[key])) for key in ("urn", "contact_email", "name", "status")]
-        )
-    return buffer.getvalue().encode("utf-8-sig")
+    return Table(
+        "Schools",
+        ["URN", "email", "name", "status"],
+        [
+            [row["urn"], row["contact_email"], row["name"], str(row["status"]).capitalize()]
+            for row in rows
+        ],
+        key="schools",
+    )
 
 
 async def school_id_for_urn(where: object, urn: str) -> int | None:

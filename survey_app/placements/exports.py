@@ -18,7 +18,6 @@ from survey_app.accounts.scoping import Actor, scope
 from survey_app.db.tables import (
     Answer,
     Invitation,
-    LocalAuthority,
     Placement,
     Provider,
     Response,
@@ -228,13 +227,3 @@ async def _names(table: type[Provider] | type[School], ids: set[int]) -> dict[in
         return {}
     found = await table.select(table.id, table.name).where(table.id.is_in(sorted(ids)))
     return {row["id"]: row["name"] for row in found}
-
-
-async def authority_name(actor: Actor) -> str:
-    """The actor's LA's name, for file names."""
-    row = (
-        await LocalAuthority.select(LocalAuthority.name)
-        .where(LocalAuthority.id == actor.local_authority_id)
-        .first()
-    )
-    return row["name"] if row else "la"

@@ -17,12 +17,12 @@ from survey_app.accounts.scoping import Actor, Role, placement_path, scope
 from survey_app.db.tables import Invitation, Provider, School
 from survey_app.db.tables import Response as SurveyResponse
 from survey_app.ops.audit import record, refuse
+from survey_app.organisations.authorities import authority_name
 from survey_app.organisations.provider_records import in_use
 from survey_app.organisations.statuses import SchoolStatus
 from survey_app.placements.csv_import import ImportResult, import_placements
 from survey_app.placements.exports import (
     TooManyRows,
-    authority_name,
     placements_table,
     responses_table,
 )
@@ -122,7 +122,7 @@ async def placements_download(
                 # The count only: a reference searched for would put a pupil in the log.
                 object_id=f"rows={len(table.rows)}",
             )
-            stem = file_stem(what, await authority_name(actor), now)
+            stem = file_stem(what, await authority_name(actor.local_authority_id), now)
             return download([table], stem, request.url.path.rsplit(".", 1)[-1])
     return await _placements_page(actor, settings, now, PlacementFilters(), errors)
 
