@@ -89,3 +89,21 @@ def test_an_unreadable_upload_names_the_file_and_changes_nothing(client: Any, wo
     assert response.status_code == 400
     text = BeautifulSoup(response.text, "html.parser").get_text(" ")
     assert "not a spreadsheet" in text
+
+
+def test_the_downloaded_schools_workbook_filled_in_and_uploaded_sets_the_emails(
+    client: Any, world: World
+) -> None:
+    run(School.update({School.urn: "170000"}).where(School.id == world.school))
+    sign_in(client, world, "la_officer")
+    book = openpyxl.load_workbook(io.BytesIO(client.get("/staff/schools.xlsx").content))
+    sheet = book.active
+    for row in sheet.iter_rows(min_row=2):
+        if row[0].value == "170000":
+            row[1].value = "office@oak.example"
+    filled = io.BytesIO()
+    book.save(filled)
+    response = post_file(client, "/staff/schools/emails", "schools.xlsx", filled.getvalue())
+    assert response.status_code == 200, response.text[:800]
+    row = run(School.select(School.contact_email).where(School.id == world.school).first())
+    assert row["contact_email"] == "office@oak.example"
