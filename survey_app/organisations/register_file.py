@@ -330,7 +330,7 @@ class RegisterFileError(ValueError):
     """The file cannot be read as a register at all (not CSV or XLSX, empty, too big)."""
 
 
-def read_rows(data: bytes, filename: str = "") -> list[list[str]]:
+def read_rows(data: bytes) -> list[list[str]]:
     """The file's rows as text cells: XLSX (first sheet) or CSV in UTF-8 or Windows-1252, told
     apart by content (``survey_app.web.uploads``, the reader every import shares)."""
     if len(data) > MAX_BYTES:
