@@ -7,6 +7,7 @@ from reports.aggregation import IndicatorResult
 from reports.area import AreaSummary
 from reports.disclosure import SUPPRESSION_MARK
 from reports.exports import Cell, Table
+from reports.labels import QA_STAGE, RAG, REGISTRATION_STATUS, REQUEST_STATUS, label
 from reports.provider import ProviderReport
 from reports.school import SchoolReport
 
@@ -62,9 +63,12 @@ INDICATOR_HEADINGS = [
 def provider_tables(report: ProviderReport) -> list[Table]:
     """The provider report: indicators, trend by term and by year group, released comments."""
     about = Table(
-        title=f"{report.provider_name}: learner voice, {report.period_label}",
+        title="About this report",
+        key="about",
         columns=["Figure", "Value"],
         rows=[
+            ["Provider", report.provider_name],
+            ["Period", report.period_label],
             ["Pupils invited", report.invitations],
             ["Pupils who answered", _n(report.responses, report.responses is None)],
             ["Response rate (%)", _pct(report.response_rate, report.response_rate is None)],
@@ -74,14 +78,17 @@ def provider_tables(report: ProviderReport) -> list[Table]:
             ],
         ]
         + (
-            [["Rating (red, amber, green)", report.qa_record.rag_rating]]
+            [["Rating (red, amber, green)", label(RAG, report.qa_record.rag_rating)]]
             if report.qa_record.rag_rating is not None
             else []
         )
         + [
-            ["QA stage", report.qa_record.qa_stage],
-            ["Registration status", report.qa_record.registration_status],
-            ["Last visit", str(report.qa_record.last_visit_on or "")],
+            ["QA stage", label(QA_STAGE, report.qa_record.qa_stage)],
+            [
+                "Registration status",
+                label(REGISTRATION_STATUS, report.qa_record.registration_status),
+            ],
+            ["Last visit", report.qa_record.last_visit_on],
             ["Open actions", len(report.qa_record.open_actions)],
         ]
         + ([["Note", report.disclosure_note]] if report.disclosure_note else [])
@@ -89,6 +96,7 @@ def provider_tables(report: ProviderReport) -> list[Table]:
     )
     indicators = Table(
         title="Indicators",
+        key="indicators",
         columns=[
             "Indicator key",
             "Indicator",
@@ -102,6 +110,7 @@ def provider_tables(report: ProviderReport) -> list[Table]:
     )
     terms = Table(
         title="Positive (%) by term",
+        key="by-term",
         columns=["Indicator key", "Indicator"] + [t.label for t in report.terms],
         rows=[
             [b.key, b.label, *[_pct(c.share_positive, c.suppressed) for c in b.cells]]
@@ -116,8 +125,11 @@ def provider_tables(report: ProviderReport) -> list[Table]:
         ]
         + (
             [
-                ["rating_then", "Rating at the end of the term"]
-                + [t.rating_then or "" for t in report.terms]
+                [
+                    "rating_then",
+                    "Rating at the end of the term",
+                    *[label(RAG, t.rating_then) if t.rating_then else None for t in report.terms],
+                ]
             ]
             if not report.disclosure_controlled
             else []
@@ -125,6 +137,7 @@ def provider_tables(report: ProviderReport) -> list[Table]:
     )
     years = Table(
         title="Positive (%) by year group",
+        key="by-year-group",
         columns=["Indicator key", "Indicator"] + [f"Year {y}" for y in report.year_groups],
         rows=[
             [b.key, b.label, *[_pct(c.share_positive, c.suppressed) for c in b.cells]]
@@ -133,6 +146,7 @@ def provider_tables(report: ProviderReport) -> list[Table]:
     )
     questions = Table(
         title="Answers by question",
+        key="answers",
         columns=["Questionnaire", "Question", "Answer", "Pupils"],
         rows=[
             [q.questionnaire_id, q.text, o.label, _n(o.count, q.suppressed)]
@@ -142,6 +156,7 @@ def provider_tables(report: ProviderReport) -> list[Table]:
     )
     comments = Table(
         title="Comments (reviewed and released)",
+        key="comments",
         columns=["Comment"],
         rows=[[text] for text in report.comments]
         or [[report.comments_note or "No released comments."]],
@@ -152,7 +167,8 @@ def provider_tables(report: ProviderReport) -> list[Table]:
 def area_tables(summary: AreaSummary) -> list[Table]:
     """The publishable area summary: headlines and the providers table."""
     headlines = Table(
-        title=f"Learner voice in the area, {summary.period_label}",
+        title="Headlines",
+        key="headlines",
         columns=[
             "Figure",
             "Pupils answering",
@@ -197,6 +213,7 @@ def area_tables(summary: AreaSummary) -> list[Table]:
     )
     providers = Table(
         title="Providers",
+        key="providers",
         columns=["Provider", "Invited", "Answered", "Response rate (%)"]
         + [f"{label}: positive (%)" for label in summary.indicator_labels],
         rows=[
@@ -211,7 +228,11 @@ def area_tables(summary: AreaSummary) -> list[Table]:
         ],
     )
     note = Table(
-        title="Notes", columns=["Note"], rows=[[summary.disclosure_note], [DONT_KNOW_NOTE]]
+        title="Notes",
+        key="notes",
+        columns=["Note"],
+        # The period goes here, not among the headlines, whose columns hold only numbers.
+        rows=[[f"Period: {summary.period_label}"], [summary.disclosure_note], [DONT_KNOW_NOTE]],
     )
     return [headlines, providers, note]
 
@@ -219,8 +240,10 @@ def area_tables(summary: AreaSummary) -> list[Table]:
 def school_tables(report: SchoolReport) -> list[Table]:
     """The school's own pupils, one row each, and totals across them."""
     pupils = Table(
-        title=f"{report.school_name}: pupils' end-of-placement feedback",
+        title="Pupils' feedback",
+        key="pupils",
         columns=[
+            "School",
             "Pupil reference",
             "Provider",
             "Year",
@@ -231,11 +254,14 @@ def school_tables(report: SchoolReport) -> list[Table]:
         ],
         rows=[
             [
+                report.school_name,
                 p.pupil_reference,
                 p.provider_name,
                 p.year_group,
-                "not sent, kept when the link closed" if p.partial else p.request_status,
-                str(p.completed_on or ""),
+                "not sent, kept when the link closed"
+                if p.partial
+                else label(REQUEST_STATUS, p.request_status),
+                p.completed_on,
                 a.question,
                 a.answer,
             ]
@@ -244,11 +270,14 @@ def school_tables(report: SchoolReport) -> list[Table]:
         ]
         + [
             [
+                report.school_name,
                 p.pupil_reference,
                 p.provider_name,
                 p.year_group,
-                "not sent, kept when the link closed" if p.partial else p.request_status,
-                str(p.completed_on or ""),
+                "not sent, kept when the link closed"
+                if p.partial
+                else label(REQUEST_STATUS, p.request_status),
+                p.completed_on,
                 "Comment",
                 text,
             ]
@@ -258,6 +287,7 @@ def school_tables(report: SchoolReport) -> list[Table]:
     )
     totals = Table(
         title="Totals across your pupils",
+        key="totals",
         columns=["Indicator key", "Indicator", *INDICATOR_HEADINGS],
         rows=[[i.key, i.label, *_indicator_columns(i)] for i in report.totals]
         + [

@@ -103,3 +103,9 @@ async def authority_by_id(la_id: int) -> Authority | None:
     """The authority with this id."""
     row = await LocalAuthority.select(*FIELDS).where(LocalAuthority.id == la_id).first()
     return Authority(**row) if row else None
+
+
+async def authority_name(la_id: int) -> str:
+    """The authority's name, as download file names carry it."""
+    row = await LocalAuthority.select(LocalAuthority.name).where(LocalAuthority.id == la_id).first()
+    return str(row["name"]) if row else "la"

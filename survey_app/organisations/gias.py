@@ -9,13 +9,12 @@ rows are never checked, and one bad row elsewhere in England cannot stop a counc
 
 from __future__ import annotations
 
-import csv
-import io
-from collections.abc import Callable, Collection, Iterator
+from collections.abc import Callable, Collection
 
 import msgspec
 
 from survey_app.organisations.rules import URN, name_problem
+from survey_app.web.uploads import UploadError, read_rows
 
 #: GIAS's own header names for what a school record keeps.
 URN_COLUMN = "URN"
@@ -67,21 +66,6 @@ class GiasRows(msgspec.Struct, frozen=True):
     rows_read: int
 
 
-def decode(data: bytes) -> str:
-    """The file's text: UTF-8 (with or without a byte-order mark) if it is that, else
-    Windows-1252 as DfE publishes it. Bytes Windows-1252 leaves undefined become U+FFFD."""
-    if data.startswith(b"\xef\xbb\xbf"):
-        return data[3:].decode("utf-8", errors="replace")
-    try:
-        return data.decode("utf-8")
-    except UnicodeDecodeError:
-        return data.decode("cp1252", errors="replace")
-
-
-def _lines(text: str) -> Iterator[list[str]]:
-    return csv.reader(io.StringIO(text, newline=""))
-
-
 def count_rows(data: bytes) -> int:
     """Roughly how many rows a file has (for a progress bar): its line breaks."""
     return max(data.count(b"\n") - 1, 0)
@@ -95,7 +79,10 @@ def read_gias(
 ) -> GiasRows:
     """The establishments of these DfE LA numbers, and these URNs wherever they are, open or not;
     every problem in those rows (or a missing column) named."""
-    reader = _lines(decode(data))
+    try:
+        reader = read_rows(data)
+    except UploadError as unreadable:
+        return GiasRows([], [GiasError(1, "file", str(unreadable))], 0)
     header = [name.strip() for name in next(reader, [])]
     position = {name: index for index, name in enumerate(header)}
     missing = [name for name in COLUMNS.values() if name not in position]

@@ -16,9 +16,14 @@ from survey_app.accounts.scoping import Actor, Role, scope
 from survey_app.db.tables import School
 from survey_app.ops.audit import record, refuse
 from survey_app.organisations import schools as registry
-from survey_app.organisations.authorities import OrganisationError, authority_by_id
+from survey_app.organisations.authorities import (
+    OrganisationError,
+    authority_by_id,
+    authority_name,
+)
 from survey_app.organisations.gias import GiasError
 from survey_app.organisations.providers import provider_pages
+from survey_app.web.downloads import download, file_stem
 from survey_app.web.listing import parse
 from survey_app.web.params import ObjectId, QueryCount
 from survey_app.web.rendering import done_from_query, done_redirect
@@ -42,14 +47,14 @@ async def schools(request: Request, actor: NamedDependency[Actor]) -> Template:
     return _page("schools", actor, status, found=found.found, page=found, editor=editor)
 
 
-@get("/schools.csv", guards=[la_staff])
-async def schools_download(actor: NamedDependency[Actor]) -> Response[bytes]:
-    """Every school as a CSV of URN, email and name: fill in the emails and upload it again."""
-    return Response(
-        await registry.schools_csv(scope(actor, School)),
-        media_type="text/csv; charset=utf-8",
-        headers={"Content-Disposition": 'attachment; filename="schools.csv"'},
-    )
+@get(["/schools.csv", "/schools.xlsx"], guards=[la_staff])
+async def schools_download(
+    request: Request, actor: NamedDependency[Actor], now: NamedDependency[dt.datetime]
+) -> Response[bytes]:
+    """Every school by URN, email and name (CSV or XLSX): fill in the emails, upload it again."""
+    table = await registry.schools_table(scope(actor, School))
+    stem = file_stem("schools", await authority_name(actor.local_authority_id), now)
+    return download([table], stem, request.url.path.rsplit(".", 1)[-1])
 
 
 def _school_values(form: Any) -> dict[str, str]:

@@ -200,7 +200,7 @@ async def import_file(
 ) -> ImportOutcome:
     """Read, check and (only if every cell is right) import a register file for the LA."""
     try:
-        checked = check_register(read_rows(data, filename))
+        checked = check_register(read_rows(data))
     except RegisterFileError as problem:
         return ImportOutcome([str(problem)])
     if checked.errors:

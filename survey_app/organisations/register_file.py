@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
-import io
 import re
 from collections.abc import Callable, Mapping
 from typing import Any
@@ -17,7 +16,7 @@ from typing import Any
 import msgspec
 
 from survey_app.accounts.scoping import Role
-from survey_app.organisations.gias import decode
+from survey_app.web import uploads
 from survey_app.web.display import OFFER_TYPE, REGISTRATION_STATUS
 
 #: Who keeps the register: LA administrators and officers.
@@ -334,35 +333,17 @@ class RegisterFileError(ValueError):
     """The file cannot be read as a register at all (not CSV or XLSX, empty, too big)."""
 
 
-def _cell(value: Any) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, dt.datetime):
-        value = value.date()
-    if isinstance(value, dt.date):
-        return value.isoformat()
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    return str(value)
-
-
-def read_rows(data: bytes, filename: str) -> list[list[str]]:
-    """The file's rows as text cells: XLSX (first sheet) or CSV in UTF-8 or Windows-1252."""
+def read_rows(data: bytes) -> list[list[str]]:
+    """The file's rows as text cells: XLSX (first sheet) or CSV in UTF-8 or Windows-1252, told
+    apart by content (``survey_app.web.uploads``, the reader every import shares)."""
     if len(data) > MAX_BYTES:
         raise RegisterFileError("The file is larger than 5 MB: is it the provider register?")
-    if filename.lower().endswith(".xlsx") or data[:4] == b"PK\x03\x04":
-        import openpyxl
-
-        try:
-            book = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-        except Exception as error:  # openpyxl raises many kinds for a damaged file
-            raise RegisterFileError(f"The file cannot be read as XLSX: {error}") from None
-        sheet = book.worksheets[0]
-        rows = [[_cell(v) for v in row] for row in sheet.iter_rows(values_only=True)]
-        book.close()
-        return rows
-    # Excel on Windows saves "CSV" in Windows-1252: £ and curly quotes are its bytes.
-    return [list(row) for row in csv.reader(io.StringIO(decode(data)))]
+    try:
+        return list(uploads.read_rows(data))
+    except uploads.UploadError as problem:
+        raise RegisterFileError(str(problem)) from None
+    except csv.Error as error:
+        raise RegisterFileError(f"The file cannot be read as CSV: {error}") from None
 
 
 class CheckedRegister(msgspec.Struct, frozen=True):

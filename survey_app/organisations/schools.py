@@ -8,19 +8,17 @@ history, and is no longer offered for new placements.
 
 from __future__ import annotations
 
-import csv
-import io
 from collections.abc import Callable, Sequence
 from typing import Any
 
 import msgspec
 
-from reports.exports import safe_text
+from reports.exports import Table
 from survey_app.accounts.scoping import Actor, scope
 from survey_app.db.engine import batches, transaction
 from survey_app.db.tables import LocalAuthority, School
 from survey_app.organisations.authorities import OrganisationError
-from survey_app.organisations.gias import Establishment, GiasError, decode, read_gias
+from survey_app.organisations.gias import Establishment, GiasError, read_gias
 from survey_app.organisations.rules import DFE_NUMBER, email_problem, name_problem, urn_problem
 from survey_app.organisations.statuses import SchoolStatus
 from survey_app.web.listing import (
@@ -33,6 +31,7 @@ from survey_app.web.listing import (
     contains,
     fetch_page,
 )
+from survey_app.web.uploads import UploadError, read_rows
 
 OPEN, CLOSED = SchoolStatus.OPEN, SchoolStatus.CLOSED
 #: What a GIAS row sets on a school; the contact email is the council's own and never touched.
@@ -266,7 +265,10 @@ async def read_contact_emails(
     la_id: int, data: bytes
 ) -> tuple[dict[str, str], list[EmailRowError]]:
     """A two-column file of ``URN,email`` as {URN: email}, with every bad row named."""
-    reader = csv.reader(io.StringIO(decode(data), newline=""))
+    try:
+        reader = read_rows(data)
+    except UploadError as unreadable:
+        return {}, [EmailRowError(1, "file", str(unreadable))]
     header = [name.strip().lower() for name in next(reader, [])]
     missing = [name for name in ("urn", "email") if name not in header]
     if missing:
@@ -384,9 +386,9 @@ async def school_page(
     return SchoolPage(found, [_school_row(r) for r in found.rows], missing)
 
 
-async def schools_csv(where: object) -> bytes:
-    """Every school ``where`` lets in as a CSV of URN, email and name, ready to fill in the
-    emails and upload again. Every cell is made safe to open in a spreadsheet."""
+async def schools_table(where: object) -> Table:
+    """Every school ``where`` lets in, by URN, email and name, ready to fill in the emails and
+    upload again (the email upload reads these headings)."""
     rows = (
         await School.select(School.urn, School.contact_email, School.name, School.status)
         .where(
@@ -394,14 +396,15 @@ async def schools_csv(where: object) -> bytes:
         )
         .order_by(School.name)
     )
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\r\n")
-    writer.writerow(["URN", "email", "name", "status"])
-    for row in rows:
-        writer.writerow(
-            [safe_text(str(row[key])) for key in ("urn", "contact_email", "name", "status")]
-        )
-    return buffer.getvalue().encode("utf-8-sig")
+    return Table(
+        "Schools",
+        ["URN", "email", "name", "status"],
+        [
+            [row["urn"], row["contact_email"], row["name"], str(row["status"]).capitalize()]
+            for row in rows
+        ],
+        key="schools",
+    )
 
 
 async def school_id_for_urn(where: object, urn: str) -> int | None:

@@ -19,7 +19,8 @@ def placements() -> None:
 @click.argument("csv_file", type=click.Path(exists=True, dir_okay=False))
 @click.option("--email", required=True, help="The staff user the import is made as (their scope).")
 def placements_import(csv_file: str, email: str) -> None:
-    """Import placements from a CSV file: every row checked first; nothing written if one is bad."""
+    """Import placements from a CSV or XLSX file: every row checked first; nothing written if
+    one is bad."""
 
     from survey_app.accounts.users import actor_for_user
     from survey_app.placements.csv_import import import_placements

@@ -1,6 +1,8 @@
-"""Importing placements from a CSV file: checked whole first, then written in one go, or not at all.
+"""Importing placements from a CSV or XLSX file: checked whole first, then written in one go, or
+not at all.
 
-Accepts what Excel writes: UTF-8 with or without a byte-order mark, UK dates (23/11/2026) as
+Accepts what Excel writes: its own XLSX, CSV in UTF-8 with or without a byte-order mark or in
+Windows-1252 (``survey_app.web.uploads``, the reader every import shares), UK dates (23/11/2026) as
 well as ISO (2026-11-23). Providers are named by id or name; schools by URN, id or name. Each
 row is read by the same reader as the staff form and the API (``rules.read_placement``), so a
 bad value gets the same words here as there.
@@ -10,7 +12,6 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
-import io
 from collections.abc import Callable, Iterator
 
 import msgspec
@@ -18,7 +19,6 @@ import msgspec
 from survey_app.accounts.scoping import Actor, Role, scope
 from survey_app.db.engine import batches, transaction
 from survey_app.db.tables import Placement, Provider, School
-from survey_app.organisations.gias import decode
 from survey_app.organisations.provider_records import in_use, named_providers
 from survey_app.placements.records import NotAllowed, upsert_placements
 from survey_app.placements.rules import (
@@ -28,6 +28,7 @@ from survey_app.placements.rules import (
     placement_identity,
     read_placement,
 )
+from survey_app.web.uploads import UploadError, read_rows
 
 COLUMNS = (
     "pupil_reference",
@@ -46,11 +47,6 @@ REQUIRED = ("pupil_reference", "year_group", "provider", "start_date", "hours_pe
 MAX_ROWS = 50_000
 #: No column needs more (the longest, purpose, takes 1,000); a longer cell is a row error.
 MAX_CELL_CHARACTERS = 10_000
-#: Python's csv reader stops with an exception at 131,072 characters a cell, which reached the
-#: user as a 500. Uploads are capped at 10 MB before they are read, so the reader may take any
-#: cell up to this; each is then checked against ``MAX_CELL_CHARACTERS`` where its column can be
-#: named. Beyond this (a file from the command line) the row is still refused in words.
-READER_CELL_LIMIT = 16 * 1024 * 1024
 
 
 class RowError(msgspec.Struct, frozen=True):
@@ -69,12 +65,8 @@ class ImportResult(msgspec.Struct, frozen=True):
 
 
 def _rows(data: bytes) -> tuple[list[str], Iterator[list[str]]]:
-    # UTF-8 or Windows-1252 (what Excel on Windows saves as plain "CSV"), read as every other
-    # import reads them.
-    text = decode(data)
-    # The limit is process-wide; raising it only lets other readers take longer cells too.
-    csv.field_size_limit(max(csv.field_size_limit(), READER_CELL_LIMIT))
-    reader = csv.reader(io.StringIO(text, newline=""))
+    # The one upload reader: CSV (UTF-8 or Windows-1252) or Excel's own XLSX, by content.
+    reader = read_rows(data)
     header = [name.strip().lower().replace(" ", "_") for name in next(reader, [])]
     return header, reader
 
@@ -196,7 +188,10 @@ async def import_placements(
     """Check every row; if all are good, create or update them all in one transaction."""
     if actor.role == Role.PROVIDER_STAFF:
         raise NotAllowed("Provider staff cannot import placements")
-    header, reader = _rows(data)
+    try:
+        header, reader = _rows(data)
+    except UploadError as problem:
+        return ImportResult(0, 0, 0, [RowError(1, "file", str(problem))])
     missing = [c for c in REQUIRED if c not in header]
     unknown = [c for c in header if c and c not in COLUMNS]
     if missing or unknown:

@@ -33,9 +33,11 @@ from survey_app.web.listing import (
     ListQuery,
     ListSpec,
     Sort,
+    clauses,
     contains,
     fetch_after,
     fetch_page,
+    ordered,
 )
 
 TERM_STARTS = {SPRING: (1, 1), SUMMER: (5, 1), AUTUMN: (9, 1)}
@@ -202,6 +204,19 @@ async def find_placements(
     """One page of the placements the actor may see, with each survey's status."""
     found = await fetch_page(spec, query, errors, actor, Placement, PLACEMENT_COLUMNS)
     return found, await views_of(settings, actor, found.rows, now)
+
+
+def matching(actor: Actor, spec: ListSpec, query: ListQuery) -> list[Any]:
+    """The list's where-clauses for this query: ``scope()`` first, then its filters."""
+    return [scope(actor, Placement), *clauses(spec, query)]
+
+
+async def all_placements(actor: Actor, spec: ListSpec, query: ListQuery) -> list[dict[str, Any]]:
+    """Every placement the list would show for this query, across all its pages, in the list's
+    order (for a download: what is on screen, page after page, never cut at one page)."""
+    select = Placement.select(*PLACEMENT_COLUMNS).where(*matching(actor, spec, query))
+    rows: list[dict[str, Any]] = await ordered(select, spec, query.sort, Placement)
+    return rows
 
 
 async def sync_placements(

@@ -16,6 +16,7 @@ from survey_app.accounts.scoping import Actor, Role, placement_path, scope
 from survey_app.db.tables import Invitation, Provider, School
 from survey_app.db.tables import Response as SurveyResponse
 from survey_app.ops.audit import record, refuse
+from survey_app.organisations.authorities import authority_name
 from survey_app.organisations.provider_records import in_use, named_providers
 from survey_app.organisations.statuses import SchoolStatus
 from survey_app.placements.corrections import (
@@ -27,6 +28,11 @@ from survey_app.placements.corrections import (
     reissue_survey,
 )
 from survey_app.placements.csv_import import ImportResult, import_placements
+from survey_app.placements.exports import (
+    TooManyRows,
+    placements_table,
+    responses_table,
+)
 from survey_app.placements.finding import find_placements, placement_spec
 from survey_app.placements.records import (
     NotAllowed,
@@ -40,6 +46,7 @@ from survey_app.settings import Settings
 from survey_app.surveys import qr
 from survey_app.surveys.invitations import link_for, on_the_slips_sheet
 from survey_app.time_in_england import today_in_england
+from survey_app.web.downloads import download, file_stem
 from survey_app.web.listing import parse
 from survey_app.web.params import ObjectId
 from survey_app.web.rendering import done_from_query, done_redirect
@@ -62,6 +69,54 @@ async def placements(
     query, errors = parse(spec, request.query_params)
     found, views = await find_placements(settings, actor, spec, query, errors, now)
     return _page("placements", actor, 400 if errors else 200, found=found, placements=views)
+
+
+@get(
+    [
+        "/placements.csv",
+        "/placements.xlsx",
+        "/placements/responses.csv",
+        "/placements/responses.xlsx",
+    ],
+    guards=[commissioners],
+)
+async def placements_download(
+    request: Request,
+    actor: NamedDependency[Actor],
+    settings: NamedDependency[Settings],
+    now: NamedDependency[dt.datetime],
+) -> Response[Any]:
+    """Every placement (or its pupils' answers) the list matches for exactly the list's query
+    string, as one CSV or XLSX file; a provider never reaches this (the guard), so never a
+    pupil's answers. Bad parameters give the list's page with its problems, and no file."""
+    spec = await placement_spec(actor, now)
+    query, errors = parse(spec, request.query_params)
+    if not errors:
+        what = "responses" if "/responses." in request.url.path else "placements"
+        build = responses_table if what == "responses" else placements_table
+        try:
+            table = await build(settings, actor, spec, query, now)
+        except TooManyRows as many:
+            errors = [
+                FieldError(
+                    "survey",
+                    f"That is {many.args[0]:,} rows, more than one spreadsheet holds: "
+                    "choose fewer with the filters",
+                )
+            ]
+        else:
+            await record(
+                f"{what}.exported",
+                now=now,
+                actor=actor,
+                object_type=what,
+                # The count only: a reference searched for would put a pupil in the log.
+                object_id=f"rows={len(table.rows)}",
+            )
+            stem = file_stem(what, await authority_name(actor.local_authority_id), now)
+            return download([table], stem, request.url.path.rsplit(".", 1)[-1])
+    found, views = await find_placements(settings, actor, spec, query, errors, now)
+    return _page("placements", actor, 400, found=found, placements=views)
 
 
 async def _form_choices(actor: Actor) -> dict[str, Any]:
@@ -415,6 +470,7 @@ placement_pages = Router(
     path="/",
     route_handlers=[
         placements,
+        placements_download,
         new_placement_form,
         new_placement,
         import_form,

@@ -207,12 +207,21 @@ async def _invitations_by_placement(placement_ids: list[int]) -> dict[int, dict[
 
 
 async def views_of(
-    settings: Settings, actor: Actor, rows: list[dict[str, Any]], now: dt.datetime
+    settings: Settings,
+    actor: Actor,
+    rows: list[dict[str, Any]],
+    now: dt.datetime,
+    invitations: dict[int, dict[str, Any]] | None = None,
 ) -> list[PlacementView]:
     """Placement rows (selected with ``PLACEMENT_COLUMNS``) as views with their surveys, each
-    survey's state as of ``now``; each provider named as the placement's council names it."""
+    survey's state as of ``now``; each provider named as the placement's council names it.
+
+    ``invitations`` (end-of-placement invitations by placement id, with ``needs_follow_up``) may
+    be read by the caller, as an export of thousands of rows does by subquery rather than by a
+    list of ids; otherwise they are read here."""
     await add_provider_names(rows, "local_authority")
-    invitations = await _invitations_by_placement([row["id"] for row in rows])
+    if invitations is None:
+        invitations = await _invitations_by_placement([row["id"] for row in rows])
     days = await _open_days_before(settings)
     return [
         _view(

@@ -16,7 +16,6 @@ from markupsafe import Markup
 
 from reports.charts import charts_for
 from reports.export_tables import area_tables, provider_tables, school_tables
-from reports.exports import Table, to_csv, to_xlsx
 from reports.periods import academic_year_label
 from reports.provider import ProviderReport
 from survey_app.accounts.guards import la_staff
@@ -33,23 +32,10 @@ from survey_app.reporting.access import (
 from survey_app.reporting.queries import academic_years
 from survey_app.settings import Settings
 from survey_app.time_in_england import today_in_england
+from survey_app.web.downloads import download, file_stem
 from survey_app.web.listing import parse
-from survey_app.web.params import ObjectId, Year
+from survey_app.web.params import ObjectId, TableKey, Year
 from survey_app.web.rendering import staff_page as _page
-
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-
-
-def _download(tables: list[Table], name: str, kind: str) -> Response[bytes]:
-    if kind == "csv":
-        body, media_type = to_csv(tables), "text/csv; charset=utf-8"
-    else:
-        body, media_type = to_xlsx(tables), XLSX
-    return Response(
-        body,
-        media_type=media_type,
-        headers={"Content-Disposition": f'attachment; filename="{name}.{kind}"'},
-    )
 
 
 def provider_charts(report: ProviderReport) -> dict[str, Markup]:
@@ -90,7 +76,13 @@ def _kind(request: Request) -> str:
     return request.url.path.rsplit(".", 1)[-1]
 
 
-@get(["/providers/{provider_id:int}/report.csv", "/providers/{provider_id:int}/report.xlsx"])
+@get(
+    [
+        "/providers/{provider_id:int}/report.csv",
+        "/providers/{provider_id:int}/report.xlsx",
+        "/providers/{provider_id:int}/report.zip",
+    ]
+)
 async def provider_download(
     request: Request,
     actor: NamedDependency[Actor],
@@ -98,11 +90,13 @@ async def provider_download(
     now: NamedDependency[dt.datetime],
     provider_id: ObjectId,
     year: Year = None,
+    table: TableKey = None,
 ) -> Response[bytes]:
-    """The provider report as CSV or XLSX (the same figures the page shows)."""
-    kind = _kind(request)
+    """The provider report as XLSX (a sheet a table), one table as CSV, or a ZIP of CSVs (the
+    same figures the page shows)."""
     report = await open_provider_report(settings, actor, provider_id, now, year)
-    return _download(provider_tables(report), f"provider-{provider_id}-learner-voice", kind)
+    stem = file_stem("learner-voice", report.provider_name, now)
+    return download(provider_tables(report), stem, _kind(request), table)
 
 
 @get("/providers/{provider_id:int}/qa-pack.pdf", guards=[la_staff], media_type="application/pdf")
@@ -153,18 +147,19 @@ async def area(
     )
 
 
-@get(["/area.csv", "/area.xlsx"])
+@get(["/area.csv", "/area.xlsx", "/area.zip"])
 async def area_download(
     request: Request,
     actor: NamedDependency[Actor],
     settings: NamedDependency[Settings],
     now: NamedDependency[dt.datetime],
     year: Year = None,
+    table: TableKey = None,
 ) -> Response[bytes]:
-    """The area summary as CSV or XLSX, ready to publish."""
-    kind = _kind(request)
+    """The area summary as XLSX, one table as CSV, or a ZIP of CSVs, ready to publish."""
     summary = await open_area_summary(settings, actor, now, year)
-    return _download(area_tables(summary), "area-learner-voice", kind)
+    stem = file_stem("area-learner-voice", summary.period_label, now)
+    return download(area_tables(summary), stem, _kind(request), table)
 
 
 @get("/my-school")
@@ -187,18 +182,25 @@ async def school_page(
     return _page("school_report", actor, report=report)
 
 
-@get(["/schools/{school_id:int}/report.csv", "/schools/{school_id:int}/report.xlsx"])
+@get(
+    [
+        "/schools/{school_id:int}/report.csv",
+        "/schools/{school_id:int}/report.xlsx",
+        "/schools/{school_id:int}/report.zip",
+    ]
+)
 async def school_download(
     request: Request,
     actor: NamedDependency[Actor],
     settings: NamedDependency[Settings],
     now: NamedDependency[dt.datetime],
     school_id: ObjectId,
+    table: TableKey = None,
 ) -> Response[bytes]:
-    """The school's report as CSV or XLSX."""
-    kind = _kind(request)
+    """The school's report as XLSX, one table as CSV, or a ZIP of CSVs."""
     report = await open_school_report(settings, actor, school_id, now)
-    return _download(school_tables(report), f"school-{school_id}-learner-voice", kind)
+    stem = file_stem("learner-voice", report.school_name, now)
+    return download(school_tables(report), stem, _kind(request), table)
 
 
 report_pages = Router(

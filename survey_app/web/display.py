@@ -5,29 +5,13 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+# Re-exported: the labels live beside the downloads that also use them.
+from reports.labels import OFFER_TYPE as OFFER_TYPE
+from reports.labels import QA_STAGE as QA_STAGE
+from reports.labels import RAG as RAG
+from reports.labels import REGISTRATION_STATUS as REGISTRATION_STATUS
 from survey_app.time_in_england import LONDON
 
-REGISTRATION_STATUS = {
-    "unregistered": "Unregistered (non-school AP)",
-    "registered_independent_school": "Registered independent school",
-    "ofsted_registered_other": "Registered with Ofsted (other register)",
-    "under_review": "Registration under review",
-}
-OFFER_TYPE = {
-    "tutoring": "Tutoring",
-    "vocational": "Vocational",
-    "therapeutic": "Therapeutic",
-    "mentoring": "Mentoring",
-    "mixed": "Mixed offer",
-}
-QA_STAGE = {
-    "referred": "Referred, checks not started",
-    "documents_checked": "Documents checked",
-    "visited": "Visited",
-    "approved": "Approved",
-    "suspended": "Suspended",
-}
-RAG = {"red": "Red", "amber": "Amber", "green": "Green", "not_rated": "Not yet rated"}
 LABELS = {
     "registration_status": REGISTRATION_STATUS,
     "offer_type": OFFER_TYPE,

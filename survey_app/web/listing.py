@@ -226,9 +226,10 @@ class ListPage(msgspec.Struct, frozen=True):
         return words
 
 
-def _ordered(
+def ordered(
     query: Any, spec: ListSpec, sort: str, table: type[Table], reverse: bool = False
 ) -> Any:
+    """``query`` in the list's chosen order (mirrored with ``reverse``), ties broken by id."""
     chosen = spec.sorts[sort]
     for column, ascending in chosen.columns:
         query = query.order_by(column, ascending=ascending != reverse)
@@ -265,10 +266,10 @@ async def fetch_page(
         # not a skip over every row before it. The order is the exact mirror (ties broken by
         # id, NULLs mirrored on both databases), so the rows are the same as read forwards.
         size = min(spec.page_size, total - offset)
-        backwards = _ordered(select, spec, query.sort, table, reverse=True)
+        backwards = ordered(select, spec, query.sort, table, reverse=True)
         rows = list(reversed(await backwards.limit(size).offset(total - offset - size)))
     else:
-        rows = await _ordered(select, spec, query.sort, table).limit(spec.page_size).offset(offset)
+        rows = await ordered(select, spec, query.sort, table).limit(spec.page_size).offset(offset)
     return ListPage(spec, query, rows, total, page, pages, [])
 
 

@@ -25,3 +25,14 @@ QueryId = Annotated[
 
 #: A count carried in the address after a post (``?updated=3``).
 QueryCount = Annotated[int | None, QueryParameter(ge=0, le=10_000_000, required=False)]
+
+#: Which table of a report to download as CSV, by its key (``indicators``); the first if absent.
+TableKey = Annotated[
+    str | None,
+    QueryParameter(
+        max_length=40,
+        pattern=r"^[a-z0-9-]+$",
+        required=False,
+        description="Which table to download as CSV, e.g. indicators; the first if not given.",
+    ),
+]

@@ -10,9 +10,10 @@ from typing import Any
 
 from click.testing import CliRunner
 
+from reports.exports import to_csv
 from survey_app.cli import main
 from survey_app.db.tables import Placement, School
-from survey_app.organisations.schools import import_gias, schools_csv
+from survey_app.organisations.schools import import_gias, schools_table
 from tests.survey_app.organisations.gias_files import Row, england, gias_csv
 from tests.survey_app.organisations.helpers import (
     EAST,
@@ -198,7 +199,7 @@ def test_formula_names_are_stored_as_written_and_exported_as_text(world: World) 
     payload = "=cmd|' /C calc'!A0"
     run(import_gias(world.la, gias_csv([Row(urn="130009", name=payload)])))
     assert schools_of(world.la)["130009"]["name"] == payload
-    exported = run(schools_csv(School.local_authority == world.la)).decode("utf-8-sig")
+    exported = to_csv(run(schools_table(School.local_authority == world.la))).decode("utf-8-sig")
     assert "'=cmd|' /C calc'!A0" in exported
     assert ",=cmd" not in exported and "\n=cmd" not in exported
 

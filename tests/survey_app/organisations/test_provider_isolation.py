@@ -142,7 +142,7 @@ def test_la_b_sees_only_its_own_record_of_a_shared_provider(
     assert edit.select_one("#contact_email")["value"] == "meadow@eastshire-view.example"
     assert east.get(f"/api/v1/providers/{p}").json()["rag_rating"] == "red"
     rows = list(csv.reader(io.StringIO(pages[f"/staff/providers/{p}/report.csv"])))
-    assert ["Rating (red, amber, green)", "red"] in rows
+    assert ["Rating (red, amber, green)", "Red"] in rows
     assert "Last visit" in pages[f"/staff/providers/{p}"]
     assert record(shared.other_la, p)["last_visit_on"] is None, "Westshire's visit is its own"
 

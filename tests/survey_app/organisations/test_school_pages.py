@@ -3,7 +3,10 @@
 
 from __future__ import annotations
 
+import io
 from typing import Any
+
+import openpyxl
 
 from survey_app.db.tables import School
 from tests.survey_app.organisations.helpers import page, schools_of, upload
@@ -177,7 +180,13 @@ def test_the_download_lists_every_school_ready_to_fill_in(client: Any, world: Wo
     assert response.headers["content-type"].startswith("text/csv")
     lines = response.content.decode("utf-8-sig").splitlines()
     assert lines[0] == "URN,email,name,status"
-    assert "170000,,School 000,open" in lines
+    assert "170000,,School 000,Open" in lines
+    assert response.headers["content-disposition"].startswith(
+        'attachment; filename="schools-westshire-'
+    )
+    sheet = openpyxl.load_workbook(io.BytesIO(client.get("/staff/schools.xlsx").content)).active
+    assert [cell.value for cell in sheet[1]] == ["URN", "email", "name", "status"]
+    assert sheet.freeze_panes == "A2"
     assert not any("Far School" in line for line in lines)
 
 

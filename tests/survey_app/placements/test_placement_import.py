@@ -103,6 +103,20 @@ def test_files_that_lack_columns_are_refused_plainly(signed_in: Any, world: Worl
     assert run(Placement.count()) == 0
 
 
+def test_an_old_xls_file_is_refused_in_words_that_say_what_to_save_instead(
+    signed_in: Any, world: World
+) -> None:
+    response = signed_in.post(
+        "/staff/placements/import",
+        files={"file": ("p.xls", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 600, "x")},
+        data={"_csrf_token": csrf_token(signed_in)},
+    )
+    assert response.status_code == 400
+    problems = BeautifulSoup(response.text, "html.parser").select_one("#problems").get_text()
+    assert ".xls" in problems and "Excel Workbook (.xlsx)" in problems
+    assert run(Placement.count()) == 0
+
+
 def test_provider_staff_cannot_import(client: Any, world: World) -> None:
     from tests.world import sign_in
 

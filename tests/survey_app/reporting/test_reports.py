@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
+import zipfile
 from typing import Any
 
 import openpyxl
@@ -206,19 +207,50 @@ def test_downloads_carry_the_same_figures(
     give_responses(world, settings, clock, 6, answers=HAPPY, comment="=cmd|' /C calc'!A0")
     release_all()
     sign_in(client, world, "la_officer")
-    response = client.get(f"/staff/providers/{world.provider}/report.csv")
+    response = client.get(f"/staff/providers/{world.provider}/report.csv?table=indicators")
     assert response.headers["content-disposition"].startswith("attachment")
     assert response.content.startswith(b"\xef\xbb\xbf")
     rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
+    assert rows[0][:3] == ["Indicator key", "Indicator", "Answered"], "one table, header first"
     felt_safe = next(row for row in rows if row and row[0] == "felt_safe")
     assert felt_safe[2:4] == ["6", "100.0"]
-    assert ["'=cmd|' /C calc'!A0"] in rows
+    comments = client.get(f"/staff/providers/{world.provider}/report.csv?table=comments")
+    rows = list(csv.reader(io.StringIO(comments.content.decode("utf-8-sig"))))
+    assert rows == [["Comment"]] + [["'=cmd|' /C calc'!A0"]] * 6
     workbook = openpyxl.load_workbook(
         io.BytesIO(client.get(f"/staff/providers/{world.provider}/report.xlsx").content)
     )
     assert "Indicators" in workbook.sheetnames
-    comments = workbook[next(n for n in workbook.sheetnames if n.startswith("Comments"))]
-    assert comments.cell(row=3, column=1).value == "'=cmd|' /C calc'!A0"
+    comments_sheet = workbook[next(n for n in workbook.sheetnames if n.startswith("Comments"))]
+    assert comments_sheet.cell(row=2, column=1).value == "'=cmd|' /C calc'!A0"
+
+
+def test_report_csv_is_one_table_a_file_and_the_zip_holds_them_all(
+    client: Any, world: World, settings: Any, clock: Clock
+) -> None:
+    give_responses(world, settings, clock, 6, answers=HAPPY)
+    sign_in(client, world, "la_officer")
+    about = client.get(f"/staff/providers/{world.provider}/report.csv")
+    rows = list(csv.reader(io.StringIO(about.content.decode("utf-8-sig"))))
+    assert rows[0] == ["Figure", "Value"], "no title rows or blank lines above the header"
+    assert all(len(row) == 2 for row in rows), "nothing from another table stacked below"
+    assert ["Rating (red, amber, green)", "Green"] in rows, "words, not the stored green"
+    day = clock.now.date().isoformat()
+    assert about.headers["content-disposition"].endswith(f'-{day}-about.csv"')
+    bundle = client.get(f"/staff/providers/{world.provider}/report.zip")
+    assert bundle.headers["content-disposition"].endswith(f'-{day}-csv.zip"')
+    archive = zipfile.ZipFile(io.BytesIO(bundle.content))
+    names = [name.rsplit("/", 1)[-1] for name in archive.namelist()]
+    assert names == [
+        "01-about.csv",
+        "02-indicators.csv",
+        "03-by-term.csv",
+        "04-by-year-group.csv",
+        "05-answers.csv",
+        "06-comments.csv",
+    ]
+    missing = client.get(f"/staff/providers/{world.provider}/report.csv?table=nonsense")
+    assert missing.status_code == 404
 
 
 def test_qa_visit_pack_is_an_a4_pdf_with_the_report(

@@ -189,7 +189,7 @@ def test_a_cell_beyond_even_the_readers_raised_limit_is_a_row_error_from_the_com
     world: World, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """A file given to the command line has no upload cap: the reader's own refusal is words."""
-    monkeypatch.setattr("survey_app.placements.csv_import.READER_CELL_LIMIT", 50_000)
+    monkeypatch.setattr("survey_app.web.uploads.READER_CELL_LIMIT", 50_000)
     limit = csv.field_size_limit(50_000)
     try:
         big = tmp_path / "big.csv"
