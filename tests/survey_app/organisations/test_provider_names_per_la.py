@@ -13,6 +13,7 @@ from collections.abc import Callable, Iterator
 from contextlib import ExitStack
 from typing import Any
 
+import openpyxl
 import pytest
 from bs4 import BeautifulSoup
 from litestar.testing import TestClient
@@ -485,3 +486,39 @@ def test_an_eastshire_pupil_is_asked_about_the_place_by_eastshires_name(
 
     assert place_for("FAR-7") == B_NAME
     assert place_for("OAK-7") == A_NAME
+
+
+def test_eastshires_placements_and_answers_exports_name_eastshires_provider(
+    two_names: World, browser: Any, clock: Clock
+) -> None:
+    world = two_names
+    invitation = run(
+        Invitation.select(Invitation.id, Invitation.questionnaire_id)
+        .where(Invitation.placement == east_placement())
+        .first()
+    )
+    questionnaire = current(invitation["questionnaire_id"])
+    felt_safe = next(q for q in questionnaire.questions if q.id == "felt_safe")
+    safe = next(o for o in felt_safe.options if o.value != "not_safe")
+    run(save_response(invitation["id"], questionnaire, [answer_for(felt_safe, safe)], clock.now))
+    east = browser(world, "other_la_officer")
+    for path in (
+        "/staff/placements.csv",
+        "/staff/placements.xlsx",
+        "/staff/placements/responses.csv",
+        "/staff/placements/responses.xlsx",
+    ):
+        response = east.get(path)
+        assert response.status_code == 200, (path, response.text[:300])
+        disposition = response.headers["content-disposition"]
+        assert "eastshire" in disposition.lower(), disposition
+        assert_nothing_of_westshire(f"{path} file name", disposition)
+        if path.endswith(".csv"):
+            table = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
+        else:
+            sheet = openpyxl.load_workbook(io.BytesIO(response.content)).active
+            table = [list(row) for row in sheet.iter_rows(values_only=True)]
+        cells = [str(cell) for row in table for cell in row if cell is not None]
+        assert_nothing_of_westshire(path, " ".join(cells))
+        at = table[0].index("Provider")
+        assert [row[at] for row in table[1:]] and {row[at] for row in table[1:]} == {B_NAME}, path

@@ -1,5 +1,6 @@
-"""Placements and pupils' answers download as one table a file, with the list's filters, scoped
-as the list is: what an officer filters on screen is what lands in Excel."""
+"""Placements and pupils' answers download as one table a file, for exactly the placements list's
+query string (its filters and its order), scoped as the list is, every matching row rather than one
+page: what an officer filters on screen is what lands in Excel."""
 
 from __future__ import annotations
 
@@ -12,9 +13,11 @@ import openpyxl
 from bs4 import BeautifulSoup
 
 from survey_app.db.tables import Answer, Placement
+from survey_app.web.listing import PAGE_SIZE
 from tests.world import Clock, World, give_responses, placement_row, run, sign_in
 
-FELT_SAFE_QUESTION = "How safe did you feel at the place you went to?"
+#: As staff read it: the pupil saw the provider's name where "[the place]" stands.
+FELT_SAFE_QUESTION = "How safe did you feel at [the place]?"
 
 
 def workbook(response: Any) -> Any:
@@ -39,7 +42,7 @@ def test_filtered_placements_download_as_xlsx_with_dates_words_and_a_frozen_filt
     give_responses(world, settings, clock, 2, year_group=9, prefix="DONE")
     run(Placement.insert(placement_row(world, clock, pupil_reference="LATER-1", ended_on=None)))
     sign_in(client, world, "la_officer")
-    response = client.get("/staff/placements.xlsx?status=completed&year_group=9")
+    response = client.get("/staff/placements.xlsx?survey=completed&year_group=9")
     day = clock.now.date().isoformat()
     assert response.headers["content-disposition"] == (
         f'attachment; filename="placements-westshire-{day}.xlsx"'
@@ -61,7 +64,7 @@ def test_placements_csv_has_one_header_row_and_iso_dates(
 ) -> None:
     run(Placement.insert(placement_row(world, clock, pupil_reference="OAK-7", ended_on=None)))
     sign_in(client, world, "la_officer")
-    rows = csv_rows(client.get("/staff/placements.csv?reference=oak-7"))
+    rows = csv_rows(client.get("/staff/placements.csv?q=oak-7"))
     assert rows[0][:3] == ["Pupil reference", "Year group", "Provider"]
     assert len(rows) == 2
     record = dict(zip(rows[0], rows[1], strict=True))
@@ -79,9 +82,10 @@ def test_the_download_is_scoped_exactly_as_the_list(
     assert column(workbook(client.get("/staff/placements.xlsx")).active, "Pupil reference") == [
         "OAK-20261123-0"
     ], "a school gets its own pupils only"
-    # Naming another school in the address narrows; it never widens what a school may see.
+    # A school's list has no school filter: naming another school in the address is ignored, as
+    # the list ignores it, and never widens what a school may see.
     elm = workbook(client.get(f"/staff/placements.xlsx?school={world.second_school}")).active
-    assert column(elm, "Pupil reference") == []
+    assert column(elm, "Pupil reference") == ["OAK-20261123-0"]
     client.cookies.clear()
     sign_in(client, world, "other_la_officer")
     assert column(workbook(client.get("/staff/placements.xlsx")).active, "Pupil reference") == []
@@ -132,17 +136,21 @@ def test_a_bad_filter_is_named_in_plain_words_and_downloads_nothing(
     client: Any, world: World, clock: Clock
 ) -> None:
     sign_in(client, world, "la_officer")
+    run(Placement.insert(placement_row(world, clock, ended_on=None)))
     for query, field, words in (
-        ("year_group=nine", "year_group", "Year group must be a whole number"),
-        ("from=31/02/2026", "from", "From must be a date"),
-        ("status=lost", "status", "Survey must be one of"),
-        ("reference=%25", "reference", "Pupil reference can only hold"),
+        ("year_group=nine", "year_group", "Choose year group from the list"),
+        ("started_from=31/02/2026", "started_from", "Started on or after must be a date"),
+        ("survey=lost", "survey", "Choose survey from the list"),
+        ("q=" + "x" * 101, "q", "Pupil reference must be 100 characters or fewer"),
+        ("sort=sideways", "sort", "Choose an order from the list"),
     ):
         response = client.get(f"/staff/placements.xlsx?{query}")
         assert response.status_code == 400, query
         assert "attachment" not in response.headers.get("content-disposition", "")
         summary = BeautifulSoup(response.text, "html.parser").select(".govuk-error-summary a")
         assert any(a["href"] == f"#{field}" and words in a.get_text() for a in summary), query
+        page = BeautifulSoup(response.text, "html.parser")
+        assert page.select("tbody a") == [], "the list's page again, with no rows"
 
 
 def test_the_list_filters_and_its_download_links_carry_the_filters_past_htmx_boost(
@@ -158,7 +166,7 @@ def test_the_list_filters_and_its_download_links_carry_the_filters_past_htmx_boo
     page = BeautifulSoup(client.get("/staff/placements?year_group=9").text, "html.parser")
     shown = [a.get_text(strip=True) for a in page.select("tbody a")]
     assert shown == ["OAK-2"]
-    assert page.select_one("#year_group")["value"] == "9", "the filter is shown back"
+    assert page.select_one("#year_group option[selected]")["value"] == "9", "shown back"
     links = page.select("#downloads a")
     assert links and all("year_group=9" in a["href"] for a in links)
     for a in page.select("a[href]"):
@@ -174,7 +182,7 @@ def test_an_export_is_audited_by_row_count_without_the_reference_searched_for(
 
     run(Placement.insert(placement_row(world, clock, pupil_reference="OAK-77", ended_on=None)))
     sign_in(client, world, "la_officer")
-    assert client.get("/staff/placements.csv?reference=OAK-77").status_code == 200
+    assert client.get("/staff/placements.csv?q=OAK-77").status_code == 200
     events = run(
         AuditEvent.select(AuditEvent.object_id).where(AuditEvent.action == "placements.exported")
     )
@@ -194,14 +202,18 @@ def test_a_purpose_written_as_a_formula_is_exported_as_text(
     assert rows[1][rows[0].index("Purpose")] == "'" + formula
 
 
-def test_dates_find_the_placements_running_in_that_window(
+def test_the_lists_dates_and_term_find_the_same_placements_in_the_download(
     client: Any, world: World, clock: Clock
 ) -> None:
-    # OAK-55 ran from 1 September to 20 November 2026; OPEN-1 started then and has no end yet.
+    # OAK-55 ran from 1 September to 20 November 2026; OPEN-1 started then and has no end yet;
+    # NEW-1 starts in the spring term.
     run(
         Placement.insert(
             placement_row(world, clock),
             placement_row(world, clock, pupil_reference="OPEN-1", ended_on=None),
+            placement_row(
+                world, clock, pupil_reference="NEW-1", ended_on=None, start_date=dt.date(2027, 1, 6)
+            ),
         )
     )
     sign_in(client, world, "la_officer")
@@ -209,8 +221,34 @@ def test_dates_find_the_placements_running_in_that_window(
     def found(query: str) -> list[str]:
         return sorted(row[0] for row in csv_rows(client.get(f"/staff/placements.csv?{query}"))[1:])
 
-    assert found("from=2026-10-01&to=2026-10-31") == ["OAK-55", "OPEN-1"]
-    assert found("from=01/12/2026") == ["OPEN-1"], "ended before; UK dates accepted too"
-    assert found("to=2026-08-31") == []
-    bad = client.get("/staff/placements.csv?from=2026-12-01&to=2026-11-01")
-    assert bad.status_code == 400 and "To must be the same as or after From" in bad.text
+    def listed(query: str) -> list[str]:
+        page = BeautifulSoup(client.get(f"/staff/placements?{query}").text, "html.parser")
+        return sorted(a.get_text(strip=True) for a in page.select("tbody a"))
+
+    for query, expected in (
+        ("term=2026-3", ["OAK-55", "OPEN-1"]),
+        ("term=2027-1", ["NEW-1", "OPEN-1"]),
+        ("started_from=2026-12-01", ["NEW-1"]),
+        ("started_to=2026-08-31", []),
+    ):
+        assert found(query) == expected == listed(query), query
+
+
+def test_a_download_holds_every_matching_row_not_one_page_in_the_lists_order(
+    client: Any, world: World, clock: Clock
+) -> None:
+    references = [f"OAK-{n:03}" for n in range(PAGE_SIZE + 7)]
+    run(
+        Placement.insert(
+            *[placement_row(world, clock, pupil_reference=r, ended_on=None) for r in references]
+        )
+    )
+    sign_in(client, world, "la_officer")
+    page = BeautifulSoup(client.get("/staff/placements?sort=reference").text, "html.parser")
+    assert len(page.select("tbody a")) == PAGE_SIZE, "the list pages"
+    link = page.select_one("#downloads a[href*='placements.csv']")["href"]
+    assert link == "/staff/placements.csv?sort=reference", "the link carries the order"
+    rows = csv_rows(client.get(link))
+    assert [row[0] for row in rows[1:]] == references, "every row, A to Z as the list sorts"
+    newest = csv_rows(client.get("/staff/placements.csv"))
+    assert [row[0] for row in newest[1:]] == references[::-1], "the list's default: newest first"
