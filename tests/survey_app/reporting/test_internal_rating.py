@@ -42,10 +42,18 @@ def test_the_area_summary_to_publish_leaves_out_the_las_ratings(
     assert "Provider" in headers and "Rating" not in headers
     row = page.select_one(f'#providers tr[data-provider="{world.provider}"]')
     assert row is not None and "Red" not in row.get_text()
-    rows = list(csv.reader(io.StringIO(client.get("/staff/area.csv").text)))
-    providers_header = next(r for r in rows if r and r[0] == "Provider")
-    assert "Rating" not in providers_header
-    assert not any(cell.lower() == "red" for r in rows for cell in r)
+    # One table a CSV: the providers table, and no rating in any of the summary's tables.
+    tables = {
+        key: list(
+            csv.reader(
+                io.StringIO(client.get(f"/staff/area.csv?table={key}").content.decode("utf-8-sig"))
+            )
+        )
+        for key in ("headlines", "providers", "notes")
+    }
+    assert tables["providers"][0][0] == "Provider"
+    assert "Rating" not in tables["providers"][0]
+    assert not any(cell.lower() == "red" for rows in tables.values() for r in rows for cell in r)
     api = client.get("/api/v1/area-summary", headers=token_for(world, "la_officer", clock)).json()
     assert api["providers"], "the summary itself is there"
     assert "rag_rating" not in json.dumps(api)
