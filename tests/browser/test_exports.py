@@ -26,10 +26,11 @@ def test_an_officer_filters_the_placements_downloads_the_xlsx_and_opens_it(
     give_responses(world, settings, clock, 1, year_group=7, prefix="YOUNGER")
     run(Placement.insert(placement_row(world, clock, pupil_reference="NOTYET-1", ended_on=None)))
     sign_in(page, live_server, world, "la_officer")
-    page.select_option("#status", "completed")
-    page.fill("#year_group", "9")
-    page.click("#apply-filters")
+    page.select_option("#survey", "completed")
+    page.select_option("#year_group", "9")
+    page.click("form.app-list-filters button[type=submit]")
     page.wait_for_url("**/staff/placements?*year_group=9*")
+    assert "survey=completed" in page.locator("#downloads a").first.get_attribute("href")
     shown = page.locator("tbody a").all_inner_texts()
     assert sorted(shown) == ["DONE-20261123-0", "DONE-20261123-1"]
     assert axe_violations(page) == []
