@@ -16,7 +16,7 @@ from accessibility.targets import TARGETS
 from questionnaires import loader
 from survey_app.db.tables import SafeguardingAlert
 from survey_app.surveys.pages import hours_in_words
-from tests.world import Clock, World, issue_for_year, post_form, run
+from tests.world import Clock, World, issue_for_year, post_form, question_number, run
 
 HTMX = {"HX-Request": "true"}
 #: A year group in each band: years 4-6, 7-9 and 10-11.
@@ -28,11 +28,11 @@ def help_after_not_safe(pupil: Any, world: World, settings: Any, clock: Clock, y
     """Open a pupil's survey in this year group, say "not safe", and return the help page."""
     issued = issue_for_year(world, settings, clock, year_group=year, reference=f"OAK-{year}")
     pupil.get(issued.path)
-    unsafe = next(
-        o.value for o in loader.current(BANDS[year]).questions[0].options if o.safeguarding
-    )
-    moved_on = post_form(pupil, "/survey/q/1", {"answer": unsafe}, follow_redirects=False)
-    assert moved_on.headers["location"] == "/survey/help?next=/survey/q/2"
+    number = question_number(BANDS[year], "felt_safe")
+    felt_safe = loader.current(BANDS[year]).questions[number - 1]
+    unsafe = next(o.value for o in felt_safe.options if o.safeguarding)
+    moved_on = post_form(pupil, f"/survey/q/{number}", {"answer": unsafe}, follow_redirects=False)
+    assert moved_on.headers["location"] == f"/survey/help?next=/survey/q/{number + 1}"
     return BeautifulSoup(pupil.get(moved_on.headers["location"]).text, "html.parser")
 
 
