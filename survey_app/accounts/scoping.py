@@ -150,7 +150,9 @@ def scope(actor: Actor, table: type[Table]) -> Any:
     if table is IndicatorTally:
         # Tallies have no school: a school contact's totals come from its own answers.
         if role == Role.PROVIDER_STAFF:
-            return IndicatorTally.provider == actor.provider_id
+            return (IndicatorTally.provider == actor.provider_id) & (
+                IndicatorTally.local_authority == actor.local_authority_id
+            )
         if la:
             return IndicatorTally.local_authority == actor.local_authority_id
         return _nothing(table)
@@ -172,7 +174,9 @@ def scope(actor: Actor, table: type[Table]) -> Any:
         if role == Role.SCHOOL_CONTACT:
             return table.school == actor.school_id  # type: ignore[attr-defined]
         if role == Role.PROVIDER_STAFF:
-            return table.provider == actor.provider_id  # type: ignore[attr-defined]
+            return (table.provider == actor.provider_id) & (  # type: ignore[attr-defined]
+                table.local_authority == actor.local_authority_id  # type: ignore[attr-defined]
+            )
         if la:
             return table.local_authority == actor.local_authority_id  # type: ignore[attr-defined]
         return _nothing(table)
@@ -189,7 +193,12 @@ def scope(actor: Actor, table: type[Table]) -> Any:
     if role == Role.SCHOOL_CONTACT:
         return path.school == actor.school_id
     if role == Role.PROVIDER_STAFF:
-        return path.provider == actor.provider_id
+        # A provider's staff are invited by one council and see that council's pupils only: a
+        # provider several councils use is one row, and another council linking it (by its
+        # public URN) and inviting "provider staff" must not reach the first council's pupils.
+        return (path.provider == actor.provider_id) & (
+            path.local_authority == actor.local_authority_id
+        )
     if la:
         return path.local_authority == actor.local_authority_id
     return _nothing(table)

@@ -329,6 +329,9 @@ class SafeguardingAlert(Table, tablename="safeguarding_alert"):
     reason = Varchar(length=12, default="answer")
     #: For screened text: the listed words or phrases it matched.
     matched_terms = Varchar(length=300, default="")
+    #: Every flagged thing the pupil wrote for this question, in the order written, kept even
+    #: if they (or another browser on their link) later change or remove the answer.
+    words = Text(default="")
     acknowledged_at = Timestamptz(null=True, default=None)
     acknowledged_by = Integer(null=True, default=None)
     #: What the safeguarding contact did about it.

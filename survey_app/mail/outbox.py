@@ -120,10 +120,12 @@ async def _insert(messages: Sequence[Message], now: dt.datetime, secret_key: str
     ).on_conflict(action="DO NOTHING")
 
 
-async def withdraw_links(cause: str, now: dt.datetime) -> int:
+async def withdraw_links(cause: str, now: dt.datetime, *, every_message: bool = False) -> int:
     """Withdraw the unsent messages about ``cause`` that carry a pupil's link (a reissued or
     withdrawn survey's): kept on the outbox page, marked, and never sent. Messages without a
-    link (the provider's, pointing at the slips page) still go. Returns how many."""
+    link (the provider's, pointing at the slips page) still go, unless ``every_message``: a
+    placement entered in error was never real, so nobody is asked to chase its pupil. Returns
+    how many."""
     withdrawn = (
         await OutboxMessage.update(
             {
@@ -135,7 +137,9 @@ async def withdraw_links(cause: str, now: dt.datetime) -> int:
         )
         .where(
             OutboxMessage.cause == cause,
-            OutboxMessage.secrets_sealed.is_not_null(),
+            OutboxMessage.id.is_not_null()
+            if every_message
+            else OutboxMessage.secrets_sealed.is_not_null(),
             (OutboxMessage.status == MessageStatus.PENDING)
             # A claim gone stale would be sent again; a fresh claim is already on its way.
             | (

@@ -57,6 +57,20 @@ def provider_spec(actor: Actor) -> ListSpec:
     one this council typed, so no search can find, and no order can betray, a name another
     council using the same provider typed.
     """
+    # Filtering by rating would tell a school or provider the LA's rating: LA staff only.
+    rating: tuple[Field, ...] = (
+        (
+            Field(
+                name="rating",
+                label="Rating",
+                kind=FieldKind.CHOICE,
+                where=lambda value: ProviderRecord.rag_rating == value,
+                choices=tuple(RAG.items()),
+            ),
+        )
+        if actor.is_la
+        else ()
+    )
     return ListSpec(
         path="/staff/providers",
         noun=("provider", "providers"),
@@ -70,13 +84,6 @@ def provider_spec(actor: Actor) -> ListSpec:
                 kind=FieldKind.CHOICE,
                 where=lambda value: ProviderRecord.qa_stage == value,
                 choices=tuple(QA_STAGE.items()),
-            ),
-            Field(
-                name="rating",
-                label="Rating",
-                kind=FieldKind.CHOICE,
-                where=lambda value: ProviderRecord.rag_rating == value,
-                choices=tuple(RAG.items()),
             ),
             Field(
                 name="registration",
@@ -95,6 +102,7 @@ def provider_spec(actor: Actor) -> ListSpec:
                 choices=(("yes", "Archived providers only"),),
                 any_label="Current providers",
             ),
+            *rating,
         ),
         sorts={
             "name": Sort("Name, A to Z", ((ProviderRecord.name, True),)),

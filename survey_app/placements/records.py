@@ -10,7 +10,14 @@ import msgspec
 
 from survey_app.accounts.scoping import Actor, Role, scope
 from survey_app.db.engine import transaction
-from survey_app.db.tables import Invitation, Placement, Provider, Response, School
+from survey_app.db.tables import (
+    Invitation,
+    Placement,
+    Provider,
+    Response,
+    SafeguardingAlert,
+    School,
+)
 from survey_app.organisations.la_settings import all_effective
 from survey_app.organisations.provider_records import add_provider_names, in_use
 from survey_app.placements.rules import (
@@ -196,11 +203,20 @@ async def _invitations_by_placement(placement_ids: list[int]) -> dict[int, dict[
     )
     if not rows:
         return {}
+    ids = [row["id"] for row in rows]
     flagged = {
         row["invitation"]
         for row in await Response.select(Response.invitation).where(
-            Response.invitation.is_in([row["id"] for row in rows]),
+            Response.invitation.is_in(ids),
             Response.needs_follow_up == True,  # noqa: E712
+        )
+    }
+    # An alert is never undone by a later answer: a pupil who said "Not safe" and then changed
+    # it (or a browser that sent over their answers) still needs following up.
+    flagged |= {
+        row["invitation"]
+        for row in await SafeguardingAlert.select(SafeguardingAlert.invitation).where(
+            SafeguardingAlert.invitation.is_in(ids)
         )
     }
     return {row["placement"]: {**row, "needs_follow_up": row["id"] in flagged} for row in rows}

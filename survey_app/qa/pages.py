@@ -19,6 +19,7 @@ from survey_app.qa.records import (
     VISIT_KINDS,
     complete_action,
     editable_provider,
+    rating_date_problems,
     record_visit,
     update_from_form,
     visit_from_form,
@@ -105,7 +106,9 @@ async def update_record(
     update, errors = update_from_form(
         fields, [str(v) for v in form.getall("offer_types", [])], today_in_england(now), provider
     )
-    if update is None:
+    if update is not None:
+        errors = await rating_date_problems(actor, provider_id, update)
+    if update is None or errors:
         return await _qa_page(actor, provider, record_errors=errors, values=fields, status=400)
     await apply_update(actor, provider_id, update, now, today_in_england(now))
     return Redirect(path=f"/staff/providers/{provider_id}/qa?saved=record")

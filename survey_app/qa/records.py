@@ -232,6 +232,48 @@ def _stored(field: str, value: Any) -> str:
     return ",".join(value) if isinstance(value, list) else str(value)
 
 
+async def rating_date_problems(
+    actor: Actor, provider_id: int, update: RecordUpdate
+) -> list[FieldError]:
+    """A corrected date for an unchanged rating obeys the rule a new rating does: it cannot
+    begin before the rating it replaced did. (Otherwise one typo backdates it over its
+    predecessor, and every term's "Rating then" reads wrong.)"""
+    current = (
+        await ProviderRecord.select(ProviderRecord.rag_rating, ProviderRecord.rag_rated_on)
+        .where(*_own_record(actor, provider_id))
+        .first()
+    )
+    if (
+        current is None
+        or update.rag_rating != current["rag_rating"]
+        or update.rag_rated_on is None
+        or update.rag_rated_on == current["rag_rated_on"]
+    ):
+        return []
+    ratings = await (
+        QARecordChange.select(QARecordChange.effective_on)
+        .where(
+            QARecordChange.provider == provider_id,
+            QARecordChange.local_authority == actor.local_authority_id,
+            QARecordChange.field == "rag_rating",
+        )
+        .order_by(QARecordChange.id, ascending=False)
+        .limit(2)
+    )
+    if len(ratings) < 2:
+        return []
+    replaced_from = ratings[1]["effective_on"]
+    if update.rag_rated_on < replaced_from:
+        return [
+            FieldError(
+                "rag_rated_on",
+                "The rating cannot take effect before the one it replaced did"
+                f" ({long_date(replaced_from)})",
+            )
+        ]
+    return []
+
+
 async def update_record(
     actor: Actor, provider_id: int, update: RecordUpdate, now: dt.datetime, today: dt.date
 ) -> list[str]:

@@ -17,6 +17,7 @@ from survey_app.db.tables import (
     Invitation,
     Placement,
     Response,
+    SafeguardingAlert,
     School,
 )
 from survey_app.organisations.la_settings import disclosure_threshold
@@ -97,6 +98,16 @@ async def school_report(
         .where(placement_path(Answer).id.is_in(ids or [-1]), scope(actor, Answer))
         .order_by(Answer.id)
     )
+    # A pupil whose answers raised an alert stays flagged for the school's safeguarding lead even
+    # if the answer was later changed or sent over (what was said is the LA contact's to read).
+    alerted = {
+        row["placement"]
+        for row in await SafeguardingAlert.select(
+            SafeguardingAlert.invitation.placement.as_alias("placement")  # type: ignore[union-attr]
+        ).where(
+            SafeguardingAlert.invitation.placement.is_in(ids or [-1])  # type: ignore[union-attr]
+        )
+    }
     by_placement: dict[int, list[dict[str, Any]]] = {}
     for row in answers:
         by_placement.setdefault(row["placement"], []).append(row)
@@ -135,7 +146,7 @@ async def school_report(
                 answers=pupil_answers,
                 comments=comments,
                 comments_pending=pending,
-                flagged=any(a.flagged for a in pupil_answers),
+                flagged=row["id"] in alerted or any(a.flagged for a in pupil_answers),
             )
         )
     totals = await (

@@ -48,8 +48,12 @@ async def raise_alert(
     reason: str,
     matched_terms: list[str],
     now: dt.datetime,
+    words: str = "",
 ) -> str | None:
     """Record an alert and email the safeguarding contact; call inside the answer's transaction.
+
+    ``words`` is what the pupil wrote, when that is what raised it: kept on the alert, and
+    anything flagged they write for the same question later is added to it, never replacing it.
 
     Returns the key of the queued email (for ``outbox.send_now`` once the transaction has
     committed), or None when this answer had already raised its alert.
@@ -64,12 +68,15 @@ async def raise_alert(
                 status=AlertStatus.NEW,
                 reason=reason,
                 matched_terms=", ".join(matched_terms)[:300],
+                words=words,
             )
         )
         .on_conflict(action="DO NOTHING")
         .returning(SafeguardingAlert.id)
     )
     if not inserted:
+        if words:
+            await _keep_more_words(invitation_id, question_id, words, matched_terms)
         return None
     la: dict[str, Any] | None = await (
         Invitation.select(
@@ -86,6 +93,38 @@ async def raise_alert(
     )
     await enqueue([email], now)
     return email.dedupe_key
+
+
+async def _keep_more_words(
+    invitation_id: uuid.UUID, question_id: str, words: str, matched_terms: list[str]
+) -> None:
+    """Add a later flagged text to its question's alert (a child who writes more, or takes it
+    back and writes something else, is read in full by the adult)."""
+    alert = await (
+        SafeguardingAlert.select(
+            SafeguardingAlert.id, SafeguardingAlert.words, SafeguardingAlert.matched_terms
+        )
+        .where(
+            SafeguardingAlert.invitation == invitation_id,
+            SafeguardingAlert.question_id == question_id,
+        )
+        .first()
+    )
+    if alert is None or words in alert["words"].split(WORDS_APART):
+        return
+    kept = [text for text in alert["words"].split(WORDS_APART) if text]
+    terms = [t for t in alert["matched_terms"].split(", ") if t]
+    terms += [t for t in matched_terms if t not in terms]
+    await SafeguardingAlert.update(
+        {
+            SafeguardingAlert.words: WORDS_APART.join([*kept, words]),
+            SafeguardingAlert.matched_terms: ", ".join(terms)[:300],
+        }
+    ).where(SafeguardingAlert.id == alert["id"])
+
+
+#: Between two things a pupil wrote for one question, as the alert page shows them.
+WORDS_APART = "\n\n"
 
 
 async def send_alert_now(settings: Settings, dedupe_key: str, now: dt.datetime) -> None:
@@ -112,6 +151,7 @@ ALERT_FIELDS = (
     SafeguardingAlert.status,
     SafeguardingAlert.reason,
     SafeguardingAlert.matched_terms,
+    SafeguardingAlert.words,
     SafeguardingAlert.acknowledged_at,
     SafeguardingAlert.action,
     SafeguardingAlert.closed_at,
@@ -153,6 +193,10 @@ async def _answer_text(row: dict[str, Any]) -> str:
             None,
         )
         return option.label if option else row["answer_value"]
+    if row.get("words"):
+        # What they wrote when it raised the alert (and anything flagged they wrote after): the
+        # adult reads it even if the answer was since changed, removed or sent over.
+        return str(row["words"])
     # Screened text: the sent answer if the survey was sent, else the saved draft.
     sent = (
         await Answer.select(Answer.text)

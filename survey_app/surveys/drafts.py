@@ -84,6 +84,7 @@ async def save_draft(
             reason=reason.value,
             matched_terms=matched,
             now=now,
+            words=(answer.text or "") if matched else "",
         )
     return Saved(help=reason, alert_email=email)
 

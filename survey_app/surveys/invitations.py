@@ -411,4 +411,5 @@ async def withdraw(invitation_id: uuid.UUID, now: dt.datetime) -> None:
     await Invitation.update({Invitation.status: InvitationStatus.REVOKED}).where(
         Invitation.id == invitation_id, Invitation.status == InvitationStatus.OPEN
     )
-    await withdraw_links(f"invitation:{invitation_id}", now)
+    # Every unsent message about it, the provider's too: the placement was entered in error.
+    await withdraw_links(f"invitation:{invitation_id}", now, every_message=True)

@@ -395,7 +395,7 @@ async def _help_page(
         wrote=wrote,
         la_name=str(session.get("la_name") or ""),
         wait=hours_in_words(hours),
-        exit_url=settings.exit_page_url,
+        exit_url="/survey/exit",
     )
 
 
@@ -483,9 +483,23 @@ async def thanks(request: Request) -> Response[Any]:
     return page(request, "thanks", q=current(finished))
 
 
+@get("/survey/exit")
+async def exit_survey(request: Request, settings: NamedDependency[Settings]) -> Response[Any]:
+    """ "Exit this page": end the pupil's session, then open an everyday page.
+
+    The pupil pages are never cached (``Cache-Control: no-store``), so once the session is gone
+    whoever picks up the phone and presses Back gets "open your link again", not the help page
+    or the words the pupil wrote. What they said is already saved, and any alert is raised.
+    """
+    if "session" in request.scope and request.session:
+        request.clear_session()
+    return Redirect(path=settings.exit_page_url)
+
+
 survey_router = Router(
     path="/",
     route_handlers=[
+        exit_survey,
         open_link,
         code_form,
         enter_code,

@@ -12,7 +12,7 @@ from questionnaires.bands import END_QUESTIONNAIRE, band_for
 from questionnaires.loader import current
 from tests.browser.conftest import axe_violations, small_targets
 from tests.browser.test_pupil_survey import ARTIFACTS, BANDS
-from tests.world import Clock, World, issue_for_year
+from tests.world import Clock, World, issue_for_year, question_number
 
 #: Where Exit this page goes (SURVEY_EXIT_PAGE_URL's default); the browser is answered locally.
 EXIT_PAGE = "https://www.bbc.co.uk/weather"
@@ -21,21 +21,31 @@ EXIT_PAGE = "https://www.bbc.co.uk/weather"
 def to_help_page(
     page: Any, live_server: str, world: World, settings: Any, clock: Clock, year: int
 ) -> None:
-    """Open a survey in this year group and say "not safe" to the first question."""
+    """Open a survey in this year group and say "not safe" to the safety question."""
     issued = issue_for_year(world, settings, clock, year_group=year, reference=f"HELP-{year}")
     questionnaire = current(END_QUESTIONNAIRE[band_for(year)])
-    unsafe = next(o.value for o in questionnaire.questions[0].options if o.safeguarding)
-    # Tests never leave the machine: the weather page is answered here.
+    number = question_number(questionnaire.id, "felt_safe")
+    felt_safe = questionnaire.questions[number - 1]
+    unsafe = next(o.value for o in felt_safe.options if o.safeguarding)
+    # Tests never leave the machine: the weather page is answered here. The exit link goes
+    # through the service first (it ends the pupil's session, then redirects to the weather):
+    # that request reaches the real server, which must answer with the redirect.
+    weather = "<html lang=en><title>Weather</title><h1>Weather</h1></html>"
+
+    def leave(route: Any) -> None:
+        answered = route.fetch(max_redirects=0)
+        assert answered.status in (302, 303) and answered.headers["location"] == EXIT_PAGE
+        route.fulfill(status=200, content_type="text/html", body=weather)
+
     page.route(
         f"{EXIT_PAGE}**",
-        lambda route: route.fulfill(
-            status=200,
-            content_type="text/html",
-            body="<html lang=en><title>Weather</title><h1>Weather</h1></html>",
-        ),
+        lambda route: route.fulfill(status=200, content_type="text/html", body=weather),
     )
+    page.route("**/survey/exit", leave)
     page.goto(f"{live_server}{issued.path}")
     page.click("a.govuk-button:has-text('Start')")
+    page.wait_for_url("**/survey/q/1")
+    page.goto(f"{live_server}/survey/q/{number}")  # past the warm-up, to the safety question
     page.check(f"#answer-{unsafe}")
     page.click("button:has-text('Continue')")
     page.wait_for_selector("h2:has-text('Talk to someone now')")
@@ -91,7 +101,7 @@ def test_exit_this_page_leaves_at_once_with_the_button_or_three_shifts(
     assert phone.get_attribute(".govuk-exit-this-page", "data-govuk-exit-this-page-init") == ""
     for _ in range(3):
         phone.keyboard.press("Shift")
-    phone.wait_for_url(f"{EXIT_PAGE}**")
+    phone.wait_for_url("**/survey/exit")
     assert phone.title() == "Weather"
 
 
@@ -100,5 +110,5 @@ def test_exit_this_page_is_a_plain_link_without_javascript(
 ) -> None:
     to_help_page(phone_no_js, live_server, world, settings, clock, 10)
     phone_no_js.click("a:has-text('Exit this page')")
-    phone_no_js.wait_for_url(f"{EXIT_PAGE}**")
+    phone_no_js.wait_for_url("**/survey/exit")
     assert phone_no_js.title() == "Weather"

@@ -64,6 +64,13 @@ def test_qr_slips_do_not_overlap_on_screen_or_spill_off_an_a4_page(
     assert overlaps(boxes) == []
     assert max(b["right"] for b in boxes) <= A4_PRINTABLE_PX + 1, "the right column is not cut off"
     assert all(b["innerRight"] <= b["right"] + 1 for b in boxes)
+    # Found from outside: in print the code broke at its hyphen ("UG7J-" / "CJR6") and a child
+    # copying it typed half. Each code sits on one line.
+    lines = desk.evaluate(
+        "() => [...document.querySelectorAll('.app-short-code')]"
+        ".map(e => e.getClientRects().length)"
+    )
+    assert lines and set(lines) == {1}, "every short code on one line"
     pdf = desk.pdf(format="A4", print_background=True)
     assert pdf.startswith(b"%PDF")
 

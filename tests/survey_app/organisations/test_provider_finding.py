@@ -26,9 +26,33 @@ def _add_providers(world: World, count: int, rating: str) -> None:
         rows = run(Provider.insert(Provider(name=f"{rating} {n:03d}")).returning(Provider.id))
         run(
             ProviderRecord.insert(
-                ProviderRecord(local_authority=world.la, provider=rows[0]["id"], rag_rating=rating)
+                ProviderRecord(
+                    local_authority=world.la,
+                    provider=rows[0]["id"],
+                    rag_rating=rating,
+                    name=f"{rating} {n:03d}",
+                )
             )
         )
+
+
+def test_a_council_searches_its_own_name_for_a_provider_never_anothers(
+    client: Any, world: World
+) -> None:
+    # The attack: Eastshire types part of the name it guesses Westshire keeps for a shared
+    # provider; a search over the shared row's name would confirm the guess letter by letter.
+    run(
+        ProviderRecord.insert(
+            ProviderRecord(local_authority=world.other_la, provider=world.provider, name="Ours")
+        )
+    )
+    sign_in(client, world, "other_la_officer")
+    assert _names(_soup(client, "/staff/providers?q=ours")) == ["Ours"]
+    westshire = run(Provider.select(Provider.name).where(Provider.id == world.provider).first())[
+        "name"
+    ]
+    found = _soup(client, f"/staff/providers?q={westshire[:4]}")
+    assert found.select_one("#count").get_text(strip=True) == "0 providers match"
 
 
 def test_a_providers_staff_count_only_their_own_provider(client: Any, world: World) -> None:

@@ -357,7 +357,8 @@ def test_a_staff_invitation_names_the_provider_as_the_inviting_council_does(
     assert_nothing_of_westshire("invitation", message["body"])
     choices = run(provider_choices(admin))
     assert [c.label for c in choices] == ["Far Provider", B_NAME]
-    people = run(staff.staff_page(admin, 1))
+    spec = staff.staff_spec()
+    people = run(staff.staff_page(admin, spec, *parse(spec, {})))
     shown = {row.email: row.organisation for row in people.users}
     assert shown["east_provider@example.test"] == B_NAME
     assert shown["new@greenacres.example"] == B_NAME
@@ -522,3 +523,34 @@ def test_eastshires_placements_and_answers_exports_name_eastshires_provider(
         assert_nothing_of_westshire(path, " ".join(cells))
         at = table[0].index("Provider")
         assert [row[at] for row in table[1:]] and {row[at] for row in table[1:]} == {B_NAME}, path
+
+
+def test_provider_staff_a_second_council_invites_never_reach_the_first_councils_pupils(
+    two_names: World,
+) -> None:
+    # The attack: Eastshire links Westshire's provider by its public URN, invites an address it
+    # controls as that provider's "staff", and reads Westshire's pupils, codes and answers.
+    from survey_app.accounts.scoping import scope
+    from survey_app.db.tables import Answer, IndicatorTally, Response
+
+    def staff_of(la: int) -> Actor:
+        return Actor(
+            user_id=0,
+            email="staff@provider.example",
+            role=Role.PROVIDER_STAFF,
+            local_authority_id=la,
+            provider_id=two_names.provider,
+        )
+
+    def references(actor: Actor) -> set[str]:
+        rows = run(Placement.select(Placement.pupil_reference).where(scope(actor, Placement)))
+        return {row["pupil_reference"] for row in rows}
+
+    east, west = staff_of(two_names.other_la), staff_of(two_names.la)
+    assert "FAR-7" in references(east) and "OAK-7" not in references(east)
+    assert "OAK-7" in references(west) and "FAR-7" not in references(west)
+    for table in (Invitation, Response, Answer, IndicatorTally):
+        seen = run(table.count().where(scope(east, table)))
+        everything = run(table.count())
+        westshire = run(table.count().where(scope(west, table)))
+        assert seen + westshire <= everything, f"{table.__name__}: one council's rows each"

@@ -10,7 +10,14 @@ from typing import Any
 
 from bs4 import BeautifulSoup
 
-from survey_app.db.tables import Invitation, OutboxMessage, Placement, PlacementChange, School
+from survey_app.db.tables import (
+    Invitation,
+    OutboxMessage,
+    Placement,
+    PlacementChange,
+    ProviderRecord,
+    School,
+)
 from survey_app.mail.statuses import MessageStatus
 from survey_app.placements.statuses import PlacementStatus
 from survey_app.surveys.invitations import issue_due
@@ -245,6 +252,11 @@ def test_cancelling_stops_queued_emails_that_carry_the_pupils_link(
     run(
         School.update({School.contact_email: "office@oak.example"}).where(School.id == world.school)
     )
+    run(
+        ProviderRecord.update({ProviderRecord.contact_email: "hello@meadow.example"}).where(
+            ProviderRecord.provider == world.provider, ProviderRecord.local_authority == world.la
+        )
+    )
     issued = issue_for_year(world, settings, clock, reference="MAIL-1")
     assert post_form(signed_in, f"/staff/placements/{placement_of(issued)}/cancel", {}).is_success
     to_school = run(
@@ -257,6 +269,16 @@ def test_cancelling_stops_queued_emails_that_carry_the_pupils_link(
         "link was replaced or withdrawn"
         in outbox.select_one('tr[data-status="withdrawn"]').get_text()
     )
+    # Found from outside: the provider's email (no link, so it was let go) still asked them to
+    # help a pupil who was never theirs. A placement entered in error sends nothing at all.
+    about_it = run(
+        OutboxMessage.select(OutboxMessage.recipient, OutboxMessage.status).where(
+            OutboxMessage.body.like("%MAIL-1%")
+        )
+    )
+    assert about_it, "the school and provider emails were queued"
+    assert {row["recipient"] for row in about_it} == {"office@oak.example", "hello@meadow.example"}
+    assert {row["status"] for row in about_it} == {MessageStatus.WITHDRAWN}
 
 
 # ---- reissuing and extending ---------------------------------------------------------------

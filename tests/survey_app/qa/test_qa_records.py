@@ -245,3 +245,26 @@ def test_the_mark_done_button_is_not_the_headers_white_link(client: Any, world: 
     button = soup.select_one(".app-visit form button")
     assert button is not None and "Mark done" in button.get_text()
     assert "app-link-button--body" in button["class"]
+
+
+def test_a_corrected_date_cannot_move_a_rating_before_the_one_it_replaced(
+    client: Any, world: World
+) -> None:
+    # Found from outside: a correction of the date alone skipped the rule a new rating obeys,
+    # so Amber could be backdated over Green and every term's "Rating then" read wrong.
+    rated(world, "green", dt.date(2026, 9, 1))
+    sign_in(client, world, "la_officer")
+    to_amber = {**RECORD, "rag_rated_on": "2026-10-20", "reason": "Late."}
+    assert post_form(client, f"/staff/providers/{world.provider}/qa", to_amber).status_code == 200
+    changes = run(QARecordChange.count())
+    backdated = {**RECORD, "rag_rated_on": "2026-03-01", "reason": ""}
+    refused = post_form(client, f"/staff/providers/{world.provider}/qa", backdated)
+    assert refused.status_code == 400
+    errors = BeautifulSoup(refused.text, "html.parser").select(".govuk-error-summary a")
+    assert [a["href"] for a in errors] == ["#rag_rated_on"]
+    assert "1 September 2026" in errors[0].get_text()
+    assert str(run(record_of(world, world.provider))["rag_rated_on"]) == "2026-10-20"
+    assert run(QARecordChange.count()) == changes, "a refused correction changes nothing"
+    later = {**RECORD, "rag_rated_on": "2026-10-02", "reason": ""}
+    assert post_form(client, f"/staff/providers/{world.provider}/qa", later).status_code == 200
+    assert str(run(record_of(world, world.provider))["rag_rated_on"]) == "2026-10-02"

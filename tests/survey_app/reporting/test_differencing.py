@@ -20,6 +20,8 @@ from tests.world import Clock, World, give_responses, issue_for_year, sign_in, t
 LAST_TERM = dt.datetime(2026, 7, 1, 10, 0, tzinfo=dt.UTC)
 HAPPY = {"felt_safe": "very_safe", "overall_rating": "good"}
 WORRIED = {"felt_safe": "not_safe", "overall_rating": "poor"}
+#: The same worry in the years 4-6 words ("Not good" is their lowest rating).
+YOUNG_WORRIED = {"felt_safe": "not_safe", "overall_rating": "not_good"}
 
 
 def page(client: Any, path: str) -> BeautifulSoup:
@@ -42,7 +44,7 @@ def test_older_pupils_band_cannot_be_subtracted_from_the_totals_on_page_csv_or_j
         world, settings, clock, 5, year_group=10, answers=HAPPY, when=LAST_TERM, prefix="OLD"
     )
     give_responses(
-        world, settings, clock, 1, year_group=5, answers=WORRIED, when=LAST_TERM, prefix="Y5"
+        world, settings, clock, 1, year_group=5, answers=YOUNG_WORRIED, when=LAST_TERM, prefix="Y5"
     )
     sign_in(client, world, "provider_staff")
     client.headers.update(token_for(world, "provider_staff", clock))

@@ -100,3 +100,25 @@ def test_the_form_says_who_sees_the_reason(client: Any, world: World) -> None:
     assert audience.startswith("Only staff at Westshire see the rating and this reason")
     assert "provider and schools are never shown them" in audience
     assert "reason-hint" in soup.select_one("#reason")["aria-describedby"]
+
+
+def test_schools_and_providers_cannot_read_or_filter_the_register_by_rating(
+    client: Any, world: World
+) -> None:
+    # Found from outside: the providers list showed each provider's rating to schools and
+    # providers, and ``?rating=red`` told them which providers the LA rates Red.
+    rate_red(world)
+    for who in ("school_contact", "provider_staff"):
+        sign_in(client, world, who)
+        page = BeautifulSoup(client.get("/staff/providers").text, "html.parser")
+        headers = [th.get_text(strip=True) for th in page.select("table thead th")]
+        assert "Rating" not in headers, who
+        assert "Red" not in page.select_one("main").get_text(), who
+        assert page.select_one('select[name="rating"]') is None, who
+        filtered = client.get("/staff/providers?rating=red")
+        listed = BeautifulSoup(filtered.text, "html.parser").select("table tbody tr")
+        everyone = BeautifulSoup(client.get("/staff/providers").text, "html.parser").select(
+            "table tbody tr"
+        )
+        assert len(listed) == len(everyone), f"{who}: the rating filter does nothing for them"
+        client.post("/staff/sign-out", data={"_csrf_token": client.cookies.get("lv_csrf", "")})

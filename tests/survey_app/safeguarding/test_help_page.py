@@ -16,7 +16,7 @@ from accessibility.targets import TARGETS
 from questionnaires import loader
 from survey_app.db.tables import SafeguardingAlert
 from survey_app.surveys.pages import hours_in_words
-from tests.world import Clock, World, issue_for_year, post_form, run
+from tests.world import Clock, World, issue_for_year, post_form, question_number, run
 
 HTMX = {"HX-Request": "true"}
 #: A year group in each band: years 4-6, 7-9 and 10-11.
@@ -28,11 +28,11 @@ def help_after_not_safe(pupil: Any, world: World, settings: Any, clock: Clock, y
     """Open a pupil's survey in this year group, say "not safe", and return the help page."""
     issued = issue_for_year(world, settings, clock, year_group=year, reference=f"OAK-{year}")
     pupil.get(issued.path)
-    unsafe = next(
-        o.value for o in loader.current(BANDS[year]).questions[0].options if o.safeguarding
-    )
-    moved_on = post_form(pupil, "/survey/q/1", {"answer": unsafe}, follow_redirects=False)
-    assert moved_on.headers["location"] == "/survey/help?next=/survey/q/2"
+    number = question_number(BANDS[year], "felt_safe")
+    felt_safe = loader.current(BANDS[year]).questions[number - 1]
+    unsafe = next(o.value for o in felt_safe.options if o.safeguarding)
+    moved_on = post_form(pupil, f"/survey/q/{number}", {"answer": unsafe}, follow_redirects=False)
+    assert moved_on.headers["location"] == f"/survey/help?next=/survey/q/{number + 1}"
     return BeautifulSoup(pupil.get(moved_on.headers["location"]).text, "html.parser")
 
 
@@ -85,7 +85,10 @@ def test_exit_this_page_is_there_and_works_as_a_plain_link_without_javascript(
     )
     button = wrapper.select_one("a.govuk-exit-this-page__button")
     assert button is not None
-    assert button["href"] == settings.exit_page_url == "https://www.bbc.co.uk/weather"
+    assert button["href"] == "/survey/exit"
+    left = pupil.get(button["href"], follow_redirects=False)
+    assert left.status_code in (302, 303)
+    assert left.headers["location"] == settings.exit_page_url == "https://www.bbc.co.uk/weather"
     assert " ".join(button.get_text().split()) == "Exit this page"
     assert "noreferrer" in button["rel"], "the page it opens is not told where the pupil was"
     advice = words(page)
@@ -200,3 +203,18 @@ def test_questionnaires_leave_the_shared_help_facts_to_the_shared_page(
 )
 def test_waits_are_said_as_a_child_would_say_them(hours: int, said: str) -> None:
     assert hours_in_words(hours) == said
+
+
+def test_exit_this_page_ends_the_pupils_session_so_back_shows_nothing_they_wrote(
+    pupil: Any, world: World, settings: Any, clock: Clock
+) -> None:
+    # Found from outside: after "Exit this page", pressing Back twice showed the question with
+    # the child's words in the box, and /survey/check listed them for whoever held the phone.
+    help_after_not_safe(pupil, world, settings, clock, 8)
+    pupil.get("/survey/exit", follow_redirects=False)
+    for page in ("/survey/help?next=/survey/q/2", "/survey/q/2", "/survey/check"):
+        after = pupil.get(page, follow_redirects=True)
+        text = BeautifulSoup(after.text, "html.parser").select_one("main").get_text(" ")
+        assert "Thank you for telling us" not in text and "Not safe" not in text, page
+        assert after.headers.get("cache-control", "").startswith("no-store"), page
+    assert run(SafeguardingAlert.count()) == 1, "what they said is kept, and the alert stands"

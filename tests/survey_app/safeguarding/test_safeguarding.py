@@ -226,3 +226,54 @@ def test_alerts_from_older_pupils_use_their_band_wording(
     alert = run(SafeguardingAlert.select().first())
     assert alert["reason"] == "answer" and alert["answer_value"] == "yes"
     assert clock.now - alert["raised_at"] < dt.timedelta(minutes=1)
+
+
+def test_the_alert_keeps_what_the_pupil_wrote_when_they_take_it_back_or_another_browser_sends(
+    app: Any, pupil: Any, issued: Issued, la_addresses: None, client: Any, world: World
+) -> None:
+    # Found from outside: a child wrote a disclosure, then changed it to "nothing"; and another
+    # browser on the same link sent a near-empty survey over it. The alert page then read
+    # "nothing", or "(the pupil has since removed this answer)": the adult lost the words.
+    from litestar.testing import TestClient
+
+    from tests.world import question_number
+
+    number = question_number("end_years_4_6", "anything_else")
+    first = "my tutor keeps messaging me on snapchat and told me not to tell anyone"
+    second = "my step dad hits me when he is drunk"
+    pupil.get(issued.path)
+    post_form(pupil, f"/survey/q/{number}", {"answer": first})
+    post_form(pupil, f"/survey/q/{number}", {"answer": second, "returning": "yes"})
+    post_form(pupil, f"/survey/q/{number}", {"answer": "nothing", "returning": "yes"})
+    with TestClient(app, base_url="http://testserver.local") as stranger:
+        stranger.get(issued.path)
+        safe = question_number("end_years_4_6", "felt_safe")
+        post_form(stranger, f"/survey/q/{safe}", {"answer": "safe"})
+        post_form(stranger, "/survey/send", {})
+    (alert,) = run(SafeguardingAlert.select())
+    sign_in(client, world, "safeguarding")
+    page = BeautifulSoup(client.get(f"/staff/safeguarding/{alert['id']}").text, "html.parser")
+    said = page.select_one("main").get_text(" ", strip=True)
+    assert first in said and second in said, "every flagged thing they wrote is kept"
+    assert "since removed" not in said
+
+
+def test_a_pupil_who_said_not_safe_then_changed_it_stays_flagged_for_the_la_and_school(
+    pupil: Any, issued: Issued, la_addresses: None, client: Any, world: World
+) -> None:
+    # Found from outside: the follow-up flag was read from the final answers, so "Not safe"
+    # changed to "Safe" before sending left no flag on the placement or the school's page.
+    from tests.world import question_number
+
+    safe = question_number("end_years_4_6", "felt_safe")
+    pupil.get(issued.path)
+    post_form(pupil, f"/survey/q/{safe}", {"answer": "not_safe"})
+    post_form(pupil, f"/survey/q/{safe}", {"answer": "safe", "returning": "yes"})
+    post_form(pupil, "/survey/send", {})
+    assert run(SafeguardingAlert.count()) == 1
+    sign_in(client, world, "la_officer")
+    listed = BeautifulSoup(client.get("/staff/placements").text, "html.parser")
+    assert "Follow up" in listed.select_one("main").get_text()
+    sign_in(client, world, "school_contact")
+    school = BeautifulSoup(client.get(f"/staff/schools/{world.school}/report").text, "html.parser")
+    assert school.select_one(".app-pupil-flag") is not None

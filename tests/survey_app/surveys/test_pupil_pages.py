@@ -130,3 +130,18 @@ def test_a_text_question_carries_its_counter_words_in_plain_english(pupil_in: An
     assert soup.select_one("#answer-info").get_text(strip=True) == (
         f"You can write up to {question.max_length} letters."
     )
+
+
+@pytest.mark.parametrize("band", list(YEAR_IN_BAND))
+def test_a_question_to_write_in_shows_its_own_hint(band: str, pupil_in: Any) -> None:
+    # Found from outside: the general "write as much as you like" line replaced every text
+    # question's own hint, so "Like cooking, sport or maths." never reached a pupil.
+    client = pupil_in(band)
+    questionnaire = current(END_QUESTIONNAIRE[band])
+    number, question = next(
+        (n, q) for n, q in enumerate(questionnaire.questions, 1) if q.kind == "text" and q.hint
+    )
+    page = soup_of(client.get(f"/survey/q/{number}"))
+    hint = page.select_one("#answer-hint .app-question-hint")
+    assert hint is not None
+    assert hint.get_text(strip=True).startswith(question.hint.split("{")[0].strip())
