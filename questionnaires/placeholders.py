@@ -13,12 +13,12 @@ Staff read the same questions in reports with neutral words in place of the plac
 from __future__ import annotations
 
 import datetime as dt
-import math
 import re
 
 import msgspec
 
 from questionnaires.schema import Page, Question, Questionnaire
+from questionnaires.timing import minutes_to_read
 
 PLACE = "{place}"
 DATES = "{dates}"
@@ -35,10 +35,6 @@ SAMPLE_END = dt.date(2026, 2, 27)
 
 #: What staff see in place of each placeholder (reports and alerts are about many placements).
 STAFF_WORDS = {PLACE: "[the place]", DATES: "[their dates there]", MINUTES: "[a few]"}
-
-#: Words a pupil reads on every question page besides the question: "Question 3 of 20". The
-#: buttons ("Continue", "Skip this question") are read once and recognised after that.
-WORDS_PER_PAGE = 4
 
 
 def unknown_placeholders(text: str) -> list[str]:
@@ -102,8 +98,6 @@ def for_pupil(
     questionnaire: Questionnaire, place: str, start: dt.date, end: dt.date | None
 ) -> Questionnaire:
     """The questionnaire as this pupil reads it: their place, their months, an honest time."""
-    from questionnaires.timing import minutes_to_read
-
     values = {PLACE: place.strip() or "the place", DATES: months(start, end)}
     # The time counts the words as filled (a long name is more to read); "{minutes}" counts as
     # one word, as the number that replaces it does.
@@ -119,8 +113,3 @@ def sample(questionnaire: Questionnaire) -> Questionnaire:
 def for_staff(text: str) -> str:
     """A question's words as staff read them in reports: neutral words for the placeholders."""
     return fill_text(text, STAFF_WORDS)
-
-
-def round_up_minutes(seconds: float) -> int:
-    """Whole minutes, rounded up: a pupil told "5 minutes" should not need 6."""
-    return max(1, math.ceil(seconds / 60))

@@ -21,9 +21,9 @@ No. 1702). Behavioral Research and Teaching, University of Oregon.
 
 from __future__ import annotations
 
+import math
 import re
 
-from questionnaires.placeholders import WORDS_PER_PAGE, round_up_minutes
 from questionnaires.schema import Questionnaire
 
 #: Words a minute for a slow reader at each band's target reading age (see above).
@@ -32,6 +32,10 @@ SLOW_READER_WORDS_PER_MINUTE: dict[str, int] = {
     "years_7_9": 60,
     "years_10_11": 89,
 }
+
+#: Words a pupil reads on every question page besides the question: "Question 3 of 20". The
+#: buttons ("Continue", "Skip this question") are read once and recognised after that.
+WORDS_PER_PAGE = 4
 
 #: A word or a number: "13" is read as a word, and "{minutes}" stands for one.
 WORD = re.compile(r"[A-Za-z0-9][A-Za-z0-9']*")
@@ -59,3 +63,8 @@ def reading_pace(questionnaire: Questionnaire) -> int:
 def minutes_to_read(questionnaire: Questionnaire) -> int:
     """Whole minutes (rounded up) for a slow reader to read it through."""
     return round_up_minutes(words_read(questionnaire) * 60 / reading_pace(questionnaire))
+
+
+def round_up_minutes(seconds: float) -> int:
+    """Whole minutes, rounded up: a pupil told "5 minutes" should not need 6."""
+    return max(1, math.ceil(seconds / 60))
