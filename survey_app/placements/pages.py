@@ -45,8 +45,6 @@ from survey_app.web.rendering import done_from_query, done_redirect
 from survey_app.web.rendering import staff_page as _page
 
 # Provider staff open neither the list nor a placement: each shows pupils' references with their
-
-
 # survey's status and completion time, and the live link. Providers prompt completion from the
 # counts page and the slips sheet (chasing/pages.py), which show no one pupil's status.
 @get("/placements", guards=[commissioners])

@@ -36,9 +36,6 @@ from survey_app.time_in_england import today_in_england
 from survey_app.web.params import ObjectId
 from survey_app.web.rendering import staff_page as _page
 
-# Provider staff open neither the list nor a placement: each shows pupils' references with their
-
-
 async def form_choices(actor: Actor) -> dict[str, Any]:
     return {
         "providers": await named_providers(
