@@ -281,7 +281,7 @@ async def api_edit_placement(
         for key, value in msgspec.structs.asdict(data).items()
         if value is not msgspec.UNSET
     }
-    outcome = await edit_placement(actor, placement_id, values, now)
+    outcome = await edit_placement(settings, actor, placement_id, values, now)
     return await _corrected(actor, settings, placement_id, now, outcome, "placement.edited")
 
 

@@ -29,6 +29,7 @@ from survey_app.placements.rules import (
     read_placement,
 )
 from survey_app.placements.statuses import PlacementStatus
+from survey_app.settings import Settings
 from survey_app.surveys.statuses import InvitationStatus
 
 #: What an edit may change. The pupil reference is how the commissioner knows the pupil, and
@@ -109,7 +110,11 @@ async def _names(placement: dict[str, object], la_id: int) -> dict[str, object]:
 
 
 async def edit_placement(
-    actor: Actor, placement_id: int, values: Mapping[str, object], now: dt.datetime
+    settings: Settings,
+    actor: Actor,
+    placement_id: int,
+    values: Mapping[str, object],
+    now: dt.datetime,
 ) -> tuple[bool, list[FieldError]]:
     """Correct a placement's fields (those of ``EDITABLE`` given in ``values``); returns
     (found, problems). Read and checked as a new placement is; nothing changes on a problem."""

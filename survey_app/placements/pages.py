@@ -41,8 +41,9 @@ from survey_app.surveys import qr
 from survey_app.surveys.invitations import link_for, on_the_slips_sheet
 from survey_app.web.downloads import download, file_stem
 from survey_app.web.listing import parse
-from survey_app.web.rendering import done_from_query, done_redirect
+from survey_app.web.rendering import flash, take_flash
 from survey_app.web.rendering import staff_page as _page
+
 
 # Provider staff open neither the list nor a placement: each shows pupils' references with their
 # survey's status and completion time, and the live link. Providers prompt completion from the
@@ -141,7 +142,8 @@ async def new_placement(
 @get("/placements/import", guards=[commissioners])
 async def import_form(request: Request, actor: NamedDependency[Actor]) -> Template:
     """Upload a CSV of placements (and, after an import, what it did)."""
-    result = done_from_query(request.query_params, ImportResult)
+    # Carried through the session, never the address: counts in a link could be forged.
+    result = take_flash(request, "import", ImportResult)
     return _page("placement_import", actor, result=result)
 
 
@@ -158,7 +160,8 @@ async def import_upload(
     await _record_import(actor, result, now)
     if result.errors:
         return _page("placement_import", actor, 400, result=result)
-    return done_redirect("/staff/placements/import", result)
+    flash(request, "import", result)
+    return Redirect(path="/staff/placements/import", status_code=303)
 
 
 async def _record_import(actor: Actor, result: ImportResult, now: dt.datetime) -> None:

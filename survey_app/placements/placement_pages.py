@@ -34,7 +34,9 @@ from survey_app.placements.survey_corrections import (
 from survey_app.settings import Settings
 from survey_app.time_in_england import today_in_england
 from survey_app.web.params import ObjectId
+from survey_app.web.rendering import flash, take_flash
 from survey_app.web.rendering import staff_page as _page
+
 
 async def form_choices(actor: Actor) -> dict[str, Any]:
     return {
@@ -50,6 +52,7 @@ async def form_choices(actor: Actor) -> dict[str, Any]:
 
 @get("/placements/{placement_id:int}", guards=[commissioners])
 async def placement_detail(
+    request: Request,
     actor: NamedDependency[Actor],
     settings: NamedDependency[Settings],
     now: NamedDependency[dt.datetime],
@@ -76,7 +79,8 @@ async def placement_detail(
             object_type="invitation",
             object_id=placement.invitation.id,
         )
-    return await _placement_page(actor, settings, placement_id, now, [])
+    done = take_flash(request, "done", str)
+    return await _placement_page(actor, settings, placement_id, now, [], done)
 
 
 async def _placement_page(
@@ -85,8 +89,10 @@ async def _placement_page(
     placement_id: int,
     now: dt.datetime,
     errors: list[FieldError],
+    done: str | None = None,
 ) -> Template:
-    """The placement page, with any problems with what was just asked of it (then 400)."""
+    """The placement page, with any problems with what was just asked of it (then 400), or
+    what was just done (``done``, shown once in a success banner)."""
     placement = await get_placement(settings, actor, placement_id, now)
     if placement is None:
         raise await refuse(actor, "placement", placement_id, now)
@@ -99,6 +105,7 @@ async def _placement_page(
         not_own=await _not_own(actor, placement_id),
         changes=await history(actor, placement_id),
         today=today_in_england(now),
+        done=done,
     )
 
 
@@ -114,6 +121,62 @@ async def _not_own(actor: Actor, placement_id: int) -> list[str]:
     return [row["possibly_not_own_why"] for row in rows]
 
 
+#: What the placement page's banner says after each correction, by its audit event.
+DONE = {
+    "placement.ended": "Placement ended: its survey is open for the pupil",
+    "placement.edited": "Placement corrected",
+    "placement.cancelled": "Placement cancelled as entered in error: its survey was withdrawn",
+    "invitation.reissued": "Survey reissued: the pupil has a new link and code, and the old "
+    "ones no longer work",
+    "invitation.extended": "Survey extended",
+}
+#: Said instead when the request changed nothing (a double click, a refresh, the same values).
+UNCHANGED = {
+    "placement.edited": "Nothing changed: the placement already said that",
+    "placement.cancelled": "This placement was already cancelled",
+    "invitation.reissued": "The survey had already been reissued: the link and code below "
+    "are the current ones",
+    "invitation.extended": "Nothing changed: the survey already closes on that day",
+}
+
+
+async def _corrected(
+    request: Request,
+    actor: Actor,
+    settings: Settings,
+    placement_id: int,
+    now: dt.datetime,
+    outcome: tuple[bool, list[FieldError]],
+    event: str,
+    changes_before: int,
+) -> Response[Any]:
+    """The one tail of every change asked of a placement: not found is refused (and audited), a
+    problem shows the placement page with it, and a change is audited, then post, redirect,
+    get back to the placement, whose banner says (once) what changed."""
+    found, errors = outcome
+    if not found:
+        raise await refuse(actor, "placement", placement_id, now)
+    if errors:
+        return await _placement_page(actor, settings, placement_id, now, errors)
+    await record(event, now=now, actor=actor, object_type="placement", object_id=placement_id)
+    changes = await history(actor, placement_id)
+    made = changes[: len(changes) - changes_before]
+    if not made and event in UNCHANGED:
+        flash(request, "done", UNCHANGED[event] + ".")
+    else:
+        details = "; ".join(
+            f"{c.what} from {c.old_value or '(none)'} to {c.new_value or '(none)'}"
+            for c in reversed(made)
+            if c.what not in ("Status", "Survey link and code")
+        )
+        flash(request, "done", DONE[event] + (f": {details}." if details else "."))
+    return Redirect(path=f"/staff/placements/{placement_id}")
+
+
+async def _changes_so_far(actor: Actor, placement_id: int) -> int:
+    return len(await history(actor, placement_id))
+
+
 @post("/placements/{placement_id:int}/end")
 async def end(
     request: Request,
@@ -124,20 +187,17 @@ async def end(
 ) -> Response[Any]:
     """End a placement, which opens its survey at once."""
     form = await request.form()
+    before = await _changes_so_far(actor, placement_id)
     ended_on, errors = end_date_from_text(str(form.get("ended_on") or ""))
+    found = True
     if not errors:
         try:
             found, errors = await end_placement(settings, actor, placement_id, ended_on, now)
         except NotAllowed:
             raise await refuse(actor, "placement", placement_id, now) from None
-        if not found:
-            raise await refuse(actor, "placement", placement_id, now)
-    if errors:
-        return await _placement_page(actor, settings, placement_id, now, errors)
-    await record(
-        "placement.ended", now=now, actor=actor, object_type="placement", object_id=placement_id
+    return await _corrected(
+        request, actor, settings, placement_id, now, (found, errors), "placement.ended", before
     )
-    return Redirect(path=f"/staff/placements/{placement_id}")
 
 
 def _edit_values(placement: PlacementView) -> dict[str, str]:
@@ -203,36 +263,31 @@ async def edit(
     form = {key: str(value) for key, value in (await request.form()).items()}
     # Only the fields the form has: a school contact's form has no school or LA team.
     values = {key: form.get(key, "") for key in EDITABLE if key in form}
-    found, errors = await edit_placement(actor, placement_id, values, now)
-    if not found:
-        raise await refuse(actor, "placement", placement_id, now)
-    if errors:
+    before = await _changes_so_far(actor, placement_id)
+    found, errors = await edit_placement(settings, actor, placement_id, values, now)
+    if found and errors:
         placement = await get_placement(settings, actor, placement_id, now)
         assert placement is not None
         return await _edit_page(actor, placement, {**_edit_values(placement), **values}, errors)
-    await record(
-        "placement.edited", now=now, actor=actor, object_type="placement", object_id=placement_id
+    return await _corrected(
+        request, actor, settings, placement_id, now, (found, []), "placement.edited", before
     )
-    return Redirect(path=f"/staff/placements/{placement_id}")
 
 
 @post("/placements/{placement_id:int}/cancel", guards=[commissioners])
 async def cancel(
+    request: Request,
     actor: NamedDependency[Actor],
     settings: NamedDependency[Settings],
     now: NamedDependency[dt.datetime],
     placement_id: ObjectId,
 ) -> Response[Any]:
     """Cancel a placement entered in error; its survey is withdrawn."""
-    found, errors = await cancel_placement(actor, placement_id, now)
-    if not found:
-        raise await refuse(actor, "placement", placement_id, now)
-    if errors:
-        return await _placement_page(actor, settings, placement_id, now, errors)
-    await record(
-        "placement.cancelled", now=now, actor=actor, object_type="placement", object_id=placement_id
+    before = await _changes_so_far(actor, placement_id)
+    outcome = await cancel_placement(actor, placement_id, now)
+    return await _corrected(
+        request, actor, settings, placement_id, now, outcome, "placement.cancelled", before
     )
-    return Redirect(path=f"/staff/placements/{placement_id}")
 
 
 @post("/placements/{placement_id:int}/reissue", guards=[commissioners])
@@ -247,15 +302,11 @@ async def reissue(
     form = await request.form()
     seen = str(form.get("link_version") or "")
     version = int(seen) if seen.isdigit() and len(seen) < 10 else None
-    found, errors = await reissue_survey(settings, actor, placement_id, version, now)
-    if not found:
-        raise await refuse(actor, "placement", placement_id, now)
-    if errors:
-        return await _placement_page(actor, settings, placement_id, now, errors)
-    await record(
-        "invitation.reissued", now=now, actor=actor, object_type="placement", object_id=placement_id
+    before = await _changes_so_far(actor, placement_id)
+    outcome = await reissue_survey(settings, actor, placement_id, version, now)
+    return await _corrected(
+        request, actor, settings, placement_id, now, outcome, "invitation.reissued", before
     )
-    return Redirect(path=f"/staff/placements/{placement_id}")
 
 
 @post("/placements/{placement_id:int}/extend", guards=[commissioners])
@@ -268,12 +319,8 @@ async def extend(
 ) -> Response[Any]:
     """Keep the survey open until a later day (reopening it if it had closed)."""
     form = await request.form()
-    found, errors = await extend_survey(actor, placement_id, str(form.get("closes_on") or ""), now)
-    if not found:
-        raise await refuse(actor, "placement", placement_id, now)
-    if errors:
-        return await _placement_page(actor, settings, placement_id, now, errors)
-    await record(
-        "invitation.extended", now=now, actor=actor, object_type="placement", object_id=placement_id
+    before = await _changes_so_far(actor, placement_id)
+    outcome = await extend_survey(actor, placement_id, str(form.get("closes_on") or ""), now)
+    return await _corrected(
+        request, actor, settings, placement_id, now, outcome, "invitation.extended", before
     )
-    return Redirect(path=f"/staff/placements/{placement_id}")
