@@ -18,8 +18,10 @@ from questionnaires.bands import end_questionnaire_for
 from survey_app.accounts.scoping import Actor
 from survey_app.db.engine import transaction
 from survey_app.db.tables import Invitation, Placement, School
+from survey_app.ops.audit import record
 from survey_app.organisations.provider_records import provider_names
 from survey_app.placements.changes import as_text, end_invitation, placement_to_correct, remember
+from survey_app.placements.readdressing import readdress_unsent
 from survey_app.placements.records import CANCELLED_ALREADY, check_references
 from survey_app.placements.rules import (
     FORM_LABELS,
@@ -202,6 +204,18 @@ async def edit_placement(
             await Invitation.update({Invitation.questionnaire_id: questionnaire}).where(
                 Invitation.id == invitation["id"], Invitation.status == InvitationStatus.OPEN
             )
+        moved = {"provider_id", "school_id", "la_team"} & set(changed)
+        if invitation is not None and not answered and moved:
+            # Emails still waiting went to (and name) the old school or provider.
+            rewritten = await readdress_unsent(settings, invitation["id"], now)
+            if rewritten:
+                await record(
+                    "outbox.readdressed",
+                    now=now,
+                    actor=actor,
+                    object_type="placement",
+                    object_id=f"{placement_id} messages={rewritten}",
+                )
         await remember(
             placement_id,
             actor,
