@@ -27,12 +27,15 @@ from survey_app.placements.rules import (
     FORM_LABELS,
     FieldError,
     PlacementIn,
+    check_end,
     commissioner_key,
+    read_date,
     read_placement,
 )
 from survey_app.placements.statuses import PlacementStatus
 from survey_app.settings import Settings
 from survey_app.surveys.statuses import InvitationStatus
+from survey_app.time_in_england import date_in_england, end_of_day_in_england, today_in_england
 
 #: What an edit may change. The pupil reference is how the commissioner knows the pupil, and
 #: the placement's identity: a wrong one is cancelled and recorded afresh.
@@ -45,6 +48,8 @@ EDITABLE = (
     "planned_end_date",
     "hours_per_week",
     "purpose",
+    "simplest_version",
+    "ended_on",
 )
 #: Copied onto the pupil's response when they answer (reports count by them): fixed from then on.
 FIXED_ONCE_ANSWERED = ("provider_id", "school_id", "la_team", "year_group", "simplest_version")
@@ -63,6 +68,9 @@ class PlacementEdit(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
     planned_end_date: str | msgspec.UnsetType | None = msgspec.UNSET
     hours_per_week: float | str | msgspec.UnsetType = msgspec.UNSET
     purpose: str | msgspec.UnsetType = msgspec.UNSET
+    simplest_version: bool | str | msgspec.UnsetType = msgspec.UNSET
+    #: The day it ended, for a placement that has ended (one that has not is ended, not edited).
+    ended_on: str | msgspec.UnsetType = msgspec.UNSET
 
 
 def _current_values(row: dict[str, Any]) -> dict[str, object]:
@@ -93,6 +101,7 @@ def _stored(placement: PlacementIn) -> dict[str, object]:
         "planned_end_date": placement.planned_end_date,
         "hours_per_week": placement.hours_per_week,
         "purpose": placement.purpose,
+        "simplest_version": placement.simplest_version,
     }
 
 
@@ -128,7 +137,10 @@ async def edit_placement(
     current = _current_values(row)
     merged = {**current, **{key: values[key] for key in EDITABLE if key in values}}
     placement, errors = read_placement(merged)
-    if placement is None:
+    ended_on = row["ended_on"]
+    if "ended_on" in values:
+        ended_on = _read_end(values["ended_on"], row["ended_on"], now, errors)
+    if placement is None or errors:
         return True, errors
     placement, errors = await check_references(actor, placement, kept_provider=row["provider"])
     if errors:
@@ -142,8 +154,10 @@ async def edit_placement(
         "planned_end_date": row["planned_end_date"],
         "hours_per_week": row["hours_per_week"],
         "purpose": row["purpose"],
+        "simplest_version": row["simplest_version"],
+        "ended_on": row["ended_on"],
     }
-    after = _stored(placement)
+    after = {**_stored(placement), "ended_on": ended_on}
     changed = [field for field in EDITABLE if before[field] != after[field]]
     if not changed:
         return True, []
@@ -159,9 +173,15 @@ async def edit_placement(
             for field in changed
             if field in FIXED_ONCE_ANSWERED
         ]
-    if row["ended_on"] and placement.start_date > row["ended_on"]:
-        errors.append(
-            FieldError("start_date", "Start date must be on or before the day the placement ended")
+    if ended_on and placement.start_date > ended_on:
+        errors += (
+            check_end(placement.start_date, ended_on)
+            if "ended_on" in changed
+            else [
+                FieldError(
+                    "start_date", "Start date must be on or before the day the placement ended"
+                )
+            ]
         )
     key = commissioner_key(placement.school_id, placement.la_team)
     if await Placement.exists().where(
@@ -194,16 +214,27 @@ async def edit_placement(
                 Placement.planned_end_date: placement.planned_end_date,
                 Placement.hours_per_week: placement.hours_per_week,
                 Placement.purpose: placement.purpose,
+                Placement.simplest_version: placement.simplest_version,
+                Placement.ended_on: ended_on,
             }
         ).where(Placement.id == placement_id)
-        if invitation is not None and not answered and "year_group" in changed:
-            # An unanswered survey follows the corrected year group to its age band's wording.
+        survey_changes: list[tuple[str, str, str]] = []
+        if (
+            invitation is not None
+            and not answered
+            and {"year_group", "simplest_version"} & set(changed)
+        ):
+            # An unanswered survey follows the corrected year group to its age band's wording,
+            # and the corrected choice of the simplest version.
             questionnaire = end_questionnaire_for(
-                placement.year_group, simplest=row["simplest_version"]
+                placement.year_group, simplest=placement.simplest_version
             )
             await Invitation.update({Invitation.questionnaire_id: questionnaire}).where(
                 Invitation.id == invitation["id"], Invitation.status == InvitationStatus.OPEN
             )
+        if invitation is not None and not answered and "ended_on" in changed:
+            assert row["ended_on"] is not None and ended_on is not None
+            survey_changes += await _survey_follows_end(invitation, ended_on - row["ended_on"], now)
         moved = {"provider_id", "school_id", "la_team"} & set(changed)
         if invitation is not None and not answered and moved:
             # Emails still waiting went to (and name) the old school or provider.
@@ -223,6 +254,50 @@ async def edit_placement(
             [
                 (field, as_text(shown_before[field]), as_text(shown_after[field]))
                 for field in changed
-            ],
+            ]
+            + survey_changes,
         )
     return True, []
+
+
+def _read_end(
+    value: object, ended_on: dt.date | None, now: dt.datetime, errors: list[FieldError]
+) -> dt.date | None:
+    """The corrected day a placement ended: a day, not before it started (checked with the
+    rest), and not in the future. Only a placement that has ended has one to correct: ending
+    one is done from its page, which opens its survey."""
+    if ended_on is None:
+        if value not in (None, ""):
+            errors.append(
+                FieldError(
+                    "ended_on",
+                    "This placement has not ended yet: end it from its page, "
+                    "which opens its survey",
+                )
+            )
+        return None
+    if value is None or (isinstance(value, str) and not value.strip()):
+        errors.append(FieldError("ended_on", "Enter the date the placement ended"))
+        return ended_on
+    corrected = read_date("ended_on", value, errors)
+    if corrected is not None and corrected > today_in_england(now):
+        errors.append(FieldError("ended_on", "End date cannot be in the future"))
+    return corrected or ended_on
+
+
+async def _survey_follows_end(
+    invitation: dict[str, Any], moved_by: dt.timedelta, now: dt.datetime
+) -> list[tuple[str, str, str]]:
+    """An unanswered survey opened and closes by its placement's end: corrected, both move by
+    as many days as the end did (it never opens later than now). Returns the history line."""
+    if invitation["status"] != InvitationStatus.OPEN or not moved_by:
+        return []
+    closed_on = date_in_england(invitation["expires_at"])
+    closes_on = closed_on + moved_by
+    await Invitation.update(
+        {
+            Invitation.opened_at: min(invitation["opened_at"] + moved_by, now),
+            Invitation.expires_at: end_of_day_in_england(closes_on),
+        }
+    ).where(Invitation.id == invitation["id"], Invitation.status == InvitationStatus.OPEN)
+    return [("survey_closes", closed_on.isoformat(), closes_on.isoformat())]

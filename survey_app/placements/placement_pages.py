@@ -213,6 +213,9 @@ def _edit_values(placement: PlacementView) -> dict[str, str]:
         ),
         "hours_per_week": f"{placement.hours_per_week:g}",
         "purpose": placement.purpose,
+        "simplest_version": "yes" if placement.simplest_version else "no",
+        # Only a placement that has ended has an end date to correct (the form shows it then).
+        **({"ended_on": placement.ended_on.isoformat()} if placement.ended_on else {}),
     }
 
 
@@ -263,6 +266,8 @@ async def edit(
     form = {key: str(value) for key, value in (await request.form()).items()}
     # Only the fields the form has: a school contact's form has no school or LA team.
     values = {key: form.get(key, "") for key in EDITABLE if key in form}
+    # An unticked box sends nothing: the form always has it, so nothing sent means "no".
+    values.setdefault("simplest_version", "no")
     before = await _changes_so_far(actor, placement_id)
     found, errors = await edit_placement(settings, actor, placement_id, values, now)
     if found and errors:
