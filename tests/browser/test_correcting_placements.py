@@ -1,6 +1,7 @@
 """Correcting a placement in a real browser, with htmx's boost on: the placement page (its
 correction forms and history) is axe-clean; a correction and a reissue each land back on the
-placement page, whose banner says (once) what changed; and refreshing after a post, or after a refused one, shows a page, never JSON."""
+placement page, whose banner says (once) what changed; and refreshing after a post, or after a
+refused one, shows a page, never JSON."""
 
 from __future__ import annotations
 
