@@ -21,7 +21,7 @@ from survey_app.db.tables import Invitation, Placement, School
 from survey_app.ops.audit import record
 from survey_app.organisations.provider_records import provider_names
 from survey_app.placements.changes import as_text, end_invitation, placement_to_correct, remember
-from survey_app.placements.readdressing import readdress_unsent
+from survey_app.placements.readdressing import MOVED, REDATED, readdress_unsent
 from survey_app.placements.records import CANCELLED_ALREADY, check_references
 from survey_app.placements.rules import (
     FORM_LABELS,
@@ -235,10 +235,13 @@ async def edit_placement(
         if invitation is not None and not answered and "ended_on" in changed:
             assert row["ended_on"] is not None and ended_on is not None
             survey_changes += await _survey_follows_end(invitation, ended_on - row["ended_on"], now)
-        moved = {"provider_id", "school_id", "la_team"} & set(changed)
-        if invitation is not None and not answered and moved:
-            # Emails still waiting went to (and name) the old school or provider.
-            rewritten = await readdress_unsent(settings, invitation["id"], now)
+        # Emails still waiting went to (and name) the old school or provider, or give the old
+        # closing date. An LA team renamed is written to at the same LA address, in the same words.
+        moved = bool({"provider_id", "school_id"} & set(changed))
+        if invitation is not None and not answered and (moved or survey_changes):
+            rewritten = await readdress_unsent(
+                settings, invitation["id"], now, MOVED if moved else REDATED
+            )
             if rewritten:
                 await record(
                     "outbox.readdressed",

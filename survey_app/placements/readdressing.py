@@ -1,7 +1,8 @@
 """When a correction moves a placement to another school, LA team or provider, the emails about
 its survey still waiting in the outbox were written to the old ones (and name the old provider):
 each is withdrawn and written again from the corrected placement, so nothing goes to an
-organisation that no longer has the pupil, and the new one hears what the old one would have."""
+organisation that no longer has the pupil, and the new one hears what the old one would have.
+The same happens when a corrected end date moves the survey's closing date, which they give."""
 
 from __future__ import annotations
 
@@ -23,7 +24,9 @@ from survey_app.web.urls import Urls
 #: The emails about one pupil's survey that go to its commissioner or provider (keyed
 #: ``opened:<who>:...`` and ``reminder:<who>:...`` by ``survey_app.mail.messages``).
 ADDRESSED_BY_PLACEMENT = [MessageKind.SURVEY_OPENED, MessageKind.REMINDER]
+#: Why an unsent email was withdrawn and written again, as the outbox keeps it.
 MOVED = "its placement was moved to another school or provider before it was sent: written again"
+REDATED = "its survey's dates moved with its placement's end before it was sent: written again"
 
 
 def _unsent(now: dt.datetime) -> Any:
@@ -43,17 +46,20 @@ def _moved_key(key: str, now: dt.datetime) -> str:
     return f"{key}-{stamp}" if len(parts) >= 4 else f"{key}:{stamp}"
 
 
-async def readdress_unsent(settings: Settings, invitation_id: uuid.UUID, now: dt.datetime) -> int:
+async def readdress_unsent(
+    settings: Settings, invitation_id: uuid.UUID, now: dt.datetime, why: str = MOVED
+) -> int:
     """Withdraw the unsent emails about this invitation's survey that went to its school, LA team
-    or provider, and queue each again from the placement as it now stands. Call inside the
-    transaction that corrected the placement; returns how many were rewritten."""
+    or provider, and queue each again from the placement and survey as they now stand (``why``
+    is kept on the withdrawn one). Call inside the transaction that corrected the placement;
+    returns how many were rewritten."""
     withdrawn = (
         await OutboxMessage.update(
             {
                 OutboxMessage.status: MessageStatus.WITHDRAWN,
                 OutboxMessage.secrets_sealed: None,
                 OutboxMessage.claimed_by: None,
-                OutboxMessage.last_error: MOVED,
+                OutboxMessage.last_error: why,
             }
         )
         .where(

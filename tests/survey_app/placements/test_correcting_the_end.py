@@ -9,7 +9,9 @@ from typing import Any
 
 from bs4 import BeautifulSoup
 
-from survey_app.db.tables import Invitation, PlacementChange
+from survey_app.db.tables import Invitation, OutboxMessage, PlacementChange, School
+from survey_app.mail.statuses import MessageStatus
+from survey_app.time_in_england import date_in_england
 from tests.survey_app.placements.test_corrections import (
     errors,
     history_rows,
@@ -152,3 +154,23 @@ def test_a_placement_not_yet_ended_is_ended_from_its_page_not_by_an_edit(
     )
     assert refused.status_code == 400 and "has not ended yet" in refused.text
     assert stored(int(placement_id))["ended_on"] is None
+
+
+def test_emails_still_waiting_give_the_corrected_closing_date(
+    signed_in: Any, world: World, settings: Any, clock: Clock
+) -> None:
+    run(
+        School.update({School.contact_email: "office@oak.example"}).where(School.id == world.school)
+    )
+    issued = issue_for_year(world, settings, clock, reference="DATE-1")
+    url = f"/staff/placements/{placement_of(issued)}"
+    response = post_form(
+        signed_in, f"{url}/edit", form(world, ended_on="2026-11-16"), follow_redirects=False
+    )
+    assert response.status_code == 302
+    closes = date_in_england(invitation(issued)["expires_at"])
+    to_school = run(OutboxMessage.select().where(OutboxMessage.recipient == "office@oak.example"))
+    waiting = [m for m in to_school if m["status"] == MessageStatus.PENDING]
+    assert len(waiting) == 1 and f"closes at the end of {closes:%-d %B %Y}" in waiting[0]["body"]
+    (old,) = [m for m in to_school if m["status"] == MessageStatus.WITHDRAWN]
+    assert "dates moved" in old["last_error"]
