@@ -18,7 +18,16 @@ from tests.survey_app.placements.test_corrections import (
     placement_of,
     stored,
 )
-from tests.world import Clock, Issued, World, complete_survey, issue_for_year, post_form, run
+from tests.world import (
+    Clock,
+    Issued,
+    World,
+    complete_survey,
+    issue_for_year,
+    post_form,
+    run,
+    token_for,
+)
 
 # The placement as issue_for_year records it (ended 20 November), so only what a test names
 # changes.
@@ -145,8 +154,6 @@ def test_a_placement_not_yet_ended_is_ended_from_its_page_not_by_an_edit(
     url = record_placement(signed_in, world).headers["location"]
     page = BeautifulSoup(signed_in.get(f"{url}/edit").text, "html.parser")
     assert page.select_one("input#ended_on") is None, "no end date to correct yet"
-    from tests.world import token_for
-
     api = token_for(world, "la_officer", clock)
     placement_id = url.rsplit("/", 1)[1]
     refused = client.patch(
@@ -174,3 +181,19 @@ def test_emails_still_waiting_give_the_corrected_closing_date(
     assert len(waiting) == 1 and f"closes at the end of {closes:%-d %B %Y}" in waiting[0]["body"]
     (old,) = [m for m in to_school if m["status"] == MessageStatus.WITHDRAWN]
     assert "dates moved" in old["last_error"]
+
+
+def test_the_api_corrects_the_end_and_the_simplest_version_with_the_same_rules(
+    client: Any, world: World, settings: Any, clock: Clock
+) -> None:
+    issued = issue_for_year(world, settings, clock, year_group=8, reference="API-8")
+    api = token_for(world, "la_officer", clock)
+    base = f"/api/v1/placements/{placement_of(issued)}"
+    bad = client.patch(base, json={"ended_on": "2026-08-01"}, headers=api)
+    assert bad.status_code == 400 and "on or after the start date" in bad.text
+    done = client.patch(
+        base, json={"ended_on": "18/11/2026", "simplest_version": True}, headers=api
+    )
+    assert done.status_code == 200, done.text
+    assert done.json()["ended_on"] == "2026-11-18" and done.json()["simplest_version"] is True
+    assert done.json()["invitation"]["questionnaire_id"] == "end_years_7_9_simplest"
