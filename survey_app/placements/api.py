@@ -14,15 +14,7 @@ from litestar.params import JSONBody, QueryParameter
 from survey_app.accounts.guards import commissioners
 from survey_app.accounts.scoping import Actor
 from survey_app.ops.audit import record, refuse
-from survey_app.placements.corrections import (
-    PlacementEdit,
-    SurveyExtension,
-    SurveyReissue,
-    cancel_placement,
-    edit_placement,
-    extend_survey,
-    reissue_survey,
-)
+from survey_app.placements.corrections import PlacementEdit, edit_placement
 from survey_app.placements.finding import placement_spec, sync_placements
 from survey_app.placements.records import (
     InvitationView,
@@ -38,6 +30,13 @@ from survey_app.placements.rules import (
     PlacementEnd,
     end_date_from_text,
     placement_from_json,
+)
+from survey_app.placements.survey_corrections import (
+    SurveyExtension,
+    SurveyReissue,
+    cancel_placement,
+    extend_survey,
+    reissue_survey,
 )
 from survey_app.settings import Settings
 from survey_app.web.api_errors import ERRORS, invalid
@@ -282,7 +281,7 @@ async def api_edit_placement(
         for key, value in msgspec.structs.asdict(data).items()
         if value is not msgspec.UNSET
     }
-    outcome = await edit_placement(actor, placement_id, values, now)
+    outcome = await edit_placement(settings, actor, placement_id, values, now)
     return await _corrected(actor, settings, placement_id, now, outcome, "placement.edited")
 
 

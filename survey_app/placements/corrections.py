@@ -1,6 +1,6 @@
-"""Correcting a placement: editing it, cancelling it as entered in error, reissuing its survey
-or extending its closing date. Each correction is kept in the placement's history
-(``placement_change``: what changed, when, by whom), shown on the placement page.
+"""Editing a placement: its fields corrected, each change kept in its history
+(``placements/changes.py``). Cancelling, reissuing and extending its survey are in
+``placements/survey_corrections.py``.
 
 Every function takes the actor and finds the placement through ``scope()``: a placement out of
 scope is "not found" (``found`` False), and provider staff may correct nothing (``NotAllowed``).
@@ -15,29 +15,27 @@ from typing import Any
 import msgspec
 
 from questionnaires.bands import end_questionnaire_for
-from survey_app.accounts.scoping import Actor, Role, scope
+from survey_app.accounts.scoping import Actor
 from survey_app.db.engine import transaction
-from survey_app.db.staff_tables import StaffUser
-from survey_app.db.tables import Invitation, Placement, PlacementChange, School
+from survey_app.db.tables import Invitation, Placement, School
+from survey_app.ops.audit import record
 from survey_app.organisations.provider_records import provider_names
-from survey_app.placements.records import (
-    CANCELLED_ALREADY,
-    NotAllowed,
-    check_references,
-)
+from survey_app.placements.changes import as_text, end_invitation, placement_to_correct, remember
+from survey_app.placements.readdressing import MOVED, REDATED, readdress_unsent
+from survey_app.placements.records import CANCELLED_ALREADY, check_references
 from survey_app.placements.rules import (
     FORM_LABELS,
     FieldError,
     PlacementIn,
+    check_end,
     commissioner_key,
     read_date,
     read_placement,
 )
 from survey_app.placements.statuses import PlacementStatus
 from survey_app.settings import Settings
-from survey_app.surveys.invitations import extend_expiry, replace_link, withdraw
-from survey_app.surveys.statuses import InvitationKind, InvitationStatus
-from survey_app.time_in_england import date_in_england, today_in_england
+from survey_app.surveys.statuses import InvitationStatus
+from survey_app.time_in_england import date_in_england, end_of_day_in_england, today_in_england
 
 #: What an edit may change. The pupil reference is how the commissioner knows the pupil, and
 #: the placement's identity: a wrong one is cancelled and recorded afresh.
@@ -50,17 +48,11 @@ EDITABLE = (
     "planned_end_date",
     "hours_per_week",
     "purpose",
+    "simplest_version",
+    "ended_on",
 )
 #: Copied onto the pupil's response when they answer (reports count by them): fixed from then on.
 FIXED_ONCE_ANSWERED = ("provider_id", "school_id", "la_team", "year_group", "simplest_version")
-#: A survey may be kept open at most this long from today.
-MAX_EXTENSION = dt.timedelta(days=365)
-#: History rows that are about the survey, not a field, with how the page names them.
-SURVEY_CHANGES = {
-    "status": "Status",
-    "survey_link": "Survey link and code",
-    "survey_closes": "Survey closes",
-}
 
 
 class PlacementEdit(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
@@ -76,61 +68,9 @@ class PlacementEdit(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
     planned_end_date: str | msgspec.UnsetType | None = msgspec.UNSET
     hours_per_week: float | str | msgspec.UnsetType = msgspec.UNSET
     purpose: str | msgspec.UnsetType = msgspec.UNSET
-
-
-class SurveyReissue(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
-    """Reissue the survey. Give the ``link_version`` you last saw so that a retried request
-    reissues once: if the survey was reissued since, nothing changes."""
-
-    link_version: int | None = None
-
-
-class SurveyExtension(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
-    """Keep the survey open until the end of this day: 2026-12-18 or 18/12/2026."""
-
-    #: Checked only once the placement is found, so a missing date on someone else's
-    #: placement is "not found" like any other request about it.
-    closes_on: str | None = None
-
-
-class Change(msgspec.Struct, frozen=True):
-    """One line of a placement's history, as the page shows it."""
-
-    changed_at: dt.datetime
-    what: str
-    old_value: str
-    new_value: str
-    by: str
-
-
-def _as_text(value: object) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, dt.date):
-        return value.isoformat()
-    if isinstance(value, float):
-        return f"{value:g}"
-    return str(value)
-
-
-async def _placement(actor: Actor, placement_id: int) -> dict[str, Any] | None:
-    if actor.role == Role.PROVIDER_STAFF:
-        raise NotAllowed("Provider staff cannot correct placements")
-    row: dict[str, Any] | None = (
-        await Placement.select(*Placement.all_columns())
-        .where(Placement.id == placement_id, scope(actor, Placement))
-        .first()
-    )
-    return row
-
-
-async def _invitation(placement_id: int) -> dict[str, Any] | None:
-    row: dict[str, Any] | None = (
-        await Invitation.select(*Invitation.all_columns())
-        .where(Invitation.placement == placement_id, Invitation.kind == InvitationKind.END)
-        .first()
-    )
-    return row
+    simplest_version: bool | str | msgspec.UnsetType = msgspec.UNSET
+    #: The day it ended, for a placement that has ended (one that has not is ended, not edited).
+    ended_on: str | msgspec.UnsetType = msgspec.UNSET
 
 
 def _current_values(row: dict[str, Any]) -> dict[str, object]:
@@ -161,6 +101,7 @@ def _stored(placement: PlacementIn) -> dict[str, object]:
         "planned_end_date": placement.planned_end_date,
         "hours_per_week": placement.hours_per_week,
         "purpose": placement.purpose,
+        "simplest_version": placement.simplest_version,
     }
 
 
@@ -180,11 +121,15 @@ async def _names(placement: dict[str, object], la_id: int) -> dict[str, object]:
 
 
 async def edit_placement(
-    actor: Actor, placement_id: int, values: Mapping[str, object], now: dt.datetime
+    settings: Settings,
+    actor: Actor,
+    placement_id: int,
+    values: Mapping[str, object],
+    now: dt.datetime,
 ) -> tuple[bool, list[FieldError]]:
     """Correct a placement's fields (those of ``EDITABLE`` given in ``values``); returns
     (found, problems). Read and checked as a new placement is; nothing changes on a problem."""
-    row = await _placement(actor, placement_id)
+    row = await placement_to_correct(actor, placement_id)
     if row is None:
         return False, []
     if row["status"] == PlacementStatus.CANCELLED:
@@ -192,7 +137,10 @@ async def edit_placement(
     current = _current_values(row)
     merged = {**current, **{key: values[key] for key in EDITABLE if key in values}}
     placement, errors = read_placement(merged)
-    if placement is None:
+    ended_on = row["ended_on"]
+    if "ended_on" in values:
+        ended_on = _read_end(values["ended_on"], row["ended_on"], now, errors)
+    if placement is None or errors:
         return True, errors
     placement, errors = await check_references(actor, placement, kept_provider=row["provider"])
     if errors:
@@ -206,12 +154,14 @@ async def edit_placement(
         "planned_end_date": row["planned_end_date"],
         "hours_per_week": row["hours_per_week"],
         "purpose": row["purpose"],
+        "simplest_version": row["simplest_version"],
+        "ended_on": row["ended_on"],
     }
-    after = _stored(placement)
+    after = {**_stored(placement), "ended_on": ended_on}
     changed = [field for field in EDITABLE if before[field] != after[field]]
     if not changed:
         return True, []
-    invitation = await _invitation(placement_id)
+    invitation = await end_invitation(placement_id)
     answered = invitation is not None and invitation["status"] == InvitationStatus.COMPLETED
     if answered:
         errors += [
@@ -223,9 +173,15 @@ async def edit_placement(
             for field in changed
             if field in FIXED_ONCE_ANSWERED
         ]
-    if row["ended_on"] and placement.start_date > row["ended_on"]:
-        errors.append(
-            FieldError("start_date", "Start date must be on or before the day the placement ended")
+    if ended_on and placement.start_date > ended_on:
+        errors += (
+            check_end(placement.start_date, ended_on)
+            if "ended_on" in changed
+            else [
+                FieldError(
+                    "start_date", "Start date must be on or before the day the placement ended"
+                )
+            ]
         )
     key = commissioner_key(placement.school_id, placement.la_team)
     if await Placement.exists().where(
@@ -258,209 +214,93 @@ async def edit_placement(
                 Placement.planned_end_date: placement.planned_end_date,
                 Placement.hours_per_week: placement.hours_per_week,
                 Placement.purpose: placement.purpose,
+                Placement.simplest_version: placement.simplest_version,
+                Placement.ended_on: ended_on,
             }
         ).where(Placement.id == placement_id)
-        if invitation is not None and not answered and "year_group" in changed:
-            # An unanswered survey follows the corrected year group to its age band's wording.
+        survey_changes: list[tuple[str, str, str]] = []
+        if (
+            invitation is not None
+            and not answered
+            and {"year_group", "simplest_version"} & set(changed)
+        ):
+            # An unanswered survey follows the corrected year group to its age band's wording,
+            # and the corrected choice of the simplest version.
             questionnaire = end_questionnaire_for(
-                placement.year_group, simplest=row["simplest_version"]
+                placement.year_group, simplest=placement.simplest_version
             )
             await Invitation.update({Invitation.questionnaire_id: questionnaire}).where(
                 Invitation.id == invitation["id"], Invitation.status == InvitationStatus.OPEN
             )
-        await _remember(
+        if invitation is not None and not answered and "ended_on" in changed:
+            assert row["ended_on"] is not None and ended_on is not None
+            survey_changes += await _survey_follows_end(invitation, ended_on - row["ended_on"], now)
+        # Emails still waiting went to (and name) the old school or provider, or give the old
+        # closing date. An LA team renamed is written to at the same LA address, in the same words.
+        moved = bool({"provider_id", "school_id"} & set(changed))
+        if invitation is not None and not answered and (moved or survey_changes):
+            rewritten = await readdress_unsent(
+                settings, invitation["id"], now, MOVED if moved else REDATED
+            )
+            if rewritten:
+                await record(
+                    "outbox.readdressed",
+                    now=now,
+                    actor=actor,
+                    object_type="placement",
+                    object_id=f"{placement_id} messages={rewritten}",
+                )
+        await remember(
             placement_id,
             actor,
             now,
             [
-                (field, _as_text(shown_before[field]), _as_text(shown_after[field]))
+                (field, as_text(shown_before[field]), as_text(shown_after[field]))
                 for field in changed
-            ],
+            ]
+            + survey_changes,
         )
     return True, []
 
 
-async def cancel_placement(
-    actor: Actor, placement_id: int, now: dt.datetime
-) -> tuple[bool, list[FieldError]]:
-    """Cancel a placement entered in error: its survey is withdrawn (the pupil's link then
-    says so) and it leaves chasing and reports. An answered survey is never thrown away: such
-    a placement is corrected, not cancelled. Cancelling twice changes nothing the second time."""
-    row = await _placement(actor, placement_id)
-    if row is None:
-        return False, []
-    if row["status"] == PlacementStatus.CANCELLED:
-        return True, []
-    invitation = await _invitation(placement_id)
-    if invitation is not None and invitation["status"] == InvitationStatus.COMPLETED:
-        return True, [
-            FieldError(
-                "cancel",
-                "The pupil has answered this placement's survey, so it cannot be cancelled: "
-                "correct its details instead, so that what they said is kept",
+def _read_end(
+    value: object, ended_on: dt.date | None, now: dt.datetime, errors: list[FieldError]
+) -> dt.date | None:
+    """The corrected day a placement ended: a day, not before it started (checked with the
+    rest), and not in the future. Only a placement that has ended has one to correct: ending
+    one is done from its page, which opens its survey."""
+    if ended_on is None:
+        if value not in (None, ""):
+            errors.append(
+                FieldError(
+                    "ended_on",
+                    "This placement has not ended yet: end it from its page, "
+                    "which opens its survey",
+                )
             )
-        ]
-    async with transaction():
-        cancelled = (
-            await Placement.update({Placement.status: PlacementStatus.CANCELLED})
-            .where(Placement.id == placement_id, Placement.status == PlacementStatus.ACTIVE)
-            .returning(Placement.id)
-        )
-        if not cancelled:
-            return True, []
-        if invitation is not None:
-            await withdraw(invitation["id"], now)
-        await _remember(
-            placement_id, actor, now, [("status", "Active", "Cancelled as entered in error")]
-        )
-    return True, []
+        return None
+    if value is None or (isinstance(value, str) and not value.strip()):
+        errors.append(FieldError("ended_on", "Enter the date the placement ended"))
+        return ended_on
+    corrected = read_date("ended_on", value, errors)
+    if corrected is not None and corrected > today_in_england(now):
+        errors.append(FieldError("ended_on", "End date cannot be in the future"))
+    return corrected or ended_on
 
 
-async def reissue_survey(
-    settings: Settings,
-    actor: Actor,
-    placement_id: int,
-    link_version: int | None,
-    now: dt.datetime,
-) -> tuple[bool, list[FieldError]]:
-    """Give the placement's open survey a new link and short code; the old ones stop working.
-    ``link_version`` is the version the requester saw: stale, and nothing changes (a double
-    submit reissues once)."""
-    row = await _placement(actor, placement_id)
-    if row is None:
-        return False, []
-    invitation = await _invitation(placement_id)
-    problem = _survey_problem(row, invitation, now, reopening=False)
-    if problem:
-        return True, [FieldError("reissue", problem)]
-    assert invitation is not None
-    seen = invitation["revocation_counter"] if link_version is None else link_version
-    async with transaction():
-        version = await replace_link(settings, invitation["id"], seen, now)
-        if version is not None:
-            await _remember(
-                placement_id,
-                actor,
-                now,
-                [("survey_link", f"version {seen}", f"version {version} (the old one stops)")],
-            )
-    return True, []
-
-
-def closing_date_from_text(text: str, today: dt.date) -> tuple[dt.date | None, list[FieldError]]:
-    """The new closing date of a survey, as typed: after today, within a year."""
-    errors: list[FieldError] = []
-    if not text.strip():
-        return None, [FieldError("closes_on", "Enter the date the survey should close")]
-    closes_on = read_date("closes_on", text, errors)
-    if closes_on is None:
-        return None, errors
-    if closes_on < today:
-        errors.append(FieldError("closes_on", "New closing date must be today or later"))
-    elif closes_on > today + MAX_EXTENSION:
-        errors.append(FieldError("closes_on", "New closing date must be within a year from today"))
-    return closes_on, errors
-
-
-async def extend_survey(
-    actor: Actor, placement_id: int, closes_text: str, now: dt.datetime
-) -> tuple[bool, list[FieldError]]:
-    """Keep an unanswered survey open until the end of a later day, reopening it if it had
-    closed. Asking again for the date it already closes on changes nothing."""
-    row = await _placement(actor, placement_id)
-    if row is None:
-        return False, []
-    invitation = await _invitation(placement_id)
-    problem = _survey_problem(row, invitation, now, reopening=True)
-    if problem:
-        return True, [FieldError("closes_on", problem)]
-    assert invitation is not None
-    closes_on, errors = closing_date_from_text(closes_text, today_in_england(now))
-    if errors or closes_on is None:
-        return True, errors
+async def _survey_follows_end(
+    invitation: dict[str, Any], moved_by: dt.timedelta, now: dt.datetime
+) -> list[tuple[str, str, str]]:
+    """An unanswered survey opened and closes by its placement's end: corrected, both move by
+    as many days as the end did (it never opens later than now). Returns the history line."""
+    if invitation["status"] != InvitationStatus.OPEN or not moved_by:
+        return []
     closed_on = date_in_england(invitation["expires_at"])
-    if closes_on == closed_on:
-        return True, []
-    if closes_on < closed_on:
-        return True, [
-            FieldError(
-                "closes_on",
-                f"New closing date must be after the date it closes now ({closed_on:%-d %B %Y})",
-            )
-        ]
-    async with transaction():
-        if await extend_expiry(invitation["id"], closes_on):
-            await _remember(
-                placement_id,
-                actor,
-                now,
-                [("survey_closes", closed_on.isoformat(), closes_on.isoformat())],
-            )
-    return True, []
-
-
-def _survey_problem(
-    row: dict[str, Any], invitation: dict[str, Any] | None, now: dt.datetime, *, reopening: bool
-) -> str | None:
-    """Why this placement's survey cannot be reissued (or extended), in plain words."""
-    if row["status"] == PlacementStatus.CANCELLED:
-        return CANCELLED_ALREADY
-    if invitation is None:
-        return "This placement's survey has not opened yet"
-    if invitation["status"] == InvitationStatus.COMPLETED:
-        return "The pupil has already answered this survey"
-    if invitation["status"] != InvitationStatus.OPEN:
-        return "This survey was withdrawn"
-    if not reopening and invitation["expires_at"] < now:
-        return "This survey has closed: extend its closing date first, which reopens it"
-    return None
-
-
-async def _remember(
-    placement_id: int, actor: Actor, now: dt.datetime, changes: list[tuple[str, str, str]]
-) -> None:
-    await PlacementChange.insert(
-        *[
-            PlacementChange(
-                placement=placement_id,
-                field=field,
-                old_value=old[:200],
-                new_value=new[:200],
-                changed_by=actor.user_id,
-                changed_at=now,
-            )
-            for field, old, new in changes
-        ]
-    )
-    # Every correction is a change a school's system must see (``updated_since`` in the API).
-    await Placement.update({Placement.updated_at: now}).where(Placement.id == placement_id)
-
-
-async def history(actor: Actor, placement_id: int) -> list[Change]:
-    """What changed on a placement, when and by whom, newest first."""
-    rows = (
-        await PlacementChange.select()
-        .where(PlacementChange.placement == placement_id, scope(actor, PlacementChange))
-        .order_by(PlacementChange.id, ascending=False)
-    )
-    user_ids = list({row["changed_by"] for row in rows if row["changed_by"] is not None})
-    emails = (
+    closes_on = closed_on + moved_by
+    await Invitation.update(
         {
-            user["id"]: user["email"]
-            for user in await StaffUser.select(StaffUser.id, StaffUser.email).where(
-                StaffUser.id.is_in(user_ids)
-            )
+            Invitation.opened_at: min(invitation["opened_at"] + moved_by, now),
+            Invitation.expires_at: end_of_day_in_england(closes_on),
         }
-        if user_ids
-        else {}
-    )
-    return [
-        Change(
-            changed_at=row["changed_at"],
-            what=SURVEY_CHANGES.get(row["field"]) or FORM_LABELS.get(row["field"], row["field"]),
-            old_value=row["old_value"],
-            new_value=row["new_value"],
-            by=emails.get(row["changed_by"], "a user since removed"),
-        )
-        for row in rows
-    ]
+    ).where(Invitation.id == invitation["id"], Invitation.status == InvitationStatus.OPEN)
+    return [("survey_closes", closed_on.isoformat(), closes_on.isoformat())]

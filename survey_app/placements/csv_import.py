@@ -25,7 +25,9 @@ from survey_app.placements.rules import (
     MAX_ID,
     URN,
     PlacementIn,
+    commissioner_key,
     placement_identity,
+    read_date,
     read_placement,
 )
 from survey_app.web.uploads import UploadError, read_rows
@@ -47,6 +49,10 @@ REQUIRED = ("pupil_reference", "year_group", "provider", "start_date", "hours_pe
 MAX_ROWS = 50_000
 #: No column needs more (the longest, purpose, takes 1,000); a longer cell is a row error.
 MAX_CELL_CHARACTERS = 10_000
+
+
+#: What makes two rows the same placement (``rules.placement_identity``).
+Identity = tuple[str, str, int, dt.date]
 
 
 class RowError(msgspec.Struct, frozen=True):
@@ -128,14 +134,19 @@ def _check_row(
     number: int,
     cells: dict[str, str],
     actor: Actor,
-    providers: dict[str, int],
-    schools: dict[str, int],
-    urns: dict[str, int],
-) -> tuple[PlacementIn | None, list[RowError]]:
+    lookups: tuple[dict[str, int], dict[str, int], dict[str, int]],
+    unread: set[str],
+) -> tuple[PlacementIn | None, list[RowError], Identity | None]:
+    """One row read and checked: the placement (or None), its problems, and its identity when
+    the cells that make it could be read (so a repeat is found even in a row with problems).
+    Columns in ``unread`` (missing from the file, or a cell too long to read) are named once
+    elsewhere: no "Enter the ..." for them here."""
+    providers, schools, urns = lookups
     errors: list[RowError] = []
 
     def problem(column: str, message: str) -> None:
-        errors.append(RowError(number, column, message))
+        if column not in unread:
+            errors.append(RowError(number, column, message))
 
     values: dict[str, object] = {name: cells.get(name, "") for name in COLUMNS}
     # Providers and schools are named in the file; the shared reader takes their ids. One that
@@ -176,7 +187,23 @@ def _check_row(
     placement, field_errors = read_placement(values)
     for error in field_errors:
         problem(COLUMN_OF.get(error.field, error.field), error.message)
-    return (None, errors) if errors else (placement, [])
+    if placement is not None and not errors:
+        return placement, [], placement_identity(placement)
+    return None, errors, _identity_of(values)
+
+
+def _identity_of(values: dict[str, object]) -> Identity | None:
+    """The identity of a row that has problems, when the cells that make it were read."""
+    reference = str(values["pupil_reference"]).strip()
+    provider_id = values["provider_id"]
+    start = read_date("start_date", values["start_date"], [])
+    school_id = values["school_id"]
+    if not reference or not isinstance(provider_id, int) or provider_id == MAX_ID or not start:
+        return None
+    if school_id == MAX_ID:
+        return None
+    school = school_id if isinstance(school_id, int) else None
+    return (commissioner_key(school, str(values["la_team"])), reference, provider_id, start)
 
 
 async def import_placements(
@@ -194,14 +221,13 @@ async def import_placements(
         return ImportResult(0, 0, 0, [RowError(1, "file", str(problem))])
     missing = [c for c in REQUIRED if c not in header]
     unknown = [c for c in header if c and c not in COLUMNS]
-    if missing or unknown:
-        errors = [RowError(1, c, f"the column {c} is missing") for c in missing]
-        errors += [RowError(1, c, f"{c} is not a column we know") for c in unknown]
-        return ImportResult(0, 0, 0, errors)
-    providers, schools, urns = await _lookups(actor)
+    # Named once here; the rows are still checked for everything else, so one upload finds
+    # every problem it can.
+    errors = [RowError(1, c, f"the column {c} is missing") for c in missing]
+    errors += [RowError(1, c, f"{c} is not a column we know") for c in unknown]
+    lookups = await _lookups(actor)
     good: list[PlacementIn] = []
-    errors = []
-    seen: dict[tuple[str, str, int, dt.date], int] = {}
+    seen: dict[Identity, int] = {}
     total = 0
     for number, row in _numbered(reader):
         if isinstance(row, RowError):
@@ -213,18 +239,21 @@ async def import_placements(
         if number > MAX_ROWS + 1:
             errors.append(RowError(number, "file", f"a file can hold at most {MAX_ROWS} rows"))
             break
-        if too_long := _too_long(number, header, row):
-            errors += too_long
-            if progress:
-                progress(1)
-            continue
+        too_long = _too_long(number, header, row)
+        errors += too_long
         cells = dict(zip(header, row, strict=False))
-        placement, row_errors = _check_row(number, cells, actor, providers, schools, urns)
+        # A cell too long to read is named once above; the rest of its row is still checked.
+        unread = set(missing) | {error.column for error in too_long}
+        if too_long and len(row) < len(header):
+            # The row ended inside that cell (an unclosed quote swallows the rest of the file):
+            # the columns after it were never reached, so they are not asked for.
+            unread |= set(header[len(row) :])
+        cells.update(dict.fromkeys({error.column for error in too_long}, ""))
+        placement, row_errors, key = _check_row(number, cells, actor, lookups, unread)
         errors += row_errors
-        if placement is not None:
+        if key is not None:
             # The same identity the database upserts on, so a repeat is named here rather than
             # silently merged (SQLite) or refused mid-insert (PostgreSQL).
-            key = placement_identity(placement)
             if key in seen:
                 errors.append(
                     RowError(
@@ -233,7 +262,8 @@ async def import_placements(
                         f"repeats row {seen[key]} (same pupil, provider and start)",
                     )
                 )
-            seen[key] = number
+            seen.setdefault(key, number)
+        if placement is not None:
             good.append(placement)
         if progress:
             progress(1)

@@ -1,4 +1,5 @@
-"""Staff pages for placements: the list, recording one, importing a CSV, ending, QR codes."""
+"""Staff pages for placements: the list and its downloads, recording one, importing a file,
+QR codes. One placement's own page and its corrections are in ``placement_pages.py``."""
 
 from __future__ import annotations
 
@@ -12,21 +13,10 @@ from litestar.params import FromPath
 from litestar.response import Redirect, Template
 
 from survey_app.accounts.guards import commissioners
-from survey_app.accounts.scoping import Actor, Role, placement_path, scope
-from survey_app.db.tables import Invitation, Provider, School
-from survey_app.db.tables import Response as SurveyResponse
+from survey_app.accounts.scoping import Actor, Role, scope
+from survey_app.db.tables import Invitation
 from survey_app.ops.audit import record, refuse
 from survey_app.organisations.authorities import authority_name
-from survey_app.organisations.provider_records import in_use, named_providers
-from survey_app.organisations.statuses import SchoolStatus
-from survey_app.placements.corrections import (
-    EDITABLE,
-    cancel_placement,
-    edit_placement,
-    extend_survey,
-    history,
-    reissue_survey,
-)
 from survey_app.placements.csv_import import ImportResult, import_placements
 from survey_app.placements.exports import (
     TooManyRows,
@@ -34,22 +24,24 @@ from survey_app.placements.exports import (
     responses_table,
 )
 from survey_app.placements.finding import find_placements, placement_spec
-from survey_app.placements.records import (
-    NotAllowed,
-    PlacementView,
-    create_placement,
-    end_placement,
-    get_placement,
+from survey_app.placements.placement_pages import (
+    cancel,
+    edit,
+    edit_form,
+    end,
+    extend,
+    form_choices,
+    placement_detail,
+    reissue,
 )
-from survey_app.placements.rules import FieldError, end_date_from_text, placement_from_form
+from survey_app.placements.records import create_placement
+from survey_app.placements.rules import FieldError, placement_from_form
 from survey_app.settings import Settings
 from survey_app.surveys import qr
 from survey_app.surveys.invitations import link_for, on_the_slips_sheet
-from survey_app.time_in_england import today_in_england
 from survey_app.web.downloads import download, file_stem
 from survey_app.web.listing import parse
-from survey_app.web.params import ObjectId
-from survey_app.web.rendering import done_from_query, done_redirect
+from survey_app.web.rendering import flash, take_flash
 from survey_app.web.rendering import staff_page as _page
 
 
@@ -119,22 +111,10 @@ async def placements_download(
     return _page("placements", actor, 400, found=found, placements=views)
 
 
-async def _form_choices(actor: Actor) -> dict[str, Any]:
-    return {
-        "providers": await named_providers(
-            actor.local_authority_id, scope(actor, Provider) & in_use(actor)
-        ),
-        # A closed school keeps its placements but is not offered for new ones.
-        "schools": await School.select(School.id, School.name)
-        .where(scope(actor, School), School.status == SchoolStatus.OPEN)
-        .order_by(School.name),
-    }
-
-
 @get("/placements/new", guards=[commissioners])
 async def new_placement_form(actor: NamedDependency[Actor]) -> Template:
     """The form to record a placement."""
-    return _page("placement_new", actor, errors=[], values={}, **await _form_choices(actor))
+    return _page("placement_new", actor, errors=[], values={}, **await form_choices(actor))
 
 
 @post("/placements/new", guards=[commissioners])
@@ -151,7 +131,7 @@ async def new_placement(
         placement_id, errors = await create_placement(actor, placement, now)
     if errors or placement_id is None:
         return _page(
-            "placement_new", actor, 400, errors=errors, values=form, **await _form_choices(actor)
+            "placement_new", actor, 400, errors=errors, values=form, **await form_choices(actor)
         )
     await record(
         "placement.created", now=now, actor=actor, object_type="placement", object_id=placement_id
@@ -162,7 +142,8 @@ async def new_placement(
 @get("/placements/import", guards=[commissioners])
 async def import_form(request: Request, actor: NamedDependency[Actor]) -> Template:
     """Upload a CSV of placements (and, after an import, what it did)."""
-    result = done_from_query(request.query_params, ImportResult)
+    # Carried through the session, never the address: counts in a link could be forged.
+    result = take_flash(request, "import", ImportResult)
     return _page("placement_import", actor, result=result)
 
 
@@ -179,7 +160,8 @@ async def import_upload(
     await _record_import(actor, result, now)
     if result.errors:
         return _page("placement_import", actor, 400, result=result)
-    return done_redirect("/staff/placements/import", result)
+    flash(request, "import", result)
+    return Redirect(path="/staff/placements/import", status_code=303)
 
 
 async def _record_import(actor: Actor, result: ImportResult, now: dt.datetime) -> None:
@@ -192,237 +174,6 @@ async def _record_import(actor: Actor, result: ImportResult, now: dt.datetime) -
         object_id=f"rows={result.rows} created={result.created} updated={result.updated}",
         outcome="rejected" if result.errors else "ok",
     )
-
-
-@get("/placements/{placement_id:int}", guards=[commissioners])
-async def placement_detail(
-    actor: NamedDependency[Actor],
-    settings: NamedDependency[Settings],
-    now: NamedDependency[dt.datetime],
-    placement_id: ObjectId,
-) -> Template:
-    """One placement with its invitation: link, QR code and short code."""
-    placement = await get_placement(settings, actor, placement_id, now)
-    if placement is None:
-        raise await refuse(actor, "placement", placement_id, now)
-    if placement.needs_follow_up:
-        await record(
-            "safeguarding.view",
-            now=now,
-            actor=actor,
-            object_type="placement",
-            object_id=placement_id,
-        )
-    if placement.invitation is not None and placement.invitation.link is not None:
-        # The page shows the pupil's link and short code: whoever holds them can answer.
-        await record(
-            "invitation.link_viewed",
-            now=now,
-            actor=actor,
-            object_type="invitation",
-            object_id=placement.invitation.id,
-        )
-    return await _placement_page(actor, settings, placement_id, now, [])
-
-
-async def _placement_page(
-    actor: Actor,
-    settings: Settings,
-    placement_id: int,
-    now: dt.datetime,
-    errors: list[FieldError],
-) -> Template:
-    """The placement page, with any problems with what was just asked of it (then 400)."""
-    placement = await get_placement(settings, actor, placement_id, now)
-    if placement is None:
-        raise await refuse(actor, "placement", placement_id, now)
-    return _page(
-        "placement",
-        actor,
-        400 if errors else 200,
-        placement=placement,
-        errors=errors,
-        not_own=await _not_own(actor, placement_id),
-        changes=await history(actor, placement_id),
-        today=today_in_england(now),
-    )
-
-
-async def _not_own(actor: Actor, placement_id: int) -> list[str]:
-    """For the LA only: why this placement's response may not be the pupil's own, if it may."""
-    if not actor.is_la:
-        return []
-    rows = await SurveyResponse.select(SurveyResponse.possibly_not_own_why).where(
-        placement_path(SurveyResponse).id == placement_id,
-        SurveyResponse.possibly_not_own.eq(True),
-        scope(actor, SurveyResponse),
-    )
-    return [row["possibly_not_own_why"] for row in rows]
-
-
-@post("/placements/{placement_id:int}/end")
-async def end(
-    request: Request,
-    actor: NamedDependency[Actor],
-    settings: NamedDependency[Settings],
-    now: NamedDependency[dt.datetime],
-    placement_id: ObjectId,
-) -> Response[Any]:
-    """End a placement, which opens its survey at once."""
-    form = await request.form()
-    ended_on, errors = end_date_from_text(str(form.get("ended_on") or ""))
-    if not errors:
-        try:
-            found, errors = await end_placement(settings, actor, placement_id, ended_on, now)
-        except NotAllowed:
-            raise await refuse(actor, "placement", placement_id, now) from None
-        if not found:
-            raise await refuse(actor, "placement", placement_id, now)
-    if errors:
-        return await _placement_page(actor, settings, placement_id, now, errors)
-    await record(
-        "placement.ended", now=now, actor=actor, object_type="placement", object_id=placement_id
-    )
-    return Redirect(path=f"/staff/placements/{placement_id}")
-
-
-def _edit_values(placement: PlacementView) -> dict[str, str]:
-    """The placement as the correction form shows it first."""
-    return {
-        "provider_id": str(placement.provider_id),
-        "school_id": str(placement.school_id or ""),
-        "la_team": placement.la_team or "",
-        "year_group": str(placement.year_group),
-        "start_date": placement.start_date.isoformat(),
-        "planned_end_date": (
-            placement.planned_end_date.isoformat() if placement.planned_end_date else ""
-        ),
-        "hours_per_week": f"{placement.hours_per_week:g}",
-        "purpose": placement.purpose,
-    }
-
-
-async def _edit_page(
-    actor: Actor, placement: PlacementView, values: dict[str, str], errors: list[FieldError]
-) -> Template:
-    choices = await _form_choices(actor)
-    # A provider the LA has archived since, or a school since closed, stays choosable here.
-    if not any(p["id"] == placement.provider_id for p in choices["providers"]):
-        choices["providers"].append({"id": placement.provider_id, "name": placement.provider_name})
-    if placement.school_id and not any(s["id"] == placement.school_id for s in choices["schools"]):
-        choices["schools"].append({"id": placement.school_id, "name": placement.school_name})
-    return _page(
-        "placement_edit",
-        actor,
-        400 if errors else 200,
-        errors=errors,
-        values=values,
-        placement_id=placement.id,
-        reference=placement.pupil_reference,
-        **choices,
-    )
-
-
-@get("/placements/{placement_id:int}/edit", guards=[commissioners])
-async def edit_form(
-    actor: NamedDependency[Actor],
-    settings: NamedDependency[Settings],
-    now: NamedDependency[dt.datetime],
-    placement_id: ObjectId,
-) -> Template:
-    """The form to correct a placement, filled in with what it says now."""
-    placement = await get_placement(settings, actor, placement_id, now)
-    if placement is None:
-        raise await refuse(actor, "placement", placement_id, now)
-    return await _edit_page(actor, placement, _edit_values(placement), [])
-
-
-@post("/placements/{placement_id:int}/edit", guards=[commissioners])
-async def edit(
-    request: Request,
-    actor: NamedDependency[Actor],
-    settings: NamedDependency[Settings],
-    now: NamedDependency[dt.datetime],
-    placement_id: ObjectId,
-) -> Response[Any]:
-    """Correct a placement; on any problem show the form again with every field kept."""
-    form = {key: str(value) for key, value in (await request.form()).items()}
-    # Only the fields the form has: a school contact's form has no school or LA team.
-    values = {key: form.get(key, "") for key in EDITABLE if key in form}
-    found, errors = await edit_placement(actor, placement_id, values, now)
-    if not found:
-        raise await refuse(actor, "placement", placement_id, now)
-    if errors:
-        placement = await get_placement(settings, actor, placement_id, now)
-        assert placement is not None
-        return await _edit_page(actor, placement, {**_edit_values(placement), **values}, errors)
-    await record(
-        "placement.edited", now=now, actor=actor, object_type="placement", object_id=placement_id
-    )
-    return Redirect(path=f"/staff/placements/{placement_id}")
-
-
-@post("/placements/{placement_id:int}/cancel", guards=[commissioners])
-async def cancel(
-    actor: NamedDependency[Actor],
-    settings: NamedDependency[Settings],
-    now: NamedDependency[dt.datetime],
-    placement_id: ObjectId,
-) -> Response[Any]:
-    """Cancel a placement entered in error; its survey is withdrawn."""
-    found, errors = await cancel_placement(actor, placement_id, now)
-    if not found:
-        raise await refuse(actor, "placement", placement_id, now)
-    if errors:
-        return await _placement_page(actor, settings, placement_id, now, errors)
-    await record(
-        "placement.cancelled", now=now, actor=actor, object_type="placement", object_id=placement_id
-    )
-    return Redirect(path=f"/staff/placements/{placement_id}")
-
-
-@post("/placements/{placement_id:int}/reissue", guards=[commissioners])
-async def reissue(
-    request: Request,
-    actor: NamedDependency[Actor],
-    settings: NamedDependency[Settings],
-    now: NamedDependency[dt.datetime],
-    placement_id: ObjectId,
-) -> Response[Any]:
-    """A new link and short code for the pupil; the old ones stop working."""
-    form = await request.form()
-    seen = str(form.get("link_version") or "")
-    version = int(seen) if seen.isdigit() and len(seen) < 10 else None
-    found, errors = await reissue_survey(settings, actor, placement_id, version, now)
-    if not found:
-        raise await refuse(actor, "placement", placement_id, now)
-    if errors:
-        return await _placement_page(actor, settings, placement_id, now, errors)
-    await record(
-        "invitation.reissued", now=now, actor=actor, object_type="placement", object_id=placement_id
-    )
-    return Redirect(path=f"/staff/placements/{placement_id}")
-
-
-@post("/placements/{placement_id:int}/extend", guards=[commissioners])
-async def extend(
-    request: Request,
-    actor: NamedDependency[Actor],
-    settings: NamedDependency[Settings],
-    now: NamedDependency[dt.datetime],
-    placement_id: ObjectId,
-) -> Response[Any]:
-    """Keep the survey open until a later day (reopening it if it had closed)."""
-    form = await request.form()
-    found, errors = await extend_survey(actor, placement_id, str(form.get("closes_on") or ""), now)
-    if not found:
-        raise await refuse(actor, "placement", placement_id, now)
-    if errors:
-        return await _placement_page(actor, settings, placement_id, now, errors)
-    await record(
-        "invitation.extended", now=now, actor=actor, object_type="placement", object_id=placement_id
-    )
-    return Redirect(path=f"/staff/placements/{placement_id}")
 
 
 async def _open_invitation_link(

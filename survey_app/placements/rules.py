@@ -334,6 +334,24 @@ def read_placement(values: Mapping[str, object]) -> tuple[PlacementIn | None, li
     school_urn = str(urn) if isinstance(urn, int) and not isinstance(urn, bool) else urn
     texts["school_urn"] = school_urn.strip() if isinstance(school_urn, str) else ""
     if errors:
+        # The rules are checked on what could be read too, so one look finds every problem
+        # rather than the next only once these are fixed. A value that could not be read stands
+        # in as one no rule objects to, and a rule about a field already in error is not repeated.
+        failed = {error.field for error in errors}
+        partial = PlacementIn(
+            provider_id=1 if provider_id is None else provider_id,
+            pupil_reference=texts["pupil_reference"],
+            year_group=min(YEAR_GROUPS) if year_group is None else year_group,
+            start_date=dt.date.min if start_date is None else start_date,
+            planned_end_date=planned_end_date,
+            hours_per_week=1.0 if hours_per_week is None else hours_per_week,
+            purpose=texts["purpose"],
+            school_id=1 if "school_id" in failed else school_id,
+            school_urn=texts["school_urn"] or None,
+            la_team=texts["la_team"] or None,
+            simplest_version=simplest_version,
+        )
+        errors += [error for error in check_placement(partial) if error.field not in failed]
         return None, errors
     assert provider_id is not None and year_group is not None
     assert start_date is not None and hours_per_week is not None

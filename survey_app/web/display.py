@@ -32,6 +32,12 @@ def long_date(value: dt.date | None) -> str:
     return value.strftime("%-d %B %Y") if value else ""
 
 
+def london_day(value: dt.datetime | None) -> str:
+    """The day a UTC instant falls on in England, as people write it, e.g. ``30 November 2026``
+    (a survey closing at 23:59 in England closes that day, whatever the UTC date)."""
+    return long_date(value.astimezone(LONDON).date()) if value else ""
+
+
 def label(value: str | None, kind: str) -> str:
     """The readable label of a stored code."""
     return LABELS[kind].get(value or "", value or "")
@@ -50,5 +56,10 @@ def percent(value: float | None) -> str:
 def register_filters(environment: Any) -> None:
     """Make these available in every template."""
     environment.filters.update(
-        london=london, long_date=long_date, label=label, percent=percent, offer_labels=offer_labels
+        london=london,
+        london_day=london_day,
+        long_date=long_date,
+        label=label,
+        percent=percent,
+        offer_labels=offer_labels,
     )

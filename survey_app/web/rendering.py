@@ -7,6 +7,7 @@ from typing import Any, TypeVar
 from urllib.parse import urlencode
 
 import msgspec
+from litestar import Request
 from litestar.response import Redirect, Template
 
 from survey_app.accounts.scoping import Actor
@@ -53,5 +54,35 @@ def done_from_query(query: Mapping[str, str], result_type: type[T]) -> T | None:
         values["errors"] = []
     try:
         return msgspec.convert(values, result_type, strict=False)
+    except msgspec.ValidationError:
+        return None
+
+
+#: Where a post leaves what it did for the page it redirects to (``flash``/``take_flash``).
+FLASH = "flash"
+
+
+def flash(request: Request[Any, Any, Any], key: str, value: str | msgspec.Struct) -> None:
+    """Post, redirect, get, with the outcome kept on the server: what a post did is held in the
+    signed-in session under ``key`` for the next page to show once (``take_flash``). Unlike the
+    address (``done_redirect``), nobody can forge it, and a refresh does not show it again."""
+    held = dict(request.session.get(FLASH) or {})
+    held[key] = msgspec.to_builtins(value)
+    request.session[FLASH] = held
+
+
+def take_flash(request: Request[Any, Any, Any], key: str, kind: type[T]) -> T | None:
+    """What a post left under ``key`` for this page, then forgotten: shown once. None when there
+    is none (or it is not a ``kind``)."""
+    held = request.session.get(FLASH) if request.scope.get("session") else None
+    if not isinstance(held, dict) or key not in held:
+        return None
+    value = held.pop(key)
+    if held:
+        request.session[FLASH] = held
+    else:
+        del request.session[FLASH]
+    try:
+        return msgspec.convert(value, kind)
     except msgspec.ValidationError:
         return None

@@ -1,6 +1,7 @@
 """Correcting a placement in a real browser, with htmx's boost on: the placement page (its
 correction forms and history) is axe-clean; a correction and a reissue each land back on the
-placement page; and refreshing after a post, or after a refused one, shows a page, never JSON."""
+placement page, whose banner says (once) what changed; and refreshing after a post, or after a
+refused one, shows a page, never JSON."""
 
 from __future__ import annotations
 
@@ -32,8 +33,13 @@ def test_an_officer_corrects_a_placement_and_reissues_its_survey(
     checker.click("form[action$='/edit'] button[type=submit]")
     checker.wait_for_selector("#history td >> text=7.5")
     assert checker.url == url
+    # The banner says what changed, is accessible, and is shown once.
+    assert "Hours per week from 6 to 7.5" in checker.locator("#done").inner_text()
+    if found := axe_violations(checker):
+        raise AssertionError(found)
     checker.reload()
     assert checker.locator("h1").inner_text().startswith("Placement BR-1")
+    assert checker.locator("#done").count() == 0
 
     old_code = checker.locator(".app-short-code").inner_text()
     checker.click("#reissue")

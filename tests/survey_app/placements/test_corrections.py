@@ -451,7 +451,7 @@ def test_every_correction_reaches_a_school_system_syncing_by_updated_since(
     # reissue or an extension that did not move ``updated_at`` would never reach it.
     from survey_app.accounts.scoping import Actor, Role
     from survey_app.db.tables import Placement
-    from survey_app.placements.corrections import cancel_placement
+    from survey_app.placements.survey_corrections import cancel_placement
 
     issued = issue_for_year(world, settings, clock, year_group=8, reference="SYNC-1")
     assert issued is not None

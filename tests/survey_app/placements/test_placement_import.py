@@ -167,3 +167,49 @@ def test_a_csv_cannot_place_a_pupil_with_an_archived_provider(
     assert response.status_code == 400
     assert "archived" in response.text
     assert run(Placement.count()) == 0
+
+
+def test_one_upload_reports_every_problem_in_the_file_at_once(signed_in: Any, world: World) -> None:
+    # Found from outside: an unknown column hid every row's problems, a cell too long hid the
+    # rest of its row, a badly typed cell hid the row's rules (a name as a reference, an end
+    # before the start), and a repeated row was only noticed once its other cells were right.
+    header = HEADER.rstrip("\n") + ",notes\n"
+    rows = (
+        "OAK-1,8,Meadow Farm,Oak School,,06/01/2027,27/03/2027,9,Practical work,no,\n"
+        "OAK-1,8,Meadow Farm,Oak School,,06/01/2027,27/03/2027,lots,Practical work,no,\n"
+        "OAK-3,8,Meadow Farm,Oak School,,06/01/2027,01/01/2027,lots,,no,\n"
+        f"OAK-4,banana,Meadow Farm,Oak School,,06/01/2027,,9,{'x' * 10_001},no,\n"
+        "Jane Smith,8,Meadow Farm,Oak School,,31/02/2027,,9,,no,\n"
+    )
+    response = upload(signed_in, header + rows)
+    assert response.status_code == 400
+    found = BeautifulSoup(response.text, "html.parser").select("#problems tbody tr")
+    problems = [tuple(td.get_text(strip=True) for td in row.select("td")) for row in found]
+
+    def named(row: str, column: str, words: str) -> bool:
+        return any(p[:2] == (row, column) and words in p[2] for p in problems)
+
+    assert named("1", "notes", "not a column we know")
+    assert named("3", "hours_per_week", "must be a number")
+    assert named("3", "pupil_reference", "repeats row 2")
+    assert named("4", "hours_per_week", "must be a number")
+    assert named("4", "planned_end_date", "on or after the start date")
+    assert named("5", "purpose", "longer than 10,000 characters")
+    assert named("5", "year_group", "must be a whole number")
+    assert named("6", "start_date", "31/02/2027")
+    assert named("6", "pupil_reference", "Never a name")
+    assert len(problems) == 9, problems
+    assert run(Placement.count()) == 0
+
+
+def test_a_missing_column_is_named_once_and_the_rest_of_each_row_still_checked(
+    signed_in: Any, world: World
+) -> None:
+    header = "pupil_reference,year_group,provider,school,start_date\n"
+    response = upload(signed_in, header + "OAK-1,14,Meadow Farm,Oak School,06/01/2027\n")
+    found = BeautifulSoup(response.text, "html.parser").select("#problems tbody tr")
+    problems = [tuple(td.get_text(strip=True) for td in row.select("td")) for row in found]
+    assert problems == [
+        ("1", "hours_per_week", "the column hours_per_week is missing"),
+        ("2", "year_group", "Year group must be from 4 to 11"),
+    ]
