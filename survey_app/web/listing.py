@@ -4,18 +4,14 @@ A feature describes its list once as a ``ListSpec`` (which query parameters it t
 means as a where-clause, which orders it offers). ``parse`` turns a request's query string into a
 ``ListQuery`` or plain-words problems naming each field; ``fetch_page`` runs it under ``scope()``
 (always first: a total never counts what the actor may not see) with ``OFFSET`` paging for the
-staff pages; ``fetch_after`` runs it with a keyset cursor for the API, so a school's system
-syncing 20,000 placements never skips or repeats a row while others are written.
+staff pages; the API reads the same spec with a keyset cursor (``web/api_lists.py``).
 ``staff/_listing.html`` renders the filter form (a GET form: bookmarkable, works with JavaScript
 off), the count and GOV.UK pagination from the same objects.
 """
 
 from __future__ import annotations
 
-import base64
 import datetime as dt
-import hashlib
-import hmac
 import re
 from collections.abc import Callable, Mapping, Sequence
 from enum import StrEnum
@@ -100,7 +96,9 @@ class ListQuery(msgspec.Struct, frozen=True):
     raw: dict[str, str]
 
 
-def _whole(text: str, name: str, label: str, low: int, high: int) -> tuple[int, FieldError | None]:
+def whole_number(
+    text: str, name: str, label: str, low: int, high: int
+) -> tuple[int, FieldError | None]:
     if not text.isdigit() or not low <= int(text) <= high:
         return low, FieldError(name, f"{label} must be a whole number from {low} to {high:,}")
     return int(text), None
@@ -145,7 +143,7 @@ def parse(spec: ListSpec, params: Mapping[str, str]) -> tuple[ListQuery, list[Fi
         sort = spec.default_sort
     elif sort != spec.default_sort:
         raw["sort"] = sort
-    page, problem = _whole(str(params.get("page") or "1"), "page", "Page", 1, MAX_PAGE)
+    page, problem = whole_number(str(params.get("page") or "1"), "page", "Page", 1, MAX_PAGE)
     if problem:
         errors.append(problem)
     return ListQuery(page, sort, filters, raw), errors
@@ -271,137 +269,3 @@ async def fetch_page(
     else:
         rows = await ordered(select, spec, query.sort, table).limit(spec.page_size).offset(offset)
     return ListPage(spec, query, rows, total, page, pages, [])
-
-
-# --- the API: keyset paging with a signed cursor ---------------------------------------------
-
-
-class Cursor(msgspec.Struct, frozen=True, array_like=True):
-    """Where the last page ended: the last row's change time and id."""
-
-    updated_at: dt.datetime
-    id: int
-
-
-def _signature(secret: str, body: bytes) -> bytes:
-    return hmac.new(secret.encode(), b"list-cursor:" + body, hashlib.sha256).digest()[:12]
-
-
-def make_cursor(secret: str, cursor: Cursor) -> str:
-    """An opaque, signed cursor: a client cannot forge one to read past its filters."""
-    body = msgspec.json.encode(cursor)
-    return base64.urlsafe_b64encode(body + _signature(secret, body)).decode().rstrip("=")
-
-
-def read_cursor(secret: str, text: str) -> Cursor | None:
-    """The cursor, or None when it was altered, truncated or never ours."""
-    try:
-        blob = base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
-    except ValueError:
-        return None
-    body, signature = blob[:-12], blob[-12:]
-    if len(blob) <= 12 or not hmac.compare_digest(signature, _signature(secret, body)):
-        return None
-    try:
-        return msgspec.json.decode(body, type=Cursor)
-    except msgspec.DecodeError:
-        return None
-
-
-class ApiQuery(msgspec.Struct, frozen=True):
-    """A parsed API list request: filters as on the page, a limit, a cursor, a sync point."""
-
-    list_query: ListQuery
-    limit: int
-    after: Cursor | None
-    updated_since: dt.datetime | None
-
-
-def parse_api(
-    spec: ListSpec, params: Mapping[str, str], secret: str
-) -> tuple[ApiQuery, list[FieldError]]:
-    """The page's filters plus ``limit``, ``cursor`` and ``updated_since`` (ISO 8601)."""
-    # The API pages by cursor and in change order: a page number or sort would mean nothing.
-    list_query, errors = parse(spec, {k: v for k, v in params.items() if k not in ("page", "sort")})
-    limit, problem = _whole(str(params.get("limit") or PAGE_SIZE), "limit", "limit", 1, MAX_LIMIT)
-    if problem:
-        errors.append(problem)
-    after = None
-    if text := str(params.get("cursor") or ""):
-        after = read_cursor(secret, text)
-        if after is None:
-            errors.append(
-                FieldError(
-                    "cursor",
-                    "cursor is not one this service gave out: use the next link as it came",
-                )
-            )
-    since = None
-    if text := str(params.get("updated_since") or "").strip():
-        # An unencoded "+01:00" arrives as " 01:00" (a plus is a space in a query string).
-        text = OFFSET_AS_SPACE.sub(r"+\1", text)
-        try:
-            since = dt.datetime.fromisoformat(text)
-        except ValueError:
-            errors.append(
-                FieldError(
-                    "updated_since", "updated_since must be a time like 2026-11-23T10:00:00Z"
-                )
-            )
-        else:
-            if since.tzinfo is None:
-                errors.append(
-                    FieldError(
-                        "updated_since",
-                        "updated_since needs a time zone, like 2026-11-23T10:00:00Z",
-                    )
-                )
-                since = None
-    return ApiQuery(list_query, limit, after, since), errors
-
-
-class ApiPage(msgspec.Struct, frozen=True):
-    rows: list[dict[str, Any]]
-    #: The cursor for the next page, or None on the last.
-    next_cursor: str | None
-
-
-async def fetch_after(
-    spec: ListSpec,
-    query: ApiQuery,
-    secret: str,
-    actor: Actor,
-    table: type[Table],
-    updated_at: Column,
-    columns: Sequence[Any],
-    extra: Sequence[Any] = (),
-) -> ApiPage:
-    """Rows after the cursor in (``updated_at``, id) order: a row changed while a client pages
-    moves to the end, so it is read again rather than missed."""
-    row_id = table.id  # type: ignore[attr-defined]
-    where = [scope(actor, table), *extra, *clauses(spec, query.list_query)]
-    if query.updated_since is not None:
-        where.append(updated_at >= query.updated_since)
-    if query.after is not None:
-        at = query.after.updated_at
-        where.append((updated_at > at) | ((updated_at == at) & (row_id > query.after.id)))
-    rows = await (
-        table.select(*columns, updated_at.as_alias("_updated_at"))
-        .where(*where)
-        .order_by(updated_at, row_id)
-        .limit(query.limit + 1)
-    )
-    more = len(rows) > query.limit
-    rows = rows[: query.limit]
-    next_cursor = (
-        make_cursor(secret, Cursor(rows[-1]["_updated_at"], rows[-1]["id"])) if more else None
-    )
-    return ApiPage(rows, next_cursor)
-
-
-def next_link(path: str, params: Mapping[str, str], cursor: str | None) -> str | None:
-    """The next page's address: the same filters and limit, the new cursor."""
-    if cursor is None:
-        return None
-    kept = {k: v for k, v in params.items() if k != "cursor"}
-    return f"{path}?{urlencode({**kept, 'cursor': cursor})}"

@@ -8,18 +8,8 @@ import datetime as dt
 import pytest
 
 from survey_app.db.tables import Placement
-from survey_app.web.listing import (
-    Cursor,
-    Field,
-    FieldKind,
-    ListPage,
-    ListSpec,
-    Sort,
-    make_cursor,
-    parse,
-    parse_api,
-    read_cursor,
-)
+from survey_app.web.api_lists import Cursor, ListParams, make_cursor, parse_api, read_cursor
+from survey_app.web.listing import Field, FieldKind, ListPage, ListSpec, Sort, parse
 
 SPEC = ListSpec(
     path="/staff/things",
@@ -87,10 +77,31 @@ def test_a_cursor_reads_back_only_unaltered_and_under_the_same_secret() -> None:
 @pytest.mark.no_database
 def test_the_api_limit_and_sync_point_are_checked_by_name() -> None:
     query, errors = parse_api(
-        SPEC, {"limit": "10", "updated_since": "2026-11-23T10:00:00 01:00"}, "secret"
+        SPEC,
+        ListParams({"limit": "10", "updated_since": "2026-11-23T10:00:00 01:00"}, syncs=True),
+        "secret",
     )
     assert errors == [] and query.limit == 10
     # "+01:00" unencoded in a URL arrives as " 01:00": read as the offset it was.
     assert query.updated_since == dt.datetime(2026, 11, 23, 9, tzinfo=dt.UTC)
-    _, errors = parse_api(SPEC, {"limit": "ten", "updated_since": "2026-11-23"}, "secret")
+    _, errors = parse_api(
+        SPEC, ListParams({"limit": "ten", "updated_since": "2026-11-23"}, syncs=True), "secret"
+    )
     assert [e.field for e in errors] == ["limit", "updated_since"]
+
+
+@pytest.mark.no_database
+def test_a_parameter_the_api_list_does_not_take_is_refused_by_name() -> None:
+    # A typo must not quietly return everything: "update_since" is not "updated_since".
+    _, errors = parse_api(
+        SPEC, ListParams({"update_since": "2026-11-23T10:00:00Z"}, syncs=True), "secret"
+    )
+    assert [e.field for e in errors] == ["update_since"]
+    assert "update_since is not a parameter this list takes" in errors[0].message
+    assert "updated_since" in errors[0].message
+    # A page number or sort means nothing to a cursor: refused, not silently dropped.
+    _, errors = parse_api(SPEC, ListParams({"page": "2", "sort": "name"}), "secret")
+    assert [e.field for e in errors] == ["page", "sort"]
+    # A list with no change time offers no updated_since to sync by.
+    _, errors = parse_api(SPEC, ListParams({"updated_since": "2026-11-23T10:00:00Z"}), "secret")
+    assert [e.field for e in errors] == ["updated_since"]
