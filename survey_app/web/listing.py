@@ -31,6 +31,8 @@ PAGE_SIZE = 50
 MAX_LIMIT = 500
 #: Page numbers beyond this are refused by name rather than asked of the database.
 MAX_PAGE = 100_000
+#: Largest pinned row id accepted (PostgreSQL's bigint).
+MAX_PIN = 2**63 - 1
 #: Longest search text accepted: longer is refused, never silently cut.
 MAX_SEARCH = 100
 OFFSET_AS_SPACE = re.compile(r"(?<=\d) (\d\d:?\d\d)$")
@@ -43,6 +45,10 @@ class FieldKind(StrEnum):
     CHOICE = "choice"
     #: A calendar date, as a date input sends it (2026-11-23).
     DATE = "date"
+    #: Not a filter the form shows: a whole number the list's first page sets (see ``pin``) and
+    #: its page links keep, such as the newest row when paging began, so rows written while
+    #: someone pages (viewing the audit log writes one) do not shift the pages under them.
+    PIN = "pin"
 
 
 class Field(msgspec.Struct, frozen=True, kw_only=True):
@@ -125,6 +131,12 @@ def parse(spec: ListSpec, params: Mapping[str, str]) -> tuple[ListQuery, list[Fi
                 )
             else:
                 filters[field.name] = text
+        elif field.kind == FieldKind.PIN:
+            value, problem = whole_number(text, field.name, field.label, 0, MAX_PIN)
+            if problem:
+                errors.append(problem)
+            else:
+                filters[field.name] = value
         elif field.kind == FieldKind.CHOICE:
             if text not in {value for value, _ in field.choices}:
                 errors.append(FieldError(field.name, f"Choose {field.label.lower()} from the list"))
@@ -147,6 +159,20 @@ def parse(spec: ListSpec, params: Mapping[str, str]) -> tuple[ListQuery, list[Fi
     if problem:
         errors.append(problem)
     return ListQuery(page, sort, filters, raw), errors
+
+
+def pin(spec: ListSpec, query: ListQuery, name: str, value: int) -> ListQuery:
+    """``query`` with the PIN field ``name`` set to ``value`` unless the request already gave one
+    (a later page, or a bookmarked view), so its page links carry it."""
+    if name in query.filters:
+        return query
+    if not any(field.name == name and field.kind == FieldKind.PIN for field in spec.fields):
+        raise ValueError(f"{name} is not a pin of {spec.path}")
+    return msgspec.structs.replace(
+        query,
+        filters={**query.filters, name: value},
+        raw={**query.raw, name: str(value)},
+    )
 
 
 def clauses(spec: ListSpec, query: ListQuery) -> list[Any]:
@@ -192,8 +218,19 @@ class ListPage(msgspec.Struct, frozen=True):
     errors: list[FieldError]
 
     @property
+    def chosen(self) -> dict[str, str]:
+        """The parameters the person chose (filters and order), not the list's own pins."""
+        pins = {field.name for field in self.spec.fields if field.kind == FieldKind.PIN}
+        return {name: value for name, value in self.query.raw.items() if name not in pins}
+
+    @property
     def filtered(self) -> bool:
-        return any(name != "sort" for name in self.query.raw)
+        return any(name != "sort" for name in self.chosen)
+
+    def unpinned_href(self) -> str:
+        """The first page of this view afresh: the same filters and order, pins let go."""
+        params = self.chosen
+        return f"{self.spec.path}?{urlencode(params)}" if params else self.spec.path
 
     def href(self, page: int | None = None, **changes: str) -> str:
         """This list's address with the same filters and sort, on another page."""

@@ -5,11 +5,12 @@ from __future__ import annotations
 
 import datetime as dt
 
+import msgspec
 import pytest
 
 from survey_app.db.tables import Placement
 from survey_app.web.api_lists import Cursor, ListParams, make_cursor, parse_api, read_cursor
-from survey_app.web.listing import Field, FieldKind, ListPage, ListSpec, Sort, parse
+from survey_app.web.listing import Field, FieldKind, ListPage, ListSpec, Sort, parse, pin
 
 SPEC = ListSpec(
     path="/staff/things",
@@ -61,6 +62,28 @@ def test_page_links_keep_the_filters_and_skip_the_middle_of_a_long_list() -> Non
     assert page.href(1) == "/staff/things?q=oak+%26+elm"
     assert page.window() == [1, None, 198, 199, 200, 201, 202, None, 400]
     assert page.count_text() == "20,000 things match, page 200 of 400"
+
+
+@pytest.mark.no_database
+def test_a_pin_set_by_the_first_page_is_kept_by_its_links_but_is_not_a_filter() -> None:
+    pinned = msgspec.structs.replace(
+        SPEC,
+        fields=(
+            *SPEC.fields,
+            Field(name="as_of", label="As of", kind=FieldKind.PIN, where=lambda v: None),
+        ),
+    )
+    query, errors = parse(pinned, {"sort": "old"})
+    query = pin(pinned, query, "as_of", 907)
+    page = ListPage(pinned, query, [], 120, 1, 3, errors)
+    assert page.href(2) == "/staff/things?sort=old&as_of=907&page=2"
+    assert not page.filtered and page.count_text() == "120 things, page 1 of 3"
+    assert page.unpinned_href() == "/staff/things?sort=old"
+    # A later page keeps the pin it was given, not a newer one.
+    later, _ = parse(pinned, {"as_of": "907", "page": "2"})
+    assert pin(pinned, later, "as_of", 950).filters["as_of"] == 907
+    _, errors = parse(pinned, {"as_of": "yesterday"})
+    assert [e.field for e in errors] == ["as_of"]
 
 
 @pytest.mark.no_database
