@@ -85,6 +85,17 @@ class ListSpec(msgspec.Struct, frozen=True, kw_only=True):
     fields: tuple[Field, ...]
     sorts: Mapping[str, Sort]
     page_size: int = PAGE_SIZE
+    #: Put before ``page`` and ``sort`` when one page shows several lists (``open_page``), so
+    #: each pages on its own and the others keep their place.
+    prefix: str = ""
+
+    @property
+    def page_param(self) -> str:
+        return f"{self.prefix}page"
+
+    @property
+    def sort_param(self) -> str:
+        return f"{self.prefix}sort"
 
     @property
     def default_sort(self) -> str:
@@ -149,13 +160,15 @@ def parse(spec: ListSpec, params: Mapping[str, str]) -> tuple[ListQuery, list[Fi
                 errors.append(
                     FieldError(field.name, f"{field.label} must be a date like 2026-11-23")
                 )
-    sort = str(params.get("sort") or spec.default_sort)
+    sort = str(params.get(spec.sort_param) or spec.default_sort)
     if sort not in spec.sorts:
-        errors.append(FieldError("sort", "Choose an order from the list"))
+        errors.append(FieldError(spec.sort_param, "Choose an order from the list"))
         sort = spec.default_sort
     elif sort != spec.default_sort:
-        raw["sort"] = sort
-    page, problem = whole_number(str(params.get("page") or "1"), "page", "Page", 1, MAX_PAGE)
+        raw[spec.sort_param] = sort
+    page, problem = whole_number(
+        str(params.get(spec.page_param) or "1"), spec.page_param, "Page", 1, MAX_PAGE
+    )
     if problem:
         errors.append(problem)
     return ListQuery(page, sort, filters, raw), errors
@@ -216,6 +229,14 @@ class ListPage(msgspec.Struct, frozen=True):
     page: int
     pages: int
     errors: list[FieldError]
+    #: Other lists' parameters on the same page (see ``ListSpec.prefix``), kept in this one's
+    #: page links so paging one list leaves the others where they were.
+    keep: dict[str, str] = {}
+
+    def beside(self, params: Mapping[str, str]) -> ListPage:
+        """This page, its links keeping ``params`` (a request's) except its own page number."""
+        kept = {k: str(v) for k, v in params.items() if k != self.spec.page_param}
+        return msgspec.structs.replace(self, keep=kept)
 
     @property
     def chosen(self) -> dict[str, str]:
@@ -225,7 +246,7 @@ class ListPage(msgspec.Struct, frozen=True):
 
     @property
     def filtered(self) -> bool:
-        return any(name != "sort" for name in self.chosen)
+        return any(name != self.spec.sort_param for name in self.chosen)
 
     def unpinned_href(self) -> str:
         """The first page of this view afresh: the same filters and order, pins let go."""
@@ -234,9 +255,9 @@ class ListPage(msgspec.Struct, frozen=True):
 
     def href(self, page: int | None = None, **changes: str) -> str:
         """This list's address with the same filters and sort, on another page."""
-        params = {**self.query.raw, **changes}
+        params = {**self.keep, **self.query.raw, **changes}
         if page is not None and page > 1:
-            params["page"] = str(page)
+            params[self.spec.page_param] = str(page)
         return f"{self.spec.path}?{urlencode(params)}" if params else self.spec.path
 
     def window(self) -> list[int | None]:

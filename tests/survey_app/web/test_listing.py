@@ -87,6 +87,21 @@ def test_a_pin_set_by_the_first_page_is_kept_by_its_links_but_is_not_a_filter() 
 
 
 @pytest.mark.no_database
+def test_two_lists_on_one_page_each_page_on_their_own_and_keep_the_others_place() -> None:
+    side = msgspec.structs.replace(SPEC, fields=(), prefix="side_")
+    params = {"q": "oak", "page": "3", "side_page": "2", "side_sort": "old", "sort": "x"}
+    query, errors = parse(side, params)
+    # The main list's "sort" and "page" are not this list's: only side_page and side_sort are.
+    assert errors == [] and query.page == 2 and query.sort == "old"
+    page = ListPage(side, query, [], 200, 2, 4, errors).beside(params)
+    assert page.href(3) == "/staff/things?q=oak&page=3&side_sort=old&sort=x&side_page=3"
+    assert page.href(1) == "/staff/things?q=oak&page=3&side_sort=old&sort=x"
+    assert not page.filtered
+    _, errors = parse(side, {"side_page": "0"})
+    assert [e.field for e in errors] == ["side_page"]
+
+
+@pytest.mark.no_database
 def test_a_cursor_reads_back_only_unaltered_and_under_the_same_secret() -> None:
     cursor = Cursor(dt.datetime(2026, 11, 23, 10, tzinfo=dt.UTC), 42)
     text = make_cursor("secret", cursor)
