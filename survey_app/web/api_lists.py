@@ -177,6 +177,10 @@ def parse_api(
     after = None
     if text := str(params.get("cursor") or ""):
         after = read_cursor(secret, text)
+        # A change-ordered list's cursor carries a change time, an id-ordered one's does not:
+        # one list's cursor given to the other would skip rows, so it is refused.
+        if after is not None and (after.updated_at is not None) != request.syncs:
+            after = None
         if after is None:
             errors.append(
                 FieldError(

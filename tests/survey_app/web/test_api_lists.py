@@ -162,3 +162,13 @@ def test_every_list_declares_limit_and_cursor_in_the_api_document(client: Any) -
     assert {"updated_since", "q", "year_group"} <= placements
     providers = {p["name"] for p in paths["/api/v1/providers"]["get"]["parameters"]}
     assert {"q", "qa_stage", "archived"} <= providers and "updated_since" not in providers
+
+
+def test_one_lists_cursor_is_refused_by_another(client: Any, world: World, clock: Clock) -> None:
+    _providers(world, 3)
+    officer = token_for(world, "la_officer", clock)
+    following = client.get("/api/v1/providers?limit=1", headers=officer).json()["next"]
+    cursor = parse_qs(urlsplit(following).query)["cursor"][0]
+    response = client.get(f"/api/v1/placements?cursor={cursor}", headers=officer)
+    assert response.status_code == 400
+    assert [e["key"] for e in response.json()["errors"]] == ["cursor"]
