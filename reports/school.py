@@ -61,14 +61,25 @@ def build_school_report(
     placements: list[PlacementFeedback],
     indicator_counts: list[IndicatorCount],
     threshold: int,
+    responses: int | None = None,
+    partial_responses: int | None = None,
 ) -> SchoolReport:
-    """Assemble the report for the school's contact."""
+    """Assemble the report for the school's contact. ``responses`` and ``partial_responses``
+    are counted from ``placements`` unless given (when ``placements`` is one page of many)."""
     return SchoolReport(
         school_id=school_id,
         school_name=school_name,
         placements=placements,
-        responses=sum(1 for p in placements if p.request_status == "completed"),
+        responses=(
+            responses
+            if responses is not None
+            else sum(1 for p in placements if p.request_status == "completed")
+        ),
         totals=indicator_results(indicator_counts, threshold=threshold),
         disclosure_note=note(threshold),
-        partial_responses=sum(1 for p in placements if p.partial),
+        partial_responses=(
+            partial_responses
+            if partial_responses is not None
+            else sum(1 for p in placements if p.partial)
+        ),
     )

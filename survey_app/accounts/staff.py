@@ -27,16 +27,7 @@ from survey_app.db.tables import LocalAuthority, School
 from survey_app.ops.audit import record
 from survey_app.organisations.provider_records import add_provider_names
 from survey_app.settings import Settings
-from survey_app.web.listing import (
-    Field,
-    FieldKind,
-    ListPage,
-    ListQuery,
-    ListSpec,
-    Sort,
-    contains,
-    fetch_page,
-)
+from survey_app.web.listing import ListPage, ListQuery, ListSpec, fetch_page
 
 
 class NotFound(Exception):
@@ -120,47 +111,6 @@ def _row(row: dict[str, Any], authority: str) -> StaffRow:
 async def _authority_name(la_id: int) -> str:
     row = await LocalAuthority.select(LocalAuthority.name).where(LocalAuthority.id == la_id).first()
     return str(row["name"]) if row else ""
-
-
-STATE_WHERE = {
-    StaffState.ACTIVE: StaffUser.active.eq(True)
-    & (StaffUser.password_hash != invitations.NO_PASSWORD),
-    StaffState.INVITED: StaffUser.active.eq(True)
-    & (StaffUser.password_hash == invitations.NO_PASSWORD),
-    StaffState.DISABLED: StaffUser.active.eq(False),
-}
-
-
-def staff_spec() -> ListSpec:
-    """The staff list's filters: email, role and state."""
-    return ListSpec(
-        path="/staff/people",
-        noun=("person", "people"),
-        fields=(
-            Field(name="q", label="Email", kind=FieldKind.SEARCH, where=contains(StaffUser.email)),
-            Field(
-                name="role",
-                label="Role",
-                kind=FieldKind.CHOICE,
-                where=lambda value: StaffUser.role == value,
-                choices=tuple((role.value, label) for role, label in ROLE_LABELS.items()),
-            ),
-            Field(
-                name="state",
-                label="State",
-                kind=FieldKind.CHOICE,
-                where=lambda value: STATE_WHERE[StaffState(value)],
-                choices=tuple((state.value, state.value.capitalize()) for state in StaffState),
-            ),
-        ),
-        sorts={
-            "email": Sort("Email, A to Z", ((StaffUser.email, True),)),
-            "signed_in": Sort(
-                "Last signed in, latest first", ((StaffUser.last_signed_in_at, False),)
-            ),
-            "role": Sort("Role", ((StaffUser.role, True),)),
-        },
-    )
 
 
 async def staff_page(

@@ -14,6 +14,7 @@ from litestar.response import Redirect, Template
 from survey_app.accounts import staff, staff_organisations
 from survey_app.accounts.guards import la_admins, staff_inviters
 from survey_app.accounts.scoping import Actor, Role
+from survey_app.accounts.staff_finding import staff_spec
 from survey_app.accounts.users import AccountError
 from survey_app.ops.audit import refuse
 from survey_app.organisations.schools import FieldProblem
@@ -28,7 +29,7 @@ from survey_app.web.throttle import clear, is_blocked, record_failure
 async def people(request: Request, actor: NamedDependency[Actor]) -> Template:
     """Everyone with an account in the LA: role, organisation, last sign-in and state;
     searched, filtered and sorted by the query string."""
-    spec = staff.staff_spec()
+    spec = staff_spec()
     query, errors = parse(spec, request.query_params)
     listed = await staff.staff_page(actor, spec, query, errors)
     return _page("people", actor, 400 if errors else 200, found=listed.found, page=listed)

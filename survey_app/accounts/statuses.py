@@ -13,3 +13,12 @@ class StaffState(StrEnum):
     #: Invited and not yet signed up: no password set.
     INVITED = "invited"
     DISABLED = "disabled"
+
+
+class OrganisationKind(StrEnum):
+    """Whom a staff account works for, as the staff list filters it (from its role)."""
+
+    #: The council's own team: its administrators, officers and safeguarding lead.
+    LA = "la"
+    SCHOOL = "school"
+    PROVIDER = "provider"

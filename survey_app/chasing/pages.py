@@ -17,7 +17,8 @@ from reports.periods import term_key
 from reports.rates import Invited, rates_by
 from survey_app.accounts.guards import allow, commissioners, la_staff
 from survey_app.accounts.scoping import Actor, Role, placement_path, scope
-from survey_app.chasing.reminders import OPEN_FIELDS, closed_unanswered, open_ended
+from survey_app.chasing.finding import not_own_page, open_ended_page
+from survey_app.chasing.reminders import OPEN_FIELDS, closed_unanswered
 from survey_app.db.tables import (
     Invitation,
     LocalAuthority,
@@ -189,44 +190,26 @@ async def chasing(
     query, errors = parse(spec, request.query_params)
     waiting_now = [Invitation.status == InvitationStatus.OPEN, Invitation.expires_at > now]
     found = await fetch_page(spec, query, errors, actor, Invitation, OPEN_FIELDS, waiting_now)
+    # Its page links keep the other lists' places (chasing/finding.py).
+    found = found.beside(request.query_params)
     # Each provider as this council names it, never as another council using it does.
     await add_provider_names(found.rows, "la")
     waiting = [{**row, "days_waiting": (now - row["opened_at"]).days} for row in found.rows]
+    open_ended = await open_ended_page(settings, actor, now, request.query_params)
+    not_own = await not_own_page(actor, request.query_params)
+    bad = errors or open_ended.errors or not_own.errors
     return _page(
         "chasing",
         actor,
-        400 if errors else 200,
+        400 if bad else 200,
         found=found,
         waiting=waiting,
         reminders=await _reminders_sent(actor, [str(row["id"]) for row in found.rows]),
-        open_ended=await open_ended(settings, now, actor.local_authority_id),
+        open_ended=open_ended,
         closed=await closed_unanswered(now, actor.local_authority_id),
         weeks=settings.open_ended_weeks,
-        not_own=await _possibly_not_own(actor),
-        not_own_total=await Response.count().where(
-            scope(actor, Response), Response.possibly_not_own.eq(True)
-        ),
+        not_own=not_own,
     )
-
-
-async def _possibly_not_own(actor: Actor) -> list[dict[str, Any]]:
-    """Responses sent where provider staff were at hand (see surveys/provenance.py): LA only."""
-    placement = placement_path(Response)
-    rows: list[dict[str, Any]] = await (
-        Response.select(
-            Response.submitted_at,
-            Response.possibly_not_own_why.as_alias("why"),
-            placement.id.as_alias("placement_id"),
-            placement.pupil_reference.as_alias("reference"),
-            Response.provider,
-            Response.local_authority,
-        )
-        .where(scope(actor, Response), Response.possibly_not_own.eq(True))
-        .order_by(Response.submitted_at, ascending=False)
-        .limit(500)
-    )
-    await add_provider_names(rows, "local_authority")
-    return rows
 
 
 # Per school and term, a provider's rates show one pupil's status whenever a school sends it one

@@ -161,9 +161,20 @@ async def queue_digests(settings: Settings, now: dt.datetime) -> int:
         return await _outbox_count() - before
 
 
+def open_ended_clauses(settings: Settings, now: dt.datetime) -> list[Any]:
+    """Where-clauses for placements with no end date that have run longer than the configured
+    length (the digest counts them, the chasing page lists them)."""
+    cutoff = today_in_england(now) - dt.timedelta(weeks=settings.open_ended_weeks)
+    return [
+        Placement.planned_end_date.is_null(),
+        Placement.ended_on.is_null(),
+        Placement.start_date <= cutoff,
+        Placement.status == PlacementStatus.ACTIVE,
+    ]
+
+
 async def open_ended(settings: Settings, now: dt.datetime, la: int) -> list[dict[str, Any]]:
     """Placements with no end date that have run longer than the configured length."""
-    cutoff = today_in_england(now) - dt.timedelta(weeks=settings.open_ended_weeks)
     rows: list[dict[str, Any]] = (
         await Placement.select(
             Placement.id,
@@ -174,13 +185,7 @@ async def open_ended(settings: Settings, now: dt.datetime, la: int) -> list[dict
             Placement.provider,
             Placement.school.name.as_alias("school_name"),
         )
-        .where(
-            Placement.local_authority == la,
-            Placement.planned_end_date.is_null(),
-            Placement.ended_on.is_null(),
-            Placement.start_date <= cutoff,
-            Placement.status == PlacementStatus.ACTIVE,
-        )
+        .where(Placement.local_authority == la, *open_ended_clauses(settings, now))
         .order_by(Placement.start_date)
     )
     await add_provider_names(rows, "local_authority")

@@ -7,12 +7,15 @@ from survey_app.mail.statuses import MessageKind, MessageStatus
 from survey_app.time_in_england import end_of_day_in_england, start_of_day_in_england
 from survey_app.web.listing import Field, FieldKind, ListSpec, Sort, contains
 
+# Every status and kind needs a label here, or its messages cannot be filtered for
+# (tests/survey_app/mail/test_outbox_list.py checks each one is offered).
 STATUS_LABELS = {
     MessageStatus.PENDING: "Waiting",
     MessageStatus.SENDING: "Sending",
     MessageStatus.SENT: "Sent",
     MessageStatus.NO_ADDRESS: "Not sent: no email address",
     MessageStatus.UNREADABLE: "Not sent: unreadable",
+    MessageStatus.WITHDRAWN: "Not sent: link replaced or withdrawn",
 }
 KIND_LABELS = {
     MessageKind.SURVEY_OPENED: "Survey opened",

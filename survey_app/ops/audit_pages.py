@@ -15,7 +15,16 @@ from survey_app.accounts.scoping import Actor, scope
 from survey_app.db.staff_tables import AuditEvent, StaffUser
 from survey_app.ops.audit import record
 from survey_app.time_in_england import end_of_day_in_england, start_of_day_in_england
-from survey_app.web.listing import Field, FieldKind, ListSpec, Sort, contains, fetch_page, parse
+from survey_app.web.listing import (
+    Field,
+    FieldKind,
+    ListSpec,
+    Sort,
+    contains,
+    fetch_page,
+    parse,
+    pin,
+)
 from survey_app.web.rendering import staff_page as _page
 
 
@@ -61,6 +70,15 @@ def audit_spec(actor: Actor) -> ListSpec:
                 kind=FieldKind.DATE,
                 where=lambda day: AuditEvent.at <= end_of_day_in_england(day),
             ),
+            # The newest event when paging began: viewing the log records an event, and others
+            # act meanwhile; without it each page would start a few rows later than the last
+            # ended. Set by the first page, kept by its links (not shown in the form).
+            Field(
+                name="as_of",
+                label="As of",
+                kind=FieldKind.PIN,
+                where=lambda last_id: AuditEvent.id <= last_id,
+            ),
         ),
         sorts={
             "newest": Sort("Newest first", ((AuditEvent.id, False),)),
@@ -73,9 +91,17 @@ def audit_spec(actor: Actor) -> ListSpec:
 async def audit_log(
     request: Request, actor: NamedDependency[Actor], now: NamedDependency[dt.datetime]
 ) -> Template:
-    """The LA's audit events, newest first, searched and filtered by the query string."""
+    """The LA's audit events, newest first, searched and filtered by the query string, as they
+    stood when the first page was opened (``as_of``), so paging holds still."""
     spec = audit_spec(actor)
     query, errors = parse(spec, request.query_params)
+    newest = (
+        await AuditEvent.select(AuditEvent.id)
+        .where(scope(actor, AuditEvent))
+        .order_by(AuditEvent.id, ascending=False)
+        .first()
+    )
+    query = pin(spec, query, "as_of", newest["id"] if newest else 0)
     found = await fetch_page(spec, query, errors, actor, AuditEvent, AuditEvent.all_columns())
     ids = {row["user_id"] for row in found.rows if row["user_id"] is not None}
     emails: dict[Any, str] = {

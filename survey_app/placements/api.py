@@ -6,10 +6,10 @@ import datetime as dt
 from typing import Annotated, Any
 
 import msgspec
-from litestar import Request, Router, get, patch, post
-from litestar.di import NamedDependency
+from litestar import Router, get, patch, post
+from litestar.di import NamedDependency, Provide
 from litestar.exceptions import PermissionDeniedException
-from litestar.params import JSONBody, QueryParameter
+from litestar.params import JSONBody
 
 from survey_app.accounts.guards import commissioners
 from survey_app.accounts.scoping import Actor
@@ -40,7 +40,7 @@ from survey_app.placements.survey_corrections import (
 )
 from survey_app.settings import Settings
 from survey_app.web.api_errors import ERRORS, invalid
-from survey_app.web.listing import next_link, parse_api
+from survey_app.web.api_lists import ListParams, next_link, parse_api, query_parameter
 from survey_app.web.params import ObjectId
 from survey_app.web.urls import Urls
 
@@ -67,54 +67,41 @@ class InvitationList(msgspec.Struct, frozen=True):
 
 
 async def _sync_page(
-    request: Request, actor: Actor, settings: Settings, now: dt.datetime, path: str, **kw: Any
+    request: ListParams,
+    actor: Actor,
+    settings: Settings,
+    now: dt.datetime,
+    path: str,
+    **kw: Any,
 ) -> tuple[list[PlacementView], str | None]:
     """Parse the list parameters as the placements page does (plus ``limit``, ``cursor`` and
-    ``updated_since``); a bad one is a 400 naming it, and nothing is read."""
+    ``updated_since``); a bad or unknown one is a 400 naming it, and nothing is read."""
     spec = await placement_spec(actor, now)
-    params = {key: str(value) for key, value in request.query_params.items()}
-    query, errors = parse_api(spec, params, settings.secret_key)
+    query, errors = parse_api(spec, request, settings.secret_key)
     if errors:
         raise invalid(errors)
     views, cursor = await sync_placements(settings, actor, spec, query, now, **kw)
-    link = next_link(path, params, cursor)
+    link = next_link(path, request.params, cursor)
     return views, Urls.of(settings).absolute(link) if link else None
 
 
-def _query(description: str) -> Any:
-    return QueryParameter(required=False, description=description)
-
-
-# Declared for the OpenAPI document only: the values are read from the query string by
-# ``parse_api`` (the same parser as the placements page), so a bad one gets the page's words.
-Limit = Annotated[str | None, _query("Rows per page, 1 to 500 (default 50)")]
-CursorText = Annotated[str | None, _query("Where to carry on from: take it from `next`")]
-UpdatedSince = Annotated[
-    str | None, _query("Only placements changed since this time (ISO 8601 with a time zone)")
-]
-Search = Annotated[str | None, _query("All or part of a pupil reference")]
-ProviderId = Annotated[str | None, _query("A provider's id")]
-SchoolId = Annotated[str | None, _query("A school's id (not for school contacts)")]
+Search = Annotated[str | None, query_parameter("All or part of a pupil reference")]
+ProviderId = Annotated[str | None, query_parameter("A provider's id")]
+SchoolId = Annotated[str | None, query_parameter("A school's id (not for school contacts)")]
 Survey = Annotated[
-    str | None, _query("not_issued, waiting, answered, closed (not answered) or withdrawn")
+    str | None,
+    query_parameter("not_issued, waiting, answered, closed (not answered) or withdrawn"),
 ]
-YearGroup = Annotated[str | None, _query("A year group, 4 to 11")]
-Term = Annotated[str | None, _query("A term running at any time in it, e.g. 2026-3 (autumn)")]
-StartedFrom = Annotated[str | None, _query("Started on or after this date (2026-09-01)")]
-StartedTo = Annotated[str | None, _query("Started on or before this date")]
+YearGroup = Annotated[str | None, query_parameter("A year group, 4 to 11")]
+Term = Annotated[
+    str | None, query_parameter("A term running at any time in it, e.g. 2026-3 (autumn)")
+]
+StartedFrom = Annotated[str | None, query_parameter("Started on or after this date (2026-09-01)")]
+StartedTo = Annotated[str | None, query_parameter("Started on or before this date")]
 
 
-# Provider tokens read no placement or invitation rows (references, statuses, completion times
-# and live links): 404 and an audited refusal, as on the staff pages.
-@get("/placements", guards=[commissioners], responses=ERRORS)
-async def api_placements(
-    request: Request,
-    actor: NamedDependency[Actor],
-    settings: NamedDependency[Settings],
-    now: NamedDependency[dt.datetime],
-    limit: Limit = None,
-    cursor: CursorText = None,
-    updated_since: UpdatedSince = None,
+async def placement_params(
+    sync_params: NamedDependency[ListParams],
     q: Search = None,
     provider: ProviderId = None,
     school: SchoolId = None,
@@ -123,13 +110,26 @@ async def api_placements(
     term: Term = None,
     started_from: StartedFrom = None,
     started_to: StartedTo = None,
+) -> ListParams:
+    """The placements page's filters, declared once for the two lists that take them."""
+    return sync_params
+
+
+# Provider tokens read no placement or invitation rows (references, statuses, completion times
+# and live links): 404 and an audited refusal, as on the staff pages.
+@get("/placements", guards=[commissioners], responses=ERRORS)
+async def api_placements(
+    actor: NamedDependency[Actor],
+    settings: NamedDependency[Settings],
+    now: NamedDependency[dt.datetime],
+    placement_params: NamedDependency[ListParams],
 ) -> PlacementList:
     """Placements you may see, oldest change first, ``limit`` at a time (default 50, at most
     500), with ``next`` the address of the following page. Filter as on the placements page
     (``q``, ``provider``, ``school``, ``survey``, ``year_group``, ``term``, ``started_from``,
     ``started_to``); ``updated_since`` (ISO 8601 with a time zone) returns only placements that
     changed since then, for a school's system to keep in step."""
-    views, link = await _sync_page(request, actor, settings, now, "/api/v1/placements")
+    views, link = await _sync_page(placement_params, actor, settings, now, "/api/v1/placements")
     return PlacementList(views, link)
 
 
@@ -203,28 +203,17 @@ async def api_end_placement(
 
 @get("/invitations", guards=[commissioners], responses=ERRORS)
 async def api_invitations(
-    request: Request,
     actor: NamedDependency[Actor],
     settings: NamedDependency[Settings],
     now: NamedDependency[dt.datetime],
-    limit: Limit = None,
-    cursor: CursorText = None,
-    updated_since: UpdatedSince = None,
-    q: Search = None,
-    provider: ProviderId = None,
-    school: SchoolId = None,
-    survey: Survey = None,
-    year_group: YearGroup = None,
-    term: Term = None,
-    started_from: StartedFrom = None,
-    started_to: StartedTo = None,
+    placement_params: NamedDependency[ListParams],
 ) -> InvitationList:
     """Invitations you may see, each with its link, QR image URLs and short code: paged and
     filtered like ``/placements`` (placements without a survey yet are left out); ``status``
     is ``open``, ``completed``, ``expired`` or ``revoked``."""
     urls = Urls.of(settings)
     views, link = await _sync_page(
-        request, actor, settings, now, "/api/v1/invitations", with_survey=True
+        placement_params, actor, settings, now, "/api/v1/invitations", with_survey=True
     )
     out = []
     for placement in views:
@@ -341,6 +330,7 @@ async def api_extend_survey(
 
 placement_api = Router(
     path="/",
+    dependencies={"placement_params": Provide(placement_params)},
     route_handlers=[
         api_placements,
         api_create_placement,

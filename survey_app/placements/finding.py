@@ -25,8 +25,8 @@ from survey_app.surveys.statuses import (
     SurveyState,
 )
 from survey_app.time_in_england import today_in_england
+from survey_app.web.api_lists import ApiQuery, fetch_after
 from survey_app.web.listing import (
-    ApiQuery,
     Field,
     FieldKind,
     ListPage,
@@ -35,7 +35,6 @@ from survey_app.web.listing import (
     Sort,
     clauses,
     contains,
-    fetch_after,
     fetch_page,
     ordered,
 )

@@ -15,10 +15,12 @@ from reports.provider import ProviderReport
 from reports.school import SchoolReport
 from survey_app.accounts.scoping import Actor, Role
 from survey_app.ops.audit import record, refuse
+from survey_app.placements.rules import FieldError
 from survey_app.reporting.area_queries import area_summary
 from survey_app.reporting.queries import provider_report
 from survey_app.reporting.school_queries import school_report
 from survey_app.settings import Settings
+from survey_app.web.listing import ListPage, ListQuery
 
 
 async def open_provider_report(
@@ -55,13 +57,27 @@ async def open_area_summary(
 async def open_school_report(
     settings: Settings, actor: Actor, school_id: int, now: dt.datetime
 ) -> SchoolReport:
-    """A school's report, for its contact and its LA; a logged 404 for anyone else."""
-    report = (
-        await school_report(settings, actor, school_id, now)
+    """A school's report with every pupil, for its contact and its LA; a logged 404 for
+    anyone else."""
+    report, _ = await open_school_page(settings, actor, school_id, now, None)
+    return report
+
+
+async def open_school_page(
+    settings: Settings,
+    actor: Actor,
+    school_id: int,
+    now: dt.datetime,
+    query: ListQuery | None,
+    errors: list[FieldError] | None = None,
+) -> tuple[SchoolReport, ListPage | None]:
+    """``open_school_report`` with one page of its pupils when ``query`` is given."""
+    found = (
+        await school_report(settings, actor, school_id, now, query, errors or [])
         if actor.role != Role.PROVIDER_STAFF
         else None
     )
-    if report is None:
+    if found is None:
         raise await refuse(actor, "school", school_id, now)
     await record("report.view", now=now, actor=actor, object_type="school", object_id=school_id)
-    return report
+    return found

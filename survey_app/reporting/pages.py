@@ -27,9 +27,11 @@ from survey_app.qa import visit_pack as qa_pack
 from survey_app.reporting.access import (
     open_area_summary,
     open_provider_report,
+    open_school_page,
     open_school_report,
 )
 from survey_app.reporting.queries import academic_years
+from survey_app.reporting.school_queries import pupils_spec
 from survey_app.settings import Settings
 from survey_app.time_in_england import today_in_england
 from survey_app.web.downloads import download, file_stem
@@ -172,14 +174,17 @@ async def my_school(actor: NamedDependency[Actor]) -> Redirect:
 
 @get("/schools/{school_id:int}/report")
 async def school_page(
+    request: Request,
     actor: NamedDependency[Actor],
     settings: NamedDependency[Settings],
     now: NamedDependency[dt.datetime],
     school_id: ObjectId,
 ) -> Template:
-    """A school's own pupils: request status and each pupil's feedback, and totals."""
-    report = await open_school_report(settings, actor, school_id, now)
-    return _page("school_report", actor, report=report)
+    """A school's own pupils: totals, and each pupil's request status and feedback, a page
+    of pupils at a time."""
+    query, errors = parse(pupils_spec(school_id), request.query_params)
+    report, found = await open_school_page(settings, actor, school_id, now, query, errors)
+    return _page("school_report", actor, 400 if errors else 200, report=report, found=found)
 
 
 @get(

@@ -238,10 +238,10 @@ async def provider_report(
             Answer.term,
         )
     )
-    comments_query = (
-        Answer.select(Answer.term, Answer.released_text)
-        .where(Answer.review_status == ReviewStatus.RELEASED, *answer_filter)
-        .limit(500)
+    # Every released comment: a report that quietly showed some would hide what the rest said,
+    # and the per-term counts publications keep (reports/provider.py) would be wrong too.
+    comments_query = Answer.select(Answer.term, Answer.released_text).where(
+        Answer.review_status == ReviewStatus.RELEASED, *answer_filter
     )
     # Independent queries, run at once: on PostgreSQL each takes its own pooled connection.
     (

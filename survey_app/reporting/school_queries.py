@@ -22,10 +22,12 @@ from survey_app.db.tables import (
 )
 from survey_app.organisations.la_settings import disclosure_threshold
 from survey_app.organisations.provider_records import add_provider_names
+from survey_app.placements.rules import FieldError
 from survey_app.safeguarding.statuses import ReviewStatus
 from survey_app.settings import Settings
 from survey_app.surveys.statuses import InvitationKind, InvitationStatus
 from survey_app.time_in_england import date_in_england
+from survey_app.web.listing import ListPage, ListQuery, ListSpec, Sort, fetch_page
 
 
 def _request_status(row: dict[str, Any], now: dt.datetime) -> str:
@@ -37,10 +39,57 @@ def _request_status(row: dict[str, Any], now: dt.datetime) -> str:
     return str(status)
 
 
+PUPIL_COLUMNS = (
+    Placement.id,
+    Placement.pupil_reference,
+    Placement.local_authority,
+    Placement.provider,
+    Placement.year_group,
+    Placement.start_date,
+    Placement.ended_on,
+)
+
+
+def pupils_spec(school_id: int) -> ListSpec:
+    """The report's "each pupil" section as a list: the newest placements first, 50 a page."""
+    return ListSpec(
+        path=f"/staff/schools/{school_id}/report",
+        noun=("pupil's placement", "pupils' placements"),
+        fields=(),
+        sorts={"newest": Sort("Newest first", ((Placement.start_date, False),))},
+    )
+
+
+async def _counts(actor: Actor, school_id: int) -> tuple[int, int]:
+    """How many of the school's pupils answered (sent) and how many only partly (kept when
+    the link closed), over every placement, not only the page shown."""
+    completed = await Invitation.count().where(
+        placement_path(Invitation).school == school_id,
+        Invitation.kind == InvitationKind.END,
+        Invitation.status == InvitationStatus.COMPLETED,
+        scope(actor, Invitation),
+    )
+    partial = await Response.count().where(
+        placement_path(Response).school == school_id,
+        Response.partial.eq(True),
+        scope(actor, Response),
+    )
+    return completed, partial
+
+
 async def school_report(
-    settings: Settings, actor: Actor, school_id: int, now: dt.datetime
-) -> SchoolReport | None:
-    """The school contact's report on their own pupils; None if the school is out of scope."""
+    settings: Settings,
+    actor: Actor,
+    school_id: int,
+    now: dt.datetime,
+    query: ListQuery | None = None,
+    errors: list[FieldError] | None = None,
+) -> tuple[SchoolReport, ListPage | None] | None:
+    """The school contact's report on their own pupils; None if the school is out of scope.
+
+    With ``query``, one page of its pupils (for the page, with the ``ListPage`` to show where
+    it sits); without, every one of them (downloads and the API are never cut short).
+    """
     # The viewer's LA may have raised the threshold above the deployment's floor.
     threshold = await disclosure_threshold(settings, actor.local_authority_id)
     school = (
@@ -50,20 +99,26 @@ async def school_report(
     )
     if school is None:
         return None
-    placements = await (
-        Placement.select(
-            Placement.id,
-            Placement.pupil_reference,
-            Placement.local_authority,
-            Placement.provider,
-            Placement.year_group,
-            Placement.start_date,
-            Placement.ended_on,
+    found = None
+    if query is None:
+        placements = await (
+            Placement.select(*PUPIL_COLUMNS)
+            .where(Placement.school == school_id, scope(actor, Placement))
+            .order_by(Placement.start_date, ascending=False)
+            .order_by(Placement.id, ascending=False)
         )
-        .where(Placement.school == school_id, scope(actor, Placement))
-        .order_by(Placement.start_date, ascending=False)
-        .limit(500)
-    )
+    else:
+        spec = pupils_spec(school_id)
+        found = await fetch_page(
+            spec,
+            query,
+            errors or [],
+            actor,
+            Placement,
+            PUPIL_COLUMNS,
+            [Placement.school == school_id],
+        )
+        placements = found.rows
     # Each provider as the placement's LA names it (never another council's spelling).
     await add_provider_names(placements, "local_authority")
     ids = [row["id"] for row in placements]
@@ -158,10 +213,14 @@ async def school_report(
         )
         .group_by(Answer.indicator, Answer.polarity)
     )
-    return build_school_report(
+    responses, partial = await _counts(actor, school_id)
+    report = build_school_report(
         school_id=school_id,
         school_name=school["name"],
         placements=feedback,
         indicator_counts=[IndicatorCount(**row) for row in totals],
         threshold=threshold,
+        responses=responses,
+        partial_responses=partial,
     )
+    return report, found

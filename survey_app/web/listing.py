@@ -4,18 +4,14 @@ A feature describes its list once as a ``ListSpec`` (which query parameters it t
 means as a where-clause, which orders it offers). ``parse`` turns a request's query string into a
 ``ListQuery`` or plain-words problems naming each field; ``fetch_page`` runs it under ``scope()``
 (always first: a total never counts what the actor may not see) with ``OFFSET`` paging for the
-staff pages; ``fetch_after`` runs it with a keyset cursor for the API, so a school's system
-syncing 20,000 placements never skips or repeats a row while others are written.
+staff pages; the API reads the same spec with a keyset cursor (``web/api_lists.py``).
 ``staff/_listing.html`` renders the filter form (a GET form: bookmarkable, works with JavaScript
 off), the count and GOV.UK pagination from the same objects.
 """
 
 from __future__ import annotations
 
-import base64
 import datetime as dt
-import hashlib
-import hmac
 import re
 from collections.abc import Callable, Mapping, Sequence
 from enum import StrEnum
@@ -35,6 +31,8 @@ PAGE_SIZE = 50
 MAX_LIMIT = 500
 #: Page numbers beyond this are refused by name rather than asked of the database.
 MAX_PAGE = 100_000
+#: Largest pinned row id accepted (PostgreSQL's bigint).
+MAX_PIN = 2**63 - 1
 #: Longest search text accepted: longer is refused, never silently cut.
 MAX_SEARCH = 100
 OFFSET_AS_SPACE = re.compile(r"(?<=\d) (\d\d:?\d\d)$")
@@ -47,6 +45,10 @@ class FieldKind(StrEnum):
     CHOICE = "choice"
     #: A calendar date, as a date input sends it (2026-11-23).
     DATE = "date"
+    #: Not a filter the form shows: a whole number the list's first page sets (see ``pin``) and
+    #: its page links keep, such as the newest row when paging began, so rows written while
+    #: someone pages (viewing the audit log writes one) do not shift the pages under them.
+    PIN = "pin"
 
 
 class Field(msgspec.Struct, frozen=True, kw_only=True):
@@ -83,6 +85,17 @@ class ListSpec(msgspec.Struct, frozen=True, kw_only=True):
     fields: tuple[Field, ...]
     sorts: Mapping[str, Sort]
     page_size: int = PAGE_SIZE
+    #: Put before ``page`` and ``sort`` when one page shows several lists (``open_page``), so
+    #: each pages on its own and the others keep their place.
+    prefix: str = ""
+
+    @property
+    def page_param(self) -> str:
+        return f"{self.prefix}page"
+
+    @property
+    def sort_param(self) -> str:
+        return f"{self.prefix}sort"
 
     @property
     def default_sort(self) -> str:
@@ -100,7 +113,9 @@ class ListQuery(msgspec.Struct, frozen=True):
     raw: dict[str, str]
 
 
-def _whole(text: str, name: str, label: str, low: int, high: int) -> tuple[int, FieldError | None]:
+def whole_number(
+    text: str, name: str, label: str, low: int, high: int
+) -> tuple[int, FieldError | None]:
     if not text.isdigit() or not low <= int(text) <= high:
         return low, FieldError(name, f"{label} must be a whole number from {low} to {high:,}")
     return int(text), None
@@ -127,6 +142,12 @@ def parse(spec: ListSpec, params: Mapping[str, str]) -> tuple[ListQuery, list[Fi
                 )
             else:
                 filters[field.name] = text
+        elif field.kind == FieldKind.PIN:
+            value, problem = whole_number(text, field.name, field.label, 0, MAX_PIN)
+            if problem:
+                errors.append(problem)
+            else:
+                filters[field.name] = value
         elif field.kind == FieldKind.CHOICE:
             if text not in {value for value, _ in field.choices}:
                 errors.append(FieldError(field.name, f"Choose {field.label.lower()} from the list"))
@@ -139,16 +160,32 @@ def parse(spec: ListSpec, params: Mapping[str, str]) -> tuple[ListQuery, list[Fi
                 errors.append(
                     FieldError(field.name, f"{field.label} must be a date like 2026-11-23")
                 )
-    sort = str(params.get("sort") or spec.default_sort)
+    sort = str(params.get(spec.sort_param) or spec.default_sort)
     if sort not in spec.sorts:
-        errors.append(FieldError("sort", "Choose an order from the list"))
+        errors.append(FieldError(spec.sort_param, "Choose an order from the list"))
         sort = spec.default_sort
     elif sort != spec.default_sort:
-        raw["sort"] = sort
-    page, problem = _whole(str(params.get("page") or "1"), "page", "Page", 1, MAX_PAGE)
+        raw[spec.sort_param] = sort
+    page, problem = whole_number(
+        str(params.get(spec.page_param) or "1"), spec.page_param, "Page", 1, MAX_PAGE
+    )
     if problem:
         errors.append(problem)
     return ListQuery(page, sort, filters, raw), errors
+
+
+def pin(spec: ListSpec, query: ListQuery, name: str, value: int) -> ListQuery:
+    """``query`` with the PIN field ``name`` set to ``value`` unless the request already gave one
+    (a later page, or a bookmarked view), so its page links carry it."""
+    if name in query.filters:
+        return query
+    if not any(field.name == name and field.kind == FieldKind.PIN for field in spec.fields):
+        raise ValueError(f"{name} is not a pin of {spec.path}")
+    return msgspec.structs.replace(
+        query,
+        filters={**query.filters, name: value},
+        raw={**query.raw, name: str(value)},
+    )
 
 
 def clauses(spec: ListSpec, query: ListQuery) -> list[Any]:
@@ -192,16 +229,35 @@ class ListPage(msgspec.Struct, frozen=True):
     page: int
     pages: int
     errors: list[FieldError]
+    #: Other lists' parameters on the same page (see ``ListSpec.prefix``), kept in this one's
+    #: page links so paging one list leaves the others where they were.
+    keep: dict[str, str] = {}
+
+    def beside(self, params: Mapping[str, str]) -> ListPage:
+        """This page, its links keeping ``params`` (a request's) except its own page number."""
+        kept = {k: str(v) for k, v in params.items() if k != self.spec.page_param}
+        return msgspec.structs.replace(self, keep=kept)
+
+    @property
+    def chosen(self) -> dict[str, str]:
+        """The parameters the person chose (filters and order), not the list's own pins."""
+        pins = {field.name for field in self.spec.fields if field.kind == FieldKind.PIN}
+        return {name: value for name, value in self.query.raw.items() if name not in pins}
 
     @property
     def filtered(self) -> bool:
-        return any(name != "sort" for name in self.query.raw)
+        return any(name != self.spec.sort_param for name in self.chosen)
+
+    def unpinned_href(self) -> str:
+        """The first page of this view afresh: the same filters and order, pins let go."""
+        params = self.chosen
+        return f"{self.spec.path}?{urlencode(params)}" if params else self.spec.path
 
     def href(self, page: int | None = None, **changes: str) -> str:
         """This list's address with the same filters and sort, on another page."""
-        params = {**self.query.raw, **changes}
+        params = {**self.keep, **self.query.raw, **changes}
         if page is not None and page > 1:
-            params["page"] = str(page)
+            params[self.spec.page_param] = str(page)
         return f"{self.spec.path}?{urlencode(params)}" if params else self.spec.path
 
     def window(self) -> list[int | None]:
@@ -271,137 +327,3 @@ async def fetch_page(
     else:
         rows = await ordered(select, spec, query.sort, table).limit(spec.page_size).offset(offset)
     return ListPage(spec, query, rows, total, page, pages, [])
-
-
-# --- the API: keyset paging with a signed cursor ---------------------------------------------
-
-
-class Cursor(msgspec.Struct, frozen=True, array_like=True):
-    """Where the last page ended: the last row's change time and id."""
-
-    updated_at: dt.datetime
-    id: int
-
-
-def _signature(secret: str, body: bytes) -> bytes:
-    return hmac.new(secret.encode(), b"list-cursor:" + body, hashlib.sha256).digest()[:12]
-
-
-def make_cursor(secret: str, cursor: Cursor) -> str:
-    """An opaque, signed cursor: a client cannot forge one to read past its filters."""
-    body = msgspec.json.encode(cursor)
-    return base64.urlsafe_b64encode(body + _signature(secret, body)).decode().rstrip("=")
-
-
-def read_cursor(secret: str, text: str) -> Cursor | None:
-    """The cursor, or None when it was altered, truncated or never ours."""
-    try:
-        blob = base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
-    except ValueError:
-        return None
-    body, signature = blob[:-12], blob[-12:]
-    if len(blob) <= 12 or not hmac.compare_digest(signature, _signature(secret, body)):
-        return None
-    try:
-        return msgspec.json.decode(body, type=Cursor)
-    except msgspec.DecodeError:
-        return None
-
-
-class ApiQuery(msgspec.Struct, frozen=True):
-    """A parsed API list request: filters as on the page, a limit, a cursor, a sync point."""
-
-    list_query: ListQuery
-    limit: int
-    after: Cursor | None
-    updated_since: dt.datetime | None
-
-
-def parse_api(
-    spec: ListSpec, params: Mapping[str, str], secret: str
-) -> tuple[ApiQuery, list[FieldError]]:
-    """The page's filters plus ``limit``, ``cursor`` and ``updated_since`` (ISO 8601)."""
-    # The API pages by cursor and in change order: a page number or sort would mean nothing.
-    list_query, errors = parse(spec, {k: v for k, v in params.items() if k not in ("page", "sort")})
-    limit, problem = _whole(str(params.get("limit") or PAGE_SIZE), "limit", "limit", 1, MAX_LIMIT)
-    if problem:
-        errors.append(problem)
-    after = None
-    if text := str(params.get("cursor") or ""):
-        after = read_cursor(secret, text)
-        if after is None:
-            errors.append(
-                FieldError(
-                    "cursor",
-                    "cursor is not one this service gave out: use the next link as it came",
-                )
-            )
-    since = None
-    if text := str(params.get("updated_since") or "").strip():
-        # An unencoded "+01:00" arrives as " 01:00" (a plus is a space in a query string).
-        text = OFFSET_AS_SPACE.sub(r"+\1", text)
-        try:
-            since = dt.datetime.fromisoformat(text)
-        except ValueError:
-            errors.append(
-                FieldError(
-                    "updated_since", "updated_since must be a time like 2026-11-23T10:00:00Z"
-                )
-            )
-        else:
-            if since.tzinfo is None:
-                errors.append(
-                    FieldError(
-                        "updated_since",
-                        "updated_since needs a time zone, like 2026-11-23T10:00:00Z",
-                    )
-                )
-                since = None
-    return ApiQuery(list_query, limit, after, since), errors
-
-
-class ApiPage(msgspec.Struct, frozen=True):
-    rows: list[dict[str, Any]]
-    #: The cursor for the next page, or None on the last.
-    next_cursor: str | None
-
-
-async def fetch_after(
-    spec: ListSpec,
-    query: ApiQuery,
-    secret: str,
-    actor: Actor,
-    table: type[Table],
-    updated_at: Column,
-    columns: Sequence[Any],
-    extra: Sequence[Any] = (),
-) -> ApiPage:
-    """Rows after the cursor in (``updated_at``, id) order: a row changed while a client pages
-    moves to the end, so it is read again rather than missed."""
-    row_id = table.id  # type: ignore[attr-defined]
-    where = [scope(actor, table), *extra, *clauses(spec, query.list_query)]
-    if query.updated_since is not None:
-        where.append(updated_at >= query.updated_since)
-    if query.after is not None:
-        at = query.after.updated_at
-        where.append((updated_at > at) | ((updated_at == at) & (row_id > query.after.id)))
-    rows = await (
-        table.select(*columns, updated_at.as_alias("_updated_at"))
-        .where(*where)
-        .order_by(updated_at, row_id)
-        .limit(query.limit + 1)
-    )
-    more = len(rows) > query.limit
-    rows = rows[: query.limit]
-    next_cursor = (
-        make_cursor(secret, Cursor(rows[-1]["_updated_at"], rows[-1]["id"])) if more else None
-    )
-    return ApiPage(rows, next_cursor)
-
-
-def next_link(path: str, params: Mapping[str, str], cursor: str | None) -> str | None:
-    """The next page's address: the same filters and limit, the new cursor."""
-    if cursor is None:
-        return None
-    kept = {k: v for k, v in params.items() if k != "cursor"}
-    return f"{path}?{urlencode({**kept, 'cursor': cursor})}"

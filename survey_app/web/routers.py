@@ -32,6 +32,7 @@ from survey_app.reporting.pages import report_pages
 from survey_app.safeguarding.pages import safeguarding_pages
 from survey_app.web.api_docs import SECURITY
 from survey_app.web.api_errors import json_error
+from survey_app.web.api_lists import list_params, sync_params
 from survey_app.web.headers import private_page
 
 
@@ -78,7 +79,12 @@ staff_router = Router(
 api_router = Router(
     path="/api/v1",
     guards=[api_client],
-    dependencies={"actor": Provide(actor_of, sync_to_thread=False)},
+    dependencies={
+        "actor": Provide(actor_of, sync_to_thread=False),
+        # What every API list takes, declared once (web/api_lists.py).
+        "list_params": Provide(list_params),
+        "sync_params": Provide(sync_params),
+    },
     route_handlers=[organisation_api, placement_api, report_api],
     # NotFoundException named too: the app-level HTML 404 handler is otherwise more specific.
     exception_handlers={HTTPException: json_error, NotFoundException: json_error},

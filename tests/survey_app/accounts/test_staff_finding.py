@@ -51,3 +51,55 @@ def test_people_are_found_by_role_and_state_and_every_order_pages_cleanly(
     assert invited == [f"person00{i}@westshire.example" for i in (1, 2, 4, 5, 7, 8)]
     page = BeautifulSoup(client.get("/staff/people?role=provider_staff").text, "html.parser")
     assert page.select_one("#count").get_text(strip=True) == "1 person matches"
+
+
+def test_an_admin_can_list_the_councils_own_team_school_staff_or_provider_staff(
+    client: Any, world: World
+) -> None:
+    now = dt.datetime(2026, 11, 20, tzinfo=dt.UTC)
+    run(
+        StaffUser.insert(
+            *[
+                StaffUser(
+                    email=f"teacher{i}@school.example",
+                    password_hash="set",
+                    role="school_contact",
+                    local_authority=world.la,
+                    school=world.second_school,
+                    created_at=now,
+                )
+                for i in range(3)
+            ]
+        )
+    )
+    sign_in(client, world, "la_admin")
+    page = BeautifulSoup(client.get("/staff/people").text, "html.parser")
+    offered = {
+        o["value"]: o.get_text(strip=True) for o in page.select("select#organisation option")
+    }
+    assert offered == {
+        "": "Anyone",
+        "la": "The council's own team",
+        "school": "Schools",
+        "provider": "Providers",
+    }
+    # The world's LA has an officer, a safeguarding lead and an administrator of its own.
+    assert sorted(_emails(client, "/staff/people?organisation=la")) == [
+        "la_admin@example.test",
+        "la_officer@example.test",
+        "safeguarding@example.test",
+    ]
+    assert _emails(client, "/staff/people?organisation=school") == [
+        "school_contact@example.test",
+        *[f"teacher{i}@school.example" for i in range(3)],
+    ]
+    assert _emails(client, "/staff/people?organisation=provider") == ["provider_staff@example.test"]
+    # Kept in the page links and with the other filters, and a made-up kind is named.
+    page = BeautifulSoup(
+        client.get("/staff/people?organisation=school&q=teacher").text, "html.parser"
+    )
+    assert page.select_one("#count").get_text(strip=True) == "3 people match"
+    response = client.get("/staff/people?organisation=parents")
+    assert response.status_code == 400
+    summary = BeautifulSoup(response.text, "html.parser").select_one(".govuk-error-summary")
+    assert "Choose organisation from the list" in summary.get_text()

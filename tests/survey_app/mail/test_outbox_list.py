@@ -72,3 +72,28 @@ def test_messages_are_found_by_recipient_status_and_kind(
         "school4@example.test"
     ]
     assert client.get("/staff/outbox?queued_from=yesterday").status_code == 400
+
+
+def test_withdrawn_messages_can_be_listed_on_their_own(
+    client: Any, world: World, clock: Clock
+) -> None:
+    _messages(world.la, 4, clock)
+    _messages(world.la, 2, clock, status=MessageStatus.WITHDRAWN)
+    sign_in(client, world, "la_officer")
+    page = BeautifulSoup(client.get("/staff/outbox").text, "html.parser")
+    offered = [option["value"] for option in page.select("select#status option")]
+    assert "withdrawn" in offered
+    response = client.get("/staff/outbox?status=withdrawn")
+    assert response.status_code == 200
+    page = BeautifulSoup(response.text, "html.parser")
+    assert page.select_one("#count").get_text(strip=True) == "2 messages match"
+    assert {tr["data-status"] for tr in page.select("tbody tr")} == {"withdrawn"}
+
+
+def test_every_status_a_message_can_have_is_offered_as_a_filter(client: Any, world: World) -> None:
+    sign_in(client, world, "la_officer")
+    page = BeautifulSoup(client.get("/staff/outbox").text, "html.parser")
+    offered = {option["value"] for option in page.select("select#status option")} - {""}
+    assert offered == {status.value for status in MessageStatus}
+    kinds = {option["value"] for option in page.select("select#kind option")} - {""}
+    assert kinds == {kind.value for kind in MessageKind}

@@ -22,6 +22,7 @@ from pypdf import PdfReader
 from questionnaires.loader import current
 from survey_app.accounts import staff
 from survey_app.accounts.scoping import Actor, Role
+from survey_app.accounts.staff_finding import staff_spec
 from survey_app.accounts.staff_organisations import provider_choices
 from survey_app.accounts.users import AccountError
 from survey_app.chasing.reminders import queue_digests
@@ -357,7 +358,7 @@ def test_a_staff_invitation_names_the_provider_as_the_inviting_council_does(
     assert_nothing_of_westshire("invitation", message["body"])
     choices = run(provider_choices(admin))
     assert [c.label for c in choices] == ["Far Provider", B_NAME]
-    spec = staff.staff_spec()
+    spec = staff_spec()
     people = run(staff.staff_page(admin, spec, *parse(spec, {})))
     shown = {row.email: row.organisation for row in people.users}
     assert shown["east_provider@example.test"] == B_NAME

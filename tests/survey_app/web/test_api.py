@@ -159,7 +159,7 @@ def test_other_la_cannot_see_this_las_objects(
     other = token_for(world, "other_la_officer", clock)
     assert client.get(f"/api/v1/placements/{placement['id']}", headers=other).status_code == 404
     assert client.get(f"/api/v1/providers/{world.provider}", headers=other).status_code == 404
-    names = [p["name"] for p in client.get("/api/v1/providers", headers=other).json()]
+    names = [p["name"] for p in client.get("/api/v1/providers", headers=other).json()["items"]]
     assert names == ["Far Provider"]
 
 

@@ -5,21 +5,12 @@ from __future__ import annotations
 
 import datetime as dt
 
+import msgspec
 import pytest
 
 from survey_app.db.tables import Placement
-from survey_app.web.listing import (
-    Cursor,
-    Field,
-    FieldKind,
-    ListPage,
-    ListSpec,
-    Sort,
-    make_cursor,
-    parse,
-    parse_api,
-    read_cursor,
-)
+from survey_app.web.api_lists import Cursor, ListParams, make_cursor, parse_api, read_cursor
+from survey_app.web.listing import Field, FieldKind, ListPage, ListSpec, Sort, parse, pin
 
 SPEC = ListSpec(
     path="/staff/things",
@@ -74,6 +65,43 @@ def test_page_links_keep_the_filters_and_skip_the_middle_of_a_long_list() -> Non
 
 
 @pytest.mark.no_database
+def test_a_pin_set_by_the_first_page_is_kept_by_its_links_but_is_not_a_filter() -> None:
+    pinned = msgspec.structs.replace(
+        SPEC,
+        fields=(
+            *SPEC.fields,
+            Field(name="as_of", label="As of", kind=FieldKind.PIN, where=lambda v: None),
+        ),
+    )
+    query, errors = parse(pinned, {"sort": "old"})
+    query = pin(pinned, query, "as_of", 907)
+    page = ListPage(pinned, query, [], 120, 1, 3, errors)
+    assert page.href(2) == "/staff/things?sort=old&as_of=907&page=2"
+    assert not page.filtered and page.count_text() == "120 things, page 1 of 3"
+    assert page.unpinned_href() == "/staff/things?sort=old"
+    # A later page keeps the pin it was given, not a newer one.
+    later, _ = parse(pinned, {"as_of": "907", "page": "2"})
+    assert pin(pinned, later, "as_of", 950).filters["as_of"] == 907
+    _, errors = parse(pinned, {"as_of": "yesterday"})
+    assert [e.field for e in errors] == ["as_of"]
+
+
+@pytest.mark.no_database
+def test_two_lists_on_one_page_each_page_on_their_own_and_keep_the_others_place() -> None:
+    side = msgspec.structs.replace(SPEC, fields=(), prefix="side_")
+    params = {"q": "oak", "page": "3", "side_page": "2", "side_sort": "old", "sort": "x"}
+    query, errors = parse(side, params)
+    # The main list's "sort" and "page" are not this list's: only side_page and side_sort are.
+    assert errors == [] and query.page == 2 and query.sort == "old"
+    page = ListPage(side, query, [], 200, 2, 4, errors).beside(params)
+    assert page.href(3) == "/staff/things?q=oak&page=3&side_sort=old&sort=x&side_page=3"
+    assert page.href(1) == "/staff/things?q=oak&page=3&side_sort=old&sort=x"
+    assert not page.filtered
+    _, errors = parse(side, {"side_page": "0"})
+    assert [e.field for e in errors] == ["side_page"]
+
+
+@pytest.mark.no_database
 def test_a_cursor_reads_back_only_unaltered_and_under_the_same_secret() -> None:
     cursor = Cursor(dt.datetime(2026, 11, 23, 10, tzinfo=dt.UTC), 42)
     text = make_cursor("secret", cursor)
@@ -87,10 +115,31 @@ def test_a_cursor_reads_back_only_unaltered_and_under_the_same_secret() -> None:
 @pytest.mark.no_database
 def test_the_api_limit_and_sync_point_are_checked_by_name() -> None:
     query, errors = parse_api(
-        SPEC, {"limit": "10", "updated_since": "2026-11-23T10:00:00 01:00"}, "secret"
+        SPEC,
+        ListParams({"limit": "10", "updated_since": "2026-11-23T10:00:00 01:00"}, syncs=True),
+        "secret",
     )
     assert errors == [] and query.limit == 10
     # "+01:00" unencoded in a URL arrives as " 01:00": read as the offset it was.
     assert query.updated_since == dt.datetime(2026, 11, 23, 9, tzinfo=dt.UTC)
-    _, errors = parse_api(SPEC, {"limit": "ten", "updated_since": "2026-11-23"}, "secret")
+    _, errors = parse_api(
+        SPEC, ListParams({"limit": "ten", "updated_since": "2026-11-23"}, syncs=True), "secret"
+    )
     assert [e.field for e in errors] == ["limit", "updated_since"]
+
+
+@pytest.mark.no_database
+def test_a_parameter_the_api_list_does_not_take_is_refused_by_name() -> None:
+    # A typo must not quietly return everything: "update_since" is not "updated_since".
+    _, errors = parse_api(
+        SPEC, ListParams({"update_since": "2026-11-23T10:00:00Z"}, syncs=True), "secret"
+    )
+    assert [e.field for e in errors] == ["update_since"]
+    assert "update_since is not a parameter this list takes" in errors[0].message
+    assert "updated_since" in errors[0].message
+    # A page number or sort means nothing to a cursor: refused, not silently dropped.
+    _, errors = parse_api(SPEC, ListParams({"page": "2", "sort": "name"}), "secret")
+    assert [e.field for e in errors] == ["page", "sort"]
+    # A list with no change time offers no updated_since to sync by.
+    _, errors = parse_api(SPEC, ListParams({"updated_since": "2026-11-23T10:00:00Z"}), "secret")
+    assert [e.field for e in errors] == ["updated_since"]
