@@ -8,18 +8,8 @@ import datetime as dt
 import pytest
 
 from survey_app.db.tables import Placement
-from survey_app.web.listing import (
-    Cursor,
-    Field,
-    FieldKind,
-    ListPage,
-    ListSpec,
-    Sort,
-    make_cursor,
-    parse,
-    parse_api,
-    read_cursor,
-)
+from survey_app.web.cursors import Cursor, make_cursor, read_cursor
+from survey_app.web.listing import Field, FieldKind, ListPage, ListSpec, Sort, parse, parse_api
 
 SPEC = ListSpec(
     path="/staff/things",
