@@ -38,7 +38,7 @@ import httpx  # noqa: E402
 import pyotp  # noqa: E402
 
 from benchmarks.reports_bench import COLUMNS as REPORT_COLUMNS  # noqa: E402
-from benchmarks.reports_bench import ORG_COLUMNS, _sqlite_value, organisations, rows  # noqa: E402
+from benchmarks.reports_bench import ORG_COLUMNS, organisations, rows, sqlite_value  # noqa: E402
 from tests.live_server import LiveServer  # noqa: E402
 
 SECRET = "lists-bench-secret"
@@ -72,7 +72,7 @@ def load(path: str, placements: int, responses: int) -> None:
             names = ", ".join(f'"{c}"' for c in columns)
             connection.executemany(
                 f'INSERT INTO "{table}" ({names}) VALUES ({marks})',  # noqa: S608 - fixed names
-                ([_sqlite_value(v) for v in row] for row in data[table]),
+                ([sqlite_value(v) for v in row] for row in data[table]),
             )
         # Changes spread over three years, so updated_since selects a realistic slice.
         connection.execute(
@@ -97,7 +97,7 @@ def load(path: str, placements: int, responses: int) -> None:
             (
                 (
                     invitation,
-                    _sqlite_value(T0 + dt.timedelta(hours=n)),
+                    sqlite_value(T0 + dt.timedelta(hours=n)),
                     "closed" if n < 1900 else ("new" if n % 2 else "acknowledged"),
                 )
                 for n, (invitation, _) in enumerate(invitations)
@@ -116,9 +116,9 @@ def load(path: str, placements: int, responses: int) -> None:
                     f"school{n % 400}@example.test",
                     f"A survey for pupil B-{n}",
                     "sent" if n % 10 else "pending",
-                    _sqlite_value(T0 + dt.timedelta(minutes=n)),
-                    _sqlite_value(T0 + dt.timedelta(minutes=n)),
-                    _sqlite_value(T0 + dt.timedelta(minutes=n + 1)) if n % 10 else None,
+                    sqlite_value(T0 + dt.timedelta(minutes=n)),
+                    sqlite_value(T0 + dt.timedelta(minutes=n)),
+                    sqlite_value(T0 + dt.timedelta(minutes=n + 1)) if n % 10 else None,
                 )
                 for n in range(45_000)
             ),

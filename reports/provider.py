@@ -14,7 +14,6 @@ from reports.aggregation import (
     IndicatorBreakdown,
     IndicatorCount,
     IndicatorResult,
-    OptionCount,
     QuestionResult,
     breakdown_results,
     indicator_results,
@@ -25,11 +24,20 @@ from reports.periods import (
     academic_year_bounds,
     academic_year_label,
     publication_term,
-    retention_passed,
     term_end,
     term_label,
 )
+from reports.provider_counts import ProviderCounts
 from reports.qa_history import RecordChange, rating_on
+
+# isort: split
+# Re-exported only for survey_app/reporting/, which another branch is editing as this module
+# is split: the lead points those imports at provider_counts and publication, then drops these.
+from reports.provider_counts import ReleasedComment as ReleasedComment
+from reports.provider_counts import ResponseCell as ResponseCell
+from reports.publication import Publication as Publication
+from reports.publication import moved_on as moved_on
+from reports.publication import publish as publish
 
 
 class QAAction(msgspec.Struct, frozen=True):
@@ -98,158 +106,6 @@ class ProviderReport(msgspec.Struct, frozen=True):
     #: Of ``responses``, how many were never sent but kept when the link closed (None: hidden,
     #: as the partial responses of a publication step are 1 to k-1, or its sent ones are).
     partial_responses: int | None = None
-
-
-class ResponseCell(msgspec.Struct, frozen=True):
-    """One row of ``GROUP BY term, questionnaire, year group`` over a provider's responses."""
-
-    term: str
-    questionnaire_id: str
-    year_group: int
-    count: int
-
-
-class ReleasedComment(msgspec.Struct, frozen=True):
-    term: str
-    text: str
-
-
-class ProviderCounts(msgspec.Struct, frozen=True):
-    """Everything the SQL layer counted for one provider (and period), grouped by term.
-
-    Outside the LA the report counts only up to a publication (``reports.disclosure``), so the
-    counts carry their term and the cut is made here, in one place, for every format.
-    """
-
-    invitations: int
-    responses_by_year: dict[int, int]
-    responses_by_term: dict[str, int]
-    #: The provider's responses by term, questionnaire and year group (for breakdown checks).
-    response_cells: list[ResponseCell]
-    #: Indicator answers by term (``group`` is the term).
-    term_counts: list[GroupedCount]
-    #: Indicator answers by year group, each with its term.
-    year_group_counts: list[GroupedCount]
-    option_counts: list[OptionCount]
-    comments: list[ReleasedComment]
-    #: The LA-wide comparison LA staff see: every provider, live.
-    area_indicator_counts: list[IndicatorCount] = []
-    #: The comparison outside the LA: the other providers of the LA only, by term.
-    rest_term_counts: list[GroupedCount] = []
-    rest_responses_by_term: dict[str, int] = {}
-    #: Of ``responses_by_term``, those never sent: kept from the saved answers when the link
-    #: closed (their answers are counted like any other).
-    partial_by_term: dict[str, int] = {}
-
-
-def published_cut(responses_by_term: dict[str, int], today: dt.date, k: int) -> str | None:
-    """The last term a non-LA user's figures count up to today; None before the first."""
-    cuts = pooled_cuts(responses_by_term, publication_term(today), k)
-    return cuts[-1] if cuts else None
-
-
-class Publication(msgspec.Struct, frozen=True):
-    """The figures a viewer outside the LA was shown, kept so that later views are served from
-    them: counts over at least k pupils each step, never text (``reports.disclosure``).
-
-    An erasure, or anything else that takes responses away, then changes nothing such a viewer
-    sees; only k new responses after the last publication make a new one.
-    """
-
-    #: Successive publications of the provider's own figures (the terms counted up to).
-    cuts: list[str]
-    #: The counts of the last publication (own and rest of the area); no comments.
-    counts: ProviderCounts
-    #: Successive publications of the rest of the area.
-    rest_cuts: list[str]
-    #: How many released comments were shown, per term (counts only, never the text).
-    comments_by_term: dict[str, int] = {}
-    #: True when a comment shown has since gone (an erasure): then none is shown until the next
-    #: publication, so the one that went cannot be told from those that stayed.
-    comments_held: bool = False
-
-
-def moved_on(
-    shown: list[str], responses_by_term: dict[str, int], through: str, k: int
-) -> list[str]:
-    """The publications after ``shown``: a new one only once k responses have been sent in the
-    terms after the last one shown (pupils never counted before), whatever was taken away since.
-    """
-    if not shown:
-        return pooled_cuts(responses_by_term, through, k)
-    later = {t: n for t, n in responses_by_term.items() if t > shown[-1]}
-    return shown + pooled_cuts(later, through, k)
-
-
-def _own_up_to(live: ProviderCounts, cut: str) -> ProviderCounts:
-    return msgspec.structs.replace(
-        live,
-        responses_by_year={},
-        responses_by_term={t: n for t, n in live.responses_by_term.items() if t <= cut},
-        partial_by_term={t: n for t, n in live.partial_by_term.items() if t <= cut},
-        response_cells=[c for c in live.response_cells if c.term <= cut],
-        term_counts=[r for r in live.term_counts if r.group <= cut],
-        year_group_counts=[r for r in live.year_group_counts if r.term <= cut],
-        option_counts=[r for r in live.option_counts if r.term <= cut],
-        comments=[],
-        area_indicator_counts=[],
-    )
-
-
-def publish(
-    shown: Publication | None,
-    live: ProviderCounts,
-    today: dt.date,
-    k: int,
-    retention_days: int | None = None,
-) -> Publication:
-    """What a viewer outside the LA sees now: the last publication shown to them, unless k new
-    responses have arrived since, in which case a new one from the live counts.
-
-    The provider's own figures and the rest of the area move on separately, each on its own
-    responses. Before the first publication the live counts are kept (all withheld anyway).
-    Comments are always the live ones (text is personal data, so an erased pupil's goes), but
-    if one shown has gone, other than a whole term's by retention (``retention_days``), all are
-    held back until the next publication.
-    """
-    through = publication_term(today)
-    cuts = moved_on(shown.cuts if shown else [], live.responses_by_term, through, k)
-    live_comments: dict[str, int] = defaultdict(int)
-    for comment in live.comments:
-        if cuts and comment.term <= cuts[-1]:
-            live_comments[comment.term] += 1
-    comments_by_term, held = dict(live_comments), False
-    if shown is not None and shown.cuts and cuts == shown.cuts:
-        own = shown.counts
-        gone = any(
-            live_comments.get(term, 0) < n
-            for term, n in shown.comments_by_term.items()
-            if retention_days is None or not retention_passed(term, retention_days, today)
-        )
-        if shown.comments_held or gone:
-            comments_by_term, held = shown.comments_by_term, True
-    else:
-        own = _own_up_to(live, cuts[-1] if cuts else through)
-    rest_cuts = moved_on(shown.rest_cuts if shown else [], live.rest_responses_by_term, through, k)
-    if shown is not None and shown.rest_cuts and rest_cuts == shown.rest_cuts:
-        rest_terms, rest_by_term = (
-            shown.counts.rest_term_counts,
-            shown.counts.rest_responses_by_term,
-        )
-    else:
-        rest_cut = rest_cuts[-1] if rest_cuts else ""
-        rest_terms = [r for r in live.rest_term_counts if r.group <= rest_cut]
-        rest_by_term = {t: n for t, n in live.rest_responses_by_term.items() if t <= rest_cut}
-    counts = msgspec.structs.replace(
-        own, rest_term_counts=rest_terms, rest_responses_by_term=rest_by_term
-    )
-    return Publication(
-        cuts=cuts,
-        counts=counts,
-        rest_cuts=rest_cuts,
-        comments_by_term=comments_by_term,
-        comments_held=held,
-    )
 
 
 def _up_to(cut: str | None, term: str, controlled: bool) -> bool:

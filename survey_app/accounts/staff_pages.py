@@ -1,6 +1,7 @@
 """The staff pages: an LA administrator's list of the LA's users and their changes to each, and
 the invitation form (administrators, and school contacts for colleagues at their own school).
-The rules are in ``accounts/staff.py``; these handlers only read forms and render."""
+The rules are in ``accounts/staff.py``, ``staff_inviting.py`` and ``staff_changes.py``; these
+handlers only read forms and render."""
 
 from __future__ import annotations
 
@@ -11,7 +12,7 @@ from litestar import Request, Response, Router, get, post
 from litestar.di import NamedDependency
 from litestar.response import Redirect, Template
 
-from survey_app.accounts import staff, staff_organisations
+from survey_app.accounts import staff, staff_changes, staff_inviting, staff_organisations
 from survey_app.accounts.guards import la_admins, staff_inviters
 from survey_app.accounts.scoping import Actor, Role
 from survey_app.accounts.staff_finding import staff_spec
@@ -47,7 +48,7 @@ async def _invite_page(
         "people_invite",
         actor,
         status,
-        roles=staff.roles_for(actor),
+        roles=staff_inviting.roles_for(actor),
         schools=await staff_organisations.school_choices(actor),
         providers=await staff_organisations.provider_choices(actor)
         if actor.role == Role.LA_ADMIN
@@ -62,7 +63,7 @@ async def _invite_page(
 async def invite_form(actor: NamedDependency[Actor], sent: QueryId = None) -> Template:
     """Invite someone: their email, role, and the school or provider they work for; after
     sending, says to whom (``sent`` is the new user's id)."""
-    email = await staff.invited_email(actor, sent) if sent else None
+    email = await staff_inviting.invited_email(actor, sent) if sent else None
     return await _invite_page(actor, sent=email)
 
 
@@ -93,7 +94,7 @@ async def invite(
         problem = FieldProblem("role", "Choose their role")
         return await _invite_page(actor, 400, values=values, errors=[problem])
     try:
-        invited = await staff.invite(
+        invited = await staff_inviting.invite(
             settings,
             actor,
             email=values["email"],
@@ -129,7 +130,7 @@ async def _person_page(
         actor,
         status,
         person=found,
-        roles=staff.roles_for(actor),
+        roles=staff_inviting.roles_for(actor),
         schools=await staff_organisations.school_choices(actor),
         providers=await staff_organisations.provider_choices(actor),
         is_self=user_id == actor.user_id,
@@ -198,7 +199,9 @@ async def change_role(
         problem = FieldProblem("role", "Choose their role")
         return await _person_page(actor, user_id, now, 400, errors=[problem])
     school, provider = str(form.get("school") or ""), str(form.get("provider") or "")
-    change = staff.change_role(actor, user_id, role=role, school=school, provider=provider, now=now)
+    change = staff_changes.change_role(
+        actor, user_id, role=role, school=school, provider=provider, now=now
+    )
     return await _act(actor, user_id, now, "role", "role", change)
 
 
@@ -207,7 +210,9 @@ async def disable(
     actor: NamedDependency[Actor], user_id: ObjectId, now: NamedDependency[dt.datetime]
 ) -> Response[Any]:
     """Disable the account: signed out everywhere, tokens revoked, at once."""
-    return await _act(actor, user_id, now, "state", "disabled", staff.disable(actor, user_id, now))
+    return await _act(
+        actor, user_id, now, "state", "disabled", staff_changes.disable(actor, user_id, now)
+    )
 
 
 @post("/people/{user_id:int}/enable", guards=[la_admins])
@@ -215,7 +220,9 @@ async def enable(
     actor: NamedDependency[Actor], user_id: ObjectId, now: NamedDependency[dt.datetime]
 ) -> Response[Any]:
     """Let a disabled user sign in again."""
-    return await _act(actor, user_id, now, "state", "enabled", staff.enable(actor, user_id, now))
+    return await _act(
+        actor, user_id, now, "state", "enabled", staff_changes.enable(actor, user_id, now)
+    )
 
 
 @post("/people/{user_id:int}/resend", guards=[la_admins])
@@ -226,7 +233,7 @@ async def resend(
     now: NamedDependency[dt.datetime],
 ) -> Response[Any]:
     """Email a new invitation link; the old one stops working."""
-    action = staff.resend_invitation(settings, actor, user_id, now)
+    action = staff_changes.resend_invitation(settings, actor, user_id, now)
     return await _act(actor, user_id, now, "state", "resent", action)
 
 
@@ -247,7 +254,7 @@ async def reset_second_factor(
         return await _person_page(actor, user_id, now, 429, errors=[problem])
     password = str((await request.form()).get("password") or "")
     try:
-        reset = await staff.reset_second_factor(actor, user_id, password, now)
+        reset = await staff_changes.reset_second_factor(actor, user_id, password, now)
     except staff.NotFound:
         raise await refuse(actor, "user", user_id, now) from None
     if not reset:

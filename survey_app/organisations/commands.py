@@ -116,7 +116,7 @@ def schools_import(
     """Import an authority's open schools from a GIAS establishment export (CSV)."""
     from survey_app.organisations.authorities import OrganisationError
     from survey_app.organisations.gias import count_rows
-    from survey_app.organisations.schools import ImportResult, import_gias
+    from survey_app.organisations.gias_import import ImportResult, import_gias
 
     settings_or_exit()
     data = Path(gias_file).read_bytes()
@@ -147,7 +147,7 @@ def schools_import(
 @click.option("--la", "la_code", required=True, help="ONS code of the authority.")
 def schools_emails(csv_file: str, la_code: str) -> None:
     """Fill in schools' contact emails from a CSV of URN,email: all, or none if a row is bad."""
-    from survey_app.organisations.schools import EmailRowError, set_contact_emails
+    from survey_app.organisations.school_emails import EmailRowError, set_contact_emails
 
     settings_or_exit()
     data = Path(csv_file).read_bytes()

@@ -15,6 +15,7 @@ from survey_app.accounts.guards import allow, la_staff
 from survey_app.accounts.scoping import Actor, Role, scope
 from survey_app.db.tables import School
 from survey_app.ops.audit import record, refuse
+from survey_app.organisations import gias_import, school_emails
 from survey_app.organisations import schools as registry
 from survey_app.organisations.authorities import (
     OrganisationError,
@@ -147,7 +148,7 @@ async def import_form(request: Request, actor: NamedDependency[Actor]) -> Templa
     """Upload DfE's GIAS establishment export to add and update the authority's schools (and,
     after an import, what it did)."""
     authority = await authority_by_id(actor.local_authority_id)
-    result = done_from_query(request.query_params, registry.ImportResult)
+    result = done_from_query(request.query_params, gias_import.ImportResult)
     return _page("school_import", actor, result=result, authority=authority, values={})
 
 
@@ -163,14 +164,14 @@ async def import_upload(
     if data is None:
         return _page("school_import", actor, 400, result=None, missing=True, **context)
     try:
-        result = await registry.import_gias(
+        result = await gias_import.import_gias(
             actor.local_authority_id,
             data,
             also_la=_codes(values["also_la"]),
             also_urn=_codes(values["also_urn"]),
         )
     except OrganisationError as error:
-        result = registry.ImportResult(errors=[GiasError(0, "file", str(error))])
+        result = gias_import.ImportResult(errors=[GiasError(0, "file", str(error))])
     if result.errors:
         return _page("school_import", actor, 400, result=result, **context)
     await record("schools.imported", now=now, actor=actor, object_type="gias")
@@ -192,7 +193,7 @@ async def emails_upload(
     data, _ = await _upload(request)
     if data is None:
         return _page("school_emails", actor, 400, count=None, errors=[], missing=True)
-    count, errors = await registry.set_contact_emails(actor.local_authority_id, data)
+    count, errors = await school_emails.set_contact_emails(actor.local_authority_id, data)
     if errors:
         return _page("school_emails", actor, 400, count=count, errors=errors)
     await record("schools.emails_set", now=now, actor=actor, object_type="school")

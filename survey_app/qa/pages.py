@@ -13,19 +13,15 @@ from survey_app.accounts.guards import qa_editors
 from survey_app.accounts.scoping import Actor
 from survey_app.ops.audit import refuse
 from survey_app.placements.rules import FieldError
-from survey_app.qa.records import (
-    HISTORY_FIELDS,
+from survey_app.qa.forms import (
     MAX_ACTIONS_PER_VISIT,
     VISIT_KINDS,
-    complete_action,
-    editable_provider,
-    rating_date_problems,
-    record_visit,
     update_from_form,
     visit_from_form,
-    visits_and_history,
 )
+from survey_app.qa.records import HISTORY_FIELDS, editable_provider, rating_date_problems
 from survey_app.qa.records import update_record as apply_update
+from survey_app.qa.visits import complete_action, record_visit, visits_and_history
 from survey_app.time_in_england import today_in_england
 from survey_app.web.display import OFFER_TYPE, QA_STAGE, RAG, REGISTRATION_STATUS
 from survey_app.web.params import ObjectId

@@ -33,7 +33,7 @@ from survey_app.db.tables import (
     Response,
     SafeguardingAlert,
 )
-from survey_app.qa.records import VISIT_KINDS
+from survey_app.qa.forms import VISIT_KINDS
 from survey_app.qa.statuses import ActionStatus
 from survey_app.safeguarding.statuses import AlertStatus
 from survey_app.time_in_england import start_of_day_in_england, today_in_england

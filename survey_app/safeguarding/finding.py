@@ -9,8 +9,9 @@ from survey_app.accounts.scoping import Actor, placement_path, scope
 from survey_app.db.tables import Answer, Invitation, SafeguardingAlert
 from survey_app.organisations.provider_records import add_provider_names
 from survey_app.placements.finding import provider_choices
+from survey_app.safeguarding.alerts import ALERT_FIELDS, view_of
+from survey_app.safeguarding.comments import COMMENT_FIELDS, comment_view
 from survey_app.safeguarding.statuses import AlertStatus, ReviewStatus
-from survey_app.safeguarding.triage import ALERT_FIELDS, COMMENT_FIELDS, comment_view, view_of
 from survey_app.time_in_england import end_of_day_in_england, start_of_day_in_england
 from survey_app.web.listing import (
     Field,

@@ -13,6 +13,8 @@ from litestar.response import Redirect, Template
 from survey_app.accounts.guards import safeguarding_staff
 from survey_app.accounts.scoping import Actor
 from survey_app.ops.audit import record, refuse
+from survey_app.safeguarding.alerts import acknowledge, get_alert, record_action
+from survey_app.safeguarding.comments import review_comment
 from survey_app.safeguarding.finding import (
     alert_spec,
     comment_spec,
@@ -20,13 +22,7 @@ from survey_app.safeguarding.finding import (
     find_comments,
     is_pending,
 )
-from survey_app.safeguarding.triage import (
-    TriageError,
-    acknowledge,
-    get_alert,
-    record_action,
-    review_comment,
-)
+from survey_app.safeguarding.triage import TriageError
 from survey_app.web.listing import parse
 from survey_app.web.params import ObjectId
 from survey_app.web.rendering import staff_page as _page

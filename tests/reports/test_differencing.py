@@ -21,13 +21,8 @@ from questionnaires.loader import current, versions_of
 from reports.aggregation import GroupedCount, OptionCount
 from reports.disclosure import is_suppressed, pooled_cuts, steady
 from reports.periods import publication_term
-from reports.provider import (
-    ProviderCounts,
-    ProviderReport,
-    QARecord,
-    ResponseCell,
-    build_provider_report,
-)
+from reports.provider import ProviderReport, QARecord, build_provider_report
+from reports.provider_counts import ProviderCounts, ResponseCell
 
 pytestmark = pytest.mark.no_database
 

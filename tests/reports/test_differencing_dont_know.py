@@ -20,7 +20,8 @@ from hypothesis import strategies as st
 from reports.aggregation import GroupedCount
 from reports.area import AreaSummary, ProviderCount, ProviderLine, build_area_summary
 from reports.disclosure import is_suppressed
-from reports.provider import ProviderCounts, QARecord, build_provider_report
+from reports.provider import QARecord, build_provider_report
+from reports.provider_counts import ProviderCounts
 
 pytestmark = pytest.mark.no_database
 

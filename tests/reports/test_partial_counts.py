@@ -8,7 +8,8 @@ import datetime as dt
 import pytest
 
 from reports.area import ProviderCount, ProviderLine, build_area_summary
-from reports.provider import ProviderCounts, ProviderReport, QARecord, build_provider_report
+from reports.provider import ProviderReport, QARecord, build_provider_report
+from reports.provider_counts import ProviderCounts
 
 pytestmark = pytest.mark.no_database
 

@@ -13,7 +13,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from reports.provider import ProviderReport, Publication, build_provider_report, publish
+from reports.provider import ProviderReport, build_provider_report
+from reports.publication import Publication, publish
 from tests.reports.test_differencing import RECORD, TERMS, TODAYS, VIEWER, Pupil, counts_for
 
 pytestmark = pytest.mark.no_database

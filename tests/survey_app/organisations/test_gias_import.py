@@ -13,7 +13,8 @@ from click.testing import CliRunner
 from reports.exports import to_csv
 from survey_app.cli import main
 from survey_app.db.tables import Placement, School
-from survey_app.organisations.schools import import_gias, schools_table
+from survey_app.organisations.gias_import import import_gias
+from survey_app.organisations.schools import schools_table
 from tests.survey_app.organisations.gias_files import Row, england, gias_csv
 from tests.survey_app.organisations.helpers import (
     EAST,

@@ -20,7 +20,7 @@ from litestar.testing import TestClient
 from pypdf import PdfReader
 
 from questionnaires.loader import current
-from survey_app.accounts import staff
+from survey_app.accounts import staff, staff_inviting
 from survey_app.accounts.scoping import Actor, Role
 from survey_app.accounts.staff_finding import staff_spec
 from survey_app.accounts.staff_organisations import provider_choices
@@ -332,10 +332,10 @@ def test_a_staff_invitation_names_the_provider_as_the_inviting_council_does(
     )
     # Westshire's name for the provider finds nothing in Eastshire's register.
     with pytest.raises(AccountError, match="no provider 'Meadow Farm' on this authority"):
-        run(staff.invite(settings, admin, email="x@far.example", role=Role.PROVIDER_STAFF,
-                         provider=A_NAME, now=clock.now))  # fmt: skip
+        run(staff_inviting.invite(settings, admin, email="x@far.example", role=Role.PROVIDER_STAFF,
+                                  provider=A_NAME, now=clock.now))  # fmt: skip
     invited = run(
-        staff.invite(
+        staff_inviting.invite(
             settings,
             admin,
             email="new@greenacres.example",
