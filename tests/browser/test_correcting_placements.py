@@ -8,7 +8,7 @@ from __future__ import annotations
 from typing import Any
 
 from survey_app.db.tables import Invitation
-from tests.browser.conftest import axe_violations, small_targets
+from tests.browser.checks import axe_violations, small_targets
 from tests.browser.test_staff_reports import check_pages, sign_in
 from tests.world import Clock, World, issue_for_year, run
 

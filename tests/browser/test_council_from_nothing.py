@@ -19,7 +19,7 @@ import pytest
 from aiosmtpd.controller import Controller
 
 from survey_app.mail.outbox import SMTPTransport, send_due
-from tests.browser.conftest import axe_violations, small_targets
+from tests.browser.checks import axe_violations, small_targets
 from tests.live_server import free_port
 from tests.mail_server import Inbox
 from tests.world import run

@@ -11,7 +11,7 @@ from typing import Any
 from survey_app.accounts.invitations import invite
 from survey_app.accounts.scoping import Role
 from survey_app.db.tables import School
-from tests.browser.conftest import axe_violations, small_targets
+from tests.browser.checks import axe_violations, small_targets
 from tests.browser.test_staff_reports import check_pages, sign_in
 from tests.survey_app.organisations.gias_files import Row, gias_csv
 from tests.survey_app.organisations.helpers import number_the_authorities

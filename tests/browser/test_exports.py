@@ -12,7 +12,7 @@ from typing import Any
 import openpyxl
 
 from survey_app.db.tables import Placement
-from tests.browser.conftest import axe_violations
+from tests.browser.checks import axe_violations
 from tests.browser.test_staff_reports import sign_in
 from tests.world import Clock, World, give_responses, placement_row, run
 

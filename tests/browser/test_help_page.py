@@ -10,7 +10,7 @@ import pytest
 
 from questionnaires.bands import END_QUESTIONNAIRE, band_for
 from questionnaires.loader import current
-from tests.browser.conftest import axe_violations, small_targets
+from tests.browser.checks import axe_violations, small_targets
 from tests.browser.test_pupil_survey import ARTIFACTS, BANDS
 from tests.world import Clock, World, issue_for_year, question_number
 

@@ -14,7 +14,7 @@ from questionnaires.loader import current
 from questionnaires.placeholders import for_pupil
 from questionnaires.schema import Questionnaire
 from survey_app.db.tables import Placement, Response
-from tests.browser.conftest import axe_violations, small_targets
+from tests.browser.checks import axe_violations, small_targets
 from tests.world import Clock, World, issue_for_year, run
 
 BANDS = {"years_4_6": 5, "years_7_9": 8, "years_10_11": 10}

@@ -9,7 +9,7 @@ import datetime as dt
 from typing import Any
 
 from survey_app.db.staff_tables import StaffUser
-from tests.browser.conftest import axe_violations, small_targets
+from tests.browser.checks import axe_violations, small_targets
 from tests.browser.test_staff_reports import check_pages, sign_in
 from tests.world import World, run
 

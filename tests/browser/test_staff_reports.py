@@ -10,7 +10,7 @@ import pyotp
 import pytest
 
 from survey_app.db.tables import SafeguardingAlert
-from tests.browser.conftest import axe_violations, small_targets
+from tests.browser.checks import axe_violations, small_targets
 from tests.world import TOTP_SECRETS, Clock, World, give_responses, run
 
 WORRIED = {"felt_safe": "not_safe", "overall_rating": "poor"}

@@ -3,7 +3,9 @@ changing, and the term an answer counts in."""
 
 from __future__ import annotations
 
+import ast
 import datetime as dt
+from pathlib import Path
 
 import pytest
 
@@ -54,3 +56,36 @@ def test_the_days_the_clocks_change_have_their_own_length() -> None:
     assert round(autumn.total_seconds() / 3600) == 25
     assert date_in_england(utc(2026, 3, 29, 0, 59)) == dt.date(2026, 3, 29)
     assert date_in_england(utc(2026, 10, 24, 23, 30)) == dt.date(2026, 10, 25)
+
+
+def zones_built_outside(root: Path, allowed: Path) -> list[str]:
+    """Every ``ZoneInfo(...)`` in the service's code except the one module that owns the zone
+    (migrations copy what they need, so they may build their own)."""
+    found = []
+    for folder in ("survey_app", "reports", "questionnaires", "accessibility"):
+        for path in sorted((root / folder).rglob("*.py")):
+            if path == allowed or "piccolo_migrations" in path.parts:
+                continue
+            for node in ast.walk(ast.parse(path.read_text(), str(path))):
+                if isinstance(node, ast.Call):
+                    name = getattr(node.func, "id", None) or getattr(node.func, "attr", None)
+                    if name == "ZoneInfo":
+                        found.append(f"{path.relative_to(root)}:{node.lineno}")
+    return found
+
+
+def test_englands_time_zone_is_named_in_one_place() -> None:
+    root = Path(__file__).parents[2]
+    assert zones_built_outside(root, root / "survey_app" / "time_in_england.py") == []
+
+
+def test_the_zone_check_finds_a_second_clock(tmp_path: Path) -> None:
+    (tmp_path / "survey_app").mkdir()
+    (tmp_path / "survey_app" / "digest.py").write_text(
+        "import zoneinfo\nfrom zoneinfo import ZoneInfo\n"
+        "A = ZoneInfo('Europe/London')\nB = zoneinfo.ZoneInfo('Europe/London')\n"
+    )
+    assert zones_built_outside(tmp_path, tmp_path / "survey_app" / "time.py") == [
+        "survey_app/digest.py:3",
+        "survey_app/digest.py:4",
+    ]

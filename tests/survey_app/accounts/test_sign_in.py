@@ -132,11 +132,27 @@ def test_checking_passwords_does_not_hold_up_other_requests(world: World) -> Non
     assert longest_stall < one_check * 0.75, (longest_stall, one_check)
 
 
-def test_throttle_counters_keep_only_a_keyed_hash_of_the_address(client: Any, world: World) -> None:
-    guess(client, world.logins["la_officer"][0])
+def test_throttle_counters_keep_only_a_keyed_hash_of_the_address_and_the_email(
+    client: Any, world: World
+) -> None:
+    email = world.logins["la_officer"][0]
+    guess(client, email)
+    post_form(client, "/staff/password-reset", {"email": "nobody@example.test"})
     kept = {row["key_hash"] for row in run(LookupFailure.select(LookupFailure.key_hash))}
-    unkeyed = hashlib.sha256(b"lookup-failures:signin-address:testclient").hexdigest()
-    assert kept and unkeyed not in kept, "a hash anyone can recompute from an address list"
+    assert len(kept) >= 3, "sign-in counts per account, address and ceiling"
+    # Every way the service names a counter, hashed as anyone holding a list of addresses or
+    # staff emails (but not the server secret) could hash it.
+    names = [
+        "signin-address:testclient",
+        f"signin-ceiling:{email}",
+        f"signin-account:{email}:from:testclient",
+        "reset-address:testclient",
+        "reset-account:nobody@example.test",
+    ]
+    for name in names:
+        for text in (name, f"lookup-failures:{name}"):
+            unkeyed = hashlib.sha256(text.encode()).hexdigest()
+            assert unkeyed not in kept, f"{name}: a hash anyone can recompute from a list"
 
 
 def test_the_schedule_purges_old_throttle_counters_and_expired_sessions(

@@ -8,6 +8,7 @@ from enum import StrEnum
 from pathlib import Path
 from typing import Any
 
+import pytest
 from bs4 import BeautifulSoup
 
 from survey_app.db.tables import (
@@ -232,3 +233,18 @@ def test_the_literal_check_finds_a_retyped_status(tmp_path: Path) -> None:
         "survey_app/example.py:7: 'released'",
         "survey_app/example.py:7: 'withheld'",
     ]
+
+
+@pytest.mark.no_database
+def test_every_status_and_kind_column_names_its_enum_as_its_choices() -> None:
+    """Piccolo's ``choices=`` ties the column to its enum, so the admin, the schema and a reader
+    of the table all see the one list of values (issue 13)."""
+    from survey_app.db.schema import ALL_TABLES
+
+    tables = {table._meta.tablename: table for table in ALL_TABLES}
+    unnamed = [
+        f"{table}.{column}"
+        for table, column, enum in COLUMNS
+        if tables[table]._meta.get_column_by_name(column)._meta.choices is not enum
+    ]
+    assert unnamed == [], "these columns do not name their enum as choices="

@@ -59,6 +59,28 @@ def test_an_officer_cannot_read_a_colleagues_password_reset_link_on_the_outbox_p
     assert HIDDEN in page
 
 
+def test_an_officer_cannot_read_a_staff_invitation_link_on_the_outbox_page_or_in_the_row(
+    client: Any, world: World, settings: Any, clock: Clock
+) -> None:
+    # An invitation link sets the account's password: whoever opens it first owns the account.
+    sign_in(client, world, "la_admin")
+    invited = post_form(
+        client, "/staff/people/invite", {"email": "new.officer@example.test", "role": "la_officer"}
+    )
+    assert invited.status_code == 200, invited.text[:300]
+    assert "/staff/invitation/" not in stored_bodies(), "the row holds no working link"
+    client.cookies.clear()
+    sign_in(client, world, "la_officer")
+    page = outbox_text(client)
+    assert "set up your Learner voice account" in page, "the message is listed"
+    assert "/staff/invitation/" not in page, "but not the link that would take the account"
+    assert HIDDEN in page
+    (delivered,) = [
+        m for m in Recorder().deliver(settings, clock.now) if m.to == "new.officer@example.test"
+    ]
+    assert "/staff/invitation/" in delivered.body, "the invited person still gets it"
+
+
 def test_the_outbox_row_holds_no_working_reset_or_survey_link(
     client: Any, world: World, settings: Any, clock: Clock
 ) -> None:

@@ -3,6 +3,7 @@ what the pupil saved, and a survey they send is flagged to the LA as possibly no
 
 from __future__ import annotations
 
+from http.cookies import SimpleCookie
 from typing import Any
 
 from bs4 import BeautifulSoup
@@ -13,6 +14,7 @@ from tests.world import (
     Clock,
     Issued,
     World,
+    csrf_token,
     issue_for_year,
     post_form,
     question_number,
@@ -157,6 +159,36 @@ def test_a_planted_session_id_is_never_adopted_by_a_pupils_session(
     with _browser(app) as attacker:
         attacker.cookies.set("lv_session", planted, domain="testserver.local")
         assert attacker.get("/survey").status_code == 404, "the planted id holds no survey"
+
+
+def test_a_planted_session_id_is_never_adopted_when_a_pupil_types_their_code(
+    app: Any, pupil: Any, issued: Issued
+) -> None:
+    """A pupil without a camera types the code from their slip at /code: the same fresh id."""
+    planted = "planted-at-the-code-page-by-someone-who-will-come-back"
+    form = {"code": issued.code, "_csrf_token": csrf_token(pupil)}
+    # Planted after the form was shown: the post itself arrives with the planted id.
+    pupil.cookies.set("lv_session", planted, domain="testserver.local")
+    entered = pupil.post("/code", data=form, follow_redirects=False)
+    assert entered.headers["location"] == "/survey", "the code was accepted"
+    assert pupil.cookies.get("lv_session") not in (None, planted)
+    assert pupil.get("/survey").status_code in (200, 302), "the pupil's own session holds it"
+    with _browser(app) as attacker:
+        attacker.cookies.set("lv_session", planted, domain="testserver.local")
+        assert attacker.get("/survey").status_code == 404, "the planted id holds no survey"
+
+
+def test_a_session_id_the_server_never_issued_is_cleared_from_the_browser(client: Any) -> None:
+    """An id the store does not know is refused, not kept waiting for a pupil or officer."""
+    planted = "an-id-the-server-never-issued"
+    client.cookies.set("lv_session", planted, domain="testserver.local")
+    response = client.get("/code")
+    assert response.status_code == 200
+    sent = SimpleCookie()
+    for header in response.headers.get_list("set-cookie"):
+        sent.load(header)
+    assert "lv_session" in sent, "the browser is told what to do with the id it sent"
+    assert sent["lv_session"].value == "null", "it is replaced by none, not kept"
 
 
 def test_each_opening_of_a_link_gets_a_new_session_id(pupil: Any, issued: Issued) -> None:
