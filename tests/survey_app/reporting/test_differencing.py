@@ -13,6 +13,7 @@ import io
 from typing import Any
 
 from bs4 import BeautifulSoup
+from openpyxl import load_workbook
 
 from tests.world import Clock, World, give_responses, issue_for_year, sign_in, token_for
 
@@ -66,6 +67,13 @@ def test_older_pupils_band_cannot_be_subtracted_from_the_totals_on_page_csv_or_j
     assert all(value in ("", "[c]") for row in by_band for value in row[3:])
     csv_felt_safe = next(row for row in rows if row and row[0] == "felt_safe")
     assert csv_felt_safe[2] == "6", "the same totals as the page"
+    workbook = load_workbook(
+        io.BytesIO(client.get(f"/staff/providers/{world.provider}/report.xlsx").content)
+    )
+    answers = [r[3] for r in workbook["Answers by question"].iter_rows(min_row=2, values_only=True)]
+    assert answers and set(answers) == {"[c]"}, "the spreadsheet hides the band as the page does"
+    by_year = workbook["Positive (%) by year group"].iter_rows(min_row=2, values_only=True)
+    assert {value for row in by_year for value in row[2:]} <= {"[c]", None}
 
 
 def test_one_more_response_changes_nothing_a_provider_can_see_until_k_more_have_answered(
