@@ -20,6 +20,7 @@ from litestar.handlers.base import BaseRouteHandler
 from survey_app.accounts.actors import current_actor
 from survey_app.accounts.scoping import LA_ROLES, SAFEGUARDING_ROLES, Actor, Role
 from survey_app.ops.audit import record
+from survey_app.ops.statuses import AuditOutcome
 
 Guard = Callable[[ASGIConnection, BaseRouteHandler], Awaitable[None]]
 
@@ -54,7 +55,7 @@ def allow(*roles: Role) -> Guard:
                 actor=actor,
                 object_type="route",
                 object_id=connection.url.path,
-                outcome="refused",
+                outcome=AuditOutcome.REFUSED,
             )
             raise NotFoundException()
 

@@ -23,6 +23,7 @@ from survey_app.accounts.users import (
 )
 from survey_app.db.staff_tables import StaffUser
 from survey_app.ops.audit import record
+from survey_app.ops.statuses import AuditOutcome
 from survey_app.settings import Settings
 from survey_app.surveys import qr
 from survey_app.web.rendering import staff_page as _page
@@ -84,7 +85,7 @@ async def sign_in(
             user_id=user_id,
             object_type="user" if user_id else "email",
             object_id=user_id or "",
-            outcome="throttled",
+            outcome=AuditOutcome.THROTTLED,
             request=request,
             secret=settings.secret_key,
         )
@@ -117,7 +118,7 @@ async def sign_in(
             user_id=check.tried_user_id,
             object_type="user" if check.tried_user_id else "",
             object_id=check.tried_user_id or "",
-            outcome="failed",
+            outcome=AuditOutcome.FAILED,
             request=request,
             secret=settings.secret_key,
         )
@@ -193,12 +194,12 @@ async def mfa_check(
         return Redirect(path="/staff/sign-in")
     key = f"mfa:{user_id}"
     if await is_blocked(settings, key, now, settings.signin_failure_limit_per_account):
-        await record("mfa", now=now, user_id=user_id, outcome="throttled")
+        await record("mfa", now=now, user_id=user_id, outcome=AuditOutcome.THROTTLED)
         return _page("mfa", None, 429, error="Too many wrong codes. Wait, then sign in again.")
     code = str((await request.form()).get("code") or "")
     if not await mfa.verify(user_id, settings.secret_key, code, now):
         await record_failure(settings, key, now)
-        await record("mfa", now=now, user_id=user_id, outcome="failed")
+        await record("mfa", now=now, user_id=user_id, outcome=AuditOutcome.FAILED)
         return _page("mfa", None, 400, error="That code is not right, or has been used already")
     await clear(settings, key)
     return await _complete_sign_in(request, user_id, settings, now)
@@ -284,7 +285,7 @@ async def mfa_setup(
     if replacing:
         key = f"mfa:{user_id}"
         if await is_blocked(settings, key, now, settings.signin_failure_limit_per_account):
-            await record(action, now=now, user_id=user_id, outcome="throttled")
+            await record(action, now=now, user_id=user_id, outcome=AuditOutcome.THROTTLED)
             problem = "Too many wrong codes. Wait, then try again."
             return _setup_page(request, email, replacing, ("current_code", problem), 429)
         current = str(form.get("current_code") or "")
@@ -296,7 +297,7 @@ async def mfa_setup(
                 user_id=user_id,
                 object_type="second_factor",
                 object_id=user_id,
-                outcome="failed",
+                outcome=AuditOutcome.FAILED,
                 request=request,
                 secret=settings.secret_key,
             )

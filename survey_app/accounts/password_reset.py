@@ -25,6 +25,7 @@ from survey_app.db.staff_tables import PasswordReset, StaffUser
 from survey_app.mail import messages
 from survey_app.mail.outbox import enqueue
 from survey_app.ops.audit import record
+from survey_app.ops.statuses import AuditOutcome
 from survey_app.settings import Settings
 from survey_app.web.throttle import is_blocked, record_failure
 from survey_app.web.urls import Urls
@@ -68,7 +69,9 @@ async def send_reset_link(settings: Settings, email: str, address: str, now: dt.
     if await is_blocked(
         settings, account_key, now, EMAILS_PER_ACCOUNT + 1, WINDOW
     ) or await is_blocked(settings, address_key, now, REQUESTS_PER_ADDRESS + 1, WINDOW):
-        await record("password_reset.requested", now=now, user_id=user["id"], outcome="throttled")
+        await record(
+            "password_reset.requested", now=now, user_id=user["id"], outcome=AuditOutcome.THROTTLED
+        )
         return
     token = secrets.token_urlsafe(32)
     async with transaction():

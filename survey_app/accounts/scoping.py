@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from enum import StrEnum
 from typing import Any
 
 import msgspec
 from piccolo.table import Table
 
+from survey_app.accounts.statuses import Role
 from survey_app.db.staff_tables import ApiToken, AuditEvent, StaffUser
 from survey_app.db.tables import (
     Answer,
@@ -26,15 +26,6 @@ from survey_app.db.tables import (
     SafeguardingAlert,
     School,
 )
-
-
-class Role(StrEnum):
-    LA_ADMIN = "la_admin"
-    LA_OFFICER = "la_officer"
-    LA_SAFEGUARDING = "la_safeguarding"
-    SCHOOL_CONTACT = "school_contact"
-    PROVIDER_STAFF = "provider_staff"
-
 
 LA_ROLES = {Role.LA_ADMIN, Role.LA_OFFICER, Role.LA_SAFEGUARDING}
 #: Who reads safeguarding alerts and reviews comments: the named contact, and admins as cover.

@@ -19,6 +19,7 @@ from survey_app.db.engine import is_postgres, transaction
 from survey_app.db.staff_tables import StaffUser
 from survey_app.db.tables import LocalAuthority
 from survey_app.ops.audit import record
+from survey_app.ops.statuses import AuditOutcome
 from survey_app.settings import Settings
 
 
@@ -160,7 +161,7 @@ async def reset_second_factor(
             actor=actor,
             object_type="user",
             object_id=user_id,
-            outcome="refused",
+            outcome=AuditOutcome.REFUSED,
         )
         return False
     await StaffUser.update(

@@ -15,6 +15,7 @@ from survey_app.accounts.users import AccountError
 from survey_app.db.staff_tables import StaffUser
 from survey_app.db.tables import School
 from survey_app.ops.audit import record
+from survey_app.ops.statuses import AuditOutcome
 from survey_app.settings import Settings
 
 
@@ -74,7 +75,7 @@ async def invite(
             actor=actor,
             object_type="role",
             object_id=role,
-            outcome="refused",
+            outcome=AuditOutcome.REFUSED,
         )
         raise AccountError("You can invite colleagues at your own school only")
     return await invitations.invite(

@@ -8,6 +8,16 @@ from __future__ import annotations
 from enum import StrEnum
 
 
+class Role(StrEnum):
+    """What a staff account may do; its rule in ``scoping.scope()`` says what it sees."""
+
+    LA_ADMIN = "la_admin"
+    LA_OFFICER = "la_officer"
+    LA_SAFEGUARDING = "la_safeguarding"
+    SCHOOL_CONTACT = "school_contact"
+    PROVIDER_STAFF = "provider_staff"
+
+
 class StaffState(StrEnum):
     ACTIVE = "active"
     #: Invited and not yet signed up: no password set.

@@ -17,7 +17,9 @@ from piccolo.columns import (
 )
 from piccolo.table import Table
 
+from survey_app.accounts.statuses import Role
 from survey_app.db.tables import LocalAuthority, Provider, School
+from survey_app.ops.statuses import AuditOutcome
 
 # Leaf modules (they import nothing from survey_app): ``choices`` documents each column's values
 # and changes no schema; Piccolo stores an enum member as its plain value.
@@ -27,7 +29,7 @@ class StaffUser(Table, tablename="staff_user"):
     id: Serial  # Piccolo adds the primary key; declared so type checkers know it
     email = Varchar(length=254, unique=True)
     password_hash = Varchar(length=200)
-    role = Varchar(length=30)
+    role = Varchar(length=30, choices=Role)
     local_authority = ForeignKey(LocalAuthority, null=False, index=True)
     school = ForeignKey(School, null=True, default=None)
     provider = ForeignKey(Provider, null=True, default=None)
@@ -112,6 +114,6 @@ class AuditEvent(Table, tablename="audit_event"):
     action = Varchar(length=60, index=True)
     object_type = Varchar(length=40, default="")
     object_id = Varchar(length=60, default="")
-    outcome = Varchar(length=20, default="ok")
+    outcome = Varchar(length=20, default=AuditOutcome.OK, choices=AuditOutcome)
     #: A keyed hash of the client address: enough to spot a pattern, not to identify.
     client = Varchar(length=16, default="")

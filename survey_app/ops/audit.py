@@ -12,6 +12,7 @@ from litestar.exceptions import NotFoundException
 
 from survey_app.accounts.scoping import Actor
 from survey_app.db.staff_tables import AuditEvent
+from survey_app.ops.statuses import AuditOutcome
 
 
 def pupil_key(secret: str, la_code: str, reference: str) -> str:
@@ -40,7 +41,7 @@ async def record(
     user_id: int | None = None,
     object_type: str = "",
     object_id: object = "",
-    outcome: str = "ok",
+    outcome: AuditOutcome = AuditOutcome.OK,
     request: Request | None = None,
     secret: str = "",
     local_authority: int | None = None,
@@ -71,6 +72,6 @@ async def refuse(
         actor=actor,
         object_type=object_type,
         object_id=object_id,
-        outcome="refused",
+        outcome=AuditOutcome.REFUSED,
     )
     return NotFoundException()

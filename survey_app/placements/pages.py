@@ -16,6 +16,7 @@ from survey_app.accounts.guards import commissioners
 from survey_app.accounts.scoping import Actor, Role, scope
 from survey_app.db.tables import Invitation
 from survey_app.ops.audit import record, refuse
+from survey_app.ops.statuses import AuditOutcome
 from survey_app.organisations.authorities import authority_name
 from survey_app.placements.csv_import import ImportResult, import_placements
 from survey_app.placements.exports import (
@@ -172,7 +173,7 @@ async def _record_import(actor: Actor, result: ImportResult, now: dt.datetime) -
         actor=actor,
         object_type="placement_import",
         object_id=f"rows={result.rows} created={result.created} updated={result.updated}",
-        outcome="rejected" if result.errors else "ok",
+        outcome=AuditOutcome.REJECTED if result.errors else AuditOutcome.OK,
     )
 
 

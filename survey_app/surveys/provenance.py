@@ -23,6 +23,7 @@ from litestar import Request
 
 from survey_app.db.staff_tables import AuditEvent, StaffUser
 from survey_app.ops import audit
+from survey_app.ops.statuses import AuditOutcome
 from survey_app.time_in_england import date_in_england, start_of_day_in_england
 
 #: The session key a pupil session keeps when it was opened over a staff session.
@@ -63,7 +64,7 @@ async def not_own_reason(provenance: Provenance, provider_id: int, now: dt.datet
         day_start = start_of_day_in_england(date_in_england(now))
         signed_in_here = await AuditEvent.exists().where(
             AuditEvent.action.is_in(SIGN_IN_ACTIONS),
-            AuditEvent.outcome == "ok",
+            AuditEvent.outcome == AuditOutcome.OK,
             AuditEvent.client == provenance.client,
             AuditEvent.at >= day_start,
             AuditEvent.user_id.is_in(

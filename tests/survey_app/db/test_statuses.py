@@ -11,6 +11,7 @@ from typing import Any
 import pytest
 from bs4 import BeautifulSoup
 
+from survey_app.accounts.statuses import Role
 from survey_app.db.tables import (
     Answer,
     Invitation,
@@ -24,6 +25,7 @@ from survey_app.db.tables import (
 from survey_app.mail.outbox import send_due
 from survey_app.mail.statuses import MessageKind, MessageStatus
 from survey_app.ops.schedule import run_scheduled_work
+from survey_app.ops.statuses import AuditOutcome
 from survey_app.organisations.statuses import SchoolStatus
 from survey_app.placements.statuses import PlacementStatus
 from survey_app.qa.statuses import ActionStatus, VisitKind
@@ -54,6 +56,8 @@ COLUMNS: list[tuple[str, str, type[StrEnum]]] = [
     ("qa_visit", "kind", VisitKind),
     ("school", "status", SchoolStatus),
     ("placement", "status", PlacementStatus),
+    ("staff_user", "role", Role),
+    ("audit_event", "outcome", AuditOutcome),
 ]
 
 
