@@ -80,7 +80,7 @@ def test_schools_and_providers_do_not_see_the_rating_or_its_reason(
             report["qa_record"]["rag_rating"] is None and report["qa_record"]["rag_reason"] is None
         )
         assert {t["rating_then"] for t in report["terms"]} <= {None}
-        listed = client.get("/api/v1/providers", headers=token).json()
+        listed = client.get("/api/v1/providers", headers=token).json()["items"]
         one = client.get(f"/api/v1/providers/{world.provider}", headers=token).json()
         assert [p["rag_rating"] for p in listed if p["id"] == world.provider] == [None], who
         assert (one["rag_rating"], one["rag_rated_on"]) == (None, None), who
