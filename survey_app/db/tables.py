@@ -197,12 +197,15 @@ class Placement(Table):
 class Invitation(Table):
     """A single-use survey link for one placement; the token itself is never stored.
 
-    At most one per placement and kind (unique index ``invitation_one_per_kind``).
+    At most one per placement, kind and period (unique index ``invitation_one_per_period``):
+    one start and one end survey per placement, one review per half term.
     """
 
     id = UUID(primary_key=True)
     placement = ForeignKey(Placement, null=False, index=True)
     kind = Varchar(length=10, default=InvitationKind.END, choices=InvitationKind)
+    #: Which review this is: the first day of its half term ("2027-02-22"); "" for start and end.
+    period = Varchar(length=10, default="")
     questionnaire_id = Varchar(length=40)
     #: Keyed hashes of the link token and of the short code, for look-up only.
     token_hash = Varchar(length=64, unique=True)
@@ -399,6 +402,11 @@ class LaSettings(Table, tablename="la_settings"):
     disclosure_threshold = Integer(null=True, default=None)
     #: Hours the safeguarding contact has to pick up an alert; pupils who ask for help are told.
     safeguarding_escalation_hours = Integer(null=True, default=None)
+    #: Whether pupils get a start (baseline) survey, and how many days into the placement it
+    #: opens; whether they get a check-in each half term. NULL: the deployment's setting.
+    start_survey = Boolean(null=True, default=None)
+    start_survey_days = Integer(null=True, default=None)
+    review_survey = Boolean(null=True, default=None)
 
 
 class PublishedFigures(Table, tablename="published_figures"):
