@@ -180,6 +180,7 @@ def _slip(settings: Settings, row: dict[str, Any]) -> dict[str, Any]:
     return {
         "id": row["id"],
         "reference": row["reference"],
+        "kind": row["kind"],
         "short_code": link.short_code,
         "qr": link.qr_svg_path,
         "code_page": Urls.of(settings).code_page(),
@@ -189,6 +190,7 @@ def _slip(settings: Settings, row: dict[str, Any]) -> dict[str, Any]:
 
 SLIP_FIELDS = (
     Invitation.id,
+    Invitation.kind,
     Invitation.revocation_counter,
     Invitation.expires_at,
     placement_path(Invitation).pupil_reference.as_alias("reference"),

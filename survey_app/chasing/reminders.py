@@ -26,6 +26,7 @@ from survey_app.web.urls import Urls
 _placement = placement_path(Invitation)
 OPEN_FIELDS = (
     Invitation.id,
+    Invitation.kind,
     Invitation.revocation_counter,
     Invitation.opened_at,
     Invitation.expires_at,

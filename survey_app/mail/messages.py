@@ -149,6 +149,7 @@ def compose(
 
 def survey_open_for_commissioner(
     *,
+    kind: str = "end",
     la: int,
     invitation: str,
     to: str,
@@ -165,6 +166,7 @@ def survey_open_for_commissioner(
         dedupe_key=f"opened:commissioner:{invitation}",
         kind=MessageKind.SURVEY_OPENED,
         la=la,
+        survey=kind,
         to=to,
         reference=reference,
         provider=provider,
@@ -175,7 +177,14 @@ def survey_open_for_commissioner(
 
 
 def survey_open_for_provider(
-    *, la: int, invitation: str, to: str, reference: str, slips_url: str, expires: dt.date
+    *,
+    kind: str = "end",
+    la: int,
+    invitation: str,
+    to: str,
+    reference: str,
+    slips_url: str,
+    expires: dt.date,
 ) -> Message:
     """To the provider: please help this learner complete their survey."""
     return compose(
@@ -183,6 +192,7 @@ def survey_open_for_provider(
         dedupe_key=f"opened:provider:{invitation}",
         kind=MessageKind.SURVEY_OPENED,
         la=la,
+        survey=kind,
         to=to,
         reference=reference,
         slips_url=slips_url,

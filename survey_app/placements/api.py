@@ -19,6 +19,7 @@ from survey_app.placements.records import (
     PlacementView,
     create_placement,
     end_placement,
+    every_invitation,
     get_placement,
     list_placements,
 )
@@ -123,25 +124,26 @@ async def api_end_placement(
 async def api_invitations(
     actor: NamedDependency[Actor], settings: NamedDependency[Settings]
 ) -> list[InvitationOut]:
-    """Invitations you may see, each with its link, QR image URLs and short code."""
+    """Invitations you may see, each with its kind (start, review or end), and while it is
+    open its link, QR image URLs and short code: every survey of each placement, oldest first."""
     urls = Urls.of(settings)
     out = []
-    for placement in await list_placements(settings, actor, limit=5000):
-        invitation = placement.invitation
-        if invitation is None:
-            continue
-        if invitation.link is not None:
-            link = msgspec.structs.replace(
-                invitation.link,
-                qr_png_path=urls.qr_png(invitation.id),
-                qr_svg_path=urls.qr_svg(invitation.id),
+    placements = await list_placements(settings, actor, limit=5000)
+    invitations = await every_invitation(settings, [placement.id for placement in placements])
+    for placement in placements:
+        for invitation in invitations.get(placement.id, []):
+            if invitation.link is not None:
+                link = msgspec.structs.replace(
+                    invitation.link,
+                    qr_png_path=urls.qr_png(invitation.id),
+                    qr_svg_path=urls.qr_svg(invitation.id),
+                )
+                invitation = msgspec.structs.replace(invitation, link=link)
+            out.append(
+                InvitationOut(
+                    placement.id, placement.pupil_reference, placement.provider_id, invitation
+                )
             )
-            invitation = msgspec.structs.replace(invitation, link=link)
-        out.append(
-            InvitationOut(
-                placement.id, placement.pupil_reference, placement.provider_id, invitation
-            )
-        )
     return out
 
 

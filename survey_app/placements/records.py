@@ -9,7 +9,7 @@ from typing import Any
 import msgspec
 
 from survey_app.accounts.scoping import Actor, Role, scope
-from survey_app.db.engine import transaction
+from survey_app.db.engine import batches, transaction
 from survey_app.db.tables import Invitation, Placement, Provider, Response, School
 from survey_app.organisations.provider_records import add_provider_names, in_use
 from survey_app.placements.rules import (
@@ -37,6 +37,7 @@ class NotAllowed(Exception):
 
 class InvitationView(msgspec.Struct, frozen=True):
     id: uuid.UUID
+    #: start, review or end (``surveys/statuses.py``).
     kind: str
     status: str
     questionnaire_id: str
@@ -44,6 +45,28 @@ class InvitationView(msgspec.Struct, frozen=True):
     expires_at: dt.datetime
     completed_at: dt.datetime | None
     link: InvitationLink | None
+    #: A review's half term (its first day, "2027-01-01"); "" for start and end surveys.
+    period: str = ""
+
+
+def invitation_view(settings: Settings, invitation: dict[str, Any]) -> InvitationView:
+    """What staff and the API are shown of an invitation: the link only while it is open."""
+    link = (
+        link_for(settings, invitation["id"], invitation["revocation_counter"])
+        if invitation["status"] == InvitationStatus.OPEN
+        else None
+    )
+    return InvitationView(
+        id=invitation["id"],
+        kind=invitation["kind"],
+        status=invitation["status"],
+        questionnaire_id=invitation["questionnaire_id"],
+        opened_at=invitation["opened_at"],
+        expires_at=invitation["expires_at"],
+        completed_at=invitation["completed_at"],
+        link=link,
+        period=invitation["period"],
+    )
 
 
 class PlacementView(msgspec.Struct, frozen=True):
@@ -78,23 +101,9 @@ def _view(
     settings: Settings,
     actor: Actor,
 ) -> PlacementView:
-    invitation_view = None
+    shown = None
     if invitation is not None:
-        link = (
-            link_for(settings, invitation["id"], invitation["revocation_counter"])
-            if invitation["status"] == InvitationStatus.OPEN
-            else None
-        )
-        invitation_view = InvitationView(
-            id=invitation["id"],
-            kind=invitation["kind"],
-            status=invitation["status"],
-            questionnaire_id=invitation["questionnaire_id"],
-            opened_at=invitation["opened_at"],
-            expires_at=invitation["expires_at"],
-            completed_at=invitation["completed_at"],
-            link=link,
-        )
+        shown = invitation_view(settings, invitation)
     return PlacementView(
         id=row["id"],
         pupil_reference=row["pupil_reference"],
@@ -110,7 +119,7 @@ def _view(
         hours_per_week=row["hours_per_week"],
         purpose=row["purpose"],
         simplest_version=row["simplest_version"],
-        invitation=invitation_view,
+        invitation=shown,
         # Providers see totals only, never what one pupil said.
         needs_follow_up=(
             None
@@ -136,6 +145,25 @@ async def _invitations_by_placement(placement_ids: list[int]) -> dict[int, dict[
         )
     }
     return {row["placement"]: {**row, "needs_follow_up": row["id"] in flagged} for row in rows}
+
+
+async def every_invitation(
+    settings: Settings, placement_ids: list[int]
+) -> dict[int, list[InvitationView]]:
+    """Every invitation of these placements (start, reviews, end), oldest first.
+
+    The caller passes placements it has already scoped to the actor.
+    """
+    found: dict[int, list[InvitationView]] = {}
+    for batch in batches(placement_ids):
+        rows = await (
+            Invitation.select()
+            .where(Invitation.placement.is_in(list(batch)))
+            .order_by(Invitation.opened_at)
+        )
+        for row in rows:
+            found.setdefault(row["placement"], []).append(invitation_view(settings, row))
+    return found
 
 
 async def list_placements(

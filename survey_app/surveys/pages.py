@@ -32,7 +32,7 @@ from survey_app.surveys.drafts import first_unanswered, invitation_with_drafts, 
 from survey_app.surveys.invitations import LinkState, find, state_of
 from survey_app.surveys.provenance import OPENED_OVER_STAFF, provenance_of
 from survey_app.surveys.responses import check_answer
-from survey_app.surveys.statuses import InvitationStatus
+from survey_app.surveys.statuses import InvitationKind, InvitationStatus
 from survey_app.web import throttle
 from survey_app.web.headers import private_page
 
@@ -182,6 +182,14 @@ async def enter_code(
     return await _enter(request, settings, now, code=code)
 
 
+#: Which survey this is, above the opening page's title, in words the youngest can read.
+KIND_CAPTIONS = {
+    InvitationKind.START: "Your first survey",
+    InvitationKind.REVIEW: "A short check-in",
+    InvitationKind.END: "Your last survey",
+}
+
+
 class SurveyState:
     """The pupil's open invitation, its questionnaire and the answers saved so far."""
 
@@ -193,6 +201,7 @@ class SurveyState:
         pupil_session: str,
     ) -> None:
         self.id: uuid.UUID = invitation["id"]
+        self.kind = InvitationKind(invitation["kind"])
         self.questionnaire = questionnaire
         self.drafts = drafts
         self.pupil_session = pupil_session
@@ -237,7 +246,13 @@ async def start(request: Request, now: NamedDependency[dt.datetime]) -> Response
     if survey.drafts:
         number = first_unanswered(survey.questionnaire, survey.drafts)
         return Redirect(path=f"/survey/q/{number}" if number else "/survey/check")
-    return page(request, "start", q=survey.questionnaire)
+    return page(
+        request,
+        "start",
+        q=survey.questionnaire,
+        caption=KIND_CAPTIONS[survey.kind],
+        still_there=survey.kind != InvitationKind.END,
+    )
 
 
 def _question_page(

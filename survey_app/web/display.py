@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from survey_app.surveys.statuses import InvitationKind
 from survey_app.time_in_england import LONDON
 
 REGISTRATION_STATUS = {
@@ -28,11 +29,18 @@ QA_STAGE = {
     "suspended": "Suspended",
 }
 RAG = {"red": "Red", "amber": "Amber", "green": "Green", "not_rated": "Not yet rated"}
-LABELS = {
+#: Which survey of a placement's journey is waiting, as staff read it on lists and slips.
+SURVEY_KIND: dict[str, str] = {
+    InvitationKind.START: "Start survey",
+    InvitationKind.REVIEW: "Half-termly check-in",
+    InvitationKind.END: "End-of-placement survey",
+}
+LABELS: dict[str, dict[str, str]] = {
     "registration_status": REGISTRATION_STATUS,
     "offer_type": OFFER_TYPE,
     "qa_stage": QA_STAGE,
     "rag": RAG,
+    "survey_kind": SURVEY_KIND,
 }
 
 
