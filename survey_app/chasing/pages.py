@@ -26,7 +26,7 @@ from survey_app.ops.logging_filters import redact
 from survey_app.organisations.provider_records import add_provider_names, provider_names
 from survey_app.settings import Settings
 from survey_app.surveys.invitations import link_for, on_the_slips_sheet, waiting_today
-from survey_app.surveys.statuses import InvitationStatus
+from survey_app.surveys.statuses import InvitationKind, InvitationStatus
 from survey_app.time_in_england import date_in_england, start_of_day_in_england
 from survey_app.web.params import ObjectId
 from survey_app.web.rendering import staff_page as _page
@@ -148,7 +148,12 @@ async def rates(actor: NamedDependency[Actor]) -> Template:
         placement.local_authority.as_alias("local_authority"),
         placement.school.name.as_alias("school"),
         placement.la_team.as_alias("la_team"),
-    ).where(scope(actor, Invitation))
+    ).where(
+        # The rate of end-of-placement surveys, as the reports give it: start surveys and
+        # check-ins would change what an existing rate means.
+        scope(actor, Invitation),
+        Invitation.kind == InvitationKind.END,
+    )
     await add_provider_names(rows, "local_authority", "provider_id", "provider")
     kept = {
         row["invitation"]

@@ -229,6 +229,9 @@ class Response(Table):
     term = Varchar(length=8, default="", index=True)
     #: The first calendar year of the academic year it was sent in (2026 for 2026/27).
     academic_year = Integer(default=0, index=True)
+    #: The kind of survey answered (start, review or end), copied from the invitation so
+    #: reports can count end-of-placement surveys only without a join.
+    kind = Varchar(length=10, default=InvitationKind.END, choices=InvitationKind)
     # Copied from the placement when the response is saved, so response counts need no joins
     # (composite index ``response_provider``: LA, provider, academic year, term).
     local_authority = Integer(default=0, index=True)
@@ -267,6 +270,8 @@ class Answer(Table):
     year_group = Integer(default=0)
     term = Varchar(length=8, default="")
     academic_year = Integer(default=0)
+    #: The kind of survey answered, copied from the invitation: reports count ``end`` only.
+    kind = Varchar(length=10, default=InvitationKind.END, choices=InvitationKind)
     #: Free text only: pending until the safeguarding contact releases or withholds it.
     review_status = Varchar(length=12, null=True, default=None, index=True, choices=ReviewStatus)
     #: What reports may show: the text as released, with any redactions.

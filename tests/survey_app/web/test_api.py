@@ -226,6 +226,7 @@ def test_invitations_are_listed_with_their_kind_the_open_one_with_its_link(
     created = create(client, world, officer, start_date="2026-11-13", planned_end_date=None)
     assert created.status_code == 201, created.text
     run(issue_due(settings, clock.now))  # ten days in: the start survey
+    clock.advance(minutes=1)
     ended = client.post(
         f"/api/v1/placements/{created.json()['id']}/end",
         json={"ended_on": "2026-11-23"},
