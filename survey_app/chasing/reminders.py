@@ -73,6 +73,7 @@ async def queue_reminders(settings: Settings, now: dt.datetime) -> int:
                 "day": day,
                 "reference": row["reference"],
                 "expires": expires,
+                "kind": row["kind"],
             }
             queued.append(
                 messages.reminder(

@@ -210,6 +210,7 @@ def reminder(
     reference: str,
     link: str,
     expires: dt.date,
+    kind: str = "end",
 ) -> Message:
     """A reminder that a pupil's survey is still waiting: to the commissioner or the provider.
 
@@ -228,6 +229,7 @@ def reminder(
         who=who,
         reference=reference,
         expires=expires,
+        survey=kind,
         **link_value,
     )
 

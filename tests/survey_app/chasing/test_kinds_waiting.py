@@ -74,3 +74,25 @@ def test_the_emails_that_open_a_survey_say_which_survey_it_is(
             "Please help learner END-1 with their end-of-placement survey",
         ]
     )
+
+
+def test_reminders_say_which_survey_is_still_waiting(
+    world: World, settings: Any, clock: Clock
+) -> None:
+    from survey_app.chasing.reminders import queue_reminders
+
+    waiting_start_and_end(world, settings, clock)
+    clock.advance(days=7)
+    run(queue_reminders(settings, clock.now))
+    subjects = {
+        row["subject"]
+        for row in run(
+            OutboxMessage.select(OutboxMessage.subject).where(
+                OutboxMessage.subject.like("Reminder:%")
+            )
+        )
+    }
+    assert subjects == {
+        "Reminder: start survey for pupil NEW-1",
+        "Reminder: end-of-placement survey for pupil END-1",
+    }

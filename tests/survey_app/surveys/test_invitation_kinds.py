@@ -145,3 +145,26 @@ def test_a_council_chooses_how_many_days_in_the_start_survey_opens(
     placement = place(world, clock)
     assert run(issue_due(settings, at(dt.date(2026, 11, 5)))) == 1
     assert [s[0] for s in surveys(placement, at(dt.date(2026, 11, 5)))] == ["start"]
+
+
+def test_answers_saved_on_a_start_survey_that_a_review_closes_are_kept(
+    world: World, settings: Any, clock: Clock, pupil: Any
+) -> None:
+    from survey_app.db.tables import Response
+    from survey_app.surveys.drafts import keep_partial_responses
+    from survey_app.surveys.invitations import link_for
+    from tests.world import post_form
+
+    placement = place(world, clock)
+    clock.now = at(dt.date(2026, 11, 12))
+    run(issue_due(settings, clock.now))
+    start = run(Invitation.select().where(Invitation.placement == placement).first())
+    path = link_for(settings, start["id"], 0).url.removeprefix(settings.base_url)
+    assert pupil.get(path, follow_redirects=False).status_code == 302
+    saved = post_form(pupil, "/survey/q/1", {"answer": "safe"}, follow_redirects=False)
+    assert saved.status_code == 302
+    clock.now = at(dt.date(2027, 1, 5))
+    assert run(issue_due(settings, clock.now)) == 1
+    assert run(keep_partial_responses(clock.now)) == 1
+    kept = run(Response.select().where(Response.invitation == start["id"]).first())
+    assert kept is not None and kept["partial"] and kept["kind"] == "start"
