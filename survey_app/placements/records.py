@@ -27,7 +27,7 @@ from survey_app.surveys.invitations import (
     issue_for,
     link_for,
 )
-from survey_app.surveys.statuses import InvitationKind, InvitationStatus
+from survey_app.surveys.statuses import InvitationStatus
 from survey_app.time_in_england import today_in_england
 
 
@@ -130,21 +130,31 @@ def _view(
 
 
 async def _invitations_by_placement(placement_ids: list[int]) -> dict[int, dict[str, Any]]:
+    """Each placement's latest survey (the one open, if any: opening one closes the others),
+    flagged if the pupil asked for help or felt unsafe in any of its surveys."""
     if not placement_ids:
         return {}
-    rows = await Invitation.select().where(
-        Invitation.placement.is_in(placement_ids), Invitation.kind == InvitationKind.END
+    rows = await (
+        Invitation.select()
+        .where(Invitation.placement.is_in(placement_ids))
+        .order_by(Invitation.opened_at)
     )
     if not rows:
         return {}
     flagged = {
-        row["invitation"]
-        for row in await Response.select(Response.invitation).where(
+        row["placement"]
+        for row in await Response.select(
+            Response.invitation.placement.as_alias("placement")  # type: ignore[union-attr]
+        ).where(
             Response.invitation.is_in([row["id"] for row in rows]),
             Response.needs_follow_up == True,  # noqa: E712
         )
     }
-    return {row["placement"]: {**row, "needs_follow_up": row["id"] in flagged} for row in rows}
+    latest = {row["placement"]: row for row in rows}
+    return {
+        placement: {**row, "needs_follow_up": placement in flagged}
+        for placement, row in latest.items()
+    }
 
 
 async def every_invitation(
