@@ -25,8 +25,8 @@ SIMPLEST_END_QUESTIONNAIRE: dict[Band, str] = {
 
 #: The short start (baseline) and half-termly review questionnaires, per band: the end survey's
 #: questions that can be asked part-way through, with its indicator keys, so answers pair.
-#: A pupil who needs the simplest version gets these too: they are short, and their older bands'
-#: words are the ones the reading check holds to that band's target.
+#: There is no simplest version of these yet: a pupil who needs one gets their own band's (short)
+#: start and review surveys, and the simplest end survey.
 START_QUESTIONNAIRE: dict[Band, str] = {
     "years_4_6": "start_years_4_6",
     "years_7_9": "start_years_7_9",
