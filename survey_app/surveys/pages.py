@@ -182,14 +182,6 @@ async def enter_code(
     return await _enter(request, settings, now, code=code)
 
 
-#: Which survey this is, above the opening page's title, in words the youngest can read.
-KIND_CAPTIONS = {
-    InvitationKind.START: "Your first survey",
-    InvitationKind.REVIEW: "A short check-in",
-    InvitationKind.END: "Your last survey",
-}
-
-
 class SurveyState:
     """The pupil's open invitation, its questionnaire and the answers saved so far."""
 
@@ -250,7 +242,8 @@ async def start(request: Request, now: NamedDependency[dt.datetime]) -> Response
         request,
         "start",
         q=survey.questionnaire,
-        caption=KIND_CAPTIONS[survey.kind],
+        # Each kind's questionnaire says which survey it is in its own title and first lines
+        # (nothing more above the Start button: it must stay in view on a small phone).
         still_there=survey.kind != InvitationKind.END,
     )
 

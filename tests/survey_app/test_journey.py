@@ -53,16 +53,18 @@ def test_a_pupil_answers_a_start_survey_a_check_in_and_the_end_survey(
         ended_on=None,
     )
     run(Placement.insert(row))
+    # What the pupil reads first: the title and the opening line before the Start button.
     journey = [
-        (dt.date(2026, 11, 12), "start", "Your first survey", "a_bit_safe"),
-        (dt.date(2027, 1, 5), "review", "A short check-in", "safe"),
-        (ENDS - dt.timedelta(days=7), "end", "Your last survey", "very_safe"),
+        (dt.date(2026, 11, 12), "start", "You have just started at", "a_bit_safe"),
+        (dt.date(2027, 1, 5), "review", "How is it going at", "safe"),
+        (ENDS - dt.timedelta(days=7), "end", "We want to know how it went for you", "very_safe"),
     ]
-    for day, kind, caption, felt in journey:
+    for day, kind, says, felt in journey:
         opened_kind, path = open_survey(settings, clock, row.id, day)
         assert opened_kind == kind
         page = opening_page(pupil, path)
-        assert page.select_one("#survey-kind").get_text(strip=True) == caption
+        first_read = page.select_one("h1").get_text() + " " + page.select_one("p").get_text()
+        assert says in first_read
         answer_alone = page.select_one("#answer-alone").get_text()
         assert ("place you went to" in answer_alone) == (kind == "end")
         questionnaire = f"{kind}_years_7_9"
