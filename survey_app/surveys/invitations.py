@@ -52,6 +52,8 @@ MAX_ISSUE_ROUNDS = 5
 HALF_TERM_DAYS = 42
 #: Fewest days between a pupil's surveys: a review waits until the last survey is this old.
 REVIEW_GAP_DAYS = 35
+#: No check-in this close to the day the end survey opens: the end survey asks it all.
+NO_REVIEW_BEFORE_END_DAYS = 21
 
 
 class InvitationLink(msgspec.Struct, frozen=True):
@@ -283,12 +285,29 @@ async def due_reviews(settings: Settings, now: dt.datetime, limit: int = 5000) -
     """Placements whose check-in for this half term should open now and has not.
 
     For LAs with reviews on: the placement has run longer than a half term, has not ended, has
-    no end survey (a review due when the end survey opens is skipped), has no review this half
-    term, and its last survey opened at least ``REVIEW_GAP_DAYS`` ago.
+    no end survey (a review due when the end survey opens is skipped) and is not within
+    ``NO_REVIEW_BEFORE_END_DAYS`` of it, has no review this half term, and its last survey
+    opened at least ``REVIEW_GAP_DAYS`` ago.
     """
     today = today_in_england(now)
-    la_ids = [a.la_id for a in (await all_effective(settings)).values() if a.review_survey]
-    if not la_ids:
+    # One condition per LA: each chooses how many days before the planned end its end survey
+    # opens, and whether it has reviews at all.
+    far_from_end = [
+        (Placement.local_authority == authority.la_id)
+        & (
+            Placement.planned_end_date.is_null()
+            | (
+                Placement.planned_end_date
+                > today
+                + dt.timedelta(
+                    days=authority.invitation_open_days_before + NO_REVIEW_BEFORE_END_DAYS
+                )
+            )
+        )
+        for authority in (await all_effective(settings)).values()
+        if authority.review_survey
+    ]
+    if not far_from_end:
         return []
     period = half_term_start(today).isoformat()
     recent = Invitation.select(Invitation.placement).where(
@@ -299,7 +318,7 @@ async def due_reviews(settings: Settings, now: dt.datetime, limit: int = 5000) -
     due = (
         await Placement.select(Placement.id)
         .where(
-            Placement.local_authority.is_in(la_ids),
+            functools.reduce(operator.or_, far_from_end),
             Placement.start_date <= today - dt.timedelta(days=HALF_TERM_DAYS),
             _not_ended(today),
             Placement.id.not_in(recent),

@@ -15,8 +15,8 @@ from survey_app.db.tables import Invitation, LaSettings, Placement
 from survey_app.surveys.invitations import issue_due, state_of
 from tests.world import Clock, World, placement_row, run
 
-#: A placement from Monday 2 November 2026 to Friday 26 March 2027: three half terms and more.
-STARTS, ENDS = dt.date(2026, 11, 2), dt.date(2027, 3, 26)
+#: A placement from Monday 2 November 2026 to Friday 2 April 2027: three half terms and more.
+STARTS, ENDS = dt.date(2026, 11, 2), dt.date(2027, 4, 2)
 
 
 def at(day: dt.date) -> dt.datetime:
@@ -95,6 +95,8 @@ def test_the_end_survey_closes_an_open_review_and_no_review_follows_it(
     for day in (dt.date(2026, 11, 12), dt.date(2027, 1, 5), dt.date(2027, 3, 2)):
         run(issue_due(settings, at(day)))
     end_opens = at(ENDS - dt.timedelta(days=settings.invitation_open_days_before))
+    review = surveys(placement, end_opens - dt.timedelta(minutes=1))[-1]
+    assert review[:2] == ("review", "2027-03-01") and review[3] == "open"
     assert run(issue_due(settings, end_opens)) == 1
     opened = surveys(placement, end_opens)
     assert [s[0] for s in opened] == ["start", "review", "review", "end"]
@@ -168,3 +170,14 @@ def test_answers_saved_on_a_start_survey_that_a_review_closes_are_kept(
     assert run(keep_partial_responses(clock.now)) == 1
     kept = run(Response.select().where(Response.invitation == start["id"]).first())
     assert kept is not None and kept["partial"] and kept["kind"] == "start"
+
+
+def test_no_check_in_opens_in_the_three_weeks_before_the_end_survey(
+    world: World, settings: Any, clock: Clock
+) -> None:
+    # Ends 26 March, so the end survey opens on 19 March: a check-in on 2 March would have the
+    # pupil answering twice in a fortnight.
+    placement = place(world, clock, planned_end_date=dt.date(2027, 3, 26))
+    for day in (dt.date(2026, 11, 12), dt.date(2027, 1, 5), dt.date(2027, 3, 2)):
+        run(issue_due(settings, at(day)))
+    assert [s[0] for s in surveys(placement, at(dt.date(2027, 3, 2)))] == ["start", "review"]
