@@ -218,12 +218,15 @@ class PlacementChange(Table, tablename="placement_change"):
 class Invitation(Table):
     """A single-use survey link for one placement; the token itself is never stored.
 
-    At most one per placement and kind (unique index ``invitation_one_per_kind``).
+    At most one per placement, kind and period (unique index ``invitation_one_per_period``):
+    one start and one end survey per placement, one review per half term.
     """
 
     id = UUID(primary_key=True)
     placement = ForeignKey(Placement, null=False, index=True)
     kind = Varchar(length=10, default=InvitationKind.END, choices=InvitationKind)
+    #: Which review this is: the first day of its half term ("2027-02-22"); "" for start and end.
+    period = Varchar(length=10, default="")
     questionnaire_id = Varchar(length=40)
     #: Keyed hashes of the link token and of the short code, for look-up only.
     token_hash = Varchar(length=64, unique=True)
@@ -247,6 +250,9 @@ class Response(Table):
     term = Varchar(length=8, default="", index=True)
     #: The first calendar year of the academic year it was sent in (2026 for 2026/27).
     academic_year = Integer(default=0, index=True)
+    #: The kind of survey answered (start, review or end), copied from the invitation so
+    #: reports can count end-of-placement surveys only without a join.
+    kind = Varchar(length=10, default=InvitationKind.END, choices=InvitationKind)
     # Copied from the placement when the response is saved, so response counts need no joins
     # (composite index ``response_provider``: LA, provider, academic year, term).
     local_authority = Integer(default=0, index=True)
@@ -285,6 +291,8 @@ class Answer(Table):
     year_group = Integer(default=0)
     term = Varchar(length=8, default="")
     academic_year = Integer(default=0)
+    #: The kind of survey answered, copied from the invitation: reports count ``end`` only.
+    kind = Varchar(length=10, default=InvitationKind.END, choices=InvitationKind)
     #: Free text only: pending until the safeguarding contact releases or withholds it.
     review_status = Varchar(length=12, null=True, default=None, index=True, choices=ReviewStatus)
     #: What reports may show: the text as released, with any redactions.
@@ -423,6 +431,11 @@ class LaSettings(Table, tablename="la_settings"):
     disclosure_threshold = Integer(null=True, default=None)
     #: Hours the safeguarding contact has to pick up an alert; pupils who ask for help are told.
     safeguarding_escalation_hours = Integer(null=True, default=None)
+    #: Whether pupils get a start (baseline) survey, and how many days into the placement it
+    #: opens; whether they get a check-in each half term. NULL: the deployment's setting.
+    start_survey = Boolean(null=True, default=None)
+    start_survey_days = Integer(null=True, default=None)
+    review_survey = Boolean(null=True, default=None)
 
 
 class PublishedFigures(Table, tablename="published_figures"):

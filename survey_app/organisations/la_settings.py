@@ -4,7 +4,8 @@ An LA administrator sets, on ``/staff/settings``, the authority's name and conta
 sign-off and reply-to address, what its privacy notices name (controller, data protection officer,
 retention period) and the choices that are otherwise the deployment's environment settings
 (``SURVEY_INVITATION_OPEN_DAYS_BEFORE``, ``…_EXPIRY_DAYS``, ``…_REMINDER_DAYS``,
-``…_RETENTION_DAYS``, ``…_DISCLOSURE_THRESHOLD``, ``…_SAFEGUARDING_ESCALATION_HOURS``). A value
+``…_RETENTION_DAYS``, ``…_DISCLOSURE_THRESHOLD``, ``…_SAFEGUARDING_ESCALATION_HOURS``,
+``SURVEY_START_SURVEY``, ``…_START_SURVEY_DAYS``, ``…_REVIEW_SURVEY``). A value
 left empty is stored as NULL and means "the environment's value", so a deployment changing its
 defaults changes every LA that has not chosen otherwise. Everything that reads one of these choices
 asks ``effective_settings`` (or ``all_effective`` in the scheduled work), never ``Settings``
@@ -46,7 +47,14 @@ NUMBER_FIELDS: dict[str, tuple[str, int, int]] = {
     "retention_days": ("Days answers are kept", 30, 3650),
     "disclosure_threshold": ("Disclosure threshold", 1, 100),
     "safeguarding_escalation_hours": ("Hours to pick up a safeguarding alert", 1, 168),
+    "start_survey_days": ("Days after the start a start survey opens", 1, 90),
 }
+#: Yes-or-no choices, answered "yes", "no" or left empty for the service's setting.
+SWITCH_FIELDS: dict[str, str] = {
+    "start_survey": "Start surveys",
+    "review_survey": "Half-termly check-ins",
+}
+SWITCH_VALUES = {"yes": True, "no": False}
 LABELS = {
     "name": "Authority name",
     "contact_email": "Council contact email",
@@ -59,8 +67,11 @@ LABELS = {
     "dpo_contact": "Data protection officer contact",
     "reminder_days": "Reminder days",
     **{name: label for name, (label, _, _) in NUMBER_FIELDS.items()},
+    **SWITCH_FIELDS,
 }
-FORM_FIELDS = (*AUTHORITY_FIELDS, *TEXT_FIELDS, *NUMBER_FIELDS, "reminder_days")
+#: The fields kept on the LA's own settings row.
+OWN_FIELDS = (*TEXT_FIELDS, *NUMBER_FIELDS, *SWITCH_FIELDS, "reminder_days")
+FORM_FIELDS = (*AUTHORITY_FIELDS, *OWN_FIELDS)
 #: The privacy notice's own fields: left empty, the notice names the LA's contact instead.
 NOTICE_FIELDS = ("controller", "dpo_contact")
 REMINDER_DAYS = re.compile(r"^\d{1,3}(\s*,\s*\d{1,3})*$")
@@ -88,6 +99,11 @@ class EffectiveSettings(msgspec.Struct, frozen=True, kw_only=True):
     disclosure_threshold: int
     #: Hours an alert may wait unacknowledged before it is escalated; pupils are told it.
     safeguarding_escalation_hours: int
+    #: Which surveys of a placement's journey this LA's pupils get besides the end survey
+    #: (``surveys/invitations.py``), and how many days into a placement the start survey opens.
+    start_survey: bool = True
+    start_survey_days: int = 10
+    review_survey: bool = True
     #: Labels of the privacy notice's fields the council has not filled in.
     notice_gaps: tuple[str, ...] = ()
 
@@ -146,6 +162,13 @@ def effective(settings: Settings, authority: dict[str, Any], own: dict[str, Any]
         disclosure_threshold=threshold,
         safeguarding_escalation_hours=(
             chosen("safeguarding_escalation_hours") or settings.safeguarding_escalation_hours
+        ),
+        start_survey=(
+            settings.start_survey if own.get("start_survey") is None else own["start_survey"]
+        ),
+        start_survey_days=chosen("start_survey_days") or settings.start_survey_days,
+        review_survey=(
+            settings.review_survey if own.get("review_survey") is None else own["review_survey"]
         ),
         notice_gaps=tuple(LABELS[name] for name in NOTICE_FIELDS if not chosen(name)),
     )
@@ -253,9 +276,12 @@ async def form_values(la_id: int) -> dict[str, str]:
     authority = await LocalAuthority.select(*_AUTHORITY).where(LocalAuthority.id == la_id).first()
     own = (await _own_rows(la_id)).get(la_id, {})
     values = {name: str(authority[name] or "") for name in AUTHORITY_FIELDS} if authority else {}
-    for name in (*TEXT_FIELDS, *NUMBER_FIELDS, "reminder_days"):
+    for name in OWN_FIELDS:
         value = own.get(name)
-        values[name] = "" if value is None else str(value)
+        if name in SWITCH_FIELDS:
+            values[name] = "" if value is None else ("yes" if value else "no")
+        else:
+            values[name] = "" if value is None else str(value)
     return values
 
 
@@ -322,6 +348,11 @@ def check(settings: Settings, form: dict[str, str]) -> tuple[dict[str, Any], lis
             )
             continue
         values[name] = int(value)
+    for name, label in SWITCH_FIELDS.items():
+        value = text[name].lower()
+        values[name] = SWITCH_VALUES.get(value)
+        if value and value not in SWITCH_VALUES:
+            problems.append(FieldProblem(name, f"{label} must be yes, no or left empty"))
     floor = settings.disclosure_threshold
     if values["disclosure_threshold"] is not None and values["disclosure_threshold"] < floor:
         problems.append(
@@ -375,7 +406,7 @@ async def save(settings: Settings, la_id: int, form: dict[str, str]) -> list[Fie
         await LocalAuthority.update(
             {getattr(LocalAuthority, name): values[name] for name in AUTHORITY_FIELDS}
         ).where(LocalAuthority.id == la_id)
-        own = {name: values[name] for name in (*TEXT_FIELDS, *NUMBER_FIELDS, "reminder_days")}
+        own = {name: values[name] for name in OWN_FIELDS}
         if await LaSettings.exists().where(LaSettings.local_authority == la_id):
             await LaSettings.update({getattr(LaSettings, k): v for k, v in own.items()}).where(
                 LaSettings.local_authority == la_id

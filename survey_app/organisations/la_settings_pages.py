@@ -39,6 +39,9 @@ def _context(settings: Settings, effective: la_settings.EffectiveSettings) -> di
             "disclosure_threshold": settings.disclosure_threshold,
             "safeguarding_escalation_hours": settings.safeguarding_escalation_hours,
             "reminder_days": ",".join(str(day) for day in settings.reminder_day_numbers),
+            "start_survey_days": settings.start_survey_days,
+            "start_survey": "yes" if settings.start_survey else "no",
+            "review_survey": "yes" if settings.review_survey else "no",
         },
         "effective": effective,
     }

@@ -30,6 +30,7 @@ from survey_app.placements.records import (
     PlacementView,
     create_placement,
     end_placement,
+    every_invitation,
     get_placement,
 )
 from survey_app.placements.rules import (
@@ -220,30 +221,31 @@ async def api_invitations(
     started_from: StartedFrom = None,
     started_to: StartedTo = None,
 ) -> InvitationList:
-    """Invitations you may see, each with its link, QR image URLs and short code: paged and
-    filtered like ``/placements`` (placements without a survey yet are left out); ``status``
-    is ``open``, ``completed``, ``expired`` or ``revoked``."""
+    """Invitations you may see, each with its kind (start, review or end), and while it is
+    open its link, QR image URLs and short code: every survey of each placement, oldest first,
+    paged and filtered like ``/placements`` (a page holds every survey of its placements;
+    placements without a survey yet are left out); ``status`` is ``open``, ``completed``,
+    ``expired`` or ``revoked``."""
     urls = Urls.of(settings)
     views, link = await _sync_page(
         request, actor, settings, now, "/api/v1/invitations", with_survey=True
     )
     out = []
+    invitations = await every_invitation(settings, [placement.id for placement in views], now)
     for placement in views:
-        invitation = placement.invitation
-        if invitation is None:
-            continue
-        if invitation.link is not None:
-            link_view = msgspec.structs.replace(
-                invitation.link,
-                qr_png_path=urls.qr_png(invitation.id),
-                qr_svg_path=urls.qr_svg(invitation.id),
+        for invitation in invitations.get(placement.id, []):
+            if invitation.link is not None:
+                link_view = msgspec.structs.replace(
+                    invitation.link,
+                    qr_png_path=urls.qr_png(invitation.id),
+                    qr_svg_path=urls.qr_svg(invitation.id),
+                )
+                invitation = msgspec.structs.replace(invitation, link=link_view)
+            out.append(
+                InvitationOut(
+                    placement.id, placement.pupil_reference, placement.provider_id, invitation
+                )
             )
-            invitation = msgspec.structs.replace(invitation, link=link_view)
-        out.append(
-            InvitationOut(
-                placement.id, placement.pupil_reference, placement.provider_id, invitation
-            )
-        )
     return InvitationList(out, link)
 
 

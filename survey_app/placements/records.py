@@ -9,7 +9,7 @@ from typing import Any
 import msgspec
 
 from survey_app.accounts.scoping import Actor, Role, scope
-from survey_app.db.engine import transaction
+from survey_app.db.engine import batches, transaction
 from survey_app.db.tables import (
     Invitation,
     Placement,
@@ -36,7 +36,7 @@ from survey_app.surveys.invitations import (
     issue_for,
     link_for,
 )
-from survey_app.surveys.statuses import InvitationKind, InvitationStatus, SurveyState
+from survey_app.surveys.statuses import InvitationStatus, SurveyState
 from survey_app.time_in_england import today_in_england
 
 #: Said when a change is asked of a placement that was cancelled as entered in error.
@@ -49,6 +49,7 @@ class NotAllowed(Exception):
 
 class InvitationView(msgspec.Struct, frozen=True):
     id: uuid.UUID
+    #: start, review or end (``surveys/statuses.py``).
     kind: str
     #: As it stands now: ``open``, ``completed``, ``expired`` (closed, not answered) or
     #: ``revoked`` (withdrawn when its placement was cancelled).
@@ -61,6 +62,8 @@ class InvitationView(msgspec.Struct, frozen=True):
     link: InvitationLink | None
     #: Goes up by one each time the survey is reissued; send it back to reissue only once.
     link_version: int = 0
+    #: A review's half term (its first day, "2027-01-01"); "" for start and end surveys.
+    period: str = ""
 
 
 class PlacementView(msgspec.Struct, frozen=True):
@@ -127,6 +130,30 @@ INVITATION_STATUS = {
 }
 
 
+def invitation_view(
+    settings: Settings, invitation: dict[str, Any], now: dt.datetime
+) -> InvitationView:
+    """What staff and the API are shown of an invitation as it stands ``now``: the link only
+    while the pupil can still answer, so an expired or withdrawn survey shows no dead link."""
+    state = survey_state({}, invitation, now, None)
+    return InvitationView(
+        id=invitation["id"],
+        kind=invitation["kind"],
+        status=INVITATION_STATUS[state],
+        questionnaire_id=invitation["questionnaire_id"],
+        opened_at=invitation["opened_at"],
+        expires_at=invitation["expires_at"],
+        completed_at=invitation["completed_at"],
+        link=(
+            link_for(settings, invitation["id"], invitation["revocation_counter"])
+            if state == SurveyState.OPEN
+            else None
+        ),
+        link_version=invitation["revocation_counter"],
+        period=invitation["period"],
+    )
+
+
 def _view(
     row: dict[str, Any],
     invitation: dict[str, Any] | None,
@@ -141,24 +168,9 @@ def _view(
         else None
     )
     state = survey_state(row, invitation, now, opens_on)
-    invitation_view = None
+    shown = None
     if invitation is not None:
-        link = (
-            link_for(settings, invitation["id"], invitation["revocation_counter"])
-            if state == SurveyState.OPEN
-            else None
-        )
-        invitation_view = InvitationView(
-            id=invitation["id"],
-            kind=invitation["kind"],
-            status=INVITATION_STATUS[state],
-            questionnaire_id=invitation["questionnaire_id"],
-            opened_at=invitation["opened_at"],
-            expires_at=invitation["expires_at"],
-            completed_at=invitation["completed_at"],
-            link=link,
-            link_version=invitation["revocation_counter"],
-        )
+        shown = invitation_view(settings, invitation, now)
     return PlacementView(
         id=row["id"],
         pupil_reference=row["pupil_reference"],
@@ -174,7 +186,7 @@ def _view(
         hours_per_week=row["hours_per_week"],
         purpose=row["purpose"],
         simplest_version=row["simplest_version"],
-        invitation=invitation_view,
+        invitation=shown,
         # Providers see totals only, never what one pupil said.
         needs_follow_up=(
             None
@@ -196,10 +208,14 @@ async def _open_days_before(settings: Settings) -> dict[int, int]:
 
 
 async def _invitations_by_placement(placement_ids: list[int]) -> dict[int, dict[str, Any]]:
+    """Each placement's latest survey (the one open, if any: opening one closes the others),
+    flagged if the pupil asked for help or felt unsafe in any of its surveys."""
     if not placement_ids:
         return {}
-    rows = await Invitation.select().where(
-        Invitation.placement.is_in(placement_ids), Invitation.kind == InvitationKind.END
+    rows = await (
+        Invitation.select()
+        .where(Invitation.placement.is_in(placement_ids))
+        .order_by(Invitation.opened_at)
     )
     if not rows:
         return {}
@@ -219,7 +235,40 @@ async def _invitations_by_placement(placement_ids: list[int]) -> dict[int, dict[
             SafeguardingAlert.invitation.is_in(ids)
         )
     }
-    return {row["placement"]: {**row, "needs_follow_up": row["id"] in flagged} for row in rows}
+    return latest_with_flags(rows, flagged)
+
+
+def latest_with_flags(
+    rows: list[dict[str, Any]], flagged_invitations: set[uuid.UUID]
+) -> dict[int, dict[str, Any]]:
+    """Each placement's latest survey from its invitation rows (oldest first), flagged when the
+    pupil asked for help or felt unsafe in any of that placement's surveys."""
+    flagged = {row["placement"] for row in rows if row["id"] in flagged_invitations}
+    latest = {row["placement"]: row for row in rows}
+    return {
+        placement: {**row, "needs_follow_up": placement in flagged}
+        for placement, row in latest.items()
+    }
+
+
+async def every_invitation(
+    settings: Settings, placement_ids: list[int], now: dt.datetime
+) -> dict[int, list[InvitationView]]:
+    """Every invitation of these placements (start, reviews, end), oldest first, each as it
+    stands ``now``.
+
+    The caller passes placements it has already scoped to the actor.
+    """
+    found: dict[int, list[InvitationView]] = {}
+    for batch in batches(placement_ids):
+        rows = await (
+            Invitation.select()
+            .where(Invitation.placement.is_in(list(batch)))
+            .order_by(Invitation.opened_at)
+        )
+        for row in rows:
+            found.setdefault(row["placement"], []).append(invitation_view(settings, row, now))
+    return found
 
 
 async def views_of(

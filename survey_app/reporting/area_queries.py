@@ -18,7 +18,7 @@ from survey_app.db.tables import (
 )
 from survey_app.organisations.la_settings import disclosure_threshold
 from survey_app.organisations.provider_records import named_providers
-from survey_app.reporting.queries import opened_in
+from survey_app.reporting.queries import end_surveys, opened_in
 from survey_app.settings import Settings
 from survey_app.surveys.statuses import InvitationKind
 
@@ -45,7 +45,7 @@ async def area_summary(
     )
     responded = await (
         Response.select(Response.provider, Response.academic_year, Count(alias="count"))
-        .where(scope(actor, Response))
+        .where(scope(actor, Response), end_surveys(Response))
         .group_by(Response.provider, Response.academic_year)
     )
     # Every year is counted, whichever is shown: each view is protected as part of the whole.
@@ -59,7 +59,7 @@ async def area_summary(
     ).where(scope(actor, IndicatorTally), IndicatorTally.answers != 0)
     partial = await (
         Response.select(Response.academic_year, Count(alias="count"))
-        .where(scope(actor, Response), Response.partial.eq(True))
+        .where(scope(actor, Response), end_surveys(Response), Response.partial.eq(True))
         .group_by(Response.academic_year)
     )
     invited_by = {row["provider"]: row["count"] for row in invited}

@@ -1,4 +1,14 @@
-"""Issuing invitations when placements end, and finding an invitation from a link or code."""
+"""Issuing invitations (a start survey, a check-in each half term, the end survey), and finding
+an invitation from a link or code.
+
+A placement's journey: a short start (baseline) survey a set number of days after it starts, a
+very short review each half term while it runs longer than one, and the end survey when it ends.
+Each LA turns the start and review surveys on or off (``organisations/la_settings.py``). A pupil
+never has two surveys open at once: the end survey is issued first, a review is skipped once the
+end survey has opened, a start survey is skipped once any other has, and opening one closes any
+other still open for the placement (its saved answers are kept as a partial response, as when a
+link closes).
+"""
 
 from __future__ import annotations
 
@@ -11,7 +21,8 @@ from typing import Any
 
 import msgspec
 
-from questionnaires.bands import end_questionnaire_for
+from questionnaires.bands import questionnaire_for
+from reports.periods import half_term_start
 from survey_app.db.engine import batches, transaction
 from survey_app.db.tables import Invitation, Placement
 from survey_app.mail import messages
@@ -38,6 +49,12 @@ from survey_app.web.urls import Urls, qr_png_path, qr_svg_path
 
 #: Attempts to find a free short code; each attempt draws a fresh 38-bit code.
 MAX_ISSUE_ROUNDS = 5
+#: A placement "runs longer than a half term" once it has run this many days (six weeks).
+HALF_TERM_DAYS = 42
+#: Fewest days between a pupil's surveys: a review waits until the last survey is this old.
+REVIEW_GAP_DAYS = 35
+#: No check-in this close to the day the end survey opens: the end survey asks it all.
+NO_REVIEW_BEFORE_END_DAYS = 21
 
 
 class InvitationLink(msgspec.Struct, frozen=True):
@@ -61,7 +78,12 @@ def link_for(settings: Settings, invitation_id: uuid.UUID, counter: int) -> Invi
 
 
 def _new_row(
-    settings: Settings, placement: dict[str, Any], now: dt.datetime, expiry_days: int
+    settings: Settings,
+    placement: dict[str, Any],
+    now: dt.datetime,
+    expiry_days: int,
+    kind: InvitationKind,
+    period: str,
 ) -> dict[Any, Any]:
     invitation_id = uuid.uuid4()
     expires_on = today_in_england(now) + dt.timedelta(days=expiry_days)
@@ -69,9 +91,10 @@ def _new_row(
     return {
         Invitation.id: invitation_id,
         Invitation.placement: placement["id"],
-        Invitation.kind: InvitationKind.END,
-        Invitation.questionnaire_id: end_questionnaire_for(
-            placement["year_group"], simplest=placement["simplest_version"]
+        Invitation.kind: kind,
+        Invitation.period: period,
+        Invitation.questionnaire_id: questionnaire_for(
+            kind, placement["year_group"], simplest=placement["simplest_version"]
         ),
         Invitation.token_hash: lookup_hash(secret, invitation_token(secret, invitation_id, 0)),
         Invitation.short_code_hash: lookup_hash(secret, short_code(secret, invitation_id, 0)),
@@ -102,8 +125,10 @@ def opening_messages(
     expires = date_in_england(row[Invitation.expires_at])
     urls = Urls.of(settings)
     invitation = str(row[Invitation.id])
+    kind = InvitationKind(row[Invitation.kind])
     return [
         messages.survey_open_for_commissioner(
+            kind=kind,
             la=placement["local_authority"],
             invitation=invitation,
             to=placement["school_email"] or placement["la_email"] or "",
@@ -115,6 +140,7 @@ def opening_messages(
             expires=expires,
         ),
         messages.survey_open_for_provider(
+            kind=kind,
             la=placement["local_authority"],
             invitation=invitation,
             to=placement["provider_email"] or "",
@@ -125,21 +151,34 @@ def opening_messages(
     ]
 
 
-async def issue_for(settings: Settings, placement_ids: list[int], now: dt.datetime) -> int:
-    """Give each placement its end-of-placement invitation unless it has one; returns how many."""
+async def issue_for(
+    settings: Settings,
+    placement_ids: list[int],
+    now: dt.datetime,
+    kind: InvitationKind = InvitationKind.END,
+    period: str = "",
+) -> int:
+    """Give each placement its invitation of this kind (and period) unless it has one; returns
+    how many were issued."""
     issued = 0
     for batch in batches(placement_ids):
-        issued += await _issue_batch(settings, list(batch), now)
+        issued += await _issue_batch(settings, list(batch), now, kind, period)
     return issued
 
 
-async def _issue_batch(settings: Settings, placement_ids: list[int], now: dt.datetime) -> int:
+async def _issue_batch(
+    settings: Settings,
+    placement_ids: list[int],
+    now: dt.datetime,
+    kind: InvitationKind,
+    period: str,
+) -> int:
     """Issue invitations for one batch of placements, in one transaction.
 
-    Idempotent and safe to run concurrently: the unique index on (placement, kind) makes a
-    second insert for the same placement do nothing, on SQLite and PostgreSQL alike. The emails
-    are queued in the same transaction, only for invitations this call inserted, so none is
-    queued twice.
+    Idempotent and safe to run concurrently: the unique index on (placement, kind, period)
+    makes a second insert for the same placement do nothing, on SQLite and PostgreSQL alike. The
+    emails are queued, and the placement's other open surveys closed, in the same transaction,
+    only for invitations this call inserted, so none is queued or closed twice.
     """
     issued = 0
     pending = await Placement.select(*PLACEMENT_FIELDS).where(Placement.id.is_in(placement_ids))
@@ -158,6 +197,8 @@ async def _issue_batch(settings: Settings, placement_ids: list[int], now: dt.dat
                 placement,
                 now,
                 authorities[placement["local_authority"]].invitation_expiry_days,
+                kind,
+                period,
             )
             for placement in pending
         }
@@ -168,10 +209,21 @@ async def _issue_batch(settings: Settings, placement_ids: list[int], now: dt.dat
                 .on_conflict(action="DO NOTHING")
                 .returning(Invitation.placement)
             )
-            if inserted:
+            opened = [created["placement"] for created in inserted]
+            if opened:
                 # A survey issued is a change a school's synced copy should hear of.
                 await Placement.update({Placement.updated_at: now}).where(
-                    Placement.id.is_in([created["placement"] for created in inserted])
+                    Placement.id.is_in(opened)
+                )
+                # One survey open at a time: the one opening now closes the others (expired
+                # links keep their saved answers as a partial response).
+                await Invitation.update(
+                    {Invitation.expires_at: now - dt.timedelta(seconds=1)}
+                ).where(
+                    Invitation.placement.is_in(opened),
+                    Invitation.id.not_in([rows[p][Invitation.id] for p in opened]),
+                    Invitation.status == InvitationStatus.OPEN,
+                    Invitation.expires_at > now,
                 )
             queued: list[Message] = []
             for created in inserted:
@@ -185,7 +237,9 @@ async def _issue_batch(settings: Settings, placement_ids: list[int], now: dt.dat
         covered = {
             row["placement"]
             for row in await Invitation.select(Invitation.placement).where(
-                Invitation.placement.is_in(list(by_id)), Invitation.kind == InvitationKind.END
+                Invitation.placement.is_in(list(by_id)),
+                Invitation.kind == kind,
+                Invitation.period == period,
             )
         }
         pending = [p for p in pending if p["id"] not in covered]
@@ -230,14 +284,112 @@ async def due_placements(settings: Settings, now: dt.datetime, limit: int = 5000
     return [row["id"] for row in due]
 
 
+def _not_ended(today: dt.date) -> Any:
+    return (Placement.ended_on.is_null()) | (Placement.ended_on > today)
+
+
+async def due_reviews(settings: Settings, now: dt.datetime, limit: int = 5000) -> list[int]:
+    """Placements whose check-in for this half term should open now and has not.
+
+    For LAs with reviews on: the placement has run longer than a half term, has not ended, has
+    no end survey (a review due when the end survey opens is skipped) and is not within
+    ``NO_REVIEW_BEFORE_END_DAYS`` of it, has no review this half term, and its last survey
+    opened at least ``REVIEW_GAP_DAYS`` ago.
+    """
+    today = today_in_england(now)
+    # One condition per LA: each chooses how many days before the planned end its end survey
+    # opens, and whether it has reviews at all.
+    far_from_end = [
+        (Placement.local_authority == authority.la_id)
+        & (
+            Placement.planned_end_date.is_null()
+            | (
+                Placement.planned_end_date
+                > today
+                + dt.timedelta(
+                    days=authority.invitation_open_days_before + NO_REVIEW_BEFORE_END_DAYS
+                )
+            )
+        )
+        for authority in (await all_effective(settings)).values()
+        if authority.review_survey
+    ]
+    if not far_from_end:
+        return []
+    period = half_term_start(today).isoformat()
+    recent = Invitation.select(Invitation.placement).where(
+        (Invitation.kind == InvitationKind.END)
+        | ((Invitation.kind == InvitationKind.REVIEW) & (Invitation.period == period))
+        | (Invitation.opened_at > now - dt.timedelta(days=REVIEW_GAP_DAYS))
+    )
+    due = (
+        await Placement.select(Placement.id)
+        .where(
+            functools.reduce(operator.or_, far_from_end),
+            Placement.start_date <= today - dt.timedelta(days=HALF_TERM_DAYS),
+            _not_ended(today),
+            Placement.id.not_in(recent),
+        )
+        .order_by(Placement.id)
+        .limit(limit)
+    )
+    return [row["id"] for row in due]
+
+
+async def due_starts(settings: Settings, now: dt.datetime, limit: int = 5000) -> list[int]:
+    """Placements whose start survey should open now and has not.
+
+    For LAs with start surveys on: the placement started the LA's chosen number of days ago (but
+    not so long ago that the start survey would already have closed: a late baseline is not a
+    baseline), has not ended, and has had no survey of any kind (a start not yet opened when a
+    review or the end survey opens is skipped).
+    """
+    today = today_in_england(now)
+    windows = [
+        (Placement.local_authority == authority.la_id)
+        & (Placement.start_date <= today - dt.timedelta(days=authority.start_survey_days))
+        & (
+            Placement.start_date
+            > today
+            - dt.timedelta(days=authority.start_survey_days + authority.invitation_expiry_days)
+        )
+        for authority in (await all_effective(settings)).values()
+        if authority.start_survey
+    ]
+    if not windows:
+        return []
+    due = (
+        await Placement.select(Placement.id)
+        .where(
+            functools.reduce(operator.or_, windows),
+            _not_ended(today),
+            Placement.id.not_in(Invitation.select(Invitation.placement)),
+        )
+        .order_by(Placement.id)
+        .limit(limit)
+    )
+    return [row["id"] for row in due]
+
+
 async def issue_due(settings: Settings, now: dt.datetime) -> int:
-    """Issue every invitation that is due; running it again issues nothing new."""
+    """Issue every invitation that is due; running it again issues nothing new.
+
+    End surveys first, then reviews, then start surveys: each later kind skips placements the
+    earlier ones have just given a survey, so a pupil never has two open at once.
+    """
     total = 0
-    while batch := await due_placements(settings, now):
-        issued = await issue_for(settings, batch, now)
-        total += issued
-        if not issued:
-            break
+    period = half_term_start(today_in_england(now)).isoformat()
+    steps = (
+        (due_placements, InvitationKind.END, ""),
+        (due_reviews, InvitationKind.REVIEW, period),
+        (due_starts, InvitationKind.START, ""),
+    )
+    for finder, kind, kind_period in steps:
+        while batch := await finder(settings, now):
+            issued = await issue_for(settings, batch, now, kind, kind_period)
+            total += issued
+            if not issued:
+                break
     return total
 
 
@@ -252,6 +404,7 @@ class LinkState(StrEnum):
 INVITATION_FIELDS = (
     Invitation.id,
     Invitation.revocation_counter,
+    Invitation.kind,
     Invitation.status,
     Invitation.expires_at,
     Invitation.questionnaire_id,

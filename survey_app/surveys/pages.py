@@ -32,7 +32,7 @@ from survey_app.surveys.drafts import first_unanswered, invitation_with_drafts, 
 from survey_app.surveys.invitations import LinkState, find, state_of
 from survey_app.surveys.provenance import OPENED_OVER_STAFF, provenance_of
 from survey_app.surveys.responses import check_answer
-from survey_app.surveys.statuses import InvitationStatus
+from survey_app.surveys.statuses import InvitationKind, InvitationStatus
 from survey_app.web import throttle
 from survey_app.web.headers import private_page
 
@@ -200,6 +200,7 @@ class SurveyState:
         pupil_session: str,
     ) -> None:
         self.id: uuid.UUID = invitation["id"]
+        self.kind = InvitationKind(invitation["kind"])
         self.questionnaire = questionnaire
         self.drafts = drafts
         self.pupil_session = pupil_session
@@ -248,7 +249,14 @@ async def start(request: Request, now: NamedDependency[dt.datetime]) -> Response
     if survey.drafts:
         number = first_unanswered(survey.questionnaire, survey.drafts)
         return Redirect(path=f"/survey/q/{number}" if number else "/survey/check")
-    return page(request, "start", q=survey.questionnaire)
+    return page(
+        request,
+        "start",
+        q=survey.questionnaire,
+        # Each kind's questionnaire says which survey it is in its own title and first lines
+        # (nothing more above the Start button: it must stay in view on a small phone).
+        still_there=survey.kind != InvitationKind.END,
+    )
 
 
 def _question_page(
