@@ -320,7 +320,9 @@ async def api_reissue_survey(
 ) -> PlacementView:
     """A new link and short code; the old ones stop working. Send ``link_version`` as last
     seen so a retried request reissues once."""
-    outcome = await reissue_survey(settings, actor, placement_id, data.link_version, now)
+    outcome = await reissue_survey(
+        settings, actor, placement_id, data.link_version, now, data.invitation_id
+    )
     return await _corrected(actor, settings, placement_id, now, outcome, "invitation.reissued")
 
 
@@ -338,7 +340,9 @@ async def api_extend_survey(
     data: JSONBody[SurveyExtension],
 ) -> PlacementView:
     """Keep an unanswered survey open until the end of a later day (reopening a closed one)."""
-    outcome = await extend_survey(actor, placement_id, data.closes_on or "", now)
+    outcome = await extend_survey(
+        actor, placement_id, data.closes_on or "", now, data.invitation_id
+    )
     return await _corrected(actor, settings, placement_id, now, outcome, "invitation.extended")
 
 

@@ -9,12 +9,13 @@ scope is "not found" (``found`` False), and provider staff may correct nothing (
 from __future__ import annotations
 
 import datetime as dt
+import uuid
 from collections.abc import Mapping
 from typing import Any
 
 import msgspec
 
-from questionnaires.bands import end_questionnaire_for
+from questionnaires.bands import questionnaire_for
 from survey_app.accounts.scoping import Actor, Role, scope
 from survey_app.db.engine import transaction
 from survey_app.db.staff_tables import StaffUser
@@ -36,7 +37,7 @@ from survey_app.placements.rules import (
 from survey_app.placements.statuses import PlacementStatus
 from survey_app.settings import Settings
 from survey_app.surveys.invitations import extend_expiry, replace_link, withdraw
-from survey_app.surveys.statuses import InvitationKind, InvitationStatus
+from survey_app.surveys.statuses import InvitationStatus
 from survey_app.time_in_england import date_in_england, today_in_england
 
 #: What an edit may change. The pupil reference is how the commissioner knows the pupil, and
@@ -78,11 +79,17 @@ class PlacementEdit(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
     purpose: str | msgspec.UnsetType = msgspec.UNSET
 
 
+#: Said when the survey named is not one of the placement's.
+NO_SUCH_SURVEY = "This placement has no survey with that id"
+
+
 class SurveyReissue(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
     """Reissue the survey. Give the ``link_version`` you last saw so that a retried request
     reissues once: if the survey was reissued since, nothing changes."""
 
     link_version: int | None = None
+    #: Which of the placement's surveys (start, check-in or end); by default the latest.
+    invitation_id: uuid.UUID | None = None
 
 
 class SurveyExtension(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
@@ -91,6 +98,8 @@ class SurveyExtension(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
     #: Checked only once the placement is found, so a missing date on someone else's
     #: placement is "not found" like any other request about it.
     closes_on: str | None = None
+    #: Which of the placement's surveys (start, check-in or end); by default the latest.
+    invitation_id: uuid.UUID | None = None
 
 
 class Change(msgspec.Struct, frozen=True):
@@ -124,13 +133,24 @@ async def _placement(actor: Actor, placement_id: int) -> dict[str, Any] | None:
     return row
 
 
-async def _invitation(placement_id: int) -> dict[str, Any] | None:
-    row: dict[str, Any] | None = (
-        await Invitation.select(*Invitation.all_columns())
-        .where(Invitation.placement == placement_id, Invitation.kind == InvitationKind.END)
-        .first()
-    )
+async def _invitation(
+    placement_id: int, invitation_id: uuid.UUID | None = None
+) -> dict[str, Any] | None:
+    """The survey the officer chose (one of this placement's, of any kind), or by default the
+    placement's latest: the one waiting, if any, since opening a survey closes the others."""
+    query = Invitation.select(*Invitation.all_columns()).where(Invitation.placement == placement_id)
+    if invitation_id is not None:
+        query = query.where(Invitation.id == invitation_id)
+    row: dict[str, Any] | None = await query.order_by(Invitation.opened_at, ascending=False).first()
     return row
+
+
+async def _invitations(placement_id: int) -> list[dict[str, Any]]:
+    """Every survey of the placement: start, check-ins and end."""
+    rows: list[dict[str, Any]] = await Invitation.select(*Invitation.all_columns()).where(
+        Invitation.placement == placement_id
+    )
+    return rows
 
 
 def _current_values(row: dict[str, Any]) -> dict[str, object]:
@@ -211,8 +231,9 @@ async def edit_placement(
     changed = [field for field in EDITABLE if before[field] != after[field]]
     if not changed:
         return True, []
-    invitation = await _invitation(placement_id)
-    answered = invitation is not None and invitation["status"] == InvitationStatus.COMPLETED
+    invitations = await _invitations(placement_id)
+    # Any answered survey, start or check-in too: its answers are kept as they were given.
+    answered = any(found["status"] == InvitationStatus.COMPLETED for found in invitations)
     if answered:
         errors += [
             FieldError(
@@ -260,14 +281,16 @@ async def edit_placement(
                 Placement.purpose: placement.purpose,
             }
         ).where(Placement.id == placement_id)
-        if invitation is not None and not answered and "year_group" in changed:
-            # An unanswered survey follows the corrected year group to its age band's wording.
-            questionnaire = end_questionnaire_for(
-                placement.year_group, simplest=row["simplest_version"]
-            )
-            await Invitation.update({Invitation.questionnaire_id: questionnaire}).where(
-                Invitation.id == invitation["id"], Invitation.status == InvitationStatus.OPEN
-            )
+        if not answered and "year_group" in changed:
+            # An unanswered survey, of whichever kind, follows the corrected year group to its
+            # age band's wording of that kind.
+            for invitation in invitations:
+                questionnaire = questionnaire_for(
+                    invitation["kind"], placement.year_group, simplest=row["simplest_version"]
+                )
+                await Invitation.update({Invitation.questionnaire_id: questionnaire}).where(
+                    Invitation.id == invitation["id"], Invitation.status == InvitationStatus.OPEN
+                )
         await _remember(
             placement_id,
             actor,
@@ -291,13 +314,14 @@ async def cancel_placement(
         return False, []
     if row["status"] == PlacementStatus.CANCELLED:
         return True, []
-    invitation = await _invitation(placement_id)
-    if invitation is not None and invitation["status"] == InvitationStatus.COMPLETED:
+    invitations = await _invitations(placement_id)
+    # A start survey or check-in answered counts too: what the pupil said is kept.
+    if any(found["status"] == InvitationStatus.COMPLETED for found in invitations):
         return True, [
             FieldError(
                 "cancel",
-                "The pupil has answered this placement's survey, so it cannot be cancelled: "
-                "correct its details instead, so that what they said is kept",
+                "The pupil has answered one of this placement's surveys, so it cannot be "
+                "cancelled: correct its details instead, so that what they said is kept",
             )
         ]
     async with transaction():
@@ -308,7 +332,8 @@ async def cancel_placement(
         )
         if not cancelled:
             return True, []
-        if invitation is not None:
+        # Every survey still open, of every kind: none of them should have been asked.
+        for invitation in invitations:
             await withdraw(invitation["id"], now)
         await _remember(
             placement_id, actor, now, [("status", "Active", "Cancelled as entered in error")]
@@ -322,15 +347,21 @@ async def reissue_survey(
     placement_id: int,
     link_version: int | None,
     now: dt.datetime,
+    invitation_id: uuid.UUID | None = None,
 ) -> tuple[bool, list[FieldError]]:
     """Give the placement's open survey a new link and short code; the old ones stop working.
     ``link_version`` is the version the requester saw: stale, and nothing changes (a double
-    submit reissues once)."""
+    submit reissues once). ``invitation_id`` names the survey (start, check-in or end); by
+    default the placement's latest, the one waiting."""
     row = await _placement(actor, placement_id)
     if row is None:
         return False, []
-    invitation = await _invitation(placement_id)
+    invitation = await _invitation(placement_id, invitation_id)
+    if invitation_id is not None and invitation is None:
+        return True, [FieldError("reissue", NO_SUCH_SURVEY)]
     problem = _survey_problem(row, invitation, now, reopening=False)
+    if problem is None and invitation_id is not None:
+        problem = await _not_the_latest(placement_id, invitation_id)
     if problem:
         return True, [FieldError("reissue", problem)]
     assert invitation is not None
@@ -363,15 +394,24 @@ def closing_date_from_text(text: str, today: dt.date) -> tuple[dt.date | None, l
 
 
 async def extend_survey(
-    actor: Actor, placement_id: int, closes_text: str, now: dt.datetime
+    actor: Actor,
+    placement_id: int,
+    closes_text: str,
+    now: dt.datetime,
+    invitation_id: uuid.UUID | None = None,
 ) -> tuple[bool, list[FieldError]]:
     """Keep an unanswered survey open until the end of a later day, reopening it if it had
-    closed. Asking again for the date it already closes on changes nothing."""
+    closed. Asking again for the date it already closes on changes nothing. ``invitation_id``
+    names the survey (start, check-in or end); by default the placement's latest."""
     row = await _placement(actor, placement_id)
     if row is None:
         return False, []
-    invitation = await _invitation(placement_id)
+    invitation = await _invitation(placement_id, invitation_id)
+    if invitation_id is not None and invitation is None:
+        return True, [FieldError("closes_on", NO_SUCH_SURVEY)]
     problem = _survey_problem(row, invitation, now, reopening=True)
+    if problem is None and invitation_id is not None:
+        problem = await _not_the_latest(placement_id, invitation_id)
     if problem:
         return True, [FieldError("closes_on", problem)]
     assert invitation is not None
@@ -397,6 +437,15 @@ async def extend_survey(
                 [("survey_closes", closed_on.isoformat(), closes_on.isoformat())],
             )
     return True, []
+
+
+async def _not_the_latest(placement_id: int, invitation_id: uuid.UUID) -> str | None:
+    """A pupil never has two surveys open at once: an earlier survey stays closed once a later
+    one has opened."""
+    latest = await _invitation(placement_id)
+    if latest is not None and latest["id"] != invitation_id:
+        return "A later survey of this placement has opened since, so this one stays closed"
+    return None
 
 
 def _survey_problem(

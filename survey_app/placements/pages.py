@@ -381,6 +381,18 @@ async def cancel(
     return Redirect(path=f"/staff/placements/{placement_id}")
 
 
+def _chosen_survey(form: Any) -> uuid.UUID | None:
+    """The survey the officer acted on (the page names the one it shows); an id that is not a
+    survey id names no survey at all, which is refused rather than read as "the latest"."""
+    text = str(form.get("invitation") or "")
+    if not text:
+        return None
+    try:
+        return uuid.UUID(text)
+    except ValueError:
+        return uuid.UUID(int=0)
+
+
 @post("/placements/{placement_id:int}/reissue", guards=[commissioners])
 async def reissue(
     request: Request,
@@ -393,7 +405,9 @@ async def reissue(
     form = await request.form()
     seen = str(form.get("link_version") or "")
     version = int(seen) if seen.isdigit() and len(seen) < 10 else None
-    found, errors = await reissue_survey(settings, actor, placement_id, version, now)
+    found, errors = await reissue_survey(
+        settings, actor, placement_id, version, now, _chosen_survey(form)
+    )
     if not found:
         raise await refuse(actor, "placement", placement_id, now)
     if errors:
@@ -414,7 +428,9 @@ async def extend(
 ) -> Response[Any]:
     """Keep the survey open until a later day (reopening it if it had closed)."""
     form = await request.form()
-    found, errors = await extend_survey(actor, placement_id, str(form.get("closes_on") or ""), now)
+    found, errors = await extend_survey(
+        actor, placement_id, str(form.get("closes_on") or ""), now, _chosen_survey(form)
+    )
     if not found:
         raise await refuse(actor, "placement", placement_id, now)
     if errors:
