@@ -33,6 +33,7 @@ from survey_app.db.tables import (
     Response,
     SafeguardingAlert,
     School,
+    YouSaid,
 )
 
 ALL_TABLES: list[type[Table]] = [
@@ -61,4 +62,5 @@ ALL_TABLES: list[type[Table]] = [
     QARecordChange,
     ErasureLedger,
     ProviderRecord,
+    YouSaid,
 ]
