@@ -13,6 +13,7 @@ import pytest
 from bs4 import BeautifulSoup
 from litestar.testing import TestClient
 
+from accessibility.readability import check_lines
 from survey_app.db.staff_tables import AuditEvent
 from survey_app.db.tables import Invitation, Placement, YouSaid
 from survey_app.qa.statuses import YouSaidStatus
@@ -366,3 +367,46 @@ def test_personal_details_are_recognised_and_ordinary_words_are_not(
     text: str, found: list[str]
 ) -> None:
     assert personal_details(text) == found
+
+
+def test_what_the_pupil_reads_about_it_meets_the_youngest_reading_target(
+    client: Any, la_browser: Any, pupil: Any, issued: Issued, world: World
+) -> None:
+    entry_id = draft(client, world, action="submit")
+    post_form(la_browser, f"/staff/you-said/{entry_id}", PUBLISH)
+    pupil.get(issued.path)
+    section = soup(pupil.get("/survey")).select_one("#you-said-we-did")
+    lines = [tag.get_text(" ", strip=True) for tag in section.select("h2, p")]
+    assert lines == ["You said, we did", SAID, DID]
+    assert [c.verdict for c in check_lines("years_4_6", "opening page", lines)] == ["ok"] * 3
+
+
+def test_overlong_words_are_refused_and_the_limit_named(client: Any, world: World) -> None:
+    sign_in(client, world, "provider_staff")
+    long = "We did this. " * 30
+    refused = post_form(client, "/staff/you-said/new", {"you_said": SAID, "we_did": long})
+    assert refused.status_code == 400
+    error = soup(refused).select_one("#we_did-error").get_text()
+    assert "What you changed must be 300 characters or fewer" in error
+    assert entries() == []
+
+
+def test_the_la_writes_one_on_a_providers_behalf_from_its_page(
+    la_browser: Any, world: World
+) -> None:
+    provider_page = soup(la_browser.get(f"/staff/providers/{world.second_provider}"))
+    form_page = la_browser.get(provider_page.select_one("#write-you-said")["href"])
+    assert "Quay Tutors" in soup(form_page).select_one(".govuk-caption-l").get_text()
+    made = post_form(
+        la_browser,
+        "/staff/you-said/new",
+        {"provider": world.second_provider, "you_said": SAID, "we_did": DID, "action": "save"},
+        follow_redirects=False,
+    )
+    entry_id = entry_id_from(made)
+    assert run(YouSaid.select(YouSaid.provider).where(YouSaid.id == entry_id).first()) == {
+        "provider": world.second_provider
+    }
+    # The LA may publish what it wrote itself.
+    page = soup(la_browser.get(f"/staff/you-said/{entry_id}"))
+    assert [b["value"] for b in page.select("button[name=action]")] == ["publish", "submit", "save"]
