@@ -34,6 +34,7 @@ from survey_app.db.tables import (
     Response,
     SafeguardingAlert,
     School,
+    YouSaid,
 )
 
 ALL_TABLES: list[type[Table]] = [
@@ -63,4 +64,5 @@ ALL_TABLES: list[type[Table]] = [
     QARecordChange,
     ErasureLedger,
     ProviderRecord,
+    YouSaid,
 ]

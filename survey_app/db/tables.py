@@ -22,7 +22,7 @@ from piccolo.table import Table
 from survey_app.mail.statuses import MessageKind, MessageStatus
 from survey_app.organisations.statuses import SchoolStatus
 from survey_app.placements.statuses import PlacementStatus
-from survey_app.qa.statuses import ActionStatus, VisitKind
+from survey_app.qa.statuses import ActionStatus, VisitKind, YouSaidStatus
 from survey_app.safeguarding.statuses import AlertStatus, ReviewStatus
 from survey_app.surveys.statuses import InvitationKind, InvitationStatus
 
@@ -168,6 +168,30 @@ class QARecordChange(Table, tablename="qa_record_change"):
     effective_on = Date()
     changed_by = Integer(null=True, default=None)
     changed_at = Timestamptz()
+
+
+class YouSaid(Table, tablename="you_said"):
+    """A provider's "You said, we did": what pupils there said and what it changed, in words a
+    pupil reads on the opening page of their survey once the LA has published it.
+
+    Belongs to one LA's view of one provider (a provider serving two LAs answers each). Never
+    holds anything about one pupil: the form refuses names, contact details and dates.
+    """
+
+    id: Serial  # Piccolo adds the primary key; declared so type checkers know it
+    local_authority = ForeignKey(LocalAuthority, null=False, index=True)
+    provider = ForeignKey(Provider, null=False, index=True)
+    #: What pupils said, as pupils will read it ("Pupils here said the journey was too long.").
+    you_said = Text(default="")
+    #: What changed ("Now the minibus picks up from school.").
+    we_did = Text(default="")
+    status = Varchar(length=12, default=YouSaidStatus.DRAFT, index=True, choices=YouSaidStatus)
+    #: The LA's note when it sent the entry back (shown to the provider until it resubmits).
+    review_note = Text(default="")
+    created_by = Integer(null=True, default=None)
+    updated_at = Timestamptz()
+    submitted_at = Timestamptz(null=True, default=None)
+    published_at = Timestamptz(null=True, default=None)
 
 
 class Placement(Table):

@@ -18,6 +18,7 @@ from survey_app.db.tables import (
 )
 from survey_app.organisations.la_settings import disclosure_threshold
 from survey_app.organisations.provider_records import named_providers
+from survey_app.qa.you_said import providers_published
 from survey_app.reporting.queries import end_surveys, opened_in
 from survey_app.settings import Settings
 from survey_app.surveys.statuses import InvitationKind
@@ -93,4 +94,7 @@ async def area_summary(
         threshold=threshold,
         academic_year=academic_year,
         partial_by_year={row["academic_year"]: row["count"] for row in partial},
+        providers_published_response=await providers_published(
+            actor.local_authority_id, academic_year
+        ),
     )

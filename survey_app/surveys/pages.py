@@ -25,6 +25,7 @@ from questionnaires.schema import Questionnaire
 from survey_app.accounts.sessions import start_fresh_session
 from survey_app.db.tables import Invitation
 from survey_app.organisations.la_settings import effective_settings, pupil_authority
+from survey_app.qa.you_said import for_pupil as you_said_for_pupil
 from survey_app.safeguarding.statuses import HelpReason
 from survey_app.safeguarding.triage import send_alert_now
 from survey_app.settings import Settings
@@ -249,6 +250,7 @@ async def start(request: Request, now: NamedDependency[dt.datetime]) -> Response
     if survey.drafts:
         number = first_unanswered(survey.questionnaire, survey.drafts)
         return Redirect(path=f"/survey/q/{number}" if number else "/survey/check")
+    # What earlier pupils here said and what changed, once the council has published it.
     return page(
         request,
         "start",
@@ -256,6 +258,7 @@ async def start(request: Request, now: NamedDependency[dt.datetime]) -> Response
         # Each kind's questionnaire says which survey it is in its own title and first lines
         # (nothing more above the Start button: it must stay in view on a small phone).
         still_there=survey.kind != InvitationKind.END,
+        you_said=await you_said_for_pupil(survey.id),
     )
 
 
