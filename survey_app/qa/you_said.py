@@ -31,6 +31,15 @@ from survey_app.qa.statuses import YouSaidStatus
 from survey_app.safeguarding.screening import personal_details
 from survey_app.surveys.statuses import InvitationKind
 from survey_app.time_in_england import start_of_day_in_england
+from survey_app.web.listing import (
+    Field,
+    FieldKind,
+    ListPage,
+    ListQuery,
+    ListSpec,
+    Sort,
+    fetch_page,
+)
 
 #: Who writes and submits: the provider's own staff, and LA officers and admins on its behalf.
 WRITERS = {Role.PROVIDER_STAFF, Role.LA_OFFICER, Role.LA_ADMIN}
@@ -38,10 +47,9 @@ WRITERS = {Role.PROVIDER_STAFF, Role.LA_OFFICER, Role.LA_ADMIN}
 REVIEWERS = {Role.LA_OFFICER, Role.LA_ADMIN}
 #: Long enough for two or three short sentences each; the opening page must stay short.
 MAX_CHARS = 300
-PAGE_SIZE = 25
-#: Which kinds of survey show the published words on their opening page. Every kind for now;
-#: once the baseline survey exists, this becomes ``frozenset({InvitationKind.START})``.
-SHOWN_ON: frozenset[str] = frozenset(InvitationKind)
+#: Which kinds of survey show the published words on their opening page: the start (baseline)
+#: survey only, read by pupils new to the provider; a check-in or the end survey stays short.
+SHOWN_ON: frozenset[str] = frozenset({InvitationKind.START})
 
 #: The two boxes and how the form names them.
 FIELDS = {"you_said": "What pupils said", "we_did": "What you changed"}
@@ -78,13 +86,6 @@ class Entry(msgspec.Struct, frozen=True, kw_only=True):
     review_note: str
     updated_at: dt.datetime
     published_at: dt.datetime | None
-
-
-class Page(msgspec.Struct, frozen=True):
-    entries: list[Entry]
-    page: int
-    pages: int
-    total: int
 
 
 def plain_problem(label: str, problem: str, band: str) -> str:
@@ -176,22 +177,60 @@ async def entry(actor: Actor, entry_id: int) -> Entry | None:
     return _entry(row, await _names(actor)) if row else None
 
 
-async def entries(actor: Actor, statuses: list[YouSaidStatus], page: int) -> Page:
-    """The entries the actor may see in these statuses, newest change first, one page of them."""
-    where = [scope(actor, YouSaid), YouSaid.status.is_in(list(statuses))]
-    total = await YouSaid.count().where(*where)
-    pages = max(1, -(-total // PAGE_SIZE))
-    page = min(max(1, page), pages)
-    rows = await (
-        YouSaid.select()
-        .where(*where)
-        .order_by(YouSaid.updated_at, ascending=False)
-        .order_by(YouSaid.id, ascending=False)
-        .limit(PAGE_SIZE)
-        .offset((page - 1) * PAGE_SIZE)
+#: Every status at once: a view over the stored statuses, not a status itself.
+ALL = "all"
+
+
+def _status(value: str) -> Any:
+    return None if value == ALL else YouSaid.status == YouSaidStatus(value)
+
+
+def entry_spec(
+    actor: Actor, providers: list[dict[str, Any]], labels: Mapping[YouSaidStatus, str]
+) -> ListSpec:
+    """The list of entries (``web/listing.py``): the LA's reviewers start at those waiting for
+    review; a provider's staff at all of theirs. ``providers`` (id and the LA's name for it)
+    offer the provider filter to reviewers; ``labels`` name each status."""
+    reviewer = actor.role in REVIEWERS
+    fields = [
+        Field(
+            name="status",
+            label="Status",
+            kind=FieldKind.CHOICE,
+            where=_status,
+            choices=(*((str(k), v) for k, v in labels.items()), (ALL, "Any status")),
+            default=YouSaidStatus.SUBMITTED.value if reviewer else ALL,
+        )
+    ]
+    if reviewer:
+        fields.append(
+            Field(
+                name="provider",
+                label="Provider",
+                kind=FieldKind.CHOICE,
+                where=lambda value: YouSaid.provider == int(value),
+                choices=tuple((str(p["id"]), p["name"]) for p in providers),
+            )
+        )
+    return ListSpec(
+        path="/staff/you-said",
+        noun=("entry", "entries"),
+        fields=tuple(fields),
+        sorts={
+            "changed": Sort("Last changed, newest first", ((YouSaid.updated_at, False),)),
+            "oldest": Sort("Last changed, oldest first", ((YouSaid.updated_at, True),)),
+        },
     )
+
+
+async def find_entries(
+    actor: Actor, spec: ListSpec, query: ListQuery, errors: list[FieldError]
+) -> tuple[ListPage, list[Entry]]:
+    """One page of the entries the actor may see (``scope``), each provider named as the
+    actor's LA names it."""
+    found = await fetch_page(spec, query, errors, actor, YouSaid, YouSaid.all_columns())
     names = await _names(actor)
-    return Page([_entry(row, names) for row in rows], page, pages, total)
+    return found, [_entry(row, names) for row in found.rows]
 
 
 def allowed(actor: Actor, status: YouSaidStatus) -> set[Decision]:

@@ -30,11 +30,13 @@ from survey_app.qa.you_said import (
     check_wording,
     create,
     decide,
-    entries,
     entry,
+    entry_spec,
+    find_entries,
     provider_for,
     reading_band,
 )
+from survey_app.web.listing import parse
 from survey_app.web.params import ObjectId
 
 STATUS_LABELS = {
@@ -62,36 +64,28 @@ DONE: dict[str, str] = {
 }
 
 
-def _page_number(request: Request) -> int:
-    raw = request.query_params.get("page", "1")
-    return int(raw) if raw.isdigit() else 1
-
-
 @get("/you-said")
 async def you_said_list(request: Request, actor: NamedDependency[Actor]) -> Template:
-    """Provider staff: their entries. LA staff: entries in one status (submitted first)."""
-    shown = request.query_params.get("status", "")
-    if actor.role in REVIEWERS:
-        wanted = shown if shown in set(YouSaidStatus) else YouSaidStatus.SUBMITTED
-        statuses = [YouSaidStatus(wanted)]
-    else:
-        statuses = list(YouSaidStatus)
-    found = await entries(actor, statuses, _page_number(request))
+    """Provider staff: their entries. LA staff: those waiting for review first, found by status
+    and provider, a page at a time (``web/listing.py``)."""
+    reviewer = actor.role in REVIEWERS
     providers = (
-        await named_providers(actor.local_authority_id, scope(actor, Provider))
-        if actor.role in REVIEWERS
-        else []
+        await named_providers(actor.local_authority_id, scope(actor, Provider)) if reviewer else []
     )
+    spec = entry_spec(actor, providers, STATUS_LABELS)
+    query, errors = parse(spec, request.query_params)
+    found, shown = await find_entries(actor, spec, query, errors)
     return Template(
         template_name="staff/you_said_list.html",
         context={
             "actor": actor,
             "found": found,
-            "status": statuses[0] if actor.role in REVIEWERS else "",
+            "entries": shown,
             "statuses": STATUS_LABELS,
-            "reviewer": actor.role in REVIEWERS,
+            "reviewer": reviewer,
             "providers": providers,
         },
+        status_code=400 if errors else 200,
     )
 
 

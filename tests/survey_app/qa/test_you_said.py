@@ -17,9 +17,11 @@ from accessibility.readability import check_lines
 from survey_app.db.staff_tables import AuditEvent
 from survey_app.db.tables import Invitation, Placement, YouSaid
 from survey_app.qa.statuses import YouSaidStatus
-from survey_app.qa.you_said import PAGE_SIZE, check_wording, reading_band
+from survey_app.qa.you_said import check_wording, reading_band
 from survey_app.safeguarding.screening import personal_details
 from survey_app.surveys.invitations import issue_due, link_for
+from survey_app.surveys.statuses import InvitationKind
+from survey_app.web.listing import PAGE_SIZE
 from tests.world import Clock, Issued, World, placement_row, post_form, run, sign_in
 
 SAID = "Pupils here said the journey was too long."
@@ -59,6 +61,38 @@ def la_browser(app: Any, world: World) -> Iterator[Any]:
         yield browser
 
 
+def start_survey(
+    world: World, settings: Any, clock: Clock, reference: str = "NEW-1", provider: int = 0
+) -> Issued:
+    """A pupil ten days into a placement (at the world's provider unless another is named),
+    their start survey open."""
+    row = placement_row(
+        world,
+        clock,
+        provider=provider or world.provider,
+        pupil_reference=reference,
+        start_date=(clock.now - dt.timedelta(days=10)).date(),
+        planned_end_date=(clock.now + dt.timedelta(days=120)).date(),
+        ended_on=None,
+    )
+    run(Placement.insert(row))
+    assert run(issue_due(settings, clock.now)) == 1
+    invitation = run(
+        Invitation.select(Invitation.id, Invitation.kind, Invitation.revocation_counter)
+        .where(Invitation.placement == row.id)
+        .first()
+    )
+    assert invitation["kind"] == InvitationKind.START
+    link = link_for(settings, invitation["id"], invitation["revocation_counter"])
+    return Issued(invitation["id"], link.url.removeprefix(settings.base_url), link.short_code)
+
+
+@pytest.fixture
+def starting(world: World, settings: Any, clock: Clock) -> Issued:
+    """A pupil starting at the world's provider, on their start survey's opening page."""
+    return start_survey(world, settings, clock)
+
+
 def draft(client: Any, world: World, action: str = "save", **words: str) -> int:
     """The provider's staff write an entry (signed in on ``client``)."""
     sign_in(client, world, "provider_staff")
@@ -67,14 +101,14 @@ def draft(client: Any, world: World, action: str = "save", **words: str) -> int:
 
 
 def test_provider_submits_the_la_publishes_and_a_pupil_starting_there_reads_it(
-    client: Any, la_browser: Any, pupil: Any, issued: Issued, world: World
+    client: Any, la_browser: Any, pupil: Any, starting: Issued, world: World
 ) -> None:
     entry_id = draft(client, world)
     page = soup(client.get(f"/staff/you-said/{entry_id}"))
     assert page.select_one("#entry-status [data-status]")["data-status"] == "draft"
     assert "Do not name" in page.select_one(".govuk-warning-text").get_text()
     # Before it is published, the pupil's opening page says nothing about it.
-    pupil.get(issued.path)
+    pupil.get(starting.path)
     assert soup(pupil.get("/survey")).select_one("#you-said-we-did") is None
 
     sent = post_form(
@@ -120,7 +154,7 @@ def test_provider_submits_the_la_publishes_and_a_pupil_starting_there_reads_it(
 
 
 def test_publishing_a_newer_entry_replaces_the_older_and_withdrawing_hides_it(
-    client: Any, la_browser: Any, pupil: Any, issued: Issued, world: World
+    client: Any, la_browser: Any, pupil: Any, starting: Issued, world: World
 ) -> None:
     first = draft(client, world, action="submit")
     post_form(
@@ -135,7 +169,7 @@ def test_publishing_a_newer_entry_replaces_the_older_and_withdrawing_hides_it(
         {"you_said": SAID, "we_did": "Now there is a quiet room.", "action": "publish"},
     )
     assert (status_of(first), status_of(second)) == ("withdrawn", "published")
-    pupil.get(issued.path)
+    pupil.get(starting.path)
     assert "quiet room" in soup(pupil.get("/survey")).select_one("#you-said-we-did").get_text()
     post_form(la_browser, f"/staff/you-said/{second}", {"action": "withdraw"})
     assert status_of(second) == "withdrawn"
@@ -268,19 +302,38 @@ def test_a_pupil_at_another_provider_does_not_see_it(
         f"/staff/you-said/{entry_id}",
         PUBLISH,
     )
-    run(Placement.insert(placement_row(world, clock, provider=world.second_provider)))
-    assert run(issue_due(settings, clock.now)) == 1
-    row = run(
-        Placement.select(Placement.id).where(Placement.provider == world.second_provider).first()
-    )
-    invitation = run(
-        Invitation.select(Invitation.id, Invitation.revocation_counter)
-        .where(Invitation.placement == row["id"])
-        .first()
-    )
-    link = link_for(settings, invitation["id"], invitation["revocation_counter"])
-    pupil.get(link.url.removeprefix(settings.base_url))
+    elsewhere = start_survey(world, settings, clock, provider=world.second_provider)
+    pupil.get(elsewhere.path)
     assert soup(pupil.get("/survey")).select_one("#you-said-we-did") is None
+
+
+def test_only_the_start_survey_shows_it_not_the_end_survey_or_a_check_in(
+    client: Any,
+    la_browser: Any,
+    pupil: Any,
+    issued: Issued,
+    world: World,
+    settings: Any,
+    clock: Clock,
+) -> None:
+    entry_id = draft(client, world, action="submit")
+    post_form(la_browser, f"/staff/you-said/{entry_id}", PUBLISH)
+    # A pupil at the same provider finishing their placement: the end survey stays short.
+    pupil.get(issued.path)
+    assert soup(pupil.get("/survey")).select_one("#you-said-we-did") is None
+    # A check-in at the same provider does not show it either.
+    review = start_survey(world, settings, clock, reference="NEW-2")
+    starting = start_survey(world, settings, clock, reference="NEW-3")
+    run(
+        Invitation.update(
+            {Invitation.kind: InvitationKind.REVIEW, Invitation.period: "2026-11-01"}
+        ).where(Invitation.id == review.id)
+    )
+    pupil.get(review.path)
+    assert soup(pupil.get("/survey")).select_one("#you-said-we-did") is None
+    # A pupil starting there does.
+    pupil.get(starting.path)
+    assert soup(pupil.get("/survey")).select_one("#you-said-we-did") is not None
 
 
 def test_the_review_list_pages_rather_than_cutting_off(
@@ -302,12 +355,23 @@ def test_the_review_list_pages_rather_than_cutting_off(
         )
     )
     first = soup(la_browser.get("/staff/you-said"))
-    second = soup(la_browser.get("/staff/you-said?page=2&status=submitted"))
     assert len(first.select("#entries tr[data-entry]")) == PAGE_SIZE
+    following = first.select_one(".govuk-pagination__next a")["href"]
+    assert following.startswith("/staff/you-said?") and "page=2" in following
+    second = soup(la_browser.get(following))
     assert len(second.select("#entries tr[data-entry]")) == 3
-    assert first.select_one(".govuk-pagination__next a")["href"].startswith(
-        "/staff/you-said?page=2"
+    # The same list filtered to another provider holds none of them.
+    other = soup(la_browser.get(f"/staff/you-said?provider={world.second_provider}"))
+    assert other.select("#entries tr[data-entry]") == []
+
+
+def test_a_bad_filter_is_named_and_nothing_listed(la_browser: Any, world: World) -> None:
+    refused = la_browser.get("/staff/you-said?status=lost")
+    assert refused.status_code == 400
+    assert (
+        "Choose status from the list" in soup(refused).select_one(".govuk-error-summary").get_text()
     )
+    assert soup(refused).select("#entries") == []
 
 
 def test_the_area_summary_counts_providers_that_published(
@@ -370,11 +434,11 @@ def test_personal_details_are_recognised_and_ordinary_words_are_not(
 
 
 def test_what_the_pupil_reads_about_it_meets_the_youngest_reading_target(
-    client: Any, la_browser: Any, pupil: Any, issued: Issued, world: World
+    client: Any, la_browser: Any, pupil: Any, starting: Issued, world: World
 ) -> None:
     entry_id = draft(client, world, action="submit")
     post_form(la_browser, f"/staff/you-said/{entry_id}", PUBLISH)
-    pupil.get(issued.path)
+    pupil.get(starting.path)
     section = soup(pupil.get("/survey")).select_one("#you-said-we-did")
     lines = [tag.get_text(" ", strip=True) for tag in section.select("h2, p")]
     assert lines == ["You said, we did", SAID, DID]
