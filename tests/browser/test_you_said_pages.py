@@ -9,7 +9,7 @@ from typing import Any
 from survey_app.db.tables import YouSaid
 from tests.browser.conftest import axe_violations, small_targets
 from tests.browser.test_staff_reports import check_pages, sign_in
-from tests.world import Clock, World, issue_for_year, run
+from tests.world import Clock, World, issue_start, run
 
 
 def report(problems: dict[str, list[str]]) -> str:
@@ -19,7 +19,8 @@ def report(problems: dict[str, list[str]]) -> str:
 def test_writing_reviewing_and_reading_it_pass_axe(
     live_server: str, world: World, settings: Any, clock: Clock, checker: Any
 ) -> None:
-    issued = issue_for_year(world, settings, clock)
+    # A pupil starting at the provider: the start survey's opening page shows the words.
+    issued = issue_start(world, settings, clock)
     # The provider's staff (no second step for them).
     email, password = world.logins["provider_staff"]
     checker.goto(f"{live_server}/staff/sign-in")

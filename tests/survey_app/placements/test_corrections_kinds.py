@@ -13,10 +13,9 @@ from bs4 import BeautifulSoup
 
 from questionnaires.loader import current
 from survey_app.db.tables import Invitation, Placement
-from survey_app.surveys.invitations import issue_due, link_for
 from survey_app.surveys.responses import answer_for, save_response
-from survey_app.surveys.statuses import InvitationKind, InvitationStatus
-from tests.world import Clock, Issued, World, placement_row, post_form, run, token_for
+from survey_app.surveys.statuses import InvitationStatus
+from tests.world import Clock, Issued, World, issue_start, post_form, run, token_for
 
 
 def soup(response: Any) -> BeautifulSoup:
@@ -26,24 +25,6 @@ def soup(response: Any) -> BeautifulSoup:
 def errors(response: Any) -> dict[str, str]:
     summary = soup(response).select(".govuk-error-summary li a")
     return {a["href"].lstrip("#"): a.get_text(strip=True) for a in summary}
-
-
-def starting(world: World, settings: Any, clock: Clock, reference: str = "NEW-7") -> Issued:
-    """A pupil ten days into a placement with no end yet: their start survey is open."""
-    row = placement_row(
-        world,
-        clock,
-        pupil_reference=reference,
-        start_date=(clock.now - dt.timedelta(days=10)).date(),
-        planned_end_date=(clock.now + dt.timedelta(days=120)).date(),
-        ended_on=None,
-    )
-    run(Placement.insert(row))
-    assert run(issue_due(settings, clock.now)) == 1
-    invitation = run(Invitation.select().where(Invitation.placement == row.id).first())
-    assert invitation["kind"] == InvitationKind.START
-    link = link_for(settings, invitation["id"], invitation["revocation_counter"])
-    return Issued(invitation["id"], link.url.removeprefix(settings.base_url), link.short_code)
 
 
 def placement_of(issued: Issued) -> int:
@@ -60,7 +41,7 @@ def invitation(invitation_id: Any) -> dict[str, Any]:
 def test_cancelling_withdraws_an_open_start_survey_and_its_link_says_so(
     signed_in: Any, world: World, settings: Any, clock: Clock, pupil: Any
 ) -> None:
-    start = starting(world, settings, clock)
+    start = issue_start(world, settings, clock, reference="NEW-7")
     url = f"/staff/placements/{placement_of(start)}"
     assert post_form(signed_in, f"{url}/cancel", {}, follow_redirects=False).status_code == 302
     assert invitation(start.id)["status"] == InvitationStatus.REVOKED
@@ -72,7 +53,7 @@ def test_cancelling_withdraws_an_open_start_survey_and_its_link_says_so(
 def test_a_placement_whose_start_survey_was_answered_cannot_be_cancelled(
     signed_in: Any, world: World, settings: Any, clock: Clock
 ) -> None:
-    start = starting(world, settings, clock)
+    start = issue_start(world, settings, clock, reference="NEW-7")
     questionnaire = current(invitation(start.id)["questionnaire_id"])
     question = next(q for q in questionnaire.questions if q.id == "felt_safe")
     run(
@@ -90,7 +71,7 @@ def test_a_placement_whose_start_survey_was_answered_cannot_be_cancelled(
 def test_reissuing_from_the_page_gives_the_start_survey_a_new_code(
     signed_in: Any, world: World, settings: Any, clock: Clock, pupil: Any
 ) -> None:
-    start = starting(world, settings, clock)
+    start = issue_start(world, settings, clock, reference="NEW-7")
     url = f"/staff/placements/{placement_of(start)}"
     page = soup(signed_in.get(url))
     assert page.select_one("#survey-corrections").get_text() == "Change the start survey"
@@ -106,7 +87,7 @@ def test_reissuing_from_the_page_gives_the_start_survey_a_new_code(
 def test_an_earlier_survey_is_not_reopened_once_a_later_one_has_opened(
     signed_in: Any, world: World, settings: Any, clock: Clock
 ) -> None:
-    start = starting(world, settings, clock)
+    start = issue_start(world, settings, clock, reference="NEW-7")
     placement_id = placement_of(start)
     url = f"/staff/placements/{placement_id}"
     clock.advance(minutes=1)
@@ -137,8 +118,8 @@ def test_an_earlier_survey_is_not_reopened_once_a_later_one_has_opened(
 def test_a_survey_that_is_not_this_placements_is_refused_by_name(
     signed_in: Any, world: World, settings: Any, clock: Clock
 ) -> None:
-    start = starting(world, settings, clock)
-    other = starting(world, settings, clock, reference="NEW-8")
+    start = issue_start(world, settings, clock, reference="NEW-7")
+    other = issue_start(world, settings, clock, reference="NEW-8")
     url = f"/staff/placements/{placement_of(start)}"
     closes = (clock.now + dt.timedelta(days=14)).date().isoformat()
     for named in (str(other.id), str(uuid.uuid4()), "not-an-id"):
@@ -151,7 +132,7 @@ def test_a_survey_that_is_not_this_placements_is_refused_by_name(
 def test_the_list_finds_a_placement_by_the_survey_it_shows(
     signed_in: Any, world: World, settings: Any, clock: Clock
 ) -> None:
-    start = starting(world, settings, clock)
+    start = issue_start(world, settings, clock, reference="NEW-7")
 
     def found(survey: str) -> list[str]:
         page = soup(signed_in.get(f"/staff/placements?survey={survey}"))

@@ -19,10 +19,18 @@ from survey_app.db.tables import Invitation, Placement, YouSaid
 from survey_app.qa.statuses import YouSaidStatus
 from survey_app.qa.you_said import check_wording, reading_band
 from survey_app.safeguarding.screening import personal_details
-from survey_app.surveys.invitations import issue_due, link_for
 from survey_app.surveys.statuses import InvitationKind
 from survey_app.web.listing import PAGE_SIZE
-from tests.world import Clock, Issued, World, placement_row, post_form, run, sign_in
+from tests.world import (
+    Clock,
+    Issued,
+    World,
+    issue_start,
+    placement_row,
+    post_form,
+    run,
+    sign_in,
+)
 
 SAID = "Pupils here said the journey was too long."
 DID = "Now the minibus picks up from school."
@@ -61,36 +69,10 @@ def la_browser(app: Any, world: World) -> Iterator[Any]:
         yield browser
 
 
-def start_survey(
-    world: World, settings: Any, clock: Clock, reference: str = "NEW-1", provider: int = 0
-) -> Issued:
-    """A pupil ten days into a placement (at the world's provider unless another is named),
-    their start survey open."""
-    row = placement_row(
-        world,
-        clock,
-        provider=provider or world.provider,
-        pupil_reference=reference,
-        start_date=(clock.now - dt.timedelta(days=10)).date(),
-        planned_end_date=(clock.now + dt.timedelta(days=120)).date(),
-        ended_on=None,
-    )
-    run(Placement.insert(row))
-    assert run(issue_due(settings, clock.now)) == 1
-    invitation = run(
-        Invitation.select(Invitation.id, Invitation.kind, Invitation.revocation_counter)
-        .where(Invitation.placement == row.id)
-        .first()
-    )
-    assert invitation["kind"] == InvitationKind.START
-    link = link_for(settings, invitation["id"], invitation["revocation_counter"])
-    return Issued(invitation["id"], link.url.removeprefix(settings.base_url), link.short_code)
-
-
 @pytest.fixture
 def starting(world: World, settings: Any, clock: Clock) -> Issued:
     """A pupil starting at the world's provider, on their start survey's opening page."""
-    return start_survey(world, settings, clock)
+    return issue_start(world, settings, clock)
 
 
 def draft(client: Any, world: World, action: str = "save", **words: str) -> int:
@@ -302,7 +284,7 @@ def test_a_pupil_at_another_provider_does_not_see_it(
         f"/staff/you-said/{entry_id}",
         PUBLISH,
     )
-    elsewhere = start_survey(world, settings, clock, provider=world.second_provider)
+    elsewhere = issue_start(world, settings, clock, provider=world.second_provider)
     pupil.get(elsewhere.path)
     assert soup(pupil.get("/survey")).select_one("#you-said-we-did") is None
 
@@ -322,8 +304,8 @@ def test_only_the_start_survey_shows_it_not_the_end_survey_or_a_check_in(
     pupil.get(issued.path)
     assert soup(pupil.get("/survey")).select_one("#you-said-we-did") is None
     # A check-in at the same provider does not show it either.
-    review = start_survey(world, settings, clock, reference="NEW-2")
-    starting = start_survey(world, settings, clock, reference="NEW-3")
+    review = issue_start(world, settings, clock, reference="NEW-2")
+    starting = issue_start(world, settings, clock, reference="NEW-3")
     run(
         Invitation.update(
             {Invitation.kind: InvitationKind.REVIEW, Invitation.period: "2026-11-01"}
