@@ -25,12 +25,10 @@ from survey_app.placements.corrections import (
 )
 from survey_app.placements.finding import placement_spec, sync_placements
 from survey_app.placements.records import (
-    InvitationView,
     NotAllowed,
     PlacementView,
     create_placement,
     end_placement,
-    every_invitation,
     get_placement,
 )
 from survey_app.placements.rules import (
@@ -40,6 +38,7 @@ from survey_app.placements.rules import (
     end_date_from_text,
     placement_from_json,
 )
+from survey_app.placements.survey_views import InvitationView, every_invitation
 from survey_app.settings import Settings
 from survey_app.web.api_errors import ERRORS, invalid
 from survey_app.web.listing import next_link, parse_api

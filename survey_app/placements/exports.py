@@ -25,7 +25,8 @@ from survey_app.db.tables import (
 )
 from survey_app.organisations.provider_records import provider_names
 from survey_app.placements.finding import all_placements, matching
-from survey_app.placements.records import PlacementView, latest_with_flags, views_of
+from survey_app.placements.records import PlacementView, views_of
+from survey_app.placements.survey_views import latest_with_flags
 from survey_app.safeguarding.statuses import ReviewStatus
 from survey_app.settings import Settings
 from survey_app.surveys.statuses import SURVEY_FILTER_LABELS, InvitationKind, SurveyState
