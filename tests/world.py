@@ -315,7 +315,8 @@ def issue_for_year(
 ) -> Issued:
     """End a placement for a pupil in this year group and issue its invitation."""
     from survey_app.db.tables import Invitation, Placement
-    from survey_app.surveys.invitations import issue_due, link_for
+    from survey_app.surveys.due import issue_due
+    from survey_app.surveys.invitations import link_for
 
     run(
         Placement.insert(
@@ -338,7 +339,8 @@ def issue_start(
     """A pupil ten days into a placement with no end yet (at the world's provider unless another
     is named): their start survey is issued and open."""
     from survey_app.db.tables import Invitation, Placement
-    from survey_app.surveys.invitations import issue_due, link_for
+    from survey_app.surveys.due import issue_due
+    from survey_app.surveys.invitations import link_for
     from survey_app.surveys.statuses import InvitationKind
 
     row = placement_row(

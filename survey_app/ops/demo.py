@@ -25,7 +25,7 @@ from survey_app.organisations.schools import add_school
 from survey_app.qa.statuses import ActionStatus, VisitKind
 from survey_app.safeguarding.statuses import ReviewStatus
 from survey_app.settings import Settings
-from survey_app.surveys.invitations import issue_due
+from survey_app.surveys.due import issue_due
 from survey_app.surveys.responses import AnswerIn, answer_for, save_response
 from survey_app.surveys.statuses import InvitationStatus
 

@@ -36,7 +36,7 @@ from survey_app.placements.rules import (
 )
 from survey_app.placements.statuses import PlacementStatus
 from survey_app.settings import Settings
-from survey_app.surveys.invitations import extend_expiry, replace_link, withdraw
+from survey_app.surveys.link_changes import extend_expiry, replace_link, withdraw
 from survey_app.surveys.statuses import InvitationStatus
 from survey_app.time_in_england import date_in_england, today_in_england
 

@@ -13,8 +13,6 @@ link closes).
 from __future__ import annotations
 
 import datetime as dt
-import functools
-import operator
 import uuid
 from enum import StrEnum
 from typing import Any
@@ -22,15 +20,13 @@ from typing import Any
 import msgspec
 
 from questionnaires.bands import questionnaire_for
-from reports.periods import half_term_start
 from survey_app.db.engine import batches, transaction
 from survey_app.db.tables import Invitation, Placement
 from survey_app.mail import messages
 from survey_app.mail.messages import Message
-from survey_app.mail.outbox import enqueue, withdraw_links
+from survey_app.mail.outbox import enqueue
 from survey_app.organisations.la_settings import all_effective
 from survey_app.organisations.provider_records import add_provider_emails, add_provider_names
-from survey_app.placements.statuses import PlacementStatus
 from survey_app.settings import Settings
 from survey_app.surveys.statuses import InvitationKind, InvitationStatus
 from survey_app.surveys.tokens import (
@@ -49,12 +45,6 @@ from survey_app.web.urls import Urls, qr_png_path, qr_svg_path
 
 #: Attempts to find a free short code; each attempt draws a fresh 38-bit code.
 MAX_ISSUE_ROUNDS = 5
-#: A placement "runs longer than a half term" once it has run this many days (six weeks).
-HALF_TERM_DAYS = 42
-#: Fewest days between a pupil's surveys: a review waits until the last survey is this old.
-REVIEW_GAP_DAYS = 35
-#: No check-in this close to the day the end survey opens: the end survey asks it all.
-NO_REVIEW_BEFORE_END_DAYS = 21
 
 
 class InvitationLink(msgspec.Struct, frozen=True):
@@ -250,149 +240,6 @@ async def _issue_batch(
     return issued
 
 
-async def due_placements(settings: Settings, now: dt.datetime, limit: int = 5000) -> list[int]:
-    """Placements whose end-of-placement survey should open now and has not."""
-    today = today_in_england(now)
-    # Each LA may choose how many days before the planned end its surveys open: one condition
-    # per distinct choice, so still one query however many LAs share a deployment.
-    by_days: dict[int, list[int]] = {}
-    for authority in (await all_effective(settings)).values():
-        by_days.setdefault(authority.invitation_open_days_before, []).append(authority.la_id)
-    planned_due = [
-        (Placement.local_authority.is_in(la_ids))
-        & (Placement.planned_end_date <= today + dt.timedelta(days=days))
-        for days, la_ids in by_days.items()
-    ]
-    planned = functools.reduce(operator.or_, planned_due) if planned_due else None
-    ended = (Placement.ended_on.is_not_null()) & (Placement.ended_on <= today)
-    has_invitation = Invitation.select(Invitation.placement).where(
-        Invitation.kind == InvitationKind.END
-    )
-    due = (
-        await Placement.select(Placement.id)
-        .where(
-            ended
-            if planned is None
-            else ended | ((Placement.planned_end_date.is_not_null()) & planned),
-            Placement.id.not_in(has_invitation),
-            # Entered in error: no survey is ever issued for it.
-            Placement.status == PlacementStatus.ACTIVE,
-        )
-        .order_by(Placement.id)
-        .limit(limit)
-    )
-    return [row["id"] for row in due]
-
-
-def _not_ended(today: dt.date) -> Any:
-    return (Placement.ended_on.is_null()) | (Placement.ended_on > today)
-
-
-async def due_reviews(settings: Settings, now: dt.datetime, limit: int = 5000) -> list[int]:
-    """Placements whose check-in for this half term should open now and has not.
-
-    For LAs with reviews on: the placement has run longer than a half term, has not ended, has
-    no end survey (a review due when the end survey opens is skipped) and is not within
-    ``NO_REVIEW_BEFORE_END_DAYS`` of it, has no review this half term, and its last survey
-    opened at least ``REVIEW_GAP_DAYS`` ago.
-    """
-    today = today_in_england(now)
-    # One condition per LA: each chooses how many days before the planned end its end survey
-    # opens, and whether it has reviews at all.
-    far_from_end = [
-        (Placement.local_authority == authority.la_id)
-        & (
-            Placement.planned_end_date.is_null()
-            | (
-                Placement.planned_end_date
-                > today
-                + dt.timedelta(
-                    days=authority.invitation_open_days_before + NO_REVIEW_BEFORE_END_DAYS
-                )
-            )
-        )
-        for authority in (await all_effective(settings)).values()
-        if authority.review_survey
-    ]
-    if not far_from_end:
-        return []
-    period = half_term_start(today).isoformat()
-    recent = Invitation.select(Invitation.placement).where(
-        (Invitation.kind == InvitationKind.END)
-        | ((Invitation.kind == InvitationKind.REVIEW) & (Invitation.period == period))
-        | (Invitation.opened_at > now - dt.timedelta(days=REVIEW_GAP_DAYS))
-    )
-    due = (
-        await Placement.select(Placement.id)
-        .where(
-            functools.reduce(operator.or_, far_from_end),
-            Placement.start_date <= today - dt.timedelta(days=HALF_TERM_DAYS),
-            _not_ended(today),
-            Placement.id.not_in(recent),
-        )
-        .order_by(Placement.id)
-        .limit(limit)
-    )
-    return [row["id"] for row in due]
-
-
-async def due_starts(settings: Settings, now: dt.datetime, limit: int = 5000) -> list[int]:
-    """Placements whose start survey should open now and has not.
-
-    For LAs with start surveys on: the placement started the LA's chosen number of days ago (but
-    not so long ago that the start survey would already have closed: a late baseline is not a
-    baseline), has not ended, and has had no survey of any kind (a start not yet opened when a
-    review or the end survey opens is skipped).
-    """
-    today = today_in_england(now)
-    windows = [
-        (Placement.local_authority == authority.la_id)
-        & (Placement.start_date <= today - dt.timedelta(days=authority.start_survey_days))
-        & (
-            Placement.start_date
-            > today
-            - dt.timedelta(days=authority.start_survey_days + authority.invitation_expiry_days)
-        )
-        for authority in (await all_effective(settings)).values()
-        if authority.start_survey
-    ]
-    if not windows:
-        return []
-    due = (
-        await Placement.select(Placement.id)
-        .where(
-            functools.reduce(operator.or_, windows),
-            _not_ended(today),
-            Placement.id.not_in(Invitation.select(Invitation.placement)),
-        )
-        .order_by(Placement.id)
-        .limit(limit)
-    )
-    return [row["id"] for row in due]
-
-
-async def issue_due(settings: Settings, now: dt.datetime) -> int:
-    """Issue every invitation that is due; running it again issues nothing new.
-
-    End surveys first, then reviews, then start surveys: each later kind skips placements the
-    earlier ones have just given a survey, so a pupil never has two open at once.
-    """
-    total = 0
-    period = half_term_start(today_in_england(now)).isoformat()
-    steps = (
-        (due_placements, InvitationKind.END, ""),
-        (due_reviews, InvitationKind.REVIEW, period),
-        (due_starts, InvitationKind.START, ""),
-    )
-    for finder, kind, kind_period in steps:
-        while batch := await finder(settings, now):
-            issued = await issue_for(settings, batch, now, kind, kind_period)
-            total += issued
-            if not issued:
-                break
-    return total
-
-
 class LinkState(StrEnum):
     OPEN = "open"
     COMPLETED = "completed"
@@ -460,109 +307,3 @@ def on_the_slips_sheet(now: dt.datetime) -> Any:
     provider that pupil had finished (and so, beside a report, what they said).
     """
     return Invitation.status.is_in(["open", "completed"]) & (Invitation.expires_at > now)
-
-
-async def replace_link(
-    settings: Settings, invitation_id: uuid.UUID, from_version: int, now: dt.datetime
-) -> int | None:
-    """Reissue an open invitation: a new link and short code, the old ones dead at once.
-
-    Conditional on the link version the caller saw (``from_version``), so a double submit or a
-    retried request replaces the link once: the second finds the version moved on and changes
-    nothing (None). Queued emails that carry the old link are withdrawn, not sent, and the
-    commissioner is sent the new one. Call inside a transaction; returns the new version.
-    """
-    secret = settings.secret_key
-    row = (
-        await Invitation.select(Invitation.id, Invitation.revocation_counter)
-        .where(
-            Invitation.id == invitation_id,
-            Invitation.revocation_counter == from_version,
-            Invitation.status == InvitationStatus.OPEN,
-            Invitation.expires_at > now,
-        )
-        .first()
-    )
-    if row is None:
-        return None
-    # Each step draws a fresh 38-bit short code; a clash with one in use (rare) takes the next.
-    for version in range(from_version + 1, from_version + 1 + MAX_ISSUE_ROUNDS):
-        code_hash = lookup_hash(secret, short_code(secret, invitation_id, version))
-        if await Invitation.exists().where(Invitation.short_code_hash == code_hash):
-            continue
-        updated = (
-            await Invitation.update(
-                {
-                    Invitation.revocation_counter: version,
-                    Invitation.token_hash: lookup_hash(
-                        secret, invitation_token(secret, invitation_id, version)
-                    ),
-                    Invitation.short_code_hash: code_hash,
-                }
-            )
-            .where(
-                Invitation.id == invitation_id,
-                Invitation.revocation_counter == from_version,
-                Invitation.status == InvitationStatus.OPEN,
-            )
-            .returning(Invitation.id)
-        )
-        if not updated:
-            return None
-        await withdraw_links(f"invitation:{invitation_id}", now)
-        await _tell_commissioner(settings, invitation_id, version, now)
-        return version
-    raise RuntimeError(f"could not draw a free short code for invitation {invitation_id}")
-
-
-async def _tell_commissioner(
-    settings: Settings, invitation_id: uuid.UUID, version: int, now: dt.datetime
-) -> None:
-    """The commissioner's copy of the new link (the provider's slips page shows it already)."""
-    row = (
-        await Invitation.select(Invitation.expires_at, Invitation.placement)
-        .where(Invitation.id == invitation_id)
-        .first()
-    )
-    assert row is not None, "called in the transaction that just updated it"
-    placement = (
-        await Placement.select(*PLACEMENT_FIELDS).where(Placement.id == row["placement"]).first()
-    )
-    assert placement is not None
-    # Named as the placement's council names the provider (not another council's spelling).
-    await add_provider_names([placement], "local_authority")
-    link = link_for(settings, invitation_id, version)
-    message = messages.survey_open_for_commissioner(
-        la=placement["local_authority"],
-        invitation=str(invitation_id),
-        to=placement["school_email"] or placement["la_email"] or "",
-        reference=placement["pupil_reference"],
-        provider=placement["provider_name"],
-        link=link.url,
-        code=link.short_code,
-        code_page=Urls.of(settings).code_page(),
-        expires=date_in_england(row["expires_at"]),
-        version=version,
-    )
-    await enqueue([message], now, settings.secret_key)
-
-
-async def extend_expiry(invitation_id: uuid.UUID, closes_on: dt.date) -> bool:
-    """Keep an unanswered survey open until the end of ``closes_on`` (England), reopening one
-    that had closed; its link and code stay the same. False when it is answered or withdrawn."""
-    updated = (
-        await Invitation.update({Invitation.expires_at: end_of_day_in_england(closes_on)})
-        .where(Invitation.id == invitation_id, Invitation.status == InvitationStatus.OPEN)
-        .returning(Invitation.id)
-    )
-    return bool(updated)
-
-
-async def withdraw(invitation_id: uuid.UUID, now: dt.datetime) -> None:
-    """Withdraw an unanswered survey (its placement was cancelled): its link then says so, and
-    queued emails carrying it are not sent. Call inside a transaction."""
-    await Invitation.update({Invitation.status: InvitationStatus.REVOKED}).where(
-        Invitation.id == invitation_id, Invitation.status == InvitationStatus.OPEN
-    )
-    # Every unsent message about it, the provider's too: the placement was entered in error.
-    await withdraw_links(f"invitation:{invitation_id}", now, every_message=True)

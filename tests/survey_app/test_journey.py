@@ -11,7 +11,8 @@ from typing import Any
 from bs4 import BeautifulSoup
 
 from survey_app.db.tables import Answer, Invitation, Placement, Response
-from survey_app.surveys.invitations import issue_due, link_for
+from survey_app.surveys.due import issue_due
+from survey_app.surveys.invitations import link_for
 from tests.world import Clock, World, complete_survey, placement_row, run
 
 STARTS, ENDS = dt.date(2026, 11, 2), dt.date(2027, 3, 26)

@@ -26,7 +26,7 @@ from survey_app.db.tables import (
     Response,
     SafeguardingAlert,
 )
-from survey_app.surveys.invitations import issue_due
+from survey_app.surveys.due import issue_due
 from tests.world import (
     PASSWORD,
     Clock,

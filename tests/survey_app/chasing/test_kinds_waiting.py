@@ -9,7 +9,7 @@ from typing import Any
 from bs4 import BeautifulSoup
 
 from survey_app.db.tables import OutboxMessage, Placement
-from survey_app.surveys.invitations import issue_due
+from survey_app.surveys.due import issue_due
 from tests.world import Clock, World, placement_row, run, sign_in
 
 

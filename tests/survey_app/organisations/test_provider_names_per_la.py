@@ -38,7 +38,7 @@ from survey_app.db.tables import (
 )
 from survey_app.safeguarding.finding import alert_spec, comment_spec, find_alerts, find_comments
 from survey_app.safeguarding.triage import raise_alert
-from survey_app.surveys.invitations import issue_due
+from survey_app.surveys.due import issue_due
 from survey_app.surveys.responses import AnswerIn, answer_for, save_response
 from survey_app.web.listing import parse
 from tests.world import (

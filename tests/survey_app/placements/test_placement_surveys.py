@@ -10,7 +10,7 @@ from bs4 import BeautifulSoup
 
 from questionnaires.loader import current
 from survey_app.db.tables import Invitation, Placement
-from survey_app.surveys.invitations import issue_due
+from survey_app.surveys.due import issue_due
 from survey_app.surveys.responses import answer_for, save_response
 from tests.world import Clock, World, placement_row, run, sign_in
 

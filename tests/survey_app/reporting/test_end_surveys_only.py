@@ -12,7 +12,7 @@ from bs4 import BeautifulSoup
 from questionnaires.loader import current
 from survey_app.db.tables import Invitation, Placement, Response
 from survey_app.reporting.tallies import rebuild
-from survey_app.surveys.invitations import issue_due
+from survey_app.surveys.due import issue_due
 from survey_app.surveys.responses import answer_for, save_response
 from tests.world import Clock, World, give_responses, placement_row, run, sign_in
 

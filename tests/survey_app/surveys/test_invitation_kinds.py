@@ -12,7 +12,8 @@ import datetime as dt
 from typing import Any
 
 from survey_app.db.tables import Invitation, LaSettings, Placement
-from survey_app.surveys.invitations import issue_due, state_of
+from survey_app.surveys.due import issue_due
+from survey_app.surveys.invitations import state_of
 from tests.world import Clock, World, placement_row, run
 
 #: A placement from Monday 2 November 2026 to Friday 2 April 2027: three half terms and more.

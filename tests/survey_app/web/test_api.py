@@ -248,7 +248,7 @@ def test_invitations_are_listed_with_their_kind_the_open_one_with_its_link(
 ) -> None:
     import datetime as dt
 
-    from survey_app.surveys.invitations import issue_due
+    from survey_app.surveys.due import issue_due
 
     created = create(client, world, officer, start_date="2026-11-13", planned_end_date=None)
     assert created.status_code == 201, created.text
