@@ -8,24 +8,20 @@ from typing import Any
 import msgspec
 from piccolo.table import Table
 
+from survey_app.db.qa_tables import QAAction, QARecordChange, QAVisit, YouSaid
+from survey_app.db.reporting_tables import IndicatorTally, PublishedFigures
 from survey_app.db.staff_tables import ApiToken, AuditEvent, StaffUser
 from survey_app.db.tables import (
     Answer,
-    IndicatorTally,
     Invitation,
     OutboxMessage,
     Placement,
     PlacementChange,
     Provider,
     ProviderRecord,
-    PublishedFigures,
-    QAAction,
-    QARecordChange,
-    QAVisit,
     Response,
     SafeguardingAlert,
     School,
-    YouSaid,
 )
 
 

@@ -1,4 +1,8 @@
-"""Piccolo tables: the storage edge. No pupil names, dates of birth or addresses, by design."""
+"""Piccolo tables: the storage edge. No pupil names, dates of birth or addresses, by design.
+
+Beside these: staff accounts and security records in ``staff_tables.py``, QA and "you said,
+we did" in ``qa_tables.py``, the reports' tallies and published figures in
+``reporting_tables.py``; every table is listed in ``schema.ALL_TABLES``."""
 
 from __future__ import annotations
 
@@ -22,7 +26,6 @@ from piccolo.table import Table
 from survey_app.mail.statuses import MessageKind, MessageStatus
 from survey_app.organisations.statuses import SchoolStatus
 from survey_app.placements.statuses import PlacementStatus
-from survey_app.qa.statuses import ActionStatus, VisitKind, YouSaidStatus
 from survey_app.safeguarding.statuses import AlertStatus, ReviewStatus
 from survey_app.surveys.statuses import InvitationKind, InvitationStatus
 
@@ -122,76 +125,6 @@ class ProviderRecord(Table, tablename="provider_record"):
     rag_rated_on = Date(null=True, default=None)
     rag_reason = Text(default="")
     last_visit_on = Date(null=True, default=None)
-
-
-class QAVisit(Table, tablename="qa_visit"):
-    id: Serial  # Piccolo adds the primary key; declared so type checkers know it
-    #: The LA whose QA record this visit belongs to: only its staff see it.
-    local_authority = ForeignKey(LocalAuthority, null=True, default=None, index=True)
-    provider = ForeignKey(Provider, null=False, index=True)
-    visited_on = Date()
-    kind = Varchar(length=20, default=VisitKind.ROUTINE, choices=VisitKind)
-    summary = Text(default="")
-    #: The officers who visited, as the LA writes them (staff names, never pupils').
-    officers = Varchar(length=300, default="")
-    #: The learner-voice results were discussed at this visit, with what was said.
-    learner_voice_discussed = Boolean(default=False)
-    learner_voice_note = Text(default="")
-    recorded_by = Integer(null=True, default=None)
-    recorded_at = Timestamptz(null=True, default=None)
-
-
-class QAAction(Table, tablename="qa_action"):
-    """Something a provider must do after a visit, by a date."""
-
-    id: Serial  # Piccolo adds the primary key; declared so type checkers know it
-    local_authority = ForeignKey(LocalAuthority, null=True, default=None, index=True)
-    provider = ForeignKey(Provider, null=False, index=True)
-    visit = ForeignKey(QAVisit, null=False, index=True)
-    description = Text()
-    due_on = Date()
-    status = Varchar(length=12, default=ActionStatus.OPEN, choices=ActionStatus)
-    done_on = Date(null=True, default=None)
-
-
-class QARecordChange(Table, tablename="qa_record_change"):
-    """One change to an LA's QA record of a provider: kept for ever, so reports show history."""
-
-    id: Serial  # Piccolo adds the primary key; declared so type checkers know it
-    local_authority = ForeignKey(LocalAuthority, null=True, default=None, index=True)
-    provider = ForeignKey(Provider, null=False, index=True)
-    field = Varchar(length=40)
-    old_value = Varchar(length=200, default="")
-    new_value = Varchar(length=200, default="")
-    reason = Text(default="")
-    #: The day the change took effect (a rating's date), which may be before it was recorded.
-    effective_on = Date()
-    changed_by = Integer(null=True, default=None)
-    changed_at = Timestamptz()
-
-
-class YouSaid(Table, tablename="you_said"):
-    """A provider's "You said, we did": what pupils there said and what it changed, in words a
-    pupil reads on the opening page of their survey once the LA has published it.
-
-    Belongs to one LA's view of one provider (a provider serving two LAs answers each). Never
-    holds anything about one pupil: the form refuses names, contact details and dates.
-    """
-
-    id: Serial  # Piccolo adds the primary key; declared so type checkers know it
-    local_authority = ForeignKey(LocalAuthority, null=False, index=True)
-    provider = ForeignKey(Provider, null=False, index=True)
-    #: What pupils said, as pupils will read it ("Pupils here said the journey was too long.").
-    you_said = Text(default="")
-    #: What changed ("Now the minibus picks up from school.").
-    we_did = Text(default="")
-    status = Varchar(length=12, default=YouSaidStatus.DRAFT, index=True, choices=YouSaidStatus)
-    #: The LA's note when it sent the entry back (shown to the provider until it resubmits).
-    review_note = Text(default="")
-    created_by = Integer(null=True, default=None)
-    updated_at = Timestamptz()
-    submitted_at = Timestamptz(null=True, default=None)
-    published_at = Timestamptz(null=True, default=None)
 
 
 class Placement(Table):
@@ -416,24 +349,6 @@ class ErasureLedger(Table, tablename="erasure_ledger"):
     erased_at = Timestamptz()
 
 
-class IndicatorTally(Table, tablename="indicator_tally"):
-    """Answers counted per LA, academic year, provider, indicator and polarity.
-
-    Kept in step with ``answer`` in the same transaction as every save or erasure (see
-    ``survey_app.reporting.tallies``), so area-wide figures are a scan of a few thousand rows,
-    not of every answer. Unique on everything but ``answers`` (index ``indicator_tally_key``).
-    """
-
-    id: Serial  # Piccolo adds the primary key; declared so type checkers know it
-    local_authority = Integer()
-    academic_year = Integer()
-    provider = Integer()
-    indicator = Varchar(length=40)
-    polarity = Varchar(length=10)
-    #: How many answers have this key.
-    answers = Integer(default=0)
-
-
 class LaSettings(Table, tablename="la_settings"):
     """One LA's own choices (``organisations/la_settings.py``); an empty column (NULL) means
     "use the deployment's environment setting"."""
@@ -460,23 +375,3 @@ class LaSettings(Table, tablename="la_settings"):
     start_survey = Boolean(null=True, default=None)
     start_survey_days = Integer(null=True, default=None)
     review_survey = Boolean(null=True, default=None)
-
-
-class PublishedFigures(Table, tablename="published_figures"):
-    """The provider report's figures as a viewer outside the LA was last shown them.
-
-    Counts only, each step over at least k pupils (not personal data), never comments: later
-    views are served from here, so an erasure or retention cannot be read off the difference
-    (``reports.disclosure``). One row per LA, provider and audience (unique index
-    ``published_figures_key``); a new publication replaces it.
-    """
-
-    id: Serial  # Piccolo adds the primary key; declared so type checkers know it
-    local_authority = Integer()
-    provider = Integer()
-    #: Whose view: "provider" for the provider's staff, "school:<id>" for a school's contact.
-    audience = Varchar(length=40)
-    #: The last term the provider's own figures count up to ("" before the first publication).
-    cut = Varchar(length=8, default="")
-    #: ``reports.provider.Publication`` as JSON.
-    figures = Text(default="")

@@ -24,15 +24,8 @@ from piccolo.query.functions.aggregate import Count
 from reports.aggregation import IndicatorCount, IndicatorResult, indicator_results
 from reports.provider import ProviderReport
 from survey_app.accounts.scoping import Actor, placement_path, scope
-from survey_app.db.tables import (
-    Answer,
-    Invitation,
-    Placement,
-    QAAction,
-    QAVisit,
-    Response,
-    SafeguardingAlert,
-)
+from survey_app.db.qa_tables import QAAction, QAVisit
+from survey_app.db.tables import Answer, Invitation, Placement, Response, SafeguardingAlert
 from survey_app.qa.records import VISIT_KINDS
 from survey_app.qa.statuses import ActionStatus
 from survey_app.reporting.queries import end_surveys

@@ -23,7 +23,8 @@ from questionnaires.bands import band_for
 from reports.periods import academic_year_bounds
 from survey_app.accounts.scoping import Actor, Role, scope
 from survey_app.db.engine import transaction
-from survey_app.db.tables import Invitation, Placement, Provider, YouSaid
+from survey_app.db.qa_tables import YouSaid
+from survey_app.db.tables import Invitation, Placement, Provider
 from survey_app.ops.audit import record
 from survey_app.organisations.provider_records import named_providers
 from survey_app.placements.rules import FieldError

@@ -9,13 +9,8 @@ from piccolo.query.functions.aggregate import Count
 from reports.area import AreaSummary, ProviderCount, ProviderLine, build_area_summary
 from reports.periods import academic_year_label
 from survey_app.accounts.scoping import Actor, scope
-from survey_app.db.tables import (
-    IndicatorTally,
-    Invitation,
-    Placement,
-    Provider,
-    Response,
-)
+from survey_app.db.reporting_tables import IndicatorTally
+from survey_app.db.tables import Invitation, Placement, Provider, Response
 from survey_app.organisations.la_settings import disclosure_threshold
 from survey_app.organisations.provider_records import named_providers
 from survey_app.qa.you_said import providers_published

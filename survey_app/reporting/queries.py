@@ -29,14 +29,9 @@ from reports.provider import (
 from reports.provider import QAAction as QAActionOut
 from reports.qa_history import RecordChange
 from survey_app.accounts.scoping import Actor, placement_path, scope
-from survey_app.db.tables import (
-    Answer,
-    IndicatorTally,
-    Invitation,
-    QAAction,
-    QARecordChange,
-    Response,
-)
+from survey_app.db.qa_tables import QAAction, QARecordChange
+from survey_app.db.reporting_tables import IndicatorTally
+from survey_app.db.tables import Answer, Invitation, Response
 from survey_app.organisations.la_settings import disclosure_threshold, effective_settings
 from survey_app.organisations.provider_records import offers, record_of
 from survey_app.qa.statuses import ActionStatus

@@ -14,7 +14,8 @@ from collections import Counter
 from collections.abc import Iterable
 from typing import Any
 
-from survey_app.db.tables import Answer, IndicatorTally
+from survey_app.db.reporting_tables import IndicatorTally
+from survey_app.db.tables import Answer
 from survey_app.surveys.statuses import InvitationKind
 
 _KEY = "local_authority, academic_year, provider, indicator, polarity"

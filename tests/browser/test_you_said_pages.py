@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from survey_app.db.tables import YouSaid
+from survey_app.db.qa_tables import YouSaid
 from tests.browser.conftest import axe_violations, small_targets
 from tests.browser.test_staff_reports import check_pages, sign_in
 from tests.world import Clock, World, issue_start, run

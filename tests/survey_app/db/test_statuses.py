@@ -10,13 +10,12 @@ from typing import Any
 
 from bs4 import BeautifulSoup
 
+from survey_app.db.qa_tables import QAAction, QAVisit
 from survey_app.db.tables import (
     Answer,
     Invitation,
     LocalAuthority,
     OutboxMessage,
-    QAAction,
-    QAVisit,
     SafeguardingAlert,
     School,
 )

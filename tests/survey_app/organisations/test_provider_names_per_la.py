@@ -531,7 +531,8 @@ def test_provider_staff_a_second_council_invites_never_reach_the_first_councils_
     # The attack: Eastshire links Westshire's provider by its public URN, invites an address it
     # controls as that provider's "staff", and reads Westshire's pupils, codes and answers.
     from survey_app.accounts.scoping import scope
-    from survey_app.db.tables import Answer, IndicatorTally, Response
+    from survey_app.db.reporting_tables import IndicatorTally
+    from survey_app.db.tables import Answer, Response
 
     def staff_of(la: int) -> Actor:
         return Actor(

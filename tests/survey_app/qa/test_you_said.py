@@ -14,8 +14,9 @@ from bs4 import BeautifulSoup
 from litestar.testing import TestClient
 
 from accessibility.readability import check_lines
+from survey_app.db.qa_tables import YouSaid
 from survey_app.db.staff_tables import AuditEvent
-from survey_app.db.tables import Invitation, Placement, YouSaid
+from survey_app.db.tables import Invitation, Placement
 from survey_app.qa.statuses import YouSaidStatus
 from survey_app.qa.you_said import check_wording, reading_band
 from survey_app.safeguarding.screening import personal_details

@@ -78,7 +78,7 @@ def test_a_start_survey_answer_moves_no_end_of_placement_figure(
     assert after == before
     assert before[0][0] == "6", "six pupils answered, all at the end of their placement"
     # The area's running tallies count end surveys too, and agree with a recount.
-    from survey_app.db.tables import IndicatorTally
+    from survey_app.db.reporting_tables import IndicatorTally
 
     def tallies() -> set[tuple[Any, ...]]:
         rows = run(IndicatorTally.select().where(IndicatorTally.answers != 0))

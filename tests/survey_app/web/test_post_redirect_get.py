@@ -17,15 +17,9 @@ from bs4 import BeautifulSoup
 
 from survey_app.accounts.invitations import invite
 from survey_app.accounts.scoping import Role
+from survey_app.db.qa_tables import QAAction, YouSaid
 from survey_app.db.staff_tables import ApiToken, StaffUser
-from survey_app.db.tables import (
-    Answer,
-    Invitation,
-    QAAction,
-    SafeguardingAlert,
-    School,
-    YouSaid,
-)
+from survey_app.db.tables import Answer, Invitation, SafeguardingAlert, School
 from survey_app.qa.statuses import YouSaidStatus
 from survey_app.safeguarding.statuses import ReviewStatus
 from tests.survey_app.accounts.test_password_reset import ask_for_reset, reset_links
