@@ -67,7 +67,8 @@ class PlacementView(msgspec.Struct, frozen=True):
     needs_follow_up: bool | None = None
     #: ``active``, or ``cancelled`` as entered in error.
     status: str = PlacementStatus.ACTIVE
-    #: Where its survey stands: not_open_yet, preparing, open, completed, expired, withdrawn.
+    #: Where its latest survey (start, check-in or end) stands: not_open_yet (none yet),
+    #: preparing, open, completed, expired, withdrawn.
     survey: str = SurveyState.NOT_OPEN_YET
     #: The day its survey opens, while it is not open yet and has a planned end date.
     survey_opens_on: dt.date | None = None
@@ -142,7 +143,8 @@ async def views_of(
     """Placement rows (selected with ``PLACEMENT_COLUMNS``) as views with their surveys, each
     survey's state as of ``now``; each provider named as the placement's council names it.
 
-    ``invitations`` (end-of-placement invitations by placement id, with ``needs_follow_up``) may
+    ``invitations`` (each placement's latest survey of any kind, by placement id, with
+    ``needs_follow_up``: ``survey_views.latest_with_flags``) may
     be read by the caller, as an export of thousands of rows does by subquery rather than by a
     list of ids; otherwise they are read here."""
     await add_provider_names(rows, "local_authority")
