@@ -40,7 +40,7 @@ async def run_once(env: dict[str, str], placements: int) -> dict[str, float]:
     from survey_app.accounts.scoping import Actor, Role
     from survey_app.placements.exports import placements_table
     from survey_app.placements.finding import placement_spec
-    from survey_app.surveys.invitations import issue_due
+    from survey_app.surveys.due import issue_due
     from survey_app.web.listing import parse
     from tests.live_data import an_area, ended_placements
 

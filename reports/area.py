@@ -120,6 +120,9 @@ class AreaSummary(msgspec.Struct, frozen=True):
     #: Of ``responses``, those never sent but kept when the link closed (their answers count);
     #: None when hidden.
     partial_responses: int | None = None
+    #: Providers with a "You said, we did" published in the period: a count of providers, which
+    #: says nothing about any pupil, so never hidden.
+    providers_published_response: int = 0
 
 
 def wilson_upper(positive: int, answered: int, z: float = Z95) -> float:
@@ -146,6 +149,7 @@ def build_area_summary(
     threshold: int,
     academic_year: int | None = None,
     partial_by_year: dict[int, int] | None = None,
+    providers_published_response: int = 0,
 ) -> AreaSummary:
     """The publishable summary for one academic year (or all), every figure protected.
 
@@ -289,4 +293,5 @@ def build_area_summary(
         spot_check_prompts=sorted(prompts, key=lambda p: (p.name.lower(), p.indicator)),
         disclosure_note=note(threshold),
         partial_responses=partial_count if partial_shown else None,
+        providers_published_response=providers_published_response,
     )

@@ -78,3 +78,14 @@ def retention_passed(key: str, retention_days: int, today: dt.date) -> bool:
     """True once ``retention_days`` have passed since the term ended: every response sent in it
     is then due for retention together, never one pupil's day at a time."""
     return term_end(key) + dt.timedelta(days=retention_days) < today
+
+
+def half_term_start(day: dt.date) -> dt.date:
+    """The first day of the half term a day falls in: each term's fixed months split in two.
+
+    Autumn is September-October and November-December, spring January-February and
+    March-April, summer May-June and July-August: like ``term_key``, fixed months rather than a
+    council's real dates, so a half term never spans two terms and every LA counts the same
+    half terms (a placement's half-termly check-in is keyed by this date).
+    """
+    return dt.date(day.year, day.month if day.month % 2 else day.month - 1, 1)

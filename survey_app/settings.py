@@ -39,6 +39,12 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     port: int = 8000
     #: How many days before the planned end date an invitation opens.
     invitation_open_days_before: int = 7
+    #: Whether a placement gets a short start (baseline) survey, and how many days after the
+    #: placement starts it opens.
+    start_survey: bool = True
+    start_survey_days: int = 10
+    #: Whether a placement longer than a half term gets a short check-in each half term.
+    review_survey: bool = True
     #: How many days an invitation stays usable after it opens.
     invitation_expiry_days: int = 28
     #: Days after a survey opens on which the school and provider are reminded, e.g. "7,14".

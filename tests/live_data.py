@@ -15,7 +15,8 @@ from survey_app.db.tables import (
     School,
 )
 from survey_app.settings import Settings
-from survey_app.surveys.invitations import issue_due, link_for, today_in_england
+from survey_app.surveys.due import issue_due
+from survey_app.surveys.invitations import link_for, today_in_england
 
 YEAR_GROUPS = (5, 8, 10)
 

@@ -315,7 +315,8 @@ def issue_for_year(
 ) -> Issued:
     """End a placement for a pupil in this year group and issue its invitation."""
     from survey_app.db.tables import Invitation, Placement
-    from survey_app.surveys.invitations import issue_due, link_for
+    from survey_app.surveys.due import issue_due
+    from survey_app.surveys.invitations import link_for
 
     run(
         Placement.insert(
@@ -330,6 +331,33 @@ def issue_for_year(
     )
     link = link_for(settings, row["id"], row["revocation_counter"])
     return Issued(row["id"], link.url.removeprefix(settings.base_url), link.short_code)
+
+
+def issue_start(
+    world: World, settings: Any, clock: Clock, reference: str = "NEW-1", provider: int = 0
+) -> Issued:
+    """A pupil ten days into a placement with no end yet (at the world's provider unless another
+    is named): their start survey is issued and open."""
+    from survey_app.db.tables import Invitation, Placement
+    from survey_app.surveys.due import issue_due
+    from survey_app.surveys.invitations import link_for
+    from survey_app.surveys.statuses import InvitationKind
+
+    row = placement_row(
+        world,
+        clock,
+        provider=provider or world.provider,
+        pupil_reference=reference,
+        start_date=(clock.now - dt.timedelta(days=10)).date(),
+        planned_end_date=(clock.now + dt.timedelta(days=120)).date(),
+        ended_on=None,
+    )
+    run(Placement.insert(row))
+    assert run(issue_due(settings, clock.now)) == 1
+    invitation = run(Invitation.select().where(Invitation.placement == row.id).first())
+    assert invitation["kind"] == InvitationKind.START
+    link = link_for(settings, invitation["id"], invitation["revocation_counter"])
+    return Issued(invitation["id"], link.url.removeprefix(settings.base_url), link.short_code)
 
 
 @pytest.fixture

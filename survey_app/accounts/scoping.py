@@ -8,20 +8,17 @@ import msgspec
 from piccolo.table import Table
 
 from survey_app.accounts.statuses import Role
+from survey_app.db.qa_tables import QAAction, QARecordChange, QAVisit, YouSaid
+from survey_app.db.reporting_tables import IndicatorTally, PublishedFigures
 from survey_app.db.staff_tables import ApiToken, AuditEvent, StaffUser
 from survey_app.db.tables import (
     Answer,
-    IndicatorTally,
     Invitation,
     OutboxMessage,
     Placement,
     PlacementChange,
     Provider,
     ProviderRecord,
-    PublishedFigures,
-    QAAction,
-    QARecordChange,
-    QAVisit,
     Response,
     SafeguardingAlert,
     School,
@@ -134,6 +131,16 @@ def scope(actor: Actor, table: type[Table]) -> Any:
             return own_la
         if role == Role.PROVIDER_STAFF and table is not QAVisit:
             return own_la & (table.provider == actor.provider_id)  # type: ignore[attr-defined]
+        return _nothing(table)
+    if table is YouSaid:
+        # A provider's response to its pupils is between it and the council that reviews it:
+        # its own staff see its own, the council's staff see the council's; schools see none
+        # until it is published (and then only as pupils do, on the survey page).
+        own_la = YouSaid.local_authority == actor.local_authority_id
+        if role == Role.PROVIDER_STAFF:
+            return own_la & (YouSaid.provider == actor.provider_id)
+        if la:
+            return own_la
         return _nothing(table)
     if table is OutboxMessage:
         # Emails name pupils' references and schools: only the LA's own staff see its outbox.

@@ -38,7 +38,7 @@ from survey_app.organisations.provider_records import add_provider_names, provid
 from survey_app.placements.finding import provider_choices
 from survey_app.settings import Settings
 from survey_app.surveys.invitations import link_for, on_the_slips_sheet, waiting_today
-from survey_app.surveys.statuses import InvitationStatus
+from survey_app.surveys.statuses import InvitationKind, InvitationStatus
 from survey_app.time_in_england import (
     date_in_england,
     end_of_day_in_england,
@@ -230,6 +230,9 @@ async def rates(actor: NamedDependency[Actor]) -> Template:
         scope(actor, Invitation),
         # A survey withdrawn with its placement (entered in error) was never really asked.
         Invitation.status != InvitationStatus.REVOKED,
+        # The rate of end-of-placement surveys, as the reports give it: start surveys and
+        # check-ins would change what an existing rate means.
+        Invitation.kind == InvitationKind.END,
     )
     await add_provider_names(rows, "local_authority", "provider_id", "provider")
     kept = {
@@ -262,6 +265,7 @@ def _slip(settings: Settings, row: dict[str, Any]) -> dict[str, Any]:
     return {
         "id": row["id"],
         "reference": row["reference"],
+        "kind": row["kind"],
         "short_code": link.short_code,
         "qr": link.qr_svg_path,
         "code_page": Urls.of(settings).code_page(),
@@ -271,6 +275,7 @@ def _slip(settings: Settings, row: dict[str, Any]) -> dict[str, Any]:
 
 SLIP_FIELDS = (
     Invitation.id,
+    Invitation.kind,
     Invitation.revocation_counter,
     Invitation.expires_at,
     placement_path(Invitation).pupil_reference.as_alias("reference"),

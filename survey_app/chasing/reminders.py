@@ -27,6 +27,7 @@ from survey_app.web.urls import Urls
 _placement = placement_path(Invitation)
 OPEN_FIELDS = (
     Invitation.id,
+    Invitation.kind,
     Invitation.revocation_counter,
     Invitation.opened_at,
     Invitation.expires_at,
@@ -95,6 +96,7 @@ async def queue_reminders(settings: Settings, now: dt.datetime) -> int:
                 "day": day,
                 "reference": row["reference"],
                 "expires": expires,
+                "kind": row["kind"],
             }
             queued.append(
                 messages.reminder(

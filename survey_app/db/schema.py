@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from piccolo.table import Table
 
+from survey_app.db.qa_tables import QAAction, QARecordChange, QAVisit, YouSaid
+from survey_app.db.reporting_tables import IndicatorTally, PublishedFigures
 from survey_app.db.staff_tables import (
     ApiToken,
     AuditEvent,
@@ -18,7 +20,6 @@ from survey_app.db.tables import (
     Answer,
     DraftAnswer,
     ErasureLedger,
-    IndicatorTally,
     Invitation,
     LaSettings,
     LocalAuthority,
@@ -27,10 +28,6 @@ from survey_app.db.tables import (
     PlacementChange,
     Provider,
     ProviderRecord,
-    PublishedFigures,
-    QAAction,
-    QARecordChange,
-    QAVisit,
     Response,
     SafeguardingAlert,
     School,
@@ -63,4 +60,5 @@ ALL_TABLES: list[type[Table]] = [
     QARecordChange,
     ErasureLedger,
     ProviderRecord,
+    YouSaid,
 ]

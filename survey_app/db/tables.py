@@ -1,4 +1,8 @@
-"""Piccolo tables: the storage edge. No pupil names, dates of birth or addresses, by design."""
+"""Piccolo tables: the storage edge. No pupil names, dates of birth or addresses, by design.
+
+Beside these: staff accounts and security records in ``staff_tables.py``, QA and "you said,
+we did" in ``qa_tables.py``, the reports' tallies and published figures in
+``reporting_tables.py``; every table is listed in ``schema.ALL_TABLES``."""
 
 from __future__ import annotations
 
@@ -22,7 +26,6 @@ from piccolo.table import Table
 from survey_app.mail.statuses import MessageKind, MessageStatus
 from survey_app.organisations.statuses import SchoolStatus
 from survey_app.placements.statuses import PlacementStatus
-from survey_app.qa.statuses import ActionStatus, VisitKind
 from survey_app.safeguarding.statuses import AlertStatus, ReviewStatus
 from survey_app.surveys.statuses import InvitationKind, InvitationStatus
 
@@ -124,52 +127,6 @@ class ProviderRecord(Table, tablename="provider_record"):
     last_visit_on = Date(null=True, default=None)
 
 
-class QAVisit(Table, tablename="qa_visit"):
-    id: Serial  # Piccolo adds the primary key; declared so type checkers know it
-    #: The LA whose QA record this visit belongs to: only its staff see it.
-    local_authority = ForeignKey(LocalAuthority, null=True, default=None, index=True)
-    provider = ForeignKey(Provider, null=False, index=True)
-    visited_on = Date()
-    kind = Varchar(length=20, default=VisitKind.ROUTINE, choices=VisitKind)
-    summary = Text(default="")
-    #: The officers who visited, as the LA writes them (staff names, never pupils').
-    officers = Varchar(length=300, default="")
-    #: The learner-voice results were discussed at this visit, with what was said.
-    learner_voice_discussed = Boolean(default=False)
-    learner_voice_note = Text(default="")
-    recorded_by = Integer(null=True, default=None)
-    recorded_at = Timestamptz(null=True, default=None)
-
-
-class QAAction(Table, tablename="qa_action"):
-    """Something a provider must do after a visit, by a date."""
-
-    id: Serial  # Piccolo adds the primary key; declared so type checkers know it
-    local_authority = ForeignKey(LocalAuthority, null=True, default=None, index=True)
-    provider = ForeignKey(Provider, null=False, index=True)
-    visit = ForeignKey(QAVisit, null=False, index=True)
-    description = Text()
-    due_on = Date()
-    status = Varchar(length=12, default=ActionStatus.OPEN, choices=ActionStatus)
-    done_on = Date(null=True, default=None)
-
-
-class QARecordChange(Table, tablename="qa_record_change"):
-    """One change to an LA's QA record of a provider: kept for ever, so reports show history."""
-
-    id: Serial  # Piccolo adds the primary key; declared so type checkers know it
-    local_authority = ForeignKey(LocalAuthority, null=True, default=None, index=True)
-    provider = ForeignKey(Provider, null=False, index=True)
-    field = Varchar(length=40)
-    old_value = Varchar(length=200, default="")
-    new_value = Varchar(length=200, default="")
-    reason = Text(default="")
-    #: The day the change took effect (a rating's date), which may be before it was recorded.
-    effective_on = Date()
-    changed_by = Integer(null=True, default=None)
-    changed_at = Timestamptz()
-
-
 class Placement(Table):
     """A pupil's time with a provider, commissioned by a school or an LA team."""
 
@@ -218,12 +175,15 @@ class PlacementChange(Table, tablename="placement_change"):
 class Invitation(Table):
     """A single-use survey link for one placement; the token itself is never stored.
 
-    At most one per placement and kind (unique index ``invitation_one_per_kind``).
+    At most one per placement, kind and period (unique index ``invitation_one_per_period``):
+    one start and one end survey per placement, one review per half term.
     """
 
     id = UUID(primary_key=True)
     placement = ForeignKey(Placement, null=False, index=True)
     kind = Varchar(length=10, default=InvitationKind.END, choices=InvitationKind)
+    #: Which review this is: the first day of its half term ("2027-02-22"); "" for start and end.
+    period = Varchar(length=10, default="")
     questionnaire_id = Varchar(length=40)
     #: Keyed hashes of the link token and of the short code, for look-up only.
     token_hash = Varchar(length=64, unique=True)
@@ -247,6 +207,9 @@ class Response(Table):
     term = Varchar(length=8, default="", index=True)
     #: The first calendar year of the academic year it was sent in (2026 for 2026/27).
     academic_year = Integer(default=0, index=True)
+    #: The kind of survey answered (start, review or end), copied from the invitation so
+    #: reports can count end-of-placement surveys only without a join.
+    kind = Varchar(length=10, default=InvitationKind.END, choices=InvitationKind)
     # Copied from the placement when the response is saved, so response counts need no joins
     # (composite index ``response_provider``: LA, provider, academic year, term).
     local_authority = Integer(default=0, index=True)
@@ -285,6 +248,8 @@ class Answer(Table):
     year_group = Integer(default=0)
     term = Varchar(length=8, default="")
     academic_year = Integer(default=0)
+    #: The kind of survey answered, copied from the invitation: reports count ``end`` only.
+    kind = Varchar(length=10, default=InvitationKind.END, choices=InvitationKind)
     #: Free text only: pending until the safeguarding contact releases or withholds it.
     review_status = Varchar(length=12, null=True, default=None, index=True, choices=ReviewStatus)
     #: What reports may show: the text as released, with any redactions.
@@ -384,24 +349,6 @@ class ErasureLedger(Table, tablename="erasure_ledger"):
     erased_at = Timestamptz()
 
 
-class IndicatorTally(Table, tablename="indicator_tally"):
-    """Answers counted per LA, academic year, provider, indicator and polarity.
-
-    Kept in step with ``answer`` in the same transaction as every save or erasure (see
-    ``survey_app.reporting.tallies``), so area-wide figures are a scan of a few thousand rows,
-    not of every answer. Unique on everything but ``answers`` (index ``indicator_tally_key``).
-    """
-
-    id: Serial  # Piccolo adds the primary key; declared so type checkers know it
-    local_authority = Integer()
-    academic_year = Integer()
-    provider = Integer()
-    indicator = Varchar(length=40)
-    polarity = Varchar(length=10)
-    #: How many answers have this key.
-    answers = Integer(default=0)
-
-
 class LaSettings(Table, tablename="la_settings"):
     """One LA's own choices (``organisations/la_settings.py``); an empty column (NULL) means
     "use the deployment's environment setting"."""
@@ -423,23 +370,8 @@ class LaSettings(Table, tablename="la_settings"):
     disclosure_threshold = Integer(null=True, default=None)
     #: Hours the safeguarding contact has to pick up an alert; pupils who ask for help are told.
     safeguarding_escalation_hours = Integer(null=True, default=None)
-
-
-class PublishedFigures(Table, tablename="published_figures"):
-    """The provider report's figures as a viewer outside the LA was last shown them.
-
-    Counts only, each step over at least k pupils (not personal data), never comments: later
-    views are served from here, so an erasure or retention cannot be read off the difference
-    (``reports.disclosure``). One row per LA, provider and audience (unique index
-    ``published_figures_key``); a new publication replaces it.
-    """
-
-    id: Serial  # Piccolo adds the primary key; declared so type checkers know it
-    local_authority = Integer()
-    provider = Integer()
-    #: Whose view: "provider" for the provider's staff, "school:<id>" for a school's contact.
-    audience = Varchar(length=40)
-    #: The last term the provider's own figures count up to ("" before the first publication).
-    cut = Varchar(length=8, default="")
-    #: ``reports.provider.Publication`` as JSON.
-    figures = Text(default="")
+    #: Whether pupils get a start (baseline) survey, and how many days into the placement it
+    #: opens; whether they get a check-in each half term. NULL: the deployment's setting.
+    start_survey = Boolean(null=True, default=None)
+    start_survey_days = Integer(null=True, default=None)
+    review_survey = Boolean(null=True, default=None)

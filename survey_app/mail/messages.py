@@ -149,6 +149,7 @@ def compose(
 
 def survey_open_for_commissioner(
     *,
+    kind: str = "end",
     la: int,
     invitation: str,
     to: str,
@@ -170,6 +171,7 @@ def survey_open_for_commissioner(
         + (f":reissued-{version}" if version else ""),
         kind=MessageKind.SURVEY_OPENED,
         la=la,
+        survey=kind,
         to=to,
         reference=reference,
         provider=provider,
@@ -180,7 +182,14 @@ def survey_open_for_commissioner(
 
 
 def survey_open_for_provider(
-    *, la: int, invitation: str, to: str, reference: str, slips_url: str, expires: dt.date
+    *,
+    kind: str = "end",
+    la: int,
+    invitation: str,
+    to: str,
+    reference: str,
+    slips_url: str,
+    expires: dt.date,
 ) -> Message:
     """To the provider: please help this learner complete their survey."""
     return compose(
@@ -188,6 +197,7 @@ def survey_open_for_provider(
         dedupe_key=f"opened:provider:{invitation}",
         kind=MessageKind.SURVEY_OPENED,
         la=la,
+        survey=kind,
         to=to,
         reference=reference,
         slips_url=slips_url,
@@ -205,6 +215,7 @@ def reminder(
     reference: str,
     link: str,
     expires: dt.date,
+    kind: str = "end",
 ) -> Message:
     """A reminder that a pupil's survey is still waiting: to the commissioner or the provider.
 
@@ -223,6 +234,7 @@ def reminder(
         who=who,
         reference=reference,
         expires=expires,
+        survey=kind,
         **link_value,
     )
 

@@ -11,13 +11,8 @@ from questionnaires.loader import current
 from survey_app.accounts.scoping import Role
 from survey_app.accounts.users import create_user
 from survey_app.db.engine import transaction
-from survey_app.db.tables import (
-    Invitation,
-    LocalAuthority,
-    Placement,
-    ProviderRecord,
-    QAVisit,
-)
+from survey_app.db.qa_tables import QAVisit
+from survey_app.db.tables import Invitation, LocalAuthority, Placement, ProviderRecord
 from survey_app.organisations.authorities import create_authority
 from survey_app.organisations.provider_register import save_entry
 from survey_app.organisations.register_file import RegisterEntry
@@ -25,7 +20,7 @@ from survey_app.organisations.schools import add_school
 from survey_app.qa.statuses import ActionStatus, VisitKind
 from survey_app.safeguarding.statuses import ReviewStatus
 from survey_app.settings import Settings
-from survey_app.surveys.invitations import issue_due
+from survey_app.surveys.due import issue_due
 from survey_app.surveys.responses import AnswerIn, answer_for, save_response
 from survey_app.surveys.statuses import InvitationStatus
 
@@ -251,7 +246,7 @@ async def _past_terms(
 
 async def _qa_history(la_id: int, provider_ids: list[int], now: dt.datetime) -> None:
     """Ratings that changed over time, a spot-check with actions, results discussed at a visit."""
-    from survey_app.db.tables import QAAction, QARecordChange
+    from survey_app.db.qa_tables import QAAction, QARecordChange
 
     today = now.date()
     changes = [

@@ -25,7 +25,7 @@ from survey_app.organisations.la_settings import all_effective
 from survey_app.safeguarding.triage import escalate_overdue
 from survey_app.settings import Settings
 from survey_app.surveys.drafts import keep_partial_responses
-from survey_app.surveys.invitations import issue_due
+from survey_app.surveys.due import issue_due
 
 log = logging.getLogger(__name__)
 

@@ -4,7 +4,8 @@ An LA administrator sets, on ``/staff/settings``, the authority's name and conta
 sign-off and reply-to address, what its privacy notices name (controller, data protection officer,
 retention period) and the choices that are otherwise the deployment's environment settings
 (``SURVEY_INVITATION_OPEN_DAYS_BEFORE``, ``…_EXPIRY_DAYS``, ``…_REMINDER_DAYS``,
-``…_RETENTION_DAYS``, ``…_DISCLOSURE_THRESHOLD``, ``…_SAFEGUARDING_ESCALATION_HOURS``). A value
+``…_RETENTION_DAYS``, ``…_DISCLOSURE_THRESHOLD``, ``…_SAFEGUARDING_ESCALATION_HOURS``,
+``SURVEY_START_SURVEY``, ``…_START_SURVEY_DAYS``, ``…_REVIEW_SURVEY``). A value
 left empty is stored as NULL and means "the environment's value", so a deployment changing its
 defaults changes every LA that has not chosen otherwise. Everything that reads one of these choices
 asks ``effective_settings`` (or ``all_effective`` in the scheduled work), never ``Settings``
@@ -18,15 +19,11 @@ answers for.
 from __future__ import annotations
 
 import re
-import uuid
 from typing import Any
 
 import msgspec
 
-from survey_app.db.engine import transaction
 from survey_app.db.tables import LaSettings, LocalAuthority, Placement
-from survey_app.organisations.rules import email_problem, name_problem
-from survey_app.organisations.schools import FieldProblem
 from survey_app.settings import Settings
 
 #: Fields of the form kept on ``LocalAuthority`` itself (the name is unique across the region).
@@ -46,7 +43,14 @@ NUMBER_FIELDS: dict[str, tuple[str, int, int]] = {
     "retention_days": ("Days answers are kept", 30, 3650),
     "disclosure_threshold": ("Disclosure threshold", 1, 100),
     "safeguarding_escalation_hours": ("Hours to pick up a safeguarding alert", 1, 168),
+    "start_survey_days": ("Days after the start a start survey opens", 1, 90),
 }
+#: Yes-or-no choices, answered "yes", "no" or left empty for the service's setting.
+SWITCH_FIELDS: dict[str, str] = {
+    "start_survey": "Start surveys",
+    "review_survey": "Half-termly check-ins",
+}
+SWITCH_VALUES = {"yes": True, "no": False}
 LABELS = {
     "name": "Authority name",
     "contact_email": "Council contact email",
@@ -59,8 +63,11 @@ LABELS = {
     "dpo_contact": "Data protection officer contact",
     "reminder_days": "Reminder days",
     **{name: label for name, (label, _, _) in NUMBER_FIELDS.items()},
+    **SWITCH_FIELDS,
 }
-FORM_FIELDS = (*AUTHORITY_FIELDS, *TEXT_FIELDS, *NUMBER_FIELDS, "reminder_days")
+#: The fields kept on the LA's own settings row.
+OWN_FIELDS = (*TEXT_FIELDS, *NUMBER_FIELDS, *SWITCH_FIELDS, "reminder_days")
+FORM_FIELDS = (*AUTHORITY_FIELDS, *OWN_FIELDS)
 #: The privacy notice's own fields: left empty, the notice names the LA's contact instead.
 NOTICE_FIELDS = ("controller", "dpo_contact")
 REMINDER_DAYS = re.compile(r"^\d{1,3}(\s*,\s*\d{1,3})*$")
@@ -88,6 +95,11 @@ class EffectiveSettings(msgspec.Struct, frozen=True, kw_only=True):
     disclosure_threshold: int
     #: Hours an alert may wait unacknowledged before it is escalated; pupils are told it.
     safeguarding_escalation_hours: int
+    #: Which surveys of a placement's journey this LA's pupils get besides the end survey
+    #: (``surveys/invitations.py``), and how many days into a placement the start survey opens.
+    start_survey: bool = True
+    start_survey_days: int = 10
+    review_survey: bool = True
     #: Labels of the privacy notice's fields the council has not filled in.
     notice_gaps: tuple[str, ...] = ()
 
@@ -147,11 +159,18 @@ def effective(settings: Settings, authority: dict[str, Any], own: dict[str, Any]
         safeguarding_escalation_hours=(
             chosen("safeguarding_escalation_hours") or settings.safeguarding_escalation_hours
         ),
+        start_survey=(
+            settings.start_survey if own.get("start_survey") is None else own["start_survey"]
+        ),
+        start_survey_days=chosen("start_survey_days") or settings.start_survey_days,
+        review_survey=(
+            settings.review_survey if own.get("review_survey") is None else own["review_survey"]
+        ),
         notice_gaps=tuple(LABELS[name] for name in NOTICE_FIELDS if not chosen(name)),
     )
 
 
-_AUTHORITY = (
+AUTHORITY_COLUMNS = (
     LocalAuthority.id,
     LocalAuthority.name,
     LocalAuthority.contact_email,
@@ -159,7 +178,7 @@ _AUTHORITY = (
 )
 
 
-async def _own_rows(la_id: int | None = None) -> dict[int, dict[str, Any]]:
+async def own_rows(la_id: int | None = None) -> dict[int, dict[str, Any]]:
     query = LaSettings.select()
     if la_id is not None:
         query = query.where(LaSettings.local_authority == la_id)
@@ -168,10 +187,12 @@ async def _own_rows(la_id: int | None = None) -> dict[int, dict[str, Any]]:
 
 async def effective_settings(settings: Settings, la_id: int) -> EffectiveSettings:
     """The settings that apply to this LA now."""
-    authority = await LocalAuthority.select(*_AUTHORITY).where(LocalAuthority.id == la_id).first()
+    authority = (
+        await LocalAuthority.select(*AUTHORITY_COLUMNS).where(LocalAuthority.id == la_id).first()
+    )
     if authority is None:
         raise LookupError(f"no local authority {la_id}")
-    result: EffectiveSettings = effective(settings, authority, (await _own_rows(la_id)).get(la_id))
+    result: EffectiveSettings = effective(settings, authority, (await own_rows(la_id)).get(la_id))
     return result
 
 
@@ -194,7 +215,7 @@ async def mail_identities(la_ids: set[int]) -> dict[int, MailIdentity]:
         for row in await LaSettings.select().where(LaSettings.local_authority.is_in(list(la_ids)))
     }
     identities = {}
-    for row in await LocalAuthority.select(*_AUTHORITY).where(
+    for row in await LocalAuthority.select(*AUTHORITY_COLUMNS).where(
         LocalAuthority.id.is_in(list(la_ids))
     ):
         mine = own.get(row["id"], {})
@@ -212,7 +233,7 @@ async def pupil_authority(placement_id: int) -> dict[str, Any]:
     """What a pupil's session keeps of their LA: its id, name and contact line (so each survey
     page names them without another query)."""
     row = (
-        await LocalAuthority.select(*_AUTHORITY)
+        await LocalAuthority.select(*AUTHORITY_COLUMNS)
         .where(
             LocalAuthority.id.is_in(
                 Placement.select(Placement.local_authority).where(Placement.id == placement_id)
@@ -222,7 +243,7 @@ async def pupil_authority(placement_id: int) -> dict[str, Any]:
     )
     if row is None:
         return {}
-    own = (await _own_rows(row["id"])).get(row["id"], {})
+    own = (await own_rows(row["id"])).get(row["id"], {})
     contact = own.get("public_contact") or row["contact_email"] or ""
     return {"la_id": row["id"], "la_name": row["name"], "la_contact": contact}
 
@@ -241,145 +262,8 @@ async def disclosure_threshold(settings: Settings, la_id: int) -> int:
 
 async def all_effective(settings: Settings) -> dict[int, EffectiveSettings]:
     """Every LA's settings, for the scheduled work (two queries, however many LAs)."""
-    own = await _own_rows()
+    own = await own_rows()
     return {
         row["id"]: effective(settings, row, own.get(row["id"]))
-        for row in await LocalAuthority.select(*_AUTHORITY).order_by(LocalAuthority.id)
+        for row in await LocalAuthority.select(*AUTHORITY_COLUMNS).order_by(LocalAuthority.id)
     }
-
-
-async def form_values(la_id: int) -> dict[str, str]:
-    """What the settings form shows: the LA's own values, empty where it uses the default."""
-    authority = await LocalAuthority.select(*_AUTHORITY).where(LocalAuthority.id == la_id).first()
-    own = (await _own_rows(la_id)).get(la_id, {})
-    values = {name: str(authority[name] or "") for name in AUTHORITY_FIELDS} if authority else {}
-    for name in (*TEXT_FIELDS, *NUMBER_FIELDS, "reminder_days"):
-        value = own.get(name)
-        values[name] = "" if value is None else str(value)
-    return values
-
-
-def check(settings: Settings, form: dict[str, str]) -> tuple[dict[str, Any], list[FieldProblem]]:
-    """The values to store (None for "use the default") and every problem, each naming its field."""
-    problems: list[FieldProblem] = []
-    values: dict[str, Any] = {}
-    text = {name: " ".join(str(form.get(name) or "").split()) for name in FORM_FIELDS}
-    # The sign-off may run over several lines; only its line breaks are kept as typed.
-    text["sign_off"] = "\n".join(
-        line.rstrip() for line in str(form.get("sign_off") or "").strip().splitlines()
-    )
-    if problem := name_problem(text["name"], LABELS["name"], 120):
-        problems.append(FieldProblem("name", problem))
-    values["name"] = text["name"]
-    for name in ("contact_email", "safeguarding_email", "reply_to"):
-        value = text[name].lower()
-        if value and (problem := email_problem(value, LABELS[name])):
-            problems.append(FieldProblem(name, problem))
-        values[name] = value if name != "reply_to" else (value or None)
-    if not values["contact_email"]:
-        problems.append(
-            FieldProblem("contact_email", "Enter the council contact email: notices name it")
-        )
-    if not values["safeguarding_email"]:
-        problems.append(
-            FieldProblem(
-                "safeguarding_email", "Enter the safeguarding contact email: alerts go to it"
-            )
-        )
-    for name in ("public_contact", "controller", "dpo_contact", "sign_off", "notify_reply_to_id"):
-        value = text[name]
-        limit = LIMITS.get(name, 200)
-        if len(value) > limit:
-            problems.append(
-                FieldProblem(name, f"{LABELS[name]} must be {limit} characters or fewer")
-            )
-        elif "\x00" in value:
-            problems.append(
-                FieldProblem(name, f"{LABELS[name]} contains a character that cannot be stored")
-            )
-        values[name] = value or None
-    if values["notify_reply_to_id"]:
-        try:
-            uuid.UUID(values["notify_reply_to_id"])
-        except ValueError:
-            problems.append(
-                FieldProblem(
-                    "notify_reply_to_id",
-                    f"{LABELS['notify_reply_to_id']} must be the id GOV.UK Notify shows for "
-                    "the reply-to address, such as 8e222534-7f05-4972-86e3-17c5d9f894e2",
-                )
-            )
-    for name, (label, low, high) in NUMBER_FIELDS.items():
-        value = text[name]
-        values[name] = None
-        if not value:
-            continue
-        if not value.isdigit() or not low <= int(value) <= high:
-            problems.append(
-                FieldProblem(
-                    name, f"{label} must be a whole number from {low} to {high}, not {value!r}"
-                )
-            )
-            continue
-        values[name] = int(value)
-    floor = settings.disclosure_threshold
-    if values["disclosure_threshold"] is not None and values["disclosure_threshold"] < floor:
-        problems.append(
-            FieldProblem(
-                "disclosure_threshold",
-                f"Disclosure threshold cannot be lower than {floor}, this service's minimum: a "
-                "council may raise it, not lower it",
-            )
-        )
-    reminders = text["reminder_days"]
-    values["reminder_days"] = None
-    if reminders:
-        if not REMINDER_DAYS.match(reminders) or not all(
-            1 <= day <= 365 for day in reminder_numbers(reminders)
-        ):
-            problems.append(
-                FieldProblem(
-                    "reminder_days",
-                    "Reminder days must be whole numbers from 1 to 365 separated by commas, "
-                    f"like 7,14, not {reminders!r}",
-                )
-            )
-        else:
-            values["reminder_days"] = ",".join(str(day) for day in reminder_numbers(reminders))
-            # A reminder after the survey has closed would chase a link that no longer works.
-            open_for = values.get("invitation_expiry_days") or settings.invitation_expiry_days
-            late = [day for day in reminder_numbers(reminders) if day >= open_for]
-            if late:
-                problems.append(
-                    FieldProblem(
-                        "reminder_days",
-                        f"Reminder days must come before the survey closes (it stays open "
-                        f"{open_for} days), not {', '.join(str(day) for day in late)}",
-                    )
-                )
-    return values, problems
-
-
-async def save(settings: Settings, la_id: int, form: dict[str, str]) -> list[FieldProblem]:
-    """Save every value, or, if any is wrong, none; the problems found."""
-    values, problems = check(settings, form)
-    async with transaction():
-        if not problems:
-            clash = await LocalAuthority.exists().where(
-                LocalAuthority.name == values["name"], LocalAuthority.id != la_id
-            )
-            if clash:
-                problems.append(FieldProblem("name", "Another authority already has that name"))
-        if problems:
-            return problems
-        await LocalAuthority.update(
-            {getattr(LocalAuthority, name): values[name] for name in AUTHORITY_FIELDS}
-        ).where(LocalAuthority.id == la_id)
-        own = {name: values[name] for name in (*TEXT_FIELDS, *NUMBER_FIELDS, "reminder_days")}
-        if await LaSettings.exists().where(LaSettings.local_authority == la_id):
-            await LaSettings.update({getattr(LaSettings, k): v for k, v in own.items()}).where(
-                LaSettings.local_authority == la_id
-            )
-        else:
-            await LaSettings.insert(LaSettings(local_authority=la_id, **own))
-    return []

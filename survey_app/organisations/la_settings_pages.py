@@ -14,7 +14,7 @@ from litestar.response import Redirect, Template
 from survey_app.accounts.guards import la_admins
 from survey_app.accounts.scoping import Actor
 from survey_app.ops.audit import record
-from survey_app.organisations import la_settings
+from survey_app.organisations import la_settings, la_settings_form
 from survey_app.settings import Settings
 from survey_app.web.rendering import staff_page as _page
 
@@ -39,6 +39,9 @@ def _context(settings: Settings, effective: la_settings.EffectiveSettings) -> di
             "disclosure_threshold": settings.disclosure_threshold,
             "safeguarding_escalation_hours": settings.safeguarding_escalation_hours,
             "reminder_days": ",".join(str(day) for day in settings.reminder_day_numbers),
+            "start_survey_days": settings.start_survey_days,
+            "start_survey": "yes" if settings.start_survey else "no",
+            "review_survey": "yes" if settings.review_survey else "no",
         },
         "effective": effective,
     }
@@ -52,7 +55,7 @@ async def settings_form(
     after saving, that they were saved)."""
     la_id = actor.local_authority_id
     effective = await la_settings.effective_settings(settings, la_id)
-    values = await la_settings.form_values(la_id)
+    values = await la_settings_form.form_values(la_id)
     return _page(
         "la_settings",
         actor,
@@ -74,7 +77,7 @@ async def save_settings(
     form = await request.form()
     values = {name: str(form.get(name) or "") for name in la_settings.FORM_FIELDS}
     la_id = actor.local_authority_id
-    errors = await la_settings.save(settings, la_id, values)
+    errors = await la_settings_form.save(settings, la_id, values)
     if errors:
         effective = await la_settings.effective_settings(settings, la_id)
         return _page(

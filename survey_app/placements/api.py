@@ -17,7 +17,6 @@ from survey_app.ops.audit import record, refuse
 from survey_app.placements.corrections import PlacementEdit, edit_placement
 from survey_app.placements.finding import placement_spec, sync_placements
 from survey_app.placements.records import (
-    InvitationView,
     NotAllowed,
     PlacementView,
     create_placement,
@@ -38,6 +37,7 @@ from survey_app.placements.survey_corrections import (
     extend_survey,
     reissue_survey,
 )
+from survey_app.placements.survey_views import InvitationView, every_invitation
 from survey_app.settings import Settings
 from survey_app.web.api_errors import ERRORS, invalid
 from survey_app.web.api_lists import ListParams, next_link, parse_api, query_parameter
@@ -208,30 +208,31 @@ async def api_invitations(
     now: NamedDependency[dt.datetime],
     placement_params: NamedDependency[ListParams],
 ) -> InvitationList:
-    """Invitations you may see, each with its link, QR image URLs and short code: paged and
-    filtered like ``/placements`` (placements without a survey yet are left out); ``status``
-    is ``open``, ``completed``, ``expired`` or ``revoked``."""
+    """Invitations you may see, each with its kind (start, review or end), and while it is
+    open its link, QR image URLs and short code: every survey of each placement, oldest first,
+    paged and filtered like ``/placements`` (a page holds every survey of its placements;
+    placements without a survey yet are left out); ``status`` is ``open``, ``completed``,
+    ``expired`` or ``revoked``."""
     urls = Urls.of(settings)
     views, link = await _sync_page(
         placement_params, actor, settings, now, "/api/v1/invitations", with_survey=True
     )
     out = []
+    invitations = await every_invitation(settings, [placement.id for placement in views], now)
     for placement in views:
-        invitation = placement.invitation
-        if invitation is None:
-            continue
-        if invitation.link is not None:
-            link_view = msgspec.structs.replace(
-                invitation.link,
-                qr_png_path=urls.qr_png(invitation.id),
-                qr_svg_path=urls.qr_svg(invitation.id),
+        for invitation in invitations.get(placement.id, []):
+            if invitation.link is not None:
+                link_view = msgspec.structs.replace(
+                    invitation.link,
+                    qr_png_path=urls.qr_png(invitation.id),
+                    qr_svg_path=urls.qr_svg(invitation.id),
+                )
+                invitation = msgspec.structs.replace(invitation, link=link_view)
+            out.append(
+                InvitationOut(
+                    placement.id, placement.pupil_reference, placement.provider_id, invitation
+                )
             )
-            invitation = msgspec.structs.replace(invitation, link=link_view)
-        out.append(
-            InvitationOut(
-                placement.id, placement.pupil_reference, placement.provider_id, invitation
-            )
-        )
     return InvitationList(out, link)
 
 
@@ -306,7 +307,9 @@ async def api_reissue_survey(
 ) -> PlacementView:
     """A new link and short code; the old ones stop working. Send ``link_version`` as last
     seen so a retried request reissues once."""
-    outcome = await reissue_survey(settings, actor, placement_id, data.link_version, now)
+    outcome = await reissue_survey(
+        settings, actor, placement_id, data.link_version, now, data.invitation_id
+    )
     return await _corrected(actor, settings, placement_id, now, outcome, "invitation.reissued")
 
 
@@ -324,7 +327,9 @@ async def api_extend_survey(
     data: JSONBody[SurveyExtension],
 ) -> PlacementView:
     """Keep an unanswered survey open until the end of a later day (reopening a closed one)."""
-    outcome = await extend_survey(actor, placement_id, data.closes_on or "", now)
+    outcome = await extend_survey(
+        actor, placement_id, data.closes_on or "", now, data.invitation_id
+    )
     return await _corrected(actor, settings, placement_id, now, outcome, "invitation.extended")
 
 

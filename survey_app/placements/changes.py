@@ -5,6 +5,7 @@ what changed, when, by whom), shown on the placement page."""
 from __future__ import annotations
 
 import datetime as dt
+import uuid
 from typing import Any
 
 import msgspec
@@ -14,7 +15,6 @@ from survey_app.db.staff_tables import StaffUser
 from survey_app.db.tables import Invitation, Placement, PlacementChange
 from survey_app.placements.records import NotAllowed
 from survey_app.placements.rules import FORM_LABELS
-from survey_app.surveys.statuses import InvitationKind
 
 #: History rows that are about the survey, not a field, with how the page names them.
 SURVEY_CHANGES = {
@@ -57,13 +57,37 @@ async def placement_to_correct(actor: Actor, placement_id: int) -> dict[str, Any
     return row
 
 
-async def end_invitation(placement_id: int) -> dict[str, Any] | None:
-    row: dict[str, Any] | None = (
-        await Invitation.select(*Invitation.all_columns())
-        .where(Invitation.placement == placement_id, Invitation.kind == InvitationKind.END)
-        .first()
-    )
+#: Said when the survey named is not one of the placement's.
+NO_SUCH_SURVEY = "This placement has no survey with that id"
+
+
+async def chosen_invitation(
+    placement_id: int, invitation_id: uuid.UUID | None = None
+) -> dict[str, Any] | None:
+    """The survey the officer chose (one of this placement's, of any kind), or by default the
+    placement's latest: the one waiting, if any, since opening a survey closes the others."""
+    query = Invitation.select(*Invitation.all_columns()).where(Invitation.placement == placement_id)
+    if invitation_id is not None:
+        query = query.where(Invitation.id == invitation_id)
+    row: dict[str, Any] | None = await query.order_by(Invitation.opened_at, ascending=False).first()
     return row
+
+
+async def placement_invitations(placement_id: int) -> list[dict[str, Any]]:
+    """Every survey of the placement: start, check-ins and end."""
+    rows: list[dict[str, Any]] = await Invitation.select(*Invitation.all_columns()).where(
+        Invitation.placement == placement_id
+    )
+    return rows
+
+
+async def not_the_latest(placement_id: int, invitation_id: uuid.UUID) -> str | None:
+    """A pupil never has two surveys open at once: an earlier survey stays closed once a later
+    one has opened."""
+    latest = await chosen_invitation(placement_id)
+    if latest is not None and latest["id"] != invitation_id:
+        return "A later survey of this placement has opened since, so this one stays closed"
+    return None
 
 
 async def remember(

@@ -14,13 +14,18 @@ from typing import Any
 
 import msgspec
 
-from questionnaires.bands import end_questionnaire_for
+from questionnaires.bands import questionnaire_for
 from survey_app.accounts.scoping import Actor
 from survey_app.db.engine import transaction
 from survey_app.db.tables import Invitation, Placement, School
 from survey_app.ops.audit import record
 from survey_app.organisations.provider_records import provider_names
-from survey_app.placements.changes import as_text, end_invitation, placement_to_correct, remember
+from survey_app.placements.changes import (
+    as_text,
+    placement_invitations,
+    placement_to_correct,
+    remember,
+)
 from survey_app.placements.readdressing import MOVED, REDATED, readdress_unsent
 from survey_app.placements.records import CANCELLED_ALREADY, check_references
 from survey_app.placements.rules import (
@@ -34,7 +39,7 @@ from survey_app.placements.rules import (
 )
 from survey_app.placements.statuses import PlacementStatus
 from survey_app.settings import Settings
-from survey_app.surveys.statuses import InvitationStatus
+from survey_app.surveys.statuses import InvitationKind, InvitationStatus
 from survey_app.time_in_england import date_in_england, end_of_day_in_england, today_in_england
 
 #: What an edit may change. The pupil reference is how the commissioner knows the pupil, and
@@ -161,8 +166,11 @@ async def edit_placement(
     changed = [field for field in EDITABLE if before[field] != after[field]]
     if not changed:
         return True, []
-    invitation = await end_invitation(placement_id)
-    answered = invitation is not None and invitation["status"] == InvitationStatus.COMPLETED
+    invitations = await placement_invitations(placement_id)
+    # Any answered survey, start or check-in too: its answers are kept as they were given.
+    answered = any(found["status"] == InvitationStatus.COMPLETED for found in invitations)
+    # The end survey opens and closes by the placement's end; start and check-ins do not.
+    invitation = next((i for i in invitations if i["kind"] == InvitationKind.END), None)
     if answered:
         errors += [
             FieldError(
@@ -219,37 +227,38 @@ async def edit_placement(
             }
         ).where(Placement.id == placement_id)
         survey_changes: list[tuple[str, str, str]] = []
-        if (
-            invitation is not None
-            and not answered
-            and {"year_group", "simplest_version"} & set(changed)
-        ):
-            # An unanswered survey follows the corrected year group to its age band's wording,
-            # and the corrected choice of the simplest version.
-            questionnaire = end_questionnaire_for(
-                placement.year_group, simplest=placement.simplest_version
-            )
-            await Invitation.update({Invitation.questionnaire_id: questionnaire}).where(
-                Invitation.id == invitation["id"], Invitation.status == InvitationStatus.OPEN
-            )
+        if not answered and {"year_group", "simplest_version"} & set(changed):
+            # An unanswered survey, of whichever kind, follows the corrected year group to its
+            # age band's wording of that kind, and the corrected choice of the simplest version.
+            for each in invitations:
+                questionnaire = questionnaire_for(
+                    each["kind"], placement.year_group, simplest=placement.simplest_version
+                )
+                await Invitation.update({Invitation.questionnaire_id: questionnaire}).where(
+                    Invitation.id == each["id"], Invitation.status == InvitationStatus.OPEN
+                )
         if invitation is not None and not answered and "ended_on" in changed:
             assert row["ended_on"] is not None and ended_on is not None
             survey_changes += await _survey_follows_end(invitation, ended_on - row["ended_on"], now)
         # Emails still waiting went to (and name) the old school or provider, or give the old
         # closing date. An LA team renamed is written to at the same LA address, in the same words.
         moved = bool({"provider_id", "school_id"} & set(changed))
-        if invitation is not None and not answered and (moved or survey_changes):
-            rewritten = await readdress_unsent(
-                settings, invitation["id"], now, MOVED if moved else REDATED
-            )
-            if rewritten:
-                await record(
-                    "outbox.readdressed",
-                    now=now,
-                    actor=actor,
-                    object_type="placement",
-                    object_id=f"{placement_id} messages={rewritten}",
+        # Moved: every survey's waiting emails; redated: only the end survey's give the date.
+        rewrite = invitations if moved else [invitation] if invitation and survey_changes else []
+        rewritten = 0
+        if not answered:
+            for each in rewrite:
+                rewritten += await readdress_unsent(
+                    settings, each["id"], now, MOVED if moved else REDATED
                 )
+        if rewritten:
+            await record(
+                "outbox.readdressed",
+                now=now,
+                actor=actor,
+                object_type="placement",
+                object_id=f"{placement_id} messages={rewritten}",
+            )
         await remember(
             placement_id,
             actor,

@@ -25,11 +25,13 @@ from survey_app.db.tables import (
 )
 from survey_app.organisations.provider_records import provider_names
 from survey_app.placements.finding import all_placements, matching
-from survey_app.placements.records import views_of
+from survey_app.placements.records import PlacementView, views_of
+from survey_app.placements.survey_views import latest_with_flags
 from survey_app.safeguarding.statuses import ReviewStatus
 from survey_app.settings import Settings
 from survey_app.surveys.statuses import SURVEY_FILTER_LABELS, InvitationKind, SurveyState
 from survey_app.time_in_england import LONDON
+from survey_app.web.display import SURVEY_KIND
 from survey_app.web.listing import ListQuery, ListSpec
 
 #: Excel's last row: a sheet cannot hold more, so a bigger download is refused, never cut.
@@ -100,12 +102,13 @@ async def placements_table(
     if len(rows) > XLSX_MAX_ROWS:
         raise TooManyRows(len(rows))
     ids = _matching(actor, spec, query)
-    invitations = {
-        row["placement"]: row
-        for row in await Invitation.select().where(
-            Invitation.kind == InvitationKind.END, Invitation.placement.is_in(ids)
-        )
-    }
+    # Each placement's latest survey of any kind, as the list shows it.
+    invitations = latest_with_flags(
+        await Invitation.select()
+        .where(Invitation.placement.is_in(ids))
+        .order_by(Invitation.opened_at),
+        set(),
+    )
     flagged = {
         row["placement"]
         for row in await Response.select(
@@ -136,7 +139,7 @@ async def placements_table(
                 view.hours_per_week,
                 view.purpose,
                 "Yes" if view.simplest_version else "No",
-                SURVEY_LABELS.get(SurveyState(view.survey), view.survey),
+                _survey_label(view),
                 _local(invitation.opened_at) if invitation else None,
                 _local(invitation.expires_at) if invitation else None,
                 _local(invitation.completed_at) if invitation else None,
@@ -144,6 +147,14 @@ async def placements_table(
             ]
         )
     return Table("Placements", PLACEMENT_HEADINGS, table_rows, key="placements")
+
+
+def _survey_label(view: PlacementView) -> str:
+    """Where its survey stands, naming a start survey or check-in as the list does."""
+    label = SURVEY_LABELS.get(SurveyState(view.survey), view.survey)
+    if view.invitation is not None and view.invitation.kind != InvitationKind.END:
+        return f"{SURVEY_KIND[view.invitation.kind]}: {label}"
+    return label
 
 
 def _answer_text(row: dict[str, Any]) -> tuple[str, str]:

@@ -13,14 +13,13 @@ from piccolo.columns.combination import WhereRaw
 from questionnaires.bands import YEAR_GROUPS
 from reports.periods import AUTUMN, SPRING, SUMMER, term_end, term_label
 from survey_app.accounts.scoping import Actor, Role, scope
-from survey_app.db.tables import Invitation, Placement, Provider, School
+from survey_app.db.tables import Placement, Provider, School
 from survey_app.organisations.provider_records import named_providers
 from survey_app.placements.records import PLACEMENT_COLUMNS, PlacementView, views_of
 from survey_app.placements.statuses import PlacementStatus
 from survey_app.settings import Settings
 from survey_app.surveys.statuses import (
     SURVEY_FILTER_LABELS,
-    InvitationKind,
     InvitationStatus,
     SurveyState,
 )
@@ -67,38 +66,38 @@ def _during_term(key: str) -> Any:
     )
 
 
-#: The placement's end-of-placement survey, as a correlated subquery: one index look-up per
-#: placement (``invitation_one_per_kind``), where ``IN (SELECT ...)`` read every invitation.
-_END_SURVEY = (
+#: The placement's latest survey of any kind (start, check-in or end; the one the list shows), as
+#: a correlated subquery: index look-ups by placement (``invitation_one_per_period`` leads with
+#: it), where ``IN (SELECT ...)`` read every invitation. Opening a survey closes the others, so
+#: the latest is the one waiting, if any.
+_LATEST_SURVEY = (
     "EXISTS (SELECT 1 FROM invitation WHERE invitation.placement = placement.id"
-    " AND invitation.kind = {}"
+    " AND NOT EXISTS (SELECT 1 FROM invitation AS later"
+    " WHERE later.placement = placement.id AND later.opened_at > invitation.opened_at)"
 )
+_ANY_SURVEY = "EXISTS (SELECT 1 FROM invitation WHERE invitation.placement = placement.id)"
 
 
 def _survey(now: dt.datetime) -> Any:
     def where(value: str) -> Any:
         state = SurveyState(value)
-        end = InvitationKind.END.value
         if state == SurveyState.NOT_OPEN_YET:
             # A cancelled placement never had its survey: it is "withdrawn", not "not open yet".
-            return WhereRaw(f"NOT {_END_SURVEY})", end) & (
-                Placement.status == PlacementStatus.ACTIVE
-            )
+            return WhereRaw(f"NOT {_ANY_SURVEY}") & (Placement.status == PlacementStatus.ACTIVE)
         if state == SurveyState.COMPLETED:
             return WhereRaw(
-                f"{_END_SURVEY} AND invitation.status = {{}})",
-                end,
+                f"{_LATEST_SURVEY} AND invitation.status = {{}})",
                 InvitationStatus.COMPLETED.value,
             )
         if state == SurveyState.WITHDRAWN:
             return WhereRaw(
-                f"{_END_SURVEY} AND invitation.status = {{}})", end, InvitationStatus.REVOKED.value
+                f"{_LATEST_SURVEY} AND invitation.status = {{}})", InvitationStatus.REVOKED.value
             ) | (Placement.status == PlacementStatus.CANCELLED)
         # Open in the database: waiting until its expiry, closed (not answered) after it.
         after = ">" if state == SurveyState.OPEN else "<="
         return WhereRaw(
-            f"{_END_SURVEY} AND invitation.status = {{}} AND invitation.expires_at {after} {{}})",
-            end,
+            f"{_LATEST_SURVEY} AND invitation.status = {{}}"
+            f" AND invitation.expires_at {after} {{}})",
             InvitationStatus.OPEN.value,
             now,
         )
@@ -228,16 +227,8 @@ async def sync_placements(
     with_survey: bool = False,
 ) -> tuple[list[PlacementView], str | None]:
     """The API's page: placements in change order after the cursor, and the next cursor;
-    ``with_survey`` keeps only those with an end-of-placement survey (the invitations list)."""
-    extra = (
-        [
-            Placement.id.is_in(
-                Invitation.select(Invitation.placement).where(Invitation.kind == InvitationKind.END)
-            )
-        ]
-        if with_survey
-        else []
-    )
+    ``with_survey`` keeps only those with a survey of any kind (the invitations list)."""
+    extra = [WhereRaw(_ANY_SURVEY)] if with_survey else []
     found = await fetch_after(
         spec,
         query,

@@ -4,6 +4,7 @@ survey: cancel, reissue, extend)."""
 from __future__ import annotations
 
 import datetime as dt
+import uuid
 from typing import Any
 
 from litestar import Request, Response, get, post
@@ -295,6 +296,18 @@ async def cancel(
     )
 
 
+def _chosen_survey(form: Any) -> uuid.UUID | None:
+    """The survey the officer acted on (the page names the one it shows); an id that is not a
+    survey id names no survey at all, which is refused rather than read as "the latest"."""
+    text = str(form.get("invitation") or "")
+    if not text:
+        return None
+    try:
+        return uuid.UUID(text)
+    except ValueError:
+        return uuid.UUID(int=0)
+
+
 @post("/placements/{placement_id:int}/reissue", guards=[commissioners])
 async def reissue(
     request: Request,
@@ -308,7 +321,9 @@ async def reissue(
     seen = str(form.get("link_version") or "")
     version = int(seen) if seen.isdigit() and len(seen) < 10 else None
     before = await _changes_so_far(actor, placement_id)
-    outcome = await reissue_survey(settings, actor, placement_id, version, now)
+    outcome = await reissue_survey(
+        settings, actor, placement_id, version, now, _chosen_survey(form)
+    )
     return await _corrected(
         request, actor, settings, placement_id, now, outcome, "invitation.reissued", before
     )
@@ -325,7 +340,9 @@ async def extend(
     """Keep the survey open until a later day (reopening it if it had closed)."""
     form = await request.form()
     before = await _changes_so_far(actor, placement_id)
-    outcome = await extend_survey(actor, placement_id, str(form.get("closes_on") or ""), now)
+    outcome = await extend_survey(
+        actor, placement_id, str(form.get("closes_on") or ""), now, _chosen_survey(form)
+    )
     return await _corrected(
         request, actor, settings, placement_id, now, outcome, "invitation.extended", before
     )

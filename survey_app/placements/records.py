@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import uuid
 from typing import Any
 
 import msgspec
@@ -11,11 +10,8 @@ import msgspec
 from survey_app.accounts.scoping import Actor, Role, scope
 from survey_app.db.engine import transaction
 from survey_app.db.tables import (
-    Invitation,
     Placement,
     Provider,
-    Response,
-    SafeguardingAlert,
     School,
 )
 from survey_app.organisations.la_settings import all_effective
@@ -30,13 +26,17 @@ from survey_app.placements.rules import (
     is_id,
 )
 from survey_app.placements.statuses import PlacementStatus
+from survey_app.placements.survey_views import (
+    InvitationView,
+    invitation_view,
+    latest_surveys,
+    survey_state,
+)
 from survey_app.settings import Settings
 from survey_app.surveys.invitations import (
-    InvitationLink,
     issue_for,
-    link_for,
 )
-from survey_app.surveys.statuses import InvitationKind, InvitationStatus, SurveyState
+from survey_app.surveys.statuses import SurveyState
 from survey_app.time_in_england import today_in_england
 
 #: Said when a change is asked of a placement that was cancelled as entered in error.
@@ -45,22 +45,6 @@ CANCELLED_ALREADY = "This placement was cancelled as entered in error, so it can
 
 class NotAllowed(Exception):
     """The actor's role may not do this at all (as opposed to an object they cannot see)."""
-
-
-class InvitationView(msgspec.Struct, frozen=True):
-    id: uuid.UUID
-    kind: str
-    #: As it stands now: ``open``, ``completed``, ``expired`` (closed, not answered) or
-    #: ``revoked`` (withdrawn when its placement was cancelled).
-    status: str
-    questionnaire_id: str
-    opened_at: dt.datetime
-    expires_at: dt.datetime
-    completed_at: dt.datetime | None
-    #: Only while the pupil can still answer: an expired or withdrawn survey shows no dead link.
-    link: InvitationLink | None
-    #: Goes up by one each time the survey is reissued; send it back to reissue only once.
-    link_version: int = 0
 
 
 class PlacementView(msgspec.Struct, frozen=True):
@@ -83,7 +67,8 @@ class PlacementView(msgspec.Struct, frozen=True):
     needs_follow_up: bool | None = None
     #: ``active``, or ``cancelled`` as entered in error.
     status: str = PlacementStatus.ACTIVE
-    #: Where its survey stands: not_open_yet, preparing, open, completed, expired, withdrawn.
+    #: Where its latest survey (start, check-in or end) stands: not_open_yet (none yet),
+    #: preparing, open, completed, expired, withdrawn.
     survey: str = SurveyState.NOT_OPEN_YET
     #: The day its survey opens, while it is not open yet and has a planned end date.
     survey_opens_on: dt.date | None = None
@@ -93,38 +78,6 @@ PLACEMENT_COLUMNS: tuple[Any, ...] = (
     *Placement.all_columns(),
     Placement.school.name.as_alias("school_name"),
 )
-
-
-def survey_state(
-    row: dict[str, Any],
-    invitation: dict[str, Any] | None,
-    now: dt.datetime,
-    opens_on: dt.date | None,
-) -> SurveyState:
-    """Where a placement's survey stands now, from its stored statuses and the clock."""
-    if invitation is None:
-        if row["status"] == PlacementStatus.CANCELLED:
-            return SurveyState.WITHDRAWN
-        today = today_in_england(now)
-        if (row["ended_on"] and row["ended_on"] <= today) or (opens_on and opens_on <= today):
-            return SurveyState.PREPARING
-        return SurveyState.NOT_OPEN_YET
-    if invitation["status"] == InvitationStatus.COMPLETED:
-        return SurveyState.COMPLETED
-    if invitation["status"] == InvitationStatus.REVOKED:
-        return SurveyState.WITHDRAWN
-    if invitation["expires_at"] < now:
-        return SurveyState.EXPIRED
-    return SurveyState.OPEN
-
-
-#: What the API's ``invitation.status`` says for each state an invitation can be in.
-INVITATION_STATUS = {
-    SurveyState.OPEN: InvitationStatus.OPEN,
-    SurveyState.COMPLETED: InvitationStatus.COMPLETED,
-    SurveyState.EXPIRED: SurveyState.EXPIRED,
-    SurveyState.WITHDRAWN: InvitationStatus.REVOKED,
-}
 
 
 def _view(
@@ -141,24 +94,9 @@ def _view(
         else None
     )
     state = survey_state(row, invitation, now, opens_on)
-    invitation_view = None
+    shown = None
     if invitation is not None:
-        link = (
-            link_for(settings, invitation["id"], invitation["revocation_counter"])
-            if state == SurveyState.OPEN
-            else None
-        )
-        invitation_view = InvitationView(
-            id=invitation["id"],
-            kind=invitation["kind"],
-            status=INVITATION_STATUS[state],
-            questionnaire_id=invitation["questionnaire_id"],
-            opened_at=invitation["opened_at"],
-            expires_at=invitation["expires_at"],
-            completed_at=invitation["completed_at"],
-            link=link,
-            link_version=invitation["revocation_counter"],
-        )
+        shown = invitation_view(settings, invitation, now)
     return PlacementView(
         id=row["id"],
         pupil_reference=row["pupil_reference"],
@@ -174,7 +112,7 @@ def _view(
         hours_per_week=row["hours_per_week"],
         purpose=row["purpose"],
         simplest_version=row["simplest_version"],
-        invitation=invitation_view,
+        invitation=shown,
         # Providers see totals only, never what one pupil said.
         needs_follow_up=(
             None
@@ -195,33 +133,6 @@ async def _open_days_before(settings: Settings) -> dict[int, int]:
     }
 
 
-async def _invitations_by_placement(placement_ids: list[int]) -> dict[int, dict[str, Any]]:
-    if not placement_ids:
-        return {}
-    rows = await Invitation.select().where(
-        Invitation.placement.is_in(placement_ids), Invitation.kind == InvitationKind.END
-    )
-    if not rows:
-        return {}
-    ids = [row["id"] for row in rows]
-    flagged = {
-        row["invitation"]
-        for row in await Response.select(Response.invitation).where(
-            Response.invitation.is_in(ids),
-            Response.needs_follow_up == True,  # noqa: E712
-        )
-    }
-    # An alert is never undone by a later answer: a pupil who said "Not safe" and then changed
-    # it (or a browser that sent over their answers) still needs following up.
-    flagged |= {
-        row["invitation"]
-        for row in await SafeguardingAlert.select(SafeguardingAlert.invitation).where(
-            SafeguardingAlert.invitation.is_in(ids)
-        )
-    }
-    return {row["placement"]: {**row, "needs_follow_up": row["id"] in flagged} for row in rows}
-
-
 async def views_of(
     settings: Settings,
     actor: Actor,
@@ -232,12 +143,13 @@ async def views_of(
     """Placement rows (selected with ``PLACEMENT_COLUMNS``) as views with their surveys, each
     survey's state as of ``now``; each provider named as the placement's council names it.
 
-    ``invitations`` (end-of-placement invitations by placement id, with ``needs_follow_up``) may
+    ``invitations`` (each placement's latest survey of any kind, by placement id, with
+    ``needs_follow_up``: ``survey_views.latest_with_flags``) may
     be read by the caller, as an export of thousands of rows does by subquery rather than by a
     list of ids; otherwise they are read here."""
     await add_provider_names(rows, "local_authority")
     if invitations is None:
-        invitations = await _invitations_by_placement([row["id"] for row in rows])
+        invitations = await latest_surveys([row["id"] for row in rows])
     days = await _open_days_before(settings)
     return [
         _view(
@@ -265,7 +177,7 @@ async def get_placement(
     if row is None:
         return None
     await add_provider_names([row], "local_authority")
-    invitations = await _invitations_by_placement([placement_id])
+    invitations = await latest_surveys([placement_id])
     days = await _open_days_before(settings)
     return _view(
         row,

@@ -5,6 +5,7 @@ history (``placements/changes.py``)."""
 from __future__ import annotations
 
 import datetime as dt
+import uuid
 from typing import Any
 
 import msgspec
@@ -12,12 +13,19 @@ import msgspec
 from survey_app.accounts.scoping import Actor
 from survey_app.db.engine import transaction
 from survey_app.db.tables import Placement
-from survey_app.placements.changes import end_invitation, placement_to_correct, remember
+from survey_app.placements.changes import (
+    NO_SUCH_SURVEY,
+    chosen_invitation,
+    not_the_latest,
+    placement_invitations,
+    placement_to_correct,
+    remember,
+)
 from survey_app.placements.records import CANCELLED_ALREADY
 from survey_app.placements.rules import FieldError, read_date
 from survey_app.placements.statuses import PlacementStatus
 from survey_app.settings import Settings
-from survey_app.surveys.invitations import extend_expiry, replace_link, withdraw
+from survey_app.surveys.link_changes import extend_expiry, replace_link, withdraw
 from survey_app.surveys.statuses import InvitationStatus
 from survey_app.time_in_england import date_in_england, today_in_england
 
@@ -30,6 +38,8 @@ class SurveyReissue(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
     reissues once: if the survey was reissued since, nothing changes."""
 
     link_version: int | None = None
+    #: Which of the placement's surveys (start, check-in or end); by default the latest.
+    invitation_id: uuid.UUID | None = None
 
 
 class SurveyExtension(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
@@ -38,6 +48,8 @@ class SurveyExtension(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
     #: Checked only once the placement is found, so a missing date on someone else's
     #: placement is "not found" like any other request about it.
     closes_on: str | None = None
+    #: Which of the placement's surveys (start, check-in or end); by default the latest.
+    invitation_id: uuid.UUID | None = None
 
 
 async def cancel_placement(
@@ -51,13 +63,14 @@ async def cancel_placement(
         return False, []
     if row["status"] == PlacementStatus.CANCELLED:
         return True, []
-    invitation = await end_invitation(placement_id)
-    if invitation is not None and invitation["status"] == InvitationStatus.COMPLETED:
+    invitations = await placement_invitations(placement_id)
+    # A start survey or check-in answered counts too: what the pupil said is kept.
+    if any(found["status"] == InvitationStatus.COMPLETED for found in invitations):
         return True, [
             FieldError(
                 "cancel",
-                "The pupil has answered this placement's survey, so it cannot be cancelled: "
-                "correct its details instead, so that what they said is kept",
+                "The pupil has answered one of this placement's surveys, so it cannot be "
+                "cancelled: correct its details instead, so that what they said is kept",
             )
         ]
     async with transaction():
@@ -68,7 +81,8 @@ async def cancel_placement(
         )
         if not cancelled:
             return True, []
-        if invitation is not None:
+        # Every survey still open, of every kind: none of them should have been asked.
+        for invitation in invitations:
             await withdraw(invitation["id"], now)
         await remember(
             placement_id, actor, now, [("status", "Active", "Cancelled as entered in error")]
@@ -82,15 +96,21 @@ async def reissue_survey(
     placement_id: int,
     link_version: int | None,
     now: dt.datetime,
+    invitation_id: uuid.UUID | None = None,
 ) -> tuple[bool, list[FieldError]]:
     """Give the placement's open survey a new link and short code; the old ones stop working.
     ``link_version`` is the version the requester saw: stale, and nothing changes (a double
-    submit reissues once)."""
+    submit reissues once). ``invitation_id`` names the survey (start, check-in or end); by
+    default the placement's latest, the one waiting."""
     row = await placement_to_correct(actor, placement_id)
     if row is None:
         return False, []
-    invitation = await end_invitation(placement_id)
+    invitation = await chosen_invitation(placement_id, invitation_id)
+    if invitation_id is not None and invitation is None:
+        return True, [FieldError("reissue", NO_SUCH_SURVEY)]
     problem = _survey_problem(row, invitation, now, reopening=False)
+    if problem is None and invitation_id is not None:
+        problem = await not_the_latest(placement_id, invitation_id)
     if problem:
         return True, [FieldError("reissue", problem)]
     assert invitation is not None
@@ -123,15 +143,24 @@ def closing_date_from_text(text: str, today: dt.date) -> tuple[dt.date | None, l
 
 
 async def extend_survey(
-    actor: Actor, placement_id: int, closes_text: str, now: dt.datetime
+    actor: Actor,
+    placement_id: int,
+    closes_text: str,
+    now: dt.datetime,
+    invitation_id: uuid.UUID | None = None,
 ) -> tuple[bool, list[FieldError]]:
     """Keep an unanswered survey open until the end of a later day, reopening it if it had
-    closed. Asking again for the date it already closes on changes nothing."""
+    closed. Asking again for the date it already closes on changes nothing. ``invitation_id``
+    names the survey (start, check-in or end); by default the placement's latest."""
     row = await placement_to_correct(actor, placement_id)
     if row is None:
         return False, []
-    invitation = await end_invitation(placement_id)
+    invitation = await chosen_invitation(placement_id, invitation_id)
+    if invitation_id is not None and invitation is None:
+        return True, [FieldError("closes_on", NO_SUCH_SURVEY)]
     problem = _survey_problem(row, invitation, now, reopening=True)
+    if problem is None and invitation_id is not None:
+        problem = await not_the_latest(placement_id, invitation_id)
     if problem:
         return True, [FieldError("closes_on", problem)]
     assert invitation is not None

@@ -14,7 +14,8 @@ from typing import Any
 from reports.qa_history import RATING_DATE_FIELD
 from survey_app.accounts.scoping import Actor, Role, scope
 from survey_app.db.engine import transaction
-from survey_app.db.tables import ProviderRecord, QARecordChange
+from survey_app.db.qa_tables import QARecordChange
+from survey_app.db.tables import ProviderRecord
 from survey_app.ops.audit import record
 from survey_app.organisations.provider_records import record_of
 from survey_app.placements.rules import FieldError

@@ -18,3 +18,16 @@ class VisitKind(StrEnum):
 class ActionStatus(StrEnum):
     OPEN = "open"
     DONE = "done"
+
+
+class YouSaidStatus(StrEnum):
+    """Where a provider's "You said, we did" entry stands, as stored in ``you_said.status``."""
+
+    #: Being written (by the provider, or the LA on its behalf); also where the LA sends it back.
+    DRAFT = "draft"
+    #: Waiting for the LA's review.
+    SUBMITTED = "submitted"
+    #: Shown to pupils starting at the provider; at most one per provider per LA.
+    PUBLISHED = "published"
+    #: Taken down (by the LA, or replaced by a newer published entry): kept, never shown.
+    WITHDRAWN = "withdrawn"

@@ -24,17 +24,11 @@ from piccolo.query.functions.aggregate import Count
 from reports.aggregation import IndicatorCount, IndicatorResult, indicator_results
 from reports.provider import ProviderReport
 from survey_app.accounts.scoping import Actor, placement_path, scope
-from survey_app.db.tables import (
-    Answer,
-    Invitation,
-    Placement,
-    QAAction,
-    QAVisit,
-    Response,
-    SafeguardingAlert,
-)
+from survey_app.db.qa_tables import QAAction, QAVisit
+from survey_app.db.tables import Answer, Invitation, Placement, Response, SafeguardingAlert
 from survey_app.qa.forms import VISIT_KINDS
 from survey_app.qa.statuses import ActionStatus
+from survey_app.reporting.queries import end_surveys
 from survey_app.safeguarding.statuses import AlertStatus
 from survey_app.time_in_england import start_of_day_in_england, today_in_england
 from survey_app.web.display import long_date, register_filters
@@ -124,6 +118,8 @@ async def _indicator_counts(
         .where(
             Answer.provider == provider_id,
             scope(actor, Answer),
+            # The end-of-placement figures, as the provider report gives them.
+            end_surveys(Answer),
             Answer.indicator.is_not_null(),
             *([Answer.response.submitted_at >= since] if since else []),  # type: ignore[union-attr]
         )
@@ -188,7 +184,7 @@ async def visit_facts(actor: Actor, provider: dict[str, Any], today: dt.date) ->
         .group_by(SafeguardingAlert.status)
     )
     alerts = alert_counts(alert_rows)
-    responses = [Response.provider == provider_id, scope(actor, Response)]
+    responses = [Response.provider == provider_id, scope(actor, Response), end_surveys(Response)]
     responses_all_time = await Response.count().where(*responses)
     responses_since = (
         await Response.count().where(*responses, Response.submitted_at >= since)

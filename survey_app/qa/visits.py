@@ -11,7 +11,8 @@ from typing import Any
 
 from survey_app.accounts.scoping import Actor, scope
 from survey_app.db.engine import transaction
-from survey_app.db.tables import ProviderRecord, QAAction, QARecordChange, QAVisit
+from survey_app.db.qa_tables import QAAction, QARecordChange, QAVisit
+from survey_app.db.tables import ProviderRecord
 from survey_app.ops.audit import record
 from survey_app.qa.forms import VisitIn
 from survey_app.qa.records import EDITORS, editable_provider, own_record

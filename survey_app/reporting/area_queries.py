@@ -9,16 +9,12 @@ from piccolo.query.functions.aggregate import Count
 from reports.area import AreaSummary, ProviderCount, ProviderLine, build_area_summary
 from reports.periods import academic_year_label
 from survey_app.accounts.scoping import Actor, scope
-from survey_app.db.tables import (
-    IndicatorTally,
-    Invitation,
-    Placement,
-    Provider,
-    Response,
-)
+from survey_app.db.reporting_tables import IndicatorTally
+from survey_app.db.tables import Invitation, Placement, Provider, Response
 from survey_app.organisations.la_settings import disclosure_threshold
 from survey_app.organisations.provider_records import named_providers
-from survey_app.reporting.queries import opened_in
+from survey_app.qa.you_said import providers_published
+from survey_app.reporting.queries import end_surveys, opened_in
 from survey_app.settings import Settings
 from survey_app.surveys.statuses import InvitationKind
 
@@ -45,7 +41,7 @@ async def area_summary(
     )
     responded = await (
         Response.select(Response.provider, Response.academic_year, Count(alias="count"))
-        .where(scope(actor, Response))
+        .where(scope(actor, Response), end_surveys(Response))
         .group_by(Response.provider, Response.academic_year)
     )
     # Every year is counted, whichever is shown: each view is protected as part of the whole.
@@ -59,7 +55,7 @@ async def area_summary(
     ).where(scope(actor, IndicatorTally), IndicatorTally.answers != 0)
     partial = await (
         Response.select(Response.academic_year, Count(alias="count"))
-        .where(scope(actor, Response), Response.partial.eq(True))
+        .where(scope(actor, Response), end_surveys(Response), Response.partial.eq(True))
         .group_by(Response.academic_year)
     )
     invited_by = {row["provider"]: row["count"] for row in invited}
@@ -93,4 +89,7 @@ async def area_summary(
         threshold=threshold,
         academic_year=academic_year,
         partial_by_year={row["academic_year"]: row["count"] for row in partial},
+        providers_published_response=await providers_published(
+            actor.local_authority_id, academic_year
+        ),
     )

@@ -10,7 +10,7 @@ import msgspec
 
 from reports.provider import Publication
 from survey_app.accounts.scoping import Actor, Role, scope
-from survey_app.db.tables import PublishedFigures
+from survey_app.db.reporting_tables import PublishedFigures
 
 
 def audience_of(actor: Actor) -> str:

@@ -29,21 +29,26 @@ from reports.provider import (
 from reports.provider import QAAction as QAActionOut
 from reports.qa_history import RecordChange
 from survey_app.accounts.scoping import Actor, placement_path, scope
-from survey_app.db.tables import (
-    Answer,
-    IndicatorTally,
-    Invitation,
-    QAAction,
-    QARecordChange,
-    Response,
-)
+from survey_app.db.qa_tables import QAAction, QARecordChange
+from survey_app.db.reporting_tables import IndicatorTally
+from survey_app.db.tables import Answer, Invitation, Response
 from survey_app.organisations.la_settings import disclosure_threshold, effective_settings
 from survey_app.organisations.provider_records import offers, record_of
 from survey_app.qa.statuses import ActionStatus
 from survey_app.reporting.publications import keep, last_shown
 from survey_app.safeguarding.statuses import ReviewStatus
 from survey_app.settings import Settings
+from survey_app.surveys.statuses import InvitationKind
 from survey_app.time_in_england import start_of_day_in_england, today_in_england
+
+
+def end_surveys(table: Any) -> Any:
+    """The where-clause for end-of-placement surveys only (a table with a ``kind`` column).
+
+    Reports count the end survey unless they say otherwise: a pupil's start and review answers
+    are kept to pair with their end answers (what changed), never added to the end figures.
+    """
+    return table.kind == InvitationKind.END
 
 
 def in_year(table: Any, academic_year: int | None) -> list[Any]:
@@ -144,7 +149,13 @@ async def provider_report(
     area = actor.local_authority_id
     controlled = not actor.is_la
     today = today_in_england(now)
-    response_filter = [Response.provider == provider_id, scope(actor, Response)]
+    # End-of-placement surveys only: start and review answers are kept to pair with them, never
+    # mixed into the figures (``end_surveys``).
+    response_filter = [
+        Response.provider == provider_id,
+        end_surveys(Response),
+        scope(actor, Response),
+    ]
     by_term = await (
         Response.select(Response.term, Response.partial, Count(alias="count"))
         .where(*response_filter, *in_year(Response, academic_year))
@@ -158,6 +169,7 @@ async def provider_report(
             partial_by_term[row["term"]] = row["count"]
     invitation_filter = [
         placement_path(Invitation).provider == provider_id,
+        end_surveys(Invitation),
         scope(actor, Invitation),
         *opened_in(academic_year),
     ]
@@ -193,6 +205,7 @@ async def provider_report(
     )
     answer_filter = [
         Answer.provider == provider_id,
+        end_surveys(Answer),
         scope(actor, Answer),
         *in_year(Answer, academic_year),
     ]
@@ -212,6 +225,7 @@ async def provider_report(
     )
     rest_answers = [
         Answer.local_authority == area,
+        end_surveys(Answer),
         Answer.provider != provider_id,
     ]
     rest_responses_query = (
@@ -219,6 +233,7 @@ async def provider_report(
         .where(
             Response.local_authority == area,
             Response.provider != provider_id,
+            end_surveys(Response),
         )
         .group_by(Response.term)
     )
@@ -339,7 +354,7 @@ async def academic_years(actor: Actor) -> list[int]:
     """The academic years with responses the actor can see, newest first."""
     rows = await (
         Response.select(Response.academic_year)
-        .where(scope(actor, Response))
+        .where(scope(actor, Response), end_surveys(Response))
         .group_by(Response.academic_year)
     )
     return sorted((row["academic_year"] for row in rows), reverse=True)

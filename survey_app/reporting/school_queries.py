@@ -23,6 +23,7 @@ from survey_app.db.tables import (
 from survey_app.organisations.la_settings import disclosure_threshold
 from survey_app.organisations.provider_records import add_provider_names
 from survey_app.placements.rules import FieldError
+from survey_app.reporting.queries import end_surveys
 from survey_app.safeguarding.statuses import ReviewStatus
 from survey_app.settings import Settings
 from survey_app.surveys.statuses import InvitationKind, InvitationStatus
@@ -137,6 +138,7 @@ async def school_report(
         row["placement"]
         for row in await Response.select(placement_path(Response).id.as_alias("placement")).where(
             placement_path(Response).id.is_in(ids or [-1]),
+            end_surveys(Response),
             Response.partial.eq(True),
             scope(actor, Response),
         )
@@ -150,7 +152,9 @@ async def school_report(
             Answer.review_status,
             Answer.released_text,
         )
-        .where(placement_path(Answer).id.is_in(ids or [-1]), scope(actor, Answer))
+        .where(
+            placement_path(Answer).id.is_in(ids or [-1]), end_surveys(Answer), scope(actor, Answer)
+        )
         .order_by(Answer.id)
     )
     # A pupil whose answers raised an alert stays flagged for the school's safeguarding lead even
@@ -209,6 +213,7 @@ async def school_report(
         .where(
             Answer.indicator.is_not_null(),
             Answer.school == school_id,
+            end_surveys(Answer),
             scope(actor, Answer),
         )
         .group_by(Answer.indicator, Answer.polarity)

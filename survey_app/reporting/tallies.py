@@ -1,5 +1,8 @@
 """Indicator tallies: area-wide answer counts kept in step with the answers themselves.
 
+Only answers to end-of-placement surveys are counted, as in every report (start and review
+answers are kept for pairing with the end survey's, not for the area's figures).
+
 Every function here runs inside the caller's transaction, so a tally can never disagree with the
 answers it counts; ``rebuild`` recounts from scratch (migrations, bulk loads, and a test that
 checks the two agree).
@@ -11,7 +14,9 @@ from collections import Counter
 from collections.abc import Iterable
 from typing import Any
 
-from survey_app.db.tables import Answer, IndicatorTally
+from survey_app.db.reporting_tables import IndicatorTally
+from survey_app.db.tables import Answer
+from survey_app.surveys.statuses import InvitationKind
 
 _KEY = "local_authority, academic_year, provider, indicator, polarity"
 
@@ -52,7 +57,12 @@ async def remove(answer_filter: Any) -> None:
         Answer.provider,
         Answer.indicator,
         Answer.polarity,
-    ).where(answer_filter, Answer.indicator.is_not_null(), Answer.polarity.is_not_null())
+    ).where(
+        answer_filter,
+        Answer.kind == InvitationKind.END,
+        Answer.indicator.is_not_null(),
+        Answer.polarity.is_not_null(),
+    )
     counted = Counter(
         (r["local_authority"], r["academic_year"], r["provider"], r["indicator"], r["polarity"])
         for r in rows
@@ -66,6 +76,7 @@ async def rebuild() -> None:
     await IndicatorTally.raw(
         f"INSERT INTO indicator_tally ({_KEY}, answers) "  # noqa: S608 - fixed names
         f"SELECT {_KEY}, COUNT(*) FROM answer "
-        "WHERE indicator IS NOT NULL AND polarity IS NOT NULL "
-        f"GROUP BY {_KEY}"
+        "WHERE indicator IS NOT NULL AND polarity IS NOT NULL AND kind = {} "
+        f"GROUP BY {_KEY}",
+        InvitationKind.END.value,
     )

@@ -53,3 +53,28 @@ def matches(text: str) -> list[str]:
         if match.group(0) not in found:
             found.append(match.group(0))
     return found
+
+
+#: Patterns of details that could identify a person, with what each is in plain words. Words
+#: meant for every pupil at a provider must never carry one; names in general cannot be told
+#: from ordinary words, so the form also warns, and the LA reads every entry before publishing.
+PERSONAL_DETAILS: tuple[tuple[re.Pattern[str], str], ...] = (
+    (re.compile(r"[\w.+-]+@[\w-]+\.[\w.-]+"), "an email address"),
+    (re.compile(r"(?:\+44\s?|\b0)(?:\d[\s-]?){9,10}\b"), "a phone number"),
+    (
+        re.compile(r"\b[A-Z]{1,2}\d[A-Z\d]?\s*\d[A-Z]{2}\b", re.IGNORECASE),
+        "a postcode",
+    ),
+    (re.compile(r"\b\d{1,2}[/.-]\d{1,2}[/.-]\d{2,4}\b"), "a date (it could be a birthday)"),
+    (
+        re.compile(r"\b(?:Mr|Mrs|Ms|Miss|Mx|Dr)\.?\s+[A-Z][a-z]+"),
+        "a person's name (Mr, Mrs, Ms, Miss or Dr and a name)",
+    ),
+    # A pupil reference as placements hold them: letters, a dash and digits ("OAK-55").
+    (re.compile(r"\b[A-Za-z]{2,}-\d+\b"), "something like a pupil's reference"),
+)
+
+
+def personal_details(text: str) -> list[str]:
+    """What in ``text`` looks like a detail that could identify a person, in plain words."""
+    return [label for pattern, label in PERSONAL_DETAILS if pattern.search(text)]

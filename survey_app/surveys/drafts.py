@@ -105,7 +105,8 @@ async def drafts_for(invitation_id: uuid.UUID, pupil_session: str) -> dict[str, 
 #: LA keeps for it, as every staff page of that LA shows it; the shared row's name only where the
 #: LA keeps none) and the placement's dates come in the same statement.
 INVITATION_WITH_DRAFTS = (
-    "SELECT invitation.id, invitation.status, invitation.expires_at, invitation.questionnaire_id,"
+    "SELECT invitation.id, invitation.kind, invitation.status, invitation.expires_at,"
+    " invitation.questionnaire_id,"
     " COALESCE(provider_record.name, provider.name) AS place, placement.start_date,"
     " COALESCE(placement.ended_on, placement.planned_end_date) AS end_date,"
     " invitation.revocation_counter,"
@@ -140,6 +141,7 @@ async def invitation_with_drafts(
     first = rows[0]
     invitation = {
         "id": first["id"] if isinstance(first["id"], uuid.UUID) else uuid.UUID(str(first["id"])),
+        "kind": first["kind"],
         "status": first["status"],
         "expires_at": first["expires_at"],
         "questionnaire_id": first["questionnaire_id"],

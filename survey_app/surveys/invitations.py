@@ -1,25 +1,32 @@
-"""Issuing invitations when placements end, and finding an invitation from a link or code."""
+"""Issuing invitations (a start survey, a check-in each half term, the end survey), and finding
+an invitation from a link or code.
+
+A placement's journey: a short start (baseline) survey a set number of days after it starts, a
+very short review each half term while it runs longer than one, and the end survey when it ends.
+Each LA turns the start and review surveys on or off (``organisations/la_settings.py``). A pupil
+never has two surveys open at once: the end survey is issued first, a review is skipped once the
+end survey has opened, a start survey is skipped once any other has, and opening one closes any
+other still open for the placement (its saved answers are kept as a partial response, as when a
+link closes).
+"""
 
 from __future__ import annotations
 
 import datetime as dt
-import functools
-import operator
 import uuid
 from enum import StrEnum
 from typing import Any
 
 import msgspec
 
-from questionnaires.bands import end_questionnaire_for
+from questionnaires.bands import questionnaire_for
 from survey_app.db.engine import batches, transaction
 from survey_app.db.tables import Invitation, Placement
 from survey_app.mail import messages
 from survey_app.mail.messages import Message
-from survey_app.mail.outbox import enqueue, withdraw_links
+from survey_app.mail.outbox import enqueue
 from survey_app.organisations.la_settings import all_effective
 from survey_app.organisations.provider_records import add_provider_emails, add_provider_names
-from survey_app.placements.statuses import PlacementStatus
 from survey_app.settings import Settings
 from survey_app.surveys.statuses import InvitationKind, InvitationStatus
 from survey_app.surveys.tokens import (
@@ -61,7 +68,12 @@ def link_for(settings: Settings, invitation_id: uuid.UUID, counter: int) -> Invi
 
 
 def _new_row(
-    settings: Settings, placement: dict[str, Any], now: dt.datetime, expiry_days: int
+    settings: Settings,
+    placement: dict[str, Any],
+    now: dt.datetime,
+    expiry_days: int,
+    kind: InvitationKind,
+    period: str,
 ) -> dict[Any, Any]:
     invitation_id = uuid.uuid4()
     expires_on = today_in_england(now) + dt.timedelta(days=expiry_days)
@@ -69,9 +81,10 @@ def _new_row(
     return {
         Invitation.id: invitation_id,
         Invitation.placement: placement["id"],
-        Invitation.kind: InvitationKind.END,
-        Invitation.questionnaire_id: end_questionnaire_for(
-            placement["year_group"], simplest=placement["simplest_version"]
+        Invitation.kind: kind,
+        Invitation.period: period,
+        Invitation.questionnaire_id: questionnaire_for(
+            kind, placement["year_group"], simplest=placement["simplest_version"]
         ),
         Invitation.token_hash: lookup_hash(secret, invitation_token(secret, invitation_id, 0)),
         Invitation.short_code_hash: lookup_hash(secret, short_code(secret, invitation_id, 0)),
@@ -102,8 +115,10 @@ def opening_messages(
     expires = date_in_england(row[Invitation.expires_at])
     urls = Urls.of(settings)
     invitation = str(row[Invitation.id])
+    kind = InvitationKind(row[Invitation.kind])
     return [
         messages.survey_open_for_commissioner(
+            kind=kind,
             la=placement["local_authority"],
             invitation=invitation,
             to=placement["school_email"] or placement["la_email"] or "",
@@ -115,6 +130,7 @@ def opening_messages(
             expires=expires,
         ),
         messages.survey_open_for_provider(
+            kind=kind,
             la=placement["local_authority"],
             invitation=invitation,
             to=placement["provider_email"] or "",
@@ -125,21 +141,34 @@ def opening_messages(
     ]
 
 
-async def issue_for(settings: Settings, placement_ids: list[int], now: dt.datetime) -> int:
-    """Give each placement its end-of-placement invitation unless it has one; returns how many."""
+async def issue_for(
+    settings: Settings,
+    placement_ids: list[int],
+    now: dt.datetime,
+    kind: InvitationKind = InvitationKind.END,
+    period: str = "",
+) -> int:
+    """Give each placement its invitation of this kind (and period) unless it has one; returns
+    how many were issued."""
     issued = 0
     for batch in batches(placement_ids):
-        issued += await _issue_batch(settings, list(batch), now)
+        issued += await _issue_batch(settings, list(batch), now, kind, period)
     return issued
 
 
-async def _issue_batch(settings: Settings, placement_ids: list[int], now: dt.datetime) -> int:
+async def _issue_batch(
+    settings: Settings,
+    placement_ids: list[int],
+    now: dt.datetime,
+    kind: InvitationKind,
+    period: str,
+) -> int:
     """Issue invitations for one batch of placements, in one transaction.
 
-    Idempotent and safe to run concurrently: the unique index on (placement, kind) makes a
-    second insert for the same placement do nothing, on SQLite and PostgreSQL alike. The emails
-    are queued in the same transaction, only for invitations this call inserted, so none is
-    queued twice.
+    Idempotent and safe to run concurrently: the unique index on (placement, kind, period)
+    makes a second insert for the same placement do nothing, on SQLite and PostgreSQL alike. The
+    emails are queued, and the placement's other open surveys closed, in the same transaction,
+    only for invitations this call inserted, so none is queued or closed twice.
     """
     issued = 0
     pending = await Placement.select(*PLACEMENT_FIELDS).where(Placement.id.is_in(placement_ids))
@@ -158,6 +187,8 @@ async def _issue_batch(settings: Settings, placement_ids: list[int], now: dt.dat
                 placement,
                 now,
                 authorities[placement["local_authority"]].invitation_expiry_days,
+                kind,
+                period,
             )
             for placement in pending
         }
@@ -168,10 +199,21 @@ async def _issue_batch(settings: Settings, placement_ids: list[int], now: dt.dat
                 .on_conflict(action="DO NOTHING")
                 .returning(Invitation.placement)
             )
-            if inserted:
+            opened = [created["placement"] for created in inserted]
+            if opened:
                 # A survey issued is a change a school's synced copy should hear of.
                 await Placement.update({Placement.updated_at: now}).where(
-                    Placement.id.is_in([created["placement"] for created in inserted])
+                    Placement.id.is_in(opened)
+                )
+                # One survey open at a time: the one opening now closes the others (expired
+                # links keep their saved answers as a partial response).
+                await Invitation.update(
+                    {Invitation.expires_at: now - dt.timedelta(seconds=1)}
+                ).where(
+                    Invitation.placement.is_in(opened),
+                    Invitation.id.not_in([rows[p][Invitation.id] for p in opened]),
+                    Invitation.status == InvitationStatus.OPEN,
+                    Invitation.expires_at > now,
                 )
             queued: list[Message] = []
             for created in inserted:
@@ -185,7 +227,9 @@ async def _issue_batch(settings: Settings, placement_ids: list[int], now: dt.dat
         covered = {
             row["placement"]
             for row in await Invitation.select(Invitation.placement).where(
-                Invitation.placement.is_in(list(by_id)), Invitation.kind == InvitationKind.END
+                Invitation.placement.is_in(list(by_id)),
+                Invitation.kind == kind,
+                Invitation.period == period,
             )
         }
         pending = [p for p in pending if p["id"] not in covered]
@@ -194,51 +238,6 @@ async def _issue_batch(settings: Settings, placement_ids: list[int], now: dt.dat
             f"could not issue invitations for placements {[p['id'] for p in pending]}"
         )
     return issued
-
-
-async def due_placements(settings: Settings, now: dt.datetime, limit: int = 5000) -> list[int]:
-    """Placements whose end-of-placement survey should open now and has not."""
-    today = today_in_england(now)
-    # Each LA may choose how many days before the planned end its surveys open: one condition
-    # per distinct choice, so still one query however many LAs share a deployment.
-    by_days: dict[int, list[int]] = {}
-    for authority in (await all_effective(settings)).values():
-        by_days.setdefault(authority.invitation_open_days_before, []).append(authority.la_id)
-    planned_due = [
-        (Placement.local_authority.is_in(la_ids))
-        & (Placement.planned_end_date <= today + dt.timedelta(days=days))
-        for days, la_ids in by_days.items()
-    ]
-    planned = functools.reduce(operator.or_, planned_due) if planned_due else None
-    ended = (Placement.ended_on.is_not_null()) & (Placement.ended_on <= today)
-    has_invitation = Invitation.select(Invitation.placement).where(
-        Invitation.kind == InvitationKind.END
-    )
-    due = (
-        await Placement.select(Placement.id)
-        .where(
-            ended
-            if planned is None
-            else ended | ((Placement.planned_end_date.is_not_null()) & planned),
-            Placement.id.not_in(has_invitation),
-            # Entered in error: no survey is ever issued for it.
-            Placement.status == PlacementStatus.ACTIVE,
-        )
-        .order_by(Placement.id)
-        .limit(limit)
-    )
-    return [row["id"] for row in due]
-
-
-async def issue_due(settings: Settings, now: dt.datetime) -> int:
-    """Issue every invitation that is due; running it again issues nothing new."""
-    total = 0
-    while batch := await due_placements(settings, now):
-        issued = await issue_for(settings, batch, now)
-        total += issued
-        if not issued:
-            break
-    return total
 
 
 class LinkState(StrEnum):
@@ -252,6 +251,7 @@ class LinkState(StrEnum):
 INVITATION_FIELDS = (
     Invitation.id,
     Invitation.revocation_counter,
+    Invitation.kind,
     Invitation.status,
     Invitation.expires_at,
     Invitation.questionnaire_id,
@@ -307,109 +307,3 @@ def on_the_slips_sheet(now: dt.datetime) -> Any:
     provider that pupil had finished (and so, beside a report, what they said).
     """
     return Invitation.status.is_in(["open", "completed"]) & (Invitation.expires_at > now)
-
-
-async def replace_link(
-    settings: Settings, invitation_id: uuid.UUID, from_version: int, now: dt.datetime
-) -> int | None:
-    """Reissue an open invitation: a new link and short code, the old ones dead at once.
-
-    Conditional on the link version the caller saw (``from_version``), so a double submit or a
-    retried request replaces the link once: the second finds the version moved on and changes
-    nothing (None). Queued emails that carry the old link are withdrawn, not sent, and the
-    commissioner is sent the new one. Call inside a transaction; returns the new version.
-    """
-    secret = settings.secret_key
-    row = (
-        await Invitation.select(Invitation.id, Invitation.revocation_counter)
-        .where(
-            Invitation.id == invitation_id,
-            Invitation.revocation_counter == from_version,
-            Invitation.status == InvitationStatus.OPEN,
-            Invitation.expires_at > now,
-        )
-        .first()
-    )
-    if row is None:
-        return None
-    # Each step draws a fresh 38-bit short code; a clash with one in use (rare) takes the next.
-    for version in range(from_version + 1, from_version + 1 + MAX_ISSUE_ROUNDS):
-        code_hash = lookup_hash(secret, short_code(secret, invitation_id, version))
-        if await Invitation.exists().where(Invitation.short_code_hash == code_hash):
-            continue
-        updated = (
-            await Invitation.update(
-                {
-                    Invitation.revocation_counter: version,
-                    Invitation.token_hash: lookup_hash(
-                        secret, invitation_token(secret, invitation_id, version)
-                    ),
-                    Invitation.short_code_hash: code_hash,
-                }
-            )
-            .where(
-                Invitation.id == invitation_id,
-                Invitation.revocation_counter == from_version,
-                Invitation.status == InvitationStatus.OPEN,
-            )
-            .returning(Invitation.id)
-        )
-        if not updated:
-            return None
-        await withdraw_links(f"invitation:{invitation_id}", now)
-        await _tell_commissioner(settings, invitation_id, version, now)
-        return version
-    raise RuntimeError(f"could not draw a free short code for invitation {invitation_id}")
-
-
-async def _tell_commissioner(
-    settings: Settings, invitation_id: uuid.UUID, version: int, now: dt.datetime
-) -> None:
-    """The commissioner's copy of the new link (the provider's slips page shows it already)."""
-    row = (
-        await Invitation.select(Invitation.expires_at, Invitation.placement)
-        .where(Invitation.id == invitation_id)
-        .first()
-    )
-    assert row is not None, "called in the transaction that just updated it"
-    placement = (
-        await Placement.select(*PLACEMENT_FIELDS).where(Placement.id == row["placement"]).first()
-    )
-    assert placement is not None
-    # Named as the placement's council names the provider (not another council's spelling).
-    await add_provider_names([placement], "local_authority")
-    link = link_for(settings, invitation_id, version)
-    message = messages.survey_open_for_commissioner(
-        la=placement["local_authority"],
-        invitation=str(invitation_id),
-        to=placement["school_email"] or placement["la_email"] or "",
-        reference=placement["pupil_reference"],
-        provider=placement["provider_name"],
-        link=link.url,
-        code=link.short_code,
-        code_page=Urls.of(settings).code_page(),
-        expires=date_in_england(row["expires_at"]),
-        version=version,
-    )
-    await enqueue([message], now, settings.secret_key)
-
-
-async def extend_expiry(invitation_id: uuid.UUID, closes_on: dt.date) -> bool:
-    """Keep an unanswered survey open until the end of ``closes_on`` (England), reopening one
-    that had closed; its link and code stay the same. False when it is answered or withdrawn."""
-    updated = (
-        await Invitation.update({Invitation.expires_at: end_of_day_in_england(closes_on)})
-        .where(Invitation.id == invitation_id, Invitation.status == InvitationStatus.OPEN)
-        .returning(Invitation.id)
-    )
-    return bool(updated)
-
-
-async def withdraw(invitation_id: uuid.UUID, now: dt.datetime) -> None:
-    """Withdraw an unanswered survey (its placement was cancelled): its link then says so, and
-    queued emails carrying it are not sent. Call inside a transaction."""
-    await Invitation.update({Invitation.status: InvitationStatus.REVOKED}).where(
-        Invitation.id == invitation_id, Invitation.status == InvitationStatus.OPEN
-    )
-    # Every unsent message about it, the provider's too: the placement was entered in error.
-    await withdraw_links(f"invitation:{invitation_id}", now, every_message=True)

@@ -8,8 +8,6 @@ one round trip per answer instead of two, which is what a pupil on a slow phone 
 from __future__ import annotations
 
 import datetime as dt
-import functools
-import secrets
 import uuid
 from typing import Any
 
@@ -22,171 +20,23 @@ from litestar.response import Redirect, Template
 from questionnaires import loader
 from questionnaires.placeholders import for_pupil
 from questionnaires.schema import Questionnaire
-from survey_app.accounts.sessions import start_fresh_session
 from survey_app.db.tables import Invitation
-from survey_app.organisations.la_settings import effective_settings, pupil_authority
+from survey_app.organisations.la_settings import effective_settings
+from survey_app.qa.you_said import for_pupil as you_said_for_pupil
 from survey_app.safeguarding.statuses import HelpReason
 from survey_app.safeguarding.triage import send_alert_now
 from survey_app.settings import Settings
 from survey_app.surveys.drafts import first_unanswered, invitation_with_drafts, save_draft, send
-from survey_app.surveys.invitations import LinkState, find, state_of
-from survey_app.surveys.provenance import OPENED_OVER_STAFF, provenance_of
+from survey_app.surveys.entering import code_form, enter_code, open_link
+from survey_app.surveys.invitations import LinkState, state_of
+from survey_app.surveys.provenance import provenance_of
+from survey_app.surveys.rendering import LINK_PAGES, current, is_htmx, page
 from survey_app.surveys.responses import check_answer
-from survey_app.surveys.statuses import InvitationStatus
-from survey_app.web import throttle
+from survey_app.surveys.statuses import InvitationKind, InvitationStatus
 from survey_app.web.headers import private_page
 
-LINK_PAGES = {
-    LinkState.COMPLETED: ("survey/already_done.html", 200),
-    LinkState.EXPIRED: ("survey/expired.html", 410),
-    # Withdrawn (its placement was cancelled as entered in error): said kindly, not "not found".
-    LinkState.REVOKED: ("survey/withdrawn.html", 410),
-    LinkState.UNKNOWN: ("survey/not_found.html", 404),
-}
 #: What the check page shows for a question with no answer.
 SKIPPED = "Skipped"
-
-
-@functools.cache
-def current(questionnaire_id: str) -> Questionnaire:
-    """The newest version of a questionnaire, looked up once per process (files ship with code)."""
-    return loader.current(questionnaire_id)
-
-
-def _is_htmx(request: Request) -> bool:
-    # A history restore (the back button after htmx pushed an address) wants the page as it is,
-    # not a new history entry.
-    headers = request.headers
-    return (
-        headers.get("hx-request") == "true" and headers.get("hx-history-restore-request") != "true"
-    )
-
-
-def page(
-    request: Request,
-    name: str,
-    status: int = 200,
-    *,
-    address: str | None = None,
-    background: BackgroundTask | None = None,
-    **context: Any,
-) -> Template:
-    """Render a survey page; for htmx, also tell the browser which address it is now on.
-
-    ``address`` is where the page lives when it is shown in answer to a post (the next question
-    after an answer); an error page keeps the address the pupil is already on.
-    """
-    headers = {}
-    if _is_htmx(request) and status < 400:
-        headers["HX-Push-Url"] = address or request.url.path
-    return Template(
-        template_name=f"survey/{name}.html",
-        context=context,
-        status_code=status,
-        headers=headers,
-        background=background,
-    )
-
-
-def _client_address(request: Request) -> str:
-    return request.client.host if request.client else "unknown"
-
-
-async def _enter(
-    request: Request,
-    settings: Settings,
-    now: dt.datetime,
-    *,
-    token: str | None = None,
-    code: str | None = None,
-) -> Response[Any]:
-    address = _client_address(request)
-    verdict = await throttle.lookup_verdict(settings, address, now, code)
-    if verdict.blocked:
-        return Template(
-            template_name="survey/too_many_tries.html",
-            context={"minutes": settings.lookup_failure_window_minutes},
-            status_code=429,
-            headers={"Retry-After": str(settings.lookup_failure_window_minutes * 60)},
-        )
-    if verdict.delay_seconds:
-        await throttle.pause(verdict.delay_seconds)
-    invitation = await find(settings, token=token, code=code)
-    state = state_of(invitation, now)
-    if state == LinkState.UNKNOWN:
-        await throttle.record_lookup_failure(settings, address, now, code)
-    if state != LinkState.OPEN or invitation is None:
-        template, status = LINK_PAGES[state]
-        return Template(template_name=template, status_code=status)
-    await _start_pupil_session(
-        request, settings, str(invitation["id"]), invitation["revocation_counter"]
-    )
-    # The pupil's pages name their council and its contact, and its privacy notice applies.
-    request.session.update(await pupil_authority(invitation["placement"]))
-    return Redirect(path="/survey")
-
-
-#: Keys of a staff session (signed in, or half-way through the second step).
-STAFF_SESSION_KEYS = ("user_id", "mfa_user_id")
-
-
-async def _start_pupil_session(
-    request: Request, settings: Settings, invitation_id: str, link_version: int
-) -> None:
-    """Put the invitation in a pupil session with a brand-new id, never one the client chose.
-
-    The token moves into the session and out of the address bar and browser history. The id is
-    rotated (as staff sign-in does) so an id planted in the browser beforehand never holds a
-    pupil's survey. Each new pupil session gets its own ``pupil_session`` mark, and a session
-    shows only the answers saved under its mark: a link opened in another browser starts blank.
-    The same browser opening its link again keeps its mark, and so its answers. A staff session
-    in this browser is ended (the browser is being handed to a pupil) and remembered, so the
-    response is flagged to the LA.
-    """
-    old = request.session if "session" in request.scope else {}
-    same_survey = old.get("invitation_id") == invitation_id
-    mark = old.get("pupil_session") if same_survey else None
-    over_staff = any(key in old for key in STAFF_SESSION_KEYS) or (
-        same_survey and bool(old.get(OPENED_OVER_STAFF))
-    )
-    session: dict[str, Any] = {
-        "invitation_id": invitation_id,
-        # Which of the invitation's links opened it: a reissue ends sessions the old link began.
-        "link_version": link_version,
-        "pupil_session": mark if isinstance(mark, str) else secrets.token_hex(16),
-    }
-    if over_staff:
-        session[OPENED_OVER_STAFF] = True
-    await start_fresh_session(request, settings, session)
-
-
-@get("/s/{token:str}")
-async def open_link(
-    request: Request,
-    token: FromPath[str],
-    settings: NamedDependency[Settings],
-    now: NamedDependency[dt.datetime],
-) -> Response[Any]:
-    """A pupil's link from a QR code or message."""
-    return await _enter(request, settings, now, token=token)
-
-
-@get("/code")
-async def code_form(request: Request) -> Template:
-    """Where a pupil without a camera types their short code."""
-    return page(request, "code", error=None, code="")
-
-
-@post("/code")
-async def enter_code(
-    request: Request, settings: NamedDependency[Settings], now: NamedDependency[dt.datetime]
-) -> Response[Any]:
-    """Check a typed short code and start the survey it belongs to."""
-    form = await request.form()
-    code = str(form.get("code") or "").strip()
-    if not code:
-        return page(request, "code", 400, error="Type the code from your slip", code="")
-    return await _enter(request, settings, now, code=code)
 
 
 class SurveyState:
@@ -200,6 +50,7 @@ class SurveyState:
         pupil_session: str,
     ) -> None:
         self.id: uuid.UUID = invitation["id"]
+        self.kind = InvitationKind(invitation["kind"])
         self.questionnaire = questionnaire
         self.drafts = drafts
         self.pupil_session = pupil_session
@@ -248,7 +99,16 @@ async def start(request: Request, now: NamedDependency[dt.datetime]) -> Response
     if survey.drafts:
         number = first_unanswered(survey.questionnaire, survey.drafts)
         return Redirect(path=f"/survey/q/{number}" if number else "/survey/check")
-    return page(request, "start", q=survey.questionnaire)
+    # What earlier pupils here said and what changed, once the council has published it.
+    return page(
+        request,
+        "start",
+        q=survey.questionnaire,
+        # Each kind's questionnaire says which survey it is in its own title and first lines
+        # (nothing more above the Start button: it must stay in view on a small phone).
+        still_there=survey.kind != InvitationKind.END,
+        you_said=await you_said_for_pupil(survey.id),
+    )
 
 
 def _question_page(
@@ -334,7 +194,7 @@ async def answer(
     help_address = f"/survey/help?next={following}" + (
         "&wrote=yes" if saved.help == HelpReason.WORDS else ""
     )
-    if not _is_htmx(request):
+    if not is_htmx(request):
         return Redirect(path=help_address if saved.help else following, background=email)
     # htmx: answer with the next page itself, read from what this request already loaded.
     if saved.help:

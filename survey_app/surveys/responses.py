@@ -15,7 +15,7 @@ from survey_app.db.tables import Answer, DraftAnswer, Invitation, Placement, Res
 from survey_app.reporting import tallies
 from survey_app.safeguarding.statuses import ReviewStatus
 from survey_app.surveys.provenance import Provenance, not_own_reason
-from survey_app.surveys.statuses import InvitationStatus
+from survey_app.surveys.statuses import InvitationKind, InvitationStatus
 from survey_app.time_in_england import date_in_england
 
 
@@ -75,7 +75,9 @@ async def save_response(
     day = date_in_england(now)
     async with transaction():
         invitation = (
-            await Invitation.select(Invitation.status).where(Invitation.id == invitation_id).first()
+            await Invitation.select(Invitation.status, Invitation.kind)
+            .where(Invitation.id == invitation_id)
+            .first()
         )
         if invitation is None or invitation["status"] != InvitationStatus.OPEN:
             return SaveOutcome.ALREADY_DONE
@@ -110,6 +112,7 @@ async def save_response(
                 submitted_at=now,
                 term=term,
                 academic_year=academic_year,
+                kind=invitation["kind"],
                 local_authority=placement["local_authority"],
                 provider=placement["provider"],
                 school=placement["school"],
@@ -142,15 +145,18 @@ async def save_response(
                         review_status=ReviewStatus.PENDING if answer.text else None,
                         term=term,
                         academic_year=academic_year,
+                        kind=invitation["kind"],
                         **placement,
                     )
                     for answer in answers
                 ]
             )
-            await tallies.add(
-                local_authority=placement["local_authority"],
-                academic_year=academic_year,
-                provider=placement["provider"],
-                answers=answers,
-            )
+            # The area-wide tallies count end-of-placement surveys, as every report does.
+            if invitation["kind"] == InvitationKind.END:
+                await tallies.add(
+                    local_authority=placement["local_authority"],
+                    academic_year=academic_year,
+                    provider=placement["provider"],
+                    answers=answers,
+                )
     return SaveOutcome.SAVED

@@ -10,7 +10,13 @@ from enum import StrEnum
 
 
 class InvitationKind(StrEnum):
-    #: The survey at the end of a placement (the only kind so far).
+    """Which survey of a placement's journey an invitation opens (one per kind and period)."""
+
+    #: A short baseline a set number of days after the placement starts.
+    START = "start"
+    #: A very short check-in each half term, for placements that run longer than one.
+    REVIEW = "review"
+    #: The survey at the end of a placement: the one every report's figures count.
     END = "end"
 
 

@@ -10,13 +10,21 @@ from reports.labels import OFFER_TYPE as OFFER_TYPE
 from reports.labels import QA_STAGE as QA_STAGE
 from reports.labels import RAG as RAG
 from reports.labels import REGISTRATION_STATUS as REGISTRATION_STATUS
+from survey_app.surveys.statuses import InvitationKind
 from survey_app.time_in_england import LONDON
 
-LABELS = {
+#: Which survey of a placement's journey is waiting, as staff read it on lists and slips.
+SURVEY_KIND: dict[str, str] = {
+    InvitationKind.START: "Start survey",
+    InvitationKind.REVIEW: "Half-termly check-in",
+    InvitationKind.END: "End-of-placement survey",
+}
+LABELS: dict[str, dict[str, str]] = {
     "registration_status": REGISTRATION_STATUS,
     "offer_type": OFFER_TYPE,
     "qa_stage": QA_STAGE,
     "rag": RAG,
+    "survey_kind": SURVEY_KIND,
 }
 
 

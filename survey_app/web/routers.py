@@ -27,6 +27,7 @@ from survey_app.organisations.pages import organisation_pages
 from survey_app.placements.api import placement_api
 from survey_app.placements.pages import placement_pages
 from survey_app.qa.pages import qa_pages
+from survey_app.qa.you_said_pages import you_said_pages
 from survey_app.reporting.api import report_api
 from survey_app.reporting.pages import report_pages
 from survey_app.safeguarding.pages import safeguarding_pages
@@ -66,6 +67,7 @@ staff_router = Router(
                 chasing_pages,
                 report_pages,
                 qa_pages,
+                you_said_pages,
                 safeguarding_pages,
                 audit_pages,
             ],

@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from survey_app.db.tables import QAAction, QAVisit
+from survey_app.db.qa_tables import QAAction, QAVisit
 from tests.browser.test_staff_reports import sign_in
 from tests.world import Clock, World, give_responses, issue_for_year, run
 

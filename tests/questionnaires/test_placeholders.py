@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from accessibility.readability import check_questionnaire
-from questionnaires.bands import END_QUESTIONNAIRE, SIMPLEST_END_QUESTIONNAIRE
+from questionnaires.bands import SERVED_QUESTIONNAIRES
 from questionnaires.loader import QuestionnaireError, current, load_file, question_in
 from questionnaires.placeholders import SAMPLE_PLACE, for_pupil, months, sample
 from questionnaires.schema import Questionnaire
@@ -17,10 +17,7 @@ from questionnaires.timing import SLOW_READER_WORDS_PER_MINUTE, minutes_to_read,
 
 pytestmark = pytest.mark.no_database
 
-SERVED: list[Questionnaire] = [
-    current(qid)
-    for qid in sorted(set(END_QUESTIONNAIRE.values()) | set(SIMPLEST_END_QUESTIONNAIRE.values()))
-]
+SERVED: list[Questionnaire] = [current(qid) for qid in SERVED_QUESTIONNAIRES]
 
 
 @pytest.mark.parametrize(
@@ -47,7 +44,10 @@ def test_the_pupil_reads_their_place_and_months_and_never_a_brace(
         questionnaire, "Green Shoots Farm", dt.date(2026, 1, 5), dt.date(2026, 3, 27)
     )
     opening = " ".join(filled.opening.paragraphs)
-    assert "Green Shoots Farm" in opening and "from January to March" in opening
+    assert "Green Shoots Farm" in opening or "Green Shoots Farm" in filled.title
+    if questionnaire.id.startswith("end_"):
+        # Start and review surveys are answered while the pupil still goes there: no months.
+        assert "from January to March" in opening
     assert "Green Shoots Farm" in next(q.text for q in filled.questions if q.id == "felt_safe")
     everything = " ".join(
         [filled.title, opening, *filled.help.paragraphs, *filled.closing.paragraphs]

@@ -12,17 +12,14 @@ from collections import defaultdict
 
 import pytest
 
-from questionnaires.bands import END_QUESTIONNAIRE, SIMPLEST_END_QUESTIONNAIRE
+from questionnaires.bands import SERVED_QUESTIONNAIRES
 from questionnaires.indicators import ALL_INDICATORS, DONT_KNOW_MEANS, DontKnowMeans
 from questionnaires.loader import current
 from questionnaires.schema import Option, Question, Questionnaire
 
 pytestmark = pytest.mark.no_database
 
-SERVED: list[Questionnaire] = [
-    current(qid)
-    for qid in sorted(set(END_QUESTIONNAIRE.values()) | set(SIMPLEST_END_QUESTIONNAIRE.values()))
-]
+SERVED: list[Questionnaire] = [current(qid) for qid in SERVED_QUESTIONNAIRES]
 
 #: Questions of knowing: "I don't know" is itself the low end of the scale (it counts as not
 #: knowing), so a "No" beside it would say the same thing twice and is not offered.

@@ -6,7 +6,7 @@ import datetime as dt
 
 import pytest
 
-from reports.periods import academic_year_of, term_key, term_label
+from reports.periods import academic_year_of, half_term_start, term_key, term_label
 from reports.rates import Invited, rates_by
 
 pytestmark = pytest.mark.no_database
@@ -53,3 +53,20 @@ def test_response_rates_by_term_use_the_same_terms_in_calendar_order() -> None:
         ("Summer term 2027", 1, 0),
     ]
     assert {r.name for r in rates} == {term_label(term_key(day)) for day in opened}
+
+
+@pytest.mark.parametrize(
+    ("day", "first_day"),
+    [
+        (dt.date(2026, 9, 1), dt.date(2026, 9, 1)),
+        (dt.date(2026, 10, 31), dt.date(2026, 9, 1)),
+        (dt.date(2026, 11, 1), dt.date(2026, 11, 1)),
+        (dt.date(2026, 12, 31), dt.date(2026, 11, 1)),
+        (dt.date(2027, 2, 28), dt.date(2027, 1, 1)),
+        (dt.date(2027, 3, 1), dt.date(2027, 3, 1)),
+        (dt.date(2027, 8, 31), dt.date(2027, 7, 1)),
+    ],
+)
+def test_each_term_has_two_half_terms_that_never_cross_it(day: dt.date, first_day: dt.date) -> None:
+    assert half_term_start(day) == first_day
+    assert term_key(first_day) == term_key(day)

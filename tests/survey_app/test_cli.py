@@ -71,6 +71,8 @@ def test_dispatch_issues_due_invitations_once(world: World, clock: Any) -> None:
         clock,
         pupil_reference="OAK-2",
         ended_on=None,
+        # Three days in: neither its start survey (ten days in) nor a check-in is due yet.
+        start_date=today - dt.timedelta(days=3),
         planned_end_date=today + dt.timedelta(days=90),
     )
     run(Placement.insert(soon, later))

@@ -18,15 +18,6 @@ PACKAGES = ("survey_app", "questionnaires", "accessibility", "reports")
 PURE = ("questionnaires", "accessibility", "reports")
 MAX_LINES = 400
 
-#: Modules still over MAX_LINES because another engineer is splitting them on their own branch
-#: right now. The lead empties this list as those branches merge: do not add to it.
-BEING_SPLIT = {
-    "survey_app/placements/records.py",
-    "survey_app/surveys/pages.py",
-    "survey_app/surveys/invitations.py",
-    "survey_app/db/tables.py",
-}
-
 
 def _modules(*packages: str) -> list[Path]:
     """Every module of the packages, leaving out migrations (Piccolo writes them, and an old
@@ -88,19 +79,8 @@ def test_no_module_is_over_400_lines() -> None:
         _name(path): lines
         for path in _modules(*PACKAGES)
         if (lines := len(path.read_text().splitlines())) > MAX_LINES
-        and _name(path) not in BEING_SPLIT
     }
     assert too_long == {}, f"split these into modules of at most {MAX_LINES} lines: {too_long}"
-
-
-def test_the_modules_being_split_are_still_there_and_still_long() -> None:
-    # Once a listed module is split (or gone), it must leave the list, so the list empties.
-    done = {
-        name
-        for name in BEING_SPLIT
-        if not (ROOT / name).exists() or len((ROOT / name).read_text().splitlines()) <= MAX_LINES
-    }
-    assert done == set(), f"take these off BEING_SPLIT: {sorted(done)}"
 
 
 def test_no_module_reaches_into_another_modules_private_names() -> None:

@@ -16,17 +16,10 @@ from litestar.testing import TestClient
 
 from survey_app.accounts.users import create_api_token
 from survey_app.cli import main
+from survey_app.db.qa_tables import QAAction, QAVisit
 from survey_app.db.staff_tables import AuditEvent, StaffSession, StaffUser
-from survey_app.db.tables import (
-    Answer,
-    Invitation,
-    Placement,
-    QAAction,
-    QAVisit,
-    Response,
-    SafeguardingAlert,
-)
-from survey_app.surveys.invitations import issue_due
+from survey_app.db.tables import Answer, Invitation, Placement, Response, SafeguardingAlert
+from survey_app.surveys.due import issue_due
 from tests.world import (
     PASSWORD,
     Clock,

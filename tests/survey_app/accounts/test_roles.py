@@ -8,17 +8,15 @@ from typing import Any
 import pytest
 
 from survey_app.accounts.scoping import Actor, Role, scope
+from survey_app.db.qa_tables import QAAction, QARecordChange, QAVisit
+from survey_app.db.reporting_tables import IndicatorTally
 from survey_app.db.tables import (
     Answer,
-    IndicatorTally,
     Invitation,
     OutboxMessage,
     Placement,
     Provider,
     ProviderRecord,
-    QAAction,
-    QARecordChange,
-    QAVisit,
     Response,
     SafeguardingAlert,
     School,

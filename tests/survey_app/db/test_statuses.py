@@ -12,13 +12,12 @@ import pytest
 from bs4 import BeautifulSoup
 
 from survey_app.accounts.statuses import Role
+from survey_app.db.qa_tables import QAAction, QAVisit
 from survey_app.db.tables import (
     Answer,
     Invitation,
     LocalAuthority,
     OutboxMessage,
-    QAAction,
-    QAVisit,
     SafeguardingAlert,
     School,
 )
@@ -28,7 +27,7 @@ from survey_app.ops.schedule import run_scheduled_work
 from survey_app.ops.statuses import AuditOutcome
 from survey_app.organisations.statuses import SchoolStatus
 from survey_app.placements.statuses import PlacementStatus
-from survey_app.qa.statuses import ActionStatus, VisitKind
+from survey_app.qa.statuses import ActionStatus, VisitKind, YouSaidStatus
 from survey_app.safeguarding.statuses import AlertStatus, ReviewStatus
 from survey_app.surveys.statuses import InvitationKind, InvitationStatus
 from tests.mail_server import Recorder
@@ -58,6 +57,7 @@ COLUMNS: list[tuple[str, str, type[StrEnum]]] = [
     ("placement", "status", PlacementStatus),
     ("staff_user", "role", Role),
     ("audit_event", "outcome", AuditOutcome),
+    ("you_said", "status", YouSaidStatus),
 ]
 
 
@@ -116,6 +116,20 @@ def test_every_status_the_flows_store_is_a_member_of_its_enum(
     action_id = run(QAAction.select(QAAction.id).first())["id"]
     post_form(client, f"/staff/providers/{world.provider}/actions/{action_id}/done", {})
     seen |= run(_stored())
+    # You said, we did: one left as a draft, one submitted, published, then replaced.
+    words = {"you_said": "Pupils said the days were long.", "we_did": "Now there is a break."}
+    client.cookies.clear()
+    sign_in(client, world, "provider_staff")
+    post_form(client, "/staff/you-said/new", {**words, "action": "save"})
+    for _ in range(2):
+        client.cookies.clear()
+        sign_in(client, world, "provider_staff")
+        sent = post_form(client, "/staff/you-said/new", {**words, "action": "submit"})
+        seen |= run(_stored())
+        client.cookies.clear()
+        sign_in(client, world, "la_officer")
+        post_form(client, sent.url.path, {**words, "action": "publish"})
+        seen |= run(_stored())
     # Send: messages sealed under an earlier secret cannot be sent; the rest go.
     run(send_due(Recorder(), clock.now, secret_key="an earlier server secret"))
     Recorder().deliver(settings, clock.now)
@@ -139,6 +153,7 @@ def test_every_status_the_flows_store_is_a_member_of_its_enum(
         *(("qa_action", "status", status) for status in ActionStatus),
         *(("qa_visit", "kind", kind) for kind in VisitKind),
         ("school", "status", SchoolStatus.OPEN),
+        *(("you_said", "status", status) for status in YouSaidStatus),
     }
     assert expected <= seen, "the flows above reach each of these values"
     # Rows read back are plain strings equal to the members, and where-clauses find them.

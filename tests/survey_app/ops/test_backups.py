@@ -71,7 +71,7 @@ def references() -> list[str]:
 
 
 def tallies_agree_with_answers() -> bool:
-    from survey_app.db.tables import IndicatorTally
+    from survey_app.db.reporting_tables import IndicatorTally
     from survey_app.reporting.tallies import rebuild
 
     def counted() -> set[tuple[Any, ...]]:

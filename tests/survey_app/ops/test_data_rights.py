@@ -11,7 +11,8 @@ from survey_app.cli import main
 from survey_app.db.staff_tables import AuditEvent
 from survey_app.db.tables import Answer, Invitation, OutboxMessage, Placement, Response
 from survey_app.ops.data_rights import apply_retention
-from survey_app.surveys.invitations import issue_due, link_for
+from survey_app.surveys.due import issue_due
+from survey_app.surveys.invitations import link_for
 from tests.world import (
     Clock,
     World,

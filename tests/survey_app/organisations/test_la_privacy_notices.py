@@ -10,7 +10,8 @@ from bs4 import BeautifulSoup
 from litestar.testing import TestClient
 
 from survey_app.db.tables import LaSettings, LocalAuthority, Placement
-from survey_app.surveys.invitations import issue_due, link_for
+from survey_app.surveys.due import issue_due
+from survey_app.surveys.invitations import link_for
 from tests.world import Clock, World, placement_row, run, sign_in
 
 

@@ -15,7 +15,7 @@ from bs4 import BeautifulSoup
 from survey_app.chasing.reminders import queue_reminders
 from survey_app.db.tables import LaSettings, LocalAuthority, OutboxMessage, Placement, School
 from survey_app.mail.outbox import SMTPTransport, send_due
-from survey_app.surveys.invitations import issue_due
+from survey_app.surveys.due import issue_due
 from tests.live_server import free_port
 from tests.mail_server import Inbox
 from tests.world import Clock, World, give_responses, placement_row, run, sign_in

@@ -112,10 +112,45 @@ def test_the_page_warns_while_the_privacy_notice_is_incomplete(client: Any, worl
 
 def test_a_reminder_after_the_survey_closes_is_refused(settings: Any) -> None:
     # An outside tester saved reminder days 30,60 for surveys open 21 days, unchallenged.
-    from survey_app.organisations.la_settings import check
+    from survey_app.organisations.la_settings_form import check
 
     form = dict.fromkeys(FORM_FIELDS, "")
     form.update({"invitation_expiry_days": "21", "reminder_days": "7,30,60"})
     _, problems = check(settings, form)
     (late,) = [p for p in problems if p.field == "reminder_days"]
     assert "30, 60" in late.message
+
+
+def test_a_council_turns_the_start_and_review_surveys_off_and_chooses_the_start_delay(
+    client: Any, world: World
+) -> None:
+    sign_in(client, world, "la_admin")
+    html = page(client.get("/staff/settings"))
+    chosen = html.select_one("#start_survey option[selected]")
+    assert chosen is not None and "(yes)" in chosen.get_text()
+    assert (
+        "Leave empty to use this service's setting: 10"
+        in html.select_one("#start_survey_days-hint").get_text()
+    )
+    form = {**GOOD, "start_survey": "no", "start_survey_days": "15", "review_survey": "no"}
+    html = page(post_form(client, "/staff/settings", form))
+    assert html.select_one("#start_survey option[selected]")["value"] == "no"
+    assert html.select_one("#review_survey option[selected]")["value"] == "no"
+    stored = own_settings(world.la)
+    assert stored is not None
+    assert (stored["start_survey"], stored["start_survey_days"], stored["review_survey"]) == (
+        False,
+        15,
+        False,
+    )
+
+
+def test_a_start_survey_switch_that_is_neither_yes_nor_no_is_refused(
+    client: Any, world: World
+) -> None:
+    sign_in(client, world, "la_admin")
+    response = post_form(client, "/staff/settings", {**GOOD, "start_survey": "maybe"})
+    assert response.status_code == 400
+    summary = [a.get_text() for a in page(response).select(".govuk-error-summary a")]
+    assert any(text.startswith("Start surveys must be yes, no") for text in summary)
+    assert own_settings(world.la) is None

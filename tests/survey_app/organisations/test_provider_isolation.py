@@ -16,14 +16,8 @@ from bs4 import BeautifulSoup
 from litestar.testing import TestClient
 
 from questionnaires.loader import current
-from survey_app.db.tables import (
-    Invitation,
-    Placement,
-    Provider,
-    ProviderRecord,
-    QAAction,
-    QARecordChange,
-)
+from survey_app.db.qa_tables import QAAction, QARecordChange
+from survey_app.db.tables import Invitation, Placement, Provider, ProviderRecord
 from survey_app.organisations.register_file import match_key
 from survey_app.surveys.invitations import issue_for
 from survey_app.surveys.responses import answer_for, save_response

@@ -39,7 +39,7 @@ from survey_app.db.tables import (
 )
 from survey_app.safeguarding.finding import alert_spec, comment_spec, find_alerts, find_comments
 from survey_app.safeguarding.triage import raise_alert
-from survey_app.surveys.invitations import issue_due
+from survey_app.surveys.due import issue_due
 from survey_app.surveys.responses import AnswerIn, answer_for, save_response
 from survey_app.web.listing import parse
 from tests.world import (
@@ -532,7 +532,8 @@ def test_provider_staff_a_second_council_invites_never_reach_the_first_councils_
     # The attack: Eastshire links Westshire's provider by its public URN, invites an address it
     # controls as that provider's "staff", and reads Westshire's pupils, codes and answers.
     from survey_app.accounts.scoping import scope
-    from survey_app.db.tables import Answer, IndicatorTally, Response
+    from survey_app.db.reporting_tables import IndicatorTally
+    from survey_app.db.tables import Answer, Response
 
     def staff_of(la: int) -> Actor:
         return Actor(

@@ -20,7 +20,7 @@ from survey_app.db.tables import (
 )
 from survey_app.mail.statuses import MessageStatus
 from survey_app.placements.statuses import PlacementStatus
-from survey_app.surveys.invitations import issue_due
+from survey_app.surveys.due import issue_due
 from survey_app.surveys.statuses import InvitationStatus
 from tests.survey_app.test_flow import record_placement
 from tests.world import (

@@ -7,7 +7,8 @@ from typing import Any
 
 from bs4 import BeautifulSoup
 
-from survey_app.db.tables import ProviderRecord, QAAction, QARecordChange, QAVisit
+from survey_app.db.qa_tables import QAAction, QARecordChange, QAVisit
+from survey_app.db.tables import ProviderRecord
 from tests.world import Clock, World, give_responses, post_form, run, sign_in
 
 

@@ -150,3 +150,25 @@ def test_without_a_visit_the_pack_says_so_and_counts_all_time(
     assert "Safeguarding lead Not recorded: ask at the visit" in text
     assert "Felt safe 4 100%" in text
     assert "0 alerts raised" in text
+
+
+def test_start_surveys_are_not_counted_in_the_packs_learner_voice(
+    client: Any, world: World, settings: Any, clock: Clock
+) -> None:
+    from questionnaires.loader import current
+    from survey_app.surveys.responses import answer_for, save_response
+    from tests.world import issue_start
+
+    give_responses(world, settings, clock, 4, answers=HAPPY)
+    # A pupil just starting there says they do not feel safe in their start survey: kept to pair
+    # with their end answers, never added to the end-of-placement figures.
+    start = issue_start(world, settings, clock)
+    row = run(Invitation.select(Invitation.questionnaire_id).where(Invitation.id == start.id))
+    questionnaire = current(row[0]["questionnaire_id"])
+    felt_safe = next(q for q in questionnaire.questions if q.id == "felt_safe")
+    unsafe = next(o for o in felt_safe.options if o.safeguarding)
+    run(save_response(start.id, questionnaire, [answer_for(felt_safe, unsafe)], clock.now))
+    sign_in(client, world, "la_officer")
+    text = " ".join(pack_pages(client, world))
+    assert "4 in all" in text
+    assert "Felt safe 4 100%" in text

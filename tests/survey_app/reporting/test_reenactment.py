@@ -20,7 +20,8 @@ from litestar.testing import TestClient
 from questionnaires.loader import current
 from questionnaires.schema import Questionnaire
 from survey_app.db.tables import Invitation, Placement, Provider, ProviderRecord, Response
-from survey_app.surveys.invitations import issue_due, link_for
+from survey_app.surveys.due import issue_due
+from survey_app.surveys.invitations import link_for
 from tests.world import Clock, World, csrf_token, placement_row, run, sign_in, token_for
 
 PUPILS = 80

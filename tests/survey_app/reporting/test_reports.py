@@ -273,7 +273,7 @@ def test_qa_visit_pack_is_an_a4_pdf_with_the_report(
 def test_tallies_always_agree_with_the_answers_they_count(
     world: World, settings: Any, clock: Clock
 ) -> None:
-    from survey_app.db.tables import IndicatorTally
+    from survey_app.db.reporting_tables import IndicatorTally
     from survey_app.ops.data_rights import erase_pupil
     from survey_app.reporting.tallies import rebuild
 

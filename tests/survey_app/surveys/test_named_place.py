@@ -12,7 +12,8 @@ from questionnaires.loader import current, versions_of
 from questionnaires.placeholders import for_pupil
 from questionnaires.timing import minutes_to_read
 from survey_app.db.tables import Answer, DraftAnswer, Invitation, Placement, Provider, Response
-from survey_app.surveys.invitations import issue_due, link_for
+from survey_app.surveys.due import issue_due
+from survey_app.surveys.invitations import link_for
 from tests.world import (
     Clock,
     Issued,

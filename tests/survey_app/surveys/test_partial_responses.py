@@ -22,7 +22,7 @@ from survey_app.db.tables import (
 )
 from survey_app.ops.schedule import run_scheduled_work
 from survey_app.surveys.drafts import keep_partial_responses
-from survey_app.surveys.invitations import issue_due
+from survey_app.surveys.due import issue_due
 from survey_app.surveys.statuses import InvitationStatus
 from tests.world import (
     Clock,

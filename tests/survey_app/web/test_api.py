@@ -241,3 +241,31 @@ def test_api_documentation_loads_nothing_from_other_sites(client: Any) -> None:
         assert all(s.get("src") for s in soup.select("script")), "no inline script"
         for source in sources:
             assert client.get(source).status_code == 200, source
+
+
+def test_invitations_are_listed_with_their_kind_the_open_one_with_its_link(
+    client: Any, world: World, officer: dict[str, str], settings: Any, clock: Clock
+) -> None:
+    import datetime as dt
+
+    from survey_app.surveys.due import issue_due
+
+    created = create(client, world, officer, start_date="2026-11-13", planned_end_date=None)
+    assert created.status_code == 201, created.text
+    run(issue_due(settings, clock.now))  # ten days in: the start survey
+    clock.advance(minutes=1)
+    ended = client.post(
+        f"/api/v1/placements/{created.json()['id']}/end",
+        json={"ended_on": "2026-11-23"},
+        headers=officer,
+    )
+    assert ended.status_code == 200, ended.text
+    clock.advance(minutes=1)
+    listed = client.get("/api/v1/invitations", headers=officer).json()["items"]
+    shown = [(i["invitation"]["kind"], i["invitation"]["link"] is not None) for i in listed]
+    # The start survey closed when the end survey opened: no live link for it any more.
+    assert [kind for kind, _ in shown] == ["start", "end"]
+    assert dict(shown)["end"] is True
+    start = listed[0]["invitation"]
+    assert start["questionnaire_id"] == "start_years_10_11" and start["period"] == ""
+    assert dt.datetime.fromisoformat(start["expires_at"]) < clock.now

@@ -17,8 +17,10 @@ from bs4 import BeautifulSoup
 
 from survey_app.accounts.invitations import invite
 from survey_app.accounts.scoping import Role
+from survey_app.db.qa_tables import QAAction, YouSaid
 from survey_app.db.staff_tables import ApiToken, StaffUser
-from survey_app.db.tables import Answer, Invitation, QAAction, SafeguardingAlert, School
+from survey_app.db.tables import Answer, Invitation, SafeguardingAlert, School
+from survey_app.qa.statuses import YouSaidStatus
 from survey_app.safeguarding.statuses import ReviewStatus
 from tests.survey_app.accounts.test_password_reset import ask_for_reset, reset_links
 from tests.survey_app.organisations.gias_files import gias_csv
@@ -30,6 +32,7 @@ from tests.survey_app.organisations.test_provider_register import HEADER, as_csv
 from tests.survey_app.placements.test_placement_import import GOOD
 from tests.survey_app.placements.test_placement_import import HEADER as PLACEMENTS_HEADER
 from tests.survey_app.qa.test_qa_records import RECORD, VISIT
+from tests.survey_app.qa.test_you_said import DID, SAID
 from tests.survey_app.test_flow import record_placement
 from tests.world import (
     PASSWORD,
@@ -109,6 +112,23 @@ def _action(client: Any, world: World) -> int:
     post_form(client, f"/staff/providers/{world.provider}/visits", VISIT)
     client.cookies.clear()
     return int(run(QAAction.select(QAAction.id).first())["id"])
+
+
+def _submitted(world: World, clock: Clock) -> int:
+    """A provider's "you said, we did" waiting for the council's review."""
+    rows = run(
+        YouSaid.insert(
+            YouSaid(
+                local_authority=world.la,
+                provider=world.provider,
+                you_said=SAID,
+                we_did=DID,
+                status=YouSaidStatus.SUBMITTED,
+                updated_at=clock.now,
+            )
+        ).returning(YouSaid.id)
+    )
+    return int(rows[0]["id"])
 
 
 def _with_urns(world: World) -> None:
@@ -275,6 +295,14 @@ RECIPES: dict[str, Recipe] = {
     ),
     "/staff/comments/{answer_id:int}": lambda c, w, s, k: Post(
         "safeguarding", f"/staff/comments/{_comment(c, w, s, k)}", {"decision": "withhold"}
+    ),
+    "/staff/you-said/new": lambda c, w, s, k: Post(
+        "provider_staff", "/staff/you-said/new", {"you_said": SAID, "we_did": DID, "action": "save"}
+    ),
+    "/staff/you-said/{entry_id:int}": lambda c, w, s, k: Post(
+        "la_officer",
+        f"/staff/you-said/{_submitted(w, k)}",
+        {"you_said": SAID, "we_did": DID, "action": "publish"},
     ),
 }
 

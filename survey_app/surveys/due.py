@@ -1,0 +1,169 @@
+"""Which placements are due a survey now, of each kind, and issuing them all: the end survey
+first, then half-termly check-ins, then start surveys, so a pupil never has two open at once
+(``surveys/invitations.py`` issues each batch)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+import operator
+from typing import Any
+
+from reports.periods import half_term_start
+from survey_app.db.tables import Invitation, Placement
+from survey_app.organisations.la_settings import all_effective
+from survey_app.placements.statuses import PlacementStatus
+from survey_app.settings import Settings
+from survey_app.surveys.invitations import issue_for
+from survey_app.surveys.statuses import InvitationKind
+from survey_app.time_in_england import today_in_england
+
+#: A placement "runs longer than a half term" once it has run this many days (six weeks).
+HALF_TERM_DAYS = 42
+#: Fewest days between a pupil's surveys: a review waits until the last survey is this old.
+REVIEW_GAP_DAYS = 35
+#: No check-in this close to the day the end survey opens: the end survey asks it all.
+NO_REVIEW_BEFORE_END_DAYS = 21
+
+
+async def due_placements(settings: Settings, now: dt.datetime, limit: int = 5000) -> list[int]:
+    """Placements whose end-of-placement survey should open now and has not."""
+    today = today_in_england(now)
+    # Each LA may choose how many days before the planned end its surveys open: one condition
+    # per distinct choice, so still one query however many LAs share a deployment.
+    by_days: dict[int, list[int]] = {}
+    for authority in (await all_effective(settings)).values():
+        by_days.setdefault(authority.invitation_open_days_before, []).append(authority.la_id)
+    planned_due = [
+        (Placement.local_authority.is_in(la_ids))
+        & (Placement.planned_end_date <= today + dt.timedelta(days=days))
+        for days, la_ids in by_days.items()
+    ]
+    planned = functools.reduce(operator.or_, planned_due) if planned_due else None
+    ended = (Placement.ended_on.is_not_null()) & (Placement.ended_on <= today)
+    has_invitation = Invitation.select(Invitation.placement).where(
+        Invitation.kind == InvitationKind.END
+    )
+    due = (
+        await Placement.select(Placement.id)
+        .where(
+            ended
+            if planned is None
+            else ended | ((Placement.planned_end_date.is_not_null()) & planned),
+            Placement.id.not_in(has_invitation),
+            # Entered in error: no survey is ever issued for it.
+            Placement.status == PlacementStatus.ACTIVE,
+        )
+        .order_by(Placement.id)
+        .limit(limit)
+    )
+    return [row["id"] for row in due]
+
+
+def _not_ended(today: dt.date) -> Any:
+    return (Placement.ended_on.is_null()) | (Placement.ended_on > today)
+
+
+async def due_reviews(settings: Settings, now: dt.datetime, limit: int = 5000) -> list[int]:
+    """Placements whose check-in for this half term should open now and has not.
+
+    For LAs with reviews on: the placement has run longer than a half term, has not ended, has
+    no end survey (a review due when the end survey opens is skipped) and is not within
+    ``NO_REVIEW_BEFORE_END_DAYS`` of it, has no review this half term, and its last survey
+    opened at least ``REVIEW_GAP_DAYS`` ago.
+    """
+    today = today_in_england(now)
+    # One condition per LA: each chooses how many days before the planned end its end survey
+    # opens, and whether it has reviews at all.
+    far_from_end = [
+        (Placement.local_authority == authority.la_id)
+        & (
+            Placement.planned_end_date.is_null()
+            | (
+                Placement.planned_end_date
+                > today
+                + dt.timedelta(
+                    days=authority.invitation_open_days_before + NO_REVIEW_BEFORE_END_DAYS
+                )
+            )
+        )
+        for authority in (await all_effective(settings)).values()
+        if authority.review_survey
+    ]
+    if not far_from_end:
+        return []
+    period = half_term_start(today).isoformat()
+    recent = Invitation.select(Invitation.placement).where(
+        (Invitation.kind == InvitationKind.END)
+        | ((Invitation.kind == InvitationKind.REVIEW) & (Invitation.period == period))
+        | (Invitation.opened_at > now - dt.timedelta(days=REVIEW_GAP_DAYS))
+    )
+    due = (
+        await Placement.select(Placement.id)
+        .where(
+            functools.reduce(operator.or_, far_from_end),
+            Placement.start_date <= today - dt.timedelta(days=HALF_TERM_DAYS),
+            _not_ended(today),
+            Placement.id.not_in(recent),
+        )
+        .order_by(Placement.id)
+        .limit(limit)
+    )
+    return [row["id"] for row in due]
+
+
+async def due_starts(settings: Settings, now: dt.datetime, limit: int = 5000) -> list[int]:
+    """Placements whose start survey should open now and has not.
+
+    For LAs with start surveys on: the placement started the LA's chosen number of days ago (but
+    not so long ago that the start survey would already have closed: a late baseline is not a
+    baseline), has not ended, and has had no survey of any kind (a start not yet opened when a
+    review or the end survey opens is skipped).
+    """
+    today = today_in_england(now)
+    windows = [
+        (Placement.local_authority == authority.la_id)
+        & (Placement.start_date <= today - dt.timedelta(days=authority.start_survey_days))
+        & (
+            Placement.start_date
+            > today
+            - dt.timedelta(days=authority.start_survey_days + authority.invitation_expiry_days)
+        )
+        for authority in (await all_effective(settings)).values()
+        if authority.start_survey
+    ]
+    if not windows:
+        return []
+    due = (
+        await Placement.select(Placement.id)
+        .where(
+            functools.reduce(operator.or_, windows),
+            _not_ended(today),
+            Placement.id.not_in(Invitation.select(Invitation.placement)),
+        )
+        .order_by(Placement.id)
+        .limit(limit)
+    )
+    return [row["id"] for row in due]
+
+
+async def issue_due(settings: Settings, now: dt.datetime) -> int:
+    """Issue every invitation that is due; running it again issues nothing new.
+
+    End surveys first, then reviews, then start surveys: each later kind skips placements the
+    earlier ones have just given a survey, so a pupil never has two open at once.
+    """
+    total = 0
+    period = half_term_start(today_in_england(now)).isoformat()
+    steps = (
+        (due_placements, InvitationKind.END, ""),
+        (due_reviews, InvitationKind.REVIEW, period),
+        (due_starts, InvitationKind.START, ""),
+    )
+    for finder, kind, kind_period in steps:
+        while batch := await finder(settings, now):
+            issued = await issue_for(settings, batch, now, kind, kind_period)
+            total += issued
+            if not issued:
+                break
+    return total

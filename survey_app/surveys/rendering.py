@@ -1,0 +1,65 @@
+"""Rendering the pupil's pages: each a template under ``survey/``, an htmx answer telling the
+browser which address it is now on, and the page a link that cannot be answered shows."""
+
+from __future__ import annotations
+
+import functools
+from typing import Any
+
+from litestar import Request
+from litestar.background_tasks import BackgroundTask
+from litestar.response import Template
+
+from questionnaires import loader
+from questionnaires.schema import Questionnaire
+from survey_app.surveys.invitations import LinkState
+
+#: The page (and status) for a link that cannot be answered now.
+LINK_PAGES = {
+    LinkState.COMPLETED: ("survey/already_done.html", 200),
+    LinkState.EXPIRED: ("survey/expired.html", 410),
+    # Withdrawn (its placement was cancelled as entered in error): said kindly, not "not found".
+    LinkState.REVOKED: ("survey/withdrawn.html", 410),
+    LinkState.UNKNOWN: ("survey/not_found.html", 404),
+}
+
+
+@functools.cache
+def current(questionnaire_id: str) -> Questionnaire:
+    """The newest version of a questionnaire, looked up once per process (files ship with code)."""
+    return loader.current(questionnaire_id)
+
+
+def is_htmx(request: Request) -> bool:
+    # A history restore (the back button after htmx pushed an address) wants the page as it is,
+    # not a new history entry.
+    headers = request.headers
+    return (
+        headers.get("hx-request") == "true" and headers.get("hx-history-restore-request") != "true"
+    )
+
+
+def page(
+    request: Request,
+    name: str,
+    status: int = 200,
+    *,
+    address: str | None = None,
+    background: BackgroundTask | None = None,
+    **context: Any,
+) -> Template:
+    """Render a survey page; for htmx, also tell the browser which address it is now on.
+
+    ``address`` is where the page lives when it is shown in answer to a post (the next question
+    after an answer); an error page keeps the address the pupil is already on.
+    """
+    headers = {}
+    if is_htmx(request) and status < 400:
+        headers["HX-Push-Url"] = address or request.url.path
+    return Template(
+        template_name=f"survey/{name}.html",
+        context=context,
+        status_code=status,
+        headers=headers,
+        background=background,
+    )
