@@ -13,6 +13,7 @@ from pathlib import Path
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 from markupsafe import Markup
 
+from reports.journeys import ChangesReport
 from reports.provider import ProviderReport
 from survey_app.time_in_england import today_in_england
 from survey_app.web.display import long_date, register_filters
@@ -29,17 +30,29 @@ def _environment() -> Environment:
     return environment
 
 
-def render_html(report: ProviderReport, charts: dict[str, Markup], now: dt.datetime) -> str:
-    """The pack as HTML (what the PDF is drawn from)."""
+def render_html(
+    report: ProviderReport,
+    charts: dict[str, Markup],
+    now: dt.datetime,
+    changes: ChangesReport | None = None,
+) -> str:
+    """The pack as HTML (what the PDF is drawn from); ``changes``: its distance travelled."""
     template = _environment().get_template("print/qa_pack.html")
-    return template.render(r=report, charts=charts, printed=long_date(today_in_england(now)))
+    return template.render(
+        r=report, charts=charts, changes=changes, printed=long_date(today_in_england(now))
+    )
 
 
 class PackUnavailable(Exception):
     """WeasyPrint cannot load Pango on this machine; the message says what to install."""
 
 
-def render(report: ProviderReport, charts: dict[str, Markup], now: dt.datetime) -> bytes:
+def render(
+    report: ProviderReport,
+    charts: dict[str, Markup],
+    now: dt.datetime,
+    changes: ChangesReport | None = None,
+) -> bytes:
     """The pack as PDF bytes; slow (a few hundred ms), so call it off the event loop."""
     # Imported here: WeasyPrint loads Pango when imported, which only the PDF needs.
     try:
@@ -49,5 +62,5 @@ def render(report: ProviderReport, charts: dict[str, Markup], now: dt.datetime) 
             "PDF packs need the Pango library: apt-get install libpango-1.0-0 libpangoft2-1.0-0"
         ) from error
 
-    pdf: bytes = weasyprint.HTML(string=render_html(report, charts, now)).write_pdf()
+    pdf: bytes = weasyprint.HTML(string=render_html(report, charts, now, changes)).write_pdf()
     return pdf

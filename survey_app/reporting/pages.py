@@ -28,6 +28,7 @@ from survey_app.reporting.access import (
     open_provider_report,
     open_school_report,
 )
+from survey_app.reporting.journey_queries import provider_changes, school_journeys
 from survey_app.reporting.queries import academic_years
 from survey_app.settings import Settings
 from survey_app.web.params import ObjectId, Year
@@ -63,6 +64,8 @@ async def provider_detail(
 ) -> Template:
     """One provider's QA record and learner-voice report (totals only for provider staff)."""
     report = await open_provider_report(settings, actor, provider_id, now, year)
+    # issue 18: what changed, once the report's scope check and audit have passed.
+    changes = await provider_changes(settings, actor, provider_id, now)
     placements = (
         await list_placements(settings, actor, provider_id=provider_id, limit=200)
         if actor.role != Role.PROVIDER_STAFF
@@ -74,6 +77,7 @@ async def provider_detail(
         report=report,
         placements=placements,
         charts=provider_charts(report),
+        changes=changes,
         year=year,
         year_headings=[f"Year {group}" for group in report.year_groups],
     )
@@ -108,8 +112,12 @@ async def provider_pack(
 ) -> Response[bytes]:
     """The QA visit pack: the provider report on A4, for the officer to take on a visit."""
     report = await open_provider_report(settings, actor, provider_id, now, year)
+    # issue 18: the pack's "Distance travelled" section.
+    changes = await provider_changes(settings, actor, provider_id, now)
     try:
-        pdf = await anyio.to_thread.run_sync(qa_pack.render, report, provider_charts(report), now)
+        pdf = await anyio.to_thread.run_sync(
+            qa_pack.render, report, provider_charts(report), now, changes
+        )
     except qa_pack.PackUnavailable as error:
         raise ServiceUnavailableException(str(error)) from None
     return Response(
@@ -171,7 +179,9 @@ async def school_page(
 ) -> Template:
     """A school's own pupils: request status and each pupil's feedback, and totals."""
     report = await open_school_report(settings, actor, school_id, now)
-    return _page("school_report", actor, report=report)
+    # issue 18: the school's own pupils' journeys, once the report's scope check has passed.
+    journeys = await school_journeys(actor, school_id)
+    return _page("school_report", actor, report=report, journeys=journeys)
 
 
 @get(["/schools/{school_id:int}/report.csv", "/schools/{school_id:int}/report.xlsx"])
