@@ -353,25 +353,26 @@ def build_changes(
     )
 
 
+def _hidden(row: IndicatorChange) -> IndicatorChange:
+    return IndicatorChange(row.key, row.label, None, None, None, None, None, True, "")
+
+
 def area_changes(counts: ChangeCounts, k: int) -> ChangesReport:
-    """The area's changes, meant to be published: live, with every small number hidden."""
+    """The area's changes, meant to be published: live, with every small number hidden (an
+    indicator whole, as outside the LA, and everything while fewer than k pupils have a pair)."""
     shaped = build_changes(counts, controlled=False, k=k)
     pupils = sum(counts.pupils_by_term.values())
+    withheld = is_suppressed(pupils, k)
     rows = [
-        row
-        if row.paired is None or not is_suppressed(row.paired, k)
-        else IndicatorChange(row.key, row.label, None, None, None, None, None, True, "")
+        _hidden(row) if withheld or is_suppressed(row.paired or 0, k) else row
         for row in shaped.indicators
     ]
     return msgspec.structs.replace(
         shaped,
-        pupils=None if is_suppressed(pupils, k) else pupils,
-        indicators=rows
-        if not is_suppressed(pupils, k)
-        else [
-            IndicatorChange(r.key, r.label, None, None, None, None, None, True, "") for r in rows
-        ],
-        withheld=is_suppressed(pupils, k),
+        period_label="All years, as of now; meant to be published, so small numbers are hidden",
+        pupils=None if withheld else pupils,
+        indicators=rows,
+        withheld=withheld,
         disclosure_note=note(k),
     )
 

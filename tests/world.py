@@ -462,6 +462,7 @@ def give_journeys(
     school: int | None = None,
     year_group: int = 8,
     prefix: str = "J",
+    local_authority: int | None = None,
 ) -> list[int]:
     """Placements whose pupils answered a start survey on ``started`` and a later survey (the
     end survey, or a check-in) on ``answered_later``, straight through the domain code: the
@@ -478,6 +479,7 @@ def give_journeys(
                 placement_row(
                     world,
                     clock,
+                    local_authority=local_authority or world.la,
                     provider=provider or world.provider,
                     school=school or world.school,
                     pupil_reference=f"{prefix}-{answered_later:%Y%m%d}-{n}",

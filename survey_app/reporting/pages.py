@@ -28,7 +28,11 @@ from survey_app.reporting.access import (
     open_provider_report,
     open_school_report,
 )
-from survey_app.reporting.journey_queries import provider_changes, school_journeys
+from survey_app.reporting.journey_queries import (
+    area_changes_for,
+    provider_changes,
+    school_journeys,
+)
 from survey_app.reporting.queries import academic_years
 from survey_app.settings import Settings
 from survey_app.web.params import ObjectId, Year
@@ -139,10 +143,13 @@ async def area(
     """The area summary an LA would publish, with spot-check prompts for officers only."""
     summary = await open_area_summary(settings, actor, now, year)
     years = await academic_years(actor)
+    # issue 18: what changed across the area (all years), small numbers hidden for publication.
+    changes = await area_changes_for(settings, actor)
     return _page(
         "area",
         actor,
         summary=summary,
+        changes=changes,
         year=year,
         years=[(y, academic_year_label(y)) for y in years],
     )

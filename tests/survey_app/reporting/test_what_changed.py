@@ -232,3 +232,40 @@ def test_the_qa_pack_has_a_distance_travelled_section(
     text = " ".join(text.split())
     assert "Distance travelled" in text
     assert "Of 6 pupils who answered both, 6 felt safer, 0 the same, 0 felt less safe." in text
+
+
+def test_the_area_summary_shows_what_changed_across_providers_with_small_numbers_hidden(
+    client: Any, world: World, settings: Any, clock: Clock
+) -> None:
+    journeys(world, settings, clock, 4, prefix="A")
+    journeys(
+        world, settings, clock, 3, change=LESS_SAFE, prefix="B", provider=world.second_provider
+    )
+    # Two pupils elsewhere also answered "fitting in" both times: too few to publish.
+    journeys(
+        world,
+        settings,
+        clock,
+        2,
+        change=({"belonging": "sometimes"}, {"belonging": "always"}),
+        prefix="C",
+        provider=world.second_provider,
+    )
+    # Another council's pupils are never in this area's figures.
+    journeys(
+        world,
+        settings,
+        clock,
+        5,
+        prefix="FAR",
+        local_authority=world.other_la,
+        provider=world.other_provider,
+        school=world.other_school,
+    )
+    sign_in(client, world, "la_officer")
+    soup = page(client, "/staff/area")
+    assert soup.select_one("#changes-pupils").get_text(" ", strip=True).startswith("9 pupils")
+    assert changes_row(soup) == ["7", "4", "0", "3", "0"]
+    assert changes_row(soup, "belonging") == ["[c]"] * 5
+    sentences = soup.select_one("#changes-sentences").get_text(" ", strip=True)
+    assert "Of 7 pupils who answered both, 4 felt safer, 0 the same, 3 felt less safe." in sentences
