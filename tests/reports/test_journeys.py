@@ -188,3 +188,68 @@ def test_two_publications_differ_by_at_least_k_pupils() -> None:
     assert (
         sum(second.counts.pupils_by_term.values()) - sum(first.counts.pupils_by_term.values()) >= K
     )
+
+
+FELT_SAFE_OPTIONS = [(v, p) for v, p in FELT_SAFE or []]
+NEXT_STEPS_OPTIONS = list(scale_in("end_years_7_9", 2, "next_steps") or [])
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.sampled_from([("felt_safe", FELT_SAFE_OPTIONS), ("next_steps", NEXT_STEPS_OPTIONS)]),
+    st.data(),
+)
+def test_a_change_read_backwards_is_the_opposite_change(
+    indicator_and_scale: tuple[str, list[tuple[str, str]]], data: st.DataObject
+) -> None:
+    indicator, scale = indicator_and_scale
+    before = data.draw(st.sampled_from(scale))
+    after = data.draw(st.sampled_from(scale))
+    forwards, backwards = (
+        compare(indicator, before, after, scale),
+        compare(indicator, after, before, scale),
+    )
+    opposite = {Change.BETTER: Change.WORSE, Change.WORSE: Change.BETTER}
+    assert backwards == opposite.get(forwards, forwards)
+    unsure = "dont_know" in (before[0], after[0])
+    if indicator == "felt_safe" and unsure:
+        assert forwards == Change.CANNOT_COMPARE, "'I don't know' about safety is not a point"
+    elif not unsure:
+        # A scale that runs best first tells every two different answers apart.
+        assert (forwards == Change.SAME) == (before == after)
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    st.lists(
+        st.tuples(
+            st.integers(min_value=1, max_value=6),
+            st.sampled_from(["start", "review", "end"]),
+            st.sampled_from(FELT_SAFE_OPTIONS),
+            st.integers(min_value=0, max_value=200),
+        ),
+        max_size=30,
+    )
+)
+def test_every_pupil_with_a_start_and_a_later_answer_is_counted_once_never_dropped(
+    answers: list[tuple[int, str, tuple[str, str], int]],
+) -> None:
+    rows = [
+        row(pupil, kind, value, polarity, day) for pupil, kind, (value, polarity), day in answers
+    ]
+    pairs = pair_up(rows)
+    first_start = {}
+    for r in rows:
+        if r.kind == "start" and (
+            r.pupil not in first_start or r.submitted_at < first_start[r.pupil]
+        ):
+            first_start[r.pupil] = r.submitted_at
+    expected = {
+        r.pupil
+        for r in rows
+        if r.kind != "start" and r.pupil in first_start and r.submitted_at > first_start[r.pupil]
+    }
+    assert sorted(p.pupil for p in pairs) == sorted(expected)
+    report = build_changes(count_changes(pairs), controlled=False, k=K)
+    assert report.pupils == len(expected)
+    assert sum(i.paired or 0 for i in report.indicators) == len(expected)

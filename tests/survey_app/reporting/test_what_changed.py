@@ -269,3 +269,14 @@ def test_the_area_summary_shows_what_changed_across_providers_with_small_numbers
     assert changes_row(soup, "belonging") == ["[c]"] * 5
     sentences = soup.select_one("#changes-sentences").get_text(" ", strip=True)
     assert "Of 7 pupils who answered both, 4 felt safer, 0 the same, 3 felt less safe." in sentences
+
+
+def test_a_school_contact_on_the_provider_page_counts_only_its_own_pupils(
+    client: Any, world: World, settings: Any, clock: Clock
+) -> None:
+    journeys(world, settings, clock, 6, prefix="ELM", school=world.second_school)
+    journeys(world, settings, clock, 2, change=LESS_SAFE, prefix="OWN")
+    sign_in(client, world, "school_contact")
+    soup = page(client, f"/staff/providers/{world.provider}")
+    assert soup.select_one("#changes-withheld") is not None, "its own two pupils are too few"
+    assert soup.select_one("#changes") is None, "another school's six are not its to see"
