@@ -280,3 +280,24 @@ def test_a_school_contact_on_the_provider_page_counts_only_its_own_pupils(
     soup = page(client, f"/staff/providers/{world.provider}")
     assert soup.select_one("#changes-withheld") is not None, "its own two pupils are too few"
     assert soup.select_one("#changes") is None, "another school's six are not its to see"
+
+
+def test_erasing_one_pupil_does_not_move_what_changed_for_the_provider(
+    client: Any, world: World, settings: Any, clock: Clock
+) -> None:
+    """Role: provider staff who know whose family asked for erasure. Had the paired counts been
+    worked out afresh, before minus after would be that child's change."""
+    from survey_app.ops.erasures import forget_pupil
+
+    journeys(world, settings, clock, 6)
+    journeys(world, settings, clock, 1, change=LESS_SAFE, prefix="WHO")
+    sign_in(client, world, "provider_staff")
+    provider_page = f"/staff/providers/{world.provider}"
+    before = section_text(page(client, provider_page))
+    assert changes_row(page(client, provider_page)) == ["7", "6", "0", "1", "0"]
+    run(forget_pupil(settings, world.la, f"WHO-{SUMMER:%Y%m%d}-0", clock.now))
+    assert section_text(page(client, provider_page)) == before
+    # The LA, the data controller, sees the live counts without the erased pupil at once.
+    client.cookies.clear()
+    sign_in(client, world, "la_officer")
+    assert changes_row(page(client, provider_page)) == ["6", "6", "0", "0", "0"]
