@@ -480,3 +480,72 @@ def token_for(world: World, who: str, clock: Clock) -> dict[str, str]:
     email = world.logins[who][0]
     user = run(StaffUser.select(StaffUser.id).where(StaffUser.email == email).first())
     return {"Authorization": f"Bearer {run(create_api_token(user['id'], 'test', clock.now))}"}
+
+
+def give_journeys(
+    world: World,
+    settings: Any,
+    clock: Clock,
+    count: int,
+    *,
+    start: dict[str, str],
+    later: dict[str, str],
+    started: dt.datetime,
+    answered_later: dt.datetime,
+    later_kind: str = "end",
+    provider: int | None = None,
+    school: int | None = None,
+    year_group: int = 8,
+    prefix: str = "J",
+    local_authority: int | None = None,
+) -> list[int]:
+    """Placements whose pupils answered a start survey on ``started`` and a later survey (the
+    end survey, or a check-in) on ``answered_later``, straight through the domain code: the
+    pairs "what changed" counts (issue 18)."""
+    from questionnaires.loader import current
+    from survey_app.db.tables import Invitation, Placement
+    from survey_app.surveys.invitations import issue_for
+    from survey_app.surveys.responses import answer_for, save_response
+    from survey_app.surveys.statuses import InvitationKind
+
+    rows = run(
+        Placement.insert(
+            *[
+                placement_row(
+                    world,
+                    clock,
+                    local_authority=local_authority or world.la,
+                    provider=provider or world.provider,
+                    school=school or world.school,
+                    pupil_reference=f"{prefix}-{answered_later:%Y%m%d}-{n}",
+                    year_group=year_group,
+                    start_date=(started - dt.timedelta(days=10)).date(),
+                    planned_end_date=(answered_later + dt.timedelta(days=1)).date(),
+                    ended_on=(answered_later + dt.timedelta(days=1)).date(),
+                )
+                for n in range(count)
+            ]
+        ).returning(Placement.id)
+    )
+    ids = [row["id"] for row in rows]
+    for kind, moment, chosen in (
+        (InvitationKind.START, started, start),
+        (InvitationKind(later_kind), answered_later, later),
+    ):
+        period = moment.date().isoformat() if kind == InvitationKind.REVIEW else ""
+        run(issue_for(settings, ids, moment, kind=kind, period=period))
+        invitations = run(
+            Invitation.select(Invitation.id, Invitation.questionnaire_id).where(
+                Invitation.placement.is_in(ids), Invitation.kind == kind
+            )
+        )
+        for invitation in invitations:
+            questionnaire = current(invitation["questionnaire_id"])
+            given = [
+                answer_for(question, option)
+                for question in questionnaire.questions
+                for option in question.options
+                if option.value == chosen.get(question.id)
+            ]
+            run(save_response(invitation["id"], questionnaire, given, moment))
+    return ids

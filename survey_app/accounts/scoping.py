@@ -162,10 +162,12 @@ def scope(actor: Actor, table: type[Table]) -> Any:
             return (
                 own
                 & (PublishedFigures.provider == actor.provider_id)
-                & (PublishedFigures.audience == "provider")
+                # issue 18: "what changed" keeps its own publication beside the report's.
+                & PublishedFigures.audience.is_in(["provider", "provider:changes"])
             )
         if role == Role.SCHOOL_CONTACT:
-            return own & (PublishedFigures.audience == f"school:{actor.school_id}")
+            school = f"school:{actor.school_id}"
+            return own & PublishedFigures.audience.is_in([school, f"{school}:changes"])
         return _nothing(table)
     if table in (Answer, Response):
         # Answers and responses carry their placement's organisations (copied when saved).

@@ -22,6 +22,7 @@ from markupsafe import Markup
 from piccolo.query.functions.aggregate import Count
 
 from reports.aggregation import IndicatorCount, IndicatorResult, indicator_results
+from reports.journeys import ChangesReport
 from reports.provider import ProviderReport
 from survey_app.accounts.scoping import Actor, placement_path, scope
 from survey_app.db.qa_tables import QAAction, QAVisit
@@ -217,15 +218,20 @@ def _environment() -> Environment:
 
 
 def render_html(
-    report: ProviderReport, facts: VisitFacts, charts: dict[str, Markup], now: dt.datetime
+    report: ProviderReport,
+    facts: VisitFacts,
+    charts: dict[str, Markup],
+    now: dt.datetime,
+    changes: ChangesReport | None = None,
 ) -> str:
-    """The pack as HTML (what the PDF is drawn from)."""
+    """The pack as HTML (what the PDF is drawn from); ``changes``: its distance travelled."""
     template = _environment().get_template("print/qa_pack.html")
     return template.render(
         r=report,
         f=facts,
         visit_kinds=VISIT_KINDS,
         charts=charts,
+        changes=changes,
         printed=long_date(today_in_england(now)),
     )
 
@@ -235,7 +241,11 @@ class PackUnavailable(Exception):
 
 
 def render(
-    report: ProviderReport, facts: VisitFacts, charts: dict[str, Markup], now: dt.datetime
+    report: ProviderReport,
+    facts: VisitFacts,
+    charts: dict[str, Markup],
+    now: dt.datetime,
+    changes: ChangesReport | None = None,
 ) -> bytes:
     """The pack as PDF bytes; slow (a few hundred ms), so call it off the event loop."""
     # Imported here: WeasyPrint loads Pango when imported, which only the PDF needs.
@@ -246,5 +256,7 @@ def render(
             "PDF packs need the Pango library: apt-get install libpango-1.0-0 libpangoft2-1.0-0"
         ) from error
 
-    pdf: bytes = weasyprint.HTML(string=render_html(report, facts, charts, now)).write_pdf()
+    pdf: bytes = weasyprint.HTML(
+        string=render_html(report, facts, charts, now, changes)
+    ).write_pdf()
     return pdf

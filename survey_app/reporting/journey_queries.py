@@ -1,0 +1,153 @@
+"""The SQL behind "what changed": each pupil's start, check-in and end answers, always scoped.
+
+A change is one pupil's answer set against their own earlier one, so unlike the other report
+queries this cannot be a ``GROUP BY``: it reads one row per answer to an indicator, of pupils
+who answered a start survey only, with no row limit (a cut-off list would silently drop
+pupils), and ``reports.journeys`` pairs and counts them. Outside the LA the paired counts are
+served as a kept publication, like the provider report's (``published_figures``, under an
+audience of its own), so one more pupil, or an erasure, changes nothing until k more have a pair.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import msgspec
+
+from reports.journeys import (
+    AnswerRow,
+    ChangePublication,
+    ChangesReport,
+    area_changes,
+    build_changes,
+    count_changes,
+    pair_up,
+    publish_changes,
+)
+from reports.pupil_journeys import PupilJourney, journeys, option_label
+from survey_app.accounts.scoping import Actor, Role, scope
+from survey_app.db.reporting_tables import PublishedFigures
+from survey_app.db.tables import Answer, Placement, Response
+from survey_app.organisations.la_settings import disclosure_threshold
+from survey_app.reporting.publications import audience_of
+from survey_app.settings import Settings
+from survey_app.surveys.statuses import InvitationKind
+from survey_app.time_in_england import today_in_england
+
+
+async def answer_rows(actor: Actor, *where: Any) -> list[AnswerRow]:
+    """Every answer to an indicator, in any kind of survey, of pupils who answered a start
+    survey, within ``where`` and the actor's scope."""
+    pupil = Answer.response.invitation.placement  # type: ignore[union-attr]
+    started = Response.select(Response.invitation.placement).where(  # type: ignore[union-attr]
+        Response.kind == InvitationKind.START
+    )
+    rows = await (
+        Answer.select(
+            pupil.as_alias("pupil"),
+            Answer.indicator,
+            Answer.kind,
+            Answer.value,
+            Answer.polarity,
+            Answer.response.questionnaire_id.as_alias("questionnaire_id"),  # type: ignore[union-attr]
+            Answer.response.questionnaire_version.as_alias("questionnaire_version"),  # type: ignore[union-attr]
+            Answer.term,
+            Answer.response.submitted_at.as_alias("submitted_at"),  # type: ignore[union-attr]
+        )
+        .where(
+            Answer.indicator.is_not_null(),
+            Answer.value.is_not_null(),
+            Answer.polarity.is_not_null(),
+            pupil.is_in(started),
+            scope(actor, Answer),
+            *where,
+        )
+        .order_by(Answer.id)
+    )
+    return [AnswerRow(**row) for row in rows]
+
+
+def _audience(actor: Actor) -> str:
+    """The kept publication's audience: the report's own, marked as the changes'."""
+    return f"{audience_of(actor)}:changes"
+
+
+async def _last_shown(actor: Actor, provider_id: int) -> ChangePublication | None:
+    row = await (
+        PublishedFigures.select(PublishedFigures.figures)
+        .where(
+            PublishedFigures.provider == provider_id,
+            PublishedFigures.audience == _audience(actor),
+            scope(actor, PublishedFigures),
+        )
+        .first()
+    )
+    if row is None or not row["figures"]:
+        return None
+    return msgspec.json.decode(row["figures"], type=ChangePublication)
+
+
+async def _keep(actor: Actor, provider_id: int, publication: ChangePublication) -> None:
+    await PublishedFigures.insert(
+        PublishedFigures(
+            local_authority=actor.local_authority_id,
+            provider=provider_id,
+            audience=_audience(actor),
+            cut=publication.cuts[-1] if publication.cuts else "",
+            figures=msgspec.json.encode(publication).decode(),
+        )
+    ).on_conflict(
+        target=(
+            PublishedFigures.local_authority,
+            PublishedFigures.provider,
+            PublishedFigures.audience,
+        ),
+        action="DO UPDATE",
+        values=[PublishedFigures.cut, PublishedFigures.figures],
+    )
+
+
+async def provider_changes(
+    settings: Settings, actor: Actor, provider_id: int, now: dt.datetime
+) -> ChangesReport:
+    """What changed for the provider's pupils, as ``actor`` may see it: live counts for LA
+    staff; for anyone else the kept publication, small numbers hidden. Call it only once the
+    provider report has been opened (its scope check and audit)."""
+    threshold = await disclosure_threshold(settings, actor.local_authority_id)
+    live = count_changes(pair_up(await answer_rows(actor, Answer.provider == provider_id)))
+    if actor.is_la:
+        return build_changes(live, controlled=False, k=threshold)
+    shown = await _last_shown(actor, provider_id)
+    publication = publish_changes(shown, live, today_in_england(now), threshold)
+    if publication != shown and publication.cuts:
+        await _keep(actor, provider_id, publication)
+    return build_changes(publication.counts, controlled=True, k=threshold, cuts=publication.cuts)
+
+
+async def area_changes_for(settings: Settings, actor: Actor) -> ChangesReport | None:
+    """What changed across the LA's providers, for the area summary (LA staff only; meant to be
+    published, so every small number is hidden whoever looks)."""
+    if not actor.is_la:
+        return None
+    threshold = await disclosure_threshold(settings, actor.local_authority_id)
+    rows = await answer_rows(actor, Answer.local_authority == actor.local_authority_id)
+    return area_changes(count_changes(pair_up(rows)), threshold)
+
+
+async def school_journeys(actor: Actor, school_id: int) -> list[PupilJourney]:
+    """Each of the school's own pupils' journeys, start answer to later answer per indicator:
+    the school commissioned the placement and already sees that pupil's own answers. Provider
+    staff never see one pupil's answers; anyone else sees only what ``scope`` lets in."""
+    if actor.role == Role.PROVIDER_STAFF:
+        return []
+    pairs = pair_up(await answer_rows(actor, Answer.school == school_id))
+    if not pairs:
+        return []
+    references = await Placement.select(Placement.id, Placement.pupil_reference).where(
+        Placement.id.is_in(sorted({pair.pupil for pair in pairs})),
+        Placement.school == school_id,
+        scope(actor, Placement),
+    )
+    known = {row["id"]: row["pupil_reference"] for row in references}
+    return journeys([p for p in pairs if p.pupil in known], known, option_label)
