@@ -135,13 +135,19 @@ async def area_changes_for(settings: Settings, actor: Actor) -> ChangesReport | 
     return area_changes(count_changes(pair_up(rows)), threshold)
 
 
-async def school_journeys(actor: Actor, school_id: int) -> list[PupilJourney]:
-    """Each of the school's own pupils' journeys, start answer to later answer per indicator:
-    the school commissioned the placement and already sees that pupil's own answers. Provider
-    staff never see one pupil's answers; anyone else sees only what ``scope`` lets in."""
-    if actor.role == Role.PROVIDER_STAFF:
+async def school_journeys(
+    actor: Actor, school_id: int, placement_ids: list[int]
+) -> list[PupilJourney]:
+    """The journeys of the school's own pupils on the page shown (``placement_ids``, the page's
+    placements, so the journeys page with the pupils), start answer to later answer per
+    indicator: the school commissioned the placement and already sees that pupil's own answers.
+    Provider staff never see one pupil's answers; anyone else sees only what ``scope`` lets in."""
+    if actor.role == Role.PROVIDER_STAFF or not placement_ids:
         return []
-    pairs = pair_up(await answer_rows(actor, Answer.school == school_id))
+    pupil = Answer.response.invitation.placement  # type: ignore[union-attr]
+    pairs = pair_up(
+        await answer_rows(actor, Answer.school == school_id, pupil.is_in(placement_ids))
+    )
     if not pairs:
         return []
     references = await Placement.select(Placement.id, Placement.pupil_reference).where(

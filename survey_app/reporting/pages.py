@@ -198,7 +198,9 @@ async def school_page(
     query, errors = parse(pupils_spec(school_id), request.query_params)
     report, found = await open_school_page(settings, actor, school_id, now, query, errors)
     # issue 18: the school's own pupils' journeys, once the report's scope check has passed.
-    journeys = await school_journeys(actor, school_id)
+    journeys = await school_journeys(
+        actor, school_id, [pupil.placement_id for pupil in report.placements]
+    )
     return _page(
         "school_report",
         actor,

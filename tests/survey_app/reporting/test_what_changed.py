@@ -220,6 +220,23 @@ def test_a_school_sees_its_own_pupils_journey_and_not_another_schools(
     assert "ELM-" not in other.text
 
 
+def test_the_schools_journeys_page_with_its_pupils_and_none_is_left_out(
+    client: Any, world: World, settings: Any, clock: Clock
+) -> None:
+    # 52 pupils: the "each pupil" list shows 50 a page, and their journeys come with them, so a
+    # school with hundreds of pupils gets a page it can read, and every journey is one page away.
+    journeys(world, settings, clock, 52, prefix="P")
+    sign_in(client, world, "school_contact")
+    seen: list[str] = []
+    for number in (1, 2):
+        soup = page(client, f"/staff/schools/{world.school}/report?page={number}")
+        shown = {div["data-placement"] for div in soup.select(".app-pupil")}
+        tables = soup.select("#journeys table.app-journey")
+        assert {t["data-placement"] for t in tables} == shown, "journeys of this page's pupils"
+        seen += [t.select_one("caption").get_text(strip=True) for t in tables]
+    assert len(seen) == 52 and len(set(seen)) == 52
+
+
 def test_the_qa_pack_has_a_distance_travelled_section(
     client: Any, world: World, settings: Any, clock: Clock
 ) -> None:
