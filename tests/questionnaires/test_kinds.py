@@ -15,8 +15,9 @@ from questionnaires.bands import (
     questionnaire_for,
 )
 from questionnaires.loader import current
+from questionnaires.placeholders import sample
 from questionnaires.schema import Questionnaire
-from questionnaires.timing import minutes_to_read
+from questionnaires.timing import minutes_to_read, reading_pace, words_read
 
 pytestmark = pytest.mark.no_database
 
@@ -26,13 +27,25 @@ CHECK_INS = [
 
 
 @pytest.mark.parametrize("band", list(END_QUESTIONNAIRE))
-def test_a_slow_reader_reads_a_check_in_in_a_third_of_the_end_surveys_time(band: str) -> None:
-    # Two minutes at a slow 9-year-old's 43 words a minute is 86 words: fewer than the opening's
-    # own promises (skip, who sees what, no secrets) and two questions. The check-in is held to
-    # a third of the end survey and at most 4 minutes; the older bands' at most 3.
-    review = minutes_to_read(current(REVIEW_QUESTIONNAIRE[band]))  # type: ignore[index]
-    end = minutes_to_read(current(END_QUESTIONNAIRE[band]))  # type: ignore[index]
-    assert review * 3 <= end + 1 and review <= (4 if band == "years_4_6" else 3)
+def test_a_slow_reader_finishes_a_check_in_in_two_minutes_or_as_near_as_the_promises_allow(
+    band: str,
+) -> None:
+    # Issue 18 asks for under two minutes at a slow reader's pace. Years 10-11 (89 words a
+    # minute) do it with four questions. For a slow 9-year-old (43 a minute) two minutes is 86
+    # words, pages included, and every opening must first say the place's name, how long, that
+    # they can skip, who sees what, that the council checks, and that a worry is passed on
+    # (tests/questionnaires/test_wording.py): about 60 words before any question. So years 4-6
+    # and 7-9 ask three questions (safe, a trusted adult, wanting to talk) and take under three
+    # minutes; the README says so.
+    questionnaire = current(REVIEW_QUESTIONNAIRE[band])  # type: ignore[index]
+    seconds = words_read(sample(questionnaire)) * 60 / reading_pace(questionnaire)
+    assert seconds <= (120 if band == "years_10_11" else 180)
+    if band != "years_10_11":
+        assert [q.id for q in questionnaire.questions] == [
+            "felt_safe",
+            "trusted_adult",
+            "talk_to_someone",
+        ]
 
 
 @pytest.mark.parametrize("band", list(END_QUESTIONNAIRE))
@@ -53,7 +66,10 @@ def test_every_indicator_is_the_end_surveys_with_the_same_answer_values(
         if q.indicator
     }
     asked = [q for q in questionnaire.questions if q.indicator]
-    assert {"felt_safe", "trusted_adult", "feelings_about_learning"} <= {q.indicator for q in asked}
+    paired = {"felt_safe", "trusted_adult"}
+    if questionnaire.id.startswith("start") or questionnaire.band == "years_10_11":
+        paired.add("feelings_about_learning")
+    assert paired <= {q.indicator for q in asked}
     for question in asked:
         assert [(o.value, o.polarity) for o in question.options] == end_scales[question.indicator]
 
