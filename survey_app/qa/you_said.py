@@ -107,8 +107,11 @@ def plain_problem(label: str, problem: str, band: str) -> str:
     return f"{label}: {problem}"
 
 
-def check_wording(fields: Mapping[str, str], band: str) -> tuple[Wording, list[FieldError]]:
-    """Read both boxes and check them, every problem named at once in plain words."""
+def check_wording(
+    fields: Mapping[str, str], band: str, place: str = ""
+) -> tuple[Wording, list[FieldError]]:
+    """Read both boxes and check them, every problem named at once in plain words; ``place``
+    is the provider's name, which may be written with capitals."""
     errors: list[FieldError] = []
     values = {name: " ".join((fields.get(name) or "").split()) for name in FIELDS}
     target = TARGETS[band]
@@ -119,7 +122,7 @@ def check_wording(fields: Mapping[str, str], band: str) -> tuple[Wording, list[F
             continue
         if len(text) > MAX_CHARS:
             errors.append(FieldError(name, f"{label} must be {MAX_CHARS} characters or fewer"))
-        for detail in personal_details(text):
+        for detail in personal_details(text, place):
             errors.append(FieldError(name, f"{label} seems to include {detail}: take it out"))
         for problem in check_text(text, target, name).problems:
             errors.append(FieldError(name, plain_problem(label, problem, band)))

@@ -149,7 +149,7 @@ async def create_entry(
     if provider is None:
         raise await refuse(actor, "provider", raw, now)
     band = await reading_band(actor.local_authority_id, provider["id"])
-    wording, errors = check_wording(fields, band)
+    wording, errors = check_wording(fields, band, str(provider.get("name") or ""))
     if errors:
         return await _form_page(actor, provider, errors=errors, values=fields, status=400)
     submit = fields.get("action") == Decision.SUBMIT
@@ -203,7 +203,7 @@ async def decide_entry(
     note = " ".join(fields.get("review_note", "").split())
     if decision in (Decision.SAVE, Decision.SUBMIT, Decision.PUBLISH):
         band = await reading_band(actor.local_authority_id, provider["id"])
-        wording, errors = check_wording(fields, band)
+        wording, errors = check_wording(fields, band, str(provider.get("name") or ""))
     elif decision == Decision.SEND_BACK:
         if not note:
             errors.append(

@@ -398,6 +398,9 @@ def test_the_reading_gate_uses_the_youngest_pupils_the_provider_has(
     )
 
 
+NAME = "what looks like a person's name (a capitalised word)"
+
+
 @pytest.mark.parametrize(
     ("text", "found"),
     [
@@ -408,12 +411,26 @@ def test_the_reading_gate_uses_the_youngest_pupils_the_provider_has(
         ("Miss Patel asked us.", ["a person's name (Mr, Mrs, Ms, Miss or Dr and a name)"]),
         ("Pupils here said the journey was too long.", []),
         ("We start at 9 and finish at 12.", []),
+        # Found from outside: each of these was published to pupils.
+        ("Jamie Smith said the bus was late.", [NAME]),
+        ("Kayden said the bus was late.", [NAME]),
+        ("Kayden B in year 8 said he felt unsafe.", [NAME]),
+        (
+            "A boy in year 10 who lives on Elm Road said he was hit.",
+            [NAME, "a description of one pupil (their year or where they live)"],
+        ),
+        ("Pupil NS2026006 said he felt unsafe.", ["something like a pupil's reference"]),
+        ("<script>alert(1)</script>", ["< or > (write words only: no web page code)"]),
+        ("Some pupils said lunch was too short. We now have a longer break.", []),
+        ("They said the room was cold. We fixed the heating in October.", []),
+        ("Pupils said Maths was hard on Monday at Green Shoots Farm.", []),
     ],
 )
 def test_personal_details_are_recognised_and_ordinary_words_are_not(
     text: str, found: list[str]
 ) -> None:
-    assert personal_details(text) == found
+    # The provider's own name may be written with its capitals: pupils there know it.
+    assert personal_details(text, "Green Shoots Farm") == found
 
 
 def test_what_the_pupil_reads_about_it_meets_the_youngest_reading_target(
