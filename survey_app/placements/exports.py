@@ -30,7 +30,7 @@ from survey_app.placements.survey_views import latest_with_flags
 from survey_app.safeguarding.statuses import ReviewStatus
 from survey_app.settings import Settings
 from survey_app.surveys.statuses import SURVEY_FILTER_LABELS, InvitationKind, SurveyState
-from survey_app.time_in_england import LONDON
+from survey_app.time_in_england import LONDON, date_in_england
 from survey_app.web.display import SURVEY_KIND
 from survey_app.web.listing import ListQuery, ListSpec
 
@@ -141,7 +141,9 @@ async def placements_table(
                 "Yes" if view.simplest_version else "No",
                 _survey_label(view),
                 _local(invitation.opened_at) if invitation else None,
-                _local(invitation.expires_at) if invitation else None,
+                # The day it closes, as pages and emails say it: it closes at the end of that
+                # day in England, which a time would round into the next day.
+                date_in_england(invitation.expires_at) if invitation else None,
                 _local(invitation.completed_at) if invitation else None,
                 None if follow_up is None else ("Yes" if follow_up else "No"),
             ]

@@ -39,7 +39,8 @@ def download(
         if chosen is None:
             keys = ", ".join(t.slug for t in tables)
             raise NotFoundException(f"There is no table {table!r} in this download: try {keys}")
-        body, media_type = to_csv(chosen), "text/csv; charset=utf-8"
+        # Litestar adds the charset to a text/ media type itself (given here too, it was doubled).
+        body, media_type = to_csv(chosen), "text/csv"
         name = f"{stem}.csv" if len(tables) == 1 else f"{stem}-{chosen.slug}.csv"
     return Response(
         body,

@@ -14,7 +14,15 @@ from bs4 import BeautifulSoup
 
 from survey_app.db.tables import Answer, Placement
 from survey_app.web.listing import PAGE_SIZE
-from tests.world import Clock, World, give_responses, placement_row, run, sign_in
+from tests.world import (
+    Clock,
+    World,
+    give_responses,
+    issue_for_year,
+    placement_row,
+    run,
+    sign_in,
+)
 
 #: As staff read it: the pupil saw the provider's name where "[the place]" stands.
 FELT_SAFE_QUESTION = "How safe did you feel at [the place]?"
@@ -59,12 +67,36 @@ def test_filtered_placements_download_as_xlsx_with_dates_words_and_a_frozen_filt
     assert set(column(sheet, "School")) == {"Oak School"}
 
 
+def test_the_survey_closes_on_the_day_the_pages_say_not_the_next_in_xlsx_or_csv(
+    client: Any, world: World, settings: Any, clock: Clock
+) -> None:
+    # Found from outside: a survey closing at the end of 27 December read "2026-12-28 00:00" in
+    # Excel (23:59:59.999 rounded into the next day) while pages and emails said the 27th.
+    issue_for_year(world, settings, clock, 9, reference="SHUT-1")
+    placement_id = run(Placement.select(Placement.id).where(Placement.pupil_reference == "SHUT-1"))[
+        0
+    ]["id"]
+    sign_in(client, world, "la_officer")
+    page = BeautifulSoup(client.get(f"/staff/placements/{placement_id}").text, "html.parser")
+    closes = column(
+        workbook(client.get("/staff/placements.xlsx?q=shut-1"))["Placements"], "Survey closes"
+    )
+    rows = csv_rows(client.get("/staff/placements.csv?q=shut-1"))
+    record = dict(zip(rows[0], rows[1], strict=True))
+    day = closes[0].date()
+    assert closes[0] == dt.datetime.combine(day, dt.time()), "a day, not a time that rounds"
+    assert record["Survey closes"] == day.isoformat()
+    assert f"{day:%-d %B %Y}" in page.get_text(" ", strip=True)
+
+
 def test_placements_csv_has_one_header_row_and_iso_dates(
     client: Any, world: World, clock: Clock
 ) -> None:
     run(Placement.insert(placement_row(world, clock, pupil_reference="OAK-7", ended_on=None)))
     sign_in(client, world, "la_officer")
-    rows = csv_rows(client.get("/staff/placements.csv?q=oak-7"))
+    response = client.get("/staff/placements.csv?q=oak-7")
+    assert response.headers["content-type"] == "text/csv; charset=utf-8", "one charset, not two"
+    rows = csv_rows(response)
     assert rows[0][:3] == ["Pupil reference", "Year group", "Provider"]
     assert len(rows) == 2
     record = dict(zip(rows[0], rows[1], strict=True))
