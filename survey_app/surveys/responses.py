@@ -37,13 +37,20 @@ def answer_for(question: Question, option: Option) -> AnswerIn:
     )
 
 
+def browser_length(text: str) -> int:
+    """The length the page's letter counter shows (JavaScript counts UTF-16 units, so an emoji
+    counts two): the server refuses exactly when the counter says too many, never after the
+    counter told a child to cut letters it would have kept."""
+    return len(text.encode("utf-16-le")) // 2
+
+
 def check_answer(question: Question, raw: str) -> AnswerIn | str | None:
     """One posted answer: the checked answer, a problem in plain words, or None if skipped."""
     raw = raw.strip()
     if not raw:
         return None
     if question.kind == "text":
-        if len(raw) > question.max_length:
+        if browser_length(raw) > question.max_length:
             return f"Your answer is too long. Use {question.max_length} letters or fewer."
         return AnswerIn(question.id, None, None, None, raw)
     option = next((o for o in question.options if o.value == raw), None)

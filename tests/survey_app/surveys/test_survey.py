@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+import pytest
 from bs4 import BeautifulSoup
 from litestar.testing import TestClient
 
@@ -116,6 +117,22 @@ def test_overlong_text_answer_is_refused_with_what_was_typed_kept(
     assert "too long" in soup.select_one(".govuk-error-message").get_text()
     assert soup.select_one("textarea#answer").get_text() == typed
     assert run(DraftAnswer.count()) == 0
+
+
+@pytest.mark.parametrize(("letters", "emoji", "refused"), [(470, 15, False), (480, 15, True)])
+def test_emoji_count_as_the_letter_counter_on_the_page_counts_them(
+    pupil: Any, issued: Issued, letters: int, emoji: int, refused: bool
+) -> None:
+    # Found from outside: the page's counter (GOV.UK's, counting as JavaScript does) counts an
+    # emoji as two and said "10 letters too many", then the server kept the answer anyway. The
+    # server now counts the same way, so the child is never told one thing and shown another.
+    pupil.get(issued.path)
+    questions = current("end_years_4_6").questions
+    number = next(i for i, q in enumerate(questions, start=1) if q.id == "best_thing")
+    typed = "a" * letters + "\N{GRINNING FACE}" * emoji
+    response = post_form(pupil, f"/survey/q/{number}", {"answer": typed})
+    assert (response.status_code == 400) is refused
+    assert (run(DraftAnswer.count()) == 0) is refused
 
 
 def test_each_answer_is_saved_when_the_pupil_moves_on_and_resumes(
