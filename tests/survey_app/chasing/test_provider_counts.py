@@ -48,6 +48,7 @@ def test_a_pupil_finishing_does_not_move_the_providers_counts_until_the_next_day
 ) -> None:
     watched = issue_for_year(world, settings, clock, reference="CT-9")
     issue_for_year(world, settings, clock, reference="CT-10")
+    clock.advance(days=1)
     sign_in(client, world, "provider_staff")
     before = counts(client)
     assert before[0] == "2 learners have a survey waiting"
@@ -59,6 +60,24 @@ def test_a_pupil_finishing_does_not_move_the_providers_counts_until_the_next_day
         "1 learner has a survey waiting",
         "1 learner answered this term",
     )
+
+
+def test_a_survey_opening_today_joins_the_count_tomorrow_as_the_page_says(
+    client: Any, world: World, settings: Any, clock: Clock
+) -> None:
+    # Found from outside: the page says its figures are as of the start of today, but a survey
+    # opened this afternoon moved the count at once (telling the provider when it was issued).
+    issue_for_year(world, settings, clock, reference="CT-20")
+    clock.advance(days=1)
+    sign_in(client, world, "provider_staff")
+    assert counts(client)[0] == "1 learner has a survey waiting"
+    issue_for_year(world, settings, clock, reference="CT-21")
+    assert counts(client)[0] == "1 learner has a survey waiting"
+    slips = soup(client.get(f"/staff/providers/{world.provider}/slips")).select(".app-slip")
+    assert len(slips) == 2, "the new learner's slip is on the sheet at once"
+    clock.now = clock.now.replace(hour=0) + dt.timedelta(days=1, hours=8)
+    sign_in(client, world, "provider_staff")
+    assert counts(client)[0] == "2 learners have a survey waiting"
 
 
 def test_todays_slip_sheet_still_has_a_slip_for_a_pupil_who_just_finished(
