@@ -56,9 +56,7 @@ async def record(
         user_id, local_authority = actor.user_id, actor.local_authority_id
     elif local_authority is None and user_id is not None:
         row = (
-            await StaffUser.select(StaffUser.local_authority)
-            .where(StaffUser.id == user_id)
-            .first()
+            await StaffUser.select(StaffUser.local_authority).where(StaffUser.id == user_id).first()
         )
         local_authority = row["local_authority"] if row else None
     await AuditEvent.insert(
