@@ -30,15 +30,6 @@ from reports.periods import (
 from reports.provider_counts import ProviderCounts
 from reports.qa_history import RecordChange, rating_on
 
-# isort: split
-# Re-exported only for survey_app/reporting/, which another branch is editing as this module
-# is split: the lead points those imports at provider_counts and publication, then drops these.
-from reports.provider_counts import ReleasedComment as ReleasedComment
-from reports.provider_counts import ResponseCell as ResponseCell
-from reports.publication import Publication as Publication
-from reports.publication import moved_on as moved_on
-from reports.publication import publish as publish
-
 
 class QAAction(msgspec.Struct, frozen=True):
     description: str

@@ -13,8 +13,6 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-import msgspec
-
 from reports.journeys import (
     AnswerRow,
     ChangePublication,
@@ -27,10 +25,9 @@ from reports.journeys import (
 )
 from reports.pupil_journeys import PupilJourney, journeys, option_label
 from survey_app.accounts.scoping import Actor, Role, scope
-from survey_app.db.reporting_tables import PublishedFigures
 from survey_app.db.tables import Answer, Placement, Response
 from survey_app.organisations.la_settings import disclosure_threshold
-from survey_app.reporting.publications import audience_of
+from survey_app.reporting.publications import CHANGES, keep, last_shown
 from survey_app.settings import Settings
 from survey_app.surveys.statuses import InvitationKind
 from survey_app.time_in_england import today_in_england
@@ -68,46 +65,6 @@ async def answer_rows(actor: Actor, *where: Any) -> list[AnswerRow]:
     return [AnswerRow(**row) for row in rows]
 
 
-def _audience(actor: Actor) -> str:
-    """The kept publication's audience: the report's own, marked as the changes'."""
-    return f"{audience_of(actor)}:changes"
-
-
-async def _last_shown(actor: Actor, provider_id: int) -> ChangePublication | None:
-    row = await (
-        PublishedFigures.select(PublishedFigures.figures)
-        .where(
-            PublishedFigures.provider == provider_id,
-            PublishedFigures.audience == _audience(actor),
-            scope(actor, PublishedFigures),
-        )
-        .first()
-    )
-    if row is None or not row["figures"]:
-        return None
-    return msgspec.json.decode(row["figures"], type=ChangePublication)
-
-
-async def _keep(actor: Actor, provider_id: int, publication: ChangePublication) -> None:
-    await PublishedFigures.insert(
-        PublishedFigures(
-            local_authority=actor.local_authority_id,
-            provider=provider_id,
-            audience=_audience(actor),
-            cut=publication.cuts[-1] if publication.cuts else "",
-            figures=msgspec.json.encode(publication).decode(),
-        )
-    ).on_conflict(
-        target=(
-            PublishedFigures.local_authority,
-            PublishedFigures.provider,
-            PublishedFigures.audience,
-        ),
-        action="DO UPDATE",
-        values=[PublishedFigures.cut, PublishedFigures.figures],
-    )
-
-
 async def provider_changes(
     settings: Settings, actor: Actor, provider_id: int, now: dt.datetime
 ) -> ChangesReport:
@@ -118,10 +75,10 @@ async def provider_changes(
     live = count_changes(pair_up(await answer_rows(actor, Answer.provider == provider_id)))
     if actor.is_la:
         return build_changes(live, controlled=False, k=threshold)
-    shown = await _last_shown(actor, provider_id)
+    shown = await last_shown(actor, provider_id, ChangePublication, CHANGES)
     publication = publish_changes(shown, live, today_in_england(now), threshold)
     if publication != shown and publication.cuts:
-        await _keep(actor, provider_id, publication)
+        await keep(actor, provider_id, publication, CHANGES)
     return build_changes(publication.counts, controlled=True, k=threshold, cuts=publication.cuts)
 
 

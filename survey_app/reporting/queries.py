@@ -20,13 +20,11 @@ from reports.provider import (
     ProviderCounts,
     ProviderReport,
     QARecord,
-    ReleasedComment,
-    ResponseCell,
     build_provider_report,
-    moved_on,
-    publish,
 )
 from reports.provider import QAAction as QAActionOut
+from reports.provider_counts import ReleasedComment, ResponseCell
+from reports.publication import Publication, moved_on, publish
 from reports.qa_history import RecordChange
 from survey_app.accounts.scoping import Actor, placement_path, scope
 from survey_app.db.qa_tables import QAAction, QARecordChange
@@ -173,7 +171,7 @@ async def provider_report(
         scope(actor, Invitation),
         *opened_in(academic_year),
     ]
-    shown = await last_shown(actor, provider_id) if controlled else None
+    shown = await last_shown(actor, provider_id, Publication) if controlled else None
     if controlled:
         # Outside the LA the rate is of the published responses, so count the invitations
         # opened by the end of the same term.
