@@ -298,7 +298,11 @@ async def my_learners(actor: NamedDependency[Actor], now: NamedDependency[dt.dat
     """
     day = date_in_england(now)
     day_start = start_of_day_in_england(day)
-    waiting = await Invitation.count().where(scope(actor, Invitation), waiting_today(now))
+    # Opened before today too: a survey opened today joins the count tomorrow, as the page says
+    # (its slip is on the sheet at once), so the count never moves while the provider watches.
+    waiting = await Invitation.count().where(
+        scope(actor, Invitation), waiting_today(now), Invitation.opened_at < day_start
+    )
     answered = await Response.count().where(
         scope(actor, Response), Response.term == term_key(day), Response.submitted_at < day_start
     )
