@@ -19,7 +19,7 @@ from survey_app.organisations.la_settings import all_effective
 from survey_app.organisations.provider_records import add_provider_emails, add_provider_names
 from survey_app.placements.statuses import PlacementStatus
 from survey_app.settings import Settings
-from survey_app.surveys.invitations import link_for
+from survey_app.surveys.invitations import link_for, planned_end_ahead
 from survey_app.surveys.statuses import InvitationStatus
 from survey_app.time_in_england import date_in_england, today_in_england
 from survey_app.web.urls import Urls
@@ -38,6 +38,8 @@ OPEN_FIELDS = (
     _placement.school.contact_email.as_alias("school_email"),
     _placement.la_team.as_alias("la_team"),
     _placement.local_authority.contact_email.as_alias("la_email"),
+    _placement.planned_end_date.as_alias("planned_end_date"),
+    _placement.ended_on.as_alias("ended_on"),
 )
 
 
@@ -97,6 +99,9 @@ async def queue_reminders(settings: Settings, now: dt.datetime) -> int:
                 "reference": row["reference"],
                 "expires": expires,
                 "kind": row["kind"],
+                "ends_on": planned_end_ahead(
+                    row["planned_end_date"], row["ended_on"], today_in_england(now)
+                ),
             }
             queued.append(
                 messages.reminder(

@@ -24,8 +24,9 @@ import msgspec
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
 from survey_app.mail.statuses import MessageKind
+from survey_app.surveys.statuses import InvitationKind
 from survey_app.time_in_england import LONDON, date_in_england
-from survey_app.web.display import london, long_date
+from survey_app.web.display import SURVEY_KIND, london, long_date
 
 TEMPLATES = Path(__file__).parent / "templates"
 
@@ -160,10 +161,13 @@ def survey_open_for_commissioner(
     code_page: str,
     expires: dt.date,
     version: int = 0,
+    ends_on: dt.date | None = None,
 ) -> Message:
-    """To the school contact (or LA team): their pupil's end-of-placement survey is open.
+    """To the school contact (or LA team): their pupil's survey is open.
 
-    ``version`` counts reissues: each reissued link is a new message, sent once.
+    ``version`` counts reissues: each reissued link is a new message, sent once. ``ends_on`` is
+    the placement's planned end while that is still ahead (an end survey opens before it), so
+    the email says "ends on" rather than "has ended" (``surveys.invitations.planned_end_ahead``).
     """
     return compose(
         "survey_open_commissioner.txt",
@@ -178,6 +182,7 @@ def survey_open_for_commissioner(
         secrets={"link": link, "code": code},
         code_page=code_page,
         expires=expires,
+        ends_on=ends_on,
     )
 
 
@@ -190,8 +195,10 @@ def survey_open_for_provider(
     reference: str,
     slips_url: str,
     expires: dt.date,
+    ends_on: dt.date | None = None,
 ) -> Message:
-    """To the provider: please help this learner complete their survey."""
+    """To the provider: please help this learner complete their survey (``ends_on`` as for
+    the commissioner's email)."""
     return compose(
         "survey_open_provider.txt",
         dedupe_key=f"opened:provider:{invitation}",
@@ -202,6 +209,7 @@ def survey_open_for_provider(
         reference=reference,
         slips_url=slips_url,
         expires=expires,
+        ends_on=ends_on,
     )
 
 
@@ -216,11 +224,12 @@ def reminder(
     link: str,
     expires: dt.date,
     kind: str = "end",
+    ends_on: dt.date | None = None,
 ) -> Message:
     """A reminder that a pupil's survey is still waiting: to the commissioner or the provider.
 
     The commissioner's ``link`` is the pupil's survey link (a secret); the provider's is the
-    slips page, which needs a sign-in.
+    slips page, which needs a sign-in. ``ends_on`` as for the opening emails.
     """
     link_value: dict[str, Any] = (
         {"secrets": {"link": link}} if who == "commissioner" else {"link": link}
@@ -235,6 +244,7 @@ def reminder(
         reference=reference,
         expires=expires,
         survey=kind,
+        ends_on=ends_on,
         **link_value,
     )
 
@@ -312,8 +322,14 @@ def staff_invitation(
     )
 
 
-def safeguarding_alert(*, la: int, alert_id: int, to: str, queue_url: str) -> Message:
-    """To the LA's safeguarding contact: a pupil's answer needs reading today (never the answer)."""
+def safeguarding_alert(
+    *, la: int, alert_id: int, to: str, queue_url: str, kind: str = InvitationKind.END
+) -> Message:
+    """To the LA's safeguarding contact: a pupil's answer needs reading today (never the answer).
+
+    ``kind`` is which survey it came from: after a start survey or check-in the pupil is still
+    going to the provider, which changes how soon someone needs to act.
+    """
     return compose(
         "safeguarding_alert.txt",
         dedupe_key=f"safeguarding:{alert_id}",
@@ -321,6 +337,8 @@ def safeguarding_alert(*, la: int, alert_id: int, to: str, queue_url: str) -> Me
         la=la,
         to=to,
         queue_url=queue_url,
+        survey=SURVEY_KIND[kind].lower(),
+        still_there=kind != InvitationKind.END,
     )
 
 

@@ -15,6 +15,7 @@ from survey_app.db.staff_tables import StaffUser
 from survey_app.db.tables import Invitation, Placement, PlacementChange
 from survey_app.placements.records import NotAllowed
 from survey_app.placements.rules import FORM_LABELS
+from survey_app.web.display import SURVEY_KIND
 
 #: History rows that are about the survey, not a field, with how the page names them.
 SURVEY_CHANGES = {
@@ -22,6 +23,20 @@ SURVEY_CHANGES = {
     "survey_link": "Survey link and code",
     "survey_closes": "Survey closes",
 }
+
+
+def survey_field(field: str, kind: str) -> str:
+    """A survey change's history field with the survey it was made to (``survey_closes:start``):
+    a placement with a start survey, check-ins and an end survey needs its history to say which."""
+    return f"{field}:{kind}"
+
+
+def what_changed(field: str) -> str:
+    """How the history names a field: a survey change with its survey, e.g. "Survey closes
+    (start survey)"; rows recorded without one keep their plain name."""
+    base, _, kind = field.partition(":")
+    named = SURVEY_CHANGES.get(base) or FORM_LABELS.get(base, base)
+    return f"{named} ({SURVEY_KIND[kind].lower()})" if kind in SURVEY_KIND else named
 
 
 class Change(msgspec.Struct, frozen=True):
@@ -131,7 +146,7 @@ async def history(actor: Actor, placement_id: int) -> list[Change]:
     return [
         Change(
             changed_at=row["changed_at"],
-            what=SURVEY_CHANGES.get(row["field"]) or FORM_LABELS.get(row["field"], row["field"]),
+            what=what_changed(row["field"]),
             old_value=row["old_value"],
             new_value=row["new_value"],
             by=emails.get(row["changed_by"], "a user since removed"),

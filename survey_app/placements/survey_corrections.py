@@ -20,6 +20,7 @@ from survey_app.placements.changes import (
     placement_invitations,
     placement_to_correct,
     remember,
+    survey_field,
 )
 from survey_app.placements.records import CANCELLED_ALREADY
 from survey_app.placements.rules import FieldError, read_date
@@ -29,6 +30,8 @@ from survey_app.surveys.link_changes import extend_expiry, replace_link, withdra
 from survey_app.surveys.statuses import InvitationStatus
 from survey_app.time_in_england import date_in_england, today_in_england
 
+#: Why a closed survey cannot be reissued, when extending it is what would help.
+CLOSED_EXTEND_FIRST = "This survey has closed: extend its closing date first, which reopens it"
 #: A survey may be kept open at most this long from today.
 MAX_EXTENSION = dt.timedelta(days=365)
 
@@ -109,8 +112,10 @@ async def reissue_survey(
     if invitation_id is not None and invitation is None:
         return True, [FieldError("reissue", NO_SUCH_SURVEY)]
     problem = _survey_problem(row, invitation, now, reopening=False)
-    if problem is None and invitation_id is not None:
-        problem = await not_the_latest(placement_id, invitation_id)
+    # An older survey that closed cannot be extended either once a later one opened: say that,
+    # not "extend it first", which the officer would try and be refused.
+    if problem in (None, CLOSED_EXTEND_FIRST) and invitation_id is not None:
+        problem = await not_the_latest(placement_id, invitation_id) or problem
     if problem:
         return True, [FieldError("reissue", problem)]
     assert invitation is not None
@@ -122,7 +127,13 @@ async def reissue_survey(
                 placement_id,
                 actor,
                 now,
-                [("survey_link", f"version {seen}", f"version {version} (the old one stops)")],
+                [
+                    (
+                        survey_field("survey_link", invitation["kind"]),
+                        f"version {seen}",
+                        f"version {version} (the old one stops)",
+                    )
+                ],
             )
     return True, []
 
@@ -183,7 +194,13 @@ async def extend_survey(
                 placement_id,
                 actor,
                 now,
-                [("survey_closes", closed_on.isoformat(), closes_on.isoformat())],
+                [
+                    (
+                        survey_field("survey_closes", invitation["kind"]),
+                        closed_on.isoformat(),
+                        closes_on.isoformat(),
+                    )
+                ],
             )
     return True, []
 
@@ -201,5 +218,5 @@ def _survey_problem(
     if invitation["status"] != InvitationStatus.OPEN:
         return "This survey was withdrawn"
     if not reopening and invitation["expires_at"] < now:
-        return "This survey has closed: extend its closing date first, which reopens it"
+        return CLOSED_EXTEND_FIRST
     return None

@@ -36,6 +36,7 @@ ALERT_FIELDS = (
     SafeguardingAlert.closed_at,
     SafeguardingAlert.escalated_at,
     SafeguardingAlert.invitation.questionnaire_id.as_alias("questionnaire_id"),
+    SafeguardingAlert.invitation.kind.as_alias("kind"),
     placement_path(SafeguardingAlert).id.as_alias("placement_id"),
     placement_path(SafeguardingAlert).pupil_reference.as_alias("pupil_reference"),
     placement_path(SafeguardingAlert).provider.as_alias("provider"),
@@ -50,6 +51,9 @@ class AlertView(msgspec.Struct, frozen=True):
     status: str
     reason: str
     raised_at: dt.datetime
+    #: Which survey it came from (``InvitationKind``): after a start survey or check-in the
+    #: pupil is still going to the provider.
+    kind: str
     placement_id: int
     pupil_reference: str
     provider_name: str
@@ -105,6 +109,7 @@ async def view_of(row: dict[str, Any]) -> AlertView:
         status=row["status"],
         reason=row["reason"],
         raised_at=row["raised_at"],
+        kind=row["kind"],
         placement_id=row["placement_id"],
         pupil_reference=row["pupil_reference"],
         provider_name=row["provider_name"],

@@ -79,6 +79,7 @@ async def raise_alert(
         Invitation.select(
             placement_path(Invitation).local_authority.as_alias("la"),
             placement_path(Invitation).local_authority.safeguarding_email.as_alias("email"),
+            Invitation.kind,
         )
         .where(Invitation.id == invitation_id)
         .first()
@@ -86,7 +87,11 @@ async def raise_alert(
     assert la is not None, "the invitation was just answered"
     alert_id = inserted[0]["id"]
     email = messages.safeguarding_alert(
-        la=la["la"], alert_id=alert_id, to=la["email"], queue_url=Urls.of(settings).alert(alert_id)
+        la=la["la"],
+        alert_id=alert_id,
+        to=la["email"],
+        queue_url=Urls.of(settings).alert(alert_id),
+        kind=la["kind"],
     )
     await enqueue([email], now)
     return email.dedupe_key

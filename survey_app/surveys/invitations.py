@@ -104,7 +104,25 @@ PLACEMENT_FIELDS = (
     Placement.provider,
     Placement.school.contact_email.as_alias("school_email"),
     Placement.local_authority.contact_email.as_alias("la_email"),
+    Placement.planned_end_date,
+    Placement.ended_on,
 )
+
+
+def planned_end_ahead(
+    planned_end: dt.date | None, ended_on: dt.date | None, today: dt.date
+) -> dt.date | None:
+    """The day a placement is planned to end, while that is still to come; None once it has
+    ended (ended early, or its planned end has passed) or when it has no planned end.
+
+    An end survey opens some days before the planned end, so an email that said the placement
+    "has ended" would be untrue for the pupil who is still going there.
+    """
+    if ended_on is not None and ended_on <= today:
+        return None
+    if planned_end is None or planned_end < today:
+        return None
+    return planned_end
 
 
 def opening_messages(
@@ -116,6 +134,11 @@ def opening_messages(
     urls = Urls.of(settings)
     invitation = str(row[Invitation.id])
     kind = InvitationKind(row[Invitation.kind])
+    ends_on = planned_end_ahead(
+        placement["planned_end_date"],
+        placement["ended_on"],
+        date_in_england(row[Invitation.opened_at]),
+    )
     return [
         messages.survey_open_for_commissioner(
             kind=kind,
@@ -128,6 +151,7 @@ def opening_messages(
             code=link.short_code,
             code_page=urls.code_page(),
             expires=expires,
+            ends_on=ends_on,
         ),
         messages.survey_open_for_provider(
             kind=kind,
@@ -137,6 +161,7 @@ def opening_messages(
             reference=placement["pupil_reference"],
             slips_url=urls.provider_slips(placement["provider"]),
             expires=expires,
+            ends_on=ends_on,
         ),
     ]
 

@@ -11,10 +11,15 @@ from survey_app.mail import messages
 from survey_app.mail.outbox import enqueue, withdraw_links
 from survey_app.organisations.provider_records import add_provider_names
 from survey_app.settings import Settings
-from survey_app.surveys.invitations import MAX_ISSUE_ROUNDS, PLACEMENT_FIELDS, link_for
+from survey_app.surveys.invitations import (
+    MAX_ISSUE_ROUNDS,
+    PLACEMENT_FIELDS,
+    link_for,
+    planned_end_ahead,
+)
 from survey_app.surveys.statuses import InvitationStatus
 from survey_app.surveys.tokens import invitation_token, lookup_hash, short_code
-from survey_app.time_in_england import date_in_england, end_of_day_in_england
+from survey_app.time_in_england import date_in_england, end_of_day_in_england, today_in_england
 from survey_app.web.urls import Urls
 
 
@@ -76,7 +81,7 @@ async def _tell_commissioner(
 ) -> None:
     """The commissioner's copy of the new link (the provider's slips page shows it already)."""
     row = (
-        await Invitation.select(Invitation.expires_at, Invitation.placement)
+        await Invitation.select(Invitation.expires_at, Invitation.placement, Invitation.kind)
         .where(Invitation.id == invitation_id)
         .first()
     )
@@ -89,6 +94,7 @@ async def _tell_commissioner(
     await add_provider_names([placement], "local_authority")
     link = link_for(settings, invitation_id, version)
     message = messages.survey_open_for_commissioner(
+        kind=row["kind"],
         la=placement["local_authority"],
         invitation=str(invitation_id),
         to=placement["school_email"] or placement["la_email"] or "",
@@ -99,6 +105,9 @@ async def _tell_commissioner(
         code_page=Urls.of(settings).code_page(),
         expires=date_in_england(row["expires_at"]),
         version=version,
+        ends_on=planned_end_ahead(
+            placement["planned_end_date"], placement["ended_on"], today_in_england(now)
+        ),
     )
     await enqueue([message], now, settings.secret_key)
 

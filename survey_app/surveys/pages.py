@@ -253,6 +253,8 @@ async def _help_page(
         q=survey.questionnaire,
         following=following,
         wrote=wrote,
+        # A pupil doing a start survey or check-in still goes there: "the place you go to".
+        still_there=survey.kind != InvitationKind.END,
         la_name=str(session.get("la_name") or ""),
         wait=hours_in_words(hours),
         exit_url="/survey/exit",

@@ -101,3 +101,16 @@ def test_each_kind_of_invitation_gets_its_own_questionnaire() -> None:
     assert questionnaire_for("end", 11) == "end_years_10_11"
     with pytest.raises(ValueError):
         questionnaire_for("middle", 8)
+
+
+@pytest.mark.parametrize("band", list(END_QUESTIONNAIRE))
+def test_a_pupil_can_tell_the_start_survey_from_the_check_in_by_its_title(band: str) -> None:
+    start, review, end = (
+        current(ids[band])  # type: ignore[index]
+        for ids in (START_QUESTIONNAIRE, REVIEW_QUESTIONNAIRE, END_QUESTIONNAIRE)
+    )
+    assert len({start.title, review.title, end.title}) == 3
+    assert len({start.opening.title, review.opening.title, end.opening.title}) == 3
+    # What a pupil reads first says it is the start: a title or a first line about starting.
+    first_read = f"{start.opening.title} {start.opening.paragraphs[0]}".lower()
+    assert "start" in first_read or "first" in first_read

@@ -320,7 +320,9 @@ def test_reissuing_kills_the_old_link_and_code_and_a_double_submit_reissues_once
         MessageStatus.PENDING,
         MessageStatus.WITHDRAWN,
     ]
-    assert [r[1] for r in history_rows(signed_in.get(url))] == ["Survey link and code"]
+    assert [r[1] for r in history_rows(signed_in.get(url))] == [
+        "Survey link and code (end-of-placement survey)"
+    ]
 
 
 def test_a_pupil_who_opened_the_old_link_cannot_carry_on_after_a_reissue(
@@ -364,7 +366,7 @@ def test_an_expired_survey_is_closed_not_answered_everywhere_until_extended(
     )
     assert pupil.get(issued.path, follow_redirects=False).status_code == 302
     assert history_rows(signed_in.get(url))[0][1:4] == [
-        "Survey closes",
+        "Survey closes (end-of-placement survey)",
         (clock.now - dt.timedelta(days=1)).date().isoformat(),
         closes,
     ]

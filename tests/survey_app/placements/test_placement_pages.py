@@ -48,7 +48,9 @@ def test_reissuing_extending_and_cancelling_each_say_what_they_did(
     post_form(signed_in, f"{url}/reissue", {"link_version": "0"}, follow_redirects=False)
     assert "already been reissued" in (banner(signed_in.get(url)) or "")
     post_form(signed_in, f"{url}/extend", {"closes_on": "2027-01-08"}, follow_redirects=False)
-    assert "Survey extended: Survey closes from" in (banner(signed_in.get(url)) or "")
+    assert "Survey extended: Survey closes (end-of-placement survey) from" in (
+        banner(signed_in.get(url)) or ""
+    )
     post_form(signed_in, f"{url}/cancel", {}, follow_redirects=False)
     assert "cancelled as entered in error" in (banner(signed_in.get(url)) or "")
 

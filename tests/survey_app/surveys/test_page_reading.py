@@ -17,8 +17,18 @@ from accessibility.readability import ItemCheck, average_grade, check_lines
 from accessibility.targets import TARGETS
 from questionnaires.bands import END_QUESTIONNAIRE, band_for
 from questionnaires.loader import current
-from survey_app.db.tables import Invitation
-from tests.world import Clock, World, complete_survey, issue_for_year, post_form, run
+from survey_app.db.tables import Invitation, Placement
+from survey_app.surveys.invitations import issue_for, link_for
+from survey_app.surveys.statuses import InvitationKind
+from tests.world import (
+    Clock,
+    World,
+    complete_survey,
+    issue_for_year,
+    placement_row,
+    post_form,
+    run,
+)
 
 YEAR_IN_BAND = {"years_4_6": 5, "years_7_9": 8, "years_10_11": 10}
 #: Pages a pupil can reach before their survey is known are read by the youngest too.
@@ -178,3 +188,44 @@ def test_a_hard_sentence_on_a_page_is_named_with_its_page() -> None:
     found = failures(check_lines(YOUNGEST, "opening page", visible_lines(page)))
     assert len(found) == 1
     assert found[0].startswith("years_4_6, opening page: 'Notwithstanding")
+
+
+def _issued_mid_placement(
+    world: World, settings: Any, clock: Clock, kind: InvitationKind, year_group: int
+) -> str:
+    """A pupil still going to the provider, with a survey of this kind open: its link's path."""
+    placement = placement_row(
+        world,
+        clock,
+        pupil_reference=f"MID-{kind}-{year_group}",
+        year_group=year_group,
+        start_date=(clock.now - dt.timedelta(days=60)).date(),
+        planned_end_date=(clock.now + dt.timedelta(days=120)).date(),
+        ended_on=None,
+    )
+    run(Placement.insert(placement))
+    assert run(issue_for(settings, [placement.id], clock.now, kind, "p")) == 1
+    row = run(Invitation.select().where(Invitation.placement == placement.id).first())
+    link = link_for(settings, row["id"], row["revocation_counter"])
+    return link.url.removeprefix(settings.base_url)
+
+
+@pytest.mark.parametrize("kind", [InvitationKind.START, InvitationKind.REVIEW])
+@pytest.mark.parametrize("band", list(YEAR_IN_BAND))
+def test_the_help_page_in_a_start_survey_or_check_in_speaks_of_the_place_the_pupil_goes_to(
+    kind: InvitationKind, band: str, app: Any, world: World, settings: Any, clock: Clock
+) -> None:
+    path = _issued_mid_placement(world, settings, clock, kind, YEAR_IN_BAND[band])
+    checked: list[ItemCheck] = []
+    with TestClient(app, base_url="http://testserver.local") as client:
+        client.get(path)
+        for wrote in ("", "&wrote=yes"):
+            html = client.get(f"/survey/help?next=/survey/q/2{wrote}").text
+            words = BeautifulSoup(html, "html.parser").select_one("#help-words")
+            assert words is not None
+            text = " ".join(words.get_text(" ").split())
+            assert "the place you go to" in text.lower(), text
+            assert "went to" not in text, "the pupil still goes there"
+            checked += check_lines(band, f"{kind} help page", visible_lines(html))
+    problems = failures(checked)
+    assert not problems, "\n".join(problems)
