@@ -334,10 +334,23 @@ async def end_placement(
         errors.append(FieldError("ended_on", "End date cannot be in the future"))
     if errors:
         return True, errors
+    # Imported here: ``changes`` needs this module's NotAllowed, so a top-level import would
+    # be circular.
+    from survey_app.placements.changes import as_text, remember
+
     async with transaction():
         await Placement.update({Placement.ended_on: ended_on, Placement.updated_at: now}).where(
             Placement.id == placement_id
         )
+        # Ending is a change like any correction: its history says when and who (a repeat of
+        # the same day changes nothing and adds no line).
+        if row["ended_on"] != ended_on:
+            await remember(
+                placement_id,
+                actor,
+                now,
+                [("ended_on", as_text(row["ended_on"]), as_text(ended_on))],
+            )
     # A separate step: if the server stops here, the dispatcher issues it on its next run.
     await issue_for(settings, [placement_id], now)
     return True, []
