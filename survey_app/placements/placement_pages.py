@@ -23,6 +23,7 @@ from survey_app.placements.corrections import EDITABLE, edit_placement
 from survey_app.placements.records import (
     NotAllowed,
     PlacementView,
+    commissioner_emails,
     end_placement,
     get_placement,
 )
@@ -105,6 +106,7 @@ async def _placement_page(
         errors=errors,
         not_own=await _not_own(actor, placement_id),
         changes=await history(actor, placement_id),
+        emailed=await commissioner_emails(placement_id),
         today=today_in_england(now),
         done=done,
     )

@@ -189,6 +189,30 @@ async def get_placement(
     )
 
 
+class CommissionerEmails(msgspec.Struct, frozen=True):
+    """Where a placement's survey requests go: the school's own email or, while it has none
+    (or there is no school, only an LA team), the council contact email
+    (``surveys/invitations.opening_messages``)."""
+
+    school_email: str
+    council_email: str
+
+
+async def commissioner_emails(placement_id: int) -> CommissionerEmails:
+    """The addresses a placement's survey requests go to; the caller has scoped the placement."""
+    row = (
+        await Placement.select(
+            Placement.school.contact_email.as_alias("school_email"),
+            Placement.local_authority.contact_email.as_alias("council_email"),
+        )
+        .where(Placement.id == placement_id)
+        .first()
+    )
+    if row is None:
+        return CommissionerEmails("", "")
+    return CommissionerEmails(row["school_email"] or "", row["council_email"] or "")
+
+
 async def check_references(
     actor: Actor, placement: PlacementIn, *, kept_provider: int | None = None
 ) -> tuple[PlacementIn, list[FieldError]]:
