@@ -170,7 +170,7 @@ async def _corrected(
         details = "; ".join(
             f"{c.what} from {c.old_value or '(none)'} to {c.new_value or '(none)'}"
             for c in reversed(made)
-            if c.what not in ("Status", "Survey link and code")
+            if c.what not in ("Status", "Survey link and code", "Open survey")
         )
         flash(request, "done", DONE[event] + (f": {details}." if details else "."))
     return Redirect(path=f"/staff/placements/{placement_id}")
