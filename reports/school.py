@@ -40,6 +40,12 @@ class PlacementFeedback(msgspec.Struct, frozen=True):
     partial: bool = False
     #: The pupil gave an answer that raises a safeguarding alert: the school should know at once.
     flagged: bool = False
+    #: The pupil's latest survey of any kind (``start``, ``review`` or ``end``; None: none has
+    #: opened yet), where it stands (as ``request_status``) and when it was answered, as the
+    #: placement list shows it: ``request_status`` above is the end-of-placement survey's only.
+    latest_kind: str | None = None
+    latest_status: str = "not_due"
+    latest_completed_on: dt.date | None = None
 
 
 class SchoolReport(msgspec.Struct, frozen=True):

@@ -18,7 +18,7 @@ import msgspec
 from reports.exports import Table
 from survey_app.accounts.scoping import Actor, scope
 from survey_app.db.engine import transaction
-from survey_app.db.tables import School
+from survey_app.db.tables import LocalAuthority, School
 from survey_app.organisations.rules import email_problem, name_problem, urn_problem
 from survey_app.organisations.statuses import SchoolStatus
 from survey_app.web.listing import (
@@ -50,6 +50,8 @@ class SchoolPage(msgspec.Struct, frozen=True):
     found: ListPage
     schools: list[SchoolRow]
     missing_email: int
+    #: Where survey requests for a school without its own email go instead ("" if nowhere).
+    council_email: str = ""
 
 
 class FieldProblem(msgspec.Struct, frozen=True):
@@ -181,7 +183,13 @@ async def school_page(
     """One page of the schools the actor may see, with how many of all of them lack an email."""
     found = await fetch_page(spec, query, errors, actor, School, SCHOOL_FIELDS)
     missing = await School.count().where(scope(actor, School), School.contact_email == "")
-    return SchoolPage(found, [_school_row(r) for r in found.rows], missing)
+    council = (
+        await LocalAuthority.select(LocalAuthority.contact_email)
+        .where(LocalAuthority.id == actor.local_authority_id)
+        .first()
+    )
+    council_email = council["contact_email"] if council else ""
+    return SchoolPage(found, [_school_row(r) for r in found.rows], missing, council_email)
 
 
 async def schools_table(where: object) -> Table:

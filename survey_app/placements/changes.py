@@ -22,6 +22,7 @@ SURVEY_CHANGES = {
     "status": "Status",
     "survey_link": "Survey link and code",
     "survey_closes": "Survey closes",
+    "survey_told": "Open survey",
 }
 
 

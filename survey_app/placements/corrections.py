@@ -26,7 +26,7 @@ from survey_app.placements.changes import (
     placement_to_correct,
     remember,
 )
-from survey_app.placements.readdressing import MOVED, REDATED, readdress_unsent
+from survey_app.placements.readdressing import MOVED, REDATED, readdress_unsent, tell_the_new_ones
 from survey_app.placements.records import CANCELLED_ALREADY, check_references
 from survey_app.placements.rules import (
     FORM_LABELS,
@@ -123,6 +123,15 @@ async def _names(placement: dict[str, object], la_id: int) -> dict[str, object]:
         row = await School.select(School.name).where(School.id == placement["school_id"]).first()
         shown["school_id"] = row["name"] if row else placement["school_id"]
     return shown
+
+
+#: The history's words for who was told of a survey already open when its placement moved.
+TOLD = {
+    frozenset({"commissioner"}): "the new school (or LA team) is emailed that it is open",
+    frozenset({"provider"}): "the new provider is emailed that it is open",
+    frozenset({"commissioner", "provider"}): "the new school (or LA team) and provider are "
+    "emailed that it is open",
+}
 
 
 async def edit_placement(
@@ -251,6 +260,29 @@ async def edit_placement(
                 rewritten += await readdress_unsent(
                     settings, each["id"], now, MOVED if moved else REDATED
                 )
+        # A survey already open whose opening emails went out to the old school or provider:
+        # the new one is told now, or it would never hear of it.
+        told: set[str] = set()
+        if not answered and moved:
+            for each in invitations:
+                told.update(
+                    await tell_the_new_ones(
+                        settings,
+                        each["id"],
+                        now,
+                        commissioner=key.replace(":", "-") if "school_id" in changed else None,
+                        provider=placement.provider_id if "provider_id" in changed else None,
+                    )
+                )
+        if told:
+            survey_changes.append(("survey_told", "", TOLD[frozenset(told)]))
+            await record(
+                "outbox.told_new",
+                now=now,
+                actor=actor,
+                object_type="placement",
+                object_id=f"{placement_id} told={'+'.join(sorted(told))}",
+            )
         if rewritten:
             await record(
                 "outbox.readdressed",

@@ -23,6 +23,7 @@ from survey_app.placements.corrections import EDITABLE, edit_placement
 from survey_app.placements.records import (
     NotAllowed,
     PlacementView,
+    commissioner_emails,
     end_placement,
     get_placement,
 )
@@ -105,6 +106,7 @@ async def _placement_page(
         errors=errors,
         not_own=await _not_own(actor, placement_id),
         changes=await history(actor, placement_id),
+        emailed=await commissioner_emails(placement_id),
         today=today_in_england(now),
         done=done,
     )
@@ -168,7 +170,8 @@ async def _corrected(
         details = "; ".join(
             f"{c.what} from {c.old_value or '(none)'} to {c.new_value or '(none)'}"
             for c in reversed(made)
-            if c.what != "Status" and not c.what.startswith("Survey link and code")
+            if c.what not in ("Status", "Open survey")
+            and not c.what.startswith("Survey link and code")
         )
         flash(request, "done", DONE[event] + (f": {details}." if details else "."))
     return Redirect(path=f"/staff/placements/{placement_id}")

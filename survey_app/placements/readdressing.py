@@ -10,6 +10,8 @@ import datetime as dt
 import uuid
 from typing import Any
 
+import msgspec
+
 from survey_app.db.tables import Invitation, OutboxMessage, Placement
 from survey_app.mail import messages
 from survey_app.mail.messages import Message
@@ -18,6 +20,7 @@ from survey_app.mail.statuses import MessageKind, MessageStatus
 from survey_app.organisations.provider_records import add_provider_emails, add_provider_names
 from survey_app.settings import Settings
 from survey_app.surveys.invitations import PLACEMENT_FIELDS, link_for
+from survey_app.surveys.statuses import InvitationStatus
 from survey_app.time_in_england import date_in_england
 from survey_app.web.urls import Urls
 
@@ -73,25 +76,86 @@ async def readdress_unsent(
     if not keys:
         return 0
     invitation = (
-        await Invitation.select(
-            Invitation.placement, Invitation.expires_at, Invitation.revocation_counter
-        )
-        .where(Invitation.id == invitation_id)
-        .first()
+        await Invitation.select(*_INVITATION_FIELDS).where(Invitation.id == invitation_id).first()
     )
     assert invitation is not None, "called for an invitation that exists"
+    placement = await _placement_of(invitation["placement"])
+    again = [_rewritten(settings, key, invitation_id, invitation, placement, now) for key in keys]
+    await enqueue(again, now, settings.secret_key)
+    return len(withdrawn)
+
+
+_INVITATION_FIELDS = (
+    Invitation.placement,
+    Invitation.kind,
+    Invitation.status,
+    Invitation.expires_at,
+    Invitation.revocation_counter,
+)
+
+
+async def _placement_of(placement_id: int) -> dict[str, Any]:
     placement = (
-        await Placement.select(*PLACEMENT_FIELDS)
-        .where(Placement.id == invitation["placement"])
-        .first()
+        await Placement.select(*PLACEMENT_FIELDS).where(Placement.id == placement_id).first()
     )
     assert placement is not None
     # The new provider is written to at the address, and named as, this placement's LA keeps it.
     await add_provider_emails([placement], "local_authority")
     await add_provider_names([placement], "local_authority")
-    again = [_rewritten(settings, key, invitation_id, invitation, placement, now) for key in keys]
-    await enqueue(again, now, settings.secret_key)
-    return len(withdrawn)
+    return placement
+
+
+async def tell_the_new_ones(
+    settings: Settings,
+    invitation_id: uuid.UUID,
+    now: dt.datetime,
+    *,
+    commissioner: str | None,
+    provider: int | None,
+) -> list[str]:
+    """A survey still open whose opening emails went out before a correction moved its
+    placement: the new school or LA team (``commissioner``, its key) and the new ``provider``
+    (its id) are told it is open, as the old ones were (None: that side did not move). A side
+    whose opening email is still waiting is left alone: ``readdress_unsent`` has just written
+    it to the new one. Keyed by the invitation and the new organisation, so a retry (or moving
+    it away and back) queues nothing twice. Call inside the correcting transaction; returns
+    who was told (``commissioner``, ``provider``)."""
+    invitation = (
+        await Invitation.select(*_INVITATION_FIELDS).where(Invitation.id == invitation_id).first()
+    )
+    if (
+        invitation is None
+        or invitation["status"] != InvitationStatus.OPEN
+        or invitation["expires_at"] <= now
+    ):
+        return []
+    waiting = {
+        row["dedupe_key"].split(":")[1]
+        for row in await OutboxMessage.select(OutboxMessage.dedupe_key).where(
+            OutboxMessage.cause == f"invitation:{invitation_id}",
+            OutboxMessage.kind == MessageKind.SURVEY_OPENED,
+            _unsent(now),
+        )
+    }
+    sides = [
+        (who, new)
+        for who, new in (("commissioner", commissioner), ("provider", provider))
+        if new is not None and who not in waiting
+    ]
+    if not sides:
+        return []
+    placement = await _placement_of(invitation["placement"])
+    told = [
+        msgspec.structs.replace(
+            _rewritten(
+                settings, f"opened:{who}:{invitation_id}", invitation_id, invitation, placement, now
+            ),
+            dedupe_key=f"opened:{who}:{invitation_id}:told-{who}-{new}",
+        )
+        for who, new in sides
+    ]
+    await enqueue(told, now, settings.secret_key)
+    return [who for who, _ in sides]
 
 
 def _rewritten(
@@ -109,6 +173,8 @@ def _rewritten(
     urls = Urls.of(settings)
     commissioner = placement["school_email"] or placement["la_email"] or ""
     common: dict[str, Any] = {
+        # A start survey or check-in is written of as one, not as the end-of-placement survey.
+        "kind": invitation["kind"],
         "la": placement["local_authority"],
         "invitation": str(invitation_id),
         "reference": placement["pupil_reference"],

@@ -14,7 +14,7 @@ from survey_app.db.tables import (
     Provider,
     School,
 )
-from survey_app.organisations.la_settings import all_effective
+from survey_app.organisations.la_settings import EffectiveSettings, all_effective
 from survey_app.organisations.provider_records import add_provider_names, in_use
 from survey_app.placements.rules import (
     URN,
@@ -33,6 +33,7 @@ from survey_app.placements.survey_views import (
     survey_state,
 )
 from survey_app.settings import Settings
+from survey_app.surveys.due import next_survey
 from survey_app.surveys.invitations import (
     issue_for,
 )
@@ -70,8 +71,11 @@ class PlacementView(msgspec.Struct, frozen=True):
     #: Where its latest survey (start, check-in or end) stands: not_open_yet (none yet),
     #: preparing, open, completed, expired, withdrawn.
     survey: str = SurveyState.NOT_OPEN_YET
-    #: The day its survey opens, while it is not open yet and has a planned end date.
+    #: While no survey has opened: the day the first one opens (None: the end survey, on the
+    #: day the placement is ended, as it has no planned end) ...
     survey_opens_on: dt.date | None = None
+    #: ... and which it is: ``start``, ``review`` or ``end`` (``surveys/due.next_survey``).
+    survey_opens_kind: str | None = None
 
 
 PLACEMENT_COLUMNS: tuple[Any, ...] = (
@@ -86,13 +90,9 @@ def _view(
     settings: Settings,
     actor: Actor,
     now: dt.datetime,
-    open_days_before: int,
+    authority: EffectiveSettings,
 ) -> PlacementView:
-    opens_on = (
-        row["planned_end_date"] - dt.timedelta(days=open_days_before)
-        if row["planned_end_date"] and not row["ended_on"]
-        else None
-    )
+    opens_kind, opens_on = next_survey(row, authority, today_in_england(now))
     state = survey_state(row, invitation, now, opens_on)
     shown = None
     if invitation is not None:
@@ -122,15 +122,8 @@ def _view(
         status=row["status"],
         survey=state,
         survey_opens_on=opens_on if state == SurveyState.NOT_OPEN_YET else None,
+        survey_opens_kind=opens_kind if state == SurveyState.NOT_OPEN_YET else None,
     )
-
-
-async def _open_days_before(settings: Settings) -> dict[int, int]:
-    """Each LA's days-before-the-end its surveys open (``organisations/la_settings.py``)."""
-    return {
-        la_id: authority.invitation_open_days_before
-        for la_id, authority in (await all_effective(settings)).items()
-    }
 
 
 async def views_of(
@@ -150,7 +143,8 @@ async def views_of(
     await add_provider_names(rows, "local_authority")
     if invitations is None:
         invitations = await latest_surveys([row["id"] for row in rows])
-    days = await _open_days_before(settings)
+    # Each LA's choices (``organisations/la_settings.py``) say which survey opens first, when.
+    authorities = await all_effective(settings)
     return [
         _view(
             row,
@@ -158,7 +152,7 @@ async def views_of(
             settings,
             actor,
             now,
-            days.get(row["local_authority"], 0),
+            authorities[row["local_authority"]],
         )
         for row in rows
     ]
@@ -178,15 +172,39 @@ async def get_placement(
         return None
     await add_provider_names([row], "local_authority")
     invitations = await latest_surveys([placement_id])
-    days = await _open_days_before(settings)
+    authorities = await all_effective(settings)
     return _view(
         row,
         invitations.get(placement_id),
         settings,
         actor,
         now,
-        days.get(row["local_authority"], 0),
+        authorities[row["local_authority"]],
     )
+
+
+class CommissionerEmails(msgspec.Struct, frozen=True):
+    """Where a placement's survey requests go: the school's own email or, while it has none
+    (or there is no school, only an LA team), the council contact email
+    (``surveys/invitations.opening_messages``)."""
+
+    school_email: str
+    council_email: str
+
+
+async def commissioner_emails(placement_id: int) -> CommissionerEmails:
+    """The addresses a placement's survey requests go to; the caller has scoped the placement."""
+    row = (
+        await Placement.select(
+            Placement.school.contact_email.as_alias("school_email"),
+            Placement.local_authority.contact_email.as_alias("council_email"),
+        )
+        .where(Placement.id == placement_id)
+        .first()
+    )
+    if row is None:
+        return CommissionerEmails("", "")
+    return CommissionerEmails(row["school_email"] or "", row["council_email"] or "")
 
 
 async def check_references(
@@ -334,10 +352,23 @@ async def end_placement(
         errors.append(FieldError("ended_on", "End date cannot be in the future"))
     if errors:
         return True, errors
+    # Imported here: ``changes`` needs this module's NotAllowed, so a top-level import would
+    # be circular.
+    from survey_app.placements.changes import as_text, remember
+
     async with transaction():
         await Placement.update({Placement.ended_on: ended_on, Placement.updated_at: now}).where(
             Placement.id == placement_id
         )
+        # Ending is a change like any correction: its history says when and who (a repeat of
+        # the same day changes nothing and adds no line).
+        if row["ended_on"] != ended_on:
+            await remember(
+                placement_id,
+                actor,
+                now,
+                [("ended_on", as_text(row["ended_on"]), as_text(ended_on))],
+            )
     # A separate step: if the server stops here, the dispatcher issues it on its next run.
     await issue_for(settings, [placement_id], now)
     return True, []

@@ -133,6 +133,20 @@ async def school_report(
             scope(actor, Invitation),
         )
     }
+    # Each pupil's latest survey of any kind (opening one closes the others), as the placement
+    # list shows it: a pupil with a check-in open is not "not due".
+    latest = {
+        row["placement"]: row
+        for row in await Invitation.select(
+            Invitation.placement,
+            Invitation.kind,
+            Invitation.status,
+            Invitation.expires_at,
+            Invitation.completed_at,
+        )
+        .where(Invitation.placement.is_in(ids or [-1]), scope(actor, Invitation))
+        .order_by(Invitation.opened_at)
+    }
     # Responses never sent, kept from the saved answers when the link closed.
     kept = {
         row["placement"]
@@ -191,6 +205,8 @@ async def school_report(
                     )
                 )
         completed = invitation.get("completed_at")
+        newest = latest.get(row["id"], {"status": None, "kind": None})
+        newest_completed = newest.get("completed_at")
         feedback.append(
             PlacementFeedback(
                 placement_id=row["id"],
@@ -206,6 +222,11 @@ async def school_report(
                 comments=comments,
                 comments_pending=pending,
                 flagged=row["id"] in alerted or any(a.flagged for a in pupil_answers),
+                latest_kind=newest["kind"],
+                latest_status=_request_status(newest, now),
+                latest_completed_on=(
+                    date_in_england(newest_completed) if newest_completed else None
+                ),
             )
         )
     totals = await (

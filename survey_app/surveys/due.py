@@ -11,7 +11,7 @@ from typing import Any
 
 from reports.periods import half_term_start
 from survey_app.db.tables import Invitation, Placement
-from survey_app.organisations.la_settings import all_effective
+from survey_app.organisations.la_settings import EffectiveSettings, all_effective
 from survey_app.placements.statuses import PlacementStatus
 from survey_app.settings import Settings
 from survey_app.surveys.invitations import issue_for
@@ -24,6 +24,41 @@ HALF_TERM_DAYS = 42
 REVIEW_GAP_DAYS = 35
 #: No check-in this close to the day the end survey opens: the end survey asks it all.
 NO_REVIEW_BEFORE_END_DAYS = 21
+
+
+def next_survey(
+    placement: dict[str, Any], authority: EffectiveSettings, today: dt.date
+) -> tuple[InvitationKind, dt.date | None]:
+    """For a placement with no survey yet: which survey opens first and on what day (None: the
+    end survey, on the day the placement is ended, having no planned end).
+
+    The same rules as ``due_starts``, ``due_reviews`` and ``due_placements`` below, read as
+    dates: a start survey (if the LA has them) unless it would open after the end survey or its
+    window has passed (recorded late: skipped); else a check-in (if the LA has them) once the
+    placement has run a half term, unless that is too close to the end survey; else the end
+    survey, the LA's chosen days before the planned end (or when it has ended).
+    """
+    if placement["ended_on"]:
+        return InvitationKind.END, placement["ended_on"]
+    start: dt.date = placement["start_date"]
+    planned_end: dt.date | None = placement["planned_end_date"]
+    end_opens = (
+        planned_end - dt.timedelta(days=authority.invitation_open_days_before)
+        if planned_end
+        else None
+    )
+    if authority.start_survey:
+        start_opens = start + dt.timedelta(days=authority.start_survey_days)
+        still_a_baseline = today < start_opens + dt.timedelta(days=authority.invitation_expiry_days)
+        if still_a_baseline and (end_opens is None or start_opens < end_opens):
+            return InvitationKind.START, start_opens
+    if authority.review_survey:
+        review_opens = max(start + dt.timedelta(days=HALF_TERM_DAYS), today)
+        if end_opens is None or review_opens < end_opens - dt.timedelta(
+            days=NO_REVIEW_BEFORE_END_DAYS
+        ):
+            return InvitationKind.REVIEW, review_opens
+    return InvitationKind.END, end_opens
 
 
 async def due_placements(settings: Settings, now: dt.datetime, limit: int = 5000) -> list[int]:

@@ -394,7 +394,7 @@ def test_not_open_yet_says_the_day_the_survey_opens(signed_in: Any, world: World
     url = record_placement(signed_in, world, planned_end_date="2026-12-18").headers["location"]
     status = soup(signed_in.get(url)).select(".govuk-summary-list__value")[-1].get_text()
     # Surveys open 7 days before the planned end unless the LA chose otherwise.
-    assert status.strip() == "Not open yet: opens 11 December 2026"
+    assert status.strip() == "Not open yet: End-of-placement survey opens 11 December 2026"
 
 
 # ---- the API -------------------------------------------------------------------------------

@@ -8,10 +8,10 @@ from typing import Any
 
 from survey_app.chasing.reminders import queue_reminders
 from survey_app.db.staff_tables import AuditEvent
-from survey_app.db.tables import OutboxMessage, ProviderRecord, School
+from survey_app.db.tables import OutboxMessage, Placement, ProviderRecord, School
 from survey_app.mail.statuses import MessageStatus
-from tests.survey_app.placements.test_corrections import edit_form, placement_of
-from tests.world import Clock, World, issue_for_year, post_form, run, sign_in
+from tests.survey_app.placements.test_corrections import edit_form, history_rows, placement_of
+from tests.world import Clock, World, issue_for_year, issue_start, post_form, run, sign_in
 
 OLD = {"office@oak.example", "hello@meadow.example"}
 NEW = {"office@elm.example", "hi@quay.example"}
@@ -121,3 +121,79 @@ def test_an_email_already_sent_is_left_as_it_was(
     # The school's opening email named the old provider: it is written again, naming the new.
     assert ("office@oak.example", MessageStatus.WITHDRAWN) in statuses
     assert ("office@oak.example", MessageStatus.PENDING) in statuses
+
+
+def test_moving_a_placement_whose_survey_emails_were_sent_tells_the_new_school_and_provider_once(
+    client: Any, world: World, settings: Any, clock: Clock
+) -> None:
+    _addresses(world)
+    issued = issue_for_year(world, settings, clock, reference="MOVE-5")
+    # The opening emails have gone to the old school and provider.
+    run(
+        OutboxMessage.update({OutboxMessage.status: MessageStatus.SENT}).where(OutboxMessage.id > 0)
+    )
+    clock.advance(hours=2)
+    sign_in(client, world, "la_officer")
+    moved = edit_form(
+        world,
+        provider_id=str(world.second_provider),
+        school_id=str(world.second_school),
+        **AS_RECORDED,
+    )
+    url = f"/staff/placements/{placement_of(issued)}"
+    for _ in range(2):  # a retry (a double submit, a refresh) tells no one twice
+        assert post_form(client, f"{url}/edit", moved, follow_redirects=False).status_code == 302
+    to_new = [m for m in _outbox() if m["recipient"] in NEW]
+    assert sorted((m["recipient"], m["kind"], m["status"]) for m in to_new) == [
+        ("hi@quay.example", "survey_opened", MessageStatus.PENDING),
+        ("office@elm.example", "survey_opened", MessageStatus.PENDING),
+    ]
+    history = history_rows(client.get(url))
+    assert any(
+        row[1] == "Open survey" and "new school (or LA team) and provider are emailed" in row[3]
+        for row in history
+    ), history
+    assert run(AuditEvent.count().where(AuditEvent.action == "outbox.told_new")) == 1
+
+
+def test_a_closed_survey_is_not_announced_to_the_new_school(
+    client: Any, world: World, settings: Any, clock: Clock
+) -> None:
+    _addresses(world)
+    issued = issue_for_year(world, settings, clock, reference="MOVE-6")
+    run(
+        OutboxMessage.update({OutboxMessage.status: MessageStatus.SENT}).where(OutboxMessage.id > 0)
+    )
+    clock.advance(days=60)
+    sign_in(client, world, "la_officer")
+    moved = edit_form(world, school_id=str(world.second_school), **AS_RECORDED)
+    url = f"/staff/placements/{placement_of(issued)}"
+    assert post_form(client, f"{url}/edit", moved, follow_redirects=False).status_code == 302
+    assert [m for m in _outbox() if m["recipient"] in NEW] == []
+
+
+def test_a_start_surveys_waiting_emails_rewritten_to_the_new_school_still_speak_of_a_start_survey(
+    client: Any, world: World, settings: Any, clock: Clock
+) -> None:
+    _addresses(world)
+    start = issue_start(world, settings, clock, reference="MOVE-7")
+    before = {m["recipient"]: m["subject"] for m in _outbox()}
+    sign_in(client, world, "la_officer")
+    placement = placement_of(start)
+    row = run(Placement.select().where(Placement.id == placement).first())
+    moved = edit_form(
+        world,
+        school_id=str(world.second_school),
+        provider_id=str(world.provider),
+        year_group=str(row["year_group"]),
+        start_date=row["start_date"].isoformat(),
+        planned_end_date=row["planned_end_date"].isoformat(),
+        hours_per_week="6",
+        purpose="",
+    )
+    url = f"/staff/placements/{placement}/edit"
+    assert post_form(client, url, moved, follow_redirects=False).status_code == 302
+    rewritten = [m for m in _outbox() if m["recipient"] == "office@elm.example"]
+    assert len(rewritten) == 1
+    assert rewritten[0]["subject"] == before["office@oak.example"]
+    assert "Start survey" in rewritten[0]["subject"]
