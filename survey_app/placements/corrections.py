@@ -25,6 +25,7 @@ from survey_app.placements.changes import (
     placement_invitations,
     placement_to_correct,
     remember,
+    survey_field,
 )
 from survey_app.placements.readdressing import MOVED, REDATED, readdress_unsent, tell_the_new_ones
 from survey_app.placements.records import CANCELLED_ALREADY, check_references
@@ -344,4 +345,5 @@ async def _survey_follows_end(
             Invitation.expires_at: end_of_day_in_england(closes_on),
         }
     ).where(Invitation.id == invitation["id"], Invitation.status == InvitationStatus.OPEN)
-    return [("survey_closes", closed_on.isoformat(), closes_on.isoformat())]
+    field = survey_field("survey_closes", invitation["kind"])
+    return [(field, closed_on.isoformat(), closes_on.isoformat())]

@@ -19,7 +19,7 @@ from survey_app.mail.outbox import STALE_CLAIM, enqueue
 from survey_app.mail.statuses import MessageKind, MessageStatus
 from survey_app.organisations.provider_records import add_provider_emails, add_provider_names
 from survey_app.settings import Settings
-from survey_app.surveys.invitations import PLACEMENT_FIELDS, link_for
+from survey_app.surveys.invitations import PLACEMENT_FIELDS, link_for, planned_end_ahead
 from survey_app.surveys.statuses import InvitationStatus
 from survey_app.time_in_england import date_in_england
 from survey_app.web.urls import Urls
@@ -179,6 +179,10 @@ def _rewritten(
         "invitation": str(invitation_id),
         "reference": placement["pupil_reference"],
         "expires": date_in_england(invitation["expires_at"]),
+        # The placement's end as it now stands: "ends on" while ahead, "has ended" after.
+        "ends_on": planned_end_ahead(
+            placement["planned_end_date"], placement["ended_on"], date_in_england(now)
+        ),
     }
     message: Message
     if kind == "opened" and who == "commissioner":
