@@ -11,7 +11,7 @@ from litestar import Request
 from litestar.exceptions import NotFoundException
 
 from survey_app.accounts.scoping import Actor
-from survey_app.db.staff_tables import AuditEvent
+from survey_app.db.staff_tables import AuditEvent, StaffUser
 from survey_app.ops.statuses import AuditOutcome
 
 
@@ -47,12 +47,23 @@ async def record(
     local_authority: int | None = None,
 ) -> None:
     """Write one audit event (ids and actions only: never a password, token, comment or pupil
-    reference; a pupil is named by ``pupil_key``)."""
+    reference; a pupil is named by ``pupil_key``).
+
+    An event about a user with no actor (an invitation, a sign-in, a new token or second factor)
+    is filed under that user's LA: an event with no LA shows on no council's audit page, so an
+    administrator could otherwise invite an account or mint a token unseen by the others."""
+    if actor is not None:
+        user_id, local_authority = actor.user_id, actor.local_authority_id
+    elif local_authority is None and user_id is not None:
+        row = (
+            await StaffUser.select(StaffUser.local_authority).where(StaffUser.id == user_id).first()
+        )
+        local_authority = row["local_authority"] if row else None
     await AuditEvent.insert(
         AuditEvent(
             at=now,
-            user_id=actor.user_id if actor else user_id,
-            local_authority=actor.local_authority_id if actor else local_authority,
+            user_id=user_id,
+            local_authority=local_authority,
             action=action,
             object_type=object_type,
             object_id=str(object_id),
