@@ -15,6 +15,7 @@ from survey_app.accounts.guards import commissioners
 from survey_app.accounts.scoping import Actor, placement_path, scope
 from survey_app.db.tables import Provider, School
 from survey_app.db.tables import Response as SurveyResponse
+from survey_app.numbers import whole
 from survey_app.ops.audit import record, refuse
 from survey_app.organisations.provider_records import in_use, named_providers
 from survey_app.organisations.statuses import SchoolStatus
@@ -319,7 +320,7 @@ async def reissue(
     """A new link and short code for the pupil; the old ones stop working."""
     form = await request.form()
     seen = str(form.get("link_version") or "")
-    version = int(seen) if seen.isdigit() and len(seen) < 10 else None
+    version = whole(seen) if len(seen) < 10 else None
     before = await _changes_so_far(actor, placement_id)
     outcome = await reissue_survey(
         settings, actor, placement_id, version, now, _chosen_survey(form)

@@ -13,6 +13,7 @@ from litestar.response import Redirect, Template
 from survey_app.accounts.guards import allow
 from survey_app.accounts.scoping import Actor, scope
 from survey_app.db.tables import Provider
+from survey_app.numbers import whole
 from survey_app.ops.audit import refuse
 from survey_app.organisations.provider_records import named_providers
 from survey_app.placements.rules import FieldError
@@ -130,7 +131,7 @@ async def new_form(
 ) -> Template:
     """A blank entry for the provider (LA staff name the provider in ``?provider=``)."""
     raw = request.query_params.get("provider", "")
-    provider = await provider_for(actor, int(raw) if raw.isdigit() else None)
+    provider = await provider_for(actor, whole(raw))
     if provider is None:
         raise await refuse(actor, "provider", raw, now)
     return await _form_page(actor, provider)
@@ -145,7 +146,7 @@ async def create_entry(
     form = await request.form()
     fields = {key: str(value) for key, value in form.items()}
     raw = fields.get("provider", "")
-    provider = await provider_for(actor, int(raw) if raw.isdigit() else None)
+    provider = await provider_for(actor, whole(raw))
     if provider is None:
         raise await refuse(actor, "provider", raw, now)
     band = await reading_band(actor.local_authority_id, provider["id"])
