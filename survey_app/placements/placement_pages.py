@@ -163,16 +163,17 @@ async def _corrected(
     await record(event, now=now, actor=actor, object_type="placement", object_id=placement_id)
     changes = await history(actor, placement_id)
     made = changes[: len(changes) - changes_before]
+    here = f"/staff/placements/{placement_id}"
     if not made and event in UNCHANGED:
-        flash(request, "done", UNCHANGED[event] + ".")
+        flash(request, "done", UNCHANGED[event] + ".", path=here)
     else:
         details = "; ".join(
             f"{c.what} from {c.old_value or '(none)'} to {c.new_value or '(none)'}"
             for c in reversed(made)
             if c.what not in ("Status", "Survey link and code")
         )
-        flash(request, "done", DONE[event] + (f": {details}." if details else "."))
-    return Redirect(path=f"/staff/placements/{placement_id}")
+        flash(request, "done", DONE[event] + (f": {details}." if details else "."), path=here)
+    return Redirect(path=here)
 
 
 async def _changes_so_far(actor: Actor, placement_id: int) -> int:
