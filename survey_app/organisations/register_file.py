@@ -157,6 +157,7 @@ class CellError(msgspec.Struct, frozen=True):
 DATE_FORMATS = ("%Y-%m-%d", "%d/%m/%Y", "%d/%m/%y", "%d-%m-%Y", "%d.%m.%Y", "%d %b %Y", "%d %B %Y")
 POSTCODE = re.compile(r"^([A-Z]{1,2}[0-9][A-Z0-9]?) ?([0-9][A-Z]{2})$")
 EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+MONEY = re.compile(r"[0-9]+(\.[0-9]*)?|\.[0-9]+")
 REGISTRATION_WORDS = {
     **{squeeze(code): code for code in REGISTRATION_STATUS},
     **{squeeze(label): code for code, label in REGISTRATION_STATUS.items()},
@@ -191,10 +192,10 @@ def _date(text: str) -> dt.date:
 
 
 def _cost(text: str) -> float:
-    try:
-        value = float(text.replace("£", "").replace(",", "").strip())
-    except ValueError:
-        raise ValueError(f"{text} is not an amount of money") from None
+    # float() alone takes other scripts' digits, "nan", "inf" and "1_0" (``numbers.py``).
+    if not MONEY.fullmatch(amount := text.replace("£", "").replace(",", "").strip()):
+        raise ValueError(f"{text} is not an amount of money")
+    value = float(amount)
     if value < 0 or value > 100_000:
         raise ValueError(f"{text} is not a cost per day")
     return round(value, 2)

@@ -72,3 +72,22 @@ def test_an_api_limit_in_other_digits_is_refused(client: Any, world: World, cloc
     response = client.get("/api/v1/schools?limit=５", headers=token_for(world, "la_officer", clock))
     assert response.status_code == 400
     assert "limit must be a whole number" in response.text
+
+
+@pytest.mark.no_database
+@pytest.mark.parametrize("typed", ["١٢", "nan", "inf", "1_0", "１０.５"])
+def test_a_registers_cost_per_day_in_other_digits_or_words_is_refused(typed: str) -> None:
+    from survey_app.organisations.register_file import entry_from_fields
+
+    _, errors = entry_from_fields({"name": "Oak Tutors", "cost_per_day": typed})
+    assert [e.message for e in errors if e.field == "cost_per_day"] == [
+        f"{typed} is not an amount of money"
+    ]
+
+
+@pytest.mark.no_database
+def test_a_registers_cost_per_day_in_pounds_is_read() -> None:
+    from survey_app.organisations.register_file import entry_from_fields
+
+    _, errors = entry_from_fields({"name": "Oak Tutors", "cost_per_day": "£1,250.50"})
+    assert not [e for e in errors if e.field == "cost_per_day"]
