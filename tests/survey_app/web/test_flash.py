@@ -57,3 +57,36 @@ def test_a_you_said_banner_shows_on_that_entry_only(client: Any, world: World) -
     assert banner(client.get(f"/staff/you-said/{earlier}")) is None
     # ... and the banner, left behind, does not turn up later as if just done.
     assert banner(client.get(f"/staff/you-said/{later}")) is None
+
+
+def test_a_persons_banner_cannot_be_forged_in_the_address(client: Any, world: World) -> None:
+    from survey_app.db.staff_tables import StaffUser
+    from tests.world import run
+
+    officer = run(
+        StaffUser.select(StaffUser.id).where(StaffUser.email == "la_officer@example.test").first()
+    )["id"]
+    sign_in(client, world, "la_admin")
+    page = f"/staff/people/{officer}"
+    # A link made to say the account was disabled says nothing: it was not.
+    assert banner(client.get(f"{page}?done=disabled")) is None
+    assert post_form(client, f"{page}/disable", {}).status_code == 200
+    assert banner(client.get(page)) is None, "said once, on the redirect"
+    post_form(client, f"{page}/enable", {}, follow_redirects=False)
+    said = banner(client.get(page))
+    assert said is not None and said.startswith("Account enabled")
+
+
+def test_an_administrator_who_steps_down_stays_signed_out(client: Any, world: World) -> None:
+    """Changing their own role ends their sessions: saying so must not bring this one back."""
+    from survey_app.db.staff_tables import StaffUser
+    from tests.world import run
+
+    ids = {row["email"]: row["id"] for row in run(StaffUser.select(StaffUser.id, StaffUser.email))}
+    sign_in(client, world, "la_admin")
+    post_form(client, f"/staff/people/{ids['la_officer@example.test']}/role", {"role": "la_admin"})
+    me = ids["la_admin@example.test"]
+    post_form(client, f"/staff/people/{me}/role", {"role": "la_officer"}, follow_redirects=False)
+    after = client.get("/staff/placements", follow_redirects=False)
+    assert after.status_code in (302, 303)
+    assert after.headers["location"].startswith("/staff/sign-in")
