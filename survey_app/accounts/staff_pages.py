@@ -22,6 +22,7 @@ from survey_app.organisations.schools import FieldProblem
 from survey_app.settings import Settings
 from survey_app.web.listing import parse
 from survey_app.web.params import ObjectId, QueryId
+from survey_app.web.rendering import flash, take_flash
 from survey_app.web.rendering import staff_page as _page
 from survey_app.web.throttle import clear, is_blocked, record_failure
 
@@ -139,7 +140,8 @@ async def _person_page(
     )
 
 
-#: What the user's page says after each change (``?done=`` on the address it redirects to).
+#: What the user's page says after each change: carried through the session (``flash``), not
+#: the address, where a link could make the page say an account was disabled when it was not.
 DONE = {
     "role": "Role changed: they have been signed out.",
     "disabled": (
@@ -156,22 +158,34 @@ DONE = {
 
 @get("/people/{user_id:int}", guards=[la_admins])
 async def person(
+    request: Request,
     actor: NamedDependency[Actor],
     user_id: ObjectId,
     now: NamedDependency[dt.datetime],
-    done: str | None = None,
 ) -> Template:
     """One user, and what an administrator can do about them (and what they just did)."""
+    done = take_flash(request, "person", str)
     return await _person_page(actor, user_id, now, done=DONE.get(done or ""))
 
 
-def _done(user_id: int, done: str) -> Redirect:
-    """Post, redirect, get: the user's page says what happened, and a refresh repeats nothing."""
-    return Redirect(path=f"/staff/people/{user_id}?done={done}", status_code=303)
+def _done(request: Request, actor: Actor, user_id: int, done: str) -> Redirect:
+    """Post, redirect, get: the user's page says (once) what happened, and a refresh repeats
+    nothing. Not when administrators changed their own account: that signed them out, and
+    writing to this session would bring back the very session the change just ended."""
+    here = f"/staff/people/{user_id}"
+    if user_id != actor.user_id:
+        flash(request, "person", done, path=here)
+    return Redirect(path=here, status_code=303)
 
 
 async def _act(
-    actor: Actor, user_id: int, now: dt.datetime, field: str, done: str, action: Any
+    request: Request,
+    actor: Actor,
+    user_id: int,
+    now: dt.datetime,
+    field: str,
+    done: str,
+    action: Any,
 ) -> Response[Any]:
     """Run one change and show the user's page with what happened, or why it did not."""
     try:
@@ -181,7 +195,7 @@ async def _act(
     except AccountError as error:
         problem = FieldProblem(field, str(error))
         return await _person_page(actor, user_id, now, 400, errors=[problem])
-    return _done(user_id, done)
+    return _done(request, actor, user_id, done)
 
 
 @post("/people/{user_id:int}/role", guards=[la_admins])
@@ -202,31 +216,44 @@ async def change_role(
     change = staff_changes.change_role(
         actor, user_id, role=role, school=school, provider=provider, now=now
     )
-    return await _act(actor, user_id, now, "role", "role", change)
+    return await _act(request, actor, user_id, now, "role", "role", change)
 
 
 @post("/people/{user_id:int}/disable", guards=[la_admins])
 async def disable(
-    actor: NamedDependency[Actor], user_id: ObjectId, now: NamedDependency[dt.datetime]
+    request: Request,
+    actor: NamedDependency[Actor],
+    user_id: ObjectId,
+    now: NamedDependency[dt.datetime],
 ) -> Response[Any]:
     """Disable the account: signed out everywhere, tokens revoked, at once."""
     return await _act(
-        actor, user_id, now, "state", "disabled", staff_changes.disable(actor, user_id, now)
+        request,
+        actor,
+        user_id,
+        now,
+        "state",
+        "disabled",
+        staff_changes.disable(actor, user_id, now),
     )
 
 
 @post("/people/{user_id:int}/enable", guards=[la_admins])
 async def enable(
-    actor: NamedDependency[Actor], user_id: ObjectId, now: NamedDependency[dt.datetime]
+    request: Request,
+    actor: NamedDependency[Actor],
+    user_id: ObjectId,
+    now: NamedDependency[dt.datetime],
 ) -> Response[Any]:
     """Let a disabled user sign in again."""
     return await _act(
-        actor, user_id, now, "state", "enabled", staff_changes.enable(actor, user_id, now)
+        request, actor, user_id, now, "state", "enabled", staff_changes.enable(actor, user_id, now)
     )
 
 
 @post("/people/{user_id:int}/resend", guards=[la_admins])
 async def resend(
+    request: Request,
     actor: NamedDependency[Actor],
     user_id: ObjectId,
     settings: NamedDependency[Settings],
@@ -234,7 +261,7 @@ async def resend(
 ) -> Response[Any]:
     """Email a new invitation link; the old one stops working."""
     action = staff_changes.resend_invitation(settings, actor, user_id, now)
-    return await _act(actor, user_id, now, "state", "resent", action)
+    return await _act(request, actor, user_id, now, "state", "resent", action)
 
 
 @post("/people/{user_id:int}/second-factor", guards=[la_admins])
@@ -262,7 +289,7 @@ async def reset_second_factor(
         problem = FieldProblem("password", "That is not your password: nothing was changed")
         return await _person_page(actor, user_id, now, 400, errors=[problem])
     await clear(settings, key)
-    return _done(user_id, "second_factor")
+    return _done(request, actor, user_id, "second_factor")
 
 
 staff_pages = Router(

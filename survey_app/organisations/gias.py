@@ -13,6 +13,7 @@ from collections.abc import Callable, Collection
 
 import msgspec
 
+from survey_app.numbers import is_digits
 from survey_app.organisations.rules import URN, name_problem
 from survey_app.web.uploads import UploadError, read_rows
 
@@ -140,7 +141,7 @@ def read_gias(
                 establishment_type=values["establishment_type"],
                 phase=values["phase"],
                 postcode=values["postcode"].upper(),
-                ukprn=ukprn if ukprn.isdigit() and len(ukprn) <= 10 else "",
+                ukprn=ukprn if is_digits(ukprn) and len(ukprn) <= 10 else "",
                 is_open=values["status"].lower() in OPEN_STATUSES,
             )
         )

@@ -70,7 +70,7 @@ OWN_FIELDS = (*TEXT_FIELDS, *NUMBER_FIELDS, *SWITCH_FIELDS, "reminder_days")
 FORM_FIELDS = (*AUTHORITY_FIELDS, *OWN_FIELDS)
 #: The privacy notice's own fields: left empty, the notice names the LA's contact instead.
 NOTICE_FIELDS = ("controller", "dpo_contact")
-REMINDER_DAYS = re.compile(r"^\d{1,3}(\s*,\s*\d{1,3})*$")
+REMINDER_DAYS = re.compile(r"^[0-9]{1,3}(\s*,\s*[0-9]{1,3})*$")
 LIMITS = {"sign_off": 1000, "notify_reply_to_id": 36}
 
 

@@ -12,6 +12,7 @@ from typing import Any
 
 from survey_app.db.engine import transaction
 from survey_app.db.tables import LaSettings, LocalAuthority
+from survey_app.numbers import whole
 from survey_app.organisations.la_settings import (
     AUTHORITY_COLUMNS,
     AUTHORITY_FIELDS,
@@ -102,14 +103,15 @@ def check(settings: Settings, form: dict[str, str]) -> tuple[dict[str, Any], lis
         values[name] = None
         if not value:
             continue
-        if not value.isdigit() or not low <= int(value) <= high:
+        number = whole(value)
+        if number is None or not low <= number <= high:
             problems.append(
                 FieldProblem(
                     name, f"{label} must be a whole number from {low} to {high}, not {value!r}"
                 )
             )
             continue
-        values[name] = int(value)
+        values[name] = number
     for name, label in SWITCH_FIELDS.items():
         value = text[name].lower()
         values[name] = SWITCH_VALUES.get(value)

@@ -16,6 +16,7 @@ from typing import Any
 import msgspec
 
 from survey_app.accounts.scoping import Role
+from survey_app.numbers import is_digits
 from survey_app.web import uploads
 from survey_app.web.display import OFFER_TYPE, REGISTRATION_STATUS
 
@@ -131,9 +132,7 @@ class RegisterEntry(msgspec.Struct, frozen=True, kw_only=True):
 
     def record_values(self) -> dict[str, Any]:
         """What goes into the LA's record: everything but the identifiers, which are shared.
-
-        The name is the LA's own: another council may know the same provider by another name.
-        """
+        The name is the LA's own: another council may know the same provider by another name."""
         values = msgspec.structs.asdict(self)
         for key in IDENTIFIERS:
             values.pop(key)
@@ -158,6 +157,7 @@ class CellError(msgspec.Struct, frozen=True):
 DATE_FORMATS = ("%Y-%m-%d", "%d/%m/%Y", "%d/%m/%y", "%d-%m-%Y", "%d.%m.%Y", "%d %b %Y", "%d %B %Y")
 POSTCODE = re.compile(r"^([A-Z]{1,2}[0-9][A-Z0-9]?) ?([0-9][A-Z]{2})$")
 EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+MONEY = re.compile(r"[0-9]+(\.[0-9]*)?|\.[0-9]+")
 REGISTRATION_WORDS = {
     **{squeeze(code): code for code in REGISTRATION_STATUS},
     **{squeeze(label): code for code, label in REGISTRATION_STATUS.items()},
@@ -192,10 +192,10 @@ def _date(text: str) -> dt.date:
 
 
 def _cost(text: str) -> float:
-    try:
-        value = float(text.replace("£", "").replace(",", "").strip())
-    except ValueError:
-        raise ValueError(f"{text} is not an amount of money") from None
+    # float() alone takes other scripts' digits, "nan", "inf" and "1_0" (``numbers.py``).
+    if not MONEY.fullmatch(amount := text.replace("£", "").replace(",", "").strip()):
+        raise ValueError(f"{text} is not an amount of money")
+    value = float(amount)
     if value < 0 or value > 100_000:
         raise ValueError(f"{text} is not a cost per day")
     return round(value, 2)
@@ -204,7 +204,7 @@ def _cost(text: str) -> float:
 def _digits(name: str, low: int, high: int) -> Callable[[str], str]:
     def read(text: str) -> str:
         value = re.sub(r"\s", "", text).removesuffix(".0")
-        if not value.isdigit() or not low <= len(value) <= high:
+        if not is_digits(value) or not low <= len(value) <= high:
             size = f"{low}" if low == high else f"{low} to {high}"
             raise ValueError(f"{text} is not {name} ({size} digits)")
         return value
@@ -215,7 +215,7 @@ def _digits(name: str, low: int, high: int) -> Callable[[str], str]:
 def _company(text: str) -> str:
     value = re.sub(r"\s", "", text).upper().removesuffix(".0")
     # Spreadsheets drop the leading zeros of an all-digit company number: put them back.
-    if value.isdigit() and len(value) < 8:
+    if is_digits(value) and len(value) < 8:
         value = value.zfill(8)
     if not re.fullmatch(r"[A-Z0-9]{8}", value):
         raise ValueError(f"{text} is not a company number (8 characters, such as 01234567)")

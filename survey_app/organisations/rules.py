@@ -5,11 +5,11 @@ from __future__ import annotations
 import re
 
 #: ONS (GSS) codes of the kinds an LA has: a country letter and eight digits, e.g. E10000011.
-ONS_CODE = re.compile(r"^[EWSN]\d{8}$")
+ONS_CODE = re.compile(r"^[EWSN][0-9]{8}$")
 #: DfE's LA number as GIAS's "LA (code)" column gives it: three digits, e.g. 845.
-DFE_NUMBER = re.compile(r"^\d{3}$")
+DFE_NUMBER = re.compile(r"^[0-9]{3}$")
 #: A URN is a number (six digits today); the GIAS download never pads or prefixes it.
-URN = re.compile(r"^\d{5,8}$")
+URN = re.compile(r"^[0-9]{5,8}$")
 #: Enough to catch a typing slip or a pasted list; no spaces, commas or angle brackets, so one
 #: address can never become two, or a header, in an email.
 EMAIL = re.compile(r"^[^@\s,;<>\"]+@[^@\s,;<>\".]+(\.[^@\s,;<>\".]+)+$")

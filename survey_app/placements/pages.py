@@ -161,7 +161,7 @@ async def import_upload(
     await _record_import(actor, result, now)
     if result.errors:
         return _page("placement_import", actor, 400, result=result)
-    flash(request, "import", result)
+    flash(request, "import", result, path="/staff/placements/import")
     return Redirect(path="/staff/placements/import", status_code=303)
 
 

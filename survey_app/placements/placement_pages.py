@@ -15,6 +15,7 @@ from survey_app.accounts.guards import commissioners
 from survey_app.accounts.scoping import Actor, placement_path, scope
 from survey_app.db.tables import Provider, School
 from survey_app.db.tables import Response as SurveyResponse
+from survey_app.numbers import whole
 from survey_app.ops.audit import record, refuse
 from survey_app.organisations.provider_records import in_use, named_providers
 from survey_app.organisations.statuses import SchoolStatus
@@ -164,8 +165,9 @@ async def _corrected(
     await record(event, now=now, actor=actor, object_type="placement", object_id=placement_id)
     changes = await history(actor, placement_id)
     made = changes[: len(changes) - changes_before]
+    here = f"/staff/placements/{placement_id}"
     if not made and event in UNCHANGED:
-        flash(request, "done", UNCHANGED[event] + ".")
+        flash(request, "done", UNCHANGED[event] + ".", path=here)
     else:
         details = "; ".join(
             f"{c.what} from {c.old_value or '(none)'} to {c.new_value or '(none)'}"
@@ -173,8 +175,8 @@ async def _corrected(
             if c.what not in ("Status", "Open survey")
             and not c.what.startswith("Survey link and code")
         )
-        flash(request, "done", DONE[event] + (f": {details}." if details else "."))
-    return Redirect(path=f"/staff/placements/{placement_id}")
+        flash(request, "done", DONE[event] + (f": {details}." if details else "."), path=here)
+    return Redirect(path=here)
 
 
 async def _changes_so_far(actor: Actor, placement_id: int) -> int:
@@ -322,7 +324,7 @@ async def reissue(
     """A new link and short code for the pupil; the old ones stop working."""
     form = await request.form()
     seen = str(form.get("link_version") or "")
-    version = int(seen) if seen.isdigit() and len(seen) < 10 else None
+    version = whole(seen) if len(seen) < 10 else None
     before = await _changes_so_far(actor, placement_id)
     outcome = await reissue_survey(
         settings, actor, placement_id, version, now, _chosen_survey(form)

@@ -13,7 +13,7 @@ import msgspec
 from questionnaires.bands import YEAR_GROUPS
 
 #: A school's Unique Reference Number, as GIAS publishes it.
-URN = re.compile(r"^\d{5,8}$")
+URN = re.compile(r"^[0-9]{5,8}$")
 #: Letters, digits and - _ / only, with at least one digit: a school's own reference such as
 #: "FH-2026-014" fits, while a typed name ("Jane Smith") does not.
 PUPIL_REFERENCE = re.compile(r"^(?=.*\d)[A-Za-z0-9][A-Za-z0-9_/-]{0,39}$")
@@ -171,9 +171,10 @@ DATE_FORMATS = ("%Y-%m-%d", "%d/%m/%Y")
 DATE_HINT = "a date like 23/11/2026 or 2026-11-23"
 YES = ("yes", "y", "true", "1")
 NO = ("", "no", "n", "false", "0")
-WHOLE_NUMBER = re.compile(r"^[+-]?\d+$")
+# [0-9], not \d: \d matches other scripts' digits too (``survey_app/numbers.py``).
+WHOLE_NUMBER = re.compile(r"^[+-]?[0-9]+$")
 #: Plain decimals only: float() alone would also take "nan", "inf" and "1_0".
-DECIMAL = re.compile(r"^[+-]?(\d+\.?\d*|\.\d+)$")
+DECIMAL = re.compile(r"^[+-]?([0-9]+\.?[0-9]*|\.[0-9]+)$")
 
 
 class PlacementBody(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):

@@ -13,6 +13,7 @@ from litestar.response import Redirect, Template
 from survey_app.accounts.guards import allow
 from survey_app.accounts.scoping import Actor, scope
 from survey_app.db.tables import Provider
+from survey_app.numbers import whole
 from survey_app.ops.audit import refuse
 from survey_app.organisations.provider_records import named_providers
 from survey_app.placements.rules import FieldError
@@ -38,6 +39,7 @@ from survey_app.qa.you_said import (
 )
 from survey_app.web.listing import parse
 from survey_app.web.params import ObjectId
+from survey_app.web.rendering import flash, take_flash
 
 STATUS_LABELS = {
     YouSaidStatus.DRAFT: "Draft",
@@ -54,7 +56,8 @@ BUTTON_LABELS = {
     Decision.SEND_BACK: "Send back to the provider",
     Decision.WITHDRAW: "Withdraw",
 }
-#: What the page says after each decision (the redirect names it in ``?done=``).
+#: What the page says after each decision: carried to the entry's page through the session
+#: (``flash``), never the address, where anyone could make a draft say "Published".
 DONE: dict[str, str] = {
     Decision.SAVE: "Saved.",
     Decision.SUBMIT: "Sent to the council for review.",
@@ -130,7 +133,7 @@ async def new_form(
 ) -> Template:
     """A blank entry for the provider (LA staff name the provider in ``?provider=``)."""
     raw = request.query_params.get("provider", "")
-    provider = await provider_for(actor, int(raw) if raw.isdigit() else None)
+    provider = await provider_for(actor, whole(raw))
     if provider is None:
         raise await refuse(actor, "provider", raw, now)
     return await _form_page(actor, provider)
@@ -145,7 +148,7 @@ async def create_entry(
     form = await request.form()
     fields = {key: str(value) for key, value in form.items()}
     raw = fields.get("provider", "")
-    provider = await provider_for(actor, int(raw) if raw.isdigit() else None)
+    provider = await provider_for(actor, whole(raw))
     if provider is None:
         raise await refuse(actor, "provider", raw, now)
     band = await reading_band(actor.local_authority_id, provider["id"])
@@ -154,8 +157,14 @@ async def create_entry(
         return await _form_page(actor, provider, errors=errors, values=fields, status=400)
     submit = fields.get("action") == Decision.SUBMIT
     entry_id = await create(actor, provider["id"], wording, submit, now)
-    done = Decision.SUBMIT if submit else Decision.SAVE
-    return Redirect(path=f"/staff/you-said/{entry_id}?done={done}")
+    return _done(request, entry_id, Decision.SUBMIT if submit else Decision.SAVE)
+
+
+def _done(request: Request, entry_id: int, decision: Decision) -> Redirect:
+    """Post, redirect, get back to the entry, whose banner says (once) what was just done."""
+    here = f"/staff/you-said/{entry_id}"
+    flash(request, "you_said", DONE[decision], path=here)
+    return Redirect(path=here)
 
 
 @get("/you-said/{entry_id:int}")
@@ -170,12 +179,8 @@ async def show_entry(
     provider = await provider_for(actor, current.provider_id) if current else None
     if current is None or provider is None:
         raise await refuse(actor, "you_said", entry_id, now)
-    done = request.query_params.get("done", "")
     return await _form_page(
-        actor,
-        provider,
-        current=current,
-        done=DONE.get(done, ""),
+        actor, provider, current=current, done=take_flash(request, "you_said", str) or ""
     )
 
 
@@ -217,7 +222,7 @@ async def decide_entry(
         )
     if not await decide(actor, entry_id, decision, wording, note, now):
         raise await refuse(actor, "you_said", entry_id, now)
-    return Redirect(path=f"/staff/you-said/{entry_id}?done={decision}")
+    return _done(request, entry_id, decision)
 
 
 you_said_pages = Router(

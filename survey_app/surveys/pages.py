@@ -33,7 +33,6 @@ from survey_app.surveys.provenance import provenance_of
 from survey_app.surveys.rendering import LINK_PAGES, current, is_htmx, page
 from survey_app.surveys.responses import check_answer
 from survey_app.surveys.statuses import InvitationKind, InvitationStatus
-from survey_app.web.headers import private_page
 
 #: What the check page shows for a question with no answer.
 SKIPPED = "Skipped"
@@ -373,6 +372,5 @@ survey_router = Router(
         send_answers,
         thanks,
     ],
-    after_request=private_page,
     include_in_schema=False,
 )

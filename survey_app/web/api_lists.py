@@ -66,13 +66,25 @@ class ListParams(msgspec.Struct, frozen=True):
     params: dict[str, str]
     #: Whether this list offers ``updated_since`` (it has a change time to sync by).
     syncs: bool = False
+    #: Which list, for whom: its cursors are signed for this and refused anywhere else.
+    bound: str = ""
+
+
+def binding(path: str, user_id: int) -> str:
+    """What a cursor is signed for: the list's path and the actor. A cursor from one list given
+    to another would page it from a row id it never reached (or skip rows); one actor's
+    cursor handed to another is refused likewise."""
+    return f"{path}\x00{user_id}"
 
 
 async def list_params(
-    request: Request, limit: Limit = None, cursor: CursorText = None
+    request: Request, actor: NamedDependency[Actor], limit: Limit = None, cursor: CursorText = None
 ) -> ListParams:
     """The dependency every API list endpoint takes: ``limit`` and ``cursor``, declared once."""
-    return ListParams({key: str(value) for key, value in request.query_params.items()})
+    return ListParams(
+        {key: str(value) for key, value in request.query_params.items()},
+        bound=binding(request.url.path, actor.user_id),
+    )
 
 
 async def sync_params(
@@ -90,24 +102,27 @@ class Cursor(msgspec.Struct, frozen=True, array_like=True):
     id: int
 
 
-def _signature(secret: str, body: bytes) -> bytes:
-    return hmac.new(secret.encode(), b"list-cursor:" + body, hashlib.sha256).digest()[:12]
+def _signature(secret: str, body: bytes, bound: str) -> bytes:
+    message = b"list-cursor:" + bound.encode() + b"\x00" + body
+    return hmac.new(secret.encode(), message, hashlib.sha256).digest()[:12]
 
 
-def make_cursor(secret: str, cursor: Cursor) -> str:
-    """An opaque, signed cursor: a client cannot forge one to read past its filters."""
+def make_cursor(secret: str, cursor: Cursor, bound: str = "") -> str:
+    """An opaque, signed cursor: a client cannot forge one to read past its filters, nor use it
+    on another list or as someone else (``bound``, from ``binding``)."""
     body = msgspec.json.encode(cursor)
-    return base64.urlsafe_b64encode(body + _signature(secret, body)).decode().rstrip("=")
+    return base64.urlsafe_b64encode(body + _signature(secret, body, bound)).decode().rstrip("=")
 
 
-def read_cursor(secret: str, text: str) -> Cursor | None:
-    """The cursor, or None when it was altered, truncated or never ours."""
+def read_cursor(secret: str, text: str, bound: str = "") -> Cursor | None:
+    """The cursor, or None when it was altered, truncated, never ours, or made for another list
+    or actor than ``bound``."""
     try:
         blob = base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
     except ValueError:
         return None
     body, signature = blob[:-12], blob[-12:]
-    if len(blob) <= 12 or not hmac.compare_digest(signature, _signature(secret, body)):
+    if len(blob) <= 12 or not hmac.compare_digest(signature, _signature(secret, body, bound)):
         return None
     try:
         return msgspec.json.decode(body, type=Cursor)
@@ -122,6 +137,8 @@ class ApiQuery(msgspec.Struct, frozen=True):
     limit: int
     after: Cursor | None
     updated_since: dt.datetime | None
+    #: What the next cursor is signed for (``ListParams.bound``).
+    bound: str = ""
 
 
 def _unknown(spec: ListSpec, request: ListParams) -> list[FieldError]:
@@ -176,7 +193,7 @@ def parse_api(
         errors.append(problem)
     after = None
     if text := str(params.get("cursor") or ""):
-        after = read_cursor(secret, text)
+        after = read_cursor(secret, text, request.bound)
         # A change-ordered list's cursor carries a change time, an id-ordered one's does not:
         # one list's cursor given to the other would skip rows, so it is refused.
         if after is not None and (after.updated_at is not None) != request.syncs:
@@ -193,7 +210,7 @@ def parse_api(
         since, problem = _since(text)
         if problem:
             errors.append(problem)
-    return ApiQuery(list_query, limit, after, since), errors
+    return ApiQuery(list_query, limit, after, since, request.bound), errors
 
 
 class ApiPage(msgspec.Struct, frozen=True):
@@ -237,7 +254,9 @@ async def fetch_after(
     more = len(rows) > query.limit
     rows = rows[: query.limit]
     next_cursor = (
-        make_cursor(secret, Cursor(rows[-1].get("_updated_at"), rows[-1]["id"])) if more else None
+        make_cursor(secret, Cursor(rows[-1].get("_updated_at"), rows[-1]["id"]), query.bound)
+        if more
+        else None
     )
     return ApiPage(rows, next_cursor)
 

@@ -1,16 +1,18 @@
-"""Response headers: security headers on everything, no caching on private pages.
+"""Response headers: security headers on everything, and no caching of anything but the
+static assets.
 
 The security headers are set by ``Edge``, an ASGI middleware wrapped around the whole
 application rather than an ``after_request`` hook: a hook runs only for a handler's own
 response, so refusals made before or around a handler (404, 405, the CSRF 403, 401, 413, an
-exception handler's page, a static file) went out without them.
+exception handler's page, a static file) went out without them. ``Cache-Control: no-store`` is
+set there too, for the same reason: an API 400 or 401 or a staff 404 names what was asked for,
+and a shared computer's browser cache or a proxy must not keep it.
 """
 
 from __future__ import annotations
 
-from typing import Any, cast
+from typing import cast
 
-from litestar import Response
 from litestar.datastructures import MutableScopeHeaders
 from litestar.types import ASGIApp, HTTPScope, Message, Receive, Scope, Send
 
@@ -26,6 +28,10 @@ SECURITY_HEADERS = {
     # Browsers ignore this over plain http, so it is safe to send always.
     "Strict-Transport-Security": "max-age=31536000; includeSubDomains",
 }
+
+#: The only responses a browser or proxy may keep: content-hashed assets, which set their own
+#: long ``Cache-Control`` (``app.py``). Everything else, errors included, is ``no-store``.
+CACHEABLE_PREFIX = "/static/"
 
 
 class Edge:
@@ -47,6 +53,7 @@ class Edge:
         # and a refresh would ask for it with GET and be refused. The bar keeps the form's.
         # (The pupil's pages are not boosted: they say for themselves what goes in history.)
         posted_page = method == "POST" and scope["path"].startswith("/staff")
+        cacheable = scope["path"].startswith(CACHEABLE_PREFIX)
         if head:
             scope = cast("HTTPScope", {**scope, "method": "GET"})
 
@@ -56,6 +63,9 @@ class Edge:
                 for name, value in SECURITY_HEADERS.items():
                     if name not in headers:
                         headers[name] = value
+                if not cacheable:
+                    # Replaced, not defaulted: fail closed if a handler ever asks for caching.
+                    headers["Cache-Control"] = "no-store"
                 if posted_page and not 300 <= message["status"] < 400:
                     headers.setdefault("HX-Push-Url", "false")
             elif head and message["type"] == "http.response.body":
@@ -64,9 +74,3 @@ class Edge:
             await send(message)
 
         await self.app(scope, receive, send_with_headers)
-
-
-def private_page(response: Response[Any]) -> Response[Any]:
-    """Survey and signed-in pages are never stored by a browser or proxy."""
-    response.headers["Cache-Control"] = "no-store"
-    return response

@@ -24,6 +24,7 @@ from piccolo.columns.combination import WhereRaw
 from piccolo.table import Table
 
 from survey_app.accounts.scoping import Actor, scope
+from survey_app.numbers import whole
 from survey_app.placements.rules import FieldError
 
 #: Rows on one staff page; the API's ``limit`` defaults to this and may go up to ``MAX_LIMIT``.
@@ -116,9 +117,10 @@ class ListQuery(msgspec.Struct, frozen=True):
 def whole_number(
     text: str, name: str, label: str, low: int, high: int
 ) -> tuple[int, FieldError | None]:
-    if not text.isdigit() or not low <= int(text) <= high:
+    value = whole(text)
+    if value is None or not low <= value <= high:
         return low, FieldError(name, f"{label} must be a whole number from {low} to {high:,}")
-    return int(text), None
+    return value, None
 
 
 def parse(spec: ListSpec, params: Mapping[str, str]) -> tuple[ListQuery, list[FieldError]]:

@@ -62,27 +62,34 @@ def done_from_query(query: Mapping[str, str], result_type: type[T]) -> T | None:
 FLASH = "flash"
 
 
-def flash(request: Request[Any, Any, Any], key: str, value: str | msgspec.Struct) -> None:
+def flash(
+    request: Request[Any, Any, Any], key: str, value: str | msgspec.Struct, *, path: str
+) -> None:
     """Post, redirect, get, with the outcome kept on the server: what a post did is held in the
-    signed-in session under ``key`` for the next page to show once (``take_flash``). Unlike the
-    address (``done_redirect``), nobody can forge it, and a refresh does not show it again."""
+    signed-in session under ``key`` for the page at ``path`` (where the post redirects) to show
+    once (``take_flash``). Unlike the address (``done_redirect``), nobody can forge it, and a
+    refresh does not show it again. It is tied to ``path`` so that "Survey extended" for one
+    placement never appears on the next placement opened instead."""
     held = dict(request.session.get(FLASH) or {})
-    held[key] = msgspec.to_builtins(value)
+    held[key] = {"path": path, "value": msgspec.to_builtins(value)}
     request.session[FLASH] = held
 
 
 def take_flash(request: Request[Any, Any, Any], key: str, kind: type[T]) -> T | None:
-    """What a post left under ``key`` for this page, then forgotten: shown once. None when there
-    is none (or it is not a ``kind``)."""
+    """What a post left under ``key`` for this page (its path), then forgotten: shown once, and
+    only here. None when there is none, or it is not a ``kind``; one left for another page is
+    dropped too, since its person has moved on and it would be stale when they came back."""
     held = request.session.get(FLASH) if request.scope.get("session") else None
     if not isinstance(held, dict) or key not in held:
         return None
-    value = held.pop(key)
+    entry = held.pop(key)
     if held:
         request.session[FLASH] = held
     else:
         del request.session[FLASH]
+    if not isinstance(entry, dict) or entry.get("path") != request.url.path:
+        return None
     try:
-        return msgspec.convert(value, kind)
+        return msgspec.convert(entry.get("value"), kind)
     except msgspec.ValidationError:
         return None

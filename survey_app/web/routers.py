@@ -34,7 +34,6 @@ from survey_app.safeguarding.pages import safeguarding_pages
 from survey_app.web.api_docs import SECURITY
 from survey_app.web.api_errors import json_error
 from survey_app.web.api_lists import list_params, sync_params
-from survey_app.web.headers import private_page
 
 
 def to_sign_in(request: Request, exc: Exception) -> Response[Any]:
@@ -73,7 +72,6 @@ staff_router = Router(
             ],
         ),
     ],
-    after_request=private_page,
     exception_handlers={NotAuthorizedException: to_sign_in},
     include_in_schema=False,
 )
@@ -90,6 +88,5 @@ api_router = Router(
     route_handlers=[organisation_api, placement_api, report_api],
     # NotFoundException named too: the app-level HTML 404 handler is otherwise more specific.
     exception_handlers={HTTPException: json_error, NotFoundException: json_error},
-    after_request=private_page,
     security=SECURITY,
 )

@@ -172,3 +172,37 @@ def test_one_lists_cursor_is_refused_by_another(client: Any, world: World, clock
     response = client.get(f"/api/v1/placements?cursor={cursor}", headers=officer)
     assert response.status_code == 400
     assert [e["key"] for e in response.json()["errors"]] == ["cursor"]
+
+
+def _cursor(client: Any, url: str, headers: dict[str, str]) -> str:
+    following = client.get(url, headers=headers).json()["next"]
+    assert following, url
+    return parse_qs(urlsplit(following).query)["cursor"][0]
+
+
+def test_a_cursor_works_only_on_the_list_it_came_from(
+    client: Any, world: World, clock: Clock
+) -> None:
+    """Schools and providers are both paged by id alone: a cursor from one must not page the
+    other from a row id it never reached."""
+    _providers(world, 3)
+    officer = token_for(world, "la_officer", clock)
+    cursor = _cursor(client, "/api/v1/schools?limit=1", officer)
+    assert client.get(f"/api/v1/schools?cursor={cursor}", headers=officer).status_code == 200
+    response = client.get(f"/api/v1/providers?cursor={cursor}", headers=officer)
+    assert response.status_code == 400
+    assert [e["key"] for e in response.json()["errors"]] == ["cursor"]
+    assert "cursor is not one this service gave out" in response.text
+
+
+def test_a_cursor_works_only_for_the_person_it_was_given_to(
+    client: Any, world: World, clock: Clock
+) -> None:
+    _providers(world, 3)
+    officer = token_for(world, "la_officer", clock)
+    colleague = token_for(world, "safeguarding", clock)
+    cursor = _cursor(client, "/api/v1/providers?limit=1", officer)
+    assert client.get(f"/api/v1/providers?cursor={cursor}", headers=officer).status_code == 200
+    response = client.get(f"/api/v1/providers?cursor={cursor}", headers=colleague)
+    assert response.status_code == 400
+    assert [e["key"] for e in response.json()["errors"]] == ["cursor"]
