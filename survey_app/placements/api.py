@@ -22,6 +22,7 @@ from survey_app.placements.records import (
     create_placement,
     end_placement,
     get_placement,
+    placement_or_refuse,
 )
 from survey_app.placements.rules import (
     FieldError,
@@ -166,9 +167,7 @@ async def api_placement(
     placement_id: ObjectId,
 ) -> PlacementView:
     """One placement with its invitation."""
-    view = await get_placement(settings, actor, placement_id, now)
-    if view is None:
-        raise await refuse(actor, "placement", placement_id, now)
+    view = await placement_or_refuse(settings, actor, placement_id, now)
     return view
 
 

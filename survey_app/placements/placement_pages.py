@@ -27,6 +27,7 @@ from survey_app.placements.records import (
     commissioner_emails,
     end_placement,
     get_placement,
+    placement_or_refuse,
 )
 from survey_app.placements.rules import FieldError, end_date_from_text
 from survey_app.placements.survey_corrections import (
@@ -62,9 +63,7 @@ async def placement_detail(
     placement_id: ObjectId,
 ) -> Template:
     """One placement with its invitation: link, QR code and short code."""
-    placement = await get_placement(settings, actor, placement_id, now)
-    if placement is None:
-        raise await refuse(actor, "placement", placement_id, now)
+    placement = await placement_or_refuse(settings, actor, placement_id, now)
     if placement.needs_follow_up:
         await record(
             "safeguarding.view",
@@ -96,9 +95,7 @@ async def _placement_page(
 ) -> Template:
     """The placement page, with any problems with what was just asked of it (then 400), or
     what was just done (``done``, shown once in a success banner)."""
-    placement = await get_placement(settings, actor, placement_id, now)
-    if placement is None:
-        raise await refuse(actor, "placement", placement_id, now)
+    placement = await placement_or_refuse(settings, actor, placement_id, now)
     return _page(
         "placement",
         actor,
@@ -254,9 +251,7 @@ async def edit_form(
     placement_id: ObjectId,
 ) -> Template:
     """The form to correct a placement, filled in with what it says now."""
-    placement = await get_placement(settings, actor, placement_id, now)
-    if placement is None:
-        raise await refuse(actor, "placement", placement_id, now)
+    placement = await placement_or_refuse(settings, actor, placement_id, now)
     return await _edit_page(actor, placement, _edit_values(placement), [])
 
 

@@ -14,6 +14,7 @@ from survey_app.db.tables import (
     Provider,
     School,
 )
+from survey_app.ops.audit import refuse
 from survey_app.organisations.la_settings import EffectiveSettings, all_effective
 from survey_app.organisations.provider_records import add_provider_names, in_use
 from survey_app.placements.rules import (
@@ -181,6 +182,17 @@ async def get_placement(
         now,
         authorities[row["local_authority"]],
     )
+
+
+async def placement_or_refuse(
+    settings: Settings, actor: Actor, placement_id: int, now: dt.datetime
+) -> PlacementView:
+    """The placement for a page or API answer about it; outside the actor's scope (or missing)
+    the refusal is audited and raised as "not found", the same for both."""
+    placement = await get_placement(settings, actor, placement_id, now)
+    if placement is None:
+        raise await refuse(actor, "placement", placement_id, now)
+    return placement
 
 
 class CommissionerEmails(msgspec.Struct, frozen=True):
