@@ -37,6 +37,15 @@ SLOW_READER_WORDS_PER_MINUTE: dict[str, int] = {
 #: buttons ("Continue", "Skip this question") are read once and recognised after that.
 WORDS_PER_PAGE = 4
 
+#: Words a written-answer page shows under every such question (``survey/question.html``): "Write
+#: as much or as little as you like. You can skip this question." and "You can write up to 500
+#: letters." A test renders the page and counts them, so this stays true when the page changes.
+TEXT_PAGE_WORDS = 21
+
+#: The "or" set between the answers and "I don't know" on a choice page.
+DONT_KNOW_DIVIDER_WORDS = 1
+DONT_KNOW = "dont_know"
+
 #: A word or a number: "13" is read as a word, and "{minutes}" stands for one.
 WORD = re.compile(r"[A-Za-z0-9][A-Za-z0-9']*")
 
@@ -44,7 +53,9 @@ WORD = re.compile(r"[A-Za-z0-9][A-Za-z0-9']*")
 def words_read(questionnaire: Questionnaire) -> int:
     """Words a pupil reads from the opening page to the last question, answers included.
 
-    The help page (only some pupils see it) and the thank-you page (after sending) are left out.
+    Each page's own words count too: "Question 3 of 20", the "or" before "I don't know", and what a
+    written-answer page says under its question. The help page (only some pupils see it) and the
+    thank-you page (after sending) are left out.
     """
     strings = [questionnaire.opening.title, *questionnaire.opening.paragraphs]
     for question in questionnaire.questions:
@@ -52,7 +63,13 @@ def words_read(questionnaire: Questionnaire) -> int:
         strings.append(question.hint)
         strings.extend(option.label for option in question.options)
     pages = 1 + len(questionnaire.questions)
-    return sum(len(WORD.findall(s)) for s in strings) + WORDS_PER_PAGE * pages
+    furniture = WORDS_PER_PAGE * pages + sum(
+        TEXT_PAGE_WORDS
+        if question.kind == "text"
+        else DONT_KNOW_DIVIDER_WORDS * any(o.value == DONT_KNOW for o in question.options)
+        for question in questionnaire.questions
+    )
+    return sum(len(WORD.findall(s)) for s in strings) + furniture
 
 
 def reading_pace(questionnaire: Questionnaire) -> int:

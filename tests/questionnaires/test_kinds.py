@@ -27,25 +27,22 @@ CHECK_INS = [
 
 
 @pytest.mark.parametrize("band", list(END_QUESTIONNAIRE))
-def test_a_slow_reader_finishes_a_check_in_in_two_minutes_or_as_near_as_the_promises_allow(
-    band: str,
-) -> None:
-    # Issue 18 asks for under two minutes at a slow reader's pace. Years 10-11 (89 words a
-    # minute) do it with four questions. For a slow 9-year-old (43 a minute) two minutes is 86
-    # words, pages included, and every opening must first say the place's name, how long, that
-    # they can skip, who sees what, that the council checks, and that a worry is passed on
-    # (tests/questionnaires/test_wording.py): about 60 words before any question. So years 4-6
-    # and 7-9 ask three questions (safe, a trusted adult, wanting to talk) and take under three
-    # minutes; the README says so.
+def test_a_slow_reader_finishes_a_check_in_in_under_two_minutes(band: str) -> None:
+    # Issue 18: "a child should finish a check-in in under two minutes at a slow reader's pace".
+    # The pace is the band's slow reader (43, 60 and 89 words a minute), every word on every page
+    # counts (the opening's promises, "Question 1 of 2", the "or" before "I don't know"), and the
+    # place has a long name (seven words). Years 4-6 get there with two questions, years 7-9
+    # with three, years 10-11 with four.
     questionnaire = current(REVIEW_QUESTIONNAIRE[band])  # type: ignore[index]
     seconds = words_read(sample(questionnaire)) * 60 / reading_pace(questionnaire)
-    assert seconds <= (120 if band == "years_10_11" else 180)
-    if band != "years_10_11":
-        assert [q.id for q in questionnaire.questions] == [
-            "felt_safe",
-            "trusted_adult",
-            "talk_to_someone",
-        ]
+    assert seconds < 120
+    assert {"felt_safe", "talk_to_someone"} <= {q.id for q in questionnaire.questions}
+
+
+def test_a_check_in_says_it_takes_about_two_minutes_in_every_band() -> None:
+    for band in END_QUESTIONNAIRE:
+        filled = sample(current(REVIEW_QUESTIONNAIRE[band]))  # type: ignore[index]
+        assert "about 2 minutes" in " ".join(filled.opening.paragraphs).lower()
 
 
 @pytest.mark.parametrize("band", list(END_QUESTIONNAIRE))
@@ -66,7 +63,10 @@ def test_every_indicator_is_the_end_surveys_with_the_same_answer_values(
         if q.indicator
     }
     asked = [q for q in questionnaire.questions if q.indicator]
-    paired = {"felt_safe", "trusted_adult"}
+    paired = {"felt_safe"}
+    if questionnaire.id.startswith("start") or questionnaire.band != "years_4_6":
+        # Years 4-6's check-in asks only how safe they feel, to stay under two minutes.
+        paired.add("trusted_adult")
     if questionnaire.id.startswith("start") or questionnaire.band == "years_10_11":
         paired.add("feelings_about_learning")
     assert paired <= {q.indicator for q in asked}

@@ -48,7 +48,13 @@ def test_the_pupil_reads_their_place_and_months_and_never_a_brace(
     if questionnaire.id.startswith("end_"):
         # Start and review surveys are answered while the pupil still goes there: no months.
         assert "from January to March" in opening
-    assert "Green Shoots Farm" in next(q.text for q in filled.questions if q.id == "felt_safe")
+    felt_safe = next(q.text for q in filled.questions if q.id == "felt_safe")
+    if questionnaire.id.startswith("review_") and questionnaire.version >= 2:
+        # A check-in names the place once, on the opening page just read, and then asks how
+        # safe they feel "there": a second long name would take it over two minutes.
+        assert felt_safe.endswith("there?")
+    else:
+        assert "Green Shoots Farm" in felt_safe
     everything = " ".join(
         [filled.title, opening, *filled.help.paragraphs, *filled.closing.paragraphs]
         + [q.text + q.hint for q in filled.questions]
@@ -62,7 +68,7 @@ def test_the_opening_page_gives_the_time_a_slow_reader_needs(
     questionnaire: Questionnaire,
 ) -> None:
     filled = sample(questionnaire)
-    said = re.search(r"about (\d+) minutes", " ".join(filled.opening.paragraphs))
+    said = re.search(r"about (\d+) minutes", " ".join(filled.opening.paragraphs), re.IGNORECASE)
     assert said is not None, "the opening says how long it takes"
     pace = SLOW_READER_WORDS_PER_MINUTE[questionnaire.reading_band or questionnaire.band]
     # Worked out, not typed: the words at a slow reader's pace, rounded up to whole minutes.

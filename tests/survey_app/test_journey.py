@@ -57,7 +57,7 @@ def test_a_pupil_answers_a_start_survey_a_check_in_and_the_end_survey(
     # What the pupil reads first: the title and the opening line before the Start button.
     journey = [
         (dt.date(2026, 11, 12), "start", "You have just started at", "a_bit_safe"),
-        (dt.date(2027, 1, 5), "review", "How is it going at", "safe"),
+        (dt.date(2027, 1, 5), "review", "Checking in", "safe"),
         (ENDS - dt.timedelta(days=7), "end", "We want to know how it went for you", "very_safe"),
     ]
     for day, kind, says, felt in journey:

@@ -12,6 +12,7 @@ from litestar.testing import TestClient
 
 from questionnaires.bands import END_QUESTIONNAIRE
 from questionnaires.loader import current
+from questionnaires.timing import DONT_KNOW_DIVIDER_WORDS, TEXT_PAGE_WORDS, WORD
 from tests.world import Clock, World, issue_for_year, post_form
 
 YEAR_IN_BAND = {"years_4_6": 5, "years_7_9": 8, "years_10_11": 10}
@@ -145,3 +146,36 @@ def test_a_question_to_write_in_shows_its_own_hint(band: str, pupil_in: Any) -> 
     hint = page.select_one("#answer-hint .app-question-hint")
     assert hint is not None
     assert hint.get_text(strip=True).startswith(question.hint.split("{")[0].strip())
+
+
+@pytest.mark.parametrize("band", list(YEAR_IN_BAND))
+def test_the_time_on_the_opening_page_counts_every_word_a_page_to_write_in_shows(
+    band: str, pupil_in: Any
+) -> None:
+    # The "about N minutes" a pupil is told counts the words each page shows besides the
+    # question (questionnaires/timing.py): if this page says more, the figure must say so too.
+    client = pupil_in(band)
+    questionnaire = current(END_QUESTIONNAIRE[band])
+    number = next(n for n, q in enumerate(questionnaire.questions, 1) if q.kind == "text")
+    page = soup_of(client.get(f"/survey/q/{number}"))
+    hint = page.select_one("#answer-hint")
+    assert hint is not None
+    own = hint.select_one(".app-question-hint")
+    if own is not None:
+        own.decompose()
+    shown = hint.get_text(" ", strip=True) + " " + page.select_one("#answer-info").get_text()
+    assert len(WORD.findall(shown)) == TEXT_PAGE_WORDS
+
+
+@pytest.mark.parametrize("band", list(YEAR_IN_BAND))
+def test_the_time_counts_the_or_before_i_dont_know(band: str, pupil_in: Any) -> None:
+    client = pupil_in(band)
+    questionnaire = current(END_QUESTIONNAIRE[band])
+    number = next(
+        n
+        for n, q in enumerate(questionnaire.questions, 1)
+        if any(o.value == "dont_know" for o in q.options)
+    )
+    page = soup_of(client.get(f"/survey/q/{number}"))
+    dividers = [d.get_text(strip=True) for d in page.select(".govuk-radios__divider")]
+    assert len(WORD.findall(" ".join(dividers))) == DONT_KNOW_DIVIDER_WORDS
