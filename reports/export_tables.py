@@ -7,8 +7,10 @@ from reports.aggregation import IndicatorResult
 from reports.area import AreaSummary
 from reports.disclosure import SUPPRESSION_MARK
 from reports.exports import Cell, Table
+from reports.journeys import ChangesReport
 from reports.labels import QA_STAGE, RAG, REGISTRATION_STATUS, REQUEST_STATUS, label
 from reports.provider import ProviderReport
+from reports.pupil_journeys import PupilJourney
 from reports.school import SchoolReport
 
 
@@ -60,8 +62,110 @@ INDICATOR_HEADINGS = [
 ]
 
 
+#: How each change and later survey is said in a download, as on the pages.
+CHANGE_WORDS = {
+    "better": "Better",
+    "same": "The same",
+    "worse": "Worse",
+    "cannot_compare": "Can't compare (\"I don't know\")",
+}
+LATER_KIND_WORDS = {"end": "End survey", "review": "Latest check-in"}
+CHANGES_EXPLAINED = (
+    "Each pupil who answered a question at the start of their placement and again later (in the "
+    "end survey, or their latest check-in if the end survey is still to come) is counted once "
+    "per question: their later answer set against their own first one, from the most to the "
+    'least positive answer. "I don\'t know" is counted, never left out: for a question about '
+    'knowing or understanding it is not knowing, so "I don\'t know" then "yes" is better; '
+    'for any other question a pupil who said "I don\'t know" at either time cannot be compared.'
+)
+CHANGES_WITHHELD = (
+    "Too few pupils have answered both a start survey and a later one to show what changed "
+    "without risking that someone could work out what a child said."
+)
+CHANGES_NONE = "No pupil has answered both a start survey and a later one yet."
+
+
+def changes_table(changes: ChangesReport) -> Table:
+    """What changed (issue 18), per indicator, exactly as the page shows this viewer: hidden
+    counts as [c], and while withheld no indicator at all (the page lists none)."""
+    return Table(
+        title="What changed",
+        key="what-changed",
+        columns=[
+            "Indicator key",
+            "Indicator",
+            "Answered both (pupils)",
+            "Better",
+            "The same",
+            "Worse",
+            CHANGE_WORDS["cannot_compare"],
+            "In words",
+        ],
+        rows=[
+            [
+                c.key,
+                c.label,
+                *[
+                    _n(value, c.suppressed)
+                    for value in (c.paired, c.better, c.same, c.worse, c.cannot_compare)
+                ],
+                c.sentence or None,
+            ]
+            for c in changes.indicators
+        ]
+        + [
+            [
+                "pupils",
+                "Pupils who answered both (any question)",
+                _n(changes.pupils, changes.pupils is None),
+            ]
+        ]
+        + (
+            [["", CHANGES_WITHHELD]]
+            if changes.withheld
+            else [["", CHANGES_NONE]]
+            if not changes.indicators
+            else []
+        )
+        + [["", f"Period: {changes.period_label}"], ["", CHANGES_EXPLAINED]]
+        + ([["", changes.disclosure_note]] if changes.disclosure_note else []),
+    )
+
+
+def journeys_table(school_name: str, journeys: list[PupilJourney]) -> Table:
+    """What changed for each of a school's own pupils: a row a pupil and question."""
+    return Table(
+        title="What changed for each pupil",
+        key="journeys",
+        columns=[
+            "School",
+            "Pupil reference",
+            "Question",
+            "At the start",
+            "Later",
+            "Later answer from",
+            "Change",
+        ],
+        rows=[
+            [
+                school_name,
+                j.reference,
+                s.label,
+                s.before,
+                s.after,
+                LATER_KIND_WORDS.get(s.after_kind, s.after_kind),
+                CHANGE_WORDS.get(s.change, s.change),
+            ]
+            for j in journeys
+            for s in j.steps
+        ]
+        or [[school_name, None, CHANGES_NONE]],
+    )
+
+
 def provider_tables(report: ProviderReport) -> list[Table]:
-    """The provider report: indicators, trend by term and by year group, released comments."""
+    """The provider report: indicators, trend by term and by year group, released comments,
+    and what changed when the report was opened with it."""
     about = Table(
         title="About this report",
         key="about",
@@ -161,11 +265,12 @@ def provider_tables(report: ProviderReport) -> list[Table]:
         rows=[[text] for text in report.comments]
         or [[report.comments_note or "No released comments."]],
     )
-    return [about, indicators, terms, years, questions, comments]
+    changes = [changes_table(report.what_changed)] if report.what_changed is not None else []
+    return [about, indicators, terms, years, questions, comments, *changes]
 
 
 def area_tables(summary: AreaSummary) -> list[Table]:
-    """The publishable area summary: headlines and the providers table."""
+    """The publishable area summary: headlines, the providers table and what changed."""
     headlines = Table(
         title="Headlines",
         key="headlines",
@@ -234,11 +339,12 @@ def area_tables(summary: AreaSummary) -> list[Table]:
         # The period goes here, not among the headlines, whose columns hold only numbers.
         rows=[[f"Period: {summary.period_label}"], [summary.disclosure_note], [DONT_KNOW_NOTE]],
     )
-    return [headlines, providers, note]
+    changes = [changes_table(summary.what_changed)] if summary.what_changed is not None else []
+    return [headlines, providers, note, *changes]
 
 
 def school_tables(report: SchoolReport) -> list[Table]:
-    """The school's own pupils, one row each, and totals across them."""
+    """The school's own pupils, one row each, totals across them, and each pupil's journey."""
     pupils = Table(
         title="Pupils' feedback",
         key="pupils",
@@ -300,4 +406,4 @@ def school_tables(report: SchoolReport) -> list[Table]:
             ["", DONT_KNOW_NOTE],
         ],
     )
-    return [pupils, totals]
+    return [pupils, totals, journeys_table(report.school_name, report.journeys)]
