@@ -291,3 +291,17 @@ def test_a_schools_download_has_every_pupils_journey_not_one_page(
     assert len({row[1] for row in rows[1:]}) == 52
     report = client.get(f"/api/v1/schools/{world.school}/report").json()
     assert len(report["journeys"]) == 52
+
+
+def test_the_api_documents_what_changed_in_its_openapi_document(client: Any) -> None:
+    schemas = client.get("/schema/openapi.json").json()["components"]["schemas"]
+    described = {
+        name: field.get("description", "")
+        for name, field in (
+            ("ProviderReport", schemas["ProviderReport"]["properties"]["what_changed"]),
+            ("AreaSummary", schemas["AreaSummary"]["properties"]["what_changed"]),
+            ("SchoolReport", schemas["SchoolReport"]["properties"]["journeys"]),
+        )
+    }
+    assert all(text.startswith("What changed") for text in described.values()), described
+    assert "ChangesReport" in schemas and "PupilJourney" in schemas
