@@ -9,12 +9,14 @@ from __future__ import annotations
 import math
 from collections import defaultdict
 from collections.abc import Hashable
+from typing import Annotated
 
 import msgspec
 
 from questionnaires.indicators import ALL_INDICATORS, DontKnowMeans, dont_know_means
 from reports.aggregation import ALL_POLARITIES, shares
 from reports.disclosure import ALL, TOTAL, grid, note, protect_relations
+from reports.journeys import ChangesReport
 
 #: The figures an LA would put in its annual report, with how they are worded there: the
 #: positive answers, and the negative ones (which, for an indicator of knowing, include every
@@ -123,6 +125,18 @@ class AreaSummary(msgspec.Struct, frozen=True):
     #: Providers with a "You said, we did" published in the period: a count of providers, which
     #: says nothing about any pupil, so never hidden.
     providers_published_response: int = 0
+    #: What changed across the area's pupils (issue 18), all years, small numbers hidden as on
+    #: the page: set when the summary is opened (``survey_app.reporting.access``).
+    what_changed: Annotated[
+        ChangesReport | None,
+        msgspec.Meta(
+            description=(
+                "What changed across the area, all years: per indicator, pupils who answered a "
+                "start survey and a later one, and how many answered better, the same, worse, or "
+                "cannot be compared; meant to be published, so small numbers are hidden."
+            )
+        ),
+    ] = None
 
 
 def wilson_upper(positive: int, answered: int, z: float = Z95) -> float:

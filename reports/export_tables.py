@@ -5,6 +5,7 @@ from __future__ import annotations
 from questionnaires.indicators import DontKnowMeans
 from reports.aggregation import IndicatorResult
 from reports.area import AreaSummary
+from reports.change_tables import changes_table, journeys_table
 from reports.disclosure import SUPPRESSION_MARK
 from reports.exports import Cell, Table
 from reports.labels import QA_STAGE, RAG, REGISTRATION_STATUS, REQUEST_STATUS, label
@@ -61,7 +62,8 @@ INDICATOR_HEADINGS = [
 
 
 def provider_tables(report: ProviderReport) -> list[Table]:
-    """The provider report: indicators, trend by term and by year group, released comments."""
+    """The provider report: indicators, trend by term and by year group, released comments,
+    and what changed when the report was opened with it."""
     about = Table(
         title="About this report",
         key="about",
@@ -161,11 +163,12 @@ def provider_tables(report: ProviderReport) -> list[Table]:
         rows=[[text] for text in report.comments]
         or [[report.comments_note or "No released comments."]],
     )
-    return [about, indicators, terms, years, questions, comments]
+    changes = [changes_table(report.what_changed)] if report.what_changed is not None else []
+    return [about, indicators, terms, years, questions, comments, *changes]
 
 
 def area_tables(summary: AreaSummary) -> list[Table]:
-    """The publishable area summary: headlines and the providers table."""
+    """The publishable area summary: headlines, the providers table and what changed."""
     headlines = Table(
         title="Headlines",
         key="headlines",
@@ -234,11 +237,12 @@ def area_tables(summary: AreaSummary) -> list[Table]:
         # The period goes here, not among the headlines, whose columns hold only numbers.
         rows=[[f"Period: {summary.period_label}"], [summary.disclosure_note], [DONT_KNOW_NOTE]],
     )
-    return [headlines, providers, note]
+    changes = [changes_table(summary.what_changed)] if summary.what_changed is not None else []
+    return [headlines, providers, note, *changes]
 
 
 def school_tables(report: SchoolReport) -> list[Table]:
-    """The school's own pupils, one row each, and totals across them."""
+    """The school's own pupils, one row each, totals across them, and each pupil's journey."""
     pupils = Table(
         title="Pupils' feedback",
         key="pupils",
@@ -300,4 +304,4 @@ def school_tables(report: SchoolReport) -> list[Table]:
             ["", DONT_KNOW_NOTE],
         ],
     )
-    return [pupils, totals]
+    return [pupils, totals, journeys_table(report.school_name, report.journeys)]

@@ -272,6 +272,7 @@ class ChangesReport(msgspec.Struct, frozen=True):
 
     #: Pupils with at least one pair; None when hidden.
     pupils: int | None
+    #: Empty when withheld: which questions were answered both times is hidden too.
     indicators: list[IndicatorChange]
     #: True when fewer than k pupils have a pair in what this viewer may see.
     withheld: bool
@@ -316,7 +317,9 @@ def build_changes(
         table[cell.indicator][cell.change] += cell.count
     rows = []
     for key, label in ALL_INDICATORS.items():
-        if key not in table:
+        # Withheld, not even which questions were answered both times is listed: the page shows
+        # none, and a download or the API must not show what the page hides.
+        if key not in table or withheld:
             continue
         by_change = table[key]
         paired = sum(by_change.values())
@@ -363,10 +366,13 @@ def area_changes(counts: ChangeCounts, k: int) -> ChangesReport:
     shaped = build_changes(counts, controlled=False, k=k)
     pupils = sum(counts.pupils_by_term.values())
     withheld = is_suppressed(pupils, k)
-    rows = [
-        _hidden(row) if withheld or is_suppressed(row.paired or 0, k) else row
-        for row in shaped.indicators
-    ]
+    rows = (
+        []
+        if withheld
+        else [
+            _hidden(row) if is_suppressed(row.paired or 0, k) else row for row in shaped.indicators
+        ]
+    )
     return msgspec.structs.replace(
         shaped,
         period_label="All years, as of now; meant to be published, so small numbers are hidden",

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from collections import defaultdict
 from collections.abc import Hashable, Iterable
+from typing import Annotated
 
 import msgspec
 
@@ -20,6 +21,7 @@ from reports.aggregation import (
     question_results,
 )
 from reports.disclosure import note, pooled_cuts, steady
+from reports.journeys import ChangesReport
 from reports.periods import (
     academic_year_bounds,
     academic_year_label,
@@ -97,6 +99,20 @@ class ProviderReport(msgspec.Struct, frozen=True):
     #: Of ``responses``, how many were never sent but kept when the link closed (None: hidden,
     #: as the partial responses of a publication step are 1 to k-1, or its sent ones are).
     partial_responses: int | None = None
+    #: What changed (issue 18), the figures the page shows this viewer: set when the report is
+    #: opened (``survey_app.reporting.access``), so page, CSV, XLSX and JSON carry the same.
+    what_changed: Annotated[
+        ChangesReport | None,
+        msgspec.Meta(
+            description=(
+                "What changed: per indicator, how many pupils who answered a start survey and a "
+                "later one (the end survey, or their latest check-in) answered better, the same, "
+                'worse, or cannot be compared ("I don\'t know"). LA staff get live counts; '
+                "anyone else the figures as of the last publication, with small numbers hidden "
+                "(null counts, suppressed true) and no indicators at all while withheld."
+            )
+        ),
+    ] = None
 
 
 def _up_to(cut: str | None, term: str, controlled: bool) -> bool:

@@ -8,11 +8,13 @@ non-LA user sees.
 from __future__ import annotations
 
 import datetime as dt
+from typing import Annotated
 
 import msgspec
 
 from reports.aggregation import IndicatorCount, IndicatorResult, indicator_results
 from reports.disclosure import note
+from reports.pupil_journeys import PupilJourney
 
 
 class PupilAnswer(msgspec.Struct, frozen=True):
@@ -58,6 +60,19 @@ class SchoolReport(msgspec.Struct, frozen=True):
     disclosure_note: str
     #: Of ``responses``, those never sent (each pupil is shown to the school anyway).
     partial_responses: int = 0
+    #: What changed for each of the school's own pupils in ``placements`` (issue 18): set when
+    #: the report is opened (``survey_app.reporting.access``).
+    journeys: Annotated[
+        list[PupilJourney],
+        msgspec.Meta(
+            description=(
+                "What changed for each of the school's own pupils listed here who answered a "
+                "start survey and a later one: per question, the start answer, the later answer "
+                "(end survey, or latest check-in) and the change (better, same, worse, "
+                "cannot_compare)."
+            )
+        ),
+    ] = msgspec.field(default_factory=list)
 
 
 def build_school_report(

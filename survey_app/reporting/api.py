@@ -29,7 +29,8 @@ async def api_provider_report(
     provider_id: ObjectId,
     year: Year = None,
 ) -> ProviderReport:
-    """Learner-voice figures for one provider: per indicator, per question, response rate."""
+    """Learner-voice figures for one provider: per indicator, per question, response rate, and
+    what changed (``what_changed``) as the provider page shows it to the same user."""
     report = await open_provider_report(settings, actor, provider_id, now, year)
     return report
 
@@ -41,7 +42,8 @@ async def api_area_summary(
     now: NamedDependency[dt.datetime],
     year: Year = None,
 ) -> AreaSummary:
-    """The LA's publishable summary (LA staff only): headlines, providers, spot-check prompts."""
+    """The LA's publishable summary (LA staff only): headlines, providers, spot-check prompts,
+    and what changed across the area (``what_changed``)."""
     summary = await open_area_summary(settings, actor, now, year)
     return summary
 
@@ -53,7 +55,8 @@ async def api_school_report(
     now: NamedDependency[dt.datetime],
     school_id: ObjectId,
 ) -> SchoolReport:
-    """A school's own pupils: request status, each pupil's feedback, and protected totals."""
+    """A school's own pupils: request status, each pupil's feedback, protected totals, and what
+    changed for each of them (``journeys``)."""
     report = await open_school_report(settings, actor, school_id, now)
     return report
 

@@ -93,22 +93,25 @@ async def area_changes_for(settings: Settings, actor: Actor) -> ChangesReport | 
 
 
 async def school_journeys(
-    actor: Actor, school_id: int, placement_ids: list[int]
+    actor: Actor, school_id: int, placement_ids: list[int] | None
 ) -> list[PupilJourney]:
     """The journeys of the school's own pupils on the page shown (``placement_ids``, the page's
-    placements, so the journeys page with the pupils), start answer to later answer per
-    indicator: the school commissioned the placement and already sees that pupil's own answers.
-    Provider staff never see one pupil's answers; anyone else sees only what ``scope`` lets in."""
-    if actor.role == Role.PROVIDER_STAFF or not placement_ids:
+    placements, so the journeys page with the pupils; None for every one of its pupils, as the
+    downloads and the API list them), start answer to later answer per indicator: the school
+    commissioned the placement and already sees that pupil's own answers. Provider staff never
+    see one pupil's answers; anyone else sees only what ``scope`` lets in."""
+    if actor.role == Role.PROVIDER_STAFF or placement_ids == []:
         return []
     pupil = Answer.response.invitation.placement  # type: ignore[union-attr]
-    pairs = pair_up(
-        await answer_rows(actor, Answer.school == school_id, pupil.is_in(placement_ids))
-    )
+    # Every pupil: filtered by school, not by a list of thousands of ids (a database caps the
+    # parameters of one query).
+    on_page = [] if placement_ids is None else [pupil.is_in(placement_ids)]
+    pairs = pair_up(await answer_rows(actor, Answer.school == school_id, *on_page))
     if not pairs:
         return []
+    paired = [] if placement_ids is None else [Placement.id.is_in(sorted({p.pupil for p in pairs}))]
     references = await Placement.select(Placement.id, Placement.pupil_reference).where(
-        Placement.id.is_in(sorted({pair.pupil for pair in pairs})),
+        *paired,
         Placement.school == school_id,
         scope(actor, Placement),
     )

@@ -30,11 +30,6 @@ from survey_app.reporting.access import (
     open_school_page,
     open_school_report,
 )
-from survey_app.reporting.journey_queries import (
-    area_changes_for,
-    provider_changes,
-    school_journeys,
-)
 from survey_app.reporting.queries import academic_years
 from survey_app.reporting.school_queries import pupils_spec
 from survey_app.settings import Settings
@@ -60,8 +55,6 @@ async def provider_detail(
 ) -> Template:
     """One provider's QA record and learner-voice report (totals only for provider staff)."""
     report = await open_provider_report(settings, actor, provider_id, now, year)
-    # issue 18: what changed, once the report's scope check and audit have passed.
-    changes = await provider_changes(settings, actor, provider_id, now)
     placements: list[PlacementView] = []
     found = None
     if actor.role != Role.PROVIDER_STAFF:
@@ -76,7 +69,8 @@ async def provider_detail(
         placements=placements,
         found=found,
         charts=provider_charts(report),
-        changes=changes,
+        # issue 18: what changed, opened with the report so the downloads carry the same.
+        changes=report.what_changed,
         year=year,
         year_headings=[f"Year {group}" for group in report.year_groups],
     )
@@ -103,7 +97,7 @@ async def provider_download(
     table: TableKey = None,
 ) -> Response[bytes]:
     """The provider report as XLSX (a sheet a table), one table as CSV, or a ZIP of CSVs (the
-    same figures the page shows)."""
+    same figures the page shows, what changed included)."""
     report = await open_provider_report(settings, actor, provider_id, now, year)
     stem = file_stem("learner-voice", report.provider_name, now)
     return download(provider_tables(report), stem, _kind(request), table)
@@ -123,11 +117,10 @@ async def provider_pack(
     if provider is None:  # open_provider_report has refused anything out of scope already
         raise NotFoundException()
     facts = await qa_pack.visit_facts(actor, provider, today_in_england(now))
-    # issue 18: the pack's "Distance travelled" section.
-    changes = await provider_changes(settings, actor, provider_id, now)
     try:
+        # issue 18: the pack's "Distance travelled" section is the report's what changed.
         pdf = await anyio.to_thread.run_sync(
-            qa_pack.render, report, facts, provider_charts(report), now, changes
+            qa_pack.render, report, facts, provider_charts(report), now, report.what_changed
         )
     except qa_pack.PackUnavailable as error:
         raise ServiceUnavailableException(str(error)) from None
@@ -150,13 +143,12 @@ async def area(
     """The area summary an LA would publish, with spot-check prompts for officers only."""
     summary = await open_area_summary(settings, actor, now, year)
     years = await academic_years(actor)
-    # issue 18: what changed across the area (all years), small numbers hidden for publication.
-    changes = await area_changes_for(settings, actor)
     return _page(
         "area",
         actor,
         summary=summary,
-        changes=changes,
+        # issue 18: what changed across the area (all years), small numbers hidden for publication.
+        changes=summary.what_changed,
         year=year,
         years=[(y, academic_year_label(y)) for y in years],
     )
@@ -197,17 +189,14 @@ async def school_page(
     of pupils at a time."""
     query, errors = parse(pupils_spec(school_id), request.query_params)
     report, found = await open_school_page(settings, actor, school_id, now, query, errors)
-    # issue 18: the school's own pupils' journeys, once the report's scope check has passed.
-    journeys = await school_journeys(
-        actor, school_id, [pupil.placement_id for pupil in report.placements]
-    )
     return _page(
         "school_report",
         actor,
         400 if errors else 200,
         report=report,
         found=found,
-        journeys=journeys,
+        # issue 18: the journeys of this page's pupils, opened with the report.
+        journeys=report.journeys,
     )
 
 

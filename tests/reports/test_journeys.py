@@ -13,6 +13,7 @@ from reports.journeys import (
     Change,
     ChangeCell,
     ChangeCounts,
+    area_changes,
     build_changes,
     compare,
     count_changes,
@@ -157,6 +158,30 @@ def test_outside_the_la_an_indicator_is_shown_whole_over_k_pupils_or_not_at_all(
         else:
             assert indicator.paired is not None and indicator.paired >= K
             assert sum(n or 0 for n in figures) == indicator.paired
+
+
+def test_withheld_changes_do_not_even_say_which_questions_were_answered_both_times() -> None:
+    """Role: provider staff reading the JSON or a download. The page says only "too few"; a
+    list of hidden rows would still tell them that someone answered "fitting in" both times."""
+    pairs = pair_up(
+        [
+            row(1, "start", "safe", "positive", 0, indicator="belonging"),
+            row(1, "end", "safe", "positive", 90, indicator="belonging"),
+            row(2, "start", "safe", "positive", 0),
+            row(2, "end", "very_safe", "positive", 90),
+        ]
+    )
+    counts = count_changes(pairs)
+    for shown in (
+        build_changes(counts, controlled=True, k=K, cuts=["2026-3"]),
+        area_changes(counts, K),
+    ):
+        assert shown.withheld and shown.pupils is None
+        assert shown.indicators == []
+    assert [i.key for i in build_changes(counts, controlled=False, k=K).indicators] == [
+        "felt_safe",
+        "belonging",
+    ], "the LA still sees every question, however few"
 
 
 @settings(max_examples=200, deadline=None)

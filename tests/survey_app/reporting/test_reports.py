@@ -248,6 +248,7 @@ def test_report_csv_is_one_table_a_file_and_the_zip_holds_them_all(
         "04-by-year-group.csv",
         "05-answers.csv",
         "06-comments.csv",
+        "07-what-changed.csv",
     ]
     missing = client.get(f"/staff/providers/{world.provider}/report.csv?table=nonsense")
     assert missing.status_code == 404
