@@ -17,6 +17,7 @@ from accessibility.targets import (
     TARGETS,
     BandTarget,
 )
+from questionnaires.before_start import before_start
 from questionnaires.placeholders import SAMPLE_PLACE, sample
 from questionnaires.schema import Questionnaire
 
@@ -66,6 +67,9 @@ def pupil_strings(questionnaire: Questionnaire) -> Iterator[tuple[str, str]]:
         yield f"{page_name}.title", page.title
         for index, paragraph in enumerate(page.paragraphs, start=1):
             yield f"{page_name}[{index}]", paragraph
+    # Above the Start button: the questionnaire's own lines, or the usual two.
+    for index, line in enumerate(before_start(questionnaire, still_there=False), start=1):
+        yield f"opening.before_start[{index}]", line
     for question in questionnaire.questions:
         yield f"{question.id}", question.text
         if question.hint:

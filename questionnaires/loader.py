@@ -40,6 +40,10 @@ def _placeholder_problems(questionnaire: Questionnaire) -> list[str]:
         page = getattr(questionnaire, name)
         strings += [(f"{name}.title", page.title)]
         strings += [(f"{name}.paragraphs[{i}]", p) for i, p in enumerate(page.paragraphs)]
+        lines = page.before_start or []
+        strings += [(f"{name}.before_start[{i}]", line) for i, line in enumerate(lines)]
+        if name != "opening" and page.before_start is not None:
+            problems.append(f"{name}.before_start: only the opening page has a Start button")
     for index, question in enumerate(questionnaire.questions):
         strings += [(f"questions[{index}].text", question.text)]
         strings += [(f"questions[{index}].hint", question.hint)]

@@ -71,6 +71,11 @@ def _fill_page(page: Page, values: dict[str, str]) -> Page:
     return Page(
         title=fill_text(page.title, values),
         paragraphs=[fill_text(p, values) for p in page.paragraphs],
+        before_start=(
+            None
+            if page.before_start is None
+            else [fill_text(line, values) for line in page.before_start]
+        ),
     )
 
 

@@ -42,6 +42,10 @@ class Page(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
 
     title: str
     paragraphs: list[str]
+    #: The opening page only: the lines between its first paragraph and the Start button. Left
+    #: out, the pupil reads the usual two (``questionnaires/before_start.py``); a check-in says
+    #: less, to stay under two minutes.
+    before_start: list[str] | None = None
 
 
 class Questionnaire(msgspec.Struct, frozen=True, forbid_unknown_fields=True):

@@ -24,6 +24,7 @@ from __future__ import annotations
 import math
 import re
 
+from questionnaires.before_start import before_start
 from questionnaires.schema import Questionnaire
 
 #: Words a minute for a slow reader at each band's target reading age (see above).
@@ -36,6 +37,9 @@ SLOW_READER_WORDS_PER_MINUTE: dict[str, int] = {
 #: Words a pupil reads on every question page besides the question: "Question 3 of 20". The
 #: buttons ("Continue", "Skip this question") are read once and recognised after that.
 WORDS_PER_PAGE = 4
+
+#: The opening page's button: "Start".
+START_BUTTON_WORDS = 1
 
 #: Words a written-answer page shows under every such question (``survey/question.html``): "Write
 #: as much or as little as you like. You can skip this question." and "You can write up to 500
@@ -53,21 +57,30 @@ WORD = re.compile(r"[A-Za-z0-9][A-Za-z0-9']*")
 def words_read(questionnaire: Questionnaire) -> int:
     """Words a pupil reads from the opening page to the last question, answers included.
 
-    Each page's own words count too: "Question 3 of 20", the "or" before "I don't know", and what a
-    written-answer page says under its question. The help page (only some pupils see it) and the
+    Each page's own words count too: the lines above the Start button and the button,
+    "Question 3 of 20", the "or" before "I don't know", and what a written-answer page says under
+    its question. The help page (only some pupils see it) and the
     thank-you page (after sending) are left out.
     """
-    strings = [questionnaire.opening.title, *questionnaire.opening.paragraphs]
+    # "go" or "went": the same number of words either way.
+    strings = [
+        questionnaire.opening.title,
+        *questionnaire.opening.paragraphs,
+        *before_start(questionnaire, still_there=True),
+    ]
     for question in questionnaire.questions:
         strings.append(question.text)
         strings.append(question.hint)
         strings.extend(option.label for option in question.options)
-    pages = 1 + len(questionnaire.questions)
-    furniture = WORDS_PER_PAGE * pages + sum(
-        TEXT_PAGE_WORDS
-        if question.kind == "text"
-        else DONT_KNOW_DIVIDER_WORDS * any(o.value == DONT_KNOW for o in question.options)
-        for question in questionnaire.questions
+    furniture = (
+        START_BUTTON_WORDS
+        + WORDS_PER_PAGE * len(questionnaire.questions)
+        + sum(
+            TEXT_PAGE_WORDS
+            if question.kind == "text"
+            else DONT_KNOW_DIVIDER_WORDS * any(o.value == DONT_KNOW for o in question.options)
+            for question in questionnaire.questions
+        )
     )
     return sum(len(WORD.findall(s)) for s in strings) + furniture
 

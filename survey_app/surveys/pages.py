@@ -18,6 +18,7 @@ from litestar.params import FromPath
 from litestar.response import Redirect, Template
 
 from questionnaires import loader
+from questionnaires.before_start import before_start
 from questionnaires.placeholders import for_pupil
 from questionnaires.schema import Questionnaire
 from survey_app.db.tables import Invitation
@@ -105,7 +106,9 @@ async def start(request: Request, now: NamedDependency[dt.datetime]) -> Response
         q=survey.questionnaire,
         # Each kind's questionnaire says which survey it is in its own title and first lines
         # (nothing more above the Start button: it must stay in view on a small phone).
-        still_there=survey.kind != InvitationKind.END,
+        before_start=before_start(
+            survey.questionnaire, still_there=survey.kind != InvitationKind.END
+        ),
         you_said=await you_said_for_pupil(survey.id),
     )
 

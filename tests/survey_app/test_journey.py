@@ -66,8 +66,11 @@ def test_a_pupil_answers_a_start_survey_a_check_in_and_the_end_survey(
         page = opening_page(pupil, path)
         first_read = page.select_one("h1").get_text() + " " + page.select_one("p").get_text()
         assert says in first_read
-        answer_alone = page.select_one("#answer-alone").get_text()
+        answer_alone = page.select_one("#before-you-start").get_text()
         assert ("place you went to" in answer_alone) == (kind == "end")
+        if kind == "review":
+            # A check-in says only where to sit above Start: it must take under two minutes.
+            assert answer_alone.split() == "Sit where staff cannot see your screen.".split()
         questionnaire = f"{kind}_years_7_9"
         sent = complete_survey(pupil, path, questionnaire, {"felt_safe": felt})
         assert sent.status_code == 302

@@ -11,8 +11,14 @@ from bs4 import BeautifulSoup
 from litestar.testing import TestClient
 
 from questionnaires.bands import END_QUESTIONNAIRE
+from questionnaires.before_start import before_start
 from questionnaires.loader import current
-from questionnaires.timing import DONT_KNOW_DIVIDER_WORDS, TEXT_PAGE_WORDS, WORD
+from questionnaires.timing import (
+    DONT_KNOW_DIVIDER_WORDS,
+    START_BUTTON_WORDS,
+    TEXT_PAGE_WORDS,
+    WORD,
+)
 from tests.world import Clock, World, issue_for_year, post_form
 
 YEAR_IN_BAND = {"years_4_6": 5, "years_7_9": 8, "years_10_11": 10}
@@ -179,3 +185,20 @@ def test_the_time_counts_the_or_before_i_dont_know(band: str, pupil_in: Any) -> 
     page = soup_of(client.get(f"/survey/q/{number}"))
     dividers = [d.get_text(strip=True) for d in page.select(".govuk-radios__divider")]
     assert len(WORD.findall(" ".join(dividers))) == DONT_KNOW_DIVIDER_WORDS
+
+
+@pytest.mark.parametrize("band", list(YEAR_IN_BAND))
+def test_the_time_counts_the_lines_above_the_start_button_as_the_page_shows_them(
+    band: str, pupil_in: Any
+) -> None:
+    # The opening page's lines above Start come from the questionnaire, so the "about N
+    # minutes" in its first paragraph counts exactly what the pupil reads there.
+    client = pupil_in(band)
+    page = soup_of(client.get("/survey"))
+    shown = [li.get_text(" ", strip=True) for li in page.select("#before-you-start li")]
+    questionnaire = current(END_QUESTIONNAIRE[band])
+    assert shown == before_start(questionnaire, still_there=False)
+    assert "place you went to" in shown[-1]
+    start = page.select_one("a.govuk-button--start")
+    assert start is not None
+    assert len(WORD.findall(start.get_text())) == START_BUTTON_WORDS
