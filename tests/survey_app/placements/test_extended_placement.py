@@ -341,3 +341,16 @@ def test_the_pupils_not_open_yet_pages_meet_the_youngest_reading_target(
     assert len({item.item for item in checked}) == 3
     problems = failures(checked)
     assert not problems, "\n".join(problems)
+
+
+def test_the_school_sees_no_survey_open_yet_not_withdrawn(
+    client: Any, world: World, settings: Any, clock: Clock
+) -> None:
+    placement_id, _ = end_survey_open(world, settings, clock)
+    sign_in(client, world, "la_officer")
+    assert edit(client, world, placement_id, NEW_END).status_code == 302
+    client.cookies.clear()
+    sign_in(client, world, "school_contact")
+    page = soup(client.get("/staff/my-school"))
+    status = page.select_one("[data-placement] .app-request-status").get_text(strip=True)
+    assert status == "None open yet"
