@@ -39,6 +39,15 @@ from survey_app.time_in_england import today_in_england
 FIELD = survey_field("survey_status", InvitationKind.END)
 
 
+#: The history line for an answered end survey, kept when the placement was extended.
+ANSWERED = (
+    FIELD,
+    "Answered",
+    "End survey kept: the pupil has answered it, and what they said is counted; "
+    "no second end survey will be issued",
+)
+
+
 def _day(day: dt.date) -> str:
     return f"{day:%-d %B %Y}"
 
@@ -90,14 +99,7 @@ async def follow_later_end(
     if survey is None:
         return []
     if survey["status"] == InvitationStatus.COMPLETED:
-        return [
-            (
-                FIELD,
-                "Answered",
-                "End survey kept: the pupil has answered it, and what they said is counted; "
-                "no second end survey will be issued",
-            )
-        ]
+        return [ANSWERED]
     started = await DraftAnswer.exists().where(
         DraftAnswer.invitation == survey["id"]
     ) or await Response.exists().where(Response.invitation == survey["id"])
@@ -111,4 +113,10 @@ async def follow_later_end(
             )
         ]
     await withdraw(survey["id"], now)
+    # Withdrawing is conditional on it still being open: a pupil who sent it a moment ago
+    # keeps it, and the history says so rather than that it was withdrawn.
+    if not await Invitation.exists().where(
+        Invitation.id == survey["id"], Invitation.status == InvitationStatus.REVOKED
+    ):
+        return [ANSWERED]
     return [(FIELD, "Open, not answered", f"End survey withdrawn: {_ends(new_end, opens_on)}")]

@@ -23,6 +23,7 @@ from tests.world import (
     World,
     complete_survey,
     csrf_token,
+    give_responses,
     placement_row,
     post_form,
     run,
@@ -354,3 +355,20 @@ def test_the_school_sees_no_survey_open_yet_not_withdrawn(
     page = soup(client.get("/staff/my-school"))
     status = page.select_one("[data-placement] .app-request-status").get_text(strip=True)
     assert status == "None open yet"
+
+
+def test_the_area_response_rate_does_not_count_the_withdrawn_end_survey_as_asked(
+    client: Any, world: World, settings: Any, clock: Clock
+) -> None:
+    give_responses(world, settings, clock, 12, answers={"felt_safe": "very_safe"})
+    placement_id, _ = end_survey_open(world, settings, clock)
+    sign_in(client, world, "la_officer")
+
+    def rate() -> str:
+        volume = soup(client.get("/staff/area")).select_one("#volume").get_text(" ", strip=True)
+        return volume.rsplit("response rate of ", 1)[-1]
+
+    assert rate() == "92%.", "12 of the 13 pupils asked so far have answered"
+    assert edit(client, world, placement_id, NEW_END).status_code == 302
+    # Until its end survey opens again in March, that pupil has not been asked: 12 of 12.
+    assert rate() == "100%."
