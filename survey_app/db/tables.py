@@ -175,8 +175,10 @@ class PlacementChange(Table, tablename="placement_change"):
 class Invitation(Table):
     """A single-use survey link for one placement; the token itself is never stored.
 
-    At most one per placement, kind and period (unique index ``invitation_one_per_period``):
-    one start and one end survey per placement, one review per half term.
+    At most one standing per placement, kind and period (partial unique index
+    ``invitation_one_live_per_period``): one start and one end survey per placement, one review
+    per half term. A withdrawn one (``revoked``) is left out, so an end survey withdrawn when its
+    placement was extended can open again nearer the new end.
     """
 
     id = UUID(primary_key=True)

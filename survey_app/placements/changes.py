@@ -23,6 +23,7 @@ SURVEY_CHANGES = {
     "survey_link": "Survey link and code",
     "survey_closes": "Survey closes",
     "survey_told": "Open survey",
+    "survey_status": "Survey",
 }
 
 

@@ -25,7 +25,7 @@ def placements_import(csv_file: str, email: str) -> None:
     from survey_app.accounts.users import actor_for_user
     from survey_app.placements.csv_import import import_placements
 
-    settings_or_exit()
+    settings = settings_or_exit()
     data = Path(csv_file).read_bytes()
     rows = max(data.count(b"\n") - 1, 0)
 
@@ -35,7 +35,9 @@ def placements_import(csv_file: str, email: str) -> None:
         if actor is None:
             raise click.ClickException(f"there is no active user with email {email}")
         with click.progressbar(length=rows, label="Checking rows", file=sys.stderr) as bar:
-            return await import_placements(actor, data, now(), progress=bar.update)
+            return await import_placements(
+                actor, data, now(), progress=bar.update, settings=settings
+            )
 
     result = run(run_import())
     errors = getattr(result, "errors", [])

@@ -19,6 +19,7 @@ from survey_app.accounts.scoping import Actor
 from survey_app.db.engine import transaction
 from survey_app.db.tables import Invitation, Placement, School
 from survey_app.ops.audit import record
+from survey_app.organisations.la_settings import effective_settings
 from survey_app.organisations.provider_records import provider_names
 from survey_app.placements.changes import (
     as_text,
@@ -27,6 +28,7 @@ from survey_app.placements.changes import (
     remember,
     survey_field,
 )
+from survey_app.placements.end_moves import follow_later_end
 from survey_app.placements.readdressing import MOVED, REDATED, readdress_unsent, tell_the_new_ones
 from survey_app.placements.records import CANCELLED_ALREADY, check_references
 from survey_app.placements.rules import (
@@ -179,8 +181,16 @@ async def edit_placement(
     invitations = await placement_invitations(placement_id)
     # Any answered survey, start or check-in too: its answers are kept as they were given.
     answered = any(found["status"] == InvitationStatus.COMPLETED for found in invitations)
-    # The end survey opens and closes by the placement's end; start and check-ins do not.
-    invitation = next((i for i in invitations if i["kind"] == InvitationKind.END), None)
+    # The end survey opens and closes by the placement's end; start and check-ins do not. The
+    # one still standing: an earlier one may have been withdrawn when the end moved later.
+    invitation = next(
+        (
+            i
+            for i in invitations
+            if i["kind"] == InvitationKind.END and i["status"] != InvitationStatus.REVOKED
+        ),
+        None,
+    )
     if answered:
         errors += [
             FieldError(
@@ -250,6 +260,15 @@ async def edit_placement(
         if invitation is not None and not answered and "ended_on" in changed:
             assert row["ended_on"] is not None and ended_on is not None
             survey_changes += await _survey_follows_end(invitation, ended_on - row["ended_on"], now)
+        if "planned_end_date" in changed:
+            # Extended after its end survey opened early: withdrawn to open again nearer the new
+            # end, or kept (and said so) once the pupil has answered or started it.
+            survey_changes += await follow_later_end(
+                row,
+                placement.planned_end_date,
+                await effective_settings(settings, row["local_authority"]),
+                now,
+            )
         # Emails still waiting went to (and name) the old school or provider, or give the old
         # closing date. An LA team renamed is written to at the same LA address, in the same words.
         moved = bool({"provider_id", "school_id"} & set(changed))

@@ -13,13 +13,17 @@ from __future__ import annotations
 import csv
 import datetime as dt
 from collections.abc import Callable, Iterator
+from typing import Any
 
 import msgspec
 
 from survey_app.accounts.scoping import Actor, Role, scope
 from survey_app.db.engine import batches, transaction
 from survey_app.db.tables import Placement, Provider, School
+from survey_app.organisations.la_settings import effective_settings
 from survey_app.organisations.provider_records import in_use, named_providers
+from survey_app.placements.changes import remember
+from survey_app.placements.end_moves import follow_later_end, moved_later
 from survey_app.placements.records import NotAllowed, upsert_placements
 from survey_app.placements.rules import (
     MAX_ID,
@@ -30,6 +34,8 @@ from survey_app.placements.rules import (
     read_date,
     read_placement,
 )
+from survey_app.placements.statuses import PlacementStatus
+from survey_app.settings import Settings
 from survey_app.web.uploads import UploadError, read_rows
 
 COLUMNS = (
@@ -206,13 +212,55 @@ def _identity_of(values: dict[str, object]) -> Identity | None:
     return (commissioner_key(school, str(values["la_team"])), reference, provider_id, start)
 
 
+async def _ends_moved_later(
+    actor: Actor, good: list[PlacementIn]
+) -> list[tuple[dict[str, Any], dt.date | None]]:
+    """The placements already recorded (active, not ended) whose row moves their planned end
+    later: each as it was, with its new planned end."""
+    wanted = {
+        (
+            commissioner_key(p.school_id, p.la_team),
+            p.pupil_reference.strip(),
+            p.provider_id,
+            p.start_date,
+        ): p.planned_end_date
+        for p in good
+    }
+    moved: list[tuple[dict[str, Any], dt.date | None]] = []
+    references = sorted({key[1] for key in wanted})
+    for batch in batches(references):
+        rows = await Placement.select(*Placement.all_columns()).where(
+            Placement.local_authority == actor.local_authority_id,
+            Placement.pupil_reference.is_in(list(batch)),
+            Placement.status == PlacementStatus.ACTIVE,
+            Placement.ended_on.is_null(),
+            scope(actor, Placement),
+        )
+        for row in rows:
+            key = (
+                row["commissioner_key"],
+                row["pupil_reference"],
+                row["provider"],
+                row["start_date"],
+            )
+            if key in wanted and moved_later(row["planned_end_date"], wanted[key]):
+                moved.append((row, wanted[key]))
+    return moved
+
+
 async def import_placements(
     actor: Actor,
     data: bytes,
     now: dt.datetime,
     progress: Callable[[int], None] | None = None,
+    *,
+    settings: Settings,
 ) -> ImportResult:
-    """Check every row; if all are good, create or update them all in one transaction."""
+    """Check every row; if all are good, create or update them all in one transaction.
+
+    A row that moves a placement's planned end later is a correction like one made on its page:
+    its end survey, opened early, follows the new end (``placements/end_moves.py``), in its
+    history."""
     if actor.role == Role.PROVIDER_STAFF:
         raise NotAllowed("Provider staff cannot import placements")
     try:
@@ -270,8 +318,14 @@ async def import_placements(
     if errors:
         return ImportResult(total, 0, 0, errors)
     before = await Placement.count().where(Placement.local_authority == actor.local_authority_id)
+    moved = await _ends_moved_later(actor, good)
+    authority = await effective_settings(settings, actor.local_authority_id) if moved else None
     async with transaction():
         for batch in batches(good):
             await upsert_placements(actor.local_authority_id, list(batch), now)
+        for was, new_end in moved:
+            assert authority is not None
+            if lines := await follow_later_end(was, new_end, authority, now):
+                await remember(was["id"], actor, now, lines)
     after = await Placement.count().where(Placement.local_authority == actor.local_authority_id)
     return ImportResult(len(good), after - before, len(good) - (after - before), [])

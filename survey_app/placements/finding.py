@@ -67,8 +67,8 @@ def _during_term(key: str) -> Any:
 
 
 #: The placement's latest survey of any kind (start, check-in or end; the one the list shows), as
-#: a correlated subquery: index look-ups by placement (``invitation_one_per_period`` leads with
-#: it), where ``IN (SELECT ...)`` read every invitation. Opening a survey closes the others, so
+#: a correlated subquery: index look-ups by placement (its ``placement`` index), where
+#: ``IN (SELECT ...)`` read every invitation. Opening a survey closes the others, so
 #: the latest is the one waiting, if any.
 _LATEST_SURVEY = (
     "EXISTS (SELECT 1 FROM invitation WHERE invitation.placement = placement.id"
@@ -83,16 +83,23 @@ def _survey(now: dt.datetime) -> Any:
         state = SurveyState(value)
         if state == SurveyState.NOT_OPEN_YET:
             # A cancelled placement never had its survey: it is "withdrawn", not "not open yet".
-            return WhereRaw(f"NOT {_ANY_SURVEY}") & (Placement.status == PlacementStatus.ACTIVE)
+            # An active one whose latest survey was withdrawn (its end survey, when the
+            # placement was extended) waits for its next one.
+            return (
+                WhereRaw(f"NOT {_ANY_SURVEY}")
+                | WhereRaw(
+                    f"{_LATEST_SURVEY} AND invitation.status = {{}})",
+                    InvitationStatus.REVOKED.value,
+                )
+            ) & (Placement.status == PlacementStatus.ACTIVE)
         if state == SurveyState.COMPLETED:
             return WhereRaw(
                 f"{_LATEST_SURVEY} AND invitation.status = {{}})",
                 InvitationStatus.COMPLETED.value,
             )
         if state == SurveyState.WITHDRAWN:
-            return WhereRaw(
-                f"{_LATEST_SURVEY} AND invitation.status = {{}})", InvitationStatus.REVOKED.value
-            ) | (Placement.status == PlacementStatus.CANCELLED)
+            # Only cancelling withdraws a placement's survey for good (it withdraws them all).
+            return Placement.status == PlacementStatus.CANCELLED
         # Open in the database: waiting until its expiry, closed (not answered) after it.
         after = ">" if state == SurveyState.OPEN else "<="
         return WhereRaw(

@@ -150,14 +150,17 @@ async def import_form(request: Request, actor: NamedDependency[Actor]) -> Templa
 
 @post("/placements/import", guards=[commissioners], request_max_body_size=10 * 1024 * 1024)
 async def import_upload(
-    request: Request, actor: NamedDependency[Actor], now: NamedDependency[dt.datetime]
+    request: Request,
+    actor: NamedDependency[Actor],
+    now: NamedDependency[dt.datetime],
+    settings: NamedDependency[Settings],
 ) -> Response[Any]:
     """Check the whole file, then import it, or report every problem and import nothing."""
     form = await request.form()
     upload = form.get("file")
     if upload is None or not hasattr(upload, "read"):
         return _page("placement_import", actor, 400, result=None, missing=True)
-    result = await import_placements(actor, await upload.read(), now)
+    result = await import_placements(actor, await upload.read(), now, settings=settings)
     await _record_import(actor, result, now)
     if result.errors:
         return _page("placement_import", actor, 400, result=result)

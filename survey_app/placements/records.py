@@ -38,7 +38,7 @@ from survey_app.surveys.due import next_survey
 from survey_app.surveys.invitations import (
     issue_for,
 )
-from survey_app.surveys.statuses import SurveyState
+from survey_app.surveys.statuses import InvitationStatus, SurveyState
 from survey_app.time_in_england import today_in_england
 
 #: Said when a change is asked of a placement that was cancelled as entered in error.
@@ -93,8 +93,20 @@ def _view(
     now: dt.datetime,
     authority: EffectiveSettings,
 ) -> PlacementView:
-    opens_kind, opens_on = next_survey(row, authority, today_in_england(now))
-    state = survey_state(row, invitation, now, opens_on)
+    if (
+        invitation is not None
+        and invitation["status"] == InvitationStatus.REVOKED
+        and row["status"] == PlacementStatus.ACTIVE
+    ):
+        # Its end survey was withdrawn when the placement was extended: the next survey is not
+        # open yet (a check-in in the extra time, or the end survey again), never a baseline.
+        opens_kind, opens_on = next_survey(
+            row, msgspec.structs.replace(authority, start_survey=False), today_in_england(now)
+        )
+        state = survey_state(row, None, now, opens_on)
+    else:
+        opens_kind, opens_on = next_survey(row, authority, today_in_england(now))
+        state = survey_state(row, invitation, now, opens_on)
     shown = None
     if invitation is not None:
         shown = invitation_view(settings, invitation, now)

@@ -24,7 +24,8 @@ class InvitationView(msgspec.Struct, frozen=True):
     #: start, review or end (``surveys/statuses.py``).
     kind: str
     #: As it stands now: ``open``, ``completed``, ``expired`` (closed, not answered) or
-    #: ``revoked`` (withdrawn when its placement was cancelled).
+    #: ``revoked`` (withdrawn when its placement was cancelled, or an end survey withdrawn when
+    #: its placement was extended: a new one opens nearer the new end).
     status: str
     questionnaire_id: str
     opened_at: dt.datetime

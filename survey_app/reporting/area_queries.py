@@ -16,7 +16,7 @@ from survey_app.organisations.provider_records import named_providers
 from survey_app.qa.you_said import providers_published
 from survey_app.reporting.queries import end_surveys, opened_in
 from survey_app.settings import Settings
-from survey_app.surveys.statuses import InvitationKind
+from survey_app.surveys.statuses import InvitationKind, InvitationStatus
 
 
 async def area_summary(
@@ -28,7 +28,13 @@ async def area_summary(
     # Named as this LA keeps them, never as another council using the same provider does. No
     # rating: the publishable summary never carries providers' internal ratings.
     providers = await named_providers(actor.local_authority_id, scope(actor, Provider))
-    opened: list[Any] = [Invitation.kind == InvitationKind.END, *opened_in(academic_year)]
+    # A withdrawn survey was never really asked (its placement cancelled, or extended: a new
+    # end survey opens nearer the new end, perhaps in another year).
+    opened: list[Any] = [
+        Invitation.kind == InvitationKind.END,
+        Invitation.status != InvitationStatus.REVOKED,
+        *opened_in(academic_year),
+    ]
     # Counted from placements with a sub-select: one end survey per placement, and far quicker
     # than joining every invitation to its placement.
     invited = await (

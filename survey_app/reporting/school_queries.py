@@ -23,12 +23,25 @@ from survey_app.db.tables import (
 from survey_app.organisations.la_settings import disclosure_threshold
 from survey_app.organisations.provider_records import add_provider_names
 from survey_app.placements.rules import FieldError
+from survey_app.placements.statuses import PlacementStatus
 from survey_app.reporting.queries import end_surveys
 from survey_app.safeguarding.statuses import ReviewStatus
 from survey_app.settings import Settings
 from survey_app.surveys.statuses import InvitationKind, InvitationStatus
 from survey_app.time_in_england import date_in_england
 from survey_app.web.listing import ListPage, ListQuery, ListSpec, Sort, fetch_page
+
+
+def _standing(placement: dict[str, Any], invitation: dict[str, Any]) -> dict[str, Any]:
+    """A survey as the school is told of it: an end survey withdrawn while its placement goes
+    on (the placement was extended; ``placements/end_moves.py``) is not "withdrawn" but not
+    due yet, as the placement list says; only a cancelled placement's surveys are withdrawn."""
+    if (
+        invitation["status"] == InvitationStatus.REVOKED
+        and placement["status"] == PlacementStatus.ACTIVE
+    ):
+        return {"status": None, "kind": None}
+    return invitation
 
 
 def _request_status(row: dict[str, Any], now: dt.datetime) -> str:
@@ -48,6 +61,7 @@ PUPIL_COLUMNS = (
     Placement.year_group,
     Placement.start_date,
     Placement.ended_on,
+    Placement.status,
 )
 
 
@@ -127,11 +141,15 @@ async def school_report(
         row["placement"]: row
         for row in await Invitation.select(
             Invitation.placement, Invitation.status, Invitation.expires_at, Invitation.completed_at
-        ).where(
+        )
+        .where(
             Invitation.placement.is_in(ids or [-1]),
             Invitation.kind == InvitationKind.END,
             scope(actor, Invitation),
         )
+        # Oldest first, so the one still standing wins over one withdrawn when the placement
+        # was extended (a new end survey opens after it).
+        .order_by(Invitation.opened_at)
     }
     # Each pupil's latest survey of any kind (opening one closes the others), as the placement
     # list shows it: a pupil with a check-in open is not "not due".
@@ -186,7 +204,7 @@ async def school_report(
         by_placement.setdefault(row["placement"], []).append(row)
     feedback = []
     for row in placements:
-        invitation = invitations.get(row["id"], {"status": None})
+        invitation = _standing(row, invitations.get(row["id"], {"status": None}))
         given = by_placement.get(row["id"], [])
         pupil_answers, comments, pending = [], [], 0
         for answer in given:
@@ -205,7 +223,7 @@ async def school_report(
                     )
                 )
         completed = invitation.get("completed_at")
-        newest = latest.get(row["id"], {"status": None, "kind": None})
+        newest = _standing(row, latest.get(row["id"], {"status": None, "kind": None}))
         newest_completed = newest.get("completed_at")
         feedback.append(
             PlacementFeedback(

@@ -7,15 +7,22 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import operator
+import uuid
 from typing import Any
+
+import msgspec
 
 from reports.periods import half_term_start
 from survey_app.db.tables import Invitation, Placement
-from survey_app.organisations.la_settings import EffectiveSettings, all_effective
+from survey_app.organisations.la_settings import (
+    EffectiveSettings,
+    all_effective,
+    effective_settings,
+)
 from survey_app.placements.statuses import PlacementStatus
 from survey_app.settings import Settings
 from survey_app.surveys.invitations import issue_for
-from survey_app.surveys.statuses import InvitationKind
+from survey_app.surveys.statuses import InvitationKind, InvitationStatus
 from survey_app.time_in_england import today_in_england
 
 #: A placement "runs longer than a half term" once it has run this many days (six weeks).
@@ -24,6 +31,26 @@ HALF_TERM_DAYS = 42
 REVIEW_GAP_DAYS = 35
 #: No check-in this close to the day the end survey opens: the end survey asks it all.
 NO_REVIEW_BEFORE_END_DAYS = 21
+
+
+def end_survey_opens(planned_end: dt.date | None, authority: EffectiveSettings) -> dt.date | None:
+    """The day the end survey of a placement not yet ended opens: the LA's chosen days before
+    its planned end (None: no planned end, so it opens on the day the placement is ended)."""
+    if planned_end is None:
+        return None
+    return planned_end - dt.timedelta(days=authority.invitation_open_days_before)
+
+
+def live(kind: InvitationKind) -> Any:
+    """A where-clause: the placement's surveys of this kind that still stand, answered or not.
+
+    A withdrawn survey (``revoked``) is not one: it was never the pupil's to answer, so it does
+    not stop the survey of its kind opening again (an end survey withdrawn when the planned end
+    moved later opens again nearer the new end; ``placements/end_moves.py``). A cancelled
+    placement's withdrawn surveys never come back: every finder below asks for active
+    placements only.
+    """
+    return (Invitation.kind == kind) & (Invitation.status != InvitationStatus.REVOKED)
 
 
 def next_survey(
@@ -41,12 +68,7 @@ def next_survey(
     if placement["ended_on"]:
         return InvitationKind.END, placement["ended_on"]
     start: dt.date = placement["start_date"]
-    planned_end: dt.date | None = placement["planned_end_date"]
-    end_opens = (
-        planned_end - dt.timedelta(days=authority.invitation_open_days_before)
-        if planned_end
-        else None
-    )
+    end_opens = end_survey_opens(placement["planned_end_date"], authority)
     if authority.start_survey:
         start_opens = start + dt.timedelta(days=authority.start_survey_days)
         still_a_baseline = today < start_opens + dt.timedelta(days=authority.invitation_expiry_days)
@@ -59,6 +81,52 @@ def next_survey(
         ):
             return InvitationKind.REVIEW, review_opens
     return InvitationKind.END, end_opens
+
+
+class PostponedEnd(msgspec.Struct, frozen=True):
+    """An end survey withdrawn because its placement's planned end moved later
+    (``placements/end_moves.py``), as its old link tells the pupil."""
+
+    #: The day the new end survey opens; None when it opens on the day the placement is ended.
+    opens_on: dt.date | None
+    #: The new end survey has opened already (with a new link): this link is not the one.
+    reissued: bool
+
+
+async def postponed_end(settings: Settings, invitation_id: uuid.UUID) -> PostponedEnd | None:
+    """For a withdrawn invitation: whether it is an end survey withdrawn because the placement
+    was extended (a withdrawn end survey of a placement still active: cancelling is the only
+    other way a survey is withdrawn, and it cancels the placement), and when it opens again."""
+    placement = Invitation.placement
+    row = (
+        await Invitation.select(
+            Invitation.kind,
+            Invitation.status,
+            Invitation.placement,
+            placement.status.as_alias("placement_status"),
+            placement.planned_end_date.as_alias("planned_end_date"),
+            placement.ended_on.as_alias("ended_on"),
+            placement.local_authority.as_alias("local_authority"),
+        )
+        .where(Invitation.id == invitation_id)
+        .first()
+    )
+    if (
+        row is None
+        or row["kind"] != InvitationKind.END
+        or row["status"] != InvitationStatus.REVOKED
+        or row["placement_status"] != PlacementStatus.ACTIVE
+    ):
+        return None
+    reissued = await Invitation.exists().where(
+        Invitation.placement == row["placement"], live(InvitationKind.END)
+    )
+    if row["ended_on"] is not None:
+        return PostponedEnd(opens_on=row["ended_on"], reissued=reissued)
+    authority = await effective_settings(settings, row["local_authority"])
+    return PostponedEnd(
+        opens_on=end_survey_opens(row["planned_end_date"], authority), reissued=reissued
+    )
 
 
 async def due_placements(settings: Settings, now: dt.datetime, limit: int = 5000) -> list[int]:
@@ -76,9 +144,7 @@ async def due_placements(settings: Settings, now: dt.datetime, limit: int = 5000
     ]
     planned = functools.reduce(operator.or_, planned_due) if planned_due else None
     ended = (Placement.ended_on.is_not_null()) & (Placement.ended_on <= today)
-    has_invitation = Invitation.select(Invitation.placement).where(
-        Invitation.kind == InvitationKind.END
-    )
+    has_invitation = Invitation.select(Invitation.placement).where(live(InvitationKind.END))
     due = (
         await Placement.select(Placement.id)
         .where(
@@ -128,10 +194,16 @@ async def due_reviews(settings: Settings, now: dt.datetime, limit: int = 5000) -
     if not far_from_end:
         return []
     period = half_term_start(today).isoformat()
+    # A withdrawn survey asked the pupil nothing: it is neither their end survey nor their
+    # last survey (an end survey withdrawn when the placement was extended lets check-ins
+    # resume in the extra time, by the usual rules).
     recent = Invitation.select(Invitation.placement).where(
-        (Invitation.kind == InvitationKind.END)
+        live(InvitationKind.END)
         | ((Invitation.kind == InvitationKind.REVIEW) & (Invitation.period == period))
-        | (Invitation.opened_at > now - dt.timedelta(days=REVIEW_GAP_DAYS))
+        | (
+            (Invitation.opened_at > now - dt.timedelta(days=REVIEW_GAP_DAYS))
+            & (Invitation.status != InvitationStatus.REVOKED)
+        )
     )
     due = (
         await Placement.select(Placement.id)
@@ -140,6 +212,7 @@ async def due_reviews(settings: Settings, now: dt.datetime, limit: int = 5000) -
             Placement.start_date <= today - dt.timedelta(days=HALF_TERM_DAYS),
             _not_ended(today),
             Placement.id.not_in(recent),
+            Placement.status == PlacementStatus.ACTIVE,
         )
         .order_by(Placement.id)
         .limit(limit)
@@ -175,6 +248,7 @@ async def due_starts(settings: Settings, now: dt.datetime, limit: int = 5000) ->
             functools.reduce(operator.or_, windows),
             _not_ended(today),
             Placement.id.not_in(Invitation.select(Invitation.placement)),
+            Placement.status == PlacementStatus.ACTIVE,
         )
         .order_by(Placement.id)
         .limit(limit)

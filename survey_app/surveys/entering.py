@@ -17,7 +17,7 @@ from survey_app.organisations.la_settings import pupil_authority
 from survey_app.settings import Settings
 from survey_app.surveys.invitations import LinkState, find, state_of
 from survey_app.surveys.provenance import OPENED_OVER_STAFF
-from survey_app.surveys.rendering import LINK_PAGES, page
+from survey_app.surveys.rendering import closed_link_page, page
 from survey_app.web import throttle
 
 
@@ -49,8 +49,9 @@ async def _enter(
     if state == LinkState.UNKNOWN:
         await throttle.record_lookup_failure(settings, address, now, code)
     if state != LinkState.OPEN or invitation is None:
-        template, status = LINK_PAGES[state]
-        return Template(template_name=template, status_code=status)
+        return await closed_link_page(
+            settings, invitation["id"] if invitation else None, state, now
+        )
     await _start_pupil_session(
         request, settings, str(invitation["id"]), invitation["revocation_counter"]
     )

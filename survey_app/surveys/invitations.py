@@ -190,8 +190,10 @@ async def _issue_batch(
 ) -> int:
     """Issue invitations for one batch of placements, in one transaction.
 
-    Idempotent and safe to run concurrently: the unique index on (placement, kind, period)
-    makes a second insert for the same placement do nothing, on SQLite and PostgreSQL alike. The
+    Idempotent and safe to run concurrently: the unique index on (placement, kind, period) of
+    the invitations still standing (``invitation_one_live_per_period``: a withdrawn one is left
+    out, so an end survey withdrawn when its placement was extended can open again) makes a
+    second insert for the same placement do nothing, on SQLite and PostgreSQL alike. The
     emails are queued, and the placement's other open surveys closed, in the same transaction,
     only for invitations this call inserted, so none is queued or closed twice.
     """
@@ -255,6 +257,8 @@ async def _issue_batch(
                 Invitation.placement.is_in(list(by_id)),
                 Invitation.kind == kind,
                 Invitation.period == period,
+                # A withdrawn one does not cover it (the unique index leaves it out too).
+                Invitation.status != InvitationStatus.REVOKED,
             )
         }
         pending = [p for p in pending if p["id"] not in covered]

@@ -31,7 +31,7 @@ from survey_app.surveys.drafts import first_unanswered, invitation_with_drafts, 
 from survey_app.surveys.entering import code_form, enter_code, open_link
 from survey_app.surveys.invitations import LinkState, state_of
 from survey_app.surveys.provenance import provenance_of
-from survey_app.surveys.rendering import LINK_PAGES, current, is_htmx, page
+from survey_app.surveys.rendering import closed_link_page, current, is_htmx, page
 from survey_app.surveys.responses import check_answer
 from survey_app.surveys.statuses import InvitationKind, InvitationStatus
 
@@ -74,8 +74,7 @@ async def _survey_or_page(request: Request, now: dt.datetime) -> SurveyState | R
         return page(request, "start_again", 404)
     state = state_of(invitation, now)
     if state != LinkState.OPEN:
-        template, status = LINK_PAGES[state]
-        return Template(template_name=template, status_code=status)
+        return await closed_link_page(request.app.state.settings, invitation["id"], state, now)
     # A pupil who started before a new version shipped finishes the version their answers are in.
     started = loader.version_for(
         invitation["questionnaire_id"], {qid: draft["value"] for qid, draft in drafts.items()}

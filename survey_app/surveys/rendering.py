@@ -3,7 +3,9 @@ browser which address it is now on, and the page a link that cannot be answered 
 
 from __future__ import annotations
 
+import datetime as dt
 import functools
+import uuid
 from typing import Any
 
 from litestar import Request
@@ -12,7 +14,10 @@ from litestar.response import Template
 
 from questionnaires import loader
 from questionnaires.schema import Questionnaire
+from survey_app.settings import Settings
+from survey_app.surveys.due import postponed_end
 from survey_app.surveys.invitations import LinkState
+from survey_app.time_in_england import today_in_england
 
 #: The page (and status) for a link that cannot be answered now.
 LINK_PAGES = {
@@ -22,6 +27,28 @@ LINK_PAGES = {
     LinkState.REVOKED: ("survey/withdrawn.html", 410),
     LinkState.UNKNOWN: ("survey/not_found.html", 404),
 }
+
+
+async def closed_link_page(
+    settings: Settings, invitation_id: uuid.UUID | None, state: LinkState, now: dt.datetime
+) -> Template:
+    """The page for a link that cannot be answered now. An end survey withdrawn because the
+    placement was extended is not "taken away": the pupil is told it is not open yet, and when
+    it will open (with a new link), never shown an error."""
+    if state == LinkState.REVOKED and invitation_id is not None:
+        postponed = await postponed_end(settings, invitation_id)
+        if postponed is not None:
+            opens_on = postponed.opens_on
+            return Template(
+                template_name="survey/not_open_yet.html",
+                context={
+                    "reissued": postponed.reissued,
+                    "opens_on": opens_on,
+                    "soon": opens_on is not None and opens_on <= today_in_england(now),
+                },
+            )
+    template, status = LINK_PAGES[state]
+    return Template(template_name=template, status_code=status)
 
 
 @functools.cache

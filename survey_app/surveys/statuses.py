@@ -23,8 +23,10 @@ class InvitationKind(StrEnum):
 class InvitationStatus(StrEnum):
     OPEN = "open"
     COMPLETED = "completed"
-    #: Withdrawn because its placement was cancelled: the pupil's link says so kindly. A link
-    #: past its expiry stays ``open`` in the database and is shown as expired (``SurveyState``).
+    #: Withdrawn because its placement was cancelled (the pupil's link says kindly they need not
+    #: do it), or, for an end survey not yet started, because its placement's planned end moved
+    #: later (the link says when it will open; ``placements/end_moves.py``). A link past its
+    #: expiry stays ``open`` in the database and is shown as expired (``SurveyState``).
     REVOKED = "revoked"
 
 

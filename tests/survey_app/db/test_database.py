@@ -113,7 +113,7 @@ def test_migrations_have_unique_ids_in_the_order_of_their_file_numbers() -> None
 
 #: Indexes made by raw SQL in migrations: present only if every raw step ran.
 RAW_INDEXES = {
-    "invitation_one_per_period",
+    "invitation_one_live_per_period",
     "answer_one_per_question",
     "draft_answer_one_per_question",
     "safeguarding_alert_one_per_question",
