@@ -61,6 +61,10 @@ class Questionnaire(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
     help: Page
     questions: list[Question]
     language: str = "en-GB"
+    #: Whether the pupil checks their answers on a page of its own before sending. A check-in of
+    #: two to four questions is sent from its last question instead ("Send"), to stay under two
+    #: minutes; a pupil who is shown help on the way still gets the check page after it.
+    check_page: bool = True
     #: Whose reading targets the words must meet, when not the band's own: the simplest versions
     #: for older pupils keep their band's indicators in the youngest band's words.
     reading_band: Band | None = None

@@ -41,6 +41,14 @@ WORDS_PER_PAGE = 4
 #: The opening page's button: "Start".
 START_BUTTON_WORDS = 1
 
+#: The check page (``survey/check.html``) as a pupil reads it, the answers folded away: "Check
+#: your answers, then send them", "You answered 3 of 3 questions.", "See or change your answers",
+#: "Your answers are saved. Sending them tells us you have finished." and "Send my answers".
+CHECK_PAGE_WORDS = 31
+
+#: Without a check page, the last question's buttons are new words: "Send" and "Skip and send".
+SEND_BUTTONS_WORDS = 4
+
 #: Words a written-answer page shows under every such question (``survey/question.html``): "Write
 #: as much or as little as you like. You can skip this question." and "You can write up to 500
 #: letters." A test renders the page and counts them, so this stays true when the page changes.
@@ -55,12 +63,12 @@ WORD = re.compile(r"[A-Za-z0-9][A-Za-z0-9']*")
 
 
 def words_read(questionnaire: Questionnaire) -> int:
-    """Words a pupil reads from the opening page to the last question, answers included.
+    """Words a pupil reads from the opening page to sending, answers included.
 
     Each page's own words count too: the lines above the Start button and the button,
-    "Question 3 of 20", the "or" before "I don't know", and what a written-answer page says under
-    its question. The help page (only some pupils see it) and the
-    thank-you page (after sending) are left out.
+    "Question 3 of 20", the "or" before "I don't know", what a written-answer page says under
+    its question, and the check page (or, without one, the last question's "Send" buttons).
+    The help page (only some pupils see it) and the thank-you page (after sending) are left out.
     """
     # "go" or "went": the same number of words either way.
     strings = [
@@ -72,8 +80,10 @@ def words_read(questionnaire: Questionnaire) -> int:
         strings.append(question.text)
         strings.append(question.hint)
         strings.extend(option.label for option in question.options)
+    sending = CHECK_PAGE_WORDS if questionnaire.check_page else SEND_BUTTONS_WORDS
     furniture = (
-        START_BUTTON_WORDS
+        sending
+        + START_BUTTON_WORDS
         + WORDS_PER_PAGE * len(questionnaire.questions)
         + sum(
             TEXT_PAGE_WORDS

@@ -27,7 +27,13 @@ from survey_app.qa.you_said import for_pupil as you_said_for_pupil
 from survey_app.safeguarding.statuses import HelpReason
 from survey_app.safeguarding.triage import send_alert_now
 from survey_app.settings import Settings
-from survey_app.surveys.drafts import first_unanswered, invitation_with_drafts, save_draft, send
+from survey_app.surveys.drafts import (
+    Saved,
+    first_unanswered,
+    invitation_with_drafts,
+    save_draft,
+    send,
+)
 from survey_app.surveys.entering import code_form, enter_code, open_link
 from survey_app.surveys.invitations import LinkState, state_of
 from survey_app.surveys.provenance import provenance_of
@@ -184,14 +190,12 @@ async def answer(
     question_id = questions[number - 1].id
     saved = await save_draft(settings, survey.id, question_id, checked, now, survey.pupil_session)
     finished = returning or number == len(questions)
+    email = _alert_now(settings, saved, now)
+    if finished and not survey.questionnaire.check_page and not saved.help:
+        # A check-in is sent from its last question ("Send"). A pupil shown help on the way
+        # reads it first and then gets the check page, as in any other survey.
+        return await _sent(request, survey, settings, now, background=email)
     following = "/survey/check" if finished else f"/survey/q/{number + 1}"
-    # The answer's transaction has committed: its safeguarding email goes now, after the
-    # pupil's next page is on its way, not at the next scheduled dispatch.
-    email = (
-        BackgroundTask(send_alert_now, settings, saved.alert_email, now)
-        if saved.alert_email
-        else None
-    )
     help_address = f"/survey/help?next={following}" + (
         "&wrote=yes" if saved.help == HelpReason.WORDS else ""
     )
@@ -211,6 +215,14 @@ async def answer(
     return _question_page(
         request, survey, number + 1, _saved(survey, number + 1), None, False, address=following
     )
+
+
+def _alert_now(settings: Settings, saved: Saved, now: dt.datetime) -> BackgroundTask | None:
+    """The answer's transaction has committed: its safeguarding email goes now, after the
+    pupil's next page is on its way, not at the next scheduled dispatch."""
+    if not saved.alert_email:
+        return None
+    return BackgroundTask(send_alert_now, settings, saved.alert_email, now)
 
 
 @get("/survey/help")
@@ -311,17 +323,27 @@ async def send_answers(
     """Send the survey. A double tap or a retried post finds it sent and stores nothing more."""
     survey = await _survey_or_page(request, now)
     if isinstance(survey, SurveyState):
-        provenance = provenance_of(request, settings.secret_key)
-        await send(survey.id, survey.questionnaire, now, survey.pupil_session, provenance)
-        questionnaire_id = survey.questionnaire.id
-    else:
-        # This pupil's own invitation is already completed: a twin request sent it a moment ago.
-        sent = await _own_completed_invitation(request)
-        if sent is None:
-            return survey
-        questionnaire_id = sent
-    request.set_session({**request.session, "finished": questionnaire_id})
+        return await _sent(request, survey, settings, now)
+    # This pupil's own invitation is already completed: a twin request sent it a moment ago.
+    sent = await _own_completed_invitation(request)
+    if sent is None:
+        return survey
+    request.set_session({**request.session, "finished": sent})
     return Redirect(path="/survey/thanks")
+
+
+async def _sent(
+    request: Request,
+    survey: SurveyState,
+    settings: Settings,
+    now: dt.datetime,
+    background: BackgroundTask | None = None,
+) -> Response[Any]:
+    """Send this session's answers (once: a repeat finds them sent) and go to the thank-you page."""
+    provenance = provenance_of(request, settings.secret_key)
+    await send(survey.id, survey.questionnaire, now, survey.pupil_session, provenance)
+    request.set_session({**request.session, "finished": survey.questionnaire.id})
+    return Redirect(path="/survey/thanks", background=background)
 
 
 async def _own_completed_invitation(request: Request) -> str | None:

@@ -44,7 +44,7 @@ def test_the_pupil_reads_their_place_and_months_and_never_a_brace(
         questionnaire, "Green Shoots Farm", dt.date(2026, 1, 5), dt.date(2026, 3, 27)
     )
     opening = " ".join(filled.opening.paragraphs)
-    assert "Green Shoots Farm" in opening or "Green Shoots Farm" in filled.title
+    assert "Green Shoots Farm" in opening or "Green Shoots Farm" in filled.opening.title
     if questionnaire.id.startswith("end_"):
         # Start and review surveys are answered while the pupil still goes there: no months.
         assert "from January to March" in opening

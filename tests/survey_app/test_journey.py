@@ -57,7 +57,7 @@ def test_a_pupil_answers_a_start_survey_a_check_in_and_the_end_survey(
     # What the pupil reads first: the title and the opening line before the Start button.
     journey = [
         (dt.date(2026, 11, 12), "start", "You have just started at", "a_bit_safe"),
-        (dt.date(2027, 1, 5), "review", "Checking in", "safe"),
+        (dt.date(2027, 1, 5), "review", "Meadow Farm About 2 minutes", "safe"),
         (ENDS - dt.timedelta(days=7), "end", "We want to know how it went for you", "very_safe"),
     ]
     for day, kind, says, felt in journey:
@@ -70,7 +70,7 @@ def test_a_pupil_answers_a_start_survey_a_check_in_and_the_end_survey(
         assert ("place you went to" in answer_alone) == (kind == "end")
         if kind == "review":
             # A check-in says only where to sit above Start: it must take under two minutes.
-            assert answer_alone.split() == "Sit where staff cannot see your screen.".split()
+            assert answer_alone.split() == "Sit away from staff.".split()
         questionnaire = f"{kind}_years_7_9"
         sent = complete_survey(pupil, path, questionnaire, {"felt_safe": felt})
         assert sent.status_code == 302

@@ -14,6 +14,7 @@ from questionnaires.bands import END_QUESTIONNAIRE
 from questionnaires.before_start import before_start
 from questionnaires.loader import current
 from questionnaires.timing import (
+    CHECK_PAGE_WORDS,
     DONT_KNOW_DIVIDER_WORDS,
     START_BUTTON_WORDS,
     TEXT_PAGE_WORDS,
@@ -202,3 +203,19 @@ def test_the_time_counts_the_lines_above_the_start_button_as_the_page_shows_them
     start = page.select_one("a.govuk-button--start")
     assert start is not None
     assert len(WORD.findall(start.get_text())) == START_BUTTON_WORDS
+
+
+@pytest.mark.parametrize("band", list(YEAR_IN_BAND))
+def test_the_time_counts_the_check_page_as_a_pupil_reads_it(band: str, pupil_in: Any) -> None:
+    # Every survey but a check-in ends on the check page; its words are on the way to sending.
+    client = pupil_in(band)
+    assert current(END_QUESTIONNAIRE[band]).check_page
+    page = soup_of(client.get("/survey/check"))
+    main = page.select_one("main")
+    assert main is not None
+    folded = main.select_one(".govuk-details__text")
+    if folded is not None:
+        folded.decompose()  # the answers, folded away until the pupil opens them
+    for hidden in main.select(".govuk-visually-hidden"):
+        hidden.decompose()
+    assert len(WORD.findall(main.get_text(" "))) == CHECK_PAGE_WORDS
