@@ -12,6 +12,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
+import zipfile
 from typing import Any
 
 from bs4 import BeautifulSoup
@@ -49,7 +50,8 @@ def journeys(world: World, settings: Any, clock: Clock, count: int, **kwargs: An
 
 def published_copies(client: Any, world: World, clock: Clock) -> dict[str, Any]:
     """What changed across the area in every copy an LA officer can publish: the page (its
-    table, pupils and period), the CSV, the XLSX and the API, each as indicator -> figures."""
+    table, pupils and period), the CSV, the ZIP, the XLSX and the API, each as indicator ->
+    figures."""
     client.cookies.clear()
     sign_in(client, world, "la_officer")
     response = client.get("/staff/area")
@@ -66,6 +68,9 @@ def published_copies(client: Any, world: World, clock: Clock) -> dict[str, Any]:
     assert download.status_code == 200
     rows = list(csv.reader(io.StringIO(download.content.decode("utf-8-sig"))))
     csv_figures = {row[0]: row[2:7] for row in rows[1:] if row and row[0] and row[0] != "pupils"}
+    bundle = zipfile.ZipFile(io.BytesIO(client.get("/staff/area.zip").content))
+    [name] = [n for n in bundle.namelist() if n.endswith("-what-changed.csv")]
+    zipped = list(csv.reader(io.StringIO(bundle.read(name).decode("utf-8-sig"))))
     sheet = load_workbook(io.BytesIO(client.get("/staff/area.xlsx").content))["What changed"]
     xlsx_figures = {
         str(row[0]): ["" if v is None else str(v) for v in row[2:7]]
@@ -80,6 +85,9 @@ def published_copies(client: Any, world: World, clock: Clock) -> dict[str, Any]:
         "pupils": pupils.get_text(" ", strip=True) if pupils else None,
         "period": changes["period_label"],
         "csv": csv_figures,
+        # The whole file, notes and period too: the ZIP's copy is the CSV's.
+        "zip": zipped == rows,
+        "csv_rows": rows,
         "xlsx": xlsx_figures,
         "api": {
             i["key"]: ["[c]" if i["suppressed"] else str(i[name]) for name in FIGURES]
@@ -95,6 +103,7 @@ def same_figures_everywhere(copy: dict[str, Any], expected: dict[str, list[str]]
     assert copy["csv"] == expected
     assert copy["xlsx"] == expected
     assert copy["api"] == expected
+    assert copy["zip"], "the ZIP's what changed is the CSV's"
 
 
 def test_one_more_pupil_answering_moves_no_published_copy_until_k_more_have(
