@@ -125,15 +125,18 @@ class AreaSummary(msgspec.Struct, frozen=True):
     #: Providers with a "You said, we did" published in the period: a count of providers, which
     #: says nothing about any pupil, so never hidden.
     providers_published_response: int = 0
-    #: What changed across the area's pupils (issue 18), all years, small numbers hidden as on
-    #: the page: set when the summary is opened (``survey_app.reporting.access``).
+    #: What changed across the area's pupils (issue 18), all years, as the area's kept
+    #: publication (``reports.journeys.area_changes``), small numbers hidden as on the page: set
+    #: when the summary is opened (``survey_app.reporting.access``).
     what_changed: Annotated[
         ChangesReport | None,
         msgspec.Meta(
             description=(
                 "What changed across the area, all years: per indicator, pupils who answered a "
                 "start survey and a later one, and how many answered better, the same, worse, or "
-                "cannot be compared; meant to be published, so small numbers are hidden."
+                "cannot be compared; as published at the end of the last complete term, moving "
+                "on only once at least k more pupils have answered both; meant to be published, "
+                "so small numbers are hidden."
             )
         ),
     ] = None

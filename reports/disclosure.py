@@ -44,7 +44,9 @@ another time), isolates fewer than k pupils' responses.
 * **The rest of the area**: the comparison beside a provider's own figures counts the other
   providers only, over their own publication steps, so it never moves with the provider's pupils.
 * LA staff (the data controller) see live figures without suppression, except the publishable
-  area summary and comments, below.
+  area summary and comments, below. The area summary's "what changed" is a kept publication by
+  the same rule, once per LA (``reports.journeys.area_changes``), so copies published weeks
+  apart never differ by fewer than k pupils.
 
 The unit is a pupil's response: a step of k responses where some pupils skipped a question can
 move that question's figures by fewer than k answers, but never says which of the k gave them.

@@ -22,6 +22,9 @@ same disclosure control as every other figure (``reports.disclosure``):
   is kept (``publish_changes``), so an erasure or one more pupil changes nothing a provider
   can see until k more have answered. An indicator answered in pairs by 1 to k-1 pupils is
   hidden whole (all or nothing), as is everything while fewer than k pupils have a pair.
+* **The area summary** is meant to be published, so its counts are a kept publication by the
+  same rule, whoever at the LA looks (``area_changes``): copies published weeks apart, or
+  either side of an erasure, never differ by fewer than k pupils.
 """
 
 from __future__ import annotations
@@ -356,28 +359,27 @@ def build_changes(
     )
 
 
-def _hidden(row: IndicatorChange) -> IndicatorChange:
-    return IndicatorChange(row.key, row.label, None, None, None, None, None, True, "")
+def area_changes(publication: ChangePublication, k: int) -> ChangesReport:
+    """The area's changes, meant to be published: the kept publication (``publish_changes`` at
+    area level), small numbers hidden as outside the LA, and labelled with its period.
 
-
-def area_changes(counts: ChangeCounts, k: int) -> ChangesReport:
-    """The area's changes, meant to be published: live, with every small number hidden (an
-    indicator whole, as outside the LA, and everything while fewer than k pupils have a pair)."""
-    shaped = build_changes(counts, controlled=False, k=k)
-    pupils = sum(counts.pupils_by_term.values())
-    withheld = is_suppressed(pupils, k)
-    rows = (
-        []
-        if withheld
-        else [
-            _hidden(row) if is_suppressed(row.paired or 0, k) else row for row in shaped.indicators
-        ]
-    )
+    Worked out live, a copy published one week and another the next would differ by the one
+    pupil who answered (or was erased) in between, and a provider who printed that pupil's slip
+    would read their answers off the difference: so, like a provider's own report, the area's
+    figures count up to the last complete term and move on only once k more pupils have a pair.
+    """
+    shaped = build_changes(publication.counts, controlled=True, k=k, cuts=publication.cuts)
+    if publication.cuts:
+        label = (
+            f"As published at the end of the {term_label(publication.cuts[-1])}: pupils counted "
+            "up to then, all years"
+        )
+    else:
+        label = "Nothing published yet"
     return msgspec.structs.replace(
         shaped,
-        period_label="All years, as of now; meant to be published, so small numbers are hidden",
-        pupils=None if withheld else pupils,
-        indicators=rows,
-        withheld=withheld,
-        disclosure_note=note(k),
+        period_label=(
+            f"{label}. Updated at the end of a term once at least {k} more pupils have answered "
+            "both; meant to be published, so small numbers are hidden"
+        ),
     )

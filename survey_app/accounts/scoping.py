@@ -156,8 +156,11 @@ def scope(actor: Actor, table: type[Table]) -> Any:
         return _nothing(table)
     if table is PublishedFigures:
         # The figures a viewer outside the LA was last shown: their own audience's only. LA
-        # staff see live figures and never read these.
+        # staff see live figures, and read only their area summary's publication (meant to be
+        # published, so kept like a provider's: survey_app.reporting.publications).
         own = PublishedFigures.local_authority == actor.local_authority_id
+        if la:
+            return own & PublishedFigures.audience.is_in(["area", "area:changes"])
         if role == Role.PROVIDER_STAFF:
             return (
                 own

@@ -31,13 +31,16 @@ class PublishedFigures(Table, tablename="published_figures"):
     Counts only, each step over at least k pupils (not personal data), never comments: later
     views are served from here, so an erasure or retention cannot be read off the difference
     (``reports.disclosure``). One row per LA, provider and audience (unique index
-    ``published_figures_key``); a new publication replaces it.
+    ``published_figures_key``); a new publication replaces it. The LA's area summary, meant to
+    be published, keeps its own the same way: audience ``area:changes`` and provider 0 (none;
+    ``survey_app.reporting.publications.AREA_PROVIDER``).
     """
 
     id: Serial  # Piccolo adds the primary key; declared so type checkers know it
     local_authority = Integer()
     provider = Integer()
-    #: Whose view: "provider" for the provider's staff, "school:<id>" for a school's contact.
+    #: Whose view: "provider" for the provider's staff, "school:<id>" for a school's contact,
+    #: "area" for the area summary (LA staff); "...:changes" for what changed.
     audience = Varchar(length=40)
     #: The last term the provider's own figures count up to ("" before the first publication).
     cut = Varchar(length=8, default="")

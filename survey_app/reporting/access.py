@@ -52,12 +52,14 @@ async def open_provider_report(
 async def open_area_summary(
     settings: Settings, actor: Actor, now: dt.datetime, year: int | None
 ) -> AreaSummary:
-    """The area summary, for LA staff only, with what changed across the area (all years)."""
+    """The area summary, for LA staff only, with what changed across the area (all years) as the
+    area's kept publication: it is meant to be published, so never live."""
     if not actor.is_la:
         raise NotFoundException("The area summary is for LA staff")
     summary = await area_summary(settings, actor, year)
     await record("report.view", now=now, actor=actor, object_type="area", object_id=year or "all")
-    return msgspec.structs.replace(summary, what_changed=await area_changes_for(settings, actor))
+    changes = await area_changes_for(settings, actor, now)
+    return msgspec.structs.replace(summary, what_changed=changes)
 
 
 async def open_school_report(

@@ -5,7 +5,8 @@ queries this cannot be a ``GROUP BY``: it reads one row per answer to an indicat
 who answered a start survey only, with no row limit (a cut-off list would silently drop
 pupils), and ``reports.journeys`` pairs and counts them. Outside the LA the paired counts are
 served as a kept publication, like the provider report's (``published_figures``, under an
-audience of its own), so one more pupil, or an erasure, changes nothing until k more have a pair.
+audience of its own), so one more pupil, or an erasure, changes nothing until k more have a pair;
+the area summary's, meant to be published, is kept the same way for the LA.
 """
 
 from __future__ import annotations
@@ -27,7 +28,13 @@ from reports.pupil_journeys import PupilJourney, journeys, option_label
 from survey_app.accounts.scoping import Actor, Role, scope
 from survey_app.db.tables import Answer, Placement, Response
 from survey_app.organisations.la_settings import disclosure_threshold
-from survey_app.reporting.publications import CHANGES, keep, last_shown
+from survey_app.reporting.publications import (
+    CHANGES,
+    area_last_shown,
+    keep,
+    keep_area,
+    last_shown,
+)
 from survey_app.settings import Settings
 from survey_app.surveys.statuses import InvitationKind
 from survey_app.time_in_england import today_in_england
@@ -82,14 +89,22 @@ async def provider_changes(
     return build_changes(publication.counts, controlled=True, k=threshold, cuts=publication.cuts)
 
 
-async def area_changes_for(settings: Settings, actor: Actor) -> ChangesReport | None:
-    """What changed across the LA's providers, for the area summary (LA staff only; meant to be
-    published, so every small number is hidden whoever looks)."""
+async def area_changes_for(
+    settings: Settings, actor: Actor, now: dt.datetime
+) -> ChangesReport | None:
+    """What changed across the LA's providers, for the area summary (LA staff only). It is meant
+    to be published, so whoever looks sees the area's kept publication, never live counts: two
+    copies published weeks apart differ by at least k pupils, and an erasure changes nothing."""
     if not actor.is_la:
         return None
     threshold = await disclosure_threshold(settings, actor.local_authority_id)
     rows = await answer_rows(actor, Answer.local_authority == actor.local_authority_id)
-    return area_changes(count_changes(pair_up(rows)), threshold)
+    live = count_changes(pair_up(rows))
+    shown = await area_last_shown(actor, ChangePublication, CHANGES)
+    publication = publish_changes(shown, live, today_in_england(now), threshold)
+    if publication != shown and publication.cuts:
+        await keep_area(actor, publication, CHANGES)
+    return area_changes(publication, threshold)
 
 
 async def school_journeys(

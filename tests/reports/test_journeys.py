@@ -13,6 +13,7 @@ from reports.journeys import (
     Change,
     ChangeCell,
     ChangeCounts,
+    ChangePublication,
     area_changes,
     build_changes,
     compare,
@@ -174,7 +175,8 @@ def test_withheld_changes_do_not_even_say_which_questions_were_answered_both_tim
     counts = count_changes(pairs)
     for shown in (
         build_changes(counts, controlled=True, k=K, cuts=["2026-3"]),
-        area_changes(counts, K),
+        area_changes(publish_changes(None, counts, TODAY, K), K),
+        area_changes(ChangePublication(cuts=["2026-3"], counts=counts), K),
     ):
         assert shown.withheld and shown.pupils is None
         assert shown.indicators == []
@@ -182,6 +184,24 @@ def test_withheld_changes_do_not_even_say_which_questions_were_answered_both_tim
         "felt_safe",
         "belonging",
     ], "the LA still sees every question, however few"
+
+
+def test_the_area_shows_its_publication_labelled_with_its_term_small_numbers_hidden() -> None:
+    """The area summary is meant to be published: what it shows is a publication, said to be as
+    of the end of its term, with an indicator fewer than k pupils answered both times hidden."""
+    counts = ChangeCounts(
+        pupils_by_term={"2026-2": K + 1},
+        cells=[
+            ChangeCell("2026-2", "felt_safe", Change.BETTER, K + 1),
+            ChangeCell("2026-2", "belonging", Change.SAME, 1),
+        ],
+    )
+    shown = area_changes(publish_changes(None, counts, TODAY, K), K)
+    assert shown.period_label.startswith("As published at the end of the Summer term 2026")
+    assert shown.pupils == K + 1 and not shown.withheld
+    rows = {i.key: i for i in shown.indicators}
+    assert rows["felt_safe"].better == K + 1
+    assert rows["belonging"].suppressed and rows["belonging"].paired is None
 
 
 @settings(max_examples=200, deadline=None)
