@@ -154,3 +154,15 @@ def test_a_start_survey_switch_that_is_neither_yes_nor_no_is_refused(
     summary = [a.get_text() for a in page(response).select(".govuk-error-summary a")]
     assert any(text.startswith("Start surveys must be yes, no") for text in summary)
     assert own_settings(world.la) is None
+
+
+def test_turning_start_surveys_or_check_ins_off_says_what_happens_to_open_ones(
+    client: Any, world: World
+) -> None:
+    # Found from outside: a council turned check-ins off and 42 open ones stayed open with no
+    # word of it. The page says so before they choose.
+    sign_in(client, world, "la_admin")
+    html = page(client.get("/staff/settings"))
+    for name in ("start_survey", "review_survey"):
+        hint = html.select_one(f"#{name}-hint").get_text()
+        assert "already open stay open until the pupil answers or they close" in hint
