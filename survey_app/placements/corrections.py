@@ -29,8 +29,9 @@ from survey_app.placements.changes import (
     survey_field,
 )
 from survey_app.placements.end_moves import follow_later_end
+from survey_app.placements.identity import reference_is_any_of
 from survey_app.placements.readdressing import MOVED, REDATED, readdress_unsent, tell_the_new_ones
-from survey_app.placements.records import CANCELLED_ALREADY, check_references, reference_is_any_of
+from survey_app.placements.records import CANCELLED_ALREADY, check_references
 from survey_app.placements.rules import (
     FORM_LABELS,
     FieldError,

@@ -24,7 +24,8 @@ from survey_app.organisations.la_settings import effective_settings
 from survey_app.organisations.provider_records import in_use, named_providers
 from survey_app.placements.changes import remember
 from survey_app.placements.end_moves import follow_later_end, moved_later
-from survey_app.placements.records import NotAllowed, reference_is_any_of, upsert_placements
+from survey_app.placements.identity import reference_is_any_of, upsert_placements
+from survey_app.placements.records import NotAllowed
 from survey_app.placements.rules import (
     MAX_ID,
     URN,

@@ -28,7 +28,6 @@ from survey_app.qa.you_said import (
     Entry,
     Wording,
     allowed,
-    check_entry,
     create,
     decide,
     entry,
@@ -37,6 +36,7 @@ from survey_app.qa.you_said import (
     provider_for,
     reading_band,
 )
+from survey_app.qa.you_said_references import check_entry
 from survey_app.web.listing import parse
 from survey_app.web.params import ObjectId
 from survey_app.web.rendering import flash, take_flash
