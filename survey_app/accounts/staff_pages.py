@@ -21,8 +21,8 @@ from survey_app.ops.audit import refuse
 from survey_app.organisations.schools import FieldProblem
 from survey_app.settings import Settings
 from survey_app.web.listing import parse
-from survey_app.web.params import ObjectId, QueryId
-from survey_app.web.rendering import flash, take_flash
+from survey_app.web.params import ObjectId
+from survey_app.web.rendering import done_redirect, done_result, flash, take_flash
 from survey_app.web.rendering import staff_page as _page
 from survey_app.web.throttle import clear, is_blocked, record_failure
 
@@ -61,9 +61,11 @@ async def _invite_page(
 
 
 @get("/people/invite", guards=[staff_inviters])
-async def invite_form(actor: NamedDependency[Actor], sent: QueryId = None) -> Template:
+async def invite_form(request: Request, actor: NamedDependency[Actor]) -> Template:
     """Invite someone: their email, role, and the school or provider they work for; after
-    sending, says to whom (``sent`` is the new user's id)."""
+    sending, says to whom (the new user's id, held in the session: never the address, where
+    a forged link could claim an invitation went out)."""
+    sent = done_result(request, int)
     email = await staff_inviting.invited_email(actor, sent) if sent else None
     return await _invite_page(actor, sent=email)
 
@@ -110,7 +112,7 @@ async def invite(
         problem = FieldProblem(field, message)
         return await _invite_page(actor, 400, values=values, errors=[problem])
     # Post, redirect, get: a refresh shows the page again rather than inviting twice.
-    return Redirect(path=f"/staff/people/invite?sent={invited.user_id}", status_code=303)
+    return done_redirect(request, "/staff/people/invite", invited.user_id)
 
 
 async def _person_page(

@@ -9,6 +9,8 @@ import datetime as dt
 from collections import defaultdict
 from typing import Any
 
+from piccolo.columns.combination import WhereRaw
+
 from survey_app.accounts.scoping import placement_path
 from survey_app.db.engine import transaction
 from survey_app.db.tables import Invitation, LocalAuthority, Placement
@@ -63,9 +65,19 @@ async def open_invitations(now: dt.datetime, la: int | None = None) -> list[dict
 RECENTLY_CLOSED = dt.timedelta(weeks=4)
 
 
+#: A later survey of the same placement has opened (of any kind, standing or withdrawn): the
+#: earlier one was closed for it and cannot be extended (``placements.changes.not_the_latest``).
+REPLACED = (
+    "EXISTS (SELECT 1 FROM invitation AS later WHERE later.placement = invitation.placement"
+    " AND later.opened_at > invitation.opened_at)"
+)
+
+
 async def closed_unanswered(now: dt.datetime, la: int) -> list[dict[str, Any]]:
     """Surveys that closed in the last four weeks with no answer, the most recent first: each
-    may be worth extending (from its placement page)."""
+    may be worth extending (from its placement page). One the system closed because the
+    pupil's next survey opened is left out: it cannot be extended, and the next one is what
+    to chase."""
     rows: list[dict[str, Any]] = (
         await Invitation.select(*OPEN_FIELDS, _placement.id.as_alias("placement_id"))
         .where(
@@ -73,6 +85,7 @@ async def closed_unanswered(now: dt.datetime, la: int) -> list[dict[str, Any]]:
             Invitation.expires_at <= now,
             Invitation.expires_at > now - RECENTLY_CLOSED,
             _placement.local_authority == la,
+            WhereRaw(f"NOT {REPLACED}"),
         )
         .order_by(Invitation.expires_at, ascending=False)
     )

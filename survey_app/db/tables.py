@@ -136,7 +136,8 @@ class Placement(Table):
     school = ForeignKey(School, null=True, index=True)
     la_team = Varchar(length=80, null=True, default=None)
     #: "school:<id>" or "team:<name>": with the LA, pupil reference, provider and start date it
-    #: identifies a placement (unique index ``placement_identity``), so re-imports update.
+    #: identifies a placement (unique index ``placement_identity``; with the pupil reference in
+    #: any case, ``placement_identity_any_case``), so re-imports and retries update.
     commissioner_key = Varchar(length=100, default="")
     provider = ForeignKey(Provider, null=False, index=True)
     #: A pseudonymous reference the commissioner can recognise: never a name.

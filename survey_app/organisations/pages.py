@@ -26,8 +26,8 @@ from survey_app.organisations.gias import GiasError
 from survey_app.organisations.providers import provider_pages
 from survey_app.web.downloads import download, file_stem
 from survey_app.web.listing import parse
-from survey_app.web.params import ObjectId, QueryCount
-from survey_app.web.rendering import done_from_query, done_redirect
+from survey_app.web.params import ObjectId
+from survey_app.web.rendering import done_redirect, done_result
 from survey_app.web.rendering import staff_page as _page
 
 #: Who keeps the list of schools: the LA's administrators and officers.
@@ -148,7 +148,7 @@ async def import_form(request: Request, actor: NamedDependency[Actor]) -> Templa
     """Upload DfE's GIAS establishment export to add and update the authority's schools (and,
     after an import, what it did)."""
     authority = await authority_by_id(actor.local_authority_id)
-    result = done_from_query(request.query_params, gias_import.ImportResult)
+    result = done_result(request, gias_import.ImportResult)
     return _page("school_import", actor, result=result, authority=authority, values={})
 
 
@@ -175,14 +175,14 @@ async def import_upload(
     if result.errors:
         return _page("school_import", actor, 400, result=result, **context)
     await record("schools.imported", now=now, actor=actor, object_type="gias")
-    return done_redirect("/staff/schools/import", result)
+    return done_redirect(request, "/staff/schools/import", result)
 
 
 @get("/schools/emails", guards=[school_editors])
-async def emails_form(actor: NamedDependency[Actor], updated: QueryCount = None) -> Template:
-    """Upload a CSV of URN,email to fill in schools' contact emails (``updated``: how many
-    the last upload set)."""
-    return _page("school_emails", actor, count=updated, errors=[])
+async def emails_form(request: Request, actor: NamedDependency[Actor]) -> Template:
+    """Upload a CSV of URN,email to fill in schools' contact emails (and, after an upload, how
+    many it set: held in the session, never the address)."""
+    return _page("school_emails", actor, count=done_result(request, int), errors=[])
 
 
 @post("/schools/emails", guards=[school_editors], request_max_body_size=10 * 1024 * 1024)
@@ -197,7 +197,7 @@ async def emails_upload(
     if errors:
         return _page("school_emails", actor, 400, count=count, errors=errors)
     await record("schools.emails_set", now=now, actor=actor, object_type="school")
-    return Redirect(path=f"/staff/schools/emails?updated={count}", status_code=303)
+    return done_redirect(request, "/staff/schools/emails", count)
 
 
 organisation_pages = Router(

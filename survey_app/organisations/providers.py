@@ -46,7 +46,7 @@ from survey_app.web.listing import (
     parse,
 )
 from survey_app.web.params import ObjectId
-from survey_app.web.rendering import done_from_query, done_redirect
+from survey_app.web.rendering import done_redirect, done_result
 from survey_app.web.rendering import staff_page as _page
 
 
@@ -291,7 +291,7 @@ async def archive_provider(
 @get("/providers/import")
 async def import_form(request: Request, actor: NamedDependency[Actor]) -> Template:
     """Upload the council's provider register (and, after an import, what it did)."""
-    result = done_from_query(request.query_params, ImportOutcome)
+    result = done_result(request, ImportOutcome)
     return _page("provider_import", actor, result=result, columns=COLUMNS)
 
 
@@ -309,7 +309,7 @@ async def import_upload(
     result = await import_file(actor.local_authority_id, data, filename, now, actor)
     if result.errors:
         return _page("provider_import", actor, 400, result=result, columns=COLUMNS)
-    return done_redirect("/staff/providers/import", result)
+    return done_redirect(request, "/staff/providers/import", result)
 
 
 provider_pages = Router(

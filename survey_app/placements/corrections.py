@@ -29,6 +29,7 @@ from survey_app.placements.changes import (
     survey_field,
 )
 from survey_app.placements.end_moves import follow_later_end
+from survey_app.placements.identity import reference_is_any_of
 from survey_app.placements.readdressing import MOVED, REDATED, readdress_unsent, tell_the_new_ones
 from survey_app.placements.records import CANCELLED_ALREADY, check_references
 from survey_app.placements.rules import (
@@ -39,6 +40,7 @@ from survey_app.placements.rules import (
     commissioner_key,
     read_date,
     read_placement,
+    reference_key,
 )
 from survey_app.placements.statuses import PlacementStatus
 from survey_app.settings import Settings
@@ -215,7 +217,8 @@ async def edit_placement(
     if await Placement.exists().where(
         Placement.local_authority == row["local_authority"],
         Placement.commissioner_key == key,
-        Placement.pupil_reference == row["pupil_reference"],
+        # In any case, as the placement's identity compares references.
+        reference_is_any_of(Placement.pupil_reference, [reference_key(row["pupil_reference"])]),
         Placement.provider == placement.provider_id,
         Placement.start_date == placement.start_date,
         Placement.id != placement_id,

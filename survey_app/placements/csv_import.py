@@ -24,7 +24,8 @@ from survey_app.organisations.la_settings import effective_settings
 from survey_app.organisations.provider_records import in_use, named_providers
 from survey_app.placements.changes import remember
 from survey_app.placements.end_moves import follow_later_end, moved_later
-from survey_app.placements.records import NotAllowed, upsert_placements
+from survey_app.placements.identity import reference_is_any_of, upsert_placements
+from survey_app.placements.records import NotAllowed
 from survey_app.placements.rules import (
     MAX_ID,
     URN,
@@ -33,6 +34,7 @@ from survey_app.placements.rules import (
     placement_identity,
     read_date,
     read_placement,
+    reference_key,
 )
 from survey_app.placements.statuses import PlacementStatus
 from survey_app.settings import Settings
@@ -200,7 +202,7 @@ def _check_row(
 
 def _identity_of(values: dict[str, object]) -> Identity | None:
     """The identity of a row that has problems, when the cells that make it were read."""
-    reference = str(values["pupil_reference"]).strip()
+    reference = reference_key(str(values["pupil_reference"]))
     provider_id = values["provider_id"]
     start = read_date("start_date", values["start_date"], [])
     school_id = values["school_id"]
@@ -217,21 +219,13 @@ async def _ends_moved_later(
 ) -> list[tuple[dict[str, Any], dt.date | None]]:
     """The placements already recorded (active, not ended) whose row moves their planned end
     later: each as it was, with its new planned end."""
-    wanted = {
-        (
-            commissioner_key(p.school_id, p.la_team),
-            p.pupil_reference.strip(),
-            p.provider_id,
-            p.start_date,
-        ): p.planned_end_date
-        for p in good
-    }
+    wanted = {placement_identity(p): p.planned_end_date for p in good}
     moved: list[tuple[dict[str, Any], dt.date | None]] = []
-    references = sorted({key[1] for key in wanted})
+    references = sorted({key[1] for key in wanted})  # each a reference_key
     for batch in batches(references):
         rows = await Placement.select(*Placement.all_columns()).where(
             Placement.local_authority == actor.local_authority_id,
-            Placement.pupil_reference.is_in(list(batch)),
+            reference_is_any_of(Placement.pupil_reference, batch),
             Placement.status == PlacementStatus.ACTIVE,
             Placement.ended_on.is_null(),
             scope(actor, Placement),
@@ -239,7 +233,7 @@ async def _ends_moved_later(
         for row in rows:
             key = (
                 row["commissioner_key"],
-                row["pupil_reference"],
+                reference_key(row["pupil_reference"]),
                 row["provider"],
                 row["start_date"],
             )

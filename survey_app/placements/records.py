@@ -17,13 +17,13 @@ from survey_app.db.tables import (
 from survey_app.ops.audit import refuse
 from survey_app.organisations.la_settings import EffectiveSettings, all_effective
 from survey_app.organisations.provider_records import add_provider_names, in_use
+from survey_app.placements.identity import upsert_placements
 from survey_app.placements.rules import (
     URN,
     FieldError,
     PlacementIn,
     check_end,
     check_placement,
-    commissioner_key,
     is_id,
 )
 from survey_app.placements.statuses import PlacementStatus
@@ -297,58 +297,6 @@ async def create_placement(
     async with transaction():
         rows = await upsert_placements(actor.local_authority_id, [placement], now)
     return int(rows[0]["id"]), []
-
-
-IDENTITY = (
-    Placement.local_authority,
-    Placement.commissioner_key,
-    Placement.pupil_reference,
-    Placement.provider,
-    Placement.start_date,
-)
-UPDATED_ON_REPEAT = [
-    Placement.school,
-    Placement.la_team,
-    Placement.year_group,
-    Placement.planned_end_date,
-    Placement.hours_per_week,
-    Placement.purpose,
-    Placement.simplest_version,
-    Placement.updated_at,
-]
-
-
-async def upsert_placements(
-    local_authority_id: int, placements: list[PlacementIn], now: dt.datetime
-) -> list[dict[str, Any]]:
-    """Insert placements, or update those already recorded with the same identity (LA,
-    commissioner, pupil reference, provider, start date); call inside a transaction."""
-    result: list[dict[str, Any]] = await (
-        Placement.insert(
-            *[
-                Placement(
-                    local_authority=local_authority_id,
-                    school=p.school_id,
-                    la_team=(p.la_team or "").strip() or None,
-                    commissioner_key=commissioner_key(p.school_id, p.la_team),
-                    provider=p.provider_id,
-                    pupil_reference=p.pupil_reference.strip(),
-                    year_group=p.year_group,
-                    start_date=p.start_date,
-                    planned_end_date=p.planned_end_date,
-                    hours_per_week=p.hours_per_week,
-                    purpose=p.purpose.strip(),
-                    simplest_version=p.simplest_version,
-                    created_at=now,
-                    updated_at=now,
-                )
-                for p in placements
-            ]
-        )
-        .on_conflict(target=IDENTITY, action="DO UPDATE", values=UPDATED_ON_REPEAT)
-        .returning(Placement.id)
-    )
-    return result
 
 
 async def end_placement(

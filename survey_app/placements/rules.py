@@ -130,13 +130,24 @@ def commissioner_key(school_id: int | None, la_team: str | None) -> str:
     return f"team:{(la_team or '').strip().lower()}"
 
 
+def reference_key(reference: str) -> str:
+    """A pupil reference as a placement's identity compares it: trimmed, in any case.
+
+    Schools type the same reference as "FH-2026-014" one day and "fh-2026-014" the next; both
+    name one pupil, so a retry in another case must land on the same placement. References are
+    ASCII (``PUPIL_REFERENCE``), so Python's ``lower`` and SQL's ``LOWER`` agree on SQLite and
+    PostgreSQL."""
+    return reference.strip().lower()
+
+
 def placement_identity(placement: PlacementIn) -> tuple[str, str, int, dt.date]:
     """What makes two placements in one LA the same one, as the database sees it: the unique
-    index ``placement_identity`` (migration 0008) over the commissioner key (an LA team's name
-    in any case), the pupil reference as stored, the provider and the start date."""
+    index ``placement_identity_any_case`` (migration 0042) over the commissioner key (an LA
+    team's name in any case), the pupil reference in any case, the provider and the start
+    date."""
     return (
         commissioner_key(placement.school_id, placement.la_team),
-        placement.pupil_reference.strip(),
+        reference_key(placement.pupil_reference),
         placement.provider_id,
         placement.start_date,
     )

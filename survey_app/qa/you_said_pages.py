@@ -28,7 +28,6 @@ from survey_app.qa.you_said import (
     Entry,
     Wording,
     allowed,
-    check_wording,
     create,
     decide,
     entry,
@@ -37,6 +36,7 @@ from survey_app.qa.you_said import (
     provider_for,
     reading_band,
 )
+from survey_app.qa.you_said_references import check_entry
 from survey_app.web.listing import parse
 from survey_app.web.params import ObjectId
 from survey_app.web.rendering import flash, take_flash
@@ -152,7 +152,9 @@ async def create_entry(
     if provider is None:
         raise await refuse(actor, "provider", raw, now)
     band = await reading_band(actor.local_authority_id, provider["id"])
-    wording, errors = check_wording(fields, band, str(provider.get("name") or ""))
+    wording, errors = await check_entry(
+        actor.local_authority_id, fields, band, str(provider.get("name") or "")
+    )
     if errors:
         return await _form_page(actor, provider, errors=errors, values=fields, status=400)
     submit = fields.get("action") == Decision.SUBMIT
@@ -208,7 +210,10 @@ async def decide_entry(
     note = " ".join(fields.get("review_note", "").split())
     if decision in (Decision.SAVE, Decision.SUBMIT, Decision.PUBLISH):
         band = await reading_band(actor.local_authority_id, provider["id"])
-        wording, errors = check_wording(fields, band, str(provider.get("name") or ""))
+        # The actor's council is the entry's (``entry`` found it within scope).
+        wording, errors = await check_entry(
+            actor.local_authority_id, fields, band, str(provider.get("name") or "")
+        )
     elif decision == Decision.SEND_BACK:
         if not note:
             errors.append(

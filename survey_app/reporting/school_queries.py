@@ -6,9 +6,12 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+import msgspec
 from piccolo.query.functions.aggregate import Count
 
-from questionnaires.loader import question_in
+from questionnaires.loader import versions_of
+from questionnaires.placeholders import DATES, PLACE, fill_text, months
+from questionnaires.schema import Question
 from reports.aggregation import IndicatorCount
 from reports.school import PlacementFeedback, PupilAnswer, SchoolReport, build_school_report
 from survey_app.accounts.scoping import Actor, placement_path, scope
@@ -60,9 +63,36 @@ PUPIL_COLUMNS = (
     Placement.provider,
     Placement.year_group,
     Placement.start_date,
+    Placement.planned_end_date,
     Placement.ended_on,
     Placement.status,
 )
+
+
+def _as_the_pupil_read_it(
+    questionnaire_id: str, question_id: str, placement: dict[str, Any]
+) -> Question | None:
+    """A question worded as this pupil read it, in the newest version that asks it: the
+    provider's name and the placement's months where staff reports put "[the place]".
+
+    A school's report lists one placement per pupil, which the school commissioned: it knows
+    the place, so the neutral placeholder would only hide what the pupil was asked about. The
+    values are the ones the survey page fills in (``questionnaires.placeholders.for_pupil``)."""
+    values = {
+        PLACE: str(placement["provider_name"] or "").strip() or "the place",
+        DATES: months(
+            placement["start_date"], placement["ended_on"] or placement["planned_end_date"]
+        ),
+    }
+    for questionnaire in sorted(versions_of(questionnaire_id), key=lambda q: -q.version):
+        for question in questionnaire.questions:
+            if question.id == question_id:
+                return msgspec.structs.replace(
+                    question,
+                    text=fill_text(question.text, values),
+                    hint=fill_text(question.hint, values),
+                )
+    return None
 
 
 def pupils_spec(school_id: int) -> ListSpec:
@@ -208,7 +238,7 @@ async def school_report(
         given = by_placement.get(row["id"], [])
         pupil_answers, comments, pending = [], [], 0
         for answer in given:
-            question = question_in(answer["questionnaire_id"], answer["question_id"])
+            question = _as_the_pupil_read_it(answer["questionnaire_id"], answer["question_id"], row)
             if answer["review_status"] == ReviewStatus.RELEASED:
                 comments.append(answer["released_text"])
             elif answer["review_status"] == ReviewStatus.PENDING:

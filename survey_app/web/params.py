@@ -18,14 +18,6 @@ Year = Annotated[
     ),
 ]
 
-#: An object named in a query string (``?sent=12``), within the same range as ``ObjectId``.
-QueryId = Annotated[
-    int | None, QueryParameter(ge=1, le=2_147_483_647, required=False, description="An id")
-]
-
-#: A count carried in the address after a post (``?updated=3``).
-QueryCount = Annotated[int | None, QueryParameter(ge=0, le=10_000_000, required=False)]
-
 #: Which table of a report to download as CSV, by its key (``indicators``); the first if absent.
 TableKey = Annotated[
     str | None,

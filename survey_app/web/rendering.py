@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from typing import Any, TypeVar
-from urllib.parse import urlencode
 
 import msgspec
 from litestar import Request
@@ -24,47 +22,27 @@ def staff_page(name: str, actor: Actor | None, status: int = 200, **context: Any
     )
 
 
-def done_redirect(path: str, result: msgspec.Struct) -> Redirect:
+def done_redirect(request: Request[Any, Any, Any], path: str, result: Any) -> Redirect:
     """Post, redirect, get: after an upload or other post that reports what it did, go to
-    ``path`` with the outcome's counts (and lists of names) in the address, so a refresh shows
-    the same outcome instead of posting again. Its ``errors`` are never carried: a post with
-    errors re-renders its form instead."""
-    values = {
-        name: ",".join(map(str, value)) if isinstance(value, list) else value
-        for name, value in msgspec.structs.asdict(result).items()
-        if name != "errors"
-    }
-    return Redirect(path=f"{path}?{urlencode(values)}", status_code=303)
+    ``path`` with the outcome held in the session (``flash``), never in the address, where
+    anyone could write counts into a link and send it. The page shows it once
+    (``done_result``); a refresh shows the empty form rather than posting again."""
+    flash(request, DONE, result, path=path)
+    return Redirect(path=path, status_code=303)
 
 
-def done_from_query(query: Mapping[str, str], result_type: type[T]) -> T | None:
-    """The outcome ``done_redirect`` put in the address, or None when there is none (or it was
-    tampered with into something unreadable: then the page simply shows its empty form)."""
-    fields = msgspec.structs.fields(result_type)  # type: ignore[arg-type]
-    values: dict[str, Any] = {}
-    for field in fields:
-        if field.name == "errors" or field.name not in query:
-            continue
-        text = query[field.name]
-        is_list = getattr(field.type, "__origin__", None) is list
-        values[field.name] = [part for part in text.split(",") if part] if is_list else text
-    if not values:
-        return None
-    if any(field.name == "errors" for field in fields):
-        values["errors"] = []
-    try:
-        return msgspec.convert(values, result_type, strict=False)
-    except msgspec.ValidationError:
-        return None
+def done_result(request: Request[Any, Any, Any], result_type: type[T]) -> T | None:
+    """The outcome ``done_redirect`` left for this page, once; None when there is none."""
+    return take_flash(request, DONE, result_type)
 
 
 #: Where a post leaves what it did for the page it redirects to (``flash``/``take_flash``).
 FLASH = "flash"
+#: The key ``done_redirect`` leaves its outcome under.
+DONE = "done"
 
 
-def flash(
-    request: Request[Any, Any, Any], key: str, value: str | msgspec.Struct, *, path: str
-) -> None:
+def flash(request: Request[Any, Any, Any], key: str, value: Any, *, path: str) -> None:
     """Post, redirect, get, with the outcome kept on the server: what a post did is held in the
     signed-in session under ``key`` for the page at ``path`` (where the post redirects) to show
     once (``take_flash``). Unlike the address (``done_redirect``), nobody can forge it, and a

@@ -118,6 +118,7 @@ RAW_INDEXES = {
     "draft_answer_one_per_question",
     "safeguarding_alert_one_per_question",
     "placement_identity",
+    "placement_identity_any_case",
     "response_provider",
     "answer_area",
     "answer_provider",
