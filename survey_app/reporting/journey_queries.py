@@ -72,38 +72,52 @@ async def answer_rows(actor: Actor, *where: Any) -> list[AnswerRow]:
 
 
 #: ``pair_up``'s rules in SQL over the answers ``{}`` (one row per answer to an indicator, with
-#: its pupil): each pupil's earliest start answer to an indicator (ties: the first saved), their
-#: later answer to it (the end survey's if any, else the latest check-in's, sent after the start;
-#: ties: the first saved), then the pairs grouped as ``reports.journeys.PairGroup``. The kinds are
-#: parameters: start, end, review, end.
+#: its pupil): each pupil's earliest start answer to an indicator (side 1; ties: the first
+#: saved) and their later answer to it (side 2: the end survey's if any, else the latest
+#: check-in's, sent after the start; ties: the first saved), put side by side with a GROUP BY,
+#: not a join (a join of two derived tables let SQLite pick a nested loop on small databases),
+#: then grouped as ``reports.journeys.PairGroup``. The kinds are parameters: start, start,
+#: review, end, end.
 _PAIRED_GROUPS = """
 WITH base AS MATERIALIZED ({}),
-starts AS (
-  SELECT pupil, indicator, value, polarity, submitted_at FROM (
-    SELECT base.*, ROW_NUMBER() OVER (
-      PARTITION BY pupil, indicator ORDER BY submitted_at, answer_id) AS nth
-    FROM base WHERE kind = {}) AS ranked
-  WHERE nth = 1),
-later AS (
-  SELECT pupil, indicator, value, polarity, term, questionnaire_id, questionnaire_version FROM (
-    SELECT b.*, ROW_NUMBER() OVER (
-      PARTITION BY b.pupil, b.indicator
-      ORDER BY CASE WHEN b.kind = {} THEN 1 ELSE 0 END DESC, b.submitted_at DESC, b.answer_id
-    ) AS nth
-    FROM base AS b JOIN starts AS s ON s.pupil = b.pupil AND s.indicator = b.indicator
-    WHERE b.kind IN ({}, {}) AND b.submitted_at > s.submitted_at) AS ranked
-  WHERE nth = 1),
+sided AS (
+  SELECT pupil, indicator, kind, value, polarity, term, questionnaire_id,
+    questionnaire_version, submitted_at, answer_id,
+    CASE WHEN kind = {} THEN 1
+      WHEN kind IN ({}, {}) AND submitted_at > start_at THEN 2 ELSE 0 END AS side
+  FROM (
+    SELECT base.*, MIN(CASE WHEN kind = {} THEN submitted_at END)
+      OVER (PARTITION BY pupil, indicator) AS start_at
+    FROM base) AS marked
+  WHERE start_at IS NOT NULL),
+picked AS (
+  SELECT sided.*, ROW_NUMBER() OVER (
+    PARTITION BY pupil, indicator, side
+    ORDER BY CASE WHEN side = 1 THEN submitted_at END,
+      CASE WHEN side = 2 AND kind = {} THEN 1 ELSE 0 END DESC,
+      CASE WHEN side = 2 THEN submitted_at END DESC,
+      answer_id) AS nth
+  FROM sided WHERE side > 0),
 pairs AS (
-  SELECT s.pupil, s.indicator, s.value AS before_value, s.polarity AS before_polarity,
-    l.questionnaire_id, l.questionnaire_version, l.value AS after_value,
-    l.polarity AS after_polarity,
-    MAX(l.term) OVER (PARTITION BY s.pupil) AS term,
-    ROW_NUMBER() OVER (PARTITION BY s.pupil ORDER BY s.indicator) AS nth
-  FROM starts AS s JOIN later AS l ON l.pupil = s.pupil AND l.indicator = s.indicator)
+  SELECT pupil, indicator,
+    MAX(CASE WHEN side = 1 THEN value END) AS before_value,
+    MAX(CASE WHEN side = 1 THEN polarity END) AS before_polarity,
+    MAX(CASE WHEN side = 2 THEN questionnaire_id END) AS questionnaire_id,
+    MAX(CASE WHEN side = 2 THEN questionnaire_version END) AS questionnaire_version,
+    MAX(CASE WHEN side = 2 THEN value END) AS after_value,
+    MAX(CASE WHEN side = 2 THEN polarity END) AS after_polarity,
+    MAX(CASE WHEN side = 2 THEN term END) AS after_term
+  FROM picked WHERE nth = 1
+  GROUP BY pupil, indicator
+  HAVING COUNT(*) = 2),
+counted AS (
+  SELECT pairs.*, MAX(after_term) OVER (PARTITION BY pupil) AS term,
+    ROW_NUMBER() OVER (PARTITION BY pupil ORDER BY indicator) AS nth
+  FROM pairs)
 SELECT term, indicator, before_value, before_polarity, questionnaire_id, questionnaire_version,
   after_value, after_polarity, COUNT(*) AS pairs,
   SUM(CASE WHEN nth = 1 THEN 1 ELSE 0 END) AS pupils
-FROM pairs
+FROM counted
 GROUP BY term, indicator, before_value, before_polarity, questionnaire_id,
   questionnaire_version, after_value, after_polarity
 """
@@ -137,8 +151,9 @@ async def changed_counts(actor: Actor, *where: Any) -> ChangeCounts:
         _PAIRED_GROUPS,
         base.querystrings[0],
         InvitationKind.START.value,
-        InvitationKind.END.value,
         InvitationKind.REVIEW.value,
+        InvitationKind.END.value,
+        InvitationKind.START.value,
         InvitationKind.END.value,
     )
     return count_grouped(PairGroup(**row) for row in rows)
