@@ -127,6 +127,20 @@ async def changed_counts(actor: Actor, *where: Any) -> ChangeCounts:
     """``count_changes(pair_up(await answer_rows(actor, *where)))``, paired and grouped in the
     database: the same counts, without reading every answer of every started pupil."""
     pupil = Answer.response.invitation.placement  # type: ignore[union-attr]
+    shown = [
+        Answer.indicator.is_not_null(),
+        Answer.value.is_not_null(),
+        Answer.polarity.is_not_null(),
+        scope(actor, Answer),
+        *where,
+    ]
+    # Only indicators someone answered in a start survey can pair: the rest of the end survey's
+    # answers (half of them) are left out before each answer is joined to its pupil.
+    asked_at_start = (
+        Answer.select(Answer.indicator)
+        .where(Answer.kind == InvitationKind.START, *shown)
+        .distinct()
+    )
     base = Answer.select(
         pupil.as_alias("pupil"),
         Answer.id.as_alias("answer_id"),
@@ -139,13 +153,10 @@ async def changed_counts(actor: Actor, *where: Any) -> ChangeCounts:
         Answer.response.questionnaire_version.as_alias("questionnaire_version"),  # type: ignore[union-attr]
         Answer.response.submitted_at.as_alias("submitted_at"),  # type: ignore[union-attr]
     ).where(
-        Answer.indicator.is_not_null(),
-        Answer.value.is_not_null(),
-        Answer.polarity.is_not_null(),
-        # No "pupils who answered a start survey" filter here, unlike answer_rows: ``starts``
-        # does that, and testing each answer's joined pupil made SQLite far slower.
-        scope(actor, Answer),
-        *where,
+        *shown,
+        # No "pupils who answered a start survey" filter here, unlike answer_rows: the windows
+        # do that, and testing each answer's joined pupil made SQLite far slower.
+        Answer.indicator.is_in(asked_at_start),
     )
     rows = await Answer.raw(
         _PAIRED_GROUPS,
