@@ -5,8 +5,11 @@
 
 For each size it builds a fresh database through the real migrations, bulk-loads that many
 responses (one LA, 300 providers, 400 schools, years 4-11 over three academic years, 12 indicator
-answers and sometimes a comment each), then times the provider report, the area summary and the
-QA visit pack (report and PDF) through the service's own functions. Each figure is the median of
+answers and sometimes a comment each; 40% of placements also answered a start survey and most of
+those one or two half-termly check-ins, with the real questionnaires' question ids and answer
+values), then times the provider report, the area summary, "what changed" (issue 18) on each, the
+school page with its pupils' journeys and the QA visit pack (report and PDF) through the service's
+own functions. Each figure is the median of
 seven runs after one warm-up, beside a trivial query on the same connection setup (``SELECT 1``
 through Piccolo), so the ratio says what the report costs over the floor. PostgreSQL runs on a
 throwaway cluster on 127.0.0.1 when the server is installed.
@@ -46,12 +49,39 @@ INDICATORS = [
     "overall_rating",
 ]
 POLARITY = ["positive"] * 6 + ["neutral"] * 2 + ["negative", "not_known"]
+#: Of the placements, the share whose pupil also answered a start survey (issue 18), and how many
+#: half-termly check-ins such a pupil then answered (none, one or two) with what weights.
+STARTED_SHARE = 0.4
+CHECK_INS, CHECK_IN_WEIGHTS = (0, 1, 2), (0.3, 0.45, 0.25)
 START = dt.datetime(2023, 9, 1, 10, tzinfo=dt.UTC)
 NOW = dt.datetime(2026, 8, 31, 10, tzinfo=dt.UTC)
 
 
+def questions(questionnaire_id: str, version: int) -> list[tuple[str, str, list[tuple[str, str]]]]:
+    """A shipped questionnaire's indicator questions: (question id, indicator, options as
+    (value, polarity)), so the made-up answers are ones a pupil could give and pair up."""
+    from questionnaires.loader import all_versions
+
+    questionnaire = all_versions()[(questionnaire_id, version)]
+    return [
+        (q.id, q.indicator, [(o.value, o.polarity) for o in q.options])
+        for q in questionnaire.questions
+        if q.indicator
+    ]
+
+
+def latest_version(questionnaire_id: str) -> int:
+    from questionnaires.loader import all_versions
+
+    return max(v for (name, v) in all_versions() if name == questionnaire_id)
+
+
 def rows(n: int, seed: int = 7) -> dict[str, list[tuple[Any, ...]]]:
-    """Every row to load, made up but shaped like three years of a large county."""
+    """Every row to load, made up but shaped like three years of a large county.
+
+    ``n`` is the number of end surveys (one placement each), as before start surveys and
+    check-ins were added: those come on top, for a share of the same placements.
+    """
     from reports.periods import academic_year_of, term_key
 
     rng = random.Random(seed)
@@ -62,13 +92,75 @@ def rows(n: int, seed: int = 7) -> dict[str, list[tuple[Any, ...]]]:
         "response": [],
         "answer": [],
     }
+    bands = ("years_4_6", "years_7_9", "years_10_11")
+    # The end survey's 12 indicators as version 1 asks them (its question ids and answer values).
+    end_scales = {
+        band: {indicator: (qid, options) for qid, indicator, options in questions(f"end_{band}", 1)}
+        for band in bands
+    }
+    journey_questions = {
+        (kind, band): (f"{kind}_{band}", latest_version(f"{kind}_{band}"))
+        for kind in ("start", "review")
+        for band in bands
+    }
+    journey_scales = {key: questions(*name) for key, name in journey_questions.items()}
     answer_id = 0
+    extra_response = n
+
+    def survey(
+        response_id: int,
+        placement: int,
+        kind: str,
+        questionnaire: tuple[str, int],
+        band: str,
+        submitted: dt.datetime,
+        period: str,
+    ) -> tuple[Any, ...]:
+        """An invitation and its response; returns the dimensions its answers carry."""
+        day = submitted.date()
+        invitation = str(uuid.UUID(int=rng.getrandbits(128), version=4))
+        place = out["placement"][placement - 1]
+        out["invitation"].append(
+            (
+                invitation,
+                placement,
+                kind,
+                period,
+                questionnaire[0],
+                uuid.uuid4().hex + uuid.uuid4().hex,
+                uuid.uuid4().hex + uuid.uuid4().hex,
+                0,
+                submitted - dt.timedelta(days=2),
+                submitted + dt.timedelta(days=26),
+                "completed",
+                submitted,
+            )
+        )
+        out["response"].append(
+            (
+                response_id,
+                invitation,
+                questionnaire[0],
+                questionnaire[1],
+                band,
+                submitted,
+                False,
+                term_key(day),
+                academic_year_of(day),
+                1,
+                place[4],
+                place[2],
+                kind,
+            )
+        )
+        # The report dimensions every answer carries: LA, provider, school, year, term, year.
+        return (1, place[4], place[2], place[6], term_key(day), academic_year_of(day), kind)
+
     for number in range(1, n + 1):
         submitted = START + dt.timedelta(seconds=rng.random() * span)
         day = submitted.date()
         year = rng.randint(4, 11)
         band = "years_4_6" if year <= 6 else "years_7_9" if year <= 9 else "years_10_11"
-        invitation = str(uuid.UUID(int=rng.getrandbits(128), version=4))
         out["placement"].append(
             (
                 number,
@@ -87,50 +179,18 @@ def rows(n: int, seed: int = 7) -> dict[str, list[tuple[Any, ...]]]:
                 submitted,
             )
         )
-        out["invitation"].append(
-            (
-                invitation,
-                number,
-                "end",
-                f"end_{band}",
-                uuid.uuid4().hex + uuid.uuid4().hex,
-                uuid.uuid4().hex + uuid.uuid4().hex,
-                0,
-                submitted - dt.timedelta(days=2),
-                submitted + dt.timedelta(days=26),
-                "completed",
-                submitted,
-            )
-        )
-        out["response"].append(
-            (
-                number,
-                invitation,
-                f"end_{band}",
-                1,
-                band,
-                submitted,
-                False,
-                term_key(day),
-                academic_year_of(day),
-                1,
-                out["placement"][-1][4],
-                out["placement"][-1][2],
-            )
-        )
-        # The report dimensions every answer carries: LA, provider, school, year, term, year.
-        dimensions = (1, out["placement"][-1][4], out["placement"][-1][2], year)
-        dimensions += (term_key(day), academic_year_of(day))
+        dimensions = survey(number, number, "end", (f"end_{band}", 1), band, submitted, "")
         for indicator in INDICATORS:
             answer_id += 1
-            polarity = rng.choice(POLARITY)
+            question_id, options = end_scales[band][indicator]
+            value, polarity = rng.choice(options)
             out["answer"].append(
                 (
                     answer_id,
                     number,
+                    question_id,
                     indicator,
-                    indicator,
-                    polarity,
+                    value,
                     polarity,
                     None,
                     None,
@@ -154,6 +214,37 @@ def rows(n: int, seed: int = 7) -> dict[str, list[tuple[Any, ...]]]:
                     *dimensions,
                 )
             )
+        if rng.random() >= STARTED_SHARE:
+            continue
+        # A start survey ten days in, then a check-in at each of the next half terms.
+        began = submitted - dt.timedelta(days=80)
+        check_ins = rng.choices(CHECK_INS, CHECK_IN_WEIGHTS)[0]
+        journey = [("start", began, "")] + [
+            ("review", began + dt.timedelta(days=25 * (i + 1)), f"r{i + 1}")
+            for i in range(check_ins)
+        ]
+        for kind, when, period in journey:
+            extra_response += 1
+            dimensions = survey(
+                extra_response, number, kind, journey_questions[(kind, band)], band, when, period
+            )
+            for question_id, indicator, options in journey_scales[(kind, band)]:
+                answer_id += 1
+                value, polarity = rng.choice(options)
+                out["answer"].append(
+                    (
+                        answer_id,
+                        extra_response,
+                        question_id,
+                        indicator,
+                        value,
+                        polarity,
+                        None,
+                        None,
+                        None,
+                        *dimensions,
+                    )
+                )
     return out
 
 
@@ -178,6 +269,7 @@ COLUMNS = {
         "id",
         "placement",
         "kind",
+        "period",
         "questionnaire_id",
         "token_hash",
         "short_code_hash",
@@ -200,6 +292,7 @@ COLUMNS = {
         "local_authority",
         "provider",
         "school",
+        "kind",
     ],
     "answer": [
         "id",
@@ -217,6 +310,7 @@ COLUMNS = {
         "year_group",
         "term",
         "academic_year",
+        "kind",
     ],
 }
 
@@ -315,8 +409,16 @@ async def measure(env: dict[str, str], total: int) -> dict[str, float]:
     from survey_app.db.tables import Provider
     from survey_app.organisations.provider_records import record_of
     from survey_app.qa import visit_pack as qa_pack
+    from survey_app.reporting.access import open_school_page
     from survey_app.reporting.area_queries import area_summary
+    from survey_app.reporting.journey_queries import (
+        area_changes_for,
+        provider_changes,
+        school_journeys,
+    )
     from survey_app.reporting.queries import provider_report
+    from survey_app.reporting.school_queries import pupils_spec
+    from survey_app.web.listing import parse
 
     settings = await bind(env)
     officer = Actor(user_id=1, email="bench@example", role=Role.LA_OFFICER, local_authority_id=1)
@@ -328,12 +430,32 @@ async def measure(env: dict[str, str], total: int) -> dict[str, float]:
     assert summary.responses == total, (summary.responses, total)
     felt_safe = next(h for h in summary.headlines if h.key == "felt_safe")
     assert felt_safe.answered is not None and felt_safe.answered > 0.8 * total
+    area_changed = await area_changes_for(settings, officer)
+    assert area_changed is not None and area_changed.pupils, "no pupil has a pair"
     provider_staff = Actor(
         user_id=2, email="p@example", role=Role.PROVIDER_STAFF, local_authority_id=1, provider_id=7
+    )
+    school_contact = Actor(
+        user_id=3, email="s@example", role=Role.SCHOOL_CONTACT, local_authority_id=1, school_id=7
     )
 
     async def floor() -> None:
         await Provider.raw("SELECT 1")
+
+    async def provider_page(actor: Actor) -> None:
+        # What the provider page reads: the report, then what changed (pages.provider_detail).
+        await provider_report(settings, actor, 7, NOW)
+        await provider_changes(settings, actor, 7, NOW)
+
+    async def area_page() -> None:
+        await area_summary(settings, officer)
+        await area_changes_for(settings, officer)
+
+    async def school_page() -> None:
+        # The school contact's first page of pupils and their journeys (pages.school_page).
+        query, errors = parse(pupils_spec(7), {})
+        report, _ = await open_school_page(settings, school_contact, 7, NOW, query, errors)
+        await school_journeys(school_contact, 7, [p.placement_id for p in report.placements])
 
     async def pack() -> None:
         report = await provider_report(settings, officer, 7, NOW)
@@ -341,8 +463,9 @@ async def measure(env: dict[str, str], total: int) -> dict[str, float]:
         provider = await record_of(officer, 7)
         assert provider is not None
         facts = await qa_pack.visit_facts(officer, provider, NOW.date())
+        changes = await provider_changes(settings, officer, 7, NOW)
         charts = {name: Markup(svg) for name, svg in charts_for(report).items()}  # noqa: S704
-        await asyncio.to_thread(qa_pack.render, report, facts, charts, NOW)
+        await asyncio.to_thread(qa_pack.render, report, facts, charts, NOW, changes)
 
     return {
         "floor (SELECT 1)": await median_ms(floor),
@@ -357,7 +480,22 @@ async def measure(env: dict[str, str], total: int) -> dict[str, float]:
         "area summary, one academic year": await median_ms(
             lambda: area_summary(settings, officer, 2025)
         ),
-        "QA visit pack (report + PDF)": await median_ms(pack, runs=3),
+        "what changed, provider (LA)": await median_ms(
+            lambda: provider_changes(settings, officer, 7, NOW)
+        ),
+        "what changed, provider (provider's view)": await median_ms(
+            lambda: provider_changes(settings, provider_staff, 7, NOW)
+        ),
+        "what changed, area": await median_ms(lambda: area_changes_for(settings, officer)),
+        "provider page: report + what changed (LA)": await median_ms(
+            lambda: provider_page(officer)
+        ),
+        "provider page: report + what changed (provider)": await median_ms(
+            lambda: provider_page(provider_staff)
+        ),
+        "area page: summary + what changed": await median_ms(area_page),
+        "school page: 50 pupils + their journeys": await median_ms(school_page),
+        "QA visit pack (report + what changed + PDF)": await median_ms(pack, runs=3),
     }
 
 
@@ -373,7 +511,8 @@ def run_size(kind: str, n: int) -> dict[str, float]:
         else:
             asyncio.run(load_postgres(url, data))
         print(
-            f"  loaded {n:,} responses ({len(data['answer']):,} answers) in "
+            f"  loaded {n:,} end surveys ({len(data['response']):,} responses of every kind, "
+            f"{len(data['answer']):,} answers) in "
             f"{time.perf_counter() - started:.0f} s",
             flush=True,
         )
@@ -394,7 +533,7 @@ def main() -> None:
             results[(kind, n)] = run_size(kind, n)
             for name, ms in results[(kind, n)].items():
                 floor = results[(kind, n)]["floor (SELECT 1)"]
-                print(f"  {name:40} {ms:9.1f} ms  ({ms / floor:7.0f} x floor)", flush=True)
+                print(f"  {name:50} {ms:9.1f} ms  ({ms / floor:7.0f} x floor)", flush=True)
     print("\nGrowth (time at the largest size / time at the smallest, against the size ratio):")
     for kind in args.databases:
         sizes = sorted(n for k, n in results if k == kind)
@@ -405,7 +544,7 @@ def main() -> None:
             if name.startswith("floor"):
                 continue
             print(
-                f"  {kind:8} {name:40} x{large[name] / small[name]:6.1f} "
+                f"  {kind:8} {name:50} x{large[name] / small[name]:6.1f} "
                 f"for x{sizes[-1] / sizes[0]:.0f} the responses"
             )
 
