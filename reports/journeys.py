@@ -275,10 +275,25 @@ class ChangePublication(msgspec.Struct, frozen=True):
 
     cuts: list[str]
     counts: ChangeCounts
+    #: What the live counts were checked at: the last complete term and a fingerprint of the
+    #: answers behind them (``checked_at``). While both are the same, reading every answer
+    #: again could not move the publication, so a view need not (a county's area takes
+    #: seconds to read).
+    checked: str = ""
+
+
+def checked_at(today: dt.date, answers: int, newest_answer: int | None) -> str:
+    """The term and the answers a publication is checked at: any answer saved or erased since
+    changes it."""
+    return f"{publication_term(today)}|{answers}|{newest_answer or 0}"
 
 
 def publish_changes(
-    shown: ChangePublication | None, live: ChangeCounts, today: dt.date, k: int
+    shown: ChangePublication | None,
+    live: ChangeCounts,
+    today: dt.date,
+    k: int,
+    checked: str = "",
 ) -> ChangePublication:
     """What a viewer outside the LA sees now: the last publication shown to them, unless at
     least k pupils have been counted in the terms after it, then a new one from the live counts.
@@ -291,10 +306,13 @@ def publish_changes(
     else:
         cuts = pooled_cuts(live.pupils_by_term, through, k)
     if shown is not None and previous and cuts == previous:
-        return shown
-    # Before the first publication nothing is kept: the view is withheld anyway.
+        return msgspec.structs.replace(shown, checked=checked)
+    # Before the first publication there are no counts to keep (the view is withheld), only
+    # the term it was checked through.
     return ChangePublication(
-        cuts=cuts, counts=up_to(live, cuts[-1]) if cuts else ChangeCounts({}, [])
+        cuts=cuts,
+        counts=up_to(live, cuts[-1]) if cuts else ChangeCounts({}, []),
+        checked=checked,
     )
 
 

@@ -18,6 +18,8 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from piccolo.query.functions.aggregate import Count, Max
+
 from reports.journeys import (
     AnswerRow,
     ChangeCounts,
@@ -26,6 +28,7 @@ from reports.journeys import (
     PairGroup,
     area_changes,
     build_changes,
+    checked_at,
     count_grouped,
     pair_up,
     publish_changes,
@@ -177,6 +180,17 @@ async def changed_counts(actor: Actor, *where: Any) -> ChangeCounts:
     return count_grouped(PairGroup(**row) for row in rows)
 
 
+async def fingerprint(actor: Actor, today: dt.date, *where: Any) -> str:
+    """How many answers to an indicator there are, and the newest's id, within ``where``: one
+    indexed aggregate, where the pairs take every answer joined to its pupil."""
+    row = await (
+        Answer.select(Count(Answer.id).as_alias("answers"), Max(Answer.id).as_alias("newest"))
+        .where(Answer.indicator.is_not_null(), scope(actor, Answer), *where)
+        .first()
+    )
+    return checked_at(today, int(row["answers"]) if row else 0, row["newest"] if row else None)
+
+
 async def provider_changes(
     settings: Settings, actor: Actor, provider_id: int, now: dt.datetime
 ) -> ChangesReport:
@@ -184,12 +198,16 @@ async def provider_changes(
     staff; for anyone else the kept publication, small numbers hidden. Call it only once the
     provider report has been opened (its scope check and audit)."""
     threshold = await disclosure_threshold(settings, actor.local_authority_id)
-    live = await changed_counts(actor, Answer.provider == provider_id)
     if actor.is_la:
+        live = await changed_counts(actor, Answer.provider == provider_id)
         return build_changes(live, controlled=False, k=threshold)
+    today = today_in_england(now)
     shown = await last_shown(actor, provider_id, ChangePublication, CHANGES)
-    publication = publish_changes(shown, live, today_in_england(now), threshold)
-    if publication != shown and publication.cuts:
+    checked = await fingerprint(actor, today, Answer.provider == provider_id)
+    publication = shown
+    if publication is None or publication.checked != checked:
+        live = await changed_counts(actor, Answer.provider == provider_id)
+        publication = publish_changes(shown, live, today, threshold, checked)
         await keep(actor, provider_id, publication, CHANGES)
     return build_changes(publication.counts, controlled=True, k=threshold, cuts=publication.cuts)
 
@@ -203,10 +221,16 @@ async def area_changes_for(
     if not actor.is_la:
         return None
     threshold = await disclosure_threshold(settings, actor.local_authority_id)
-    live = await changed_counts(actor, Answer.local_authority == actor.local_authority_id)
+    today = today_in_england(now)
     shown = await area_last_shown(actor, ChangePublication, CHANGES)
-    publication = publish_changes(shown, live, today_in_england(now), threshold)
-    if publication != shown and publication.cuts:
+    in_area = Answer.local_authority == actor.local_authority_id
+    checked = await fingerprint(actor, today, in_area)
+    publication = shown
+    if publication is None or publication.checked != checked:
+        # Every answer of the area is read again only once one is saved or erased, or a term
+        # ends: a county's takes seconds.
+        live = await changed_counts(actor, in_area)
+        publication = publish_changes(shown, live, today, threshold, checked)
         await keep_area(actor, publication, CHANGES)
     return area_changes(publication, threshold)
 
