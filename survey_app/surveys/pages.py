@@ -27,12 +27,19 @@ from survey_app.qa.you_said import for_pupil as you_said_for_pupil
 from survey_app.safeguarding.statuses import HelpReason
 from survey_app.safeguarding.triage import send_alert_now
 from survey_app.settings import Settings
-from survey_app.surveys.drafts import first_unanswered, invitation_with_drafts, save_draft, send
+from survey_app.surveys.drafts import (
+    alert_after_close,
+    first_unanswered,
+    invitation_with_drafts,
+    raises_alert,
+    save_draft,
+    send,
+)
 from survey_app.surveys.entering import code_form, enter_code, open_link
 from survey_app.surveys.invitations import LinkState, state_of
 from survey_app.surveys.provenance import provenance_of
 from survey_app.surveys.rendering import closed_link_page, current, is_htmx, page
-from survey_app.surveys.responses import check_answer
+from survey_app.surveys.responses import AnswerIn, check_answer
 from survey_app.surveys.statuses import InvitationKind, InvitationStatus
 
 #: What the check page shows for a question with no answer.
@@ -54,10 +61,24 @@ class SurveyState:
         self.questionnaire = questionnaire
         self.drafts = drafts
         self.pupil_session = pupil_session
+        #: The page the survey shows now that it cannot be answered (closed, expired, withdrawn,
+        #: already sent, or its link reissued), or None while it is open.
+        self.closed: Template | None = None
 
 
-async def _survey_or_page(request: Request, now: dt.datetime) -> SurveyState | Response[Any]:
-    """The survey this pupil's session is on, read in one query (invitation and answers)."""
+#: Session key: the survey a pupil raised an alert on after it had closed, so its help page
+#: still opens for them (a closed survey's pages otherwise all say it has closed).
+HELP_AFTER_CLOSE = "help_after_close"
+
+
+async def _survey_or_page(
+    request: Request, now: dt.datetime, *, closed_too: bool = False
+) -> SurveyState | Response[Any]:
+    """The survey this pupil's session is on, read in one query (invitation and answers).
+
+    ``closed_too``: a survey that can no longer be answered is returned as well, carrying the
+    page it shows (``SurveyState.closed``), so a safeguarding answer posted to it is still heard.
+    """
     raw = request.session.get("invitation_id") if "session" in request.scope else None
     try:
         invitation_id = uuid.UUID(str(raw))
@@ -68,13 +89,15 @@ async def _survey_or_page(request: Request, now: dt.datetime) -> SurveyState | R
     invitation, drafts = await invitation_with_drafts(invitation_id, mark)
     # A session begun before the link was reissued ended with the old link (sessions from
     # before links had versions opened version 0).
-    if invitation is None or invitation["revocation_counter"] != request.session.get(
-        "link_version", 0
-    ):
+    if invitation is None:
         return page(request, "start_again", 404)
-    state = state_of(invitation, now)
-    if state != LinkState.OPEN:
-        return await closed_link_page(request.app.state.settings, invitation["id"], state, now)
+    closed: Template | None = None
+    if invitation["revocation_counter"] != request.session.get("link_version", 0):
+        closed = page(request, "start_again", 404)
+    elif (state := state_of(invitation, now)) != LinkState.OPEN:
+        closed = await closed_link_page(request.app.state.settings, invitation["id"], state, now)
+    if closed is not None and not closed_too:
+        return closed
     # A pupil who started before a new version shipped finishes the version their answers are in.
     started = loader.version_for(
         invitation["questionnaire_id"], {qid: draft["value"] for qid, draft in drafts.items()}
@@ -86,7 +109,9 @@ async def _survey_or_page(request: Request, now: dt.datetime) -> SurveyState | R
         invitation["start_date"],
         invitation["end_date"],
     )
-    return SurveyState(invitation, questionnaire, drafts, mark)
+    survey = SurveyState(invitation, questionnaire, drafts, mark)
+    survey.closed = closed
+    return survey
 
 
 @get("/survey")
@@ -168,17 +193,19 @@ async def answer(
     settings: NamedDependency[Settings],
 ) -> Response[Any]:
     """Save this answer (or the skip) at once, then go on to the next page."""
-    survey = await _survey_or_page(request, now)
+    survey = await _survey_or_page(request, now, closed_too=True)
     if not isinstance(survey, SurveyState):
         return survey
     questions = survey.questionnaire.questions
     if not 1 <= number <= len(questions):
-        return page(request, "start_again", 404)
+        return survey.closed or page(request, "start_again", 404)
     form = await request.form()
     returning = form.get("returning") == "yes"
     skipped = form.get("skip") == "yes"
     raw = "" if skipped else str(form.get("answer") or "")
     checked = check_answer(questions[number - 1], raw)
+    if survey.closed is not None:
+        return await _answer_after_close(request, survey, number, checked, now, settings)
     if isinstance(checked, str):
         return _question_page(request, survey, number, raw, checked, returning, 400)
     question_id = questions[number - 1].id
@@ -213,15 +240,60 @@ async def answer(
     )
 
 
+async def _answer_after_close(
+    request: Request,
+    survey: SurveyState,
+    number: int,
+    checked: AnswerIn | str | None,
+    now: dt.datetime,
+    settings: Settings,
+) -> Response[Any]:
+    """An answer posted after the survey closed (the pupil was still on the question when its
+    link expired, a newer survey opened, or it was withdrawn).
+
+    A safeguarding answer is never dropped: its alert is raised as for an open survey (saying
+    the survey had closed) and the pupil sees the help page. Any other answer is not kept, and
+    the closed page says so.
+    """
+    closed = survey.closed
+    assert closed is not None
+    if isinstance(checked, str) or checked is None or not raises_alert(checked):
+        closed.context["not_saved"] = True
+        return closed
+    question_id = survey.questionnaire.questions[number - 1].id
+    saved = await alert_after_close(settings, survey.id, question_id, checked, now)
+    email = (
+        BackgroundTask(send_alert_now, settings, saved.alert_email, now)
+        if saved.alert_email
+        else None
+    )
+    request.set_session({**request.session, HELP_AFTER_CLOSE: str(survey.id)})
+    # After the help page the pupil goes on to /survey, which says the survey has closed.
+    help_address = "/survey/help?next=/survey" + (
+        "&wrote=yes" if saved.help == HelpReason.WORDS else ""
+    )
+    if not is_htmx(request):
+        return Redirect(path=help_address, background=email)
+    wrote = saved.help == HelpReason.WORDS
+    return await _help_page(request, survey, "/survey", wrote, settings, help_address, email)
+
+
 @get("/survey/help")
 async def help_now(
     request: Request, now: NamedDependency[dt.datetime], settings: NamedDependency[Settings]
 ) -> Response[Any]:
     """Straight after a pupil says they felt unsafe or want to talk, or writes something the
     screening flags: who follows it up and by when, help now, and a quick way off the page."""
-    survey = await _survey_or_page(request, now)
+    survey = await _survey_or_page(request, now, closed_too=True)
     if not isinstance(survey, SurveyState):
         return survey
+    if survey.closed is not None:
+        # Only the pupil who just raised an alert on this closed survey sees its help page.
+        if request.session.get(HELP_AFTER_CLOSE) != str(survey.id):
+            return survey.closed
+        return await _help_page(
+            request, survey, "/survey", request.query_params.get("wrote") == "yes", settings
+        )
     following = request.query_params.get("next", "")
     if not following.startswith("/survey/"):
         following = "/survey"
@@ -256,6 +328,8 @@ async def _help_page(
         wrote=wrote,
         # A pupil doing a start survey or check-in still goes there: "the place you go to".
         still_there=survey.kind != InvitationKind.END,
+        # The survey had closed: there are no more questions to carry on with.
+        closed=survey.closed is not None,
         la_name=str(session.get("la_name") or ""),
         wait=hours_in_words(hours),
         exit_url="/survey/exit",
