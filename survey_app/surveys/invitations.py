@@ -313,6 +313,27 @@ def state_of(invitation: dict[str, Any] | None, now: dt.datetime) -> LinkState:
     return LinkState.OPEN
 
 
+async def newer_survey_open(invitation_id: uuid.UUID, now: dt.datetime) -> bool:
+    """Whether a later survey of the same placement is open now: what closed this one early
+    (a check-in or the end survey opening closes the one before it)."""
+    this = await (
+        Invitation.select(Invitation.placement, Invitation.opened_at)
+        .where(Invitation.id == invitation_id)
+        .first()
+    )
+    if this is None:
+        return False
+    return bool(
+        await Invitation.exists().where(
+            Invitation.placement == this["placement"],
+            Invitation.id != invitation_id,
+            Invitation.opened_at > this["opened_at"],
+            Invitation.status == InvitationStatus.OPEN,
+            Invitation.expires_at > now,
+        )
+    )
+
+
 def waiting_today(now: dt.datetime) -> Any:
     """A where-clause: invitations waiting as of this morning (open now, or answered today).
 
