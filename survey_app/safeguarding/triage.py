@@ -95,6 +95,7 @@ async def raise_alert(
         to=la["email"],
         queue_url=Urls.of(settings).alert(alert_id),
         kind=la["kind"],
+        after_close=after_close,
     )
     await enqueue([email], now)
     return email.dedupe_key

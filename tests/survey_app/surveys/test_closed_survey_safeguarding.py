@@ -85,7 +85,9 @@ def test_not_safe_on_a_check_in_closed_by_the_end_survey_raises_the_alert_and_sh
     alerts = _alerts()
     assert len(alerts) == 1
     assert alerts[0]["invitation"] == started.id and alerts[0]["after_close"] is True
-    assert run(OutboxMessage.count().where(OutboxMessage.kind == "safeguarding")) == 1
+    emails = run(OutboxMessage.select().where(OutboxMessage.kind == "safeguarding"))
+    assert len(emails) == 1
+    assert "after the survey had closed" in emails[0]["body"]
     # Pressing Continue again (a double tap) raises no second alert.
     post_form(pupil, f"/survey/q/{number}", {"answer": unsafe})
     assert len(_alerts()) == 1
