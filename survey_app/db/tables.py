@@ -307,6 +307,9 @@ class SafeguardingAlert(Table, tablename="safeguarding_alert"):
     closed_at = Timestamptz(null=True, default=None)
     #: When it was escalated for not being acknowledged in time.
     escalated_at = Timestamptz(null=True, default=None)
+    #: The pupil gave the answer after their survey had closed (expired, a newer survey opened,
+    #: withdrawn): the alert is raised all the same, and says so.
+    after_close = Boolean(default=False)
 
 
 class OutboxMessage(Table, tablename="outbox_message"):

@@ -323,12 +323,19 @@ def staff_invitation(
 
 
 def safeguarding_alert(
-    *, la: int, alert_id: int, to: str, queue_url: str, kind: str = InvitationKind.END
+    *,
+    la: int,
+    alert_id: int,
+    to: str,
+    queue_url: str,
+    kind: str = InvitationKind.END,
+    after_close: bool = False,
 ) -> Message:
     """To the LA's safeguarding contact: a pupil's answer needs reading today (never the answer).
 
     ``kind`` is which survey it came from: after a start survey or check-in the pupil is still
-    going to the provider, which changes how soon someone needs to act.
+    going to the provider, which changes how soon someone needs to act. ``after_close``: the
+    pupil gave it after the survey had closed (it is in no survey's answers).
     """
     return compose(
         "safeguarding_alert.txt",
@@ -339,6 +346,7 @@ def safeguarding_alert(
         queue_url=queue_url,
         survey=SURVEY_KIND[kind].lower(),
         still_there=kind != InvitationKind.END,
+        after_close=after_close,
     )
 
 

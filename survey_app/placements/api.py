@@ -88,7 +88,7 @@ async def _sync_page(
 
 Search = Annotated[str | None, query_parameter("All or part of a pupil reference")]
 ProviderId = Annotated[str | None, query_parameter("A provider's id")]
-SchoolId = Annotated[str | None, query_parameter("A school's id (not for school contacts)")]
+SchoolId = Annotated[str | None, query_parameter("A school's id (a school contact's own only)")]
 Survey = Annotated[
     str | None,
     query_parameter("not_issued, waiting, answered, closed (not answered) or withdrawn"),

@@ -139,21 +139,25 @@ async def placement_spec(actor: Actor, now: dt.datetime) -> ListSpec:
             choices=await provider_choices(actor),
         ),
     ]
-    if actor.role != Role.SCHOOL_CONTACT:
-        schools = (
-            await School.select(School.id, School.name)
-            .where(scope(actor, School))
-            .order_by(School.name)
+    # A school contact is offered their own school only (scope() sees no other): a school they
+    # cannot see is then a bad filter, named and nothing listed (a file not made), as for any
+    # other role, never silently ignored to list their own school's rows instead.
+    schools = (
+        await School.select(School.id, School.name)
+        .where(scope(actor, School))
+        .order_by(School.name)
+    )
+    fields.append(
+        Field(
+            name="school",
+            label="School",
+            kind=FieldKind.CHOICE,
+            where=lambda value: Placement.school == int(value),
+            choices=tuple((str(row["id"]), row["name"]) for row in schools),
+            # A school contact has only their own school: nothing to choose, so no control.
+            offered=actor.role != Role.SCHOOL_CONTACT,
         )
-        fields.append(
-            Field(
-                name="school",
-                label="School",
-                kind=FieldKind.CHOICE,
-                where=lambda value: Placement.school == int(value),
-                choices=tuple((str(row["id"]), row["name"]) for row in schools),
-            )
-        )
+    )
     fields += [
         Field(
             name="survey",

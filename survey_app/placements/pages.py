@@ -183,8 +183,8 @@ async def _record_import(actor: Actor, result: ImportResult, now: dt.datetime) -
 async def _open_invitation_link(
     actor: Actor, settings: Settings, invitation_id: uuid.UUID, now: dt.datetime
 ) -> str:
-    # Open, or answered today: a slip printed this morning keeps its QR code all day, so a broken
-    # image never tells a provider which pupil has just finished.
+    # Exactly the slips on the provider's sheet (each learner's latest survey until it closes,
+    # answered or not): a QR image that breaks never tells a provider who has just finished.
     row = (
         await Invitation.select(Invitation.id, Invitation.revocation_counter)
         .where(Invitation.id == invitation_id, on_the_slips_sheet(now), scope(actor, Invitation))

@@ -18,7 +18,7 @@ from survey_app.reporting.access import (
 )
 from survey_app.settings import Settings
 from survey_app.web.api_errors import ERRORS
-from survey_app.web.params import ObjectId, Year
+from survey_app.web.params import ObjectId, Year, academic_year
 
 
 @get("/providers/{provider_id:int}/report", responses=ERRORS)
@@ -31,7 +31,7 @@ async def api_provider_report(
 ) -> ProviderReport:
     """Learner-voice figures for one provider: per indicator, per question, response rate, and
     what changed (``what_changed``) as the provider page shows it to the same user."""
-    report = await open_provider_report(settings, actor, provider_id, now, year)
+    report = await open_provider_report(settings, actor, provider_id, now, academic_year(year))
     return report
 
 
@@ -44,7 +44,7 @@ async def api_area_summary(
 ) -> AreaSummary:
     """The LA's publishable summary (LA staff only): headlines, providers, spot-check prompts,
     and what changed across the area (``what_changed``)."""
-    summary = await open_area_summary(settings, actor, now, year)
+    summary = await open_area_summary(settings, actor, now, academic_year(year))
     return summary
 
 

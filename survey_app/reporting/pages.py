@@ -36,7 +36,7 @@ from survey_app.settings import Settings
 from survey_app.time_in_england import today_in_england
 from survey_app.web.downloads import download, file_stem
 from survey_app.web.listing import parse
-from survey_app.web.params import ObjectId, TableKey, Year
+from survey_app.web.params import ObjectId, TableKey, Year, academic_year
 from survey_app.web.rendering import staff_page as _page
 
 
@@ -54,7 +54,8 @@ async def provider_detail(
     year: Year = None,
 ) -> Template:
     """One provider's QA record and learner-voice report (totals only for provider staff)."""
-    report = await open_provider_report(settings, actor, provider_id, now, year)
+    chosen = academic_year(year)
+    report = await open_provider_report(settings, actor, provider_id, now, chosen)
     placements: list[PlacementView] = []
     found = None
     if actor.role != Role.PROVIDER_STAFF:
@@ -71,7 +72,7 @@ async def provider_detail(
         charts=provider_charts(report),
         # issue 18: what changed, opened with the report so the downloads carry the same.
         changes=report.what_changed,
-        year=year,
+        year=chosen,
         year_headings=[f"Year {group}" for group in report.year_groups],
     )
 
@@ -98,7 +99,7 @@ async def provider_download(
 ) -> Response[bytes]:
     """The provider report as XLSX (a sheet a table), one table as CSV, or a ZIP of CSVs (the
     same figures the page shows, what changed included)."""
-    report = await open_provider_report(settings, actor, provider_id, now, year)
+    report = await open_provider_report(settings, actor, provider_id, now, academic_year(year))
     stem = file_stem("learner-voice", report.provider_name, now)
     return download(provider_tables(report), stem, _kind(request), table)
 
@@ -112,7 +113,7 @@ async def provider_pack(
     year: Year = None,
 ) -> Response[bytes]:
     """The QA visit pack: the provider report on A4, for the officer to take on a visit."""
-    report = await open_provider_report(settings, actor, provider_id, now, year)
+    report = await open_provider_report(settings, actor, provider_id, now, academic_year(year))
     provider = await record_of(actor, provider_id)
     if provider is None:  # open_provider_report has refused anything out of scope already
         raise NotFoundException()
@@ -141,7 +142,8 @@ async def area(
     year: Year = None,
 ) -> Template:
     """The area summary an LA would publish, with spot-check prompts for officers only."""
-    summary = await open_area_summary(settings, actor, now, year)
+    chosen = academic_year(year)
+    summary = await open_area_summary(settings, actor, now, chosen)
     years = await academic_years(actor)
     return _page(
         "area",
@@ -149,7 +151,7 @@ async def area(
         summary=summary,
         # issue 18: what changed across the area (all years), small numbers hidden for publication.
         changes=summary.what_changed,
-        year=year,
+        year=chosen,
         years=[(y, academic_year_label(y)) for y in years],
     )
 
@@ -164,7 +166,7 @@ async def area_download(
     table: TableKey = None,
 ) -> Response[bytes]:
     """The area summary as XLSX, one table as CSV, or a ZIP of CSVs, ready to publish."""
-    summary = await open_area_summary(settings, actor, now, year)
+    summary = await open_area_summary(settings, actor, now, academic_year(year))
     stem = file_stem("area-learner-voice", summary.period_label, now)
     return download(area_tables(summary), stem, _kind(request), table)
 

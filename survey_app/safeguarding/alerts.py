@@ -35,6 +35,7 @@ ALERT_FIELDS = (
     SafeguardingAlert.action,
     SafeguardingAlert.closed_at,
     SafeguardingAlert.escalated_at,
+    SafeguardingAlert.after_close,
     SafeguardingAlert.invitation.questionnaire_id.as_alias("questionnaire_id"),
     SafeguardingAlert.invitation.kind.as_alias("kind"),
     placement_path(SafeguardingAlert).id.as_alias("placement_id"),
@@ -66,6 +67,8 @@ class AlertView(msgspec.Struct, frozen=True):
     action: str
     closed_at: dt.datetime | None
     escalated_at: dt.datetime | None
+    #: The pupil gave the answer after their survey had closed (it was raised all the same).
+    after_close: bool = False
 
 
 async def _answer_text(row: dict[str, Any]) -> str:
@@ -121,6 +124,7 @@ async def view_of(row: dict[str, Any]) -> AlertView:
         action=row["action"],
         closed_at=row["closed_at"],
         escalated_at=row["escalated_at"],
+        after_close=bool(row["after_close"]),
     )
 
 

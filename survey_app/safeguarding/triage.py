@@ -46,11 +46,13 @@ async def raise_alert(
     matched_terms: list[str],
     now: dt.datetime,
     words: str = "",
+    after_close: bool = False,
 ) -> str | None:
     """Record an alert and email the safeguarding contact; call inside the answer's transaction.
 
     ``words`` is what the pupil wrote, when that is what raised it: kept on the alert, and
     anything flagged they write for the same question later is added to it, never replacing it.
+    ``after_close``: the pupil gave it after their survey had closed (the alert says so).
 
     Returns the key of the queued email (for ``outbox.send_now`` once the transaction has
     committed), or None when this answer had already raised its alert.
@@ -66,6 +68,7 @@ async def raise_alert(
                 reason=reason,
                 matched_terms=", ".join(matched_terms)[:300],
                 words=words,
+                after_close=after_close,
             )
         )
         .on_conflict(action="DO NOTHING")
@@ -92,6 +95,7 @@ async def raise_alert(
         to=la["email"],
         queue_url=Urls.of(settings).alert(alert_id),
         kind=la["kind"],
+        after_close=after_close,
     )
     await enqueue([email], now)
     return email.dedupe_key

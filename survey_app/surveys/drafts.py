@@ -73,19 +73,60 @@ async def save_draft(
         # COMMIT round trips to the answer every pupil posts.
         await upsert
         return Saved()
-    reason = HelpReason.ANSWER if answer.safeguarding else HelpReason.WORDS
     async with transaction():
         await upsert
-        email = await raise_alert(
-            settings,
-            invitation_id=invitation_id,
-            question_id=question_id,
-            answer_value=answer.value or "",
-            reason=reason.value,
-            matched_terms=matched,
-            now=now,
-            words=(answer.text or "") if matched else "",
+        return await _alert(settings, invitation_id, question_id, answer, matched, now)
+
+
+def raises_alert(answer: AnswerIn | None) -> bool:
+    """Whether this answer is a safeguarding signal: an option marked for it, or words the
+    screening flags."""
+    return answer is not None and bool(
+        answer.safeguarding or (answer.text and matches(answer.text))
+    )
+
+
+async def alert_after_close(
+    settings: Settings,
+    invitation_id: uuid.UUID,
+    question_id: str,
+    answer: AnswerIn,
+    now: dt.datetime,
+) -> Saved:
+    """Raise the alert for a safeguarding answer given after its survey closed (expired, a
+    newer survey opened, withdrawn, or sent from another browser). The answer itself is not
+    kept (the survey is over), but the signal never goes unheard: the alert is raised as for an
+    open survey, once, saying the survey had closed."""
+    matched = matches(answer.text) if answer.text else []
+    async with transaction():
+        return await _alert(
+            settings, invitation_id, question_id, answer, matched, now, after_close=True
         )
+
+
+async def _alert(
+    settings: Settings,
+    invitation_id: uuid.UUID,
+    question_id: str,
+    answer: AnswerIn,
+    matched: list[str],
+    now: dt.datetime,
+    *,
+    after_close: bool = False,
+) -> Saved:
+    """The one way an answer raises its alert; call inside a transaction."""
+    reason = HelpReason.ANSWER if answer.safeguarding else HelpReason.WORDS
+    email = await raise_alert(
+        settings,
+        invitation_id=invitation_id,
+        question_id=question_id,
+        answer_value=answer.value or "",
+        reason=reason.value,
+        matched_terms=matched,
+        now=now,
+        words=(answer.text or "") if matched else "",
+        after_close=after_close,
+    )
     return Saved(help=reason, alert_email=email)
 
 

@@ -18,6 +18,7 @@ from enum import StrEnum
 from typing import Any
 
 import msgspec
+from piccolo.querystring import QueryString
 
 from questionnaires.bands import questionnaire_for
 from survey_app.db.engine import batches, transaction
@@ -313,6 +314,27 @@ def state_of(invitation: dict[str, Any] | None, now: dt.datetime) -> LinkState:
     return LinkState.OPEN
 
 
+async def newer_survey_open(invitation_id: uuid.UUID, now: dt.datetime) -> bool:
+    """Whether a later survey of the same placement is open now: what closed this one early
+    (a check-in or the end survey opening closes the one before it)."""
+    this = await (
+        Invitation.select(Invitation.placement, Invitation.opened_at)
+        .where(Invitation.id == invitation_id)
+        .first()
+    )
+    if this is None:
+        return False
+    return bool(
+        await Invitation.exists().where(
+            Invitation.placement == this["placement"],
+            Invitation.id != invitation_id,
+            Invitation.opened_at > this["opened_at"],
+            Invitation.status == InvitationStatus.OPEN,
+            Invitation.expires_at > now,
+        )
+    )
+
+
 def waiting_today(now: dt.datetime) -> Any:
     """A where-clause: invitations waiting as of this morning (open now, or answered today).
 
@@ -328,11 +350,24 @@ def waiting_today(now: dt.datetime) -> Any:
     return open_now | answered_today
 
 
+#: Invitations a later one of the same placement has followed (whatever became of either).
+SUPERSEDED = QueryString(
+    "SELECT earlier.id FROM invitation AS earlier JOIN invitation AS later"
+    " ON later.placement = earlier.placement AND later.opened_at > earlier.opened_at"
+)
+
+
 def on_the_slips_sheet(now: dt.datetime) -> Any:
     """A where-clause: invitations whose slip the provider may print, answered or not.
 
-    A slip stays on the sheet until its survey closes, whether or not the pupil has answered:
+    Each learner's latest survey only (whatever its status), until it closes, answered or not:
     a reference dropping off the sheet before the closing date printed on it would tell the
-    provider that pupil had finished (and so, beside a report, what they said).
+    provider that pupil had finished (and so, beside a report, what they said). An earlier
+    survey is off the sheet once a later one has opened, whether or not it was answered: an
+    unanswered one closed then, and an answered one staying on would single out who answered.
     """
-    return Invitation.status.is_in(["open", "completed"]) & (Invitation.expires_at > now)
+    return (
+        Invitation.status.is_in([InvitationStatus.OPEN, InvitationStatus.COMPLETED])
+        & (Invitation.expires_at > now)
+        & Invitation.id.not_in(SUPERSEDED)
+    )

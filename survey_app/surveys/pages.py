@@ -17,27 +17,21 @@ from litestar.di import NamedDependency
 from litestar.params import FromPath
 from litestar.response import Redirect, Template
 
-from questionnaires import loader
 from questionnaires.before_start import before_start
-from questionnaires.placeholders import for_pupil
-from questionnaires.schema import Questionnaire
 from survey_app.db.tables import Invitation
-from survey_app.organisations.la_settings import effective_settings
 from survey_app.qa.you_said import for_pupil as you_said_for_pupil
 from survey_app.safeguarding.statuses import HelpReason
-from survey_app.safeguarding.triage import send_alert_now
 from survey_app.settings import Settings
 from survey_app.surveys.drafts import (
-    Saved,
     first_unanswered,
-    invitation_with_drafts,
     save_draft,
     send,
 )
 from survey_app.surveys.entering import code_form, enter_code, open_link
-from survey_app.surveys.invitations import LinkState, state_of
+from survey_app.surveys.help_pages import alert_now, answer_after_close, help_now, help_page
 from survey_app.surveys.provenance import provenance_of
-from survey_app.surveys.rendering import closed_link_page, current, is_htmx, page
+from survey_app.surveys.pupil_state import SurveyState, survey_or_page
+from survey_app.surveys.rendering import current, is_htmx, page
 from survey_app.surveys.responses import check_answer
 from survey_app.surveys.statuses import InvitationKind, InvitationStatus
 
@@ -45,60 +39,10 @@ from survey_app.surveys.statuses import InvitationKind, InvitationStatus
 SKIPPED = "Skipped"
 
 
-class SurveyState:
-    """The pupil's open invitation, its questionnaire and the answers saved so far."""
-
-    def __init__(
-        self,
-        invitation: dict[str, Any],
-        questionnaire: Questionnaire,
-        drafts: dict[str, dict[str, Any]],
-        pupil_session: str,
-    ) -> None:
-        self.id: uuid.UUID = invitation["id"]
-        self.kind = InvitationKind(invitation["kind"])
-        self.questionnaire = questionnaire
-        self.drafts = drafts
-        self.pupil_session = pupil_session
-
-
-async def _survey_or_page(request: Request, now: dt.datetime) -> SurveyState | Response[Any]:
-    """The survey this pupil's session is on, read in one query (invitation and answers)."""
-    raw = request.session.get("invitation_id") if "session" in request.scope else None
-    try:
-        invitation_id = uuid.UUID(str(raw))
-    except ValueError:
-        return page(request, "start_again", 404)
-    # Sessions from before pupil sessions were told apart have no mark: their drafts have none.
-    mark = str(request.session.get("pupil_session") or "")
-    invitation, drafts = await invitation_with_drafts(invitation_id, mark)
-    # A session begun before the link was reissued ended with the old link (sessions from
-    # before links had versions opened version 0).
-    if invitation is None or invitation["revocation_counter"] != request.session.get(
-        "link_version", 0
-    ):
-        return page(request, "start_again", 404)
-    state = state_of(invitation, now)
-    if state != LinkState.OPEN:
-        return await closed_link_page(request.app.state.settings, invitation["id"], state, now)
-    # A pupil who started before a new version shipped finishes the version their answers are in.
-    started = loader.version_for(
-        invitation["questionnaire_id"], {qid: draft["value"] for qid, draft in drafts.items()}
-    )
-    # The pupil reads their own place's name and months; nothing else about the placement.
-    questionnaire = for_pupil(
-        started,
-        invitation["place"],
-        invitation["start_date"],
-        invitation["end_date"],
-    )
-    return SurveyState(invitation, questionnaire, drafts, mark)
-
-
 @get("/survey")
 async def start(request: Request, now: NamedDependency[dt.datetime]) -> Response[Any]:
     """The opening page; a pupil coming back resumes at their first unanswered question."""
-    survey = await _survey_or_page(request, now)
+    survey = await survey_or_page(request, now)
     if not isinstance(survey, SurveyState):
         return survey
     if survey.drafts:
@@ -151,7 +95,7 @@ async def question(
     request: Request, number: FromPath[int], now: NamedDependency[dt.datetime]
 ) -> Response[Any]:
     """One question, with any answer already saved."""
-    survey = await _survey_or_page(request, now)
+    survey = await survey_or_page(request, now)
     if not isinstance(survey, SurveyState):
         return survey
     if not 1 <= number <= len(survey.questionnaire.questions):
@@ -174,23 +118,25 @@ async def answer(
     settings: NamedDependency[Settings],
 ) -> Response[Any]:
     """Save this answer (or the skip) at once, then go on to the next page."""
-    survey = await _survey_or_page(request, now)
+    survey = await survey_or_page(request, now, closed_too=True)
     if not isinstance(survey, SurveyState):
         return survey
     questions = survey.questionnaire.questions
     if not 1 <= number <= len(questions):
-        return page(request, "start_again", 404)
+        return survey.closed or page(request, "start_again", 404)
     form = await request.form()
     returning = form.get("returning") == "yes"
     skipped = form.get("skip") == "yes"
     raw = "" if skipped else str(form.get("answer") or "")
     checked = check_answer(questions[number - 1], raw)
+    if survey.closed is not None:
+        return await answer_after_close(request, survey, number, checked, now, settings)
     if isinstance(checked, str):
         return _question_page(request, survey, number, raw, checked, returning, 400)
     question_id = questions[number - 1].id
     saved = await save_draft(settings, survey.id, question_id, checked, now, survey.pupil_session)
     finished = returning or number == len(questions)
-    email = _alert_now(settings, saved, now)
+    email = alert_now(settings, saved, now)
     if finished and not survey.questionnaire.check_page and not saved.help:
         # A check-in is sent from its last question ("Send"). A pupil shown help on the way
         # reads it first and then gets the check page, as in any other survey.
@@ -204,7 +150,7 @@ async def answer(
     # htmx: answer with the next page itself, read from what this request already loaded.
     if saved.help:
         wrote = saved.help == HelpReason.WORDS
-        return await _help_page(request, survey, following, wrote, settings, help_address, email)
+        return await help_page(request, survey, following, wrote, settings, help_address, email)
     if finished:
         survey.drafts[question_id] = {
             "question_id": question_id,
@@ -217,75 +163,10 @@ async def answer(
     )
 
 
-def _alert_now(settings: Settings, saved: Saved, now: dt.datetime) -> BackgroundTask | None:
-    """The answer's transaction has committed: its safeguarding email goes now, after the
-    pupil's next page is on its way, not at the next scheduled dispatch."""
-    if not saved.alert_email:
-        return None
-    return BackgroundTask(send_alert_now, settings, saved.alert_email, now)
-
-
-@get("/survey/help")
-async def help_now(
-    request: Request, now: NamedDependency[dt.datetime], settings: NamedDependency[Settings]
-) -> Response[Any]:
-    """Straight after a pupil says they felt unsafe or want to talk, or writes something the
-    screening flags: who follows it up and by when, help now, and a quick way off the page."""
-    survey = await _survey_or_page(request, now)
-    if not isinstance(survey, SurveyState):
-        return survey
-    following = request.query_params.get("next", "")
-    if not following.startswith("/survey/"):
-        following = "/survey"
-    wrote = request.query_params.get("wrote") == "yes"
-    return await _help_page(request, survey, following, wrote, settings)
-
-
-async def _help_page(
-    request: Request,
-    survey: SurveyState,
-    following: str,
-    wrote: bool,
-    settings: Settings,
-    address: str | None = None,
-    background: BackgroundTask | None = None,
-) -> Template:
-    session = request.session if "session" in request.scope else {}
-    la_id = session.get("la_id")
-    # The wait the pupil's own council promises (its setting, else the deployment's).
-    hours = (
-        (await effective_settings(settings, int(la_id))).safeguarding_escalation_hours
-        if isinstance(la_id, int)
-        else settings.safeguarding_escalation_hours
-    )
-    return page(
-        request,
-        "help",
-        address=address,
-        background=background,
-        q=survey.questionnaire,
-        following=following,
-        wrote=wrote,
-        # A pupil doing a start survey or check-in still goes there: "the place you go to".
-        still_there=survey.kind != InvitationKind.END,
-        la_name=str(session.get("la_name") or ""),
-        wait=hours_in_words(hours),
-        exit_url="/survey/exit",
-    )
-
-
-def hours_in_words(hours: int) -> str:
-    """A wait as a child would say it: "1 day", "2 days", "6 hours"."""
-    if hours % 24 == 0:
-        days = hours // 24
-        return "1 day" if days == 1 else f"{days} days"
-    return "1 hour" if hours == 1 else f"{hours} hours"
-
-
 @get("/survey/check")
 async def check(request: Request, now: NamedDependency[dt.datetime]) -> Response[Any]:
     """Check your answers, then send them: short in every band, the answers folded away."""
-    survey = await _survey_or_page(request, now)
+    survey = await survey_or_page(request, now)
     if not isinstance(survey, SurveyState):
         return survey
     return _check_page(request, survey)
@@ -321,7 +202,7 @@ async def send_answers(
     request: Request, now: NamedDependency[dt.datetime], settings: NamedDependency[Settings]
 ) -> Response[Any]:
     """Send the survey. A double tap or a retried post finds it sent and stores nothing more."""
-    survey = await _survey_or_page(request, now)
+    survey = await survey_or_page(request, now)
     if isinstance(survey, SurveyState):
         return await _sent(request, survey, settings, now)
     # This pupil's own invitation is already completed: a twin request sent it a moment ago.

@@ -16,7 +16,7 @@ from questionnaires import loader
 from questionnaires.schema import Questionnaire
 from survey_app.settings import Settings
 from survey_app.surveys.due import postponed_end
-from survey_app.surveys.invitations import LinkState
+from survey_app.surveys.invitations import LinkState, newer_survey_open
 from survey_app.time_in_england import today_in_england
 
 #: The page (and status) for a link that cannot be answered now.
@@ -34,7 +34,8 @@ async def closed_link_page(
 ) -> Template:
     """The page for a link that cannot be answered now. An end survey withdrawn because the
     placement was extended is not "taken away": the pupil is told it is not open yet, and when
-    it will open (with a new link), never shown an error."""
+    it will open (with a new link), never shown an error. A start survey or check-in closed
+    because a later survey opened says the pupil has a new survey, not only that time ran out."""
     if state == LinkState.REVOKED and invitation_id is not None:
         postponed = await postponed_end(settings, invitation_id)
         if postponed is not None:
@@ -47,6 +48,12 @@ async def closed_link_page(
                     "soon": opens_on is not None and opens_on <= today_in_england(now),
                 },
             )
+    if (
+        state == LinkState.EXPIRED
+        and invitation_id is not None
+        and await newer_survey_open(invitation_id, now)
+    ):
+        return Template(template_name="survey/new_survey.html", status_code=410)
     template, status = LINK_PAGES[state]
     return Template(template_name=template, status_code=status)
 

@@ -68,6 +68,10 @@ class Field(msgspec.Struct, frozen=True, kw_only=True):
     #: A CHOICE applied when the parameter is absent (the list's usual view, e.g. open alerts);
     #: the form then offers no "no filter" option, so give a choice that means "all".
     default: str = ""
+    #: False: the form shows no control for it unless the address gives it (a school contact's
+    #: school filter, whose only choice is their own school). It is read and checked like any
+    #: other, so a value not among the choices is still named, never quietly ignored.
+    offered: bool = True
 
 
 class Sort(msgspec.Struct, frozen=True):

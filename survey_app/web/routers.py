@@ -12,8 +12,13 @@ from typing import Any
 
 from litestar import Request, Response, Router, get
 from litestar.di import NamedDependency, Provide
-from litestar.exceptions import HTTPException, NotAuthorizedException, NotFoundException
-from litestar.response import Redirect
+from litestar.exceptions import (
+    HTTPException,
+    NotAuthorizedException,
+    NotFoundException,
+    ValidationException,
+)
+from litestar.response import Redirect, Template
 
 from survey_app.accounts.guards import actor_of, api_client, signed_in
 from survey_app.accounts.invitation_pages import invitation_routes
@@ -32,13 +37,30 @@ from survey_app.reporting.api import report_api
 from survey_app.reporting.pages import report_pages
 from survey_app.safeguarding.pages import safeguarding_pages
 from survey_app.web.api_docs import SECURITY
-from survey_app.web.api_errors import json_error
+from survey_app.web.api_errors import json_error, plain_error
 from survey_app.web.api_lists import list_params, sync_params
 
 
 def to_sign_in(request: Request, exc: Exception) -> Response[Any]:
     """Anyone not signed in who asks for a staff page is sent to sign in."""
     return Redirect(path="/staff/sign-in")
+
+
+def bad_address(request: Request, exc: Exception) -> Response[Any]:
+    """A staff page asked for with something wrong in its address (``?year=abc``): an error
+    page naming each field in plain words, never the API's raw JSON. Nothing was changed."""
+    extra = getattr(exc, "extra", None)
+    problems = [plain_error(e)["message"] for e in extra if isinstance(e, dict)] if extra else []
+    message = "; ".join(problems) or str(getattr(exc, "detail", "")) or "Something is not right"
+    return Template(
+        template_name="errors/error.html",
+        context={
+            "heading": "There is a problem with this page's address",
+            "message": message[:1].upper() + message[1:] + ".",
+            "back": request.url.path,
+        },
+        status_code=400,
+    )
 
 
 @get("/")
@@ -72,7 +94,7 @@ staff_router = Router(
             ],
         ),
     ],
-    exception_handlers={NotAuthorizedException: to_sign_in},
+    exception_handlers={NotAuthorizedException: to_sign_in, ValidationException: bad_address},
     include_in_schema=False,
 )
 

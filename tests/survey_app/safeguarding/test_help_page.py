@@ -15,7 +15,7 @@ from accessibility.readability import check_text
 from accessibility.targets import TARGETS
 from questionnaires import loader
 from survey_app.db.tables import SafeguardingAlert
-from survey_app.surveys.pages import hours_in_words
+from survey_app.surveys.help_pages import hours_in_words
 from tests.world import Clock, World, issue_for_year, post_form, question_number, run
 
 HTMX = {"HX-Request": "true"}
