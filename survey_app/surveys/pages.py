@@ -22,11 +22,7 @@ from survey_app.db.tables import Invitation
 from survey_app.qa.you_said import for_pupil as you_said_for_pupil
 from survey_app.safeguarding.statuses import HelpReason
 from survey_app.settings import Settings
-from survey_app.surveys.drafts import (
-    first_unanswered,
-    save_draft,
-    send,
-)
+from survey_app.surveys.drafts import first_unanswered, raises_alert, save_draft, send
 from survey_app.surveys.entering import code_form, enter_code, open_link
 from survey_app.surveys.help_pages import alert_now, answer_after_close, help_now, help_page
 from survey_app.surveys.provenance import provenance_of
@@ -130,6 +126,12 @@ async def answer(
     raw = "" if skipped else str(form.get("answer") or "")
     checked = check_answer(questions[number - 1], raw)
     if survey.closed is not None:
+        sent = await _own_completed_invitation(request)
+        if sent is not None and (isinstance(checked, str) or not raises_alert(checked)):
+            # A second tap on a check-in's "Send" (or "Skip and send"): the first sent it. A
+            # safeguarding answer still goes on to be heard below.
+            request.set_session({**request.session, "finished": sent})
+            return Redirect(path="/survey/thanks")
         return await answer_after_close(request, survey, number, checked, now, settings)
     if isinstance(checked, str):
         return _question_page(request, survey, number, raw, checked, returning, 400)

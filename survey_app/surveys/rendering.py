@@ -38,6 +38,11 @@ async def closed_link_page(
     because a later survey opened says the pupil has a new survey, not only that time ran out."""
     if state == LinkState.REVOKED and invitation_id is not None:
         postponed = await postponed_end(settings, invitation_id)
+        if postponed is not None and not postponed.reissued:
+            # Found from outside: the end survey moved to March, but a check-in opened in the
+            # meantime; "wait until March" would leave it unanswered.
+            if await newer_survey_open(invitation_id, now):
+                return Template(template_name="survey/new_survey.html", status_code=410)
         if postponed is not None:
             opens_on = postponed.opens_on
             return Template(

@@ -372,3 +372,17 @@ def test_the_area_response_rate_does_not_count_the_withdrawn_end_survey_as_asked
     assert edit(client, world, placement_id, NEW_END).status_code == 302
     # Until its end survey opens again in March, that pupil has not been asked: 12 of 12.
     assert rate() == "100%."
+
+
+def test_the_old_link_says_a_new_survey_is_waiting_once_a_check_in_opens_in_the_extra_time(
+    client: Any, pupil: Any, world: World, settings: Any, clock: Clock
+) -> None:
+    # Found from outside: the end survey moved to March and a check-in opened meanwhile, but the
+    # old link said "it will open on 13 March 2027": a pupil would wait and miss the check-in.
+    placement_id, issued = end_survey_open(world, settings, clock)
+    sign_in(client, world, "la_officer")
+    assert edit(client, world, placement_id, NEW_END).status_code == 302
+    run(issue_due(settings, clock.now))
+    old = pupil.get(issued.path, follow_redirects=False)
+    assert old.status_code == 410
+    assert soup(old).select_one("h1").get_text(strip=True) == "You have a new survey now"

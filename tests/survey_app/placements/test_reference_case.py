@@ -88,7 +88,7 @@ def test_duplicates_already_in_a_live_database_do_not_stop_the_migration(
     world: World, clock: Clock
 ) -> None:
     migration = importlib.import_module(
-        "survey_app.db.piccolo_migrations.survey_app_0042_f3_reference_any_case"
+        "survey_app.db.piccolo_migrations.survey_app_0043_f3_reference_any_case"
     )
     run(Placement.raw("DROP INDEX placement_identity_any_case"))
     try:

@@ -6,6 +6,8 @@ from __future__ import annotations
 
 from typing import Any
 
+import pytest
+
 from survey_app.db.tables import Placement
 from survey_app.qa.statuses import YouSaidStatus
 from tests.survey_app.qa import test_you_said
@@ -109,6 +111,58 @@ def test_another_councils_references_are_not_looked_at(
         client,
         "/staff/you-said/new",
         {"you_said": "zz9 is our room name.", "we_did": BUS, "action": "save"},
+        follow_redirects=False,
+    )
+    assert saved.status_code in (302, 303), _errors(saved)
+
+
+@pytest.mark.parametrize(
+    "spelt",
+    [
+        "ТА-001",  # Cyrillic Т and А
+        "tа-001",  # a Cyrillic а
+        "ta 001",
+        "TA_001",
+        "ta.001",
+        "ta - 001",
+        "ta–001",  # an en dash
+        "ＴＡ－００１",  # fullwidth
+        "𝐓𝐀-001",  # bold maths letters
+        "ta-\u200b001",  # a zero-width space
+        "ta-001s",
+        "ta-o01",  # the letter o for a zero
+    ],
+)
+def test_a_reference_spelt_another_way_is_refused_too(
+    client: Any, world: World, clock: Clock, spelt: str
+) -> None:
+    # Found from outside: each of these got TA-001 published to every new pupil.
+    _record(world, clock, "TA-001")
+    sign_in(client, world, "provider_staff")
+    refused = post_form(
+        client,
+        "/staff/you-said/new",
+        {"you_said": f"Pupils said {spelt} was sad.", "we_did": BUS, "action": "save"},
+    )
+    assert refused.status_code == 400
+    assert any("pupil's reference" in e for e in _errors(refused))
+    assert entries() == [], "nothing is kept"
+
+
+def test_ordinary_words_with_numbers_are_not_taken_for_a_reference(
+    client: Any, world: World, clock: Clock
+) -> None:
+    _record(world, clock, "AB12")
+    _record(world, clock, "TA-001")
+    sign_in(client, world, "provider_staff")
+    saved = post_form(
+        client,
+        "/staff/you-said/new",
+        {
+            "you_said": "Years 10 and 11 said the data room was too cold.",
+            "we_did": "Now we grab 12 heaters before lessons.",
+            "action": "save",
+        },
         follow_redirects=False,
     )
     assert saved.status_code in (302, 303), _errors(saved)

@@ -85,6 +85,21 @@ def test_a_check_in_is_sent_from_its_last_question(check_in: Any, pupil: Any, ht
     assert run(Response.count().where(Response.invitation == invitation["id"])) == 1
 
 
+def test_a_second_tap_on_send_goes_to_the_thank_you_page_not_a_closed_one(
+    check_in: Any, pupil: Any
+) -> None:
+    # Found from outside: on a slow phone with JavaScript off a second tap on "Send" reached the
+    # server after the first had sent, and the pupil read "We could not save your last answer".
+    invitation = check_in()
+    total = len(current(REVIEW_QUESTIONNAIRE[band_for(5)]).questions)
+    post_form(pupil, "/survey/q/1", {"skip": "yes"})
+    for data in ({"answer": "no"}, {"answer": "no"}, {"skip": "yes"}):
+        tapped = post_form(pupil, f"/survey/q/{total}", data, follow_redirects=False)
+        assert tapped.status_code == 302
+        assert tapped.headers["location"] == "/survey/thanks"
+    assert run(Response.count().where(Response.invitation == invitation["id"])) == 1
+
+
 def test_a_pupil_asking_for_help_on_the_last_question_reads_it_before_sending(
     check_in: Any, pupil: Any
 ) -> None:

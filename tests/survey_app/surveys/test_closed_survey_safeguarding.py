@@ -151,7 +151,7 @@ def test_an_ordinary_answer_after_the_close_is_not_kept_and_the_pupil_is_told(
     assert refused.status_code == 410
     text = _main_text(refused.text)
     assert "This survey has closed" in text
-    assert "We could not save your last answer, because this survey has closed." in text
+    assert "We could not save your last answer. You cannot answer this survey now." in text
     assert run(DraftAnswer.count()) == 0 and _alerts() == []
     # Without an alert, the help page of a closed survey is not opened to anyone.
     assert pupil.get("/survey/help?next=/survey").status_code == 410
