@@ -20,18 +20,15 @@ from typing import Any
 
 from piccolo.query.functions.aggregate import Count, Max
 
+from reports.change_publications import ChangePublication, area_changes, checked_at, publish_changes
 from reports.journeys import (
     AnswerRow,
     ChangeCounts,
-    ChangePublication,
     ChangesReport,
     PairGroup,
-    area_changes,
     build_changes,
-    checked_at,
     count_grouped,
     pair_up,
-    publish_changes,
 )
 from reports.pupil_journeys import PupilJourney, journeys, option_label
 from survey_app.accounts.scoping import Actor, Role, scope

@@ -16,7 +16,7 @@ from typing import TypeVar
 
 import msgspec
 
-from reports.journeys import ChangePublication
+from reports.change_publications import ChangePublication
 from reports.publication import Publication
 from survey_app.accounts.scoping import Actor, Role, scope
 from survey_app.db.reporting_tables import PublishedFigures

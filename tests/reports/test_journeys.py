@@ -8,18 +8,16 @@ import datetime as dt
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from reports.change_publications import ChangePublication, area_changes, publish_changes
 from reports.journeys import (
     AnswerRow,
     Change,
     ChangeCell,
     ChangeCounts,
-    ChangePublication,
-    area_changes,
     build_changes,
     compare,
     count_changes,
     pair_up,
-    publish_changes,
     scale_in,
 )
 
