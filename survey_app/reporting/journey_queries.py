@@ -45,34 +45,47 @@ from survey_app.settings import Settings
 from survey_app.surveys.statuses import InvitationKind
 from survey_app.time_in_england import today_in_england
 
+#: The pupil an answer belongs to: its response's invitation's placement.
+PUPIL = Answer.response.invitation.placement  # type: ignore[union-attr]
+
+
+def pairable_columns() -> tuple[Any, ...]:
+    """What pairing reads of each answer (``reports.journeys.AnswerRow``'s fields), for
+    ``answer_rows`` and ``changed_counts`` alike."""
+    response = Answer.response
+    return (
+        PUPIL.as_alias("pupil"),
+        Answer.indicator,
+        Answer.kind,
+        Answer.value,
+        Answer.polarity,
+        Answer.term,
+        response.questionnaire_id.as_alias("questionnaire_id"),  # type: ignore[union-attr]
+        response.questionnaire_version.as_alias("questionnaire_version"),  # type: ignore[union-attr]
+        response.submitted_at.as_alias("submitted_at"),  # type: ignore[union-attr]
+    )
+
+
+def pairable(actor: Actor, *where: Any) -> list[Any]:
+    """Answers that can pair (an indicator answered, not skipped), in the actor's scope."""
+    return [
+        Answer.indicator.is_not_null(),
+        Answer.value.is_not_null(),
+        Answer.polarity.is_not_null(),
+        scope(actor, Answer),
+        *where,
+    ]
+
 
 async def answer_rows(actor: Actor, *where: Any) -> list[AnswerRow]:
     """Every answer to an indicator, in any kind of survey, of pupils who answered a start
     survey, within ``where`` and the actor's scope."""
-    pupil = Answer.response.invitation.placement  # type: ignore[union-attr]
     started = Response.select(Response.invitation.placement).where(  # type: ignore[union-attr]
         Response.kind == InvitationKind.START
     )
     rows = await (
-        Answer.select(
-            pupil.as_alias("pupil"),
-            Answer.indicator,
-            Answer.kind,
-            Answer.value,
-            Answer.polarity,
-            Answer.response.questionnaire_id.as_alias("questionnaire_id"),  # type: ignore[union-attr]
-            Answer.response.questionnaire_version.as_alias("questionnaire_version"),  # type: ignore[union-attr]
-            Answer.term,
-            Answer.response.submitted_at.as_alias("submitted_at"),  # type: ignore[union-attr]
-        )
-        .where(
-            Answer.indicator.is_not_null(),
-            Answer.value.is_not_null(),
-            Answer.polarity.is_not_null(),
-            pupil.is_in(started),
-            scope(actor, Answer),
-            *where,
-        )
+        Answer.select(*pairable_columns())
+        .where(*pairable(actor, *where), PUPIL.is_in(started))
         .order_by(Answer.id)
     )
     return [AnswerRow(**row) for row in rows]
@@ -133,14 +146,7 @@ GROUP BY term, indicator, before_value, before_polarity, questionnaire_id,
 async def changed_counts(actor: Actor, *where: Any) -> ChangeCounts:
     """``count_changes(pair_up(await answer_rows(actor, *where)))``, paired and grouped in the
     database: the same counts, without reading every answer of every started pupil."""
-    pupil = Answer.response.invitation.placement  # type: ignore[union-attr]
-    shown = [
-        Answer.indicator.is_not_null(),
-        Answer.value.is_not_null(),
-        Answer.polarity.is_not_null(),
-        scope(actor, Answer),
-        *where,
-    ]
+    shown = pairable(actor, *where)
     # Only indicators someone answered in a start survey can pair: the rest of the end survey's
     # answers (half of them) are left out before each answer is joined to its pupil.
     asked_at_start = (
@@ -148,18 +154,7 @@ async def changed_counts(actor: Actor, *where: Any) -> ChangeCounts:
         .where(Answer.kind == InvitationKind.START, *shown)
         .distinct()
     )
-    base = Answer.select(
-        pupil.as_alias("pupil"),
-        Answer.id.as_alias("answer_id"),
-        Answer.indicator,
-        Answer.kind,
-        Answer.value,
-        Answer.polarity,
-        Answer.term,
-        Answer.response.questionnaire_id.as_alias("questionnaire_id"),  # type: ignore[union-attr]
-        Answer.response.questionnaire_version.as_alias("questionnaire_version"),  # type: ignore[union-attr]
-        Answer.response.submitted_at.as_alias("submitted_at"),  # type: ignore[union-attr]
-    ).where(
+    base = Answer.select(*pairable_columns(), Answer.id.as_alias("answer_id")).where(
         *shown,
         # No "pupils who answered a start survey" filter here, unlike answer_rows: the windows
         # do that, and testing each answer's joined pupil made SQLite far slower.
@@ -242,10 +237,9 @@ async def school_journeys(
     see one pupil's answers; anyone else sees only what ``scope`` lets in."""
     if actor.role == Role.PROVIDER_STAFF or placement_ids == []:
         return []
-    pupil = Answer.response.invitation.placement  # type: ignore[union-attr]
     # Every pupil: filtered by school, not by a list of thousands of ids (a database caps the
     # parameters of one query).
-    on_page = [] if placement_ids is None else [pupil.is_in(placement_ids)]
+    on_page = [] if placement_ids is None else [PUPIL.is_in(placement_ids)]
     pairs = pair_up(await answer_rows(actor, Answer.school == school_id, *on_page))
     if not pairs:
         return []

@@ -18,34 +18,19 @@ from typing import Any
 from bs4 import BeautifulSoup
 from openpyxl import load_workbook
 
-from tests.world import Clock, World, give_journeys, run, sign_in, token_for
+from tests.survey_app.reporting.journeys_given import (
+    FIGURES,
+    LESS_SAFE,
+    SUMMER,
+    journeys,
+)
+from tests.world import Clock, World, run, sign_in, token_for
 
-#: Spring and summer 2026: complete terms on the suite's clock (23 November 2026), so published.
-SPRING = dt.datetime(2026, 2, 2, 10, 0, tzinfo=dt.UTC)
-SUMMER = dt.datetime(2026, 7, 1, 10, 0, tzinfo=dt.UTC)
 #: The autumn term 2026, under way on the suite's clock; it ends on 31 December.
 AUTUMN_START = dt.datetime(2026, 9, 10, 10, 0, tzinfo=dt.UTC)
 AUTUMN_LATER = dt.datetime(2026, 11, 10, 10, 0, tzinfo=dt.UTC)
 #: A day in the spring term 2027: the autumn term 2026 is then complete.
 JANUARY = dt.datetime(2027, 1, 12, 10, 0, tzinfo=dt.UTC)
-SAFER = ({"felt_safe": "a_bit_safe"}, {"felt_safe": "very_safe"})
-LESS_SAFE = ({"felt_safe": "very_safe"}, {"felt_safe": "not_very_safe"})
-FIGURES = ("paired", "better", "same", "worse", "cannot_compare")
-
-
-def journeys(world: World, settings: Any, clock: Clock, count: int, **kwargs: Any) -> None:
-    start, later = kwargs.pop("change", SAFER)
-    give_journeys(
-        world,
-        settings,
-        clock,
-        count,
-        start=start,
-        later=later,
-        started=kwargs.pop("started", SPRING),
-        answered_later=kwargs.pop("answered_later", SUMMER),
-        **kwargs,
-    )
 
 
 def published_copies(client: Any, world: World, clock: Clock) -> dict[str, Any]:

@@ -10,11 +10,8 @@ from typing import Any
 import pytest
 
 from survey_app.reporting import journey_queries
-from tests.survey_app.reporting.test_area_differencing import (
-    JANUARY,
-    journeys,
-    published_copies,
-)
+from tests.survey_app.reporting.journeys_given import journeys
+from tests.survey_app.reporting.test_area_differencing import JANUARY, published_copies
 from tests.world import Clock, World, sign_in
 
 

@@ -13,21 +13,20 @@ from bs4 import BeautifulSoup
 from survey_app.db.tables import Invitation, Placement
 from survey_app.surveys.due import issue_due
 from survey_app.surveys.invitations import link_for
+from tests.survey_app.reporting.journeys_given import (
+    LESS_SAFE,
+    SUMMER,
+    journeys,
+    two_providers_journeys,
+)
 from tests.world import (
     Clock,
     World,
     complete_survey,
-    give_journeys,
     placement_row,
     run,
     sign_in,
 )
-
-#: Spring and summer 2026: complete terms on the suite's clock (23 November 2026), so published.
-SPRING = dt.datetime(2026, 2, 2, 10, 0, tzinfo=dt.UTC)
-SUMMER = dt.datetime(2026, 7, 1, 10, 0, tzinfo=dt.UTC)
-SAFER = ({"felt_safe": "a_bit_safe"}, {"felt_safe": "very_safe"})
-LESS_SAFE = ({"felt_safe": "very_safe"}, {"felt_safe": "not_very_safe"})
 
 
 def at(day: dt.date) -> dt.datetime:
@@ -50,21 +49,6 @@ def section_text(soup: BeautifulSoup) -> str:
     section = soup.select_one("#what-changed")
     assert section is not None
     return section.get_text(" ", strip=True)
-
-
-def journeys(world: World, settings: Any, clock: Clock, count: int, **kwargs: Any) -> None:
-    start, later = kwargs.pop("change", SAFER)
-    give_journeys(
-        world,
-        settings,
-        clock,
-        count,
-        start=start,
-        later=later,
-        started=kwargs.pop("started", SPRING),
-        answered_later=kwargs.pop("answered_later", SUMMER),
-        **kwargs,
-    )
 
 
 def test_a_placement_followed_start_review_end_through_the_pupil_pages_shows_for_the_la(
@@ -255,20 +239,7 @@ def test_the_qa_pack_has_a_distance_travelled_section(
 def test_the_area_summary_shows_what_changed_across_providers_with_small_numbers_hidden(
     client: Any, world: World, settings: Any, clock: Clock
 ) -> None:
-    journeys(world, settings, clock, 4, prefix="A")
-    journeys(
-        world, settings, clock, 3, change=LESS_SAFE, prefix="B", provider=world.second_provider
-    )
-    # Two pupils elsewhere also answered "fitting in" both times: too few to publish.
-    journeys(
-        world,
-        settings,
-        clock,
-        2,
-        change=({"belonging": "sometimes"}, {"belonging": "always"}),
-        prefix="C",
-        provider=world.second_provider,
-    )
+    two_providers_journeys(world, settings, clock)
     # Another council's pupils are never in this area's figures.
     journeys(
         world,

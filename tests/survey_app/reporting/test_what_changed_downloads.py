@@ -6,7 +6,6 @@ pupils' journeys and no other school's. Every test here failed before the downlo
 from __future__ import annotations
 
 import csv
-import datetime as dt
 import io
 import json
 import zipfile
@@ -15,30 +14,14 @@ from typing import Any
 from bs4 import BeautifulSoup
 from openpyxl import load_workbook
 
-from tests.world import Clock, World, give_journeys, sign_in, token_for
-
-#: Spring and summer 2026: complete terms on the suite's clock (23 November 2026), so published.
-SPRING = dt.datetime(2026, 2, 2, 10, 0, tzinfo=dt.UTC)
-SUMMER = dt.datetime(2026, 7, 1, 10, 0, tzinfo=dt.UTC)
-SAFER = ({"felt_safe": "a_bit_safe"}, {"felt_safe": "very_safe"})
-LESS_SAFE = ({"felt_safe": "very_safe"}, {"felt_safe": "not_very_safe"})
-#: The page's columns after the indicator, in order, and the same figures' keys in the JSON.
-FIGURES = ("paired", "better", "same", "worse", "cannot_compare")
-
-
-def journeys(world: World, settings: Any, clock: Clock, count: int, **kwargs: Any) -> None:
-    start, later = kwargs.pop("change", SAFER)
-    give_journeys(
-        world,
-        settings,
-        clock,
-        count,
-        start=start,
-        later=later,
-        started=kwargs.pop("started", SPRING),
-        answered_later=kwargs.pop("answered_later", SUMMER),
-        **kwargs,
-    )
+from tests.survey_app.reporting.journeys_given import (
+    FIGURES,
+    LESS_SAFE,
+    SUMMER,
+    journeys,
+    two_providers_journeys,
+)
+from tests.world import Clock, World, sign_in, token_for
 
 
 def signed_in(client: Any, world: World, clock: Clock, role: str) -> None:
@@ -224,19 +207,7 @@ def test_the_la_downloads_the_true_counts_however_few(
 def test_the_area_downloads_carry_the_areas_what_changed_hidden_for_publication_as_on_the_page(
     client: Any, world: World, settings: Any, clock: Clock
 ) -> None:
-    journeys(world, settings, clock, 4, prefix="A")
-    journeys(
-        world, settings, clock, 3, change=LESS_SAFE, prefix="B", provider=world.second_provider
-    )
-    journeys(
-        world,
-        settings,
-        clock,
-        2,
-        change=({"belonging": "sometimes"}, {"belonging": "always"}),
-        prefix="C",
-        provider=world.second_provider,
-    )
+    two_providers_journeys(world, settings, clock)
     signed_in(client, world, clock, "la_officer")
     shown = page_changes(client, "/staff/area")
     assert shown == {"felt_safe": ["7", "4", "0", "3", "0"], "belonging": ["[c]"] * 5}
