@@ -55,7 +55,7 @@ async def as_recorded(local_authority_id: int, placements: list[PlacementIn]) ->
     The insert's conflict target is the exact-case index ``placement_identity`` (Piccolo
     cannot name an expression as a target); the any-case index ``placement_identity_any_case``
     stops a duplicate that slips past this, such as two first recordings racing. Where a
-    database already held duplicates in different cases (before migration 0042), the oldest
+    database already held duplicates in different cases (before migration 0043), the oldest
     is the one a retry lands on."""
     keys = sorted({reference_key(p.pupil_reference) for p in placements})
     recorded: dict[tuple[str, str, int, dt.date], str] = {}

@@ -142,7 +142,7 @@ def reference_key(reference: str) -> str:
 
 def placement_identity(placement: PlacementIn) -> tuple[str, str, int, dt.date]:
     """What makes two placements in one LA the same one, as the database sees it: the unique
-    index ``placement_identity_any_case`` (migration 0042) over the commissioner key (an LA
+    index ``placement_identity_any_case`` (migration 0043) over the commissioner key (an LA
     team's name in any case), the pupil reference in any case, the provider and the start
     date."""
     return (
