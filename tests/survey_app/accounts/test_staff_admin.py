@@ -40,7 +40,7 @@ def user(email: str) -> dict[str, Any]:
 
 
 def audited(action: str) -> list[dict[str, Any]]:
-    return list(run(AuditEvent.select().where(AuditEvent.action == action)))
+    return list(run(AuditEvent.select().where(AuditEvent.action == action).order_by(AuditEvent.id)))
 
 
 def invitation_link(settings: Any, to: str) -> str:

@@ -78,7 +78,9 @@ def test_placements_recorded_ended_and_imported_on_the_pages_are_recorded(
         "rows=1 created=0 updated=0",
     ]
     outcomes = run(
-        AuditEvent.select(AuditEvent.outcome).where(AuditEvent.action == "placement.imported")
+        AuditEvent.select(AuditEvent.outcome)
+        .where(AuditEvent.action == "placement.imported")
+        .order_by(AuditEvent.id)
     )
     assert [r["outcome"] for r in outcomes] == ["ok", "rejected"]
 
